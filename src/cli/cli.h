@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The command table and helpers shared by every subcommand. */
+#ifndef PCL_CLI_CLI_H
+#define PCL_CLI_CLI_H
+
+#include "common.h"
+
+/* Exit codes shared by every subcommand (documented in README "Exit codes"). */
+enum pcl_exit {
+    PCL_EXIT_OK = 0,       /* ran, nothing at or above --fail-on */
+    PCL_EXIT_FINDINGS = 1, /* findings at or above --fail-on */
+    PCL_EXIT_USAGE = 2,    /* bad flags or configuration */
+    PCL_EXIT_PARTIAL = 3,  /* some inputs could not be read or parsed (others were) */
+    PCL_EXIT_ERROR = 4,    /* nothing could be done: internal error, out of memory */
+};
+
+/* A subcommand: argv[0] is the subcommand name. Returns an enum pcl_exit. */
+typedef int pcl_cmd_fn(int argc, char **argv);
+
+struct pcl_cmd {
+    const char *name;
+    const char *summary;
+    pcl_cmd_fn *run;
+};
+
+/* The table, sorted by name (main.c). */
+extern const struct pcl_cmd pcl_cli_commands[];
+extern const size_t pcl_cli_commands_count;
+
+int pcl_cmd_detectors(int argc, char **argv);
+int pcl_cmd_redact(int argc, char **argv);
+int pcl_cmd_scan(int argc, char **argv);
+int pcl_cmd_unredact(int argc, char **argv);
+
+/* Directory for caches (compiled detector databases): $PORTCULLIS_CACHE_DIR, else
+ * $XDG_CACHE_HOME/portcullis, else $HOME/.cache/portcullis; NULL when none can be named or
+ * PORTCULLIS_CACHE_DIR is set to the empty string. Borrowed (static storage). */
+const char *pcl_cli_cache_dir(void);
+
+/* Print "portcullis: <cmd>: <message>" to stderr. */
+void pcl_cli_error(const char *cmd, const char *fmt, ...) PCL_PRINTF(2, 3);
+void pcl_cli_warn(const char *cmd, const char *fmt, ...) PCL_PRINTF(2, 3);
+
+#endif

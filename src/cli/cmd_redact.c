@@ -1,0 +1,1312 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `portcullis redact` and `portcullis unredact`: rewrite text (streamed), CSV/TSV cells and
+ * JSON/JSONL string values with the protect operators, or reverse fpe and vault. */
+#include "cli.h"
+
+#include <portcullis/detect.h>
+#include <portcullis/formats.h>
+#include <portcullis/protect.h>
+
+#include <getopt.h>
+#include <unistd.h>
+
+#define READ_CHUNK     ((size_t)1 << 20)
+#define MAX_JSON_DOC   ((size_t)1 << 30) /* a JSON document is walked in memory */
+#define MAX_JSONL_LINE ((size_t)64 << 20)
+#define MAX_FINDINGS   ((size_t)1 << 20) /* per CSV cell or JSON string */
+#define MAX_RULES      256
+
+struct red_opts {
+    bool unredact;
+    const char *cmd;
+    enum pcl_op default_op;
+    struct pcl_redact_rule rules[MAX_RULES];
+    size_t nrules;
+    int keep;
+    char mask_char;
+    enum pcl_fpe_fallback fallback;
+    const char *key_file;
+    const char *key_env;
+    const char *vault_path;
+    bool have_format;
+    enum pcl_format format;
+    const char *types;
+    double min_score;
+    const char *config;
+    const char *output;
+    const char *input;
+    bool stats;
+};
+
+/* One run: the engine, the redactor and where output goes. */
+struct red_ctx {
+    const struct red_opts *o;
+    struct pcl_engine *e;
+    struct pcl_scratch *s;
+    struct pcl_redactor *r;
+    FILE *out;
+    const char *name;          /* input name for messages */
+    struct pcl_finding *f;     /* findings of one value; array of nf (capacity capf) */
+    size_t nf, capf;
+    struct pcl_buf val;        /* one transformed value */
+    struct pcl_buf pend;       /* raw input not yet written: bytes [pend_off, pend_off+len) */
+    uint64_t pend_off;
+    uint64_t flushed;          /* absolute offset up to which output is written */
+    bool limit_warned;
+    uint64_t warnings;
+    enum pcl_rc rc;            /* first error inside a callback */
+    struct pcl_err err;
+    /* CSV */
+    char delim;
+    uint64_t csv_safe;         /* end of the last completed cell */
+    /* JSON */
+    struct pcl_json_edit *edits; /* array of nedits (capacity capedits) */
+    size_t *repl_off;            /* per edit: offset of its replacement in repls, turned into
+                                    edits[i].repl once repls stops moving */
+    size_t nedits, capedits;
+    struct pcl_buf repls;
+};
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+static void
+usage(FILE *f, bool unredact)
+{
+    if (unredact) {
+        (void)fprintf(f,
+            "usage: portcullis unredact [options] [FILE|-]\n"
+            "\n"
+            "Reverse `portcullis redact`: vault tokens (<TYPE#vlt_...>) are looked up in the\n"
+            "vault, and fpe values are found by running the detection engine over the input\n"
+            "and decrypted. Pass the same operator, key, vault and detection options that\n"
+            "redact used: a value is decrypted only when its type maps to fpe. Mask, tag and\n"
+            "hash cannot be reversed. A wrong key is reported when the vault is opened; fpe\n"
+            "output carries no check value, so a wrong key there yields wrong values.\n"
+            "\n"
+            "options: the key, vault, operator, detection and format options of redact\n"
+            "(see `portcullis redact --help`); -o FILE; --stats.\n"
+            "\n"
+            "exit codes: 0 ok, 2 usage, key or vault error, 3 vault tokens left unresolved,\n"
+            "            4 fatal error\n");
+        return;
+    }
+    (void)fprintf(f,
+        "usage: portcullis redact [options] [FILE|-]\n"
+        "\n"
+        "Replace detected PII and secrets; output has the input's format. Text is streamed\n"
+        "(constant memory); CSV/TSV cells are redacted one by one and re-quoted when changed;\n"
+        "JSON/JSONL string values are redacted and the rest of the document is untouched.\n"
+        "gzip input is read transparently; output is not compressed.\n"
+        "\n"
+        "operators:\n"
+        "  keep   leave the value\n"
+        "  mask   letters and digits become '*' except the last --keep (default 4, at most\n"
+        "         half); punctuation and spaces stay: ***-**-6789; e-mail keeps its domain\n"
+        "  tag    <EMAIL_ADDRESS> (the default)\n"
+        "  hash   <EMAIL_ADDRESS:7f3a9c21d0e4>: keyed HMAC-SHA256, stable for one key\n"
+        "  fpe    format-preserving encryption (FF1/AES-256, tweak = entity type): same\n"
+        "         shape, cards stay Luhn-valid, IBANs keep valid check digits, e-mails\n"
+        "         keep their domain; reversible with unredact. Values too short for FF1\n"
+        "         (under 10^6 possible values) take --fpe-fallback\n"
+        "  vault  <EMAIL_ADDRESS#vlt_3kF9x2Qm7P>: random token, value stored encrypted in\n"
+        "         the --vault SQLite file; one value keeps one token; reversible\n"
+        "\n"
+        "options:\n"
+        "      --operator OP      operator for every type without an --op rule\n"
+        "      --op TYPE=OP       operator for one entity type (EMAIL_ADDRESS=hash) or one\n"
+        "                         category (credential=tag; contact, government_id,\n"
+        "                         financial, health, special, credential); repeatable; a\n"
+        "                         type rule beats a category rule\n"
+        "      --keep N           mask: characters left visible (default 4; 0 = none)\n"
+        "      --mask-char C      mask: the replacement character (default '*')\n"
+        "      --fpe-fallback F   vault (default when --vault is given), tag, or error (the\n"
+        "                         default without a vault)\n"
+        "      --key-file FILE    master key: 32 raw bytes, 64 hex characters or base64\n"
+        "      --key-env NAME     master key (hex or base64) from environment variable NAME\n"
+        "                         (default PORTCULLIS_KEY); hash, fpe and vault need a key\n"
+        "                         and there is no default key\n"
+        "      --vault PATH       SQLite vault for the vault operator (created if missing)\n"
+        "      --input-format F   text, csv, tsv, json or jsonl (default: from the file name\n"
+        "                         and content)\n"
+        "      --types LIST       only these detectors or entity types (comma-separated)\n"
+        "      --min-score X      redact findings scoring at least X (0..1, default 0.5)\n"
+        "  -c, --config FILE      YAML configuration for detection (section `detect:`)\n"
+        "  -o, --output FILE      write to FILE instead of standard output\n"
+        "      --stats            print what was replaced to standard error\n"
+        "\n"
+        "exit codes: 0 ok, 2 usage, key or configuration error, 3 input partly unparsable\n"
+        "            (bad CSV quoting or JSONL lines were copied as they were), 4 fatal error\n");
+}
+
+static bool
+parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool
+parse_op(const char *s, enum pcl_op *op)
+{
+    int v = pcl_op_parse(s, strlen(s));
+
+    if (v < 0 || v == PCL_OP_DEFAULT) {
+        return false;
+    }
+    *op = (enum pcl_op)v;
+    return true;
+}
+
+/* TYPE=OP or category=OP. */
+static bool
+add_rule(struct red_opts *o, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    struct pcl_redact_rule *ru;
+    uint32_t cat;
+
+    if (eq == NULL || eq == arg || o->nrules == MAX_RULES) {
+        return false;
+    }
+    ru = &o->rules[o->nrules];
+    if (!parse_op(eq + 1, &ru->op)) {
+        return false;
+    }
+    cat = pcl_category_parse(arg, (size_t)(eq - arg));
+    if (cat != 0) {
+        ru->type = NULL;
+        ru->categories = cat;
+    } else {
+        /* the type string stays in argv, which outlives the redactor's copy */
+        ru->type = arg;
+        ru->categories = 0;
+    }
+    o->nrules++;
+    return true;
+}
+
+static bool
+ops_need(const struct red_opts *o, bool (*pred)(enum pcl_op))
+{
+    if (pred(o->default_op)) {
+        return true;
+    }
+    for (size_t i = 0; i < o->nrules; i++) {
+        if (pred(o->rules[i].op)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+is_fpe(enum pcl_op op)
+{
+    return op == PCL_OP_FPE;
+}
+
+static bool
+is_vault(enum pcl_op op)
+{
+    return op == PCL_OP_VAULT;
+}
+
+static void
+set_fail(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err)
+{
+    if (c->rc == PCL_OK) {
+        c->rc = rc;
+        if (err != NULL && err != &c->err) {
+            c->err = *err;
+        }
+    }
+}
+
+static enum pcl_rc
+emit(struct red_ctx *c, const char *p, size_t n)
+{
+    if (n > 0 && fwrite(p, 1, n, c->out) != n) {
+        return pcl_err_set(&c->err, PCL_EIO, "write error on the output");
+    }
+    return PCL_OK;
+}
+
+/* Raw pending bytes [from, to) (absolute offsets). */
+static const char *
+pend_at(const struct red_ctx *c, uint64_t off)
+{
+    if (c->pend.ptr == NULL) {
+        return "";
+    }
+    return c->pend.ptr + (size_t)(off - c->pend_off);
+}
+
+/* Forget pending bytes before the flushed offset. */
+static void
+pend_trim(struct red_ctx *c)
+{
+    if (c->flushed > c->pend_off) {
+        size_t n = (size_t)PCL_MIN(c->flushed - c->pend_off, (uint64_t)c->pend.len);
+
+        pcl_buf_consume(&c->pend, n);
+        c->pend_off += n;
+    }
+}
+
+static int
+collect_cb(void *arg, const struct pcl_finding *f)
+{
+    struct red_ctx *c = arg;
+
+    if (c->nf == c->capf) {
+        size_t cap = c->capf == 0 ? 16 : c->capf * 2;
+        struct pcl_finding *grown;
+
+        if (cap > MAX_FINDINGS) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ELIMIT, "%s: more than %zu findings in one value",
+                                    c->name, MAX_FINDINGS), NULL);
+            return 1;
+        }
+        grown = pcl_realloc(c->f, cap * sizeof(*grown));
+        if (grown == NULL) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return 1;
+        }
+        c->f = grown;
+        c->capf = cap;
+    }
+    c->f[c->nf++] = *f;
+    return 0;
+}
+
+static void
+limit_warning(struct red_ctx *c, const struct pcl_err *err)
+{
+    if (!c->limit_warned) {
+        pcl_cli_warn(c->o->cmd, "%s: %s", c->name, err->msg);
+        c->limit_warned = true;
+    }
+}
+
+/* Redact or unredact one value (CSV cell, JSON string) into c->val. */
+static enum pcl_rc
+transform_value(struct red_ctx *c, const char *v, size_t n, bool *changed)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    pcl_buf_reset(&c->val);
+    if (c->o->unredact) {
+        rc = pcl_unredact_buf(c->r, c->e, c->s, v, n, &c->val, changed, &err);
+        if (rc != PCL_OK) {
+            set_fail(c, rc, &err);
+        }
+        return rc;
+    }
+    c->nf = 0;
+    rc = pcl_engine_scan(c->e, c->s, v, n, collect_cb, c, &err);
+    if (c->rc != PCL_OK) {
+        return c->rc;
+    }
+    if (rc == PCL_ELIMIT) {
+        limit_warning(c, &err);
+    } else if (rc != PCL_OK) {
+        set_fail(c, rc, &err);
+        return rc;
+    }
+    rc = pcl_redact_buf(c->r, c->e, v, n, c->f, c->nf, &c->val, changed, &err);
+    if (rc != PCL_OK) {
+        set_fail(c, rc, &err);
+    }
+    return rc;
+}
+
+/* ---- text: streamed --------------------------------------------------------------------- */
+
+/* Copy pending bytes up to `to`; unredact resolves vault tokens on the way. A token may end
+ * past `to` (its bytes are pending); with `hold`, a '<' too close to the end of what we have
+ * to tell whether it starts a token is left for the next round. */
+static enum pcl_rc
+text_gap(struct red_ctx *c, uint64_t to, bool hold)
+{
+    uint64_t avail = c->pend_off + c->pend.len;
+    enum pcl_rc rc;
+
+    while (c->flushed < to) {
+        size_t tlen = 0, tpos;
+        uint64_t scan_end = PCL_MIN(avail, to + PCL_VAULT_TOKEN_MAX);
+        size_t span = (size_t)(scan_end - c->flushed);
+
+        if (!c->o->unredact) {
+            rc = emit(c, pend_at(c, c->flushed), (size_t)(to - c->flushed));
+            c->flushed = to;
+            return rc;
+        }
+        tpos = pcl_vault_token_find(pend_at(c, c->flushed), span, &tlen);
+        if (tlen > 0 && c->flushed + tpos < to) {
+            struct pcl_err err = {0};
+
+            rc = emit(c, pend_at(c, c->flushed), tpos);
+            if (rc != PCL_OK) {
+                return rc;
+            }
+            pcl_buf_reset(&c->val);
+            rc = pcl_unredact_buf(c->r, NULL, NULL, pend_at(c, c->flushed + tpos), tlen, &c->val,
+                                  NULL, &err);
+            if (rc != PCL_OK) {
+                c->err = err;
+                return rc;
+            }
+            rc = emit(c, c->val.ptr, c->val.len);
+            if (rc != PCL_OK) {
+                return rc;
+            }
+            c->flushed += tpos + tlen;
+            continue;
+        }
+        if (hold && avail - c->flushed > 0) {
+            uint64_t from = avail > PCL_VAULT_TOKEN_MAX ? avail - PCL_VAULT_TOKEN_MAX : 0;
+            uint64_t stop = to;
+
+            from = PCL_MAX(from, c->flushed);
+            for (uint64_t k = from; k < to; k++) {
+                if (*pend_at(c, k) == '<') {
+                    stop = k;
+                    break;
+                }
+            }
+            rc = emit(c, pend_at(c, c->flushed), (size_t)(stop - c->flushed));
+            c->flushed = stop;
+            return rc;
+        }
+        rc = emit(c, pend_at(c, c->flushed), (size_t)(to - c->flushed));
+        c->flushed = to;
+        return rc;
+    }
+    return PCL_OK;
+}
+
+static int
+text_cb(void *arg, const struct pcl_finding *f)
+{
+    struct red_ctx *c = arg;
+    const struct pcl_detector_info *d = pcl_engine_detector(c->e, f->detector);
+    const char *v;
+    size_t n = (size_t)(f->end - f->start);
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    if (c->rc != PCL_OK || f->start < c->flushed || d == NULL) {
+        return c->rc != PCL_OK;
+    }
+    if (c->o->unredact && pcl_redactor_op(c->r, d->type, d->categories) != PCL_OP_FPE) {
+        return 0;
+    }
+    rc = text_gap(c, f->start, false);
+    if (rc != PCL_OK) {
+        set_fail(c, rc, NULL);
+        return 1;
+    }
+    if (f->start < c->flushed) {
+        return 0; /* inside a vault token just restored */
+    }
+    v = pend_at(c, f->start);
+    pcl_buf_reset(&c->val);
+    if (c->o->unredact) {
+        rc = pcl_unredact_fpe_value(c->r, d->type, v, n, &c->val, &err);
+        if (rc == PCL_EINVAL) {
+            pcl_buf_reset(&c->val);
+            rc = pcl_buf_append(&c->val, v, n); /* not an fpe output: leave it */
+        }
+    } else {
+        rc = pcl_redact_value(c->r, d->type, d->categories, v, n, &c->val, &err);
+    }
+    if (rc != PCL_OK) {
+        set_fail(c, rc, &err);
+        return 1;
+    }
+    rc = emit(c, c->val.ptr, c->val.len);
+    if (rc != PCL_OK) {
+        set_fail(c, rc, NULL);
+        return 1;
+    }
+    c->flushed = f->end;
+    return 0;
+}
+
+static enum pcl_rc
+run_text(struct red_ctx *c, struct pcl_input *in)
+{
+    struct pcl_stream *st = NULL;
+    char *chunk = NULL;
+    bool scan = !c->o->unredact || ops_need(c->o, is_fpe);
+    struct pcl_err err = {0};
+    enum pcl_rc rc = PCL_OK;
+
+    chunk = pcl_malloc(READ_CHUNK);
+    if (chunk == NULL) {
+        return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+    }
+    if (scan) {
+        rc = pcl_stream_new(c->e, text_cb, c, &st, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+            goto out;
+        }
+    }
+    for (;;) {
+        size_t got = 0;
+
+        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+            goto out;
+        }
+        if (got == 0) {
+            break;
+        }
+        rc = pcl_buf_append(&c->pend, chunk, got);
+        if (rc != PCL_OK) {
+            (void)pcl_err_set(&c->err, rc, "%s: pending buffer: %s", c->name, pcl_rc_str(rc));
+            goto out;
+        }
+        if (scan) {
+            rc = pcl_stream_feed(st, chunk, got, &err);
+            if (c->rc != PCL_OK) {
+                rc = c->rc;
+                goto out;
+            }
+            if (rc == PCL_ELIMIT) {
+                limit_warning(c, &err);
+            } else if (rc != PCL_OK) {
+                c->err = err;
+                goto out;
+            }
+            rc = text_gap(c, PCL_MAX(pcl_stream_settled(st), c->flushed), true);
+        } else {
+            rc = text_gap(c, c->pend_off + c->pend.len, true);
+        }
+        if (rc != PCL_OK) {
+            goto out;
+        }
+        pend_trim(c);
+    }
+    if (scan) {
+        rc = pcl_stream_finish(st, &err);
+        if (c->rc != PCL_OK) {
+            rc = c->rc;
+            goto out;
+        }
+        if (rc == PCL_ELIMIT) {
+            limit_warning(c, &err);
+        } else if (rc != PCL_OK) {
+            c->err = err;
+            goto out;
+        }
+    }
+    rc = text_gap(c, c->pend_off + c->pend.len, false);
+    pend_trim(c);
+out:
+    pcl_stream_free(st);
+    pcl_free(chunk);
+    return rc;
+}
+
+/* ---- CSV / TSV: cell by cell ---------------------------------------------------------- */
+
+static enum pcl_rc
+emit_csv_cell(struct red_ctx *c, const char *v, size_t n, bool was_quoted)
+{
+    bool quote = was_quoted;
+    enum pcl_rc rc = PCL_OK;
+
+    for (size_t i = 0; i < n && !quote; i++) {
+        quote = v[i] == c->delim || v[i] == '"' || v[i] == '\r' || v[i] == '\n';
+    }
+    if (!quote) {
+        return emit(c, v, n);
+    }
+    rc = emit(c, "\"", 1);
+    for (size_t i = 0; i < n && rc == PCL_OK;) {
+        const char *q = memchr(v + i, '"', n - i);
+        size_t upto = q != NULL ? (size_t)(q - v) + 1 : n;
+
+        rc = emit(c, v + i, upto - i);
+        if (rc == PCL_OK && q != NULL) {
+            rc = emit(c, "\"", 1); /* double it */
+        }
+        i = upto;
+    }
+    return rc == PCL_OK ? emit(c, "\"", 1) : rc;
+}
+
+static enum pcl_rc
+csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
+{
+    struct red_ctx *c = arg;
+    bool changed = false;
+    enum pcl_rc rc;
+
+    rc = transform_value(c, cell->ptr, cell->len, &changed);
+    if (rc != PCL_OK) {
+        (void)pcl_err_set(err, rc, "%s", c->err.msg);
+        return rc;
+    }
+    if (changed) {
+        rc = emit(c, pend_at(c, c->flushed), (size_t)(cell->raw_start - c->flushed));
+        if (rc == PCL_OK) {
+            rc = emit_csv_cell(c, c->val.ptr, c->val.len, cell->quoted);
+        }
+        if (rc != PCL_OK) {
+            set_fail(c, rc, NULL);
+            (void)pcl_err_set(err, rc, "%s", c->err.msg);
+            return rc;
+        }
+        c->flushed = cell->raw_end;
+    }
+    c->csv_safe = cell->raw_end;
+    return PCL_OK;
+}
+
+static void
+on_warn(void *arg, const char *msg)
+{
+    struct red_ctx *c = arg;
+
+    c->warnings++;
+    pcl_cli_warn(c->o->cmd, "%s", msg);
+}
+
+static enum pcl_rc
+run_csv(struct red_ctx *c, struct pcl_input *in, char delim)
+{
+    struct pcl_csv_opts co = {0};
+    struct pcl_csv *csv = NULL;
+    char *chunk = NULL;
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    c->delim = delim;
+    co.delim = delim;
+    co.name = c->name;
+    co.on_cell = csv_cell;
+    co.on_warn = on_warn;
+    co.arg = c;
+    rc = pcl_csv_new(&co, &csv, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+        return rc;
+    }
+    chunk = pcl_malloc(READ_CHUNK);
+    if (chunk == NULL) {
+        rc = pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (;;) {
+        size_t got = 0;
+
+        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+            goto out;
+        }
+        if (got == 0) {
+            break;
+        }
+        rc = pcl_buf_append(&c->pend, chunk, got);
+        if (rc != PCL_OK) {
+            (void)pcl_err_set(&c->err, rc, "%s: pending buffer: %s", c->name, pcl_rc_str(rc));
+            goto out;
+        }
+        rc = pcl_csv_feed(csv, chunk, got, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+            goto out;
+        }
+        /* everything before the end of the last complete cell is final */
+        if (c->csv_safe > c->flushed) {
+            rc = emit(c, pend_at(c, c->flushed), (size_t)(c->csv_safe - c->flushed));
+            if (rc != PCL_OK) {
+                goto out;
+            }
+            c->flushed = c->csv_safe;
+        }
+        pend_trim(c);
+    }
+    rc = pcl_csv_finish(csv, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+        goto out;
+    }
+    rc = emit(c, pend_at(c, c->flushed), (size_t)(c->pend_off + c->pend.len - c->flushed));
+    c->flushed = c->pend_off + c->pend.len;
+    pend_trim(c);
+out:
+    pcl_csv_free(csv);
+    pcl_free(chunk);
+    return rc;
+}
+
+/* ---- JSON / JSONL: string values ------------------------------------------------------ */
+
+static enum pcl_rc
+json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
+{
+    struct red_ctx *c = arg;
+    bool changed = false;
+    size_t off;
+    enum pcl_rc rc;
+
+    if (v->kind != PCL_JSON_STRING) {
+        return PCL_OK;
+    }
+    rc = transform_value(c, v->ptr, v->len, &changed);
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "%s", c->err.msg);
+    }
+    if (!changed) {
+        return PCL_OK;
+    }
+    if (c->nedits == c->capedits) {
+        size_t cap = c->capedits == 0 ? 64 : c->capedits * 2;
+        struct pcl_json_edit *grown = pcl_realloc(c->edits, cap * sizeof(*grown));
+        size_t *offs;
+
+        if (grown == NULL) {
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        }
+        c->edits = grown;
+        offs = pcl_realloc(c->repl_off, cap * sizeof(*offs));
+        if (offs == NULL) {
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        }
+        c->repl_off = offs;
+        c->capedits = cap;
+    }
+    off = c->repls.len;
+    rc = pcl_buf_append(&c->repls, c->val.ptr, c->val.len);
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "%s: replacements: %s", c->name, pcl_rc_str(rc));
+    }
+    /* replace the whole literal: the rewriter re-escapes the new value */
+    c->edits[c->nedits].raw_start = v->raw_start;
+    c->edits[c->nedits].raw_end = v->raw_end;
+    c->edits[c->nedits].repl = NULL;
+    c->edits[c->nedits].repl_len = c->val.len;
+    c->repl_off[c->nedits] = off;
+    c->nedits++;
+    return PCL_OK;
+}
+
+/* Walk buf[0..len), rewrite its changed strings and write the result. */
+static enum pcl_rc
+json_block(struct red_ctx *c, const char *buf, size_t len, bool jsonl)
+{
+    struct pcl_json_walk_opts wo = {0};
+    struct pcl_json_walk_stats ws = {0};
+    struct pcl_buf out;
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    c->nedits = 0;
+    pcl_buf_reset(&c->repls);
+    wo.jsonl = jsonl;
+    wo.name = c->name;
+    wo.on_value = json_value;
+    wo.on_warn = on_warn;
+    wo.arg = c;
+    rc = pcl_json_walk(buf, len, &wo, &ws, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+        return rc;
+    }
+    if (c->nedits == 0) {
+        return emit(c, buf, len);
+    }
+    for (size_t i = 0; i < c->nedits; i++) {
+        c->edits[i].repl = c->repls.ptr + c->repl_off[i];
+    }
+    pcl_buf_init(&out, 0);
+    rc = pcl_json_rewrite(buf, len, c->edits, c->nedits, &out, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+    } else {
+        rc = emit(c, out.ptr, out.len);
+    }
+    pcl_buf_fini(&out);
+    return rc;
+}
+
+static enum pcl_rc
+run_json(struct red_ctx *c, struct pcl_input *in, bool jsonl)
+{
+    char *chunk = NULL;
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    if (!jsonl) {
+        struct pcl_buf doc;
+
+        pcl_buf_init(&doc, MAX_JSON_DOC);
+        rc = pcl_input_slurp(in, MAX_JSON_DOC, &doc, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+        } else {
+            rc = json_block(c, doc.ptr != NULL ? doc.ptr : "", doc.len, false);
+        }
+        pcl_buf_fini(&doc);
+        return rc;
+    }
+    /* JSONL: whole lines at a time, so memory stays bounded by the chunk and one line */
+    chunk = pcl_malloc(READ_CHUNK);
+    if (chunk == NULL) {
+        return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+    }
+    c->pend.max = MAX_JSONL_LINE + READ_CHUNK;
+    for (;;) {
+        size_t got = 0, cut = 0;
+
+        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+            goto out;
+        }
+        if (got == 0) {
+            break;
+        }
+        rc = pcl_buf_append(&c->pend, chunk, got);
+        if (rc != PCL_OK) {
+            (void)pcl_err_set(&c->err, rc, "%s: a JSONL line is longer than %zu bytes", c->name,
+                              MAX_JSONL_LINE);
+            goto out;
+        }
+        for (size_t i = c->pend.len; i-- > 0;) {
+            if (c->pend.ptr[i] == '\n') {
+                cut = i + 1;
+                break;
+            }
+        }
+        if (cut > 0) {
+            rc = json_block(c, c->pend.ptr, cut, true);
+            if (rc != PCL_OK) {
+                goto out;
+            }
+            pcl_buf_consume(&c->pend, cut);
+        }
+    }
+    rc = c->pend.len > 0 ? json_block(c, c->pend.ptr, c->pend.len, true) : PCL_OK;
+    pcl_buf_reset(&c->pend);
+out:
+    pcl_free(chunk);
+    return rc;
+}
+
+/* ---- options and setup ---------------------------------------------------------------- */
+
+enum {
+    OPT_OPERATOR = 256, OPT_OP, OPT_KEEP, OPT_MASK_CHAR, OPT_FALLBACK, OPT_KEY_FILE,
+    OPT_KEY_ENV, OPT_VAULT, OPT_INPUT_FORMAT, OPT_TYPES, OPT_MIN_SCORE, OPT_STATS,
+};
+
+static const struct option long_opts[] = {
+    {"operator", required_argument, NULL, OPT_OPERATOR},
+    {"op", required_argument, NULL, OPT_OP},
+    {"keep", required_argument, NULL, OPT_KEEP},
+    {"mask-char", required_argument, NULL, OPT_MASK_CHAR},
+    {"fpe-fallback", required_argument, NULL, OPT_FALLBACK},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
+    {"key-env", required_argument, NULL, OPT_KEY_ENV},
+    {"vault", required_argument, NULL, OPT_VAULT},
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+    {"types", required_argument, NULL, OPT_TYPES},
+    {"min-score", required_argument, NULL, OPT_MIN_SCORE},
+    {"config", required_argument, NULL, 'c'},
+    {"output", required_argument, NULL, 'o'},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Returns -1 to go on, else an exit code. */
+static int
+parse_args(struct red_opts *o, int argc, char **argv)
+{
+    int ch;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "c:o:h", long_opts, NULL)) != -1) {
+        long v = 0;
+        struct pcl_err err;
+
+        switch (ch) {
+        case OPT_OPERATOR:
+            if (!parse_op(optarg, &o->default_op)) {
+                pcl_cli_error(o->cmd, "--operator: unknown operator \"%s\" (keep, mask, tag, "
+                              "hash, fpe, vault)", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            break;
+        case OPT_OP:
+            if (!add_rule(o, optarg)) {
+                pcl_cli_error(o->cmd, "--op: expected TYPE=OP or CATEGORY=OP with OP one of keep, "
+                              "mask, tag, hash, fpe, vault; got \"%s\"", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            break;
+        case OPT_KEEP:
+            if (!parse_int(optarg, 0, 64, &v)) {
+                pcl_cli_error(o->cmd, "--keep: expected 0..64, got \"%s\"", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            o->keep = v == 0 ? -1 : (int)v;
+            break;
+        case OPT_MASK_CHAR:
+            if (strlen(optarg) != 1 || optarg[0] < 0x21 || optarg[0] > 0x7e ||
+                pcl_is_alnum(optarg[0])) {
+                pcl_cli_error(o->cmd, "--mask-char: expected one ASCII punctuation character");
+                return PCL_EXIT_USAGE;
+            }
+            o->mask_char = optarg[0];
+            break;
+        case OPT_FALLBACK:
+            if (strcmp(optarg, "vault") == 0) {
+                o->fallback = PCL_FPE_FALLBACK_VAULT;
+            } else if (strcmp(optarg, "tag") == 0) {
+                o->fallback = PCL_FPE_FALLBACK_TAG;
+            } else if (strcmp(optarg, "error") == 0) {
+                o->fallback = PCL_FPE_FALLBACK_ERROR;
+            } else {
+                pcl_cli_error(o->cmd, "--fpe-fallback: expected vault, tag or error");
+                return PCL_EXIT_USAGE;
+            }
+            break;
+        case OPT_KEY_FILE:
+            o->key_file = optarg;
+            break;
+        case OPT_KEY_ENV:
+            o->key_env = optarg;
+            break;
+        case OPT_VAULT:
+            o->vault_path = optarg;
+            break;
+        case OPT_INPUT_FORMAT:
+            if (pcl_format_parse(optarg, &o->format, &err) != PCL_OK ||
+                o->format == PCL_FMT_BINARY) {
+                pcl_cli_error(o->cmd, "--input-format: expected text, csv, tsv, json or jsonl");
+                return PCL_EXIT_USAGE;
+            }
+            o->have_format = true;
+            break;
+        case OPT_TYPES:
+            o->types = optarg;
+            break;
+        case OPT_MIN_SCORE: {
+            char *end = NULL;
+
+            errno = 0;
+            o->min_score = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' || !(o->min_score >= 0.0) ||
+                o->min_score > 1.0) {
+                pcl_cli_error(o->cmd, "--min-score: expected a number in [0, 1], got \"%s\"",
+                              optarg);
+                return PCL_EXIT_USAGE;
+            }
+            break;
+        }
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case OPT_STATS:
+            o->stats = true;
+            break;
+        case 'h':
+            usage(stdout, o->unredact);
+            return PCL_EXIT_OK;
+        default:
+            usage(stderr, o->unredact);
+            return PCL_EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) {
+        pcl_cli_error(o->cmd, "one input at a time (got %d)", argc - optind);
+        return PCL_EXIT_USAGE;
+    }
+    o->input = optind < argc ? argv[optind] : "-";
+    if (o->key_file != NULL && o->key_env != NULL) {
+        pcl_cli_error(o->cmd, "give --key-file or --key-env, not both");
+        return PCL_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* Split "A,B" into a NULL-terminated array of heap strings. */
+static char **
+split_list(const char *csv)
+{
+    size_t n = 1, k = 0;
+    char **list;
+    const char *p = csv;
+
+    for (const char *q = csv; *q != '\0'; q++) {
+        n += *q == ',' ? 1u : 0u;
+    }
+    list = pcl_calloc(n + 1, sizeof(*list));
+    if (list == NULL) {
+        return NULL;
+    }
+    while (*p != '\0') {
+        const char *comma = strchr(p, ',');
+        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+
+        if (len > 0) {
+            list[k] = pcl_strndup(p, len);
+            if (list[k] == NULL) {
+                break;
+            }
+            k++;
+        }
+        p += len + (comma != NULL ? 1 : 0);
+    }
+    return list;
+}
+
+static void
+list_free(char **list)
+{
+    if (list == NULL) {
+        return;
+    }
+    for (size_t i = 0; list[i] != NULL; i++) {
+        pcl_free(list[i]);
+    }
+    pcl_free(list);
+}
+
+/* The first operator asked for that needs a key (for messages); vault when only --vault. */
+static enum pcl_op
+first_keyed(const struct red_opts *o)
+{
+    if (pcl_op_needs_key(o->default_op)) {
+        return o->default_op;
+    }
+    for (size_t i = 0; i < o->nrules; i++) {
+        if (pcl_op_needs_key(o->rules[i].op)) {
+            return o->rules[i].op;
+        }
+    }
+    return PCL_OP_VAULT;
+}
+
+static int
+load_key(const struct red_opts *o, bool needed, struct pcl_protect_key **key)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    if (o->key_file != NULL) {
+        rc = pcl_protect_key_load_file(o->key_file, key, &err);
+    } else {
+        rc = pcl_protect_key_load_env(o->key_env, key, &err);
+        if (rc == PCL_ENOTFOUND && !needed && o->key_env == NULL) {
+            return -1; /* no key and none needed */
+        }
+    }
+    if (rc == PCL_ENOTFOUND && o->key_file == NULL) {
+        pcl_cli_error(o->cmd,
+                      "%s%s needs a key: pass --key-file FILE or set %s (there is no default "
+                      "key; create one with: openssl rand -hex 32)",
+                      o->unredact ? "unredact" : "operator ",
+                      o->unredact ? "" : pcl_op_name(first_keyed(o)),
+                      o->key_env != NULL ? o->key_env : PCL_PROTECT_KEY_ENV);
+        return PCL_EXIT_USAGE;
+    }
+    if (rc != PCL_OK) {
+        pcl_cli_error(o->cmd, "%s", err.msg);
+        return rc == PCL_ENOMEM ? PCL_EXIT_ERROR : PCL_EXIT_USAGE;
+    }
+    return -1;
+}
+
+static void
+print_stats(const struct red_ctx *c)
+{
+    struct pcl_redact_stats st;
+
+    pcl_redactor_stats(c->r, &st);
+    if (c->o->unredact) {
+        (void)fprintf(stderr,
+                      "portcullis: unredact: restored %llu vault tokens and %llu fpe values; "
+                      "%llu tokens unresolved\n",
+                      (unsigned long long)st.restored_vault, (unsigned long long)st.restored_fpe,
+                      (unsigned long long)st.unknown_tokens);
+        return;
+    }
+    (void)fprintf(stderr, "portcullis: redact:");
+    for (int op = PCL_OP_KEEP; op < PCL_OP_COUNT; op++) {
+        (void)fprintf(stderr, " %s %llu", pcl_op_name((enum pcl_op)op),
+                      (unsigned long long)st.by_op[op]);
+    }
+    (void)fprintf(stderr, "; fpe fallbacks %llu\n", (unsigned long long)st.fpe_fallbacks);
+}
+
+static int
+run(struct red_opts *o)
+{
+    struct red_ctx c = {0};
+    struct pcl_engine_opts *cfg = NULL;
+    struct pcl_engine_opts eo = {0};
+    struct pcl_protect_key *key = NULL;
+    struct pcl_vault *vault = NULL;
+    struct pcl_redact_opts ro = {0};
+    struct pcl_input *in = NULL;
+    char **types = NULL;
+    const char *head = NULL;
+    size_t headlen = 0;
+    enum pcl_format fmt;
+    struct pcl_err err = {0};
+    bool need_key, need_vault, wrote_file = false;
+    enum pcl_rc rc;
+    int ex;
+
+    c.o = o;
+    pcl_buf_init(&c.val, 0);
+    pcl_buf_init(&c.pend, 0);
+    pcl_buf_init(&c.repls, 0);
+
+    /* key and vault first: a usage error should not wait for the engine to compile */
+    need_vault = ops_need(o, is_vault) || o->fallback == PCL_FPE_FALLBACK_VAULT ||
+                 (o->unredact && o->vault_path != NULL);
+    need_key = ops_need(o, pcl_op_needs_key) || o->unredact || o->vault_path != NULL;
+    if (o->unredact && o->vault_path == NULL && !ops_need(o, is_fpe)) {
+        pcl_cli_error(o->cmd, "nothing to reverse: pass --vault PATH for vault tokens and/or "
+                      "the fpe operators redact used (--operator fpe, --op TYPE=fpe)");
+        ex = PCL_EXIT_USAGE;
+        goto out;
+    }
+    if (need_vault && o->vault_path == NULL) {
+        pcl_cli_error(o->cmd, "the vault operator needs --vault PATH");
+        ex = PCL_EXIT_USAGE;
+        goto out;
+    }
+    ex = load_key(o, need_key, &key);
+    if (ex >= 0) {
+        goto out;
+    }
+    if (o->vault_path != NULL) {
+        rc = pcl_vault_open(o->vault_path, key, &vault, &err);
+        if (rc != PCL_OK) {
+            pcl_cli_error(o->cmd, "%s", err.msg);
+            ex = rc == PCL_EINVAL ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
+            goto out;
+        }
+    }
+    ro.default_op = o->default_op;
+    ro.rules = o->rules;
+    ro.nrules = o->nrules;
+    ro.keep = o->keep;
+    ro.mask_char = o->mask_char;
+    ro.fpe_fallback = o->fallback;
+    ro.key = key;
+    ro.vault = vault;
+    rc = pcl_redactor_new(&ro, &c.r, &err);
+    if (rc != PCL_OK) {
+        pcl_cli_error(o->cmd, "%s", err.msg);
+        ex = rc == PCL_ENOMEM ? PCL_EXIT_ERROR : PCL_EXIT_USAGE;
+        goto out;
+    }
+
+    /* engine: config file first, flags override */
+    if (o->config != NULL) {
+        rc = pcl_engine_opts_load(o->config, &cfg, &err);
+        if (rc != PCL_OK) {
+            pcl_cli_error(o->cmd, "%s", err.msg);
+            ex = PCL_EXIT_USAGE;
+            goto out;
+        }
+        eo = *cfg;
+    }
+    if (o->types != NULL) {
+        types = split_list(o->types);
+        if (types == NULL) {
+            pcl_cli_error(o->cmd, "out of memory");
+            ex = PCL_EXIT_ERROR;
+            goto out;
+        }
+        eo.enable = (const char *const *)types;
+        eo.only_enabled = true;
+    }
+    if (o->min_score > 0) {
+        eo.min_score = o->min_score;
+    }
+    rc = pcl_engine_new(&eo, &c.e, &err);
+    if (rc != PCL_OK) {
+        pcl_cli_error(o->cmd, "%s", err.msg);
+        ex = rc == PCL_ENOMEM ? PCL_EXIT_ERROR : PCL_EXIT_USAGE;
+        goto out;
+    }
+    rc = pcl_scratch_new(c.e, &c.s, &err);
+    if (rc != PCL_OK) {
+        pcl_cli_error(o->cmd, "%s", err.msg);
+        ex = PCL_EXIT_ERROR;
+        goto out;
+    }
+
+    /* input and format */
+    rc = pcl_input_open(o->input, &in, &err);
+    if (rc != PCL_OK) {
+        pcl_cli_error(o->cmd, "%s", err.msg);
+        ex = PCL_EXIT_USAGE;
+        goto out;
+    }
+    c.name = pcl_input_name(in);
+    fmt = o->format;
+    if (!o->have_format) {
+        rc = pcl_input_peek(in, &head, &headlen, &err);
+        if (rc != PCL_OK) {
+            pcl_cli_error(o->cmd, "%s", err.msg);
+            ex = PCL_EXIT_ERROR;
+            goto out;
+        }
+        fmt = pcl_format_sniff(strcmp(o->input, "-") == 0 ? NULL : o->input, head, headlen);
+        if (fmt == PCL_FMT_BINARY) {
+            pcl_cli_error(o->cmd, "%s: looks binary (NUL bytes); pass --input-format text to "
+                          "force", c.name);
+            ex = PCL_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (o->output != NULL && strcmp(o->output, "-") != 0) {
+        c.out = fopen(o->output, "wb");
+        if (c.out == NULL) {
+            pcl_cli_error(o->cmd, "%s: %s", o->output, strerror(errno)); /* NOLINT */
+            ex = PCL_EXIT_USAGE;
+            goto out;
+        }
+        wrote_file = true;
+    } else {
+        c.out = stdout;
+    }
+
+    switch (fmt) {
+    case PCL_FMT_CSV:
+        rc = run_csv(&c, in, ',');
+        break;
+    case PCL_FMT_TSV:
+        rc = run_csv(&c, in, '\t');
+        break;
+    case PCL_FMT_JSON:
+        rc = run_json(&c, in, false);
+        break;
+    case PCL_FMT_JSONL:
+        rc = run_json(&c, in, true);
+        break;
+    case PCL_FMT_TEXT:
+    case PCL_FMT_BINARY:
+    default:
+        rc = run_text(&c, in);
+        break;
+    }
+    if (rc == PCL_OK && c.rc != PCL_OK) {
+        rc = c.rc;
+    }
+    if (rc == PCL_OK && fflush(c.out) != 0) {
+        rc = pcl_err_set(&c.err, PCL_EIO, "write error on the output");
+    }
+    if (rc != PCL_OK) {
+        const char *hint = "";
+
+        if (!o->unredact && c.err.msg[0] != '\0' && strstr(c.err.msg, "fpe:") != NULL) {
+            hint = " (pass --vault PATH or --fpe-fallback tag to handle such values)";
+        }
+        pcl_cli_error(o->cmd, "%s%s", c.err.msg[0] != '\0' ? c.err.msg : pcl_rc_str(rc), hint);
+        ex = rc == PCL_EINVAL && hint[0] != '\0' ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
+        goto out;
+    }
+    if (o->stats) {
+        print_stats(&c);
+    }
+    ex = PCL_EXIT_OK;
+    {
+        struct pcl_redact_stats st;
+
+        pcl_redactor_stats(c.r, &st);
+        if (o->unredact && st.unknown_tokens > 0) {
+            pcl_cli_warn(o->cmd, "%llu vault tokens were left as they were (%s)",
+                         (unsigned long long)st.unknown_tokens,
+                         vault != NULL ? "not in this vault" : "no --vault given");
+            ex = PCL_EXIT_PARTIAL;
+        }
+    }
+    if (c.warnings > 0) {
+        ex = PCL_EXIT_PARTIAL;
+    }
+out:
+    if (c.out != NULL && c.out != stdout) {
+        if (fclose(c.out) != 0 && ex == PCL_EXIT_OK) {
+            pcl_cli_error(o->cmd, "%s: write error", o->output);
+            ex = PCL_EXIT_ERROR;
+        }
+        if (ex != PCL_EXIT_OK && ex != PCL_EXIT_PARTIAL && wrote_file) {
+            (void)unlink(o->output); /* do not leave half-redacted output behind */
+        }
+    }
+    pcl_input_free(in);
+    pcl_scratch_free(c.s);
+    pcl_engine_free(c.e);
+    pcl_engine_opts_free(cfg);
+    list_free(types);
+    pcl_redactor_free(c.r);
+    pcl_vault_close(vault);
+    pcl_protect_key_free(key);
+    pcl_free(c.f);
+    pcl_free(c.edits);
+    pcl_free(c.repl_off);
+    pcl_buf_fini_secure(&c.val);
+    pcl_buf_fini_secure(&c.pend);
+    pcl_buf_fini_secure(&c.repls);
+    return ex;
+}
+
+static int
+cmd_main(int argc, char **argv, bool unredact)
+{
+    struct red_opts *o;
+    int ex;
+
+    o = pcl_calloc(1, sizeof(*o));
+    if (o == NULL) {
+        pcl_cli_error(unredact ? "unredact" : "redact", "out of memory");
+        return PCL_EXIT_ERROR;
+    }
+    o->unredact = unredact;
+    o->cmd = unredact ? "unredact" : "redact";
+    ex = parse_args(o, argc, argv);
+    if (ex < 0) {
+        ex = run(o);
+    }
+    pcl_free(o);
+    return ex;
+}
+
+int
+pcl_cmd_redact(int argc, char **argv)
+{
+    return cmd_main(argc, argv, false);
+}
+
+int
+pcl_cmd_unredact(int argc, char **argv)
+{
+    return cmd_main(argc, argv, true);
+}

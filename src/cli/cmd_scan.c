@@ -1,0 +1,1488 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `portcullis scan`: walk inputs, scan text, CSV/TSV and JSON/JSONL with worker threads, and
+ * report findings, per-column/per-field profiles and a classification per file. */
+#include "scan.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SEGMENT_MIN      ((uint64_t)8 << 20)
+#define READ_CHUNK       ((size_t)1 << 20)
+#define MAX_STRUCTURED   ((size_t)1 << 30) /* JSON documents are walked in memory */
+#define MAX_HITS_PER_FILE 10000000u
+
+struct scan_opts {
+    enum scan_out out;
+    unsigned threads;
+    bool show_values;
+    bool progress;
+    bool quiet;
+    bool have_input_format;
+    enum pcl_format input_format;
+    int fail_on;             /* -2 never, -1 any finding, else a sensitivity level */
+};
+
+struct job {
+    struct scan_file *file;
+    size_t file_idx;
+    uint64_t seg_start;      /* text segments of a mapped file; seg_end == 0: whole file */
+    uint64_t seg_end;
+    const char *map;         /* mapping shared by the file's segments */
+    void *map_rw;            /* the same pointer, for munmap */
+    uint64_t map_len;
+    struct scan_hit *hits;   /* segment jobs: their hits, merged by the main thread */
+    size_t nhits;
+    size_t caphits;
+    uint64_t newlines;       /* newlines in [seg_start, seg_end) */
+    uint64_t tail_cp;        /* code points after the last newline of the segment */
+    struct pcl_buf warnings;
+    char *error;
+    atomic_bool done;
+};
+
+struct scan_ctx {
+    const struct scan_opts *o;
+    const struct pcl_engine *e;
+    struct job *jobs;        /* array of njobs */
+    size_t njobs;
+    size_t capjobs;
+    struct scan_file *files; /* array of nfiles */
+    size_t nfiles;
+    size_t capfiles;
+    atomic_size_t next;
+    atomic_uint_fast64_t bytes_done;
+    uint64_t bytes_total;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct pcl_buf walk_warnings;
+};
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static void
+warn_append(struct pcl_buf *b, const char *msg)
+{
+    if (pcl_buf_append(b, msg, strlen(msg)) != PCL_OK || pcl_buf_appendc(b, '\n') != PCL_OK) {
+        return; /* out of room: the warning count still shows in the exit code */
+    }
+}
+
+static uint64_t
+count_cp(const char *p, size_t n)
+{
+    uint64_t c = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        c += ((unsigned char)p[i] & 0xc0) != 0x80;
+    }
+    return c;
+}
+
+/* Masked preview: credentials keep a short prefix (the token kind), PII keeps its edges. */
+static const char *
+make_preview(struct pcl_arena *a, const char *v, size_t n, uint32_t cats, bool show)
+{
+    char out[64];
+    size_t keep_head, keep_tail, stars, k = 0;
+
+    if (show) {
+        return pcl_arena_strndup(a, v, n);
+    }
+    if ((cats & PCL_CAT_CREDENTIAL) != 0) {
+        keep_head = n >= 16 ? 4 : 0;
+        keep_tail = 0;
+    } else {
+        keep_head = n >= 8 ? 2 : (n >= 4 ? 1 : 0);
+        keep_tail = n >= 8 ? 2 : 0;
+    }
+    /* never cut a UTF-8 sequence */
+    while (keep_head > 0 && ((unsigned char)v[keep_head] & 0xc0) == 0x80) {
+        keep_head--;
+    }
+    while (keep_tail > 0 && ((unsigned char)v[n - keep_tail] & 0xc0) == 0x80) {
+        keep_tail--;
+    }
+    stars = PCL_MIN(n - keep_head - keep_tail, (size_t)12);
+    if (stars == 0) {
+        stars = 1;
+    }
+    memcpy(out, v, keep_head);
+    k = keep_head;
+    memset(out + k, '*', stars);
+    k += stars;
+    memcpy(out + k, v + n - keep_tail, keep_tail);
+    k += keep_tail;
+    return pcl_arena_strndup(a, out, k);
+}
+
+static enum pcl_rc
+push_hit(struct scan_hit **hits, size_t *n, size_t *cap, const struct scan_hit *h)
+{
+    if (*n == *cap) {
+        size_t c = *cap == 0 ? 16 : *cap * 2;
+        struct scan_hit *p;
+
+        if (c > MAX_HITS_PER_FILE) {
+            return PCL_ELIMIT;
+        }
+        p = pcl_realloc(*hits, c * sizeof(*p));
+        if (p == NULL) {
+            return PCL_ENOMEM;
+        }
+        *hits = p;
+        *cap = c;
+    }
+    (*hits)[(*n)++] = *h;
+    return PCL_OK;
+}
+
+/* ---- line and column tracking ------------------------------------------------------- */
+
+struct lc {
+    uint64_t pos;  /* absolute offset counted up to */
+    uint64_t line; /* newlines before pos */
+    uint64_t cp;   /* code points between the last newline and pos */
+};
+
+/* Advance over data[0..n), which holds the bytes at [t->pos, t->pos + n). */
+static void
+lc_advance(struct lc *t, const char *data, size_t n)
+{
+    const char *p = data, *end = data + n, *nl;
+
+    while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        t->line++;
+        t->cp = 0;
+        p = nl + 1;
+    }
+    t->cp += count_cp(p, (size_t)(end - p));
+    t->pos += n;
+}
+
+/* ---- text ---------------------------------------------------------------------------- */
+
+struct text_scan {
+    struct scan_ctx *c;
+    struct job *j;
+    struct scan_file *f;
+    const char *data;     /* bytes at absolute offset data_off */
+    uint64_t data_off;
+    uint64_t keep_lo;     /* segment bounds: report findings starting in [keep_lo, keep_hi) */
+    uint64_t keep_hi;
+    uint64_t base;        /* added to finding offsets (a segment scan starts at its region) */
+    struct lc t;
+    enum pcl_rc rc;
+};
+
+static int
+on_text_finding(void *arg, const struct pcl_finding *fd)
+{
+    struct text_scan *ts = arg;
+    const struct pcl_detector_info *d = pcl_engine_detector(ts->c->e, fd->detector);
+    struct scan_hit h = {0};
+    uint64_t start = fd->start + ts->base, end = fd->end + ts->base;
+    enum pcl_rc rc;
+
+    if (start < ts->keep_lo || start >= ts->keep_hi) {
+        return 0;
+    }
+    lc_advance(&ts->t, ts->data + (ts->t.pos - ts->data_off), (size_t)(start - ts->t.pos));
+    h.start = start;
+    h.end = end;
+    h.line = ts->t.line; /* relative to keep_lo; fixed up when merged */
+    h.col = ts->t.cp;
+    h.score = fd->score;
+    h.det = fd->detector;
+    h.preview = make_preview(ts->f->arena, ts->data + (start - ts->data_off),
+                             (size_t)(end - start), d->categories, ts->c->o->show_values);
+    if (h.preview == NULL) {
+        ts->rc = PCL_ENOMEM;
+        return 1;
+    }
+    rc = push_hit(&ts->j->hits, &ts->j->nhits, &ts->j->caphits, &h);
+    if (rc != PCL_OK) {
+        ts->rc = rc;
+        return 1;
+    }
+    return 0;
+}
+
+/* A segment of a mapped file: scan [seg_start - window, seg_end + window), keep findings that
+ * start inside the segment; the window makes the result identical to a whole-file scan. */
+static enum pcl_rc
+scan_segment(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_err *err)
+{
+    uint64_t w = pcl_engine_window(c->e);
+    uint64_t lo = j->seg_start > w ? j->seg_start - w : 0;
+    uint64_t hi = PCL_MIN(j->map_len, j->seg_end + w);
+    struct text_scan ts = {.c = c, .j = j, .f = j->file, .data = j->map + lo, .data_off = lo,
+                           .keep_lo = j->seg_start, .keep_hi = j->seg_end, .base = lo,
+                           .t = {.pos = j->seg_start}};
+    enum pcl_rc rc;
+
+    rc = pcl_engine_scan(c->e, s, j->map + lo, (size_t)(hi - lo), on_text_finding, &ts, err);
+    if (ts.rc != PCL_OK) {
+        return pcl_err_set(err, ts.rc, "%s", pcl_rc_str(ts.rc));
+    }
+    if (rc == PCL_ELIMIT) {
+        warn_append(&j->warnings, err->msg);
+        rc = PCL_OK;
+    }
+    /* count the rest of the segment for the line fix-ups of later segments */
+    lc_advance(&ts.t, j->map + ts.t.pos, (size_t)(j->seg_end - ts.t.pos));
+    j->newlines = ts.t.line;
+    j->tail_cp = ts.t.cp;
+    return rc;
+}
+
+struct stream_scan {
+    struct text_scan ts;
+    struct pcl_buf hold;  /* bytes from ts.data_off to the end of what was fed */
+};
+
+static enum pcl_rc
+scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct pcl_err *err)
+{
+    struct stream_scan ss = {.ts = {.c = c, .j = j, .f = j->file, .keep_hi = UINT64_MAX}};
+    struct pcl_stream *st = NULL;
+    char *chunk = NULL;
+    enum pcl_rc rc;
+
+    pcl_buf_init(&ss.hold, 0);
+    chunk = pcl_malloc(READ_CHUNK);
+    if (chunk == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = pcl_stream_new(c->e, on_text_finding, &ss.ts, &st, err);
+    while (rc == PCL_OK) {
+        size_t got = 0;
+        uint64_t settled;
+
+        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, err);
+        if (rc != PCL_OK || got == 0) {
+            break;
+        }
+        j->file->bytes += got;
+        atomic_fetch_add(&c->bytes_done, got);
+        rc = pcl_buf_append(&ss.hold, chunk, got);
+        if (rc != PCL_OK) {
+            rc = pcl_err_set(err, rc, "out of memory");
+            break;
+        }
+        ss.ts.data = ss.hold.ptr;
+        rc = pcl_stream_feed(st, chunk, got, err);
+        if (rc == PCL_ELIMIT) {
+            warn_append(&j->warnings, err->msg);
+            rc = PCL_OK;
+        }
+        if (ss.ts.rc != PCL_OK) {
+            rc = pcl_err_set(err, ss.ts.rc, "%s", pcl_rc_str(ss.ts.rc));
+        }
+        /* later findings start at or after settled: count lines up to it and drop the rest */
+        settled = pcl_stream_settled(st);
+        if (settled > ss.ts.t.pos) {
+            lc_advance(&ss.ts.t, ss.hold.ptr + (ss.ts.t.pos - ss.ts.data_off),
+                       (size_t)(settled - ss.ts.t.pos));
+        }
+        pcl_buf_consume(&ss.hold, (size_t)(ss.ts.t.pos - ss.ts.data_off));
+        ss.ts.data_off = ss.ts.t.pos;
+        ss.ts.data = ss.hold.ptr;
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_stream_finish(st, err);
+        if (rc == PCL_ELIMIT) {
+            warn_append(&j->warnings, err->msg);
+            rc = PCL_OK;
+        }
+        if (ss.ts.rc != PCL_OK) {
+            rc = pcl_err_set(err, ss.ts.rc, "%s", pcl_rc_str(ss.ts.rc));
+        }
+    }
+out:
+    pcl_stream_free(st);
+    pcl_buf_fini(&ss.hold);
+    pcl_free(chunk);
+    return rc;
+}
+
+/* ---- structured: CSV and JSON -------------------------------------------------------- */
+
+struct field_scan {
+    struct scan_ctx *c;
+    struct job *j;
+    struct scan_file *f;
+    struct pcl_scratch *s;
+    const char *raw;           /* JSON: the whole document, for line/column; NULL for CSV */
+    struct lc t;
+    /* current value */
+    const struct pcl_rawmap *map;
+    uint64_t value_line;
+    uint64_t row;
+    const char *value;
+    size_t profile;
+    uint32_t value_cats;
+    bool *det_seen;            /* per detector, within the current value; array of ndets */
+    char **header;             /* CSV column names; array of nheader */
+    size_t nheader;
+    bool csv_header;
+    uint64_t line_start_raw;   /* CSV: raw offset of the current record's first cell */
+    uint64_t raw_base;         /* JSONL: offset of the current line in the document */
+    enum pcl_rc rc;
+};
+
+static size_t
+profile_find(struct field_scan *fs, const char *name, size_t len, enum pcl_rc *rc)
+{
+    struct scan_file *f = fs->f;
+    struct scan_profile *p;
+    size_t nd = pcl_engine_detector_count(fs->c->e);
+
+    /* Few distinct fields in practice; the newest is the likeliest. */
+    for (size_t i = f->nprofiles; i-- > 0;) {
+        if (strlen(f->profiles[i].name) == len && memcmp(f->profiles[i].name, name, len) == 0) {
+            return i;
+        }
+    }
+    if (f->nprofiles >= 100000) {
+        *rc = PCL_ELIMIT;
+        return SIZE_MAX;
+    }
+    p = pcl_realloc(f->profiles, (f->nprofiles + 1) * sizeof(*p));
+    if (p == NULL) {
+        *rc = PCL_ENOMEM;
+        return SIZE_MAX;
+    }
+    f->profiles = p;
+    p = &f->profiles[f->nprofiles];
+    memset(p, 0, sizeof(*p));
+    p->name = pcl_strndup(name, len);
+    p->cells_by_det = pcl_calloc(nd + 1, sizeof(*p->cells_by_det));
+    if (p->name == NULL || p->cells_by_det == NULL) {
+        pcl_free(p->name);
+        pcl_free(p->cells_by_det);
+        *rc = PCL_ENOMEM;
+        return SIZE_MAX;
+    }
+    return f->nprofiles++;
+}
+
+static int
+on_field_finding(void *arg, const struct pcl_finding *fd)
+{
+    struct field_scan *fs = arg;
+    const struct pcl_detector_info *d = pcl_engine_detector(fs->c->e, fd->detector);
+    struct scan_profile *p = &fs->f->profiles[fs->profile];
+    struct scan_hit h = {0};
+    enum pcl_rc rc;
+
+    pcl_rawmap_span(fs->map, (size_t)fd->start, (size_t)fd->end, &h.start, &h.end);
+    h.start += fs->raw_base;
+    h.end += fs->raw_base;
+    if (fs->raw != NULL) {
+        lc_advance(&fs->t, fs->raw + fs->t.pos, (size_t)(h.start - fs->t.pos));
+        h.line = fs->t.line + 1;
+        h.col = fs->t.cp + 1;
+    } else {
+        h.line = fs->value_line;
+        h.col = h.start - fs->line_start_raw + 1;
+        for (size_t i = 0; i < fd->start; i++) {
+            if (fs->value[i] == '\n') {
+                h.line++;
+            }
+        }
+    }
+    h.row = fs->row;
+    h.score = fd->score;
+    h.det = fd->detector;
+    h.field = p->name;
+    h.preview = make_preview(fs->f->arena, fs->value + fd->start, (size_t)(fd->end - fd->start),
+                             d->categories, fs->c->o->show_values);
+    if (h.preview == NULL) {
+        fs->rc = PCL_ENOMEM;
+        return 1;
+    }
+    rc = push_hit(&fs->f->hits, &fs->f->nhits, &fs->f->caphits, &h);
+    if (rc != PCL_OK) {
+        fs->rc = rc;
+        return 1;
+    }
+    if (!fs->det_seen[fd->detector]) {
+        fs->det_seen[fd->detector] = true;
+        p->cells_by_det[fd->detector]++;
+    }
+    fs->value_cats |= d->categories;
+    pcl_class_counts_add(&p->counts, d->categories);
+    pcl_class_counts_add(&fs->f->counts, d->categories);
+    return 0;
+}
+
+static enum pcl_rc
+scan_value(struct field_scan *fs, const char *name, size_t name_len, const char *v, size_t n,
+           const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
+{
+    struct scan_profile *p;
+    enum pcl_rc rc = PCL_OK;
+
+    fs->profile = profile_find(fs, name, name_len, &rc);
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "%s", rc == PCL_ELIMIT ? "more than 100000 distinct fields"
+                                                           : "out of memory");
+    }
+    p = &fs->f->profiles[fs->profile];
+    p->cells++;
+    p->counts.cells++;
+    fs->map = map;
+    fs->value = v;
+    fs->value_line = line;
+    fs->value_cats = 0;
+    memset(fs->det_seen, 0, pcl_engine_detector_count(fs->c->e) * sizeof(*fs->det_seen));
+    rc = pcl_engine_scan(fs->c->e, fs->s, v, n, on_field_finding, fs, err);
+    if (fs->rc != PCL_OK) {
+        return pcl_err_set(err, fs->rc, "%s", pcl_rc_str(fs->rc));
+    }
+    if (rc == PCL_ELIMIT) {
+        warn_append(&fs->j->warnings, err->msg);
+        rc = PCL_OK;
+    }
+    for (unsigned i = 0; i < 6; i++) {
+        if ((fs->value_cats & (1u << i)) != 0) {
+            p->counts.cells_hit[i]++;
+        }
+    }
+    return rc;
+}
+
+static void
+on_format_warning(void *arg, const char *msg)
+{
+    struct field_scan *fs = arg;
+
+    warn_append(&fs->j->warnings, msg);
+}
+
+static enum pcl_rc
+on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
+{
+    struct field_scan *fs = arg;
+    char colname[32];
+    const char *name;
+    size_t name_len;
+
+    if (cell->col == 0) {
+        fs->line_start_raw = cell->raw_start;
+    }
+    if (cell->row == 0 && fs->csv_header) {
+        char **h = pcl_realloc(fs->header, (fs->nheader + 1) * sizeof(*h));
+
+        if (h == NULL) {
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        }
+        fs->header = h;
+        fs->header[fs->nheader] = pcl_strndup(cell->ptr, cell->len);
+        if (fs->header[fs->nheader] == NULL) {
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        }
+        fs->nheader++;
+        /* Header cells are data too: a header row can leak a secret. */
+    }
+    if (cell->col < fs->nheader && fs->header[cell->col][0] != '\0') {
+        name = fs->header[cell->col];
+        name_len = strlen(name);
+    } else {
+        (void)snprintf(colname, sizeof(colname), "#%zu", cell->col + 1);
+        name = colname;
+        name_len = strlen(colname);
+    }
+    fs->row = cell->row + (fs->csv_header ? 0 : 1);
+    if (cell->row == 0 && fs->csv_header) {
+        return PCL_OK;
+    }
+    return scan_value(fs, name, name_len, cell->ptr, cell->len, &cell->map, cell->line, err);
+}
+
+static bool
+looks_like_header(const char *head, size_t n, char delim)
+{
+    /* A first line without digits and with at least one delimiter is taken as a header. */
+    for (size_t i = 0; i < n && head[i] != '\n'; i++) {
+        if (pcl_is_digit(head[i]) || head[i] == '@') {
+            return false;
+        }
+    }
+    return memchr(head, delim, n) != NULL;
+}
+
+static enum pcl_rc
+scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in,
+         char delim, struct pcl_err *err)
+{
+    struct field_scan fs = {.c = c, .j = j, .f = j->file, .s = s};
+    struct pcl_csv_opts co = {.delim = delim, .name = j->file->path, .on_cell = on_csv_cell,
+                              .on_warn = on_format_warning, .arg = &fs};
+    struct pcl_csv *csv = NULL;
+    char *chunk = NULL;
+    const char *head = NULL;
+    size_t headlen = 0;
+    enum pcl_rc rc;
+
+    fs.det_seen = pcl_calloc(pcl_engine_detector_count(c->e) + 1, sizeof(*fs.det_seen));
+    chunk = pcl_malloc(READ_CHUNK);
+    if (fs.det_seen == NULL || chunk == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = pcl_input_peek(in, &head, &headlen, err);
+    if (rc != PCL_OK) {
+        goto out;
+    }
+    fs.csv_header = looks_like_header(head, headlen, delim);
+    rc = pcl_csv_new(&co, &csv, err);
+    while (rc == PCL_OK) {
+        size_t got = 0;
+
+        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, err);
+        if (rc != PCL_OK || got == 0) {
+            break;
+        }
+        j->file->bytes += got;
+        atomic_fetch_add(&c->bytes_done, got);
+        rc = pcl_csv_feed(csv, chunk, got, err);
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_csv_finish(csv, err);
+    }
+out:
+    pcl_csv_free(csv);
+    pcl_free(chunk);
+    pcl_free(fs.det_seen);
+    for (size_t i = 0; i < fs.nheader; i++) {
+        pcl_free(fs.header[i]);
+    }
+    pcl_free(fs.header);
+    return rc;
+}
+
+static enum pcl_rc
+on_json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
+{
+    struct field_scan *fs = arg;
+
+    return scan_value(fs, v->path, v->path_len, v->ptr, v->len, &v->map, v->line, err);
+}
+
+/* A JSONL record that is not valid JSON is still scanned, as text, so nothing is skipped. */
+static enum pcl_rc
+scan_json_text_fallback(struct field_scan *fs, const char *p, size_t n, uint64_t off,
+                        uint64_t line, struct pcl_err *err)
+{
+    struct pcl_rawmap map = {.base = 0};
+
+    fs->raw_base = off;
+    return scan_value(fs, "(unparsed)", 10, p, n, &map, line, err);
+}
+
+static enum pcl_rc
+scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in,
+          bool jsonl, struct pcl_err *err)
+{
+    struct field_scan fs = {.c = c, .j = j, .f = j->file, .s = s};
+    struct pcl_json_walk_opts wo = {.jsonl = false, .name = j->file->path,
+                                    .on_value = on_json_value, .on_warn = on_format_warning,
+                                    .arg = &fs};
+    struct pcl_buf doc;
+    enum pcl_rc rc;
+
+    pcl_buf_init(&doc, MAX_STRUCTURED);
+    fs.det_seen = pcl_calloc(pcl_engine_detector_count(c->e) + 1, sizeof(*fs.det_seen));
+    if (fs.det_seen == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = pcl_input_slurp(in, MAX_STRUCTURED, &doc, err);
+    if (rc != PCL_OK) {
+        goto out;
+    }
+    j->file->bytes = doc.len;
+    atomic_fetch_add(&c->bytes_done, doc.len);
+    fs.raw = doc.ptr;
+    if (!jsonl) {
+        rc = pcl_json_walk(doc.ptr, doc.len, &wo, NULL, err);
+        if (rc == PCL_EINVAL) {
+            /* Not valid JSON after all: say so and scan it as text rather than skip it. */
+            warn_append(&j->warnings, err->msg);
+            fs.t = (struct lc){0};
+            rc = scan_json_text_fallback(&fs, doc.ptr, doc.len, 0, 1, err);
+        }
+        goto out;
+    }
+    /* JSONL: one walk per line so a bad line is scanned as text instead of dropped. */
+    for (size_t off = 0, line = 1; rc == PCL_OK && off < doc.len; line++) {
+        const char *nl = memchr(doc.ptr + off, '\n', doc.len - off);
+        size_t end = nl != NULL ? (size_t)(nl - doc.ptr) : doc.len;
+        struct pcl_err lerr = {0};
+        size_t mark = j->file->nhits;
+        size_t k = off;
+
+        while (k < end && (doc.ptr[k] == ' ' || doc.ptr[k] == '\t' || doc.ptr[k] == '\r')) {
+            k++;
+        }
+        if (k == end) {
+            off = end + 1; /* blank line */
+            continue;
+        }
+
+        fs.t = (struct lc){.pos = off, .line = line - 1};
+        fs.raw_base = off;
+        fs.row = line;
+        rc = pcl_json_walk(doc.ptr + off, end - off, &wo, NULL, &lerr);
+        if (rc == PCL_EINVAL) {
+            char msg[PCL_ERR_MSG_SIZE + 64];
+
+            (void)snprintf(msg, sizeof(msg), "%s (line %zu scanned as text)", lerr.msg, line);
+            warn_append(&j->warnings, msg);
+            j->file->nhits = mark; /* drop partial hits of the line; rescan it whole */
+            fs.t = (struct lc){.pos = off, .line = line - 1};
+            rc = scan_json_text_fallback(&fs, doc.ptr + off, end - off, off, line, err);
+        } else if (rc != PCL_OK) {
+            *err = lerr;
+        }
+        off = end + 1;
+    }
+out:
+    pcl_buf_fini(&doc);
+    pcl_free(fs.det_seen);
+    return rc;
+}
+
+/* ---- jobs ----------------------------------------------------------------------------- */
+
+static enum pcl_rc
+run_file_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_err *err)
+{
+    struct scan_file *f = j->file;
+    struct pcl_input *in = NULL;
+    const char *head = NULL;
+    size_t headlen = 0;
+    enum pcl_rc rc;
+
+    rc = pcl_input_open(f->path, &in, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    rc = pcl_input_peek(in, &head, &headlen, err);
+    if (rc != PCL_OK) {
+        goto out;
+    }
+    f->gzip = pcl_input_is_gzip(in);
+    f->fmt = c->o->have_input_format ? c->o->input_format
+                                     : pcl_format_sniff(f->path, head, headlen);
+    switch (f->fmt) {
+    case PCL_FMT_BINARY:
+        f->skipped = true;
+        break;
+    case PCL_FMT_CSV:
+        rc = scan_csv(c, j, s, in, ',', err);
+        break;
+    case PCL_FMT_TSV:
+        rc = scan_csv(c, j, s, in, '\t', err);
+        break;
+    case PCL_FMT_JSON:
+        rc = scan_json(c, j, s, in, false, err);
+        break;
+    case PCL_FMT_JSONL:
+        rc = scan_json(c, j, s, in, true, err);
+        break;
+    case PCL_FMT_TEXT:
+        rc = scan_text_stream(c, j, in, err);
+        break;
+    }
+out:
+    pcl_input_free(in);
+    return rc;
+}
+
+static void
+run_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    if (j->map != NULL) {
+        rc = scan_segment(c, j, s, &err);
+        atomic_fetch_add(&c->bytes_done, j->seg_end - j->seg_start);
+    } else {
+        rc = run_file_job(c, j, s, &err);
+    }
+    if (rc != PCL_OK) {
+        j->error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
+    }
+}
+
+static void *
+worker(void *arg)
+{
+    struct scan_ctx *c = arg;
+    struct pcl_scratch *s = NULL;
+    struct pcl_err err = {0};
+
+    if (pcl_scratch_new(c->e, &s, &err) != PCL_OK) {
+        s = NULL;
+    }
+    for (;;) {
+        size_t i = atomic_fetch_add(&c->next, 1);
+
+        if (i >= c->njobs) {
+            break;
+        }
+        if (s == NULL) {
+            c->jobs[i].error = pcl_strdup("out of memory (scratch)");
+        } else {
+            run_job(c, &c->jobs[i], s);
+        }
+        (void)pthread_mutex_lock(&c->mu);
+        atomic_store(&c->jobs[i].done, true);
+        (void)pthread_cond_broadcast(&c->cv);
+        (void)pthread_mutex_unlock(&c->mu);
+    }
+    pcl_scratch_free(s);
+    return NULL;
+}
+
+/* ---- enumeration ---------------------------------------------------------------------- */
+
+static struct job *
+add_job(struct scan_ctx *c)
+{
+    struct job *j;
+
+    if (c->njobs == c->capjobs) {
+        size_t cap = c->capjobs == 0 ? 64 : c->capjobs * 2;
+        struct job *p = pcl_realloc(c->jobs, cap * sizeof(*p));
+
+        if (p == NULL) {
+            return NULL;
+        }
+        c->jobs = p;
+        c->capjobs = cap;
+    }
+    j = &c->jobs[c->njobs++];
+    memset(j, 0, sizeof(*j));
+    pcl_buf_init(&j->warnings, 1 << 20);
+    return j;
+}
+
+static size_t
+add_file(struct scan_ctx *c, const char *path)
+{
+    struct scan_file *f;
+
+    if (c->nfiles == c->capfiles) {
+        size_t cap = c->capfiles == 0 ? 64 : c->capfiles * 2;
+        struct scan_file *p = pcl_realloc(c->files, cap * sizeof(*p));
+
+        if (p == NULL) {
+            return SIZE_MAX;
+        }
+        c->files = p;
+        c->capfiles = cap;
+    }
+    f = &c->files[c->nfiles];
+    memset(f, 0, sizeof(*f));
+    f->path = pcl_strdup(path);
+    f->arena = pcl_arena_new(16384, 0);
+    pcl_buf_init(&f->warnings, 1 << 20);
+    if (f->path == NULL || f->arena == NULL) {
+        pcl_free(f->path);
+        pcl_arena_free(f->arena);
+        return SIZE_MAX;
+    }
+    return c->nfiles++;
+}
+
+/* A large plain-text file is mapped once and split at line ends into segments that the
+ * workers scan in parallel. Returns false when the file is not eligible. */
+static bool
+plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
+{
+    unsigned char head[8192];
+    int fd;
+    ssize_t n;
+    void *map;
+    uint64_t seg, pos = 0;
+
+    if (c->o->threads < 2 || size < 2 * SEGMENT_MIN || size > (uint64_t)SIZE_MAX / 2) {
+        return false;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        return false;
+    }
+    n = read(fd, head, sizeof(head));
+    if (n <= 0 || (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) ||
+        (c->o->have_input_format ? c->o->input_format
+                                 : pcl_format_sniff(path, (const char *)head, (size_t)n)) !=
+            PCL_FMT_TEXT) {
+        (void)close(fd);
+        return false;
+    }
+    map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+    (void)close(fd);
+    if (map == MAP_FAILED) {
+        return false;
+    }
+    (void)madvise(map, (size_t)size, MADV_SEQUENTIAL);
+    c->files[fi].fmt = PCL_FMT_TEXT;
+    c->files[fi].bytes = size;
+    seg = PCL_MAX(SEGMENT_MIN, size / ((uint64_t)c->o->threads * 4) + 1);
+    while (pos < size) {
+        uint64_t end = PCL_MIN(size, pos + seg);
+        const char *nl;
+        struct job *j;
+
+        if (end < size) {
+            nl = memchr((const char *)map + end, '\n', (size_t)PCL_MIN(size - end, (uint64_t)65536));
+            if (nl != NULL) {
+                end = (uint64_t)(nl - (const char *)map) + 1;
+            }
+        }
+        j = add_job(c);
+        if (j == NULL) {
+            return false; /* the caller reports out of memory */
+        }
+        j->file_idx = fi;
+        j->map = map;
+        j->map_rw = map;
+        j->map_len = size;
+        j->seg_start = pos;
+        j->seg_end = end;
+        pos = end;
+    }
+    return true;
+}
+
+static enum pcl_rc
+on_walk_file(void *arg, const struct pcl_walk_entry *we, struct pcl_err *err)
+{
+    struct scan_ctx *c = arg;
+    size_t fi = add_file(c, we->path);
+    struct job *j;
+
+    if (fi == SIZE_MAX) {
+        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
+    c->bytes_total += we->size;
+    if (strcmp(we->path, "-") != 0 && plan_segments(c, fi, we->path, we->size)) {
+        return PCL_OK;
+    }
+    j = add_job(c);
+    if (j == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
+    j->file_idx = fi;
+    return PCL_OK;
+}
+
+static void
+on_walk_warning(void *arg, const char *msg)
+{
+    struct scan_ctx *c = arg;
+
+    warn_append(&c->walk_warnings, msg);
+}
+
+/* ---- merge and report ----------------------------------------------------------------- */
+
+static void
+merge_job(struct scan_file *f, struct job *j, uint64_t *line_base, uint64_t *cp_carry)
+{
+    for (size_t i = 0; i < j->nhits; i++) {
+        struct scan_hit h = j->hits[i];
+
+        if (j->map != NULL || f->fmt == PCL_FMT_TEXT) {
+            h.col = (h.line == 0 ? *cp_carry + h.col : h.col) + 1;
+            h.line = *line_base + h.line + 1;
+        }
+        if (push_hit(&f->hits, &f->nhits, &f->caphits, &h) != PCL_OK) {
+            if (f->error == NULL) {
+                f->error = pcl_strdup("too many findings; output truncated");
+            }
+            break;
+        }
+    }
+    if (j->map != NULL) {
+        *line_base += j->newlines;
+        *cp_carry = j->newlines > 0 ? j->tail_cp : *cp_carry + j->tail_cp;
+    }
+    if (j->warnings.len > 0 &&
+        pcl_buf_append(&f->warnings, j->warnings.ptr, j->warnings.len) != PCL_OK) {
+        warn_append(&f->warnings, "(more warnings dropped)");
+    }
+    if (j->error != NULL && f->error == NULL) {
+        f->error = j->error;
+        j->error = NULL;
+    }
+    pcl_free(j->hits);
+    j->hits = NULL;
+    pcl_free(j->error);
+    pcl_buf_fini(&j->warnings);
+}
+
+static void
+classify_file(const struct pcl_engine *e, struct scan_file *f)
+{
+    if (f->fmt == PCL_FMT_TEXT || f->nprofiles == 0) {
+        memset(&f->counts, 0, sizeof(f->counts));
+        for (size_t i = 0; i < f->nhits; i++) {
+            pcl_class_counts_add(&f->counts, pcl_engine_detector(e, f->hits[i].det)->categories);
+        }
+    }
+    f->level = pcl_classify(NULL, &f->counts);
+}
+
+static void
+file_free(struct scan_file *f)
+{
+    pcl_free(f->path);
+    pcl_free(f->error);
+    pcl_buf_fini(&f->warnings);
+    pcl_free(f->hits);
+    for (size_t i = 0; i < f->nprofiles; i++) {
+        pcl_free(f->profiles[i].name);
+        pcl_free(f->profiles[i].cells_by_det);
+    }
+    pcl_free(f->profiles);
+    pcl_arena_free(f->arena);
+    memset(f, 0, sizeof(*f));
+}
+
+static void
+progress(struct scan_ctx *c, double t0, bool final)
+{
+    uint64_t done = atomic_load(&c->bytes_done);
+    struct timespec ts;
+    double now, pct;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    pct = c->bytes_total > 0 ? 100.0 * (double)done / (double)c->bytes_total : 100.0;
+    (void)fprintf(stderr, "\r\033[Kscan: %5.1f%%  %.1f / %.1f MB  %.0f MB/s", PCL_MIN(pct, 100.0),
+                  (double)done / 1e6, (double)c->bytes_total / 1e6,
+                  now > t0 ? (double)done / 1e6 / (now - t0) : 0.0);
+    if (final) {
+        (void)fprintf(stderr, "\r\033[K");
+    }
+}
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- options ------------------------------------------------------------------------- */
+
+static void
+scan_usage(FILE *f)
+{
+    (void)fprintf(f,
+        "usage: portcullis scan [options] PATH... | -\n"
+        "\n"
+        "Scan files, directories (recursively) or standard input for PII and secrets.\n"
+        "Text, CSV/TSV (per-column profile), JSON/JSONL (per-field profile) and gzip input.\n"
+        "\n"
+        "options:\n"
+        "  -f, --format FMT       text (default), json, jsonl (one finding per line), sarif\n"
+        "  -o, --output FILE      write the report to FILE instead of standard output\n"
+        "  -c, --config FILE      YAML configuration (section `detect:`)\n"
+        "      --min-score X      report findings scoring at least X (0..1, default 0.5)\n"
+        "      --types LIST       only these detectors or entity types (comma-separated)\n"
+        "      --enable LIST      also enable these (e.g. default-off detectors, or `all`)\n"
+        "      --disable LIST     disable these detectors or entity types\n"
+        "      --categories LIST  only detectors in these categories: contact, government_id,\n"
+        "                         financial, health, special, credential\n"
+        "      --fail-on LEVEL    exit 1 when a finding (any, the default) or a file classified\n"
+        "                         at LEVEL or above (internal, confidential, restricted) exists;\n"
+        "                         `never` always exits 0 on success\n"
+        "  -j, --threads N        worker threads (default: number of CPUs)\n"
+        "      --input-format F   treat every input as text, csv, tsv, json or jsonl\n"
+        "      --exclude GLOB     .gitignore-style exclude pattern (repeatable)\n"
+        "      --no-gitignore     do not honour .gitignore files in scanned directories\n"
+        "      --follow           follow symbolic links inside directories\n"
+        "      --show-values      print matched values instead of masked previews\n"
+        "      --progress         force a progress bar (default: on a TTY for large inputs)\n"
+        "      --no-progress      never show a progress bar\n"
+        "  -q, --quiet            no summary table\n"
+        "      --no-cache         do not use or write the compiled-detector cache\n"
+        "                         ($PORTCULLIS_CACHE_DIR, default ~/.cache/portcullis)\n"
+        "\n"
+        "exit codes: 0 nothing at --fail-on, 1 findings at --fail-on, 2 usage or config error,\n"
+        "            3 some inputs could not be read (the rest were scanned), 4 fatal error\n");
+}
+
+/* Split a comma-separated list into a NULL-terminated array appended to *list. */
+static bool
+list_add(char ***list, size_t *n, const char *csv)
+{
+    const char *p = csv;
+
+    while (*p != '\0') {
+        const char *comma = strchr(p, ',');
+        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+        char **grown;
+
+        if (len > 0) {
+            grown = pcl_realloc(*list, (*n + 2) * sizeof(*grown));
+            if (grown == NULL) {
+                return false;
+            }
+            *list = grown;
+            (*list)[*n] = pcl_strndup(p, len);
+            if ((*list)[*n] == NULL) {
+                return false;
+            }
+            (*n)++;
+            (*list)[*n] = NULL;
+        }
+        p += len + (comma != NULL ? 1 : 0);
+    }
+    return true;
+}
+
+static void
+list_free(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        pcl_free(list[i]);
+    }
+    pcl_free(list);
+}
+
+static bool
+parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+enum {
+    OPT_MIN_SCORE = 256, OPT_TYPES, OPT_ENABLE, OPT_DISABLE, OPT_CATEGORIES, OPT_FAIL_ON,
+    OPT_INPUT_FORMAT, OPT_EXCLUDE, OPT_NO_GITIGNORE, OPT_FOLLOW, OPT_SHOW_VALUES, OPT_PROGRESS,
+    OPT_NO_PROGRESS, OPT_NO_CACHE,
+};
+
+static const struct option long_opts[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"config", required_argument, NULL, 'c'},
+    {"threads", required_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"min-score", required_argument, NULL, OPT_MIN_SCORE},
+    {"types", required_argument, NULL, OPT_TYPES},
+    {"enable", required_argument, NULL, OPT_ENABLE},
+    {"disable", required_argument, NULL, OPT_DISABLE},
+    {"categories", required_argument, NULL, OPT_CATEGORIES},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"no-gitignore", no_argument, NULL, OPT_NO_GITIGNORE},
+    {"follow", no_argument, NULL, OPT_FOLLOW},
+    {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {NULL, 0, NULL, 0},
+};
+
+struct cli_lists {
+    char **types, **enable, **disable, **excludes;
+    size_t ntypes, nenable, ndisable, nexcludes;
+};
+
+static void
+cli_lists_free(struct cli_lists *l)
+{
+    list_free(l->types, l->ntypes);
+    list_free(l->enable, l->nenable);
+    list_free(l->disable, l->ndisable);
+    list_free(l->excludes, l->nexcludes);
+}
+
+int
+pcl_cmd_scan(int argc, char **argv)
+{
+    struct scan_opts o = {.out = SCAN_OUT_TEXT, .fail_on = -1};
+    struct cli_lists l = {0};
+    struct pcl_engine_opts *cfg = NULL;
+    struct pcl_engine_opts eo = {0};
+    struct pcl_engine *e = NULL;
+    struct pcl_walk_opts wo = {.gitignore = true};
+    struct scan_ctx c = {0};
+    struct scan_writer w = {0};
+    struct scan_summary sum = {0};
+    struct pcl_err err = {0};
+    const char *config = NULL, *output = NULL;
+    double min_score = 0, t0;
+    uint32_t categories = 0;
+    pthread_t *threads = NULL;
+    unsigned nthreads = 0;
+    int progress_mode = 0, ch, rc = PCL_EXIT_OK;
+    bool any_fail = false, no_cache = false;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+    o.threads = ncpu > 0 ? (unsigned)PCL_MIN(ncpu, 256L) : 1;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "f:o:c:j:qh", long_opts, NULL)) != -1) {
+        unsigned long v;
+        char *end = NULL;
+        bool ok = true;
+
+        switch (ch) {
+        case 'f':
+            if (strcmp(optarg, "text") == 0) {
+                o.out = SCAN_OUT_TEXT;
+            } else if (strcmp(optarg, "json") == 0) {
+                o.out = SCAN_OUT_JSON;
+            } else if (strcmp(optarg, "jsonl") == 0) {
+                o.out = SCAN_OUT_JSONL;
+            } else if (strcmp(optarg, "sarif") == 0) {
+                o.out = SCAN_OUT_SARIF;
+            } else {
+                pcl_cli_error("scan", "--format: unknown format \"%s\" (text, json, jsonl, "
+                              "sarif)", optarg);
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'j':
+            if (!parse_uint(optarg, 256, &v) || v == 0) {
+                pcl_cli_error("scan", "--threads: expected 1..256, got \"%s\"", optarg);
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            o.threads = (unsigned)v;
+            break;
+        case 'q':
+            o.quiet = true;
+            break;
+        case 'h':
+            scan_usage(stdout);
+            goto out;
+        case OPT_MIN_SCORE:
+            errno = 0;
+            min_score = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' || min_score < 0 || min_score > 1) {
+                pcl_cli_error("scan", "--min-score: expected a number in [0, 1], got \"%s\"",
+                              optarg);
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            if (min_score == 0) {
+                min_score = 1e-9; /* 0 means "default" to the engine */
+            }
+            break;
+        case OPT_TYPES:
+            ok = list_add(&l.types, &l.ntypes, optarg);
+            break;
+        case OPT_ENABLE:
+            ok = list_add(&l.enable, &l.nenable, optarg);
+            break;
+        case OPT_DISABLE:
+            ok = list_add(&l.disable, &l.ndisable, optarg);
+            break;
+        case OPT_EXCLUDE:
+            ok = list_add(&l.excludes, &l.nexcludes, optarg);
+            break;
+        case OPT_CATEGORIES: {
+            const char *p = optarg;
+
+            while (*p != '\0') {
+                size_t len = strcspn(p, ",");
+                uint32_t cat = pcl_category_parse(p, len);
+
+                if (cat == 0) {
+                    pcl_cli_error("scan", "--categories: unknown category \"%.*s\" (contact, "
+                                  "government_id, financial, health, special, credential)",
+                                  (int)len, p);
+                    rc = PCL_EXIT_USAGE;
+                    goto out;
+                }
+                categories |= cat;
+                p += len + (p[len] == ',' ? 1 : 0);
+            }
+            break;
+        }
+        case OPT_FAIL_ON:
+            if (strcmp(optarg, "any") == 0) {
+                o.fail_on = -1;
+            } else if (strcmp(optarg, "never") == 0) {
+                o.fail_on = -2;
+            } else {
+                o.fail_on = pcl_sensitivity_parse(optarg, strlen(optarg));
+                if (o.fail_on < 0) {
+                    pcl_cli_error("scan", "--fail-on: expected any, never, internal, "
+                                  "confidential or restricted, got \"%s\"", optarg);
+                    rc = PCL_EXIT_USAGE;
+                    goto out;
+                }
+            }
+            break;
+        case OPT_INPUT_FORMAT:
+            if (pcl_format_parse(optarg, &o.input_format, &err) != PCL_OK) {
+                pcl_cli_error("scan", "--input-format: %s", err.msg);
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            o.have_input_format = true;
+            break;
+        case OPT_NO_GITIGNORE:
+            wo.gitignore = false;
+            break;
+        case OPT_FOLLOW:
+            wo.follow_symlinks = true;
+            break;
+        case OPT_SHOW_VALUES:
+            o.show_values = true;
+            break;
+        case OPT_PROGRESS:
+            progress_mode = 1;
+            break;
+        case OPT_NO_CACHE:
+            no_cache = true;
+            break;
+        case OPT_NO_PROGRESS:
+            progress_mode = -1;
+            break;
+        default:
+            scan_usage(stderr);
+            rc = PCL_EXIT_USAGE;
+            goto out;
+        }
+        if (!ok) {
+            pcl_cli_error("scan", "out of memory");
+            rc = PCL_EXIT_ERROR;
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        pcl_cli_error("scan", "no input: give files, directories or - for standard input");
+        scan_usage(stderr);
+        rc = PCL_EXIT_USAGE;
+        goto out;
+    }
+
+    /* engine: config file first, flags override */
+    if (config != NULL) {
+        if (pcl_engine_opts_load(config, &cfg, &err) != PCL_OK) {
+            pcl_cli_error("scan", "%s", err.msg);
+            rc = PCL_EXIT_USAGE;
+            goto out;
+        }
+        eo = *cfg;
+    }
+    if (l.ntypes > 0) {
+        eo.enable = (const char *const *)l.types;
+        eo.only_enabled = true;
+    } else if (l.nenable > 0) {
+        eo.enable = (const char *const *)l.enable;
+    }
+    if (l.ndisable > 0) {
+        eo.disable = (const char *const *)l.disable;
+    }
+    if (categories != 0) {
+        eo.categories = categories;
+    }
+    if (min_score > 0) {
+        eo.min_score = min_score;
+    }
+    eo.cache_dir = no_cache ? NULL : pcl_cli_cache_dir();
+    if (pcl_engine_new(&eo, &e, &err) != PCL_OK) {
+        pcl_cli_error("scan", "%s", err.msg);
+        rc = err.rc == PCL_ENOMEM ? PCL_EXIT_ERROR : PCL_EXIT_USAGE;
+        goto out;
+    }
+
+    /* inputs */
+    c.o = &o;
+    c.e = e;
+    pcl_buf_init(&c.walk_warnings, 1 << 24);
+    (void)pthread_mutex_init(&c.mu, NULL);
+    (void)pthread_cond_init(&c.cv, NULL);
+    wo.excludes = (const char *const *)l.excludes;
+    wo.nexcludes = l.nexcludes;
+    wo.on_file = on_walk_file;
+    wo.on_warn = on_walk_warning;
+    wo.arg = &c;
+    if (pcl_walk((const char *const *)(argv + optind), (size_t)(argc - optind), &wo, NULL,
+                 &err) != PCL_OK) {
+        pcl_cli_error("scan", "%s", err.msg);
+        rc = PCL_EXIT_ERROR;
+        goto out_ctx;
+    }
+    if (c.walk_warnings.len > 0) {
+        (void)fprintf(stderr, "%s", c.walk_warnings.ptr);
+        any_fail = true;
+    }
+    for (size_t i = 0; i < c.njobs; i++) {
+        c.jobs[i].file = &c.files[c.jobs[i].file_idx];
+    }
+
+    /* output */
+    w.kind = o.out;
+    w.e = e;
+    w.out = stdout;
+    if (output != NULL) {
+        w.out = fopen(output, "w");
+        if (w.out == NULL) {
+            pcl_cli_error("scan", "%s: %s", output, strerror(errno));
+            rc = PCL_EXIT_USAGE;
+            goto out_ctx;
+        }
+    }
+    sum.by_det = pcl_calloc(pcl_engine_detector_count(e) + 1, sizeof(*sum.by_det));
+    threads = pcl_calloc(o.threads, sizeof(*threads));
+    if (sum.by_det == NULL || threads == NULL) {
+        pcl_cli_error("scan", "out of memory");
+        rc = PCL_EXIT_ERROR;
+        goto out_ctx;
+    }
+    if (progress_mode == 0) {
+        progress_mode = isatty(STDERR_FILENO) && c.bytes_total >= ((uint64_t)64 << 20) ? 1 : -1;
+    }
+    scan_writer_begin(&w);
+    t0 = now_s();
+    for (unsigned i = 0; i < o.threads && i < PCL_MAX(c.njobs, (size_t)1); i++) {
+        if (pthread_create(&threads[i], NULL, worker, &c) != 0) {
+            break;
+        }
+        nthreads++;
+    }
+    if (nthreads == 0) {
+        pcl_cli_error("scan", "cannot start worker threads");
+        rc = PCL_EXIT_ERROR;
+        goto out_ctx;
+    }
+
+    /* report files in order as their jobs finish */
+    for (size_t ji = 0, fi = 0; fi < c.nfiles; fi++) {
+        struct scan_file *f = &c.files[fi];
+        uint64_t line_base = 0, cp_carry = 0;
+
+        for (; ji < c.njobs && c.jobs[ji].file_idx == fi; ji++) {
+            (void)pthread_mutex_lock(&c.mu);
+            while (!atomic_load(&c.jobs[ji].done)) {
+                if (progress_mode > 0) {
+                    struct timespec until;
+
+                    (void)clock_gettime(CLOCK_REALTIME, &until);
+                    until.tv_nsec += 200000000L;
+                    if (until.tv_nsec >= 1000000000L) {
+                        until.tv_sec++;
+                        until.tv_nsec -= 1000000000L;
+                    }
+                    (void)pthread_cond_timedwait(&c.cv, &c.mu, &until);
+                    progress(&c, t0, false);
+                } else {
+                    (void)pthread_cond_wait(&c.cv, &c.mu);
+                }
+            }
+            (void)pthread_mutex_unlock(&c.mu);
+            merge_job(f, &c.jobs[ji], &line_base, &cp_carry);
+            if (c.jobs[ji].map != NULL &&
+                (ji + 1 == c.njobs || c.jobs[ji + 1].file_idx != fi)) {
+                (void)munmap(c.jobs[ji].map_rw, (size_t)c.jobs[ji].map_len);
+            }
+        }
+        classify_file(e, f);
+        if (progress_mode > 0) {
+            progress(&c, t0, true);
+        }
+        if (f->warnings.len > 0) {
+            (void)fprintf(stderr, "%s", f->warnings.ptr);
+        }
+        if (f->error != NULL) {
+            pcl_cli_error("scan", "%s: %s", f->path, f->error);
+            sum.failed++;
+            any_fail = true;
+        } else if (f->skipped) {
+            sum.skipped++;
+        } else {
+            sum.files++;
+        }
+        sum.bytes += f->bytes;
+        sum.findings += f->nhits;
+        for (size_t i = 0; i < f->nhits; i++) {
+            sum.by_det[f->hits[i].det]++;
+        }
+        if (f->nhits > 0) {
+            sum.by_level[f->level]++;
+            if (o.fail_on == -1 || (o.fail_on >= 0 && (int)f->level >= o.fail_on)) {
+                rc = PCL_EXIT_FINDINGS;
+            }
+        }
+        scan_writer_file(&w, f);
+        file_free(f);
+    }
+    for (unsigned i = 0; i < nthreads; i++) {
+        (void)pthread_join(threads[i], NULL);
+    }
+    sum.seconds = now_s() - t0;
+    scan_writer_end(&w, &sum, !o.quiet);
+    if (rc == PCL_EXIT_OK && any_fail) {
+        rc = PCL_EXIT_PARTIAL;
+    }
+    if (w.out != stdout && fclose(w.out) != 0) {
+        pcl_cli_error("scan", "%s: %s", output, strerror(errno));
+        rc = PCL_EXIT_ERROR;
+    }
+    w.out = stdout;
+out_ctx:
+    if (w.out != NULL && w.out != stdout) {
+        (void)fclose(w.out);
+    }
+    pcl_buf_fini(&w.buf);
+    for (size_t i = 0; i < c.nfiles; i++) {
+        file_free(&c.files[i]);
+    }
+    for (size_t i = 0; i < c.njobs; i++) {
+        pcl_free(c.jobs[i].hits);
+        pcl_free(c.jobs[i].error);
+        pcl_buf_fini(&c.jobs[i].warnings);
+    }
+    pcl_free(c.jobs);
+    pcl_free(c.files);
+    pcl_buf_fini(&c.walk_warnings);
+    pcl_free(threads);
+    pcl_free(sum.by_det);
+    (void)pthread_mutex_destroy(&c.mu);
+    (void)pthread_cond_destroy(&c.cv);
+out:
+    pcl_engine_free(e);
+    pcl_engine_opts_free(cfg);
+    cli_lists_free(&l);
+    return rc;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Entry point of the `portcullis` binary: finds the subcommand in one sorted table. */
+#include "cli.h"
+
+#include <sodium.h>
+
+const struct pcl_cmd pcl_cli_commands[] = {
+    {.name = "detectors", .summary = "list the built-in detectors", .run = pcl_cmd_detectors},
+    {.name = "redact", .summary = "redact, mask or pseudonymize findings", .run = pcl_cmd_redact},
+    {.name = "scan", .summary = "scan files, directories or stdin for PII and secrets",
+     .run = pcl_cmd_scan},
+    {.name = "unredact", .summary = "reverse fpe and vault tokens", .run = pcl_cmd_unredact},
+};
+const size_t pcl_cli_commands_count = PCL_ARRAY_LEN(pcl_cli_commands);
+
+static void
+vmsg(const char *kind, const char *cmd, const char *fmt, va_list ap)
+{
+    (void)fprintf(stderr, "portcullis: %s%s%s", cmd != NULL ? cmd : "", cmd != NULL ? ": " : "",
+                  kind);
+    (void)vfprintf(stderr, fmt, ap);
+    (void)fputc('\n', stderr);
+}
+
+void
+pcl_cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg("", cmd, fmt, ap);
+    va_end(ap);
+}
+
+void
+pcl_cli_warn(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg("warning: ", cmd, fmt, ap);
+    va_end(ap);
+}
+
+const char *
+pcl_cli_cache_dir(void)
+{
+    static char dir[4096];
+    const char *env = getenv("PORTCULLIS_CACHE_DIR");
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    int n;
+
+    if (env != NULL) {
+        return env[0] != '\0' ? env : NULL;
+    }
+    if (xdg != NULL && xdg[0] == '/') {
+        n = snprintf(dir, sizeof(dir), "%s/portcullis", xdg);
+    } else if (home != NULL && home[0] == '/') {
+        n = snprintf(dir, sizeof(dir), "%s/.cache/portcullis", home);
+    } else {
+        return NULL;
+    }
+    return n > 0 && (size_t)n < sizeof(dir) ? dir : NULL;
+}
+
+static void
+usage(FILE *f)
+{
+    (void)fprintf(f, "usage: portcullis <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < pcl_cli_commands_count; i++) {
+        (void)fprintf(f, "  %-12s %s\n", pcl_cli_commands[i].name, pcl_cli_commands[i].summary);
+    }
+    (void)fprintf(f, "\nrun `portcullis <command> --help` for a command's options\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *name;
+
+    if (sodium_init() < 0) {
+        pcl_cli_error(NULL, "libsodium failed to initialise");
+        return PCL_EXIT_ERROR;
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return PCL_EXIT_USAGE;
+    }
+    name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return PCL_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("portcullis %s\n", PCL_VERSION);
+        return PCL_EXIT_OK;
+    }
+    for (size_t i = 0; i < pcl_cli_commands_count; i++) {
+        if (strcmp(pcl_cli_commands[i].name, name) == 0) {
+            return pcl_cli_commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    pcl_cli_error(NULL, "unknown command \"%s\"", name);
+    usage(stderr);
+    return PCL_EXIT_USAGE;
+}

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `portcullis scan` report writers: text, JSON, JSON Lines and SARIF 2.1.0. */
+#include "scan.h"
+
+#include <sodium.h>
+
+static const char *
+primary_category(uint32_t cats)
+{
+    for (unsigned i = 0; i < 6; i++) {
+        if ((cats & (1u << i)) != 0) {
+            return pcl_category_name(1u << i);
+        }
+    }
+    return "unknown";
+}
+
+static void
+flush(struct scan_writer *w)
+{
+    if (w->buf.len > 0) {
+        (void)fwrite(w->buf.ptr, 1, w->buf.len, w->out);
+        pcl_buf_reset(&w->buf);
+    }
+}
+
+static void
+jw_categories(struct pcl_jw *jw, uint32_t cats)
+{
+    pcl_jw_arr_begin(jw);
+    for (unsigned i = 0; i < 6; i++) {
+        if ((cats & (1u << i)) != 0) {
+            pcl_jw_cstr(jw, pcl_category_name(1u << i));
+        }
+    }
+    pcl_jw_arr_end(jw);
+}
+
+static void
+jw_finding(struct scan_writer *w, const struct scan_file *f, const struct scan_hit *h,
+           bool with_file)
+{
+    const struct pcl_detector_info *d = pcl_engine_detector(w->e, h->det);
+    struct pcl_jw *jw = &w->jw;
+
+    pcl_jw_obj_begin(jw);
+    if (with_file) {
+        pcl_jw_key(jw, "file");
+        pcl_jw_cstr(jw, f->path);
+    }
+    pcl_jw_key(jw, "start");
+    pcl_jw_uint(jw, h->start);
+    pcl_jw_key(jw, "end");
+    pcl_jw_uint(jw, h->end);
+    pcl_jw_key(jw, "line");
+    pcl_jw_uint(jw, h->line);
+    pcl_jw_key(jw, "column");
+    pcl_jw_uint(jw, h->col);
+    pcl_jw_key(jw, "type");
+    pcl_jw_cstr(jw, d->type);
+    pcl_jw_key(jw, "category");
+    pcl_jw_cstr(jw, primary_category(d->categories));
+    pcl_jw_key(jw, "categories");
+    jw_categories(jw, d->categories);
+    pcl_jw_key(jw, "score");
+    pcl_jw_double(jw, (double)(int)(h->score * 1000 + 0.5) / 1000);
+    pcl_jw_key(jw, "detector");
+    pcl_jw_cstr(jw, d->name);
+    pcl_jw_key(jw, "preview");
+    pcl_jw_cstr(jw, h->preview);
+    if (h->field != NULL) {
+        pcl_jw_key(jw, "field");
+        pcl_jw_cstr(jw, h->field);
+    }
+    if (h->row != 0) {
+        pcl_jw_key(jw, "row");
+        pcl_jw_uint(jw, h->row);
+    }
+    pcl_jw_obj_end(jw);
+}
+
+/* Profile of one column or field: entity types and the share of cells they appear in. */
+static void
+jw_profile(struct scan_writer *w, const struct scan_profile *p)
+{
+    struct pcl_jw *jw = &w->jw;
+    size_t nd = pcl_engine_detector_count(w->e);
+
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "field");
+    pcl_jw_cstr(jw, p->name);
+    pcl_jw_key(jw, "cells");
+    pcl_jw_uint(jw, p->cells);
+    pcl_jw_key(jw, "sensitivity");
+    pcl_jw_cstr(jw, pcl_sensitivity_name(pcl_classify(NULL, &p->counts)));
+    pcl_jw_key(jw, "types");
+    pcl_jw_arr_begin(jw);
+    for (size_t i = 0; i < nd; i++) {
+        if (p->cells_by_det[i] == 0) {
+            continue;
+        }
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "type");
+        pcl_jw_cstr(jw, pcl_engine_detector(w->e, i)->type);
+        pcl_jw_key(jw, "detector");
+        pcl_jw_cstr(jw, pcl_engine_detector(w->e, i)->name);
+        pcl_jw_key(jw, "cells");
+        pcl_jw_uint(jw, p->cells_by_det[i]);
+        pcl_jw_key(jw, "share");
+        pcl_jw_double(jw, p->cells > 0 ? (double)(int)(10000.0 * (double)p->cells_by_det[i] /
+                                                       (double)p->cells) / 10000
+                                       : 0.0);
+        pcl_jw_obj_end(jw);
+    }
+    pcl_jw_arr_end(jw);
+    pcl_jw_obj_end(jw);
+}
+
+/* Relative URI for SARIF: strip "./", percent-encode everything but unreserved and '/'. */
+static void
+jw_uri(struct pcl_jw *jw, const char *path)
+{
+    char tmp[4096 * 3 + 1];
+    size_t k = 0;
+
+    while (path[0] == '.' && path[1] == '/') {
+        path += 2;
+    }
+    for (const char *p = path; *p != '\0' && k + 4 < sizeof(tmp); p++) {
+        unsigned char ch = (unsigned char)*p;
+
+        if (pcl_is_alnum((char)ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~' ||
+            ch == '/') {
+            tmp[k++] = (char)ch;
+        } else {
+            (void)snprintf(tmp + k, 4, "%%%02X", ch);
+            k += 3;
+        }
+    }
+    pcl_jw_str(jw, tmp, k);
+}
+
+static void
+sarif_result(struct scan_writer *w, const struct scan_file *f, const struct scan_hit *h,
+             size_t ordinal)
+{
+    const struct pcl_detector_info *d = pcl_engine_detector(w->e, h->det);
+    struct pcl_jw *jw = &w->jw;
+    unsigned char fp[16];
+    char fphex[33], msg[256];
+    crypto_generichash_state st;
+
+    /* fingerprint: file, type and the finding's ordinal among the file's findings of that
+     * line; never the value itself (a hash of an SSN can be brute-forced) */
+    (void)crypto_generichash_init(&st, NULL, 0, sizeof(fp));
+    (void)crypto_generichash_update(&st, (const unsigned char *)f->path, strlen(f->path) + 1);
+    (void)crypto_generichash_update(&st, (const unsigned char *)d->type, strlen(d->type) + 1);
+    (void)crypto_generichash_update(&st, (const unsigned char *)&h->line, sizeof(h->line));
+    (void)crypto_generichash_update(&st, (const unsigned char *)&ordinal, sizeof(ordinal));
+    (void)crypto_generichash_final(&st, fp, sizeof(fp));
+    (void)sodium_bin2hex(fphex, sizeof(fphex), fp, sizeof(fp));
+    (void)snprintf(msg, sizeof(msg), "%s found (%s, score %.2f): %s", d->type, d->name, h->score,
+                   h->preview);
+
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "ruleId");
+    pcl_jw_cstr(jw, d->name);
+    pcl_jw_key(jw, "ruleIndex");
+    pcl_jw_uint(jw, h->det);
+    pcl_jw_key(jw, "level");
+    pcl_jw_cstr(jw, (d->categories & (PCL_CAT_CREDENTIAL | PCL_CAT_FINANCIAL | PCL_CAT_GOV_ID |
+                                      PCL_CAT_HEALTH | PCL_CAT_SPECIAL)) != 0
+                        ? "error"
+                        : "warning");
+    pcl_jw_key(jw, "message");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "text");
+    pcl_jw_cstr(jw, msg);
+    pcl_jw_obj_end(jw);
+    pcl_jw_key(jw, "locations");
+    pcl_jw_arr_begin(jw);
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "physicalLocation");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "artifactLocation");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "uri");
+    jw_uri(jw, f->path);
+    pcl_jw_obj_end(jw);
+    pcl_jw_key(jw, "region");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "startLine");
+    pcl_jw_uint(jw, h->line);
+    pcl_jw_key(jw, "startColumn");
+    pcl_jw_uint(jw, h->col);
+    pcl_jw_key(jw, "byteOffset");
+    pcl_jw_uint(jw, h->start);
+    pcl_jw_key(jw, "byteLength");
+    pcl_jw_uint(jw, h->end - h->start);
+    pcl_jw_obj_end(jw);
+    pcl_jw_obj_end(jw);
+    pcl_jw_obj_end(jw);
+    pcl_jw_arr_end(jw);
+    pcl_jw_key(jw, "partialFingerprints");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "portcullisFinding/v1");
+    pcl_jw_cstr(jw, fphex);
+    pcl_jw_obj_end(jw);
+    pcl_jw_key(jw, "properties");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "score");
+    pcl_jw_double(jw, (double)(int)(h->score * 1000 + 0.5) / 1000);
+    pcl_jw_key(jw, "category");
+    pcl_jw_cstr(jw, primary_category(d->categories));
+    if (h->field != NULL) {
+        pcl_jw_key(jw, "field");
+        pcl_jw_cstr(jw, h->field);
+    }
+    pcl_jw_obj_end(jw);
+    pcl_jw_obj_end(jw);
+}
+
+static void
+sarif_begin(struct scan_writer *w)
+{
+    struct pcl_jw *jw = &w->jw;
+    size_t nd = pcl_engine_detector_count(w->e);
+
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "$schema");
+    pcl_jw_cstr(jw, "https://json.schemastore.org/sarif-2.1.0.json");
+    pcl_jw_key(jw, "version");
+    pcl_jw_cstr(jw, "2.1.0");
+    pcl_jw_key(jw, "runs");
+    pcl_jw_arr_begin(jw);
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "tool");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "driver");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "name");
+    pcl_jw_cstr(jw, "portcullis");
+    pcl_jw_key(jw, "version");
+    pcl_jw_cstr(jw, PCL_VERSION);
+    pcl_jw_key(jw, "semanticVersion");
+    pcl_jw_cstr(jw, PCL_VERSION);
+    pcl_jw_key(jw, "rules");
+    pcl_jw_arr_begin(jw);
+    for (size_t i = 0; i < nd; i++) {
+        const struct pcl_detector_info *d = pcl_engine_detector(w->e, i);
+        bool severe = (d->categories & PCL_CAT_CONTACT) == 0;
+
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "id");
+        pcl_jw_cstr(jw, d->name);
+        pcl_jw_key(jw, "name");
+        pcl_jw_cstr(jw, d->type);
+        pcl_jw_key(jw, "shortDescription");
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "text");
+        pcl_jw_cstr(jw, d->description);
+        pcl_jw_obj_end(jw);
+        pcl_jw_key(jw, "defaultConfiguration");
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "level");
+        pcl_jw_cstr(jw, severe ? "error" : "warning");
+        pcl_jw_obj_end(jw);
+        pcl_jw_key(jw, "properties");
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "tags");
+        pcl_jw_arr_begin(jw);
+        pcl_jw_cstr(jw, "security");
+        for (unsigned b = 0; b < 6; b++) {
+            if ((d->categories & (1u << b)) != 0) {
+                pcl_jw_cstr(jw, pcl_category_name(1u << b));
+            }
+        }
+        pcl_jw_arr_end(jw);
+        pcl_jw_key(jw, "security-severity");
+        pcl_jw_cstr(jw, (d->categories & PCL_CAT_CREDENTIAL) != 0 ? "9.0"
+                        : severe                                 ? "7.0"
+                                                                 : "4.0");
+        pcl_jw_obj_end(jw);
+        pcl_jw_obj_end(jw);
+    }
+    pcl_jw_arr_end(jw);
+    pcl_jw_obj_end(jw); /* driver */
+    pcl_jw_obj_end(jw); /* tool */
+    pcl_jw_key(jw, "columnKind");
+    pcl_jw_cstr(jw, "unicodeCodePoints");
+    pcl_jw_key(jw, "results");
+    pcl_jw_arr_begin(jw);
+}
+
+void
+scan_writer_begin(struct scan_writer *w)
+{
+    pcl_buf_init(&w->buf, 0);
+    pcl_jw_init(&w->jw, &w->buf);
+    if (w->kind == SCAN_OUT_SARIF) {
+        sarif_begin(w);
+    } else if (w->kind == SCAN_OUT_JSON) {
+        pcl_jw_obj_begin(&w->jw);
+        pcl_jw_key(&w->jw, "tool");
+        pcl_jw_cstr(&w->jw, "portcullis");
+        pcl_jw_key(&w->jw, "version");
+        pcl_jw_cstr(&w->jw, PCL_VERSION);
+        pcl_jw_key(&w->jw, "files");
+        pcl_jw_arr_begin(&w->jw);
+    }
+    flush(w);
+    w->started = true;
+}
+
+static void
+text_file(struct scan_writer *w, const struct scan_file *f)
+{
+    size_t nd = pcl_engine_detector_count(w->e);
+
+    for (size_t i = 0; i < f->nhits; i++) {
+        const struct scan_hit *h = &f->hits[i];
+        const struct pcl_detector_info *d = pcl_engine_detector(w->e, h->det);
+
+        (void)fprintf(w->out, "%s:%llu:%llu: %s %s (%s, score %.2f)", f->path,
+                      (unsigned long long)h->line, (unsigned long long)h->col, d->type,
+                      h->preview, d->name, h->score);
+        if (h->field != NULL) {
+            (void)fprintf(w->out, " in %s", h->field);
+        }
+        (void)fputc('\n', w->out);
+    }
+    for (size_t i = 0; i < f->nprofiles; i++) {
+        const struct scan_profile *p = &f->profiles[i];
+        bool any = false;
+
+        for (size_t k = 0; k < nd; k++) {
+            if (p->cells_by_det[k] == 0) {
+                continue;
+            }
+            if (!any) {
+                (void)fprintf(w->out, "%s: %s %s (%s, %llu cells):", f->path,
+                              f->fmt == PCL_FMT_CSV || f->fmt == PCL_FMT_TSV ? "column" : "field",
+                              p->name, pcl_sensitivity_name(pcl_classify(NULL, &p->counts)),
+                              (unsigned long long)p->cells);
+                any = true;
+            }
+            (void)fprintf(w->out, " %s %.1f%%", pcl_engine_detector(w->e, k)->type,
+                          100.0 * (double)p->cells_by_det[k] / (double)p->cells);
+        }
+        if (any) {
+            (void)fputc('\n', w->out);
+        }
+    }
+    if (f->nhits > 0) {
+        (void)fprintf(w->out, "%s: %s (%zu finding%s)\n", f->path,
+                      pcl_sensitivity_name(f->level), f->nhits, f->nhits == 1 ? "" : "s");
+    }
+}
+
+static void
+json_file(struct scan_writer *w, const struct scan_file *f)
+{
+    struct pcl_jw *jw = &w->jw;
+
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "file");
+    pcl_jw_cstr(jw, f->path);
+    pcl_jw_key(jw, "format");
+    pcl_jw_cstr(jw, pcl_format_name(f->fmt));
+    pcl_jw_key(jw, "bytes");
+    pcl_jw_uint(jw, f->bytes);
+    pcl_jw_key(jw, "gzip");
+    pcl_jw_bool(jw, f->gzip);
+    pcl_jw_key(jw, "skipped");
+    pcl_jw_bool(jw, f->skipped);
+    pcl_jw_key(jw, "error");
+    pcl_jw_cstr(jw, f->error);
+    pcl_jw_key(jw, "sensitivity");
+    pcl_jw_cstr(jw, pcl_sensitivity_name(f->level));
+    pcl_jw_key(jw, "warnings");
+    pcl_jw_arr_begin(jw);
+    for (const char *p = f->warnings.ptr, *end = p + f->warnings.len; p != NULL && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+        pcl_jw_str(jw, p, n);
+        p += n + 1;
+    }
+    pcl_jw_arr_end(jw);
+    pcl_jw_key(jw, "findings");
+    pcl_jw_arr_begin(jw);
+    for (size_t i = 0; i < f->nhits; i++) {
+        jw_finding(w, f, &f->hits[i], false);
+    }
+    pcl_jw_arr_end(jw);
+    if (f->nprofiles > 0) {
+        pcl_jw_key(jw, f->fmt == PCL_FMT_CSV || f->fmt == PCL_FMT_TSV ? "columns" : "fields");
+        pcl_jw_arr_begin(jw);
+        for (size_t i = 0; i < f->nprofiles; i++) {
+            jw_profile(w, &f->profiles[i]);
+        }
+        pcl_jw_arr_end(jw);
+    }
+    pcl_jw_obj_end(jw);
+}
+
+void
+scan_writer_file(struct scan_writer *w, const struct scan_file *f)
+{
+    switch (w->kind) {
+    case SCAN_OUT_TEXT:
+        text_file(w, f);
+        break;
+    case SCAN_OUT_JSONL:
+        for (size_t i = 0; i < f->nhits; i++) {
+            pcl_jw_init(&w->jw, &w->buf);
+            jw_finding(w, f, &f->hits[i], true); /* the writer ends each top-level value
+                                                     with a newline */
+            if (w->buf.len > 65536) {
+                flush(w);
+            }
+        }
+        break;
+    case SCAN_OUT_JSON:
+        json_file(w, f);
+        break;
+    case SCAN_OUT_SARIF:
+        for (size_t i = 0; i < f->nhits; i++) {
+            size_t ordinal = 0;
+
+            for (size_t k = i; k-- > 0 && f->hits[k].line == f->hits[i].line;) {
+                ordinal += f->hits[k].det == f->hits[i].det;
+            }
+            sarif_result(w, f, &f->hits[i], ordinal);
+            if (w->buf.len > 65536) {
+                flush(w);
+            }
+        }
+        break;
+    }
+    flush(w);
+    w->any_file = true;
+}
+
+static void
+summary_table(FILE *out, const struct pcl_engine *e, const struct scan_summary *s)
+{
+    size_t nd = pcl_engine_detector_count(e);
+
+    (void)fprintf(out, "\nscanned %llu file%s, %.1f MB in %.2f s (%.1f MB/s)",
+                  (unsigned long long)s->files, s->files == 1 ? "" : "s", (double)s->bytes / 1e6,
+                  s->seconds, s->seconds > 0 ? (double)s->bytes / 1e6 / s->seconds : 0.0);
+    if (s->skipped > 0) {
+        (void)fprintf(out, "; %llu binary skipped", (unsigned long long)s->skipped);
+    }
+    if (s->failed > 0) {
+        (void)fprintf(out, "; %llu failed", (unsigned long long)s->failed);
+    }
+    (void)fprintf(out, "\n");
+    if (s->findings == 0) {
+        (void)fprintf(out, "no findings\n");
+        return;
+    }
+    (void)fprintf(out, "%-28s %-14s %10s\n", "TYPE", "CATEGORY", "FINDINGS");
+    for (size_t i = 0; i < nd; i++) {
+        const struct pcl_detector_info *d = pcl_engine_detector(e, i);
+        uint64_t n = s->by_det[i];
+
+        /* detectors sharing a type are folded into the first one's row */
+        for (size_t k = i + 1; k < nd; k++) {
+            if (strcmp(pcl_engine_detector(e, k)->type, d->type) == 0) {
+                n += s->by_det[k];
+            }
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(pcl_engine_detector(e, k)->type, d->type) == 0) {
+                n = 0;
+            }
+        }
+        if (n > 0) {
+            (void)fprintf(out, "%-28s %-14s %10llu\n", d->type, primary_category(d->categories),
+                          (unsigned long long)n);
+        }
+    }
+    (void)fprintf(out, "%-28s %-14s %10llu\n", "total", "", (unsigned long long)s->findings);
+    (void)fprintf(out, "files by sensitivity: restricted %llu, confidential %llu, internal %llu\n",
+                  (unsigned long long)s->by_level[PCL_SENS_RESTRICTED],
+                  (unsigned long long)s->by_level[PCL_SENS_CONFIDENTIAL],
+                  (unsigned long long)s->by_level[PCL_SENS_INTERNAL]);
+}
+
+void
+scan_writer_end(struct scan_writer *w, const struct scan_summary *s, bool table)
+{
+    struct pcl_jw *jw = &w->jw;
+
+    if (w->kind == SCAN_OUT_SARIF) {
+        pcl_jw_arr_end(jw); /* results */
+        pcl_jw_obj_end(jw); /* run */
+        pcl_jw_arr_end(jw); /* runs */
+        pcl_jw_obj_end(jw);
+    } else if (w->kind == SCAN_OUT_JSON) {
+        pcl_jw_arr_end(jw);
+        pcl_jw_key(jw, "summary");
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "files");
+        pcl_jw_uint(jw, s->files);
+        pcl_jw_key(jw, "skipped");
+        pcl_jw_uint(jw, s->skipped);
+        pcl_jw_key(jw, "failed");
+        pcl_jw_uint(jw, s->failed);
+        pcl_jw_key(jw, "bytes");
+        pcl_jw_uint(jw, s->bytes);
+        pcl_jw_key(jw, "findings");
+        pcl_jw_uint(jw, s->findings);
+        pcl_jw_key(jw, "seconds");
+        pcl_jw_double(jw, s->seconds);
+        pcl_jw_obj_end(jw);
+        pcl_jw_obj_end(jw);
+    }
+    flush(w);
+    if (table) {
+        summary_table(w->kind == SCAN_OUT_TEXT && w->out == stdout ? stdout : stderr, w->e, s);
+    }
+    (void)fflush(w->out);
+}

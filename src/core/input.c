@@ -1,0 +1,644 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Input sources (files, stdin, memory) with transparent multi-member gzip inflation, plus
+ * format sniffing and --input-format parsing. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "common.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <portcullis/formats.h>
+
+#define IN_RAW_SIZE   65536u
+#define IN_SNIFF_SCAN 8192u
+
+struct pcl_input {
+    char *name;
+    int fd;          /* -1 for memory inputs */
+    bool own_fd;
+    const unsigned char *mem; /* memory input, mem_len bytes, borrowed */
+    size_t mem_len;
+    unsigned char *rbuf;      /* file inputs: IN_RAW_SIZE bytes of read-ahead */
+    const unsigned char *raw; /* current raw window: rbuf or mem */
+    size_t raw_len;
+    size_t raw_pos;
+    bool raw_eof;             /* no more raw bytes beyond raw_len */
+    uint64_t raw_off;         /* raw bytes consumed */
+    bool sniffed;
+    bool gzip;
+    bool z_init;
+    bool member_done;         /* the last gzip member ended; another may follow */
+    z_stream zs;
+    char *peek;               /* PCL_INPUT_PEEK_MAX bytes of decoded look-ahead */
+    size_t peek_len;
+    size_t peek_pos;
+};
+
+/* strerror() is not thread-safe; these are the cases users meet. */
+static const char *
+errno_str(int e)
+{
+    switch (e) {
+    case ENOENT:
+        return "no such file or directory";
+    case EACCES:
+    case EPERM:
+        return "permission denied";
+    case EISDIR:
+        return "is a directory";
+    case ENOTDIR:
+        return "not a directory";
+    case ELOOP:
+        return "too many levels of symbolic links";
+    case ENAMETOOLONG:
+        return "file name too long";
+    case EMFILE:
+    case ENFILE:
+        return "too many open files";
+    case EIO:
+        return "input/output error";
+    default:
+        return "cannot read";
+    }
+}
+
+static enum pcl_rc
+in_alloc(const char *name, struct pcl_input **out, struct pcl_err *err)
+{
+    struct pcl_input *in = pcl_calloc(1, sizeof(*in));
+
+    if (in == NULL) {
+        (void)pcl_err_set(err, PCL_ENOMEM, "%s: out of memory", name);
+        return PCL_ENOMEM;
+    }
+    in->fd = -1;
+    in->name = pcl_strdup(name);
+    if (in->name == NULL) {
+        pcl_free(in);
+        (void)pcl_err_set(err, PCL_ENOMEM, "%s: out of memory", name);
+        return PCL_ENOMEM;
+    }
+    *out = in;
+    return PCL_OK;
+}
+
+enum pcl_rc
+pcl_input_open(const char *path, struct pcl_input **out, struct pcl_err *err)
+{
+    struct pcl_input *in = NULL;
+    struct stat st;
+    bool is_stdin = strcmp(path, "-") == 0;
+    enum pcl_rc rc;
+
+    *out = NULL;
+    rc = in_alloc(is_stdin ? "<stdin>" : path, &in, err);
+    if (rc != PCL_OK) {
+        goto out;
+    }
+    in->rbuf = pcl_malloc(IN_RAW_SIZE);
+    if (in->rbuf == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "%s: out of memory", in->name);
+        goto out;
+    }
+    in->raw = in->rbuf;
+    if (is_stdin) {
+        in->fd = STDIN_FILENO;
+    } else {
+        in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (in->fd == -1) {
+            rc = pcl_err_set(err, errno == ENOENT ? PCL_ENOTFOUND : PCL_EIO, "%s: %s", path,
+                             errno_str(errno));
+            goto out;
+        }
+        in->own_fd = true;
+        if (fstat(in->fd, &st) == -1) {
+            rc = pcl_err_set(err, PCL_EIO, "%s: %s", path, errno_str(errno));
+            goto out;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            rc = pcl_err_set(err, PCL_EIO, "%s: is a directory", path);
+            goto out;
+        }
+    }
+    *out = in;
+    in = NULL;
+out:
+    pcl_input_free(in);
+    return rc;
+}
+
+enum pcl_rc
+pcl_input_open_mem(const char *name, const void *data, size_t len, struct pcl_input **out,
+                   struct pcl_err *err)
+{
+    struct pcl_input *in = NULL;
+    enum pcl_rc rc;
+
+    *out = NULL;
+    rc = in_alloc(name != NULL ? name : "<memory>", &in, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    in->mem = data;
+    in->mem_len = data != NULL ? len : 0;
+    in->raw = in->mem;
+    in->raw_len = in->mem_len;
+    in->raw_eof = true;
+    *out = in;
+    return PCL_OK;
+}
+
+void
+pcl_input_free(struct pcl_input *in)
+{
+    if (in == NULL) {
+        return;
+    }
+    if (in->own_fd && in->fd != -1) {
+        (void)close(in->fd);
+    }
+    if (in->z_init) {
+        (void)inflateEnd(&in->zs);
+    }
+    pcl_free(in->rbuf);
+    pcl_free(in->peek);
+    pcl_free(in->name);
+    pcl_free(in);
+}
+
+const char *
+pcl_input_name(const struct pcl_input *in)
+{
+    return in->name;
+}
+
+bool
+pcl_input_is_gzip(const struct pcl_input *in)
+{
+    return in->gzip;
+}
+
+uint64_t
+pcl_input_raw_offset(const struct pcl_input *in)
+{
+    return in->raw_off;
+}
+
+/* Make more raw bytes available (keeping unconsumed ones); sets raw_eof at end of file. */
+static enum pcl_rc
+raw_fill(struct pcl_input *in, struct pcl_err *err)
+{
+    size_t keep;
+    ssize_t n;
+
+    if (in->raw_eof) {
+        return PCL_OK;
+    }
+    keep = in->raw_len - in->raw_pos;
+    if (keep > 0 && in->raw_pos > 0) {
+        memmove(in->rbuf, in->rbuf + in->raw_pos, keep);
+    }
+    in->raw_pos = 0;
+    in->raw_len = keep;
+    for (;;) {
+        n = read(in->fd, in->rbuf + keep, IN_RAW_SIZE - keep);
+        if (n == -1 && errno == EINTR) {
+            continue;
+        }
+        break;
+    }
+    if (n == -1) {
+        return pcl_err_set(err, PCL_EIO, "%s: %s", in->name, errno_str(errno));
+    }
+    if (n == 0) {
+        in->raw_eof = true;
+    }
+    in->raw_len = keep + (size_t)n;
+    return PCL_OK;
+}
+
+/* Ensure at least want raw bytes are buffered, or the end of input was reached. */
+static enum pcl_rc
+raw_need(struct pcl_input *in, size_t want, struct pcl_err *err)
+{
+    while (in->raw_len - in->raw_pos < want && !in->raw_eof) {
+        enum pcl_rc rc = raw_fill(in, err);
+
+        if (rc != PCL_OK) {
+            return rc;
+        }
+    }
+    return PCL_OK;
+}
+
+static enum pcl_rc
+gz_error(struct pcl_input *in, struct pcl_err *err, const char *why)
+{
+    return pcl_err_set(err, PCL_EIO, "%s: corrupt gzip data at compressed offset %llu: %s",
+                       in->name, (unsigned long long)in->raw_off, why);
+}
+
+static enum pcl_rc
+sniff(struct pcl_input *in, struct pcl_err *err)
+{
+    enum pcl_rc rc = raw_need(in, 2, err);
+
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    in->sniffed = true;
+    if (in->raw_len - in->raw_pos >= 2 && in->raw[in->raw_pos] == 0x1f &&
+        in->raw[in->raw_pos + 1] == 0x8b) {
+        in->gzip = true;
+        memset(&in->zs, 0, sizeof(in->zs));
+        if (inflateInit2(&in->zs, 15 + 16) != Z_OK) {
+            return pcl_err_set(err, PCL_ENOMEM, "%s: cannot start gzip decoder", in->name);
+        }
+        in->z_init = true;
+    }
+    return PCL_OK;
+}
+
+/* After a member ended: find the next one, skip zero padding, or reach the end. *done is set
+ * when the input is over. */
+static enum pcl_rc
+gz_next_member(struct pcl_input *in, bool *done, struct pcl_err *err)
+{
+    enum pcl_rc rc;
+
+    *done = false;
+    for (;;) {
+        rc = raw_need(in, 2, err);
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        while (in->raw_pos < in->raw_len && in->raw[in->raw_pos] == 0) {
+            in->raw_pos++; /* trailing zero padding, as gzip(1) tolerates */
+            in->raw_off++;
+        }
+        if (in->raw_pos < in->raw_len || in->raw_eof) {
+            break;
+        }
+    }
+    if (in->raw_pos == in->raw_len) {
+        *done = true;
+        return PCL_OK;
+    }
+    rc = raw_need(in, 2, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    if (in->raw_len - in->raw_pos < 2 || in->raw[in->raw_pos] != 0x1f ||
+        in->raw[in->raw_pos + 1] != 0x8b) {
+        return gz_error(in, err, "trailing garbage after gzip member");
+    }
+    if (inflateReset(&in->zs) != Z_OK) {
+        return gz_error(in, err, "cannot reset decoder");
+    }
+    in->member_done = false;
+    return PCL_OK;
+}
+
+/* One inflate call into buf; sets *got (possibly 0 when more input is needed). */
+static enum pcl_rc
+gz_step(struct pcl_input *in, unsigned char *buf, size_t cap, size_t *got, struct pcl_err *err)
+{
+    uInt avail_in = (uInt)PCL_MIN(in->raw_len - in->raw_pos, (size_t)UINT_MAX);
+    uInt avail_out = (uInt)PCL_MIN(cap, (size_t)UINT_MAX);
+    int zrc;
+
+    /* zlib's next_in is not const-qualified but it never writes through it */
+    in->zs.next_in = (Bytef *)(uintptr_t)(in->raw + in->raw_pos);
+    in->zs.avail_in = avail_in;
+    in->zs.next_out = buf;
+    in->zs.avail_out = avail_out;
+    zrc = inflate(&in->zs, Z_NO_FLUSH);
+    in->raw_pos += avail_in - in->zs.avail_in;
+    in->raw_off += avail_in - in->zs.avail_in;
+    *got = avail_out - in->zs.avail_out;
+    if (zrc == Z_STREAM_END) {
+        in->member_done = true;
+        return PCL_OK;
+    }
+    if (zrc == Z_OK || (zrc == Z_BUF_ERROR && in->zs.avail_in == 0)) {
+        if (*got == 0 && in->raw_pos == in->raw_len && in->raw_eof) {
+            return gz_error(in, err, "truncated gzip data");
+        }
+        return PCL_OK;
+    }
+    if (zrc == Z_MEM_ERROR) {
+        return pcl_err_set(err, PCL_ENOMEM, "%s: out of memory in gzip decoder", in->name);
+    }
+    return gz_error(in, err, in->zs.msg != NULL ? in->zs.msg : "invalid data");
+}
+
+static enum pcl_rc
+gz_read(struct pcl_input *in, unsigned char *buf, size_t cap, size_t *got, struct pcl_err *err)
+{
+    enum pcl_rc rc = PCL_OK;
+
+    *got = 0;
+    while (*got == 0 && rc == PCL_OK) {
+        if (in->member_done) {
+            bool done;
+
+            rc = gz_next_member(in, &done, err);
+            if (rc != PCL_OK || done) {
+                return rc;
+            }
+        }
+        if (in->raw_pos == in->raw_len) {
+            rc = raw_fill(in, err);
+            if (rc != PCL_OK) {
+                return rc;
+            }
+        }
+        rc = gz_step(in, buf, cap, got, err);
+    }
+    return rc;
+}
+
+/* Decoded bytes, ignoring the peek buffer. */
+static enum pcl_rc
+in_read_decoded(struct pcl_input *in, void *buf, size_t cap, size_t *got, struct pcl_err *err)
+{
+    size_t n;
+    enum pcl_rc rc;
+
+    *got = 0;
+    if (cap == 0) {
+        return PCL_OK;
+    }
+    if (!in->sniffed) {
+        rc = sniff(in, err);
+        if (rc != PCL_OK) {
+            return rc;
+        }
+    }
+    if (in->gzip) {
+        return gz_read(in, buf, cap, got, err);
+    }
+    if (in->raw_pos == in->raw_len) {
+        if (in->mem == NULL && !in->raw_eof && cap >= IN_RAW_SIZE) {
+            /* large reads bypass the read-ahead buffer */
+            ssize_t r;
+
+            do {
+                r = read(in->fd, buf, cap > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : cap);
+            } while (r == -1 && errno == EINTR);
+            if (r == -1) {
+                return pcl_err_set(err, PCL_EIO, "%s: %s", in->name, errno_str(errno));
+            }
+            in->raw_eof = r == 0;
+            in->raw_off += (uint64_t)r;
+            *got = (size_t)r;
+            return PCL_OK;
+        }
+        rc = raw_fill(in, err);
+        if (rc != PCL_OK) {
+            return rc;
+        }
+    }
+    n = PCL_MIN(cap, in->raw_len - in->raw_pos);
+    if (n > 0) {
+        memcpy(buf, in->raw + in->raw_pos, n);
+    }
+    in->raw_pos += n;
+    in->raw_off += n;
+    *got = n;
+    return PCL_OK;
+}
+
+enum pcl_rc
+pcl_input_read(struct pcl_input *in, void *buf, size_t cap, size_t *got, struct pcl_err *err)
+{
+    if (in->peek_pos < in->peek_len) {
+        size_t n = PCL_MIN(cap, in->peek_len - in->peek_pos);
+
+        memcpy(buf, in->peek + in->peek_pos, n);
+        in->peek_pos += n;
+        *got = n;
+        return PCL_OK;
+    }
+    return in_read_decoded(in, buf, cap, got, err);
+}
+
+enum pcl_rc
+pcl_input_peek(struct pcl_input *in, const char **head, size_t *len, struct pcl_err *err)
+{
+    enum pcl_rc rc;
+
+    if (in->peek == NULL) {
+        in->peek = pcl_malloc(PCL_INPUT_PEEK_MAX);
+        if (in->peek == NULL) {
+            return pcl_err_set(err, PCL_ENOMEM, "%s: out of memory", in->name);
+        }
+    }
+    if (in->peek_pos > 0) {
+        memmove(in->peek, in->peek + in->peek_pos, in->peek_len - in->peek_pos);
+        in->peek_len -= in->peek_pos;
+        in->peek_pos = 0;
+    }
+    while (in->peek_len < PCL_INPUT_PEEK_MAX) {
+        size_t got;
+
+        rc = in_read_decoded(in, in->peek + in->peek_len, PCL_INPUT_PEEK_MAX - in->peek_len,
+                             &got, err);
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        if (got == 0) {
+            break;
+        }
+        in->peek_len += got;
+    }
+    *head = in->peek;
+    *len = in->peek_len;
+    return PCL_OK;
+}
+
+enum pcl_rc
+pcl_input_slurp(struct pcl_input *in, size_t max, struct pcl_buf *out, struct pcl_err *err)
+{
+    char tmp[16384];
+    size_t total = 0;
+    size_t limit = max != 0 ? max : out->max;
+    enum pcl_rc rc;
+
+    for (;;) {
+        size_t got;
+
+        rc = pcl_input_read(in, tmp, sizeof(tmp), &got, err);
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        if (got == 0) {
+            return PCL_OK;
+        }
+        if (got > limit - total) {
+            return pcl_err_set(err, PCL_ELIMIT, "%s: larger than %zu bytes", in->name, limit);
+        }
+        rc = pcl_buf_append(out, tmp, got);
+        if (rc == PCL_ELIMIT) {
+            return pcl_err_set(err, PCL_ELIMIT, "%s: larger than %zu bytes", in->name,
+                               out->max);
+        }
+        if (rc != PCL_OK) {
+            return pcl_err_set(err, rc, "%s: out of memory", in->name);
+        }
+        total += got;
+    }
+}
+
+/* ---- format sniffing ---------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    enum pcl_format fmt;
+} format_names[] = {
+    {.name = "binary", .fmt = PCL_FMT_BINARY}, {.name = "csv", .fmt = PCL_FMT_CSV},
+    {.name = "json", .fmt = PCL_FMT_JSON},     {.name = "jsonl", .fmt = PCL_FMT_JSONL},
+    {.name = "ndjson", .fmt = PCL_FMT_JSONL},  {.name = "text", .fmt = PCL_FMT_TEXT},
+    {.name = "tsv", .fmt = PCL_FMT_TSV},
+};
+
+static const struct {
+    const char *ext;
+    enum pcl_format fmt;
+} format_exts[] = {
+    {.ext = ".csv", .fmt = PCL_FMT_CSV},     {.ext = ".json", .fmt = PCL_FMT_JSON},
+    {.ext = ".jsonl", .fmt = PCL_FMT_JSONL}, {.ext = ".ndjson", .fmt = PCL_FMT_JSONL},
+    {.ext = ".tab", .fmt = PCL_FMT_TSV},     {.ext = ".tsv", .fmt = PCL_FMT_TSV},
+};
+
+static bool
+ends_with_ci(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+
+    if (n < k) {
+        return false;
+    }
+    for (size_t i = 0; i < k; i++) {
+        if (pcl_lower(s[n - k + i]) != suffix[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* First non-blank byte at or after *i within [0, n), or -1. */
+static int
+next_nonblank(const char *s, size_t n, size_t *i)
+{
+    while (*i < n && is_ws(s[*i])) {
+        (*i)++;
+    }
+    return *i < n ? (unsigned char)s[*i] : -1;
+}
+
+static enum pcl_format
+sniff_json(const char *head, size_t n)
+{
+    size_t i = 0;
+    size_t j;
+    int c = next_nonblank(head, n, &i);
+    const char *nl;
+    char last = '\0';
+
+    if (c != '{' && c != '[') {
+        return PCL_FMT_TEXT;
+    }
+    nl = memchr(head + i, '\n', n - i);
+    if (nl == NULL) {
+        return PCL_FMT_JSON;
+    }
+    /* JSONL when the first line holds a complete-looking value and the next does too */
+    for (j = i; head + j < nl; j++) {
+        if (!is_ws(head[j])) {
+            last = head[j];
+        }
+    }
+    if (j - i < 2 || (last != '}' && last != ']')) {
+        return PCL_FMT_JSON;
+    }
+    j = (size_t)(nl - head);
+    c = next_nonblank(head, n, &j);
+    return c == '{' || c == '[' ? PCL_FMT_JSONL : PCL_FMT_JSON;
+}
+
+enum pcl_format
+pcl_format_sniff(const char *name, const char *head, size_t headlen)
+{
+    size_t scan = PCL_MIN(headlen, (size_t)IN_SNIFF_SCAN);
+
+    if (head != NULL && scan > 0 && memchr(head, '\0', scan) != NULL) {
+        return PCL_FMT_BINARY;
+    }
+    if (name != NULL) {
+        size_t n = strlen(name);
+
+        if (ends_with_ci(name, n, ".gz")) {
+            n -= 3;
+        }
+        for (size_t i = 0; i < PCL_ARRAY_LEN(format_exts); i++) {
+            if (ends_with_ci(name, n, format_exts[i].ext)) {
+                return format_exts[i].fmt;
+            }
+        }
+    }
+    if (head == NULL) {
+        return PCL_FMT_TEXT;
+    }
+    return sniff_json(head, scan);
+}
+
+enum pcl_rc
+pcl_format_parse(const char *s, enum pcl_format *out, struct pcl_err *err)
+{
+    for (size_t i = 0; i < PCL_ARRAY_LEN(format_names); i++) {
+        const char *a = format_names[i].name;
+        size_t k = 0;
+
+        while (a[k] != '\0' && pcl_lower(s[k]) == a[k]) {
+            k++;
+        }
+        if (a[k] == '\0' && s[k] == '\0') {
+            *out = format_names[i].fmt;
+            return PCL_OK;
+        }
+    }
+    return pcl_err_set(err, PCL_EINVAL,
+                       "input format: unknown format \"%.64s\" (expected text, csv, tsv, json, "
+                       "jsonl or binary)",
+                       s);
+}
+
+const char *
+pcl_format_name(enum pcl_format f)
+{
+    switch (f) {
+    case PCL_FMT_TEXT:
+        return "text";
+    case PCL_FMT_CSV:
+        return "csv";
+    case PCL_FMT_TSV:
+        return "tsv";
+    case PCL_FMT_JSON:
+        return "json";
+    case PCL_FMT_JSONL:
+        return "jsonl";
+    case PCL_FMT_BINARY:
+        return "binary";
+    }
+    return "unknown";
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The detector row: what each built-in detector declares, and the validators it may name. */
+#ifndef PCL_DETECT_DETECTOR_H
+#define PCL_DETECT_DETECTOR_H
+
+#include "common.h"
+
+#include <portcullis/detect.h>
+
+/* Validate a candidate. s[0..n) is the finding (capture group 1 when the pattern has one,
+ * else the whole match). Returns false to reject the candidate. Must not allocate. */
+typedef bool pcl_validate_fn(const char *s, size_t n);
+
+enum pcl_det_flags {
+    PCL_DET_CASELESS = 1u << 0,      /* pattern is case-insensitive (both engines) */
+    PCL_DET_OFF = 1u << 1,           /* not enabled by default */
+    PCL_DET_NEEDS_CONTEXT = 1u << 2, /* score stays under the default threshold (0.5)
+                                        unless a context word is near */
+    PCL_DET_DOTALL = 1u << 3,        /* '.' matches newlines */
+};
+
+struct pcl_detector {
+    const char *name;        /* unique snake_case id */
+    const char *type;        /* entity type (Presidio's name where one exists) */
+    uint32_t categories;     /* PCL_CAT_* mask */
+    const char *pattern;     /* PCRE2 pattern; compiled into Vectorscan with HS_FLAG_PREFILTER
+                                too, so it must be byte-oriented (no UTF mode) */
+    uint32_t max_len;        /* upper bound on a whole match length, in bytes */
+    pcl_validate_fn *validate; /* NULL = pattern alone decides */
+    const char *validator;   /* validator's name for docs ("luhn"), NULL with validate */
+    const char *const *context; /* NULL-terminated lower-case words/phrases, or NULL */
+    double score;            /* score of a validated match without context */
+    double context_score;    /* score when a context word is within reach; 0 = score */
+    unsigned flags;          /* enum pcl_det_flags */
+    const char *description; /* one line, shown by `portcullis detectors` */
+};
+
+/* The built-in tables, one per file (detectors_pii.c, detectors_secrets.c). */
+extern const struct pcl_detector pcl_detectors_pii[];
+extern const size_t pcl_detectors_pii_count;
+extern const struct pcl_detector pcl_detectors_secrets[];
+extern const size_t pcl_detectors_secrets_count;
+
+/* Bytes before and after a finding searched for context words. */
+#define PCL_CONTEXT_BEFORE 64
+#define PCL_CONTEXT_AFTER  32
+
+#endif

@@ -1,0 +1,850 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The detection engine: one Vectorscan prefilter pass, PCRE2 JIT confirmation of each hit,
+ * validation, context scoring and overlap resolution. */
+#include "engine.h"
+
+#include <math.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_MIN_SCORE   0.5
+#define DEFAULT_MATCH_LIMIT 100000u
+#define DEFAULT_DEPTH_LIMIT 10000u
+#define MAX_SCAN_BLOCK      ((size_t)1 << 30) /* hs_scan takes an unsigned int length */
+#define MAX_FINDINGS        (1u << 24)
+
+/* ---- detector tables ---------------------------------------------------------------- */
+
+static const struct pcl_detector *
+builtin_row(size_t idx)
+{
+    if (idx < pcl_detectors_pii_count) {
+        return &pcl_detectors_pii[idx];
+    }
+    idx -= pcl_detectors_pii_count;
+    if (idx < pcl_detectors_secrets_count) {
+        return &pcl_detectors_secrets[idx];
+    }
+    return NULL;
+}
+
+size_t
+pcl_detectors_builtin_count(void)
+{
+    return pcl_detectors_pii_count + pcl_detectors_secrets_count;
+}
+
+static void
+row_info(const struct pcl_detector *row, struct pcl_detector_info *info)
+{
+    info->name = row->name;
+    info->type = row->type;
+    info->categories = row->categories;
+    info->description = row->description;
+    info->validator = row->validator;
+    info->score = row->score;
+    info->default_on = (row->flags & PCL_DET_OFF) == 0;
+}
+
+const struct pcl_detector_info *
+pcl_detectors_builtin(size_t idx)
+{
+    /* Built lazily once; the table is static so a plain array of infos is enough. */
+    static struct pcl_detector_info infos[512];
+    static bool ready;
+    const struct pcl_detector *row = builtin_row(idx);
+
+    if (row == NULL || idx >= PCL_ARRAY_LEN(infos)) {
+        return NULL;
+    }
+    if (!ready) {
+        for (size_t i = 0; i < pcl_detectors_builtin_count() && i < PCL_ARRAY_LEN(infos); i++) {
+            row_info(builtin_row(i), &infos[i]);
+        }
+        ready = true;
+    }
+    return &infos[idx];
+}
+
+/* ---- options ------------------------------------------------------------------------ */
+
+static bool
+list_has(const char *const *list, const struct pcl_detector *row)
+{
+    if (list == NULL) {
+        return false;
+    }
+    for (size_t i = 0; list[i] != NULL; i++) {
+        if (strcmp(list[i], "all") == 0 || strcmp(list[i], row->name) == 0 ||
+            strcmp(list[i], row->type) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+row_enabled(const struct pcl_engine_opts *o, const struct pcl_detector *row)
+{
+    bool on;
+
+    if (o->only_enabled) {
+        on = list_has(o->enable, row);
+    } else {
+        on = (row->flags & PCL_DET_OFF) == 0 || list_has(o->enable, row);
+    }
+    if (list_has(o->disable, row)) {
+        on = false;
+    }
+    if (o->categories != 0 && (row->categories & o->categories) == 0) {
+        on = false;
+    }
+    return on;
+}
+
+/* Every name in enable/disable must exist, so a typo is an error instead of a silent no-op. */
+static enum pcl_rc
+check_names(const struct pcl_engine_opts *o, const char *const *list, const char *what,
+            struct pcl_err *err)
+{
+    if (list == NULL) {
+        return PCL_OK;
+    }
+    for (size_t i = 0; list[i] != NULL; i++) {
+        bool found = strcmp(list[i], "all") == 0;
+
+        for (size_t j = 0; !found && j < pcl_detectors_builtin_count(); j++) {
+            const struct pcl_detector *row = builtin_row(j);
+
+            found = strcmp(list[i], row->name) == 0 || strcmp(list[i], row->type) == 0;
+        }
+        for (size_t j = 0; !found && j < o->ncustom; j++) {
+            found = strcmp(list[i], o->custom[j].name) == 0 ||
+                    strcmp(list[i], o->custom[j].type) == 0;
+        }
+        if (!found) {
+            return pcl_err_set(err, PCL_EINVAL, "detect: %s: unknown detector or type \"%s\"",
+                               what, list[i]);
+        }
+    }
+    return PCL_OK;
+}
+
+/* ---- compile ------------------------------------------------------------------------ */
+
+static enum pcl_rc
+compile_pcre(struct pcl_det_rt *d, const char *pattern, struct pcl_err *err)
+{
+    uint32_t opts = 0, groups = 0;
+    int errcode = 0;
+    PCRE2_SIZE erroff = 0;
+    PCRE2_UCHAR msg[160];
+
+    if ((d->flags & PCL_DET_CASELESS) != 0) {
+        opts |= PCRE2_CASELESS;
+    }
+    if ((d->flags & PCL_DET_DOTALL) != 0) {
+        opts |= PCRE2_DOTALL;
+    }
+    d->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff,
+                            NULL);
+    if (d->code == NULL) {
+        (void)pcre2_get_error_message(errcode, msg, sizeof(msg));
+        return pcl_err_set(err, PCL_EINVAL, "detect: detector \"%s\": pattern offset %zu: %s",
+                           d->info.name, (size_t)erroff, (const char *)msg);
+    }
+    /* JIT failure is not fatal: the interpreter gives the same answers, only slower. */
+    (void)pcre2_jit_compile(d->code, PCRE2_JIT_COMPLETE);
+    if (pcre2_pattern_info(d->code, PCRE2_INFO_CAPTURECOUNT, &groups) != 0) {
+        groups = 0;
+    }
+    d->has_group = groups >= 1;
+    return PCL_OK;
+}
+
+static enum pcl_rc
+add_owned(struct pcl_engine *e, const char *s, const char **out)
+{
+    char *copy;
+    char **grown;
+
+    if (s == NULL) {
+        *out = NULL;
+        return PCL_OK;
+    }
+    copy = pcl_strdup(s);
+    if (copy == NULL) {
+        return PCL_ENOMEM;
+    }
+    grown = pcl_realloc(e->owned, (e->nowned + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        pcl_free(copy);
+        return PCL_ENOMEM;
+    }
+    e->owned = grown;
+    e->owned[e->nowned++] = copy;
+    *out = copy;
+    return PCL_OK;
+}
+
+static enum pcl_rc
+add_custom(struct pcl_engine *e, const struct pcl_custom_detector *c, struct pcl_det_rt *d,
+           const char **pattern)
+{
+    enum pcl_rc rc = PCL_OK;
+    const char **ctx = NULL;
+    const char ***grown;
+    size_t n = 0;
+
+    if (c->name == NULL || c->type == NULL || c->pattern == NULL) {
+        return PCL_EINVAL;
+    }
+    rc = add_owned(e, c->name, &d->info.name);
+    if (rc == PCL_OK) {
+        rc = add_owned(e, c->type, &d->info.type);
+    }
+    if (rc == PCL_OK) {
+        rc = add_owned(e, c->pattern, pattern);
+    }
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    d->info.categories = c->categories != 0 ? c->categories : PCL_CAT_CONTACT;
+    d->info.description = "custom detector from configuration";
+    d->info.score = c->score > 0 ? c->score : 0.8;
+    d->info.default_on = true;
+    d->max_len = 1024;
+    if (c->context != NULL) {
+        while (c->context[n] != NULL) {
+            n++;
+        }
+        ctx = pcl_calloc(n + 1, sizeof(*ctx));
+        if (ctx == NULL) {
+            return PCL_ENOMEM;
+        }
+        grown = pcl_realloc(e->owned_ctx, (e->nowned_ctx + 1) * sizeof(*grown));
+        if (grown == NULL) {
+            pcl_free(ctx);
+            return PCL_ENOMEM;
+        }
+        e->owned_ctx = grown;
+        e->owned_ctx[e->nowned_ctx++] = ctx;
+        for (size_t i = 0; i < n; i++) {
+            rc = add_owned(e, c->context[i], &ctx[i]);
+            if (rc != PCL_OK) {
+                return rc;
+            }
+        }
+        d->context = ctx;
+        d->context_score = PCL_MIN(1.0, d->info.score + 0.15);
+    }
+    return PCL_OK;
+}
+
+/* ---- compiled database cache ------------------------------------------------------ */
+
+static void
+cache_path(const char *dir, const char **patterns, const unsigned *flags, size_t n,
+           char *out, size_t cap)
+{
+    crypto_generichash_state st;
+    unsigned char h[20];
+    char hex[41];
+    const char *ver = hs_version();
+
+    (void)crypto_generichash_init(&st, NULL, 0, sizeof(h));
+    (void)crypto_generichash_update(&st, (const unsigned char *)ver, strlen(ver) + 1);
+    for (size_t i = 0; i < n; i++) {
+        (void)crypto_generichash_update(&st, (const unsigned char *)patterns[i],
+                                        strlen(patterns[i]) + 1);
+        (void)crypto_generichash_update(&st, (const unsigned char *)&flags[i], sizeof(flags[i]));
+    }
+    (void)crypto_generichash_final(&st, h, sizeof(h));
+    (void)sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    (void)snprintf(out, cap, "%s/prefilter-%s.hsdb", dir, hex);
+}
+
+static hs_database_t *
+cache_load(const char *path)
+{
+    hs_database_t *db = NULL;
+    struct stat st;
+    char *bytes = NULL;
+    FILE *f = fopen(path, "rb");
+
+    if (f == NULL) {
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) == 0 && st.st_size > 0 && st.st_size < (off_t)1 << 30) {
+        bytes = pcl_malloc((size_t)st.st_size);
+        if (bytes != NULL && fread(bytes, 1, (size_t)st.st_size, f) == (size_t)st.st_size &&
+            hs_deserialize_database(bytes, (size_t)st.st_size, &db) != HS_SUCCESS) {
+            db = NULL;
+        }
+    }
+    pcl_free(bytes);
+    (void)fclose(f);
+    return db;
+}
+
+/* Best effort: a cache that cannot be written only costs the next start a compile. */
+static void
+cache_save(const char *dir, const char *path, const hs_database_t *db)
+{
+    char *bytes = NULL, tmp[4200];
+    size_t len = 0;
+    FILE *f;
+    bool ok;
+
+    if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+        /* create the parent too (e.g. ~/.cache on a fresh account), then retry */
+        char parent[4096];
+        char *slash;
+
+        (void)snprintf(parent, sizeof(parent), "%s", dir);
+        slash = strrchr(parent, '/');
+        if (slash == NULL || slash == parent) {
+            return;
+        }
+        *slash = '\0';
+        if ((mkdir(parent, 0700) == -1 && errno != EEXIST) ||
+            (mkdir(dir, 0700) == -1 && errno != EEXIST)) {
+            return;
+        }
+    }
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) {
+        return;
+    }
+    (void)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+    f = fopen(tmp, "wb");
+    if (f != NULL) {
+        ok = fwrite(bytes, 1, len, f) == len;
+        ok = fclose(f) == 0 && ok;
+        if (!ok || rename(tmp, path) == -1) {
+            (void)unlink(tmp);
+        }
+    }
+    free(bytes); /* allocated by Vectorscan's default allocator */
+}
+
+enum pcl_rc
+pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, struct pcl_err *err)
+{
+    static const struct pcl_engine_opts defaults = {0};
+    struct pcl_engine *e = NULL;
+    const char **patterns = NULL;
+    unsigned *flags = NULL, *ids = NULL;
+    hs_compile_error_t *cerr = NULL;
+    size_t nmax, maxlen = 0;
+    enum pcl_rc rc = PCL_OK;
+    char cpath[4096] = "";
+
+    *out = NULL;
+    if (opts == NULL) {
+        opts = &defaults;
+    }
+    rc = check_names(opts, opts->enable, "enable", err);
+    if (rc == PCL_OK) {
+        rc = check_names(opts, opts->disable, "disable", err);
+    }
+    if (rc != PCL_OK) {
+        goto out;
+    }
+    nmax = pcl_detectors_builtin_count() + opts->ncustom;
+    e = pcl_calloc(1, sizeof(*e));
+    patterns = pcl_calloc(nmax, sizeof(*patterns));
+    flags = pcl_calloc(nmax, sizeof(*flags));
+    ids = pcl_calloc(nmax, sizeof(*ids));
+    if (e == NULL || patterns == NULL || flags == NULL || ids == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+        goto out;
+    }
+    e->dets = pcl_calloc(nmax, sizeof(*e->dets));
+    if (e->dets == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+        goto out;
+    }
+    e->min_score = opts->min_score > 0 ? opts->min_score : DEFAULT_MIN_SCORE;
+    e->match_limit = opts->match_limit > 0 ? (uint32_t)PCL_MIN(opts->match_limit, UINT32_MAX)
+                                           : DEFAULT_MATCH_LIMIT;
+    e->max_groups = 1;
+
+    for (size_t i = 0; i < pcl_detectors_builtin_count(); i++) {
+        const struct pcl_detector *row = builtin_row(i);
+        struct pcl_det_rt *d = &e->dets[e->ndets];
+
+        if (!row_enabled(opts, row)) {
+            continue;
+        }
+        row_info(row, &d->info);
+        d->validate = row->validate;
+        d->context = row->context;
+        d->context_score = row->context_score > 0 ? row->context_score : row->score;
+        d->max_len = row->max_len > 0 ? row->max_len : 256;
+        d->flags = row->flags;
+        patterns[e->ndets] = row->pattern;
+        e->ndets++;
+        rc = compile_pcre(d, row->pattern, err);
+        if (rc != PCL_OK) {
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < opts->ncustom; i++) {
+        const struct pcl_custom_detector *c = &opts->custom[i];
+        struct pcl_det_rt *d = &e->dets[e->ndets];
+        const char *pattern = NULL;
+
+        memset(d, 0, sizeof(*d));
+        if (opts->categories != 0 && c->categories != 0 && (c->categories & opts->categories) == 0) {
+            continue;
+        }
+        rc = add_custom(e, c, d, &pattern);
+        if (rc == PCL_EINVAL) {
+            rc = pcl_err_set(err, rc, "detect: custom detector %zu: name, type and pattern are "
+                             "required", i + 1);
+            goto out;
+        }
+        if (rc != PCL_OK) {
+            rc = pcl_err_set(err, rc, "detect: out of memory");
+            goto out;
+        }
+        if (list_has(opts->disable, &(struct pcl_detector){.name = d->info.name,
+                                                           .type = d->info.type})) {
+            continue; /* strings stay owned by the engine; the slot is reused */
+        }
+        patterns[e->ndets] = pattern;
+        e->ndets++;
+        rc = compile_pcre(d, pattern, err);
+        if (rc != PCL_OK) {
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < e->ndets; i++) {
+        struct pcl_det_rt *d = &e->dets[i];
+        uint32_t groups = 0;
+
+        ids[i] = (unsigned)i;
+        flags[i] = HS_FLAG_PREFILTER;
+        if ((d->flags & PCL_DET_CASELESS) != 0) {
+            flags[i] |= HS_FLAG_CASELESS;
+        }
+        if ((d->flags & PCL_DET_DOTALL) != 0) {
+            flags[i] |= HS_FLAG_DOTALL;
+        }
+        maxlen = PCL_MAX(maxlen, (size_t)d->max_len);
+        (void)pcre2_pattern_info(d->code, PCRE2_INFO_CAPTURECOUNT, &groups);
+        e->max_groups = PCL_MAX(e->max_groups, groups + 1);
+    }
+    e->window = maxlen + PCL_CONTEXT_BEFORE + PCL_CONTEXT_AFTER + 16;
+    if (e->ndets > 0 && opts->cache_dir != NULL) {
+        cache_path(opts->cache_dir, patterns, flags, e->ndets, cpath, sizeof(cpath));
+        e->db = cache_load(cpath);
+    }
+    if (e->ndets > 0 && e->db == NULL) {
+        if (hs_compile_multi(patterns, flags, ids, (unsigned)e->ndets, HS_MODE_BLOCK, NULL,
+                             &e->db, &cerr) != HS_SUCCESS) {
+            if (cerr->expression >= 0 && (size_t)cerr->expression < e->ndets) {
+                rc = pcl_err_set(err, PCL_EINVAL, "detect: detector \"%s\": %s",
+                                 e->dets[cerr->expression].info.name, cerr->message);
+            } else {
+                rc = pcl_err_set(err, PCL_EINTERNAL, "detect: vectorscan: %s", cerr->message);
+            }
+            (void)hs_free_compile_error(cerr);
+            goto out;
+        }
+        if (opts->cache_dir != NULL) {
+            cache_save(opts->cache_dir, cpath, e->db);
+        }
+    }
+    *out = e;
+    e = NULL;
+out:
+    pcl_free(patterns);
+    pcl_free(flags);
+    pcl_free(ids);
+    pcl_engine_free(e);
+    return rc;
+}
+
+void
+pcl_engine_free(struct pcl_engine *e)
+{
+    if (e == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < e->ndets; i++) {
+        pcre2_code_free(e->dets[i].code);
+    }
+    for (size_t i = 0; i < e->nowned; i++) {
+        pcl_free(e->owned[i]);
+    }
+    for (size_t i = 0; i < e->nowned_ctx; i++) {
+        pcl_free((void *)e->owned_ctx[i]);
+    }
+    pcl_free(e->owned);
+    pcl_free(e->owned_ctx);
+    pcl_free(e->dets);
+    hs_free_database(e->db);
+    pcl_free(e);
+}
+
+size_t
+pcl_engine_detector_count(const struct pcl_engine *e)
+{
+    return e->ndets;
+}
+
+const struct pcl_detector_info *
+pcl_engine_detector(const struct pcl_engine *e, size_t idx)
+{
+    return idx < e->ndets ? &e->dets[idx].info : NULL;
+}
+
+size_t
+pcl_engine_window(const struct pcl_engine *e)
+{
+    return e->window;
+}
+
+/* ---- scratch ------------------------------------------------------------------------ */
+
+enum pcl_rc
+pcl_scratch_new(const struct pcl_engine *e, struct pcl_scratch **out, struct pcl_err *err)
+{
+    struct pcl_scratch *s = pcl_calloc(1, sizeof(*s));
+    enum pcl_rc rc = PCL_OK;
+
+    *out = NULL;
+    if (s == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+    }
+    s->e = e;
+    if (e->db != NULL && hs_alloc_scratch(e->db, &s->hs) != HS_SUCCESS) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "detect: cannot allocate vectorscan scratch");
+        goto out;
+    }
+    s->md = pcre2_match_data_create(e->max_groups, NULL);
+    s->mctx = pcre2_match_context_create(NULL);
+    s->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+    s->cursor = pcl_calloc(e->ndets + 1, sizeof(*s->cursor));
+    if (s->md == NULL || s->mctx == NULL || s->jit == NULL || s->cursor == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+        goto out;
+    }
+    (void)pcre2_set_match_limit(s->mctx, e->match_limit);
+    (void)pcre2_set_depth_limit(s->mctx, DEFAULT_DEPTH_LIMIT);
+    pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+    *out = s;
+    s = NULL;
+out:
+    pcl_scratch_free(s);
+    return rc;
+}
+
+void
+pcl_scratch_free(struct pcl_scratch *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    hs_free_scratch(s->hs);
+    pcre2_match_data_free(s->md);
+    pcre2_match_context_free(s->mctx);
+    pcre2_jit_stack_free(s->jit);
+    pcl_free(s->cursor);
+    pcl_free(s->found);
+    pcl_free(s);
+}
+
+/* ---- confirm, validate, score ------------------------------------------------------- */
+
+static bool
+word_at(const char *p, size_t n, size_t i, const char *w, size_t wn)
+{
+    if (i + wn > n) {
+        return false;
+    }
+    for (size_t k = 0; k < wn; k++) {
+        if (pcl_lower(p[i + k]) != w[k]) {
+            return false;
+        }
+    }
+    /* whole word: no letter right before or after */
+    if (i > 0 && pcl_is_alpha(p[i - 1]) && pcl_is_alpha(w[0])) {
+        return false;
+    }
+    if (i + wn < n && pcl_is_alpha(p[i + wn]) && pcl_is_alpha(w[wn - 1])) {
+        return false;
+    }
+    return true;
+}
+
+static bool
+has_context(const struct pcl_scratch *s, const struct pcl_det_rt *d, size_t start, size_t end)
+{
+    size_t lo = start > PCL_CONTEXT_BEFORE ? start - PCL_CONTEXT_BEFORE : 0;
+    size_t hi = PCL_MIN(s->len, end + PCL_CONTEXT_AFTER);
+
+    for (size_t w = 0; d->context[w] != NULL; w++) {
+        const char *word = d->context[w];
+        size_t wn = strlen(word);
+
+        if (wn == 0) {
+            continue;
+        }
+        for (size_t i = lo; i + wn <= hi; i++) {
+            if (i + wn > start && i < end) {
+                i = end - 1; /* skip the finding itself */
+                continue;
+            }
+            if (word_at(s->buf, hi, i, word, wn)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static enum pcl_rc
+push_finding(struct pcl_scratch *s, uint64_t start, uint64_t end, double score, uint32_t det)
+{
+    if (s->nfound == s->capfound) {
+        size_t cap = s->capfound == 0 ? 64 : s->capfound * 2;
+        struct pcl_finding *f;
+
+        if (cap > MAX_FINDINGS) {
+            return PCL_ELIMIT;
+        }
+        f = pcl_realloc(s->found, cap * sizeof(*f));
+        if (f == NULL) {
+            return PCL_ENOMEM;
+        }
+        s->found = f;
+        s->capfound = cap;
+    }
+    s->found[s->nfound++] = (struct pcl_finding){
+        .start = start, .end = end, .score = score, .detector = det};
+    return PCL_OK;
+}
+
+static void
+consider(struct pcl_scratch *s, uint32_t id, size_t ms, size_t me, size_t vs, size_t ve)
+{
+    const struct pcl_det_rt *d = &s->e->dets[id];
+    double score = d->info.score;
+    enum pcl_rc rc;
+
+    (void)ms;
+    (void)me;
+    if (ve <= vs) {
+        return;
+    }
+    if (d->validate != NULL && !d->validate(s->buf + vs, ve - vs)) {
+        return;
+    }
+    if (d->context != NULL && d->context_score != score && has_context(s, d, vs, ve)) {
+        score = d->context_score;
+    }
+    if (score + 1e-9 < s->e->min_score) {
+        return;
+    }
+    rc = push_finding(s, s->base + vs, s->base + ve, score, id);
+    if (rc != PCL_OK && s->rc == PCL_OK) {
+        s->rc = rc;
+    }
+}
+
+/* Confirm the prefilter hit of detector id ending at `end`: run PCRE2 over
+ * [end - max_len, end + max_len) from the detector's cursor and take every match that starts
+ * before `end`. */
+static void
+confirm(struct pcl_scratch *s, uint32_t id, size_t end)
+{
+    const struct pcl_det_rt *d = &s->e->dets[id];
+    size_t pos, hi;
+
+    if (end <= s->cursor[id]) {
+        return;
+    }
+    pos = end > d->max_len ? end - d->max_len : 0;
+    pos = PCL_MAX(pos, (size_t)s->cursor[id]);
+    hi = PCL_MIN(s->len, end + d->max_len);
+    while (pos < hi) {
+        int rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, 0, s->md, s->mctx);
+        PCRE2_SIZE *ov;
+        size_t ms, me, vs, ve;
+
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            break;
+        }
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+            rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+            s->limit_hit = true;
+            break;
+        }
+        if (rc < 0) {
+            if (s->rc == PCL_OK) {
+                s->rc = PCL_EINTERNAL;
+            }
+            break;
+        }
+        ov = pcre2_get_ovector_pointer(s->md);
+        ms = ov[0];
+        me = ov[1];
+        if (ms >= end) {
+            break;
+        }
+        vs = ms;
+        ve = me;
+        if (d->has_group && rc >= 2 && ov[2] != PCRE2_UNSET) {
+            vs = ov[2];
+            ve = ov[3];
+        }
+        consider(s, id, ms, me, vs, ve);
+        pos = me > ms ? me : ms + 1;
+    }
+    s->cursor[id] = PCL_MAX((size_t)s->cursor[id], PCL_MAX(pos, end));
+}
+
+static int
+on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+       void *ctx)
+{
+    struct pcl_scratch *s = ctx;
+
+    (void)from;
+    (void)flags;
+    confirm(s, id, (size_t)to);
+    return s->rc == PCL_OK ? 0 : 1;
+}
+
+static int
+finding_cmp(const void *a, const void *b)
+{
+    const struct pcl_finding *x = a, *y = b;
+
+    if (x->start != y->start) {
+        return x->start < y->start ? -1 : 1;
+    }
+    if (x->score != y->score) {
+        return x->score > y->score ? -1 : 1;
+    }
+    if (x->end != y->end) {
+        return x->end > y->end ? -1 : 1;
+    }
+    return x->detector < y->detector ? -1 : (x->detector > y->detector ? 1 : 0);
+}
+
+/* true when a should replace b among two overlapping findings */
+static bool
+better(const struct pcl_finding *a, const struct pcl_finding *b)
+{
+    if (a->score != b->score) {
+        return a->score > b->score;
+    }
+    if (a->end - a->start != b->end - b->start) {
+        return a->end - a->start > b->end - b->start;
+    }
+    return a->detector < b->detector;
+}
+
+static void
+resolve_overlaps(struct pcl_scratch *s)
+{
+    size_t k = 0;
+
+    if (s->nfound == 0) {
+        return;
+    }
+    qsort(s->found, s->nfound, sizeof(*s->found), finding_cmp);
+    for (size_t i = 1; i < s->nfound; i++) {
+        struct pcl_finding *last = &s->found[k];
+        const struct pcl_finding *f = &s->found[i];
+
+        if (f->start < last->end) {
+            if (better(f, last)) {
+                *last = *f;
+            }
+            continue;
+        }
+        s->found[++k] = *f;
+    }
+    s->nfound = k + 1;
+}
+
+enum pcl_rc
+pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf,
+                   size_t len, uint64_t base, struct pcl_err *err)
+{
+    hs_error_t hrc;
+
+    PCL_ASSERT(s->e == e);
+    s->nfound = 0;
+    s->rc = PCL_OK;
+    s->limit_hit = false;
+    s->buf = buf;
+    s->len = len;
+    s->base = base;
+    memset(s->cursor, 0, (e->ndets + 1) * sizeof(*s->cursor));
+    if (e->db == NULL || len == 0) {
+        return PCL_OK;
+    }
+    if (len > MAX_SCAN_BLOCK) {
+        return pcl_err_set(err, PCL_ELIMIT, "detect: buffer of %zu bytes is larger than one "
+                           "block scan allows (1 GiB); use the streaming scan", len);
+    }
+    hrc = hs_scan(e->db, buf, (unsigned)len, 0, s->hs, on_hit, s);
+    if (hrc != HS_SUCCESS && hrc != HS_SCAN_TERMINATED) {
+        return pcl_err_set(err, PCL_EINTERNAL, "detect: vectorscan scan failed (%d)", hrc);
+    }
+    if (s->rc == PCL_ENOMEM) {
+        return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+    }
+    if (s->rc == PCL_ELIMIT) {
+        return pcl_err_set(err, PCL_ELIMIT, "detect: more than %u findings in one buffer",
+                           MAX_FINDINGS);
+    }
+    if (s->rc != PCL_OK) {
+        return pcl_err_set(err, s->rc, "detect: pcre2 match failed");
+    }
+    resolve_overlaps(s);
+    return PCL_OK;
+}
+
+enum pcl_rc
+pcl_engine_scan(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf, size_t len,
+                pcl_finding_fn *cb, void *ctx, struct pcl_err *err)
+{
+    enum pcl_rc rc;
+
+    if (len > MAX_SCAN_BLOCK) {
+        struct pcl_stream *st = NULL;
+        size_t step = (size_t)64 << 20;
+
+        rc = pcl_stream_new(e, cb, ctx, &st, err);
+        for (size_t off = 0; rc == PCL_OK && off < len; off += step) {
+            rc = pcl_stream_feed(st, buf + off, PCL_MIN(step, len - off), err);
+        }
+        if (rc == PCL_OK) {
+            rc = pcl_stream_finish(st, err);
+        }
+        pcl_stream_free(st);
+        return rc;
+    }
+    rc = pcl_engine_collect(e, s, buf, len, 0, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    for (size_t i = 0; i < s->nfound; i++) {
+        if (cb(ctx, &s->found[i]) != 0) {
+            break;
+        }
+    }
+    if (s->limit_hit) {
+        return pcl_err_set(err, PCL_ELIMIT, "detect: a pattern match limit stopped a "
+                           "confirmation; some findings may be missing");
+    }
+    return PCL_OK;
+}

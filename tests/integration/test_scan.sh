@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# End-to-end tests of `portcullis scan` with the real binary: formats, exit codes, bad input.
+set -uo pipefail
+
+BIN=${PCL_BIN:?PCL_BIN must point at the portcullis binary}
+SRC=${PCL_SOURCE_DIR:?}
+T=$(mktemp -d)
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+fails=0
+pass=0
+
+check() { # name, condition command...
+    local name=$1; shift
+    if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
+}
+
+py() { /usr/bin/python3 -c "$@"; }
+
+# --- text file: offsets, lines, columns, masked preview
+printf 'first line\nname: Zoë <zoe.adams@example.com>\ncard 4111 1111 1111 1111 here\n' > "$T/a.txt"
+"$BIN" scan --format jsonl --no-progress -q "$T/a.txt" > "$T/a.jsonl"; rc=$?
+check "exit 1 on findings" test "$rc" -eq 1
+check "jsonl fields" py "
+import json,sys
+rows=[json.loads(l) for l in open('$T/a.jsonl')]
+data=open('$T/a.txt','rb').read()
+by={r['type']:r for r in rows}
+e=by['EMAIL_ADDRESS']; c=by['CREDIT_CARD']
+assert data[e['start']:e['end']]==b'zoe.adams@example.com', e
+assert e['line']==2 and e['column']==12, e   # 'Zoë' is 3 code points, 4 bytes
+assert c['line']==3 and c['column']==6, c
+assert c['category']=='financial' and e['category']=='contact'
+assert 'zoe.adams' not in e['preview'] and '*' in e['preview']
+for k in ('file','start','end','line','column','type','category','score','detector','preview'):
+    assert k in e, k
+"
+"$BIN" scan --format jsonl --show-values -q "$T/a.txt" > "$T/values.jsonl"
+check "--show-values prints values" grep -q '"preview":"zoe.adams@example.com"' "$T/values.jsonl"
+
+# --- stdin and gzip give the same findings
+"$BIN" scan --format jsonl -q - < "$T/a.txt" > "$T/stdin.jsonl"
+gzip -c "$T/a.txt" > "$T/a.txt.gz"
+"$BIN" scan --format jsonl -q "$T/a.txt.gz" > "$T/gz.jsonl"
+check "stdin finds the same" py "
+import json
+a=[(r['start'],r['end'],r['type']) for r in map(json.loads,open('$T/a.jsonl'))]
+b=[(r['start'],r['end'],r['type']) for r in map(json.loads,open('$T/stdin.jsonl'))]
+c=[(r['start'],r['end'],r['type']) for r in map(json.loads,open('$T/gz.jsonl'))]
+assert a==b==c, (a,b,c)
+"
+
+# --- exit codes and filters
+printf 'nothing to see\n' > "$T/clean.txt"
+"$BIN" scan -q "$T/clean.txt" > /dev/null; check "exit 0 when clean" test $? -eq 0
+"$BIN" scan -q --fail-on never "$T/a.txt" > /dev/null; check "--fail-on never" test $? -eq 0
+"$BIN" scan -q --fail-on restricted "$T/a.txt" > /dev/null; check "--fail-on restricted hit" test $? -eq 1
+printf 'mail bob@example.org\n' > "$T/contact.txt"
+"$BIN" scan -q --fail-on restricted "$T/contact.txt" > /dev/null
+check "--fail-on restricted ignores contact-only" test $? -eq 0
+"$BIN" scan -q --format jsonl --types CREDIT_CARD "$T/a.txt" > "$T/types.jsonl"
+check "--types filters" py "
+import json
+t={json.loads(l)['type'] for l in open('$T/types.jsonl')}
+assert t=={'CREDIT_CARD'}, t
+"
+"$BIN" scan --types NO_SUCH_TYPE "$T/a.txt" > /dev/null 2> "$T/err"
+check "unknown type is a usage error" test $? -eq 2
+check "unknown type named" grep -q NO_SUCH_TYPE "$T/err"
+"$BIN" scan --format xml "$T/a.txt" > /dev/null 2>&1; check "bad --format exit 2" test $? -eq 2
+"$BIN" scan > /dev/null 2>&1; check "no input exit 2" test $? -eq 2
+
+# --- directory walk: recursion, .gitignore, binary skip, unreadable file, symlink loop
+mkdir -p "$T/tree/sub/deep" "$T/tree/ignored"
+cp "$T/a.txt" "$T/tree/sub/deep/x.txt"
+cp "$T/a.txt" "$T/tree/ignored/y.txt"
+printf 'ignored/\n' > "$T/tree/.gitignore"
+printf 'bin\0ary zoe@example.com\n' > "$T/tree/blob.bin"
+ln -s .. "$T/tree/sub/loop"
+"$BIN" scan --format json -q "$T/tree" > "$T/tree.json" 2> "$T/tree.err"; rc=$?
+check "tree exit 1" test "$rc" -eq 1
+check "tree json" py "
+import json
+d=json.load(open('$T/tree.json'))
+files={f['file']:f for f in d['files']}
+assert any(p.endswith('sub/deep/x.txt') for p in files), files.keys()
+assert not any('ignored' in p for p in files), files.keys()
+blob=[f for p,f in files.items() if p.endswith('blob.bin')]
+assert blob and blob[0]['skipped'] and not blob[0]['findings']
+x=[f for p,f in files.items() if p.endswith('x.txt')][0]
+assert x['sensitivity']=='restricted'
+"
+if [ "$(id -u)" -ne 0 ]; then
+    cp "$T/a.txt" "$T/tree/secret.txt"; chmod 000 "$T/tree/secret.txt"
+    "$BIN" scan -q "$T/tree/secret.txt" "$T/clean.txt" > /dev/null 2> "$T/unread.err"
+    check "unreadable file exit 3" test $? -eq 3
+    check "unreadable named" grep -q secret.txt "$T/unread.err"
+fi
+"$BIN" scan -q "$T/missing.txt" "$T/clean.txt" > /dev/null 2> "$T/missing.err"
+check "missing file exit 3" test $? -eq 3
+check "missing file named" grep -q missing.txt "$T/missing.err"
+
+# --- CSV: per-column profile, offsets into the raw file, broken quoting keeps going
+printf 'id,email,note\n1,ann@example.com,"said ""hi"" 4111 1111 1111 1111"\n2,bo@example.org,ok\n3,"broken"x,tail 378282246310005\n' > "$T/c.csv"
+"$BIN" scan --format json -q "$T/c.csv" > "$T/c.json" 2> "$T/c.err"
+check "csv profile" py "
+import json
+d=json.load(open('$T/c.json'))
+f=d['files'][0]
+assert f['format']=='csv', f['format']
+cols={c['field']:c for c in f['columns']}
+em=cols['email']
+assert em['cells']==3 and em['types'][0]['type']=='EMAIL_ADDRESS' and em['types'][0]['cells']==2, em
+raw=open('$T/c.csv','rb').read()
+for x in f['findings']:
+    assert x['field'] in cols
+cards=[x for x in f['findings'] if x['type']=='CREDIT_CARD']
+assert len(cards)==2, cards
+assert raw[cards[0]['start']:cards[0]['end']]==b'4111 1111 1111 1111'
+assert raw[cards[1]['start']:cards[1]['end']]==b'378282246310005'
+"
+check "csv broken quote warned" grep -qi "line 4" "$T/c.err"
+
+# --- JSON and JSONL: field paths, escapes, a bad line is still scanned
+printf '{"users":[{"email":"a\\u0040b.example.com x carl@example.com","n":1}]}\n' > "$T/j.json"
+"$BIN" scan --format jsonl -q "$T/j.json" > "$T/j.jsonl"
+check "json path" py "
+import json
+r=[json.loads(l) for l in open('$T/j.jsonl')]
+assert len(r)==2 and r[0]['field']=='users[].email', r
+raw=open('$T/j.json','rb').read()
+assert raw[r[0]['start']:r[0]['end']]==b'a\\\\u0040b.example.com', r   # escape mapped back to raw bytes
+assert raw[r[1]['start']:r[1]['end']]==b'carl@example.com', r
+"
+printf '{"a":"dana@example.com"}\n{"b": oops dave@example.com}\n\n{"c":"4111111111111111"}\n' > "$T/l.jsonl"
+"$BIN" scan --format jsonl -q "$T/l.jsonl" > "$T/l.out" 2> "$T/l.err"
+check "jsonl bad line still scanned" py "
+import json
+r=[json.loads(l) for l in open('$T/l.out')]
+raw=open('$T/l.jsonl','rb').read()
+vals=sorted(raw[x['start']:x['end']] for x in r)
+assert vals==[b'4111111111111111', b'dana@example.com', b'dave@example.com'], vals
+lines=sorted(x['line'] for x in r)
+assert lines==[1,2,4], lines
+"
+check "jsonl bad line warned" grep -q "line 2" "$T/l.err"
+
+# --- SARIF 2.1.0 shape
+"$BIN" scan --format sarif -q "$T/a.txt" > "$T/a.sarif"
+check "sarif" py "
+import json
+d=json.load(open('$T/a.sarif'))
+assert d['version']=='2.1.0' and d['\$schema'].endswith('sarif-2.1.0.json')
+run=d['runs'][0]
+rules=run['tool']['driver']['rules']
+ids=[r['id'] for r in rules]
+assert len(set(ids))==len(ids)
+res=run['results']
+assert len(res)==2
+for x in res:
+    assert ids[x['ruleIndex']]==x['ruleId']
+    loc=x['locations'][0]['physicalLocation']
+    assert loc['region']['startLine']>=1 and loc['artifactLocation']['uri']
+    assert x['level'] in ('error','warning','note')
+    assert x['partialFingerprints']
+"
+
+# --- many threads over a big file equal one thread
+/usr/bin/python3 - "$T/big.txt" <<'PY'
+import sys, random
+random.seed(1)
+words = ['alpha', 'order 4111111111111112', 'v1.2.3', 'mail x.y@example.com', 'card 5555555555554444',
+         'ssn 078-05-1120', '2024-01-01T00:00:00Z', 'Zoë', 'token', '\n']
+with open(sys.argv[1], 'w') as f:
+    n = 0
+    while n < 20_000_000:
+        w = random.choice(words) + ' '
+        f.write(w); n += len(w.encode())
+PY
+"$BIN" scan --format jsonl -q -j 1 "$T/big.txt" > "$T/big1.jsonl"
+"$BIN" scan --format jsonl -q -j 4 "$T/big.txt" > "$T/big4.jsonl"
+check "threads equal one thread" cmp -s "$T/big1.jsonl" "$T/big4.jsonl"
+check "big file findings" test "$(wc -l < "$T/big1.jsonl")" -gt 1000
+
+# --- config file
+printf 'detect:\n  disable: [EMAIL_ADDRESS]\n' > "$T/cfg.yaml"
+"$BIN" scan -q --format jsonl --config "$T/cfg.yaml" "$T/a.txt" > "$T/cfg.out"
+check "config disables" bash -c "! grep -q EMAIL_ADDRESS '$T/cfg.out'"
+printf 'detect:\n  min_scor: 0.5\n' > "$T/bad.yaml"
+"$BIN" scan -q --config "$T/bad.yaml" "$T/a.txt" > /dev/null 2> "$T/bad.err"
+check "bad config exit 2" test $? -eq 2
+check "bad config names line" grep -q "line 2" "$T/bad.err"
+
+# --- bundled examples
+"$BIN" scan -q --config "$SRC/examples/portcullis.yaml" --fail-on never "$SRC/examples/data" > "$T/ex.txt"
+check "examples scan" test $? -eq 0
+check "examples find a github token" grep -q GITHUB_TOKEN "$T/ex.txt"
+
+echo "$pass passed, $fails failed"
+test "$fails" -eq 0

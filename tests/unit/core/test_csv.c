@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for the incremental CSV/TSV reader (src/core/csv.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <portcullis/formats.h>
+
+/* Collects cells as "row:col:q:last [start,end) value|" so runs can be compared. */
+struct collect {
+    const char *input; /* the whole input, to check raw offsets against */
+    size_t input_len;
+    struct pcl_buf out;
+    struct pcl_buf warn; /* warning messages, one per line */
+    size_t stop_after;   /* fail the callback on this cell (1-based); 0 = never */
+    size_t ncells;
+    bool quiet; /* record nothing (allocation failure runs) */
+};
+
+static enum pcl_rc
+on_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
+{
+    struct collect *c = arg;
+
+    c->ncells++;
+    if (c->stop_after != 0 && c->ncells == c->stop_after) {
+        return pcl_err_set(err, PCL_EINVAL, "test: stop at cell %zu", c->ncells);
+    }
+    if (c->quiet) {
+        return PCL_OK;
+    }
+    assert_true(cell->raw_start <= cell->raw_end);
+    assert_true(cell->raw_end <= c->input_len);
+    assert_int_equal(cell->ptr[cell->len], '\0');
+    /* every decoded byte maps back onto the same raw byte (a doubled quote onto its first) */
+    for (size_t i = 0; i < cell->len; i++) {
+        uint64_t off = pcl_csv_cell_raw_offset(cell, i);
+
+        assert_true(off >= cell->raw_start && off < cell->raw_end);
+        assert_int_equal(c->input[off], cell->ptr[i]);
+    }
+    assert_true(pcl_csv_cell_raw_offset(cell, cell->len) <= cell->raw_end);
+    assert_int_equal(pcl_buf_appendf(&c->out, "%llu:%zu:%d:%d [%llu,%llu) ",
+                                     (unsigned long long)cell->row, cell->col, cell->quoted,
+                                     cell->last, (unsigned long long)cell->raw_start,
+                                     (unsigned long long)cell->raw_end),
+                     PCL_OK);
+    assert_int_equal(pcl_buf_append(&c->out, cell->ptr, cell->len), PCL_OK);
+    assert_int_equal(pcl_buf_appendc(&c->out, '|'), PCL_OK);
+    return PCL_OK;
+}
+
+static void
+on_warn(void *arg, const char *msg)
+{
+    struct collect *c = arg;
+
+    if (c->quiet) {
+        return;
+    }
+    assert_int_equal(pcl_buf_appends(&c->warn, msg), PCL_OK);
+    assert_int_equal(pcl_buf_appendc(&c->warn, '\n'), PCL_OK);
+}
+
+static void
+collect_init(struct collect *c, const char *input, size_t len)
+{
+    memset(c, 0, sizeof(*c));
+    c->input = input;
+    c->input_len = len;
+    pcl_buf_init(&c->out, 0);
+    pcl_buf_init(&c->warn, 0);
+}
+
+static void
+collect_fini(struct collect *c)
+{
+    pcl_buf_fini(&c->out);
+    pcl_buf_fini(&c->warn);
+}
+
+/* Run the reader over input in chunks of `chunk` bytes (0 = all at once). */
+static enum pcl_rc
+run(struct collect *c, const char *input, size_t len, char delim, size_t chunk,
+    struct pcl_err *err)
+{
+    struct pcl_csv_opts o = {.delim = delim, .name = "t.csv", .on_cell = on_cell,
+                             .on_warn = on_warn, .arg = c};
+    struct pcl_csv *csv = NULL;
+    enum pcl_rc rc;
+    size_t i = 0;
+
+    rc = pcl_csv_new(&o, &csv, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    if (chunk == 0) {
+        chunk = len > 0 ? len : 1;
+    }
+    while (i < len && rc == PCL_OK) {
+        size_t n = len - i < chunk ? len - i : chunk;
+
+        rc = pcl_csv_feed(csv, input + i, n, err);
+        i += n;
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_csv_finish(csv, err);
+    }
+    pcl_csv_free(csv);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    const char *input;
+    char delim;
+    const char *cells;
+    size_t warnings;
+} cases[] = {
+    {"simple", "a,b\n1,2\n", ',', "0:0:0:0 [0,1) a|0:1:0:1 [2,3) b|1:0:0:0 [4,5) 1|1:1:0:1 [6,7) 2|",
+     0},
+    {"crlf", "a,b\r\nc\r\n", ',', "0:0:0:0 [0,1) a|0:1:0:1 [2,3) b|1:0:0:1 [5,6) c|", 0},
+    {"bare cr", "a\rb\r", ',', "0:0:0:1 [0,1) a|1:0:0:1 [2,3) b|", 0},
+    {"quoted delimiter", "\"x,y\",z\n", ',', "0:0:1:0 [0,5) x,y|0:1:0:1 [6,7) z|", 0},
+    {"doubled quotes", "\"he said \"\"hi\"\"\"\n", ',', "0:0:1:1 [0,16) he said \"hi\"|", 0},
+    {"embedded newline", "\"l1\nl2\",z\nw\n", ',',
+     "0:0:1:0 [0,7) l1\nl2|0:1:0:1 [8,9) z|1:0:0:1 [10,11) w|", 0},
+    {"embedded crlf", "\"l1\r\nl2\"\r\n", ',', "0:0:1:1 [0,8) l1\r\nl2|", 0},
+    {"empty fields", ",,\n", ',', "0:0:0:0 [0,0) |0:1:0:0 [1,1) |0:2:0:1 [2,2) |", 0},
+    {"trailing delimiter at eof", "a,", ',', "0:0:0:0 [0,1) a|0:1:0:1 [2,2) |", 0},
+    {"no final newline", "a,b", ',', "0:0:0:0 [0,1) a|0:1:0:1 [2,3) b|", 0},
+    {"blank lines skipped", "a\n\n\r\n\nb\n", ',', "0:0:0:1 [0,1) a|1:0:0:1 [6,7) b|", 0},
+    {"empty quoted", "\"\",x\n", ',', "0:0:1:0 [0,2) |0:1:0:1 [3,4) x|", 0},
+    {"only quotes", "\"\"\"\"\n", ',', "0:0:1:1 [0,4) \"|", 0},
+    {"tsv", "a b\tc,d\n", '\t', "0:0:0:0 [0,3) a b|0:1:0:1 [4,7) c,d|", 0},
+    {"quote inside unquoted", "ab\"c,d\n", ',', "0:0:0:0 [0,4) ab\"c|0:1:0:1 [5,6) d|", 1},
+    {"garbage after closing quote", "\"ab\"x,d\n", ',', "0:0:1:0 [0,5) ab\"x|0:1:0:1 [6,7) d|",
+     1},
+    {"unterminated quote", "a,\"bc\nd", ',', "0:0:0:0 [0,1) a|0:1:1:1 [2,7) bc\nd|", 1},
+    {"utf8 bytes", "\xc3\xa9t\xc3\xa9,x\n", ',', "0:0:0:0 [0,5) \xc3\xa9t\xc3\xa9|0:1:0:1 [6,7) x|",
+     0},
+    {"empty input", "", ',', "", 0},
+};
+
+static void
+test_pcl_csv_feed_table(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct collect c;
+        struct pcl_err err = {0};
+        size_t len = strlen(cases[k].input);
+
+        collect_init(&c, cases[k].input, len);
+        assert_int_equal(run(&c, cases[k].input, len, cases[k].delim, 0, &err), PCL_OK);
+        if (strcmp(c.out.ptr != NULL ? c.out.ptr : "", cases[k].cells) != 0) {
+            fail_msg("case %s: got \"%s\"", cases[k].name, c.out.ptr);
+        }
+        if (cases[k].warnings == 0) {
+            assert_int_equal(c.warn.len, 0);
+        } else {
+            assert_non_null(c.warn.ptr);
+            assert_non_null(strstr(c.warn.ptr, "t.csv: line "));
+        }
+        collect_fini(&c);
+    }
+}
+
+/* Every chunk size from 1 to the input length yields the same cells, offsets and warnings. */
+static void
+test_pcl_csv_feed_any_chunk_size(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        size_t len = strlen(cases[k].input);
+
+        for (size_t chunk = 1; chunk <= len; chunk++) {
+            struct collect c;
+            struct pcl_err err = {0};
+
+            collect_init(&c, cases[k].input, len);
+            assert_int_equal(run(&c, cases[k].input, len, cases[k].delim, chunk, &err), PCL_OK);
+            if (strcmp(c.out.ptr != NULL ? c.out.ptr : "", cases[k].cells) != 0) {
+                fail_msg("case %s chunk %zu: got \"%s\"", cases[k].name, chunk, c.out.ptr);
+            }
+            assert_int_equal(c.warn.len > 0, cases[k].warnings > 0);
+            collect_fini(&c);
+        }
+    }
+}
+
+static const struct {
+    const char *input;
+    const char *warning;
+} warn_cases[] = {
+    {"x\nab\"c\n", "t.csv: line 2 (offset 4): quote inside unquoted field\n"},
+    {"\"a\"b\n", "t.csv: line 1 (offset 3): unexpected character after closing quote\n"},
+    {"x\n\"open\nmore",
+     "t.csv: line 2 (offset 2): unterminated quoted field runs to the end of input\n"},
+};
+
+static void
+test_pcl_csv_feed_warning_names_line_and_offset(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(warn_cases) / sizeof(warn_cases[0]); k++) {
+        struct collect c;
+        struct pcl_err err = {0};
+        size_t len = strlen(warn_cases[k].input);
+
+        collect_init(&c, warn_cases[k].input, len);
+        assert_int_equal(run(&c, warn_cases[k].input, len, ',', 0, &err), PCL_OK);
+        assert_string_equal(c.warn.ptr, warn_cases[k].warning);
+        collect_fini(&c);
+    }
+}
+
+static void
+test_pcl_csv_feed_strict_rejects_broken_quotes(void **state)
+{
+    struct collect c;
+    struct pcl_csv_opts o = {.strict = true, .name = "s.csv", .on_cell = on_cell, .arg = &c};
+    struct pcl_csv *csv = NULL;
+    struct pcl_err err = {0};
+    const char *in = "a,b\"c\n";
+
+    (void)state;
+    collect_init(&c, in, strlen(in));
+    assert_int_equal(pcl_csv_new(&o, &csv, &err), PCL_OK);
+    assert_int_equal(pcl_csv_feed(csv, in, strlen(in), &err), PCL_EINVAL);
+    assert_string_equal(err.msg, "s.csv: line 1 (offset 3): quote inside unquoted field");
+    /* sticky */
+    assert_int_equal(pcl_csv_feed(csv, "x", 1, &err), PCL_EINVAL);
+    assert_int_equal(pcl_csv_finish(csv, &err), PCL_EINVAL);
+    pcl_csv_free(csv);
+    collect_fini(&c);
+}
+
+static const struct {
+    const char *input;
+    size_t max_cell;
+    size_t max_cols;
+    const char *msg;
+} limit_cases[] = {
+    {"ab,cdef\n", 3, 0, "t.csv: line 1 (offset 3): cell larger than 3 bytes"},
+    {"\"ab\"\"\"\n", 2, 0, "t.csv: line 1 (offset 0): cell larger than 2 bytes"},
+    {"a,b\nc,d,e\n", 0, 2, "t.csv: line 2 (offset 8): more than 2 columns"},
+};
+
+static void
+test_pcl_csv_feed_limits(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(limit_cases) / sizeof(limit_cases[0]); k++) {
+        struct collect c;
+        struct pcl_csv_opts o = {.name = "t.csv", .on_cell = on_cell, .arg = &c,
+                                 .max_cell = limit_cases[k].max_cell,
+                                 .max_cols = limit_cases[k].max_cols};
+        struct pcl_csv *csv = NULL;
+        struct pcl_err err = {0};
+        const char *in = limit_cases[k].input;
+        enum pcl_rc rc;
+
+        collect_init(&c, in, strlen(in));
+        assert_int_equal(pcl_csv_new(&o, &csv, &err), PCL_OK);
+        rc = pcl_csv_feed(csv, in, strlen(in), &err);
+        if (rc == PCL_OK) {
+            rc = pcl_csv_finish(csv, &err);
+        }
+        assert_int_equal(rc, PCL_ELIMIT);
+        assert_string_equal(err.msg, limit_cases[k].msg);
+        pcl_csv_free(csv);
+        collect_fini(&c);
+    }
+}
+
+static void
+test_pcl_csv_feed_callback_error_stops(void **state)
+{
+    struct collect c;
+    struct pcl_err err = {0};
+    const char *in = "a,b,c\n";
+
+    (void)state;
+    collect_init(&c, in, strlen(in));
+    c.stop_after = 2;
+    assert_int_equal(run(&c, in, strlen(in), ',', 0, &err), PCL_EINVAL);
+    assert_string_equal(err.msg, "test: stop at cell 2");
+    assert_int_equal(c.ncells, 2);
+    collect_fini(&c);
+}
+
+static void
+test_pcl_csv_new_rejects_bad_options(void **state)
+{
+    struct pcl_csv_opts o = {.delim = '"', .on_cell = on_cell};
+    struct pcl_csv *csv = NULL;
+    struct pcl_err err = {0};
+
+    (void)state;
+    assert_int_equal(pcl_csv_new(&o, &csv, &err), PCL_EINVAL);
+    assert_null(csv);
+    o.delim = ',';
+    o.on_cell = NULL;
+    assert_int_equal(pcl_csv_new(&o, &csv, &err), PCL_EINVAL);
+}
+
+static void
+test_pcl_csv_rows_counts_records(void **state)
+{
+    struct collect c;
+    struct pcl_csv_opts o = {.on_cell = on_cell, .arg = &c};
+    struct pcl_csv *csv = NULL;
+    struct pcl_err err = {0};
+    const char *in = "h1,h2\n\"a\"x,b\nc,d";
+
+    (void)state;
+    collect_init(&c, in, strlen(in));
+    assert_int_equal(pcl_csv_new(&o, &csv, &err), PCL_OK);
+    assert_int_equal(pcl_csv_feed(csv, in, strlen(in), &err), PCL_OK);
+    assert_int_equal(pcl_csv_finish(csv, &err), PCL_OK);
+    assert_int_equal(pcl_csv_rows(csv), 3);
+    assert_int_equal(pcl_csv_warnings(csv), 1);
+    pcl_csv_free(csv);
+    collect_fini(&c);
+}
+
+/* Failing each allocation in turn returns PCL_ENOMEM cleanly (LSan checks for leaks). */
+static void
+test_pcl_csv_feed_out_of_memory(void **state)
+{
+    const char *in = "\"a\"\"b\",c\nlonger cell value here,\"x\"\n";
+
+    (void)state;
+    for (unsigned long n = 1; n < 64; n++) {
+        struct collect c;
+        struct pcl_err err = {0};
+        enum pcl_rc rc;
+
+        collect_init(&c, in, strlen(in));
+        c.quiet = true;
+        (void)pcl_alloc_fail_at(n, false);
+        rc = run(&c, in, strlen(in), ',', 3, &err);
+        (void)pcl_alloc_fail_at(0, false);
+        assert_true(rc == PCL_OK || rc == PCL_ENOMEM);
+        collect_fini(&c);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pcl_csv_feed_table),
+        cmocka_unit_test(test_pcl_csv_feed_any_chunk_size),
+        cmocka_unit_test(test_pcl_csv_feed_warning_names_line_and_offset),
+        cmocka_unit_test(test_pcl_csv_feed_strict_rejects_broken_quotes),
+        cmocka_unit_test(test_pcl_csv_feed_limits),
+        cmocka_unit_test(test_pcl_csv_feed_callback_error_stops),
+        cmocka_unit_test(test_pcl_csv_new_rejects_bad_options),
+        cmocka_unit_test(test_pcl_csv_rows_counts_records),
+        cmocka_unit_test(test_pcl_csv_feed_out_of_memory),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Engine tests: compile options, whole-buffer scans, overlap resolution, and the property that
+ * a stream scan over any chunking finds exactly what a whole-buffer scan finds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <portcullis/detect.h>
+
+struct list {
+    struct pcl_finding f[4096];
+    size_t n;
+};
+
+static int
+collect(void *ctx, const struct pcl_finding *f)
+{
+    struct list *l = ctx;
+
+    if (l->n < 4096) {
+        l->f[l->n++] = *f;
+    }
+    return 0;
+}
+
+static struct pcl_engine *
+engine_default(void)
+{
+    struct pcl_engine *e = NULL;
+    struct pcl_err err = {0};
+    struct pcl_engine_opts o = {.cache_dir = PCL_BINARY_DIR "/cache"};
+
+    assert_int_equal(pcl_engine_new(&o, &e, &err), PCL_OK);
+    return e;
+}
+
+static void
+scan_whole(const struct pcl_engine *e, const char *buf, size_t len, struct list *l)
+{
+    struct pcl_scratch *s = NULL;
+    struct pcl_err err = {0};
+
+    assert_int_equal(pcl_scratch_new(e, &s, &err), PCL_OK);
+    l->n = 0;
+    assert_int_equal(pcl_engine_scan(e, s, buf, len, collect, l, &err), PCL_OK);
+    pcl_scratch_free(s);
+}
+
+static void
+assert_same(const struct pcl_finding *a, const struct pcl_finding *b)
+{
+    assert_int_equal(a->start, b->start);
+    assert_int_equal(a->end, b->end);
+    assert_int_equal(a->detector, b->detector);
+    assert_true(a->score == b->score);
+}
+
+static const char *
+type_of(const struct pcl_engine *e, const struct pcl_finding *f)
+{
+    return pcl_engine_detector(e, f->detector)->type;
+}
+
+static void
+test_engine_scan_finds_email(void **state)
+{
+    struct pcl_engine *e = engine_default();
+    static struct list l;
+    const char *text = "contact: alice.smith@example.com today";
+
+    (void)state;
+    scan_whole(e, text, strlen(text), &l);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(type_of(e, &l.f[0]), "EMAIL_ADDRESS");
+    assert_int_equal(l.f[0].start, 9);
+    assert_int_equal(l.f[0].end, 32);
+    pcl_engine_free(e);
+}
+
+static void
+test_engine_new_rejects_unknown_name(void **state)
+{
+    struct pcl_engine *e = NULL;
+    struct pcl_err err = {0};
+    const char *const dis[] = {"no_such_detector", NULL};
+    struct pcl_engine_opts o = {.disable = dis};
+
+    (void)state;
+    assert_int_equal(pcl_engine_new(&o, &e, &err), PCL_EINVAL);
+    assert_null(e);
+    assert_non_null(strstr(err.msg, "no_such_detector"));
+}
+
+static void
+test_engine_new_custom_detector(void **state)
+{
+    struct pcl_engine *e = NULL;
+    struct pcl_err err = {0};
+    static struct list l;
+    const char *const ctx[] = {"employee", NULL};
+    struct pcl_custom_detector c = {.name = "emp",
+                                    .type = "EMPLOYEE_ID",
+                                    .categories = PCL_CAT_GOV_ID,
+                                    .pattern = "EMP-([0-9]{6})",
+                                    .score = 0.6,
+                                    .context = ctx};
+    struct pcl_engine_opts o = {.custom = &c, .ncustom = 1};
+    const char *text = "employee EMP-123456 and then a long stretch of unrelated words, far away "
+                       "from anything: EMP-654321";
+
+    (void)state;
+    assert_int_equal(pcl_engine_new(&o, &e, &err), PCL_OK);
+    scan_whole(e, text, strlen(text), &l);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(type_of(e, &l.f[0]), "EMPLOYEE_ID");
+    assert_int_equal(l.f[0].start, 13); /* capture group 1 gives the bounds */
+    assert_int_equal(l.f[0].end, 19);
+    assert_true(l.f[0].score > l.f[1].score); /* context word only near the first */
+    pcl_engine_free(e);
+}
+
+static void
+test_engine_new_bad_custom_pattern(void **state)
+{
+    struct pcl_engine *e = NULL;
+    struct pcl_err err = {0};
+    struct pcl_custom_detector c = {.name = "bad", .type = "BAD", .pattern = "EMP-([0-9]"};
+    struct pcl_engine_opts o = {.custom = &c, .ncustom = 1};
+
+    (void)state;
+    assert_int_equal(pcl_engine_new(&o, &e, &err), PCL_EINVAL);
+    assert_non_null(strstr(err.msg, "\"bad\""));
+}
+
+static void
+test_engine_scan_nul_and_invalid_utf8(void **state)
+{
+    struct pcl_engine *e = engine_default();
+    static struct list l;
+    const char text[] = "\xff\xfe\0bob@example.org\0\xc0\x80";
+
+    (void)state;
+    scan_whole(e, text, sizeof(text) - 1, &l);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.f[0].start, 3);
+    pcl_engine_free(e);
+}
+
+/* xorshift, deterministic */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t
+rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static const char *const pieces[] = {
+    "hello world ", "mail me: carol@example.net ", "order 4111 1111 1111 1112 ",
+    "card 4111 1111 1111 1111 ", "AKIAIOSFODNN7EXAMPL2 ", "\n", "v1.2.3.4 ", "2024-05-01 ",
+    "ssn 123-45-6789 ", "x@y ", "ip 192.168.10.20 ", "iban DE89 3704 0044 0532 0130 00 ",
+    "token ghp_000000000000000000000000000000000000 ", "\xe2\x82\xac ", "dave@example.com",
+};
+
+static void
+test_stream_matches_whole_buffer(void **state)
+{
+    struct pcl_engine *e = engine_default();
+    static struct list whole, streamed;
+    static char buf[1 << 15];
+    size_t len = 0;
+    struct pcl_err err = {0};
+
+    (void)state;
+    while (len < sizeof(buf) - 64) {
+        const char *p = pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))];
+        size_t n = strlen(p);
+
+        if (len + n >= sizeof(buf)) {
+            break;
+        }
+        memcpy(buf + len, p, n);
+        len += n;
+    }
+    scan_whole(e, buf, len, &whole);
+    assert_true(whole.n > 10);
+    for (int round = 0; round < 40; round++) {
+        struct pcl_stream *st = NULL;
+        size_t off = 0;
+        size_t maxchunk = round < 10 ? (size_t)round + 1 : (size_t)(rng() % 5000) + 1;
+
+        streamed.n = 0;
+        assert_int_equal(pcl_stream_new(e, collect, &streamed, &st, &err), PCL_OK);
+        while (off < len) {
+            size_t n = (size_t)(rng() % maxchunk) + 1;
+
+            if (n > len - off) {
+                n = len - off;
+            }
+            assert_int_equal(pcl_stream_feed(st, buf + off, n, &err), PCL_OK);
+            assert_true(pcl_stream_settled(st) <= off + n);
+            off += n;
+            if (round < 10 && off > 1500) {
+                break; /* tiny chunks are slow: a prefix is enough */
+            }
+        }
+        assert_int_equal(pcl_stream_finish(st, &err), PCL_OK);
+        pcl_stream_free(st);
+        if (off == len) {
+            assert_int_equal(streamed.n, whole.n);
+            for (size_t k = 0; k < whole.n; k++) {
+                assert_same(&streamed.f[k], &whole.f[k]);
+            }
+        } else {
+            /* compare only findings settled well before the cut */
+            size_t k = 0;
+
+            while (k < whole.n && whole.f[k].end + pcl_engine_window(e) < off) {
+                assert_true(k < streamed.n);
+                assert_same(&streamed.f[k], &whole.f[k]);
+                k++;
+            }
+        }
+    }
+    pcl_engine_free(e);
+}
+
+static void
+test_engine_detectors_have_unique_names(void **state)
+{
+    size_t n = pcl_detectors_builtin_count();
+
+    (void)state;
+    assert_true(n >= 1);
+    for (size_t i = 0; i < n; i++) {
+        const struct pcl_detector_info *a = pcl_detectors_builtin(i);
+
+        assert_non_null(a->name);
+        assert_non_null(a->type);
+        assert_non_null(a->description);
+        assert_true(a->categories != 0);
+        assert_true(a->score > 0 && a->score <= 1.0);
+        for (size_t j = i + 1; j < n; j++) {
+            assert_string_not_equal(a->name, pcl_detectors_builtin(j)->name);
+        }
+        if ((a->categories & PCL_CAT_CREDENTIAL) == 0) {
+            continue;
+        }
+        assert_true(a->categories == PCL_CAT_CREDENTIAL);
+    }
+}
+
+static void
+test_engine_new_out_of_memory(void **state)
+{
+    const char *const only[] = {"email", NULL};
+    struct pcl_engine_opts o = {.enable = only, .only_enabled = true};
+
+    (void)state;
+    for (unsigned long n = 1; n < 100000; n++) {
+        struct pcl_engine *e = NULL;
+        struct pcl_err err = {0};
+        enum pcl_rc rc;
+
+        (void)pcl_alloc_fail_at(n, true);
+        rc = pcl_engine_new(&o, &e, &err);
+        (void)pcl_alloc_fail_at(0, false);
+        if (rc == PCL_OK) {
+            pcl_engine_free(e);
+            return;
+        }
+        assert_int_equal(rc, PCL_ENOMEM);
+        assert_null(e);
+    }
+    fail_msg("engine never compiled");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_engine_scan_finds_email),
+        cmocka_unit_test(test_engine_new_rejects_unknown_name),
+        cmocka_unit_test(test_engine_new_custom_detector),
+        cmocka_unit_test(test_engine_new_bad_custom_pattern),
+        cmocka_unit_test(test_engine_scan_nul_and_invalid_utf8),
+        cmocka_unit_test(test_stream_matches_whole_buffer),
+        cmocka_unit_test(test_engine_detectors_have_unique_names),
+        cmocka_unit_test(test_engine_new_out_of_memory),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
