@@ -548,13 +548,16 @@ static void
 put_phone(struct line *l, struct prng *r, struct counts *c)
 {
     uint32_t fmt = rnd(r, 10);
-    uint32_t area = rnd_range(r, 201, 989);
+    /* NANP: area code NXX with X != 9 in the middle, exchange NXX, neither an N11 code */
+    uint32_t area = rnd_range(r, 2, 9) * 100 + rnd(r, 9) * 10 + rnd(r, 10);
     uint32_t exch = rnd_range(r, 200, 999);
     uint32_t sub = rnd(r, 10000);
 
-    /* NANP area codes and exchanges never start with 0 or 1 */
     if (area % 100 == 11) {
-        area++;
+        area--;
+    }
+    if (exch % 100 == 11) {
+        exch--;
     }
     if (fmt < 5) {
         c->phone_fmt[0]++;

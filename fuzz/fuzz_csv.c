@@ -53,8 +53,8 @@ on_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
 static enum pcl_rc
 run_csv(const char *in, size_t len, char delim, size_t chunk, struct run *r)
 {
-    struct pcl_csv_opts o = {.delim = delim, .max_cell = 4096, .max_cols = 256,
-                             .on_cell = on_cell, .arg = r};
+    struct pcl_csv_opts o = {
+        .delim = delim, .max_cell = 4096, .max_cols = 256, .on_cell = on_cell, .arg = r};
     struct pcl_csv *csv = NULL;
     enum pcl_rc rc;
     size_t i = 0;

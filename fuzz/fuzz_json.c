@@ -43,8 +43,7 @@ on_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
             e->raw_start = v->raw_start;
             e->raw_end = v->raw_end;
         } else {
-            pcl_rawmap_span(&v->map, v->len / 3, v->len - v->len / 3, &e->raw_start,
-                            &e->raw_end);
+            pcl_rawmap_span(&v->map, v->len / 3, v->len - v->len / 3, &e->raw_start, &e->raw_end);
             if (e->raw_start < v->raw_start + 1 || e->raw_end > v->raw_end - 1) {
                 abort();
             }

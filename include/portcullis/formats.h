@@ -106,16 +106,16 @@ struct pcl_csv;
 
 /* One cell, borrowed for the duration of the callback. */
 struct pcl_csv_cell {
-    uint64_t row;       /* 0-based record number (blank lines are not records); row 0 may be
-                           the header, which is the caller's business */
-    size_t col;         /* 0-based */
-    const char *ptr;    /* decoded value ("" unescaped), NUL-terminated, len bytes */
+    uint64_t row;    /* 0-based record number (blank lines are not records); row 0 may be
+                        the header, which is the caller's business */
+    size_t col;      /* 0-based */
+    const char *ptr; /* decoded value ("" unescaped), NUL-terminated, len bytes */
     size_t len;
     uint64_t raw_start; /* absolute offset of the cell's first raw byte (its quote if quoted) */
     uint64_t raw_end;   /* exclusive; excludes the delimiter and line ending */
     uint64_t line;      /* 1-based line where the cell starts */
     bool quoted;
-    bool last;          /* last cell of its record */
+    bool last;             /* last cell of its record */
     struct pcl_rawmap map; /* decoded index -> raw offset; see pcl_csv_cell_raw_offset() */
 };
 
@@ -125,14 +125,14 @@ typedef enum pcl_rc pcl_csv_cell_fn(void *arg, const struct pcl_csv_cell *cell,
                                     struct pcl_err *err);
 
 struct pcl_csv_opts {
-    char delim;            /* 0 = ','; '\t' for TSV */
-    bool strict;           /* broken quoting is PCL_EINVAL instead of a warning */
-    size_t max_cell;       /* decoded bytes per cell; 0 = 1 MiB */
-    size_t max_cols;       /* cells per record; 0 = 16384 */
-    const char *name;      /* used in messages; NULL = "csv"; borrowed until pcl_csv_free */
+    char delim;               /* 0 = ','; '\t' for TSV */
+    bool strict;              /* broken quoting is PCL_EINVAL instead of a warning */
+    size_t max_cell;          /* decoded bytes per cell; 0 = 1 MiB */
+    size_t max_cols;          /* cells per record; 0 = 16384 */
+    const char *name;         /* used in messages; NULL = "csv"; borrowed until pcl_csv_free */
     pcl_csv_cell_fn *on_cell; /* required */
-    pcl_warn_fn *on_warn;  /* NULL drops warnings (they are still counted) */
-    void *arg;             /* passed to both callbacks */
+    pcl_warn_fn *on_warn;     /* NULL drops warnings (they are still counted) */
+    void *arg;                /* passed to both callbacks */
 };
 
 /* New incremental RFC 4180 reader: quoted fields, doubled quotes, CRLF, LF or CR line ends,
@@ -169,18 +169,18 @@ enum pcl_json_kind {
 /* One scalar, borrowed for the duration of the callback. */
 struct pcl_json_value {
     enum pcl_json_kind kind;
-    const char *path;   /* normalised field path, NUL-terminated, path_len bytes: keys joined
-                           by '.', array indices as "[]", e.g. "users[].email"; a key that is
-                           empty or holds . [ ] " \ or a control byte is written ["k\"ey"];
-                           the root value has path "". A key's path ends with itself. */
+    const char *path; /* normalised field path, NUL-terminated, path_len bytes: keys joined
+                         by '.', array indices as "[]", e.g. "users[].email"; a key that is
+                         empty or holds . [ ] " \ or a control byte is written ["k\"ey"];
+                         the root value has path "". A key's path ends with itself. */
     size_t path_len;
-    const char *ptr;    /* decoded (escapes and \uXXXX pairs decoded to UTF-8, a lone surrogate
-                           to U+FFFD; other bytes passed through unchecked), NUL-terminated;
-                           may contain NUL bytes from \u0000 */
+    const char *ptr; /* decoded (escapes and \uXXXX pairs decoded to UTF-8, a lone surrogate
+                        to U+FFFD; other bytes passed through unchecked), NUL-terminated;
+                        may contain NUL bytes from \u0000 */
     size_t len;
-    uint64_t raw_start; /* absolute offset of the literal in the buffer (its opening quote) */
-    uint64_t raw_end;   /* exclusive (after the closing quote) */
-    uint64_t line;      /* 1-based line of the literal (for JSONL, the record's line) */
+    uint64_t raw_start;    /* absolute offset of the literal in the buffer (its opening quote) */
+    uint64_t raw_end;      /* exclusive (after the closing quote) */
+    uint64_t line;         /* 1-based line of the literal (for JSONL, the record's line) */
     struct pcl_rawmap map; /* decoded index -> raw offset */
 };
 
@@ -188,15 +188,15 @@ typedef enum pcl_rc pcl_json_value_fn(void *arg, const struct pcl_json_value *v,
                                       struct pcl_err *err);
 
 struct pcl_json_walk_opts {
-    bool jsonl;         /* one value per line; blank lines skipped */
-    bool keys;          /* also call back for object keys */
-    bool numbers;       /* also call back for numbers */
-    unsigned max_depth; /* nesting of arrays/objects; 0 = 512 */
-    size_t max_path;    /* bytes of path; 0 = 4096 (deeper keys: PCL_ELIMIT / bad line) */
-    size_t max_string;  /* decoded bytes per string; 0 = 64 MiB */
-    const char *name;   /* used in messages; NULL = "json" */
+    bool jsonl;                  /* one value per line; blank lines skipped */
+    bool keys;                   /* also call back for object keys */
+    bool numbers;                /* also call back for numbers */
+    unsigned max_depth;          /* nesting of arrays/objects; 0 = 512 */
+    size_t max_path;             /* bytes of path; 0 = 4096 (deeper keys: PCL_ELIMIT / bad line) */
+    size_t max_string;           /* decoded bytes per string; 0 = 64 MiB */
+    const char *name;            /* used in messages; NULL = "json" */
     pcl_json_value_fn *on_value; /* required */
-    pcl_warn_fn *on_warn; /* JSONL bad lines; NULL drops them (still counted) */
+    pcl_warn_fn *on_warn;        /* JSONL bad lines; NULL drops them (still counted) */
     void *arg;
 };
 
@@ -261,8 +261,8 @@ enum pcl_rc pcl_ignore_add_text(struct pcl_ignore *ig, const char *text, size_t 
 /* Match a path relative to the matcher's root: '/'-separated, no leading "/" or "./".
  * Returns the verdict of the last matching pattern. Does not check parent directories:
  * callers walking a tree stop descending into excluded directories, as git does. */
-enum pcl_ignore_result pcl_ignore_match(const struct pcl_ignore *ig, const char *path,
-                                        size_t len, bool is_dir);
+enum pcl_ignore_result pcl_ignore_match(const struct pcl_ignore *ig, const char *path, size_t len,
+                                        bool is_dir);
 size_t pcl_ignore_count(const struct pcl_ignore *ig);
 void pcl_ignore_free(struct pcl_ignore *ig);
 
@@ -279,16 +279,16 @@ typedef enum pcl_rc pcl_walk_file_fn(void *arg, const struct pcl_walk_entry *e,
                                      struct pcl_err *err);
 
 struct pcl_walk_opts {
-    bool follow_symlinks;     /* follow symlinks found inside directories (roots always are) */
-    bool gitignore;           /* honour .gitignore files found in the tree, each for its own
-                                 subtree */
-    bool no_default_excludes; /* the default set is ".git/" */
+    bool follow_symlinks;        /* follow symlinks found inside directories (roots always are) */
+    bool gitignore;              /* honour .gitignore files found in the tree, each for its own
+                                    subtree */
+    bool no_default_excludes;    /* the default set is ".git/" */
     const char *const *excludes; /* nexcludes .gitignore-style patterns (--exclude), matched
                                     relative to each root; borrowed */
     size_t nexcludes;
-    unsigned max_depth;       /* directory depth; 0 = 256 */
+    unsigned max_depth;        /* directory depth; 0 = 256 */
     pcl_walk_file_fn *on_file; /* required */
-    pcl_warn_fn *on_warn;     /* NULL drops warnings (still counted) */
+    pcl_warn_fn *on_warn;      /* NULL drops warnings (still counted) */
     void *arg;
 };
 

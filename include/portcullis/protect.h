@@ -31,11 +31,14 @@ extern "C" {
  *        IBAN_CODE keeps its country and recomputes its check digits; US_SSN stays a valid
  *        SSN; PHONE_NUMBER keeps a leading '+' and 2 country digits, a trunk '0' or '1', and
  *        NANP validity; EMAIL_ADDRESS keeps '@' and its domain (the domain labels and then
- *        the TLD are encrypted too only when the local part alone is too short). Values
+ *        the TLD are encrypted too only when the local part alone is too short);
+ *        IP_ADDRESS (dotted IPv4) stays a valid address with the same digits per octet. Values
  *        whose variable part has fewer than 1,000,000 possible values (FF1's minimum
  *        domain), cards failing Luhn and IBANs failing mod 97 are not encrypted: they take
- *        the fpe fallback (vault, tag or error, see pcl_redact_opts). Output carries no
- *        marker: unredact finds fpe values by running the engine again.
+ *        the fpe fallback (vault, tag or error, see pcl_redact_opts), and so do credentials
+ *        (category credential), whose prefixes and checksums fpe would break. Other types
+ *        keep only their character classes, which their detector may not accept again.
+ *        Output carries no marker: unredact finds fpe values by running the engine again.
  * vault  random token "<EMAIL_ADDRESS#vlt_3kF9x2Qm7P>" (10 base62 characters); the value is
  *        stored encrypted (XChaCha20-Poly1305) in a SQLite vault, indexed by a keyed HMAC of
  *        type and value, so one value always gets the same token. */
@@ -74,8 +77,7 @@ enum pcl_rc pcl_protect_key_parse(const char *text, size_t len, struct pcl_prote
                                   struct pcl_err *err) PCL_WUR;
 /* Key from exactly 32 raw bytes. */
 enum pcl_rc pcl_protect_key_from_bytes(const uint8_t *bytes, size_t len,
-                                       struct pcl_protect_key **out,
-                                       struct pcl_err *err) PCL_WUR;
+                                       struct pcl_protect_key **out, struct pcl_err *err) PCL_WUR;
 /* Key from a file holding 32 raw bytes, or the text forms of pcl_protect_key_parse
  * (file at most 4 KiB). Errors name the file. */
 enum pcl_rc pcl_protect_key_load_file(const char *path, struct pcl_protect_key **out,
@@ -110,8 +112,8 @@ void pcl_vault_close(struct pcl_vault *v);
 /* Append the token for (type, value) to out, creating and storing it when the vault has none
  * yet: the same type and value always yield the same token. type must be 1..64 characters
  * of [A-Z0-9_]. */
-enum pcl_rc pcl_vault_tokenize(struct pcl_vault *v, const char *type, const char *value,
-                               size_t len, struct pcl_buf *out, struct pcl_err *err) PCL_WUR;
+enum pcl_rc pcl_vault_tokenize(struct pcl_vault *v, const char *type, const char *value, size_t len,
+                               struct pcl_buf *out, struct pcl_err *err) PCL_WUR;
 /* Append the value behind a token (the whole "<TYPE#vlt_...>" text) to out. PCL_ENOTFOUND
  * when this vault has no such token; PCL_EINVAL when the token is malformed or its stored
  * ciphertext fails authentication. */
@@ -150,18 +152,18 @@ enum pcl_fpe_fallback {
 
 /* Redactor options; zero-initialise, then set what you need. Strings are copied. */
 struct pcl_redact_opts {
-    enum pcl_op default_op;               /* for findings no rule matches; 0 = tag */
-    const struct pcl_redact_rule *rules;  /* array of nrules; a type rule beats a category
-                                             rule, and among equals the last one wins */
+    enum pcl_op default_op;              /* for findings no rule matches; 0 = tag */
+    const struct pcl_redact_rule *rules; /* array of nrules; a type rule beats a category
+                                            rule, and among equals the last one wins */
     size_t nrules;
-    int keep;                             /* mask: characters left visible; 0 = 4, < 0 = 0 */
-    char mask_char;                       /* mask: 0 = '*'; must be printable ASCII and not a
-                                             letter or digit */
+    int keep;       /* mask: characters left visible; 0 = 4, < 0 = 0 */
+    char mask_char; /* mask: 0 = '*'; must be printable ASCII and not a
+                       letter or digit */
     enum pcl_fpe_fallback fpe_fallback;
-    const struct pcl_protect_key *key;    /* borrowed; required when any rule or the default
-                                             is hash, fpe or vault */
-    struct pcl_vault *vault;              /* borrowed; required for vault (and for the vault
-                                             fpe fallback) */
+    const struct pcl_protect_key *key; /* borrowed; required when any rule or the default
+                                          is hash, fpe or vault */
+    struct pcl_vault *vault;           /* borrowed; required for vault (and for the vault
+                                          fpe fallback) */
 };
 
 /* Counters since the redactor was created. */
@@ -183,7 +185,8 @@ enum pcl_rc pcl_redactor_new(const struct pcl_redact_opts *opts, struct pcl_reda
                              struct pcl_err *err) PCL_WUR;
 void pcl_redactor_free(struct pcl_redactor *r);
 
-/* Operator chosen for a finding of this type and categories (never PCL_OP_DEFAULT). */
+/* Operator applied to a finding of this type and categories (never PCL_OP_DEFAULT); fpe on a
+ * credential gives the fallback's operator (vault or tag) when it is known up front. */
 enum pcl_op pcl_redactor_op(const struct pcl_redactor *r, const char *type, uint32_t categories);
 
 /* Append to out the replacement for one value found as `type` (with `categories`).

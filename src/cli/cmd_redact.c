@@ -21,6 +21,7 @@ struct red_opts {
     const char *cmd;
     enum pcl_op default_op;
     struct pcl_redact_rule rules[MAX_RULES];
+    char rule_types[MAX_RULES][PCL_VAULT_TYPE_MAX + 1]; /* rules[i].type points here */
     size_t nrules;
     int keep;
     char mask_char;
@@ -36,6 +37,7 @@ struct red_opts {
     const char *output;
     const char *input;
     bool stats;
+    bool no_cache;
 };
 
 /* One run: the engine, the redactor and where output goes. */
@@ -45,26 +47,33 @@ struct red_ctx {
     struct pcl_scratch *s;
     struct pcl_redactor *r;
     FILE *out;
-    const char *name;          /* input name for messages */
-    struct pcl_finding *f;     /* findings of one value; array of nf (capacity capf) */
+    const char *name;      /* input name for messages */
+    struct pcl_finding *f; /* findings of one value; array of nf (capacity capf) */
     size_t nf, capf;
-    struct pcl_buf val;        /* one transformed value */
-    struct pcl_buf pend;       /* raw input not yet written: bytes [pend_off, pend_off+len) */
+    struct pcl_buf val;  /* one transformed value */
+    struct pcl_buf pend; /* raw input not yet written: bytes [pend_off, pend_off+len) */
     uint64_t pend_off;
-    uint64_t flushed;          /* absolute offset up to which output is written */
+    uint64_t flushed; /* absolute offset up to which output is written */
     bool limit_warned;
     uint64_t warnings;
-    enum pcl_rc rc;            /* first error inside a callback */
+    enum pcl_rc rc; /* first error inside a callback */
     struct pcl_err err;
     /* CSV */
     char delim;
-    uint64_t csv_safe;         /* end of the last completed cell */
+    uint64_t csv_safe; /* end of the last completed cell */
     /* JSON */
     struct pcl_json_edit *edits; /* array of nedits (capacity capedits) */
     size_t *repl_off;            /* per edit: offset of its replacement in repls, turned into
                                     edits[i].repl once repls stops moving */
     size_t nedits, capedits;
     struct pcl_buf repls;
+    /* owned resources of the run */
+    struct pcl_protect_key *key;
+    struct pcl_vault *vault;
+    struct pcl_engine_opts *cfg;
+    char **types;
+    struct pcl_input *in;
+    bool wrote_file;
 };
 
 /* ---- small helpers ------------------------------------------------------------------- */
@@ -73,24 +82,25 @@ static void
 usage(FILE *f, bool unredact)
 {
     if (unredact) {
-        (void)fprintf(f,
-            "usage: portcullis unredact [options] [FILE|-]\n"
-            "\n"
-            "Reverse `portcullis redact`: vault tokens (<TYPE#vlt_...>) are looked up in the\n"
-            "vault, and fpe values are found by running the detection engine over the input\n"
-            "and decrypted. Pass the same operator, key, vault and detection options that\n"
-            "redact used: a value is decrypted only when its type maps to fpe. Mask, tag and\n"
-            "hash cannot be reversed. A wrong key is reported when the vault is opened; fpe\n"
-            "output carries no check value, so a wrong key there yields wrong values.\n"
-            "\n"
-            "options: the key, vault, operator, detection and format options of redact\n"
-            "(see `portcullis redact --help`); -o FILE; --stats.\n"
-            "\n"
-            "exit codes: 0 ok, 2 usage, key or vault error, 3 vault tokens left unresolved,\n"
-            "            4 fatal error\n");
+        (void)fprintf(
+            f, "usage: portcullis unredact [options] [FILE|-]\n"
+               "\n"
+               "Reverse `portcullis redact`: vault tokens (<TYPE#vlt_...>) are looked up in the\n"
+               "vault, and fpe values are found by running the detection engine over the input\n"
+               "and decrypted. Pass the same operator, key, vault and detection options that\n"
+               "redact used: a value is decrypted only when its type maps to fpe. Mask, tag and\n"
+               "hash cannot be reversed. A wrong key is reported when the vault is opened; fpe\n"
+               "output carries no check value, so a wrong key there yields wrong values.\n"
+               "\n"
+               "options: the key, vault, operator, detection and format options of redact\n"
+               "(see `portcullis redact --help`); -o FILE; --stats; --no-cache.\n"
+               "\n"
+               "exit codes: 0 ok, 2 usage, key or vault error, 3 vault tokens left unresolved,\n"
+               "            4 fatal error\n");
         return;
     }
-    (void)fprintf(f,
+    (void)fprintf(
+        f,
         "usage: portcullis redact [options] [FILE|-]\n"
         "\n"
         "Replace detected PII and secrets; output has the input's format. Text is streamed\n"
@@ -106,8 +116,10 @@ usage(FILE *f, bool unredact)
         "  hash   <EMAIL_ADDRESS:7f3a9c21d0e4>: keyed HMAC-SHA256, stable for one key\n"
         "  fpe    format-preserving encryption (FF1/AES-256, tweak = entity type): same\n"
         "         shape, cards stay Luhn-valid, IBANs keep valid check digits, e-mails\n"
-        "         keep their domain; reversible with unredact. Values too short for FF1\n"
-        "         (under 10^6 possible values) take --fpe-fallback\n"
+        "         keep their domain, IPv4 addresses stay valid; reversible with unredact.\n"
+        "         Values too short for FF1 (under 10^6 possible values), cards failing\n"
+        "         Luhn and credentials (secrets keep prefixes and checksums fpe would\n"
+        "         break) take --fpe-fallback\n"
         "  vault  <EMAIL_ADDRESS#vlt_3kF9x2Qm7P>: random token, value stored encrypted in\n"
         "         the --vault SQLite file; one value keeps one token; reversible\n"
         "\n"
@@ -133,6 +145,7 @@ usage(FILE *f, bool unredact)
         "  -c, --config FILE      YAML configuration for detection (section `detect:`)\n"
         "  -o, --output FILE      write to FILE instead of standard output\n"
         "      --stats            print what was replaced to standard error\n"
+        "      --no-cache         do not use or write the compiled-detector cache\n"
         "\n"
         "exit codes: 0 ok, 2 usage, key or configuration error, 3 input partly unparsable\n"
         "            (bad CSV quoting or JSONL lines were copied as they were), 4 fatal error\n");
@@ -173,7 +186,8 @@ add_rule(struct red_opts *o, const char *arg)
     struct pcl_redact_rule *ru;
     uint32_t cat;
 
-    if (eq == NULL || eq == arg || o->nrules == MAX_RULES) {
+    if (eq == NULL || eq == arg || o->nrules == MAX_RULES ||
+        (size_t)(eq - arg) > PCL_VAULT_TYPE_MAX) {
         return false;
     }
     ru = &o->rules[o->nrules];
@@ -185,8 +199,9 @@ add_rule(struct red_opts *o, const char *arg)
         ru->type = NULL;
         ru->categories = cat;
     } else {
-        /* the type string stays in argv, which outlives the redactor's copy */
-        ru->type = arg;
+        memcpy(o->rule_types[o->nrules], arg, (size_t)(eq - arg));
+        o->rule_types[o->nrules][eq - arg] = '\0';
+        ru->type = o->rule_types[o->nrules];
         ru->categories = 0;
     }
     o->nrules++;
@@ -271,8 +286,10 @@ collect_cb(void *arg, const struct pcl_finding *f)
         struct pcl_finding *grown;
 
         if (cap > MAX_FINDINGS) {
-            set_fail(c, pcl_err_set(&c->err, PCL_ELIMIT, "%s: more than %zu findings in one value",
-                                    c->name, MAX_FINDINGS), NULL);
+            set_fail(c,
+                     pcl_err_set(&c->err, PCL_ELIMIT, "%s: more than %zu findings in one value",
+                                 c->name, MAX_FINDINGS),
+                     NULL);
             return 1;
         }
         grown = pcl_realloc(c->f, cap * sizeof(*grown));
@@ -331,67 +348,69 @@ transform_value(struct red_ctx *c, const char *v, size_t n, bool *changed)
 
 /* ---- text: streamed --------------------------------------------------------------------- */
 
+/* Resolve the vault token at pending offset `at` (tlen bytes) into the output. */
+static enum pcl_rc
+text_token(struct red_ctx *c, uint64_t at, size_t tlen)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    pcl_buf_reset(&c->val);
+    rc = pcl_unredact_buf(c->r, NULL, NULL, pend_at(c, at), tlen, &c->val, NULL, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+        return rc;
+    }
+    return emit(c, c->val.ptr, c->val.len);
+}
+
+/* With more input to come, stop before a '<' so close to the end of what we have that it
+ * might start a token not yet complete. */
+static uint64_t
+hold_point(const struct red_ctx *c, uint64_t to)
+{
+    uint64_t avail = c->pend_off + c->pend.len;
+    uint64_t from = avail > PCL_VAULT_TOKEN_MAX ? avail - PCL_VAULT_TOKEN_MAX : 0;
+
+    for (uint64_t k = PCL_MAX(from, c->flushed); k < to; k++) {
+        if (*pend_at(c, k) == '<') {
+            return k;
+        }
+    }
+    return to;
+}
+
 /* Copy pending bytes up to `to`; unredact resolves vault tokens on the way. A token may end
- * past `to` (its bytes are pending); with `hold`, a '<' too close to the end of what we have
- * to tell whether it starts a token is left for the next round. */
+ * past `to` (its bytes are pending); with `hold`, see hold_point(). */
 static enum pcl_rc
 text_gap(struct red_ctx *c, uint64_t to, bool hold)
 {
     uint64_t avail = c->pend_off + c->pend.len;
-    enum pcl_rc rc;
+    enum pcl_rc rc = PCL_OK;
 
-    while (c->flushed < to) {
-        size_t tlen = 0, tpos;
-        uint64_t scan_end = PCL_MIN(avail, to + PCL_VAULT_TOKEN_MAX);
-        size_t span = (size_t)(scan_end - c->flushed);
+    while (rc == PCL_OK && c->flushed < to && c->o->unredact) {
+        size_t span = (size_t)(PCL_MIN(avail, to + PCL_VAULT_TOKEN_MAX) - c->flushed);
+        size_t tlen = 0;
+        size_t tpos = pcl_vault_token_find(pend_at(c, c->flushed), span, &tlen);
 
-        if (!c->o->unredact) {
-            rc = emit(c, pend_at(c, c->flushed), (size_t)(to - c->flushed));
-            c->flushed = to;
-            return rc;
+        if (tlen == 0 || c->flushed + tpos >= to) {
+            break;
         }
-        tpos = pcl_vault_token_find(pend_at(c, c->flushed), span, &tlen);
-        if (tlen > 0 && c->flushed + tpos < to) {
-            struct pcl_err err = {0};
-
-            rc = emit(c, pend_at(c, c->flushed), tpos);
-            if (rc != PCL_OK) {
-                return rc;
-            }
-            pcl_buf_reset(&c->val);
-            rc = pcl_unredact_buf(c->r, NULL, NULL, pend_at(c, c->flushed + tpos), tlen, &c->val,
-                                  NULL, &err);
-            if (rc != PCL_OK) {
-                c->err = err;
-                return rc;
-            }
-            rc = emit(c, c->val.ptr, c->val.len);
-            if (rc != PCL_OK) {
-                return rc;
-            }
-            c->flushed += tpos + tlen;
-            continue;
+        rc = emit(c, pend_at(c, c->flushed), tpos);
+        if (rc == PCL_OK) {
+            rc = text_token(c, c->flushed + tpos, tlen);
         }
-        if (hold && avail - c->flushed > 0) {
-            uint64_t from = avail > PCL_VAULT_TOKEN_MAX ? avail - PCL_VAULT_TOKEN_MAX : 0;
-            uint64_t stop = to;
-
-            from = PCL_MAX(from, c->flushed);
-            for (uint64_t k = from; k < to; k++) {
-                if (*pend_at(c, k) == '<') {
-                    stop = k;
-                    break;
-                }
-            }
-            rc = emit(c, pend_at(c, c->flushed), (size_t)(stop - c->flushed));
-            c->flushed = stop;
-            return rc;
-        }
-        rc = emit(c, pend_at(c, c->flushed), (size_t)(to - c->flushed));
-        c->flushed = to;
+        c->flushed += tpos + tlen;
+    }
+    if (rc != PCL_OK || c->flushed >= to) {
         return rc;
     }
-    return PCL_OK;
+    if (hold && c->o->unredact) {
+        to = hold_point(c, to);
+    }
+    rc = emit(c, pend_at(c, c->flushed), (size_t)(to - c->flushed));
+    c->flushed = to;
+    return rc;
 }
 
 static int
@@ -407,7 +426,8 @@ text_cb(void *arg, const struct pcl_finding *f)
     if (c->rc != PCL_OK || f->start < c->flushed || d == NULL) {
         return c->rc != PCL_OK;
     }
-    if (c->o->unredact && pcl_redactor_op(c->r, d->type, d->categories) != PCL_OP_FPE) {
+    if (c->o->unredact && ((d->categories & PCL_CAT_CREDENTIAL) != 0 ||
+                           pcl_redactor_op(c->r, d->type, d->categories) != PCL_OP_FPE)) {
         return 0;
     }
     rc = text_gap(c, f->start, false);
@@ -442,12 +462,65 @@ text_cb(void *arg, const struct pcl_finding *f)
     return 0;
 }
 
+/* Hand one chunk to the stream and write out what it settled. */
+static enum pcl_rc
+text_feed(struct red_ctx *c, struct pcl_stream *st, const char *chunk, size_t got)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    rc = pcl_buf_append(&c->pend, chunk, got);
+    if (rc != PCL_OK) {
+        return pcl_err_set(&c->err, rc, "%s: pending buffer: %s", c->name, pcl_rc_str(rc));
+    }
+    if (st == NULL) {
+        rc = text_gap(c, c->pend_off + c->pend.len, true);
+    } else {
+        rc = pcl_stream_feed(st, chunk, got, &err);
+        if (c->rc != PCL_OK) {
+            return c->rc;
+        }
+        if (rc == PCL_ELIMIT) {
+            limit_warning(c, &err);
+        } else if (rc != PCL_OK) {
+            c->err = err;
+            return rc;
+        }
+        rc = text_gap(c, PCL_MAX(pcl_stream_settled(st), c->flushed), true);
+    }
+    pend_trim(c);
+    return rc;
+}
+
+static enum pcl_rc
+text_finish(struct red_ctx *c, struct pcl_stream *st)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    if (st != NULL) {
+        rc = pcl_stream_finish(st, &err);
+        if (c->rc != PCL_OK) {
+            return c->rc;
+        }
+        if (rc == PCL_ELIMIT) {
+            limit_warning(c, &err);
+        } else if (rc != PCL_OK) {
+            c->err = err;
+            return rc;
+        }
+    }
+    rc = text_gap(c, c->pend_off + c->pend.len, false);
+    pend_trim(c);
+    return rc;
+}
+
+/* Text is streamed: memory stays at one read chunk plus the engine's carry-over window. */
 static enum pcl_rc
 run_text(struct red_ctx *c, struct pcl_input *in)
 {
     struct pcl_stream *st = NULL;
     char *chunk = NULL;
-    bool scan = !c->o->unredact || ops_need(c->o, is_fpe);
     struct pcl_err err = {0};
     enum pcl_rc rc = PCL_OK;
 
@@ -455,66 +528,27 @@ run_text(struct red_ctx *c, struct pcl_input *in)
     if (chunk == NULL) {
         return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
     }
-    if (scan) {
+    /* unredact without fpe only looks for vault tokens: no scan needed */
+    if (!c->o->unredact || ops_need(c->o, is_fpe)) {
         rc = pcl_stream_new(c->e, text_cb, c, &st, &err);
         if (rc != PCL_OK) {
             c->err = err;
-            goto out;
         }
     }
-    for (;;) {
+    while (rc == PCL_OK) {
         size_t got = 0;
 
         rc = pcl_input_read(in, chunk, READ_CHUNK, &got, &err);
         if (rc != PCL_OK) {
             c->err = err;
-            goto out;
-        }
-        if (got == 0) {
             break;
         }
-        rc = pcl_buf_append(&c->pend, chunk, got);
-        if (rc != PCL_OK) {
-            (void)pcl_err_set(&c->err, rc, "%s: pending buffer: %s", c->name, pcl_rc_str(rc));
-            goto out;
+        if (got == 0) {
+            rc = text_finish(c, st);
+            break;
         }
-        if (scan) {
-            rc = pcl_stream_feed(st, chunk, got, &err);
-            if (c->rc != PCL_OK) {
-                rc = c->rc;
-                goto out;
-            }
-            if (rc == PCL_ELIMIT) {
-                limit_warning(c, &err);
-            } else if (rc != PCL_OK) {
-                c->err = err;
-                goto out;
-            }
-            rc = text_gap(c, PCL_MAX(pcl_stream_settled(st), c->flushed), true);
-        } else {
-            rc = text_gap(c, c->pend_off + c->pend.len, true);
-        }
-        if (rc != PCL_OK) {
-            goto out;
-        }
-        pend_trim(c);
+        rc = text_feed(c, st, chunk, got);
     }
-    if (scan) {
-        rc = pcl_stream_finish(st, &err);
-        if (c->rc != PCL_OK) {
-            rc = c->rc;
-            goto out;
-        }
-        if (rc == PCL_ELIMIT) {
-            limit_warning(c, &err);
-        } else if (rc != PCL_OK) {
-            c->err = err;
-            goto out;
-        }
-    }
-    rc = text_gap(c, c->pend_off + c->pend.len, false);
-    pend_trim(c);
-out:
     pcl_stream_free(st);
     pcl_free(chunk);
     return rc;
@@ -745,75 +779,102 @@ json_block(struct red_ctx *c, const char *buf, size_t len, bool jsonl)
     return rc;
 }
 
-static enum pcl_rc
-run_json(struct red_ctx *c, struct pcl_input *in, bool jsonl)
+/* Offset just past the last newline of b, or 0. */
+static size_t
+last_line_end(const struct pcl_buf *b)
 {
-    char *chunk = NULL;
-    struct pcl_err err = {0};
-    enum pcl_rc rc;
-
-    if (!jsonl) {
-        struct pcl_buf doc;
-
-        pcl_buf_init(&doc, MAX_JSON_DOC);
-        rc = pcl_input_slurp(in, MAX_JSON_DOC, &doc, &err);
-        if (rc != PCL_OK) {
-            c->err = err;
-        } else {
-            rc = json_block(c, doc.ptr != NULL ? doc.ptr : "", doc.len, false);
+    for (size_t i = b->len; i-- > 0;) {
+        if (b->ptr[i] == '\n') {
+            return i + 1;
         }
-        pcl_buf_fini(&doc);
-        return rc;
     }
-    /* JSONL: whole lines at a time, so memory stays bounded by the chunk and one line */
-    chunk = pcl_malloc(READ_CHUNK);
-    if (chunk == NULL) {
-        return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
-    }
+    return 0;
+}
+
+/* JSONL: whole lines at a time, so memory stays bounded by the chunk and one line. */
+static enum pcl_rc
+run_jsonl(struct red_ctx *c, struct pcl_input *in, char *chunk)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc = PCL_OK;
+
     c->pend.max = MAX_JSONL_LINE + READ_CHUNK;
     for (;;) {
-        size_t got = 0, cut = 0;
+        size_t got = 0;
+        size_t cut;
 
         rc = pcl_input_read(in, chunk, READ_CHUNK, &got, &err);
         if (rc != PCL_OK) {
             c->err = err;
-            goto out;
+            return rc;
         }
         if (got == 0) {
             break;
         }
         rc = pcl_buf_append(&c->pend, chunk, got);
         if (rc != PCL_OK) {
-            (void)pcl_err_set(&c->err, rc, "%s: a JSONL line is longer than %zu bytes", c->name,
-                              MAX_JSONL_LINE);
-            goto out;
+            return pcl_err_set(&c->err, rc, "%s: a JSONL line is longer than %zu bytes", c->name,
+                               MAX_JSONL_LINE);
         }
-        for (size_t i = c->pend.len; i-- > 0;) {
-            if (c->pend.ptr[i] == '\n') {
-                cut = i + 1;
-                break;
-            }
-        }
+        cut = last_line_end(&c->pend);
         if (cut > 0) {
             rc = json_block(c, c->pend.ptr, cut, true);
             if (rc != PCL_OK) {
-                goto out;
+                return rc;
             }
             pcl_buf_consume(&c->pend, cut);
         }
     }
     rc = c->pend.len > 0 ? json_block(c, c->pend.ptr, c->pend.len, true) : PCL_OK;
     pcl_buf_reset(&c->pend);
-out:
-    pcl_free(chunk);
+    return rc;
+}
+
+static enum pcl_rc
+run_json(struct red_ctx *c, struct pcl_input *in, bool jsonl)
+{
+    struct pcl_err err = {0};
+    struct pcl_buf doc;
+    char *chunk;
+    enum pcl_rc rc;
+
+    if (jsonl) {
+        chunk = pcl_malloc(READ_CHUNK);
+        if (chunk == NULL) {
+            return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+        }
+        rc = run_jsonl(c, in, chunk);
+        pcl_free(chunk);
+        return rc;
+    }
+    /* a JSON document is walked whole */
+    pcl_buf_init(&doc, MAX_JSON_DOC);
+    rc = pcl_input_slurp(in, MAX_JSON_DOC, &doc, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+    } else {
+        rc = json_block(c, doc.ptr != NULL ? doc.ptr : "", doc.len, false);
+    }
+    pcl_buf_fini_secure(&doc);
     return rc;
 }
 
 /* ---- options and setup ---------------------------------------------------------------- */
 
 enum {
-    OPT_OPERATOR = 256, OPT_OP, OPT_KEEP, OPT_MASK_CHAR, OPT_FALLBACK, OPT_KEY_FILE,
-    OPT_KEY_ENV, OPT_VAULT, OPT_INPUT_FORMAT, OPT_TYPES, OPT_MIN_SCORE, OPT_STATS,
+    OPT_OPERATOR = 256,
+    OPT_OP,
+    OPT_KEEP,
+    OPT_MASK_CHAR,
+    OPT_FALLBACK,
+    OPT_KEY_FILE,
+    OPT_KEY_ENV,
+    OPT_VAULT,
+    OPT_INPUT_FORMAT,
+    OPT_TYPES,
+    OPT_MIN_SCORE,
+    OPT_STATS,
+    OPT_NO_CACHE,
 };
 
 static const struct option long_opts[] = {
@@ -831,9 +892,150 @@ static const struct option long_opts[] = {
     {"config", required_argument, NULL, 'c'},
     {"output", required_argument, NULL, 'o'},
     {"stats", no_argument, NULL, OPT_STATS},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+#define OPT_NOT_MINE (-2)
+
+static bool
+parse_fallback(const char *s, enum pcl_fpe_fallback *fb)
+{
+    if (strcmp(s, "vault") == 0) {
+        *fb = PCL_FPE_FALLBACK_VAULT;
+    } else if (strcmp(s, "tag") == 0) {
+        *fb = PCL_FPE_FALLBACK_TAG;
+    } else if (strcmp(s, "error") == 0) {
+        *fb = PCL_FPE_FALLBACK_ERROR;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static bool
+parse_score(const char *s, double *out)
+{
+    char *end = NULL;
+
+    errno = 0;
+    *out = strtod(s, &end);
+    return errno == 0 && end != s && *end == '\0' && *out >= 0.0 && *out <= 1.0;
+}
+
+/* Operator options: -1 when applied, OPT_NOT_MINE, else an exit code. */
+static int
+opt_operator(struct red_opts *o, int ch, const char *arg)
+{
+    long v = 0;
+
+    switch (ch) {
+    case OPT_OPERATOR:
+        if (parse_op(arg, &o->default_op)) {
+            return -1;
+        }
+        pcl_cli_error(o->cmd,
+                      "--operator: unknown operator \"%s\" (keep, mask, tag, hash, fpe, "
+                      "vault)",
+                      arg);
+        return PCL_EXIT_USAGE;
+    case OPT_OP:
+        if (add_rule(o, arg)) {
+            return -1;
+        }
+        pcl_cli_error(o->cmd,
+                      "--op: expected TYPE=OP or CATEGORY=OP with OP one of keep, mask, "
+                      "tag, hash, fpe, vault; got \"%s\"",
+                      arg);
+        return PCL_EXIT_USAGE;
+    case OPT_KEEP:
+        if (!parse_int(arg, 0, 64, &v)) {
+            pcl_cli_error(o->cmd, "--keep: expected 0..64, got \"%s\"", arg);
+            return PCL_EXIT_USAGE;
+        }
+        o->keep = v == 0 ? -1 : (int)v;
+        return -1;
+    case OPT_MASK_CHAR:
+        if (strlen(arg) != 1 || arg[0] < 0x21 || arg[0] > 0x7e || pcl_is_alnum(arg[0])) {
+            pcl_cli_error(o->cmd, "--mask-char: expected one ASCII punctuation character");
+            return PCL_EXIT_USAGE;
+        }
+        o->mask_char = arg[0];
+        return -1;
+    case OPT_FALLBACK:
+        if (parse_fallback(arg, &o->fallback)) {
+            return -1;
+        }
+        pcl_cli_error(o->cmd, "--fpe-fallback: expected vault, tag or error");
+        return PCL_EXIT_USAGE;
+    default:
+        return OPT_NOT_MINE;
+    }
+}
+
+/* Detection and input options: -1 when applied, OPT_NOT_MINE, else an exit code. */
+static int
+opt_detect(struct red_opts *o, int ch, const char *arg)
+{
+    struct pcl_err err = {0};
+
+    switch (ch) {
+    case OPT_INPUT_FORMAT:
+        if (pcl_format_parse(arg, &o->format, &err) != PCL_OK || o->format == PCL_FMT_BINARY) {
+            pcl_cli_error(o->cmd, "--input-format: expected text, csv, tsv, json or jsonl");
+            return PCL_EXIT_USAGE;
+        }
+        o->have_format = true;
+        return -1;
+    case OPT_TYPES:
+        o->types = arg;
+        return -1;
+    case OPT_MIN_SCORE:
+        if (parse_score(arg, &o->min_score)) {
+            return -1;
+        }
+        pcl_cli_error(o->cmd, "--min-score: expected a number in [0, 1], got \"%s\"", arg);
+        return PCL_EXIT_USAGE;
+    case 'c':
+        o->config = arg;
+        return -1;
+    case OPT_NO_CACHE:
+        o->no_cache = true;
+        return -1;
+    default:
+        return OPT_NOT_MINE;
+    }
+}
+
+/* Key, vault and output options: -1 when applied, else an exit code. */
+static int
+opt_other(struct red_opts *o, int ch, const char *arg)
+{
+    switch (ch) {
+    case OPT_KEY_FILE:
+        o->key_file = arg;
+        return -1;
+    case OPT_KEY_ENV:
+        o->key_env = arg;
+        return -1;
+    case OPT_VAULT:
+        o->vault_path = arg;
+        return -1;
+    case 'o':
+        o->output = arg;
+        return -1;
+    case OPT_STATS:
+        o->stats = true;
+        return -1;
+    case 'h':
+        usage(stdout, o->unredact);
+        return PCL_EXIT_OK;
+    default:
+        usage(stderr, o->unredact);
+        return PCL_EXIT_USAGE;
+    }
+}
 
 /* Returns -1 to go on, else an exit code. */
 static int
@@ -842,100 +1044,22 @@ parse_args(struct red_opts *o, int argc, char **argv)
     int ch;
 
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "c:o:h", long_opts, NULL)) != -1) {
-        long v = 0;
-        struct pcl_err err;
+    for (;;) {
+        int r;
 
-        switch (ch) {
-        case OPT_OPERATOR:
-            if (!parse_op(optarg, &o->default_op)) {
-                pcl_cli_error(o->cmd, "--operator: unknown operator \"%s\" (keep, mask, tag, "
-                              "hash, fpe, vault)", optarg);
-                return PCL_EXIT_USAGE;
-            }
-            break;
-        case OPT_OP:
-            if (!add_rule(o, optarg)) {
-                pcl_cli_error(o->cmd, "--op: expected TYPE=OP or CATEGORY=OP with OP one of keep, "
-                              "mask, tag, hash, fpe, vault; got \"%s\"", optarg);
-                return PCL_EXIT_USAGE;
-            }
-            break;
-        case OPT_KEEP:
-            if (!parse_int(optarg, 0, 64, &v)) {
-                pcl_cli_error(o->cmd, "--keep: expected 0..64, got \"%s\"", optarg);
-                return PCL_EXIT_USAGE;
-            }
-            o->keep = v == 0 ? -1 : (int)v;
-            break;
-        case OPT_MASK_CHAR:
-            if (strlen(optarg) != 1 || optarg[0] < 0x21 || optarg[0] > 0x7e ||
-                pcl_is_alnum(optarg[0])) {
-                pcl_cli_error(o->cmd, "--mask-char: expected one ASCII punctuation character");
-                return PCL_EXIT_USAGE;
-            }
-            o->mask_char = optarg[0];
-            break;
-        case OPT_FALLBACK:
-            if (strcmp(optarg, "vault") == 0) {
-                o->fallback = PCL_FPE_FALLBACK_VAULT;
-            } else if (strcmp(optarg, "tag") == 0) {
-                o->fallback = PCL_FPE_FALLBACK_TAG;
-            } else if (strcmp(optarg, "error") == 0) {
-                o->fallback = PCL_FPE_FALLBACK_ERROR;
-            } else {
-                pcl_cli_error(o->cmd, "--fpe-fallback: expected vault, tag or error");
-                return PCL_EXIT_USAGE;
-            }
-            break;
-        case OPT_KEY_FILE:
-            o->key_file = optarg;
-            break;
-        case OPT_KEY_ENV:
-            o->key_env = optarg;
-            break;
-        case OPT_VAULT:
-            o->vault_path = optarg;
-            break;
-        case OPT_INPUT_FORMAT:
-            if (pcl_format_parse(optarg, &o->format, &err) != PCL_OK ||
-                o->format == PCL_FMT_BINARY) {
-                pcl_cli_error(o->cmd, "--input-format: expected text, csv, tsv, json or jsonl");
-                return PCL_EXIT_USAGE;
-            }
-            o->have_format = true;
-            break;
-        case OPT_TYPES:
-            o->types = optarg;
-            break;
-        case OPT_MIN_SCORE: {
-            char *end = NULL;
-
-            errno = 0;
-            o->min_score = strtod(optarg, &end);
-            if (errno != 0 || end == optarg || *end != '\0' || !(o->min_score >= 0.0) ||
-                o->min_score > 1.0) {
-                pcl_cli_error(o->cmd, "--min-score: expected a number in [0, 1], got \"%s\"",
-                              optarg);
-                return PCL_EXIT_USAGE;
-            }
+        ch = getopt_long(argc, argv, "c:o:h", long_opts, NULL); /* NOLINT(concurrency-mt-unsafe) */
+        if (ch == -1) {
             break;
         }
-        case 'c':
-            o->config = optarg;
-            break;
-        case 'o':
-            o->output = optarg;
-            break;
-        case OPT_STATS:
-            o->stats = true;
-            break;
-        case 'h':
-            usage(stdout, o->unredact);
-            return PCL_EXIT_OK;
-        default:
-            usage(stderr, o->unredact);
-            return PCL_EXIT_USAGE;
+        r = opt_operator(o, ch, optarg);
+        if (r == OPT_NOT_MINE) {
+            r = opt_detect(o, ch, optarg);
+        }
+        if (r == OPT_NOT_MINE) {
+            r = opt_other(o, ch, optarg);
+        }
+        if (r >= 0) {
+            return r;
         }
     }
     if (argc - optind > 1) {
@@ -954,7 +1078,8 @@ parse_args(struct red_opts *o, int argc, char **argv)
 static char **
 split_list(const char *csv)
 {
-    size_t n = 1, k = 0;
+    size_t n = 1;
+    size_t k = 0;
     char **list;
     const char *p = csv;
 
@@ -1060,55 +1185,37 @@ print_stats(const struct red_ctx *c)
     (void)fprintf(stderr, "; fpe fallbacks %llu\n", (unsigned long long)st.fpe_fallbacks);
 }
 
+/* Key, vault and redactor; -1 to go on, else an exit code. Done before the engine so a
+ * usage error does not wait for detectors to compile. */
 static int
-run(struct red_opts *o)
+setup_protect(struct red_ctx *c)
 {
-    struct red_ctx c = {0};
-    struct pcl_engine_opts *cfg = NULL;
-    struct pcl_engine_opts eo = {0};
-    struct pcl_protect_key *key = NULL;
-    struct pcl_vault *vault = NULL;
+    const struct red_opts *o = c->o;
     struct pcl_redact_opts ro = {0};
-    struct pcl_input *in = NULL;
-    char **types = NULL;
-    const char *head = NULL;
-    size_t headlen = 0;
-    enum pcl_format fmt;
     struct pcl_err err = {0};
-    bool need_key, need_vault, wrote_file = false;
+    bool need_vault = ops_need(o, is_vault) || o->fallback == PCL_FPE_FALLBACK_VAULT;
+    bool need_key = ops_need(o, pcl_op_needs_key) || o->unredact || o->vault_path != NULL;
     enum pcl_rc rc;
     int ex;
 
-    c.o = o;
-    pcl_buf_init(&c.val, 0);
-    pcl_buf_init(&c.pend, 0);
-    pcl_buf_init(&c.repls, 0);
-
-    /* key and vault first: a usage error should not wait for the engine to compile */
-    need_vault = ops_need(o, is_vault) || o->fallback == PCL_FPE_FALLBACK_VAULT ||
-                 (o->unredact && o->vault_path != NULL);
-    need_key = ops_need(o, pcl_op_needs_key) || o->unredact || o->vault_path != NULL;
     if (o->unredact && o->vault_path == NULL && !ops_need(o, is_fpe)) {
         pcl_cli_error(o->cmd, "nothing to reverse: pass --vault PATH for vault tokens and/or "
-                      "the fpe operators redact used (--operator fpe, --op TYPE=fpe)");
-        ex = PCL_EXIT_USAGE;
-        goto out;
+                              "the fpe operators redact used (--operator fpe, --op TYPE=fpe)");
+        return PCL_EXIT_USAGE;
     }
     if (need_vault && o->vault_path == NULL) {
         pcl_cli_error(o->cmd, "the vault operator needs --vault PATH");
-        ex = PCL_EXIT_USAGE;
-        goto out;
+        return PCL_EXIT_USAGE;
     }
-    ex = load_key(o, need_key, &key);
+    ex = load_key(o, need_key, &c->key);
     if (ex >= 0) {
-        goto out;
+        return ex;
     }
     if (o->vault_path != NULL) {
-        rc = pcl_vault_open(o->vault_path, key, &vault, &err);
+        rc = pcl_vault_open(o->vault_path, c->key, &c->vault, &err);
         if (rc != PCL_OK) {
             pcl_cli_error(o->cmd, "%s", err.msg);
-            ex = rc == PCL_EINVAL ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
-            goto out;
+            return rc == PCL_EINVAL ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
         }
     }
     ro.default_op = o->default_op;
@@ -1117,164 +1224,218 @@ run(struct red_opts *o)
     ro.keep = o->keep;
     ro.mask_char = o->mask_char;
     ro.fpe_fallback = o->fallback;
-    ro.key = key;
-    ro.vault = vault;
-    rc = pcl_redactor_new(&ro, &c.r, &err);
+    ro.key = c->key;
+    ro.vault = c->vault;
+    rc = pcl_redactor_new(&ro, &c->r, &err);
     if (rc != PCL_OK) {
         pcl_cli_error(o->cmd, "%s", err.msg);
-        ex = rc == PCL_ENOMEM ? PCL_EXIT_ERROR : PCL_EXIT_USAGE;
-        goto out;
+        return rc == PCL_ENOMEM ? PCL_EXIT_ERROR : PCL_EXIT_USAGE;
     }
+    return -1;
+}
 
-    /* engine: config file first, flags override */
+/* Engine and scratch: the config file first, flags override. */
+static int
+setup_engine(struct red_ctx *c)
+{
+    const struct red_opts *o = c->o;
+    struct pcl_engine_opts eo = {0};
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
     if (o->config != NULL) {
-        rc = pcl_engine_opts_load(o->config, &cfg, &err);
+        rc = pcl_engine_opts_load(o->config, &c->cfg, &err);
         if (rc != PCL_OK) {
             pcl_cli_error(o->cmd, "%s", err.msg);
-            ex = PCL_EXIT_USAGE;
-            goto out;
+            return PCL_EXIT_USAGE;
         }
-        eo = *cfg;
+        eo = *c->cfg;
     }
     if (o->types != NULL) {
-        types = split_list(o->types);
-        if (types == NULL) {
+        c->types = split_list(o->types);
+        if (c->types == NULL) {
             pcl_cli_error(o->cmd, "out of memory");
-            ex = PCL_EXIT_ERROR;
-            goto out;
+            return PCL_EXIT_ERROR;
         }
-        eo.enable = (const char *const *)types;
+        eo.enable = (const char *const *)c->types;
         eo.only_enabled = true;
     }
     if (o->min_score > 0) {
         eo.min_score = o->min_score;
     }
-    rc = pcl_engine_new(&eo, &c.e, &err);
+    eo.cache_dir = o->no_cache ? NULL : pcl_cli_cache_dir();
+    rc = pcl_engine_new(&eo, &c->e, &err);
+    if (rc == PCL_OK) {
+        rc = pcl_scratch_new(c->e, &c->s, &err);
+    }
     if (rc != PCL_OK) {
         pcl_cli_error(o->cmd, "%s", err.msg);
-        ex = rc == PCL_ENOMEM ? PCL_EXIT_ERROR : PCL_EXIT_USAGE;
-        goto out;
+        return rc == PCL_EINVAL ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
     }
-    rc = pcl_scratch_new(c.e, &c.s, &err);
-    if (rc != PCL_OK) {
-        pcl_cli_error(o->cmd, "%s", err.msg);
-        ex = PCL_EXIT_ERROR;
-        goto out;
-    }
+    return -1;
+}
 
-    /* input and format */
-    rc = pcl_input_open(o->input, &in, &err);
-    if (rc != PCL_OK) {
+/* Input (and its format) and output. */
+static int
+open_io(struct red_ctx *c, enum pcl_format *fmt)
+{
+    const struct red_opts *o = c->o;
+    const char *head = NULL;
+    size_t headlen = 0;
+    struct pcl_err err = {0};
+
+    if (pcl_input_open(o->input, &c->in, &err) != PCL_OK) {
         pcl_cli_error(o->cmd, "%s", err.msg);
-        ex = PCL_EXIT_USAGE;
-        goto out;
+        return PCL_EXIT_USAGE;
     }
-    c.name = pcl_input_name(in);
-    fmt = o->format;
+    c->name = pcl_input_name(c->in);
+    *fmt = o->format;
     if (!o->have_format) {
-        rc = pcl_input_peek(in, &head, &headlen, &err);
-        if (rc != PCL_OK) {
+        if (pcl_input_peek(c->in, &head, &headlen, &err) != PCL_OK) {
             pcl_cli_error(o->cmd, "%s", err.msg);
-            ex = PCL_EXIT_ERROR;
-            goto out;
+            return PCL_EXIT_ERROR;
         }
-        fmt = pcl_format_sniff(strcmp(o->input, "-") == 0 ? NULL : o->input, head, headlen);
-        if (fmt == PCL_FMT_BINARY) {
-            pcl_cli_error(o->cmd, "%s: looks binary (NUL bytes); pass --input-format text to "
-                          "force", c.name);
-            ex = PCL_EXIT_USAGE;
-            goto out;
+        *fmt = pcl_format_sniff(strcmp(o->input, "-") == 0 ? NULL : o->input, head, headlen);
+        if (*fmt == PCL_FMT_BINARY) {
+            pcl_cli_error(o->cmd, "%s: looks binary (NUL bytes); pass --input-format text to force",
+                          c->name);
+            return PCL_EXIT_USAGE;
         }
     }
+    c->out = stdout;
     if (o->output != NULL && strcmp(o->output, "-") != 0) {
-        c.out = fopen(o->output, "wb");
-        if (c.out == NULL) {
+        c->out = fopen(o->output, "wb");
+        if (c->out == NULL) {
             pcl_cli_error(o->cmd, "%s: %s", o->output, strerror(errno)); /* NOLINT */
-            ex = PCL_EXIT_USAGE;
-            goto out;
+            return PCL_EXIT_USAGE;
         }
-        wrote_file = true;
-    } else {
-        c.out = stdout;
+        c->wrote_file = true;
     }
+    return -1;
+}
+
+static enum pcl_rc
+dispatch(struct red_ctx *c, enum pcl_format fmt)
+{
+    enum pcl_rc rc;
 
     switch (fmt) {
     case PCL_FMT_CSV:
-        rc = run_csv(&c, in, ',');
+        rc = run_csv(c, c->in, ',');
         break;
     case PCL_FMT_TSV:
-        rc = run_csv(&c, in, '\t');
+        rc = run_csv(c, c->in, '\t');
         break;
     case PCL_FMT_JSON:
-        rc = run_json(&c, in, false);
+        rc = run_json(c, c->in, false);
         break;
     case PCL_FMT_JSONL:
-        rc = run_json(&c, in, true);
+        rc = run_json(c, c->in, true);
         break;
     case PCL_FMT_TEXT:
     case PCL_FMT_BINARY:
     default:
-        rc = run_text(&c, in);
+        rc = run_text(c, c->in);
         break;
     }
-    if (rc == PCL_OK && c.rc != PCL_OK) {
-        rc = c.rc;
+    if (rc == PCL_OK && c->rc != PCL_OK) {
+        rc = c->rc;
     }
-    if (rc == PCL_OK && fflush(c.out) != 0) {
-        rc = pcl_err_set(&c.err, PCL_EIO, "write error on the output");
+    if (rc == PCL_OK && fflush(c->out) != 0) {
+        rc = pcl_err_set(&c->err, PCL_EIO, "write error on the output");
     }
+    return rc;
+}
+
+/* Exit code after processing: errors, then unresolved tokens and input warnings. */
+static int
+finish(struct red_ctx *c, enum pcl_rc rc)
+{
+    const struct red_opts *o = c->o;
+    struct pcl_redact_stats st;
+    int ex = PCL_EXIT_OK;
+
     if (rc != PCL_OK) {
         const char *hint = "";
 
-        if (!o->unredact && c.err.msg[0] != '\0' && strstr(c.err.msg, "fpe:") != NULL) {
+        if (!o->unredact && strstr(c->err.msg, "fpe:") != NULL) {
             hint = " (pass --vault PATH or --fpe-fallback tag to handle such values)";
         }
-        pcl_cli_error(o->cmd, "%s%s", c.err.msg[0] != '\0' ? c.err.msg : pcl_rc_str(rc), hint);
-        ex = rc == PCL_EINVAL && hint[0] != '\0' ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
-        goto out;
+        pcl_cli_error(o->cmd, "%s%s", c->err.msg[0] != '\0' ? c->err.msg : pcl_rc_str(rc), hint);
+        return rc == PCL_EINVAL && hint[0] != '\0' ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
     }
     if (o->stats) {
-        print_stats(&c);
+        print_stats(c);
     }
-    ex = PCL_EXIT_OK;
-    {
-        struct pcl_redact_stats st;
-
-        pcl_redactor_stats(c.r, &st);
-        if (o->unredact && st.unknown_tokens > 0) {
-            pcl_cli_warn(o->cmd, "%llu vault tokens were left as they were (%s)",
-                         (unsigned long long)st.unknown_tokens,
-                         vault != NULL ? "not in this vault" : "no --vault given");
-            ex = PCL_EXIT_PARTIAL;
-        }
-    }
-    if (c.warnings > 0) {
+    pcl_redactor_stats(c->r, &st);
+    if (o->unredact && st.unknown_tokens > 0) {
+        pcl_cli_warn(o->cmd, "%llu vault tokens were left as they were (%s)",
+                     (unsigned long long)st.unknown_tokens,
+                     c->vault != NULL ? "not in this vault" : "no --vault given");
         ex = PCL_EXIT_PARTIAL;
     }
-out:
-    if (c.out != NULL && c.out != stdout) {
-        if (fclose(c.out) != 0 && ex == PCL_EXIT_OK) {
-            pcl_cli_error(o->cmd, "%s: write error", o->output);
-            ex = PCL_EXIT_ERROR;
-        }
-        if (ex != PCL_EXIT_OK && ex != PCL_EXIT_PARTIAL && wrote_file) {
-            (void)unlink(o->output); /* do not leave half-redacted output behind */
-        }
+    return c->warnings > 0 ? PCL_EXIT_PARTIAL : ex;
+}
+
+static int
+close_out(struct red_ctx *c, int ex)
+{
+    if (c->out == NULL || c->out == stdout) {
+        return ex;
     }
-    pcl_input_free(in);
-    pcl_scratch_free(c.s);
-    pcl_engine_free(c.e);
-    pcl_engine_opts_free(cfg);
-    list_free(types);
-    pcl_redactor_free(c.r);
-    pcl_vault_close(vault);
-    pcl_protect_key_free(key);
-    pcl_free(c.f);
-    pcl_free(c.edits);
-    pcl_free(c.repl_off);
-    pcl_buf_fini_secure(&c.val);
-    pcl_buf_fini_secure(&c.pend);
-    pcl_buf_fini_secure(&c.repls);
+    if (fclose(c->out) != 0 && ex == PCL_EXIT_OK) {
+        pcl_cli_error(c->o->cmd, "%s: write error", c->o->output);
+        ex = PCL_EXIT_ERROR;
+    }
+    c->out = NULL;
+    if (ex != PCL_EXIT_OK && ex != PCL_EXIT_PARTIAL && c->wrote_file) {
+        (void)unlink(c->o->output); /* do not leave half-redacted output behind */
+    }
+    return ex;
+}
+
+static void
+ctx_fini(struct red_ctx *c)
+{
+    pcl_input_free(c->in);
+    pcl_scratch_free(c->s);
+    pcl_engine_free(c->e);
+    pcl_engine_opts_free(c->cfg);
+    list_free(c->types);
+    pcl_redactor_free(c->r);
+    pcl_vault_close(c->vault);
+    pcl_protect_key_free(c->key);
+    pcl_free(c->f);
+    pcl_free(c->edits);
+    pcl_free(c->repl_off);
+    pcl_buf_fini_secure(&c->val);
+    pcl_buf_fini_secure(&c->pend);
+    pcl_buf_fini_secure(&c->repls);
+}
+
+static int
+run(struct red_opts *o)
+{
+    struct red_ctx c = {0};
+    enum pcl_format fmt = PCL_FMT_TEXT;
+    int ex;
+
+    c.o = o;
+    pcl_buf_init(&c.val, 0);
+    pcl_buf_init(&c.pend, 0);
+    pcl_buf_init(&c.repls, 0);
+    ex = setup_protect(&c);
+    if (ex < 0) {
+        ex = setup_engine(&c);
+    }
+    if (ex < 0) {
+        ex = open_io(&c, &fmt);
+    }
+    if (ex < 0) {
+        ex = finish(&c, dispatch(&c, fmt));
+    }
+    ex = close_out(&c, ex);
+    ctx_fini(&c);
     return ex;
 }
 

@@ -18,10 +18,10 @@ enum csv_state {
 struct pcl_csv {
     struct pcl_csv_opts o;
     enum csv_state state;
-    uint64_t off;        /* absolute offset of the byte being processed */
-    uint64_t line;       /* 1-based current line */
-    bool prev_cr;        /* the previous byte was '\r' (for CRLF line counting) */
-    bool skip_lf;        /* a record just ended on '\r': a following '\n' belongs to it */
+    uint64_t off;  /* absolute offset of the byte being processed */
+    uint64_t line; /* 1-based current line */
+    bool prev_cr;  /* the previous byte was '\r' (for CRLF line counting) */
+    bool skip_lf;  /* a record just ended on '\r': a following '\n' belongs to it */
     uint64_t row;
     size_t col;
     uint64_t rows;
@@ -29,20 +29,19 @@ struct pcl_csv {
     /* the cell being built */
     uint64_t cell_start;
     uint64_t cell_line;
-    uint64_t quote_at;   /* offset of the last quote seen in CSV_QUOTE_SEEN */
+    uint64_t quote_at; /* offset of the last quote seen in CSV_QUOTE_SEEN */
     bool quoted;
-    bool warned;         /* one quoting warning per cell is enough */
+    bool warned; /* one quoting warning per cell is enough */
     struct pcl_buf val;
     struct pcl_rawmap_esc *esc; /* array of nesc / esc_cap: doubled quotes of the cell */
     size_t nesc;
     size_t esc_cap;
-    enum pcl_rc rc;      /* sticky error */
+    enum pcl_rc rc; /* sticky error */
     char msg[PCL_ERR_MSG_SIZE];
 };
 
-static enum pcl_rc
-csv_fail(struct pcl_csv *c, struct pcl_err *err, enum pcl_rc rc, const char *fmt, ...)
-    PCL_PRINTF(4, 5);
+static enum pcl_rc csv_fail(struct pcl_csv *c, struct pcl_err *err, enum pcl_rc rc, const char *fmt,
+                            ...) PCL_PRINTF(4, 5);
 
 static enum pcl_rc
 csv_fail(struct pcl_csv *c, struct pcl_err *err, enum pcl_rc rc, const char *fmt, ...)

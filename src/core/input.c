@@ -17,7 +17,7 @@
 
 struct pcl_input {
     char *name;
-    int fd;          /* -1 for memory inputs */
+    int fd; /* -1 for memory inputs */
     bool own_fd;
     const unsigned char *mem; /* memory input, mem_len bytes, borrowed */
     size_t mem_len;
@@ -25,14 +25,14 @@ struct pcl_input {
     const unsigned char *raw; /* current raw window: rbuf or mem */
     size_t raw_len;
     size_t raw_pos;
-    bool raw_eof;             /* no more raw bytes beyond raw_len */
-    uint64_t raw_off;         /* raw bytes consumed */
+    bool raw_eof;     /* no more raw bytes beyond raw_len */
+    uint64_t raw_off; /* raw bytes consumed */
     bool sniffed;
     bool gzip;
     bool z_init;
-    bool member_done;         /* the last gzip member ended; another may follow */
+    bool member_done; /* the last gzip member ended; another may follow */
     z_stream zs;
-    char *peek;               /* PCL_INPUT_PEEK_MAX bytes of decoded look-ahead */
+    char *peek; /* PCL_INPUT_PEEK_MAX bytes of decoded look-ahead */
     size_t peek_len;
     size_t peek_pos;
 };
@@ -445,8 +445,8 @@ pcl_input_peek(struct pcl_input *in, const char **head, size_t *len, struct pcl_
     while (in->peek_len < PCL_INPUT_PEEK_MAX) {
         size_t got;
 
-        rc = in_read_decoded(in, in->peek + in->peek_len, PCL_INPUT_PEEK_MAX - in->peek_len,
-                             &got, err);
+        rc = in_read_decoded(in, in->peek + in->peek_len, PCL_INPUT_PEEK_MAX - in->peek_len, &got,
+                             err);
         if (rc != PCL_OK) {
             return rc;
         }
@@ -483,8 +483,7 @@ pcl_input_slurp(struct pcl_input *in, size_t max, struct pcl_buf *out, struct pc
         }
         rc = pcl_buf_append(out, tmp, got);
         if (rc == PCL_ELIMIT) {
-            return pcl_err_set(err, PCL_ELIMIT, "%s: larger than %zu bytes", in->name,
-                               out->max);
+            return pcl_err_set(err, PCL_ELIMIT, "%s: larger than %zu bytes", in->name, out->max);
         }
         if (rc != PCL_OK) {
             return pcl_err_set(err, rc, "%s: out of memory", in->name);

@@ -80,8 +80,8 @@ struct jw_frame {
 
 struct jw {
     const char *buf;
-    size_t len;  /* whole buffer */
-    size_t end;  /* end of the current record (JSONL line) */
+    size_t len; /* whole buffer */
+    size_t end; /* end of the current record (JSONL line) */
     size_t pos;
     uint64_t line;
     size_t line_start;
@@ -94,8 +94,8 @@ struct jw {
     size_t depth;
     size_t cap;
     struct pcl_buf path;
-    struct pcl_buf str;            /* decoded string scratch */
-    struct pcl_rawmap_esc *esc;    /* array of nesc / esc_cap for the current string */
+    struct pcl_buf str;         /* decoded string scratch */
+    struct pcl_rawmap_esc *esc; /* array of nesc / esc_cap for the current string */
     size_t nesc;
     size_t esc_cap;
     bool cb_failed; /* the error came from on_value or memory, not from the input */
@@ -145,8 +145,7 @@ jw_skip_ws(struct jw *w)
 }
 
 static enum pcl_rc
-jw_esc_add(struct jw *w, size_t dec, size_t raw, uint32_t dlen, uint32_t rlen,
-           struct pcl_err *err)
+jw_esc_add(struct jw *w, size_t dec, size_t raw, uint32_t dlen, uint32_t rlen, struct pcl_err *err)
 {
     if (w->nesc == w->esc_cap) {
         size_t ncap = w->esc_cap == 0 ? 16 : w->esc_cap * 2;
@@ -691,7 +690,8 @@ jw_after(struct jw *w, enum jw_state *st, struct pcl_err *err)
         *st = ST_CLOSE;
         return PCL_OK;
     }
-    return jw_syntax(w, err, w->pos, PCL_EINVAL, arr ? "expected ',' or ']'" : "expected ',' or '}'");
+    return jw_syntax(w, err, w->pos, PCL_EINVAL,
+                     arr ? "expected ',' or ']'" : "expected ',' or '}'");
 }
 
 /* At a key position: a key, or (first only) the closing brace. */
@@ -705,7 +705,8 @@ jw_key_state(struct jw *w, bool first, enum jw_state *st, struct pcl_err *err)
         return PCL_OK;
     }
     if (c != '"') {
-        return jw_syntax(w, err, w->pos, PCL_EINVAL, first ? "expected '\"' or '}'" : "expected '\"'");
+        return jw_syntax(w, err, w->pos, PCL_EINVAL,
+                         first ? "expected '\"' or '}'" : "expected '\"'");
     }
     *st = ST_VALUE;
     return jw_key(w, err);
@@ -732,8 +733,8 @@ jw_document(struct jw *w, struct pcl_err *err)
         case ST_VALUE:
             rc = jw_value(w, &opened, err);
             if (rc == PCL_OK) {
-                st = !opened ? ST_AFTER
-                             : (w->buf[w->pos - 1] == '{' ? ST_FIRST_KEY : ST_FIRST_ELEM);
+                st =
+                    !opened ? ST_AFTER : (w->buf[w->pos - 1] == '{' ? ST_FIRST_KEY : ST_FIRST_ELEM);
             }
             break;
         case ST_FIRST_KEY:
@@ -877,16 +878,15 @@ pcl_json_rewrite(const char *buf, size_t len, const struct pcl_json_edit *edits,
             return pcl_err_set(err, PCL_EINVAL,
                                "json rewrite: edit %zu [%llu, %llu) is out of order or "
                                "outside the input",
-                               i, (unsigned long long)e->raw_start,
-                               (unsigned long long)e->raw_end);
+                               i, (unsigned long long)e->raw_start, (unsigned long long)e->raw_end);
         }
         rs = (size_t)e->raw_start;
         re = (size_t)e->raw_end;
         whole = re > rs && buf[rs] == '"';
         if (whole && (re - rs < 2 || buf[re - 1] != '"')) {
             return pcl_err_set(err, PCL_EINVAL,
-                               "json rewrite: edit %zu [%zu, %zu) is not a whole string literal",
-                               i, rs, re);
+                               "json rewrite: edit %zu [%zu, %zu) is not a whole string literal", i,
+                               rs, re);
         }
         rc = pcl_buf_append(out, buf + pos, rs - pos);
         if (rc != PCL_OK) {
@@ -908,9 +908,8 @@ pcl_json_rewrite(const char *buf, size_t len, const struct pcl_json_edit *edits,
     rc = pcl_buf_append(out, buf + pos, len - pos);
 out:
     if (rc != PCL_OK) {
-        return pcl_err_set(err, rc, "json rewrite: %s", rc == PCL_ELIMIT
-                                                             ? "output larger than the limit"
-                                                             : "out of memory");
+        return pcl_err_set(err, rc, "json rewrite: %s",
+                           rc == PCL_ELIMIT ? "output larger than the limit" : "out of memory");
     }
     return PCL_OK;
 }

@@ -13,11 +13,11 @@
 
 #include <portcullis/formats.h>
 
-#define IG_MAX_PATTERNS 65536u
-#define IG_MAX_LINE     4096u
-#define WALK_MAX_DEPTH  256u
-#define WALK_MAX_PATH   4096u
-#define WALK_MAX_NAMES  (1u << 22)
+#define IG_MAX_PATTERNS    65536u
+#define IG_MAX_LINE        4096u
+#define WALK_MAX_DEPTH     256u
+#define WALK_MAX_PATH      4096u
+#define WALK_MAX_NAMES     (1u << 22)
 #define WALK_GITIGNORE_MAX ((size_t)1 << 20)
 
 /* ---- pattern matcher ---------------------------------------------------------------- */
@@ -34,7 +34,7 @@ struct ig_pat {
     size_t nseg;
     bool negate;
     bool dir_only;
-    bool anchored;      /* had a '/' other than a trailing one: match the whole path */
+    bool anchored; /* had a '/' other than a trailing one: match the whole path */
 };
 
 struct pcl_ignore {
@@ -207,8 +207,7 @@ glob_path(const struct ig_pat *pat, const char *s, size_t len)
             star_i = i;
             continue;
         }
-        if (j < pat->nseg &&
-            glob_seg(pat->text + pat->seg[j].off, pat->seg[j].len, s + i, e - i)) {
+        if (j < pat->nseg && glob_seg(pat->text + pat->seg[j].off, pat->seg[j].len, s + i, e - i)) {
             j++;
             i = e < len ? e + 1 : len;
             continue;
@@ -362,8 +361,7 @@ pcl_ignore_add_line(struct pcl_ignore *ig, const char *line, size_t len, struct 
 
     memset(&pat, 0, sizeof(pat));
     if (len > IG_MAX_LINE) {
-        return pcl_err_set(err, PCL_ELIMIT, "ignore: pattern longer than %u bytes",
-                           IG_MAX_LINE);
+        return pcl_err_set(err, PCL_ELIMIT, "ignore: pattern longer than %u bytes", IG_MAX_LINE);
     }
     len = ig_trim(line, len);
     if (len == 0 || line[0] == '#') {
@@ -439,12 +437,12 @@ errno_str(int e)
 }
 
 struct wdir {
-    char *names;        /* NUL-separated entry names; heap */
-    char **sorted;      /* array of n pointers into names, byte-sorted; heap */
+    char *names;   /* NUL-separated entry names; heap */
+    char **sorted; /* array of n pointers into names, byte-sorted; heap */
     size_t n;
     size_t next;
-    size_t path_len;    /* length of this directory's path in walk.path */
-    size_t rel_len;     /* length of its path relative to the root */
+    size_t path_len;       /* length of this directory's path in walk.path */
+    size_t rel_len;        /* length of its path relative to the root */
     struct pcl_ignore *gi; /* its .gitignore, or NULL */
     dev_t dev;
     ino_t ino;
@@ -459,21 +457,20 @@ struct visited {
 struct walk {
     const struct pcl_walk_opts *o;
     struct pcl_walk_stats st;
-    struct pcl_ignore *excl;  /* --exclude patterns */
-    struct pcl_ignore *defs;  /* default excludes */
-    struct wdir *stack;       /* array of depth / cap */
+    struct pcl_ignore *excl; /* --exclude patterns */
+    struct pcl_ignore *defs; /* default excludes */
+    struct wdir *stack;      /* array of depth / cap */
     size_t depth;
     size_t cap;
     unsigned max_depth;
-    struct visited *seen;     /* open-addressing set of nseen / seen_cap directories */
+    struct visited *seen; /* open-addressing set of nseen / seen_cap directories */
     size_t nseen;
     size_t seen_cap;
     char path[WALK_MAX_PATH + 1];
-    size_t root_len;          /* walk.path prefix that is the root (plus a '/') */
+    size_t root_len; /* walk.path prefix that is the root (plus a '/') */
 };
 
-static void
-walk_warn(struct walk *w, const char *fmt, ...) PCL_PRINTF(2, 3);
+static void walk_warn(struct walk *w, const char *fmt, ...) PCL_PRINTF(2, 3);
 
 static void
 walk_warn(struct walk *w, const char *fmt, ...)

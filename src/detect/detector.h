@@ -17,6 +17,12 @@ enum pcl_det_flags {
     PCL_DET_NEEDS_CONTEXT = 1u << 2, /* score stays under the default threshold (0.5)
                                         unless a context word is near */
     PCL_DET_DOTALL = 1u << 3,        /* '.' matches newlines */
+    PCL_DET_PLUS = 1u << 5,          /* numeric: a match starts with '+' right before a digit */
+    PCL_DET_NUMERIC = 1u << 4,       /* every match is digit groups joined by at most three
+                                        bytes of " -./()" (and may start with '+' or '('), with at
+                                        least min_digits digits: the engine finds such digit
+                                        clusters itself instead of asking Vectorscan, which is
+                                        slow on character-class shapes over digit-heavy text */
 };
 
 struct pcl_detector {
@@ -26,9 +32,21 @@ struct pcl_detector {
     const char *pattern;     /* PCRE2 pattern; compiled into Vectorscan with HS_FLAG_PREFILTER
                                 too, so it must be byte-oriented (no UTF mode) */
     uint32_t max_len;        /* upper bound on a whole match length, in bytes */
+    uint32_t min_digits;     /* PCL_DET_NUMERIC: fewest digits a match holds, */
+    uint8_t min_groups;      /* ... fewest digit runs (groups), */
+    uint8_t min_run;         /* ... shortest possible longest run, */
+    uint8_t max_run;         /* ... longest possible run (0 = no limit): a cluster is
+                                confirmed only when it can hold a match by these counts */
     pcl_validate_fn *validate; /* NULL = pattern alone decides */
     const char *validator;   /* validator's name for docs ("luhn"), NULL with validate */
     const char *const *context; /* NULL-terminated lower-case words/phrases, or NULL */
+    const char *const *anchors; /* NULL-terminated literals, one of which every match contains
+                                   (compared without case), or NULL. Vectorscan then looks for
+                                   these literals instead of the pattern: much faster, and
+                                   literal reports are not subject to the dropped-report
+                                   problem described in engine.h */
+    uint32_t anchor_back;    /* how far before an anchor's first byte a match can begin;
+                                0 = max_len */
     double score;            /* score of a validated match without context */
     double context_score;    /* score when a context word is within reach; 0 = score */
     unsigned flags;          /* enum pcl_det_flags */

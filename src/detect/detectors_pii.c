@@ -21,84 +21,93 @@
 #define GA_  ")(?![A-Za-z0-9]|[.\\- ][0-9])"
 #define IPA_ ")(?![0-9A-Za-z]|\\.[0-9])"
 
+#define H4_    "[0-9A-Fa-f]{1,4}"               /* one IPv6 group */
+#define DQ_    "[0-9]{1,3}(?:\\.[0-9]{1,3}){3}" /* loose dotted quad */
 #define OCTET_ "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 #define MBI_L_ "[AC-HJKMNP-RT-Y]"    /* letters allowed in an MBI (no S L O I B Z) */
 #define MBI_A_ "[AC-HJKMNP-RT-Y0-9]" /* MBI letter or digit */
 #define CF_D_  "[0-9LMNPQRSTUV]"     /* codice fiscale digit or its omocodia letter */
 
-static const char *const aba_ctx[] = {"routing", "aba", "rtn", "routing number", "transit",
-                                      "bank", "ach", "wire", NULL};
-static const char *const abn_ctx[] = {"abn", "australian business number", "business number",
-                                      NULL};
-static const char *const acn_ctx[] = {"acn", "australian company number", "company number",
-                                      NULL};
-static const char *const medicare_au_ctx[] = {"medicare", "medicare card", "medicare number",
-                                              NULL};
+static const char *const aba_ctx[] = {"routing", "aba",  "rtn", "routing number", "transit", "bank",
+                                      "ach",     "wire", NULL};
+static const char *const abn_ctx[] = {"abn", "australian business number", "business number", NULL};
+static const char *const acn_ctx[] = {"acn", "australian company number", "company number", NULL};
+static const char *const medicare_au_ctx[] = {"medicare", "medicare card", "medicare number", NULL};
 static const char *const tfn_ctx[] = {"tfn", "tax file number", "tax file", NULL};
-static const char *const sin_ctx[] = {"sin", "social insurance", "social insurance number",
+static const char *const sin_ctx[] = {"sin", "social insurance",  "social insurance number",
                                       "nas", "assurance sociale", NULL};
-static const char *const card_ctx[] = {"card", "credit", "debit", "visa", "mastercard", "amex",
-                                       "american express", "discover", "jcb", "diners",
-                                       "unionpay", "maestro", "cc", "ccn", "pan", "payment",
-                                       "cvv", "expiry", "exp", NULL};
+static const char *const card_ctx[] = {
+    "card",     "credit",  "debit",  "visa",     "mastercard", "amex", "american express",
+    "discover", "jcb",     "diners", "unionpay", "maestro",    "cc",   "ccn",
+    "pan",      "payment", "cvv",    "expiry",   "exp",        NULL};
 static const char *const btc_ctx[] = {"bitcoin", "btc", "wallet", "address", "crypto", NULL};
-static const char *const eth_ctx[] = {"ethereum", "eth", "ether", "wallet", "address",
-                                      "erc20", "erc-20", "metamask", "crypto", NULL};
-static const char *const de_id_ctx[] = {"personalausweis", "ausweis", "ausweisnummer",
-                                        "id card", "identity card", "identity document",
-                                        "reisepass", NULL};
-static const char *const de_tax_ctx[] = {"steuer-id", "steuerid", "steuer-idnr", "idnr",
-                                         "identifikationsnummer", "steueridentifikationsnummer",
-                                         "tax id", "tin", NULL};
+static const char *const eth_ctx[] = {"ethereum", "eth",    "ether",    "wallet", "address",
+                                      "erc20",    "erc-20", "metamask", "crypto", NULL};
+static const char *const de_id_ctx[] = {
+    "personalausweis", "ausweis",           "ausweisnummer", "id card",
+    "identity card",   "identity document", "reisepass",     NULL};
+static const char *const de_tax_ctx[] = {"steuer-id",
+                                         "steuerid",
+                                         "steuer-idnr",
+                                         "idnr",
+                                         "identifikationsnummer",
+                                         "steueridentifikationsnummer",
+                                         "tax id",
+                                         "tin",
+                                         NULL};
+static const char *const at_anchor[] = {"@", NULL};
+static const char *const bech32_anchor[] = {"bc1", NULL};
+static const char *const hex0x_anchor[] = {"0x", NULL};
+static const char *const corsica_anchor[] = {"2A", "2B", NULL};
 static const char *const email_ctx[] = {"email", "e-mail", "mail", "contact", NULL};
 static const char *const nie_ctx[] = {"nie", "extranjero", "extranjeros", "foreigner", NULL};
 static const char *const nif_ctx[] = {"dni", "nif", "documento", "identidad", NULL};
-static const char *const hetu_ctx[] = {"henkilötunnus", "hetu", "sotu",
+static const char *const hetu_ctx[] = {"henkilötunnus",          "hetu",          "sotu",
                                        "personal identity code", "identity code", NULL};
-static const char *const nir_ctx[] = {"nir", "insee", "sécurité sociale", "securite sociale",
-                                      "social security", "carte vitale", "sécu", NULL};
+static const char *const nir_ctx[] = {
+    "nir",  "insee", "sécurité sociale", "securite sociale", "social security", "carte vitale",
+    "sécu", NULL};
 static const char *const iban_ctx[] = {"iban", "bank", "account", "konto", "transfer", NULL};
 static const char *const aadhaar_ctx[] = {"aadhaar", "aadhar", "uidai", "uid", NULL};
 static const char *const pan_ctx[] = {"pan", "permanent account number", "income tax", NULL};
-static const char *const ip_ctx[] = {"ip", "ip address", "ipv4", "ipv6", "host", "server",
-                                     "client", "remote", "addr", NULL};
-static const char *const ip_reserved_ctx[] = {"ip", "ip address", "ipv4", "host", "bind",
-                                              "listen", "addr", NULL};
+static const char *const ip_ctx[] = {"ip",     "ip address", "ipv4",   "ipv6", "host",
+                                     "server", "client",     "remote", "addr", NULL};
+static const char *const ip_reserved_ctx[] = {"ip",   "ip address", "ipv4", "host",
+                                              "bind", "listen",     "addr", NULL};
 static const char *const cf_ctx[] = {"codice fiscale", "cf", "fiscal code", "tax code", NULL};
-static const char *const mac_ctx[] = {"mac", "mac address", "ethernet", "hwaddr", "ether",
-                                      "bssid", "wifi", "wi-fi", "device", NULL};
-static const char *const bsn_ctx[] = {"bsn", "burgerservicenummer", "sofinummer", "sofi",
-                                      "citizen service number", NULL};
-static const char *const phone_ctx[] = {"phone", "telephone", "tel", "mobile", "cell", "call",
-                                        "fax", "whatsapp", "contact", "handy", "telefon",
-                                        "téléphone", "portable", NULL};
+static const char *const mac_ctx[] = {"mac",   "mac address", "ethernet", "hwaddr", "ether",
+                                      "bssid", "wifi",        "wi-fi",    "device", NULL};
+static const char *const bsn_ctx[] = {"bsn",  "burgerservicenummer",    "sofinummer",
+                                      "sofi", "citizen service number", NULL};
+static const char *const phone_ctx[] = {"phone",   "telephone", "tel",      "mobile",  "cell",
+                                        "call",    "fax",       "whatsapp", "contact", "handy",
+                                        "telefon", "téléphone", "portable", NULL};
 static const char *const pesel_ctx[] = {"pesel", NULL};
-static const char *const nric_ctx[] = {"nric", "fin", "ic", "identity card", "singapore",
-                                       NULL};
-static const char *const swift_ctx[] = {"swift", "bic", "swift code", "swift/bic", "bank",
-                                        "iban", NULL};
-static const char *const nhs_ctx[] = {"nhs", "nhs number", "national health", "patient",
-                                      "health service", NULL};
+static const char *const nric_ctx[] = {"nric", "fin", "ic", "identity card", "singapore", NULL};
+static const char *const swift_ctx[] = {"swift", "bic",  "swift code", "swift/bic",
+                                        "bank",  "iban", NULL};
+static const char *const nhs_ctx[] = {"nhs",     "nhs number",     "national health",
+                                      "patient", "health service", NULL};
 static const char *const nino_ctx[] = {"national insurance", "nino", "ni number",
                                        "insurance number", NULL};
-static const char *const dea_ctx[] = {"dea", "dea number", "registration", "prescriber",
-                                      "controlled substance", NULL};
-static const char *const dl_ctx[] = {"driver", "drivers", "driver's", "driving", "license",
-                                     "licence", "dl", "dln", NULL};
+static const char *const dea_ctx[] = {"dea",        "dea number",           "registration",
+                                      "prescriber", "controlled substance", NULL};
+static const char *const dl_ctx[] = {"driver",  "drivers", "driver's", "driving", "license",
+                                     "licence", "dl",      "dln",      NULL};
 static const char *const itin_ctx[] = {"itin", "taxpayer", "tax id", "tin", NULL};
 static const char *const mbi_ctx[] = {"mbi", "medicare", "beneficiary", NULL};
 static const char *const npi_ctx[] = {"npi", "national provider", "provider", NULL};
-static const char *const passport_ctx[] = {"passport", "passport number", "passport no",
-                                           NULL};
-static const char *const ssn_ctx[] = {"ssn", "social security", "social security number",
-                                      "ss#", "ssn#", "soc sec", NULL};
-static const char *const vin_ctx[] = {"vin", "vehicle", "chassis", NULL};
+static const char *const passport_ctx[] = {"passport", "passport number", "passport no", NULL};
+static const char *const ssn_ctx[] = {
+    "ssn", "social security", "social security number", "ss#", "ssn#", "soc sec", NULL};
+static const char *const vin_ctx[] = {"vin",   "vin#",       "vehicle",      "chassis", "car",
+                                      "truck", "motorcycle", "registration", "dmv",     NULL};
 
 const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "aba_routing_number",
      .type = "ABA_ROUTING_NUMBER",
      .categories = PCL_CAT_FINANCIAL,
-     .pattern = DB_ "(?:0[0-9]|1[0-2]|2[1-9]|3[0-2]|6[1-9]|7[0-2]|80)[0-9]{7}" DA_,
+     .pattern = DB_ "[0-9]{9}" DA_,
      .max_len = 10,
      .validate = pcl_validate_aba,
      .validator = "aba_checksum",
@@ -110,7 +119,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "au_abn",
      .type = "AU_ABN",
      .categories = PCL_CAT_FINANCIAL | PCL_CAT_GOV_ID,
-     .pattern = GB_ "[1-9][0-9](?: ?[0-9]{3}){3}" GA_,
+     .pattern = GB_ "[0-9]{2}(?: ?[0-9]{3}){3}" GA_,
      .max_len = 15,
      .validate = pcl_validate_au_abn,
      .validator = "mod89",
@@ -134,7 +143,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "au_medicare",
      .type = "AU_MEDICARE",
      .categories = PCL_CAT_HEALTH | PCL_CAT_GOV_ID,
-     .pattern = GB_ "[2-6][0-9]{3}(?:[0-9]{6}| [0-9]{5} [0-9]|-[0-9]{5}-[0-9])" GA_,
+     .pattern = GB_ "[0-9]{4}(?:[0-9]{6}| [0-9]{5} [0-9]|-[0-9]{5}-[0-9])" GA_,
      .max_len = 13,
      .validate = pcl_validate_au_medicare,
      .validator = "medicare_au_mod10",
@@ -159,7 +168,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "ca_sin",
      .type = "CA_SIN",
      .categories = PCL_CAT_GOV_ID,
-     .pattern = GB_ "[1-79][0-9]{2}(?:[0-9]{6}| [0-9]{3} [0-9]{3}|-[0-9]{3}-[0-9]{3})" GA_,
+     .pattern = GB_ "[0-9]{3}(?:[0-9]{6}| [0-9]{3} [0-9]{3}|-[0-9]{3}-[0-9]{3})" GA_,
      .max_len = 12,
      .validate = pcl_validate_ca_sin,
      .validator = "luhn",
@@ -171,21 +180,28 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "credit_card",
      .type = "CREDIT_CARD",
      .categories = PCL_CAT_FINANCIAL,
-     .pattern = DB_ "[2-68][0-9]{13,18}" DA_,
+     .pattern = DB_ "[0-9]{13,19}" DA_,
      .max_len = 20,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 13,
+     .min_run = 13,
      .validate = pcl_validate_credit_card,
      .validator = "luhn_iin",
      .context = card_ctx,
      .score = 0.85,
      .context_score = 1.0,
-     .description = "payment card number, 14-19 digits without separators (Luhn and issuer "
+     .description = "payment card number, 13-19 digits without separators (Luhn and issuer "
                     "ranges)"},
     {.name = "credit_card_grouped",
      .type = "CREDIT_CARD",
      .categories = PCL_CAT_FINANCIAL,
-     .pattern = DB_ "[2-68][0-9]{3}(?: [0-9]{4} [0-9]{4} [0-9]{4}|-[0-9]{4}-[0-9]{4}-[0-9]{4}"
+     .pattern = DB_ "[0-9]{4}(?: [0-9]{4} [0-9]{4} [0-9]{4}|-[0-9]{4}-[0-9]{4}-[0-9]{4}"
                     "| [0-9]{6} [0-9]{4,5}|-[0-9]{6}-[0-9]{4,5})" DA_,
      .max_len = 20,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 14,
+     .min_groups = 3,
+     .min_run = 4,
      .validate = pcl_validate_credit_card,
      .validator = "luhn_iin",
      .context = card_ctx,
@@ -209,6 +225,8 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_FINANCIAL,
      .pattern = NB_ "(?:bc1[02-9ac-hj-np-z]{11,71}|BC1[02-9AC-HJ-NP-Z]{11,71})" NA_,
      .max_len = 75,
+     .anchor_back = 2,
+     .anchors = bech32_anchor,
      .validate = pcl_validate_btc_bech32,
      .validator = "bech32_segwit",
      .context = btc_ctx,
@@ -220,6 +238,8 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_FINANCIAL,
      .pattern = NB_ "0x(?:[0-9a-f]{40}|[0-9A-F]{40})" NA_,
      .max_len = 43,
+     .anchor_back = 2,
+     .anchors = hex0x_anchor,
      .validate = pcl_validate_eth_plain,
      .validator = "hex40",
      .context = eth_ctx,
@@ -232,6 +252,8 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_FINANCIAL,
      .pattern = NB_ "0x[0-9a-fA-F]{40}" NA_,
      .max_len = 43,
+     .anchor_back = 2,
+     .anchors = hex0x_anchor,
      .validate = pcl_validate_eth_checksum,
      .validator = "eip55",
      .context = eth_ctx,
@@ -254,7 +276,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "de_tax_id",
      .type = "DE_TAX_ID",
      .categories = PCL_CAT_GOV_ID,
-     .pattern = GB_ "[1-9][0-9](?: ?[0-9]{3}){3}" GA_,
+     .pattern = GB_ "[0-9]{2}(?: ?[0-9]{3}){3}" GA_,
      .max_len = 15,
      .validate = pcl_validate_de_tax_id,
      .validator = "iso7064_mod11_10",
@@ -267,9 +289,11 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "email",
      .type = "EMAIL_ADDRESS",
      .categories = PCL_CAT_CONTACT,
-     .pattern = "(?:^|[^A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}"
-                "(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24})(?![A-Za-z0-9-])",
-     .max_len = 321,
+     .pattern = "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}"
+                "(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+     .max_len = 320,
+     .anchor_back = 65,
+     .anchors = at_anchor,
      .validate = pcl_validate_email,
      .validator = "email",
      .context = email_ctx,
@@ -281,6 +305,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_GOV_ID,
      .pattern = NB_ "[XYZ]-?[0-9]{7}-?[A-Z]" NA_,
      .max_len = 12,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 7,
+     .min_run = 7,
+     .max_run = 7,
      .validate = pcl_validate_es_nie,
      .validator = "nie_mod23",
      .context = nie_ctx,
@@ -292,6 +320,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_GOV_ID,
      .pattern = DB_ "[0-9]{8}-?[A-Z]" NA_,
      .max_len = 11,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 8,
+     .min_run = 8,
+     .max_run = 8,
      .validate = pcl_validate_es_nif,
      .validator = "dni_mod23",
      .context = nif_ctx,
@@ -304,6 +336,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .pattern = NB_ "(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}[-+A-FU-Y][0-9]{3}"
                     "[0-9A-FHJ-NPR-Y]" NA_,
      .max_len = 12,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 6,
+     .min_run = 6,
+     .max_run = 6,
      .validate = pcl_validate_fi_hetu,
      .validator = "hetu_mod31",
      .context = hetu_ctx,
@@ -313,33 +349,54 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "fr_nir",
      .type = "FR_NIR",
      .categories = PCL_CAT_GOV_ID | PCL_CAT_HEALTH,
-     .pattern = GB_ "[1-478] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|20|[3-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?"
-                    "[0-9]{3} ?[0-9]{3} ?[0-9]{2}" GA_,
+     .pattern = GB_ "[0-9] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}" GA_,
      .max_len = 22,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 15,
      .validate = pcl_validate_fr_nir,
      .validator = "nir_mod97",
      .context = nir_ctx,
      .score = 0.85,
      .context_score = 0.95,
-     .description = "French social security number (NIR/INSEE, 97-key; 2A/2B for Corsica)"},
+     .description = "French social security number (NIR/INSEE, 97-key)"},
+    /* Corsican departments 2A/2B split the digits, so these are found from the "2A"/"2B"
+     * literal instead of the digit-cluster scan. */
+    {.name = "fr_nir_corsica",
+     .type = "FR_NIR",
+     .categories = PCL_CAT_GOV_ID | PCL_CAT_HEALTH,
+     .pattern = "(?<![A-Za-z0-9+.\\-])[1-478] ?[0-9]{2} ?[0-9]{2} ?2[AB] ?[0-9]{3} ?[0-9]{3} ?"
+                "[0-9]{2}(?![A-Za-z0-9]|[.\\- ][0-9])",
+     .max_len = 21,
+     .anchors = corsica_anchor,
+     .validate = pcl_validate_fr_nir,
+     .validator = "nir_mod97",
+     .context = nir_ctx,
+     .score = 0.85,
+     .context_score = 0.95,
+     .description = "French social security number born in Corsica (department 2A/2B, 97-key)"},
     {.name = "iban_code",
      .type = "IBAN_CODE",
      .categories = PCL_CAT_FINANCIAL,
-     .pattern = NB_ "[A-Z]{2}[0-9]{2}(?:(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?|[A-Z0-9]{11,30})"
-                    NA_,
+     .pattern =
+         NB_ "[A-Z]{2}[0-9]{2}(?:(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?|[A-Z0-9]{11,30})" NA_,
      .max_len = 43,
      .validate = pcl_validate_iban,
      .validator = "iban_mod97",
      .context = iban_ctx,
      .score = 0.95,
      .context_score = 1.0,
+     .flags = PCL_DET_CASELESS,
      .description = "IBAN (country length table and ISO 7064 mod 97; spaces between groups "
                     "of four allowed)"},
     {.name = "in_aadhaar",
      .type = "IN_AADHAAR",
      .categories = PCL_CAT_GOV_ID,
-     .pattern = GB_ "[2-9][0-9]{3}(?: [0-9]{4} [0-9]{4}|-[0-9]{4}-[0-9]{4})" GA_,
+     .pattern = GB_ "[0-9]{4}(?: [0-9]{4} [0-9]{4}|-[0-9]{4}-[0-9]{4})" GA_,
      .max_len = 15,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 12,
+     .min_groups = 3,
+     .min_run = 4,
      .validate = pcl_validate_in_aadhaar,
      .validator = "verhoeff",
      .context = aadhaar_ctx,
@@ -349,7 +406,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "in_aadhaar_plain",
      .type = "IN_AADHAAR",
      .categories = PCL_CAT_GOV_ID,
-     .pattern = DB_ "[2-9][0-9]{11}" DA_,
+     .pattern = DB_ "[0-9]{12}" DA_,
      .max_len = 13,
      .validate = pcl_validate_in_aadhaar,
      .validator = "verhoeff",
@@ -372,6 +429,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_CONTACT,
      .pattern = DB_ OCTET_ "(?:\\." OCTET_ "){3}" IPA_,
      .max_len = 16,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 4,
+     .min_groups = 4,
+     .max_run = 3,
      .validate = pcl_validate_ipv4,
      .validator = "ipv4",
      .context = ip_ctx,
@@ -389,14 +450,18 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .context = ip_reserved_ctx,
      .score = 0.3,
      .context_score = 0.55,
-     .flags = PCL_DET_NEEDS_CONTEXT,
+     .flags = PCL_DET_NEEDS_CONTEXT | PCL_DET_NUMERIC,
+     .min_digits = 4,
+     .min_groups = 4,
+     .max_run = 3,
      .description = "unspecified, loopback or broadcast IPv4 address (low score)"},
     {.name = "ip_address_v6",
      .type = "IP_ADDRESS",
      .categories = PCL_CAT_CONTACT,
-     .pattern = "(?:^|[^0-9A-Za-z:.])((?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,8}"
+     .pattern = "(?<![0-9A-Za-z:.])(?:" H4_ "(?::" H4_ "){7}|(?:" H4_ ":){6}" DQ_ "|(?:" H4_
+                "(?::" H4_ "){0,6})?::(?:" H4_ "(?::" H4_ "){0,6})?"
                 "(?:\\.[0-9]{1,3}){0,3})(?![0-9A-Za-z:]|\\.[0-9])",
-     .max_len = 46,
+     .max_len = 45,
      .validate = pcl_validate_ipv6,
      .validator = "ipv6",
      .context = ip_ctx,
@@ -448,6 +513,9 @@ const struct pcl_detector pcl_detectors_pii[] = {
                 "|0[1-9][0-9]{1,4}(?: ?/ ?| |-))[1-9](?:[ \\-]?[0-9]){3,9}"
                 ")(?![A-Za-z0-9]|[.\\-/ ][0-9])",
      .max_len = 25,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 9,
+     .min_groups = 2,
      .validate = pcl_validate_phone_de,
      .validator = "phone_de",
      .context = phone_ctx,
@@ -460,6 +528,8 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .pattern = "(?:^|[^A-Za-z0-9+])(\\+[1-9](?:[ .\\-]?\\(?[0-9](?:\\)(?=[ .\\-]?[0-9]))?){7,14})"
                 "(?![0-9])",
      .max_len = 41,
+     .flags = PCL_DET_NUMERIC | PCL_DET_PLUS,
+     .min_digits = 8,
      .validate = pcl_validate_phone_e164,
      .validator = "e164",
      .context = phone_ctx,
@@ -471,6 +541,9 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_CONTACT,
      .pattern = GB_ "0[1-9](?:(?: [0-9]{2}){4}|(?:\\.[0-9]{2}){4}|(?:-[0-9]{2}){4})" GA_,
      .max_len = 15,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 10,
+     .min_groups = 5,
      .context = phone_ctx,
      .score = 0.6,
      .context_score = 0.85,
@@ -480,6 +553,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_CONTACT,
      .pattern = GB_ "0?[6-9][0-9]{4}[ \\-][0-9]{5}" GA_,
      .max_len = 13,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 10,
+     .min_groups = 2,
+     .min_run = 5,
      .context = phone_ctx,
      .score = 0.55,
      .context_score = 0.85,
@@ -487,11 +564,15 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "phone_uk",
      .type = "PHONE_NUMBER",
      .categories = PCL_CAT_CONTACT,
-     .pattern = GB_ "0(?:2[0-9] [0-9]{4} [0-9]{4}|2[0-9]-[0-9]{4}-[0-9]{4}"
-                    "|1[0-9]{2} [0-9]{3} [0-9]{4}|1[0-9]{3} [0-9]{5,6}|1[0-9]{3} [0-9]{3} [0-9]{3}"
-                    "|7[0-9]{3} [0-9]{6}|7[0-9]{3} [0-9]{3} [0-9]{3}|[389]0[0-9] [0-9]{3} [0-9]{4})"
-                    GA_,
+     .pattern =
+         GB_ "0(?:2[0-9] [0-9]{4} [0-9]{4}|2[0-9]-[0-9]{4}-[0-9]{4}"
+             "|1[0-9]{2} [0-9]{3} [0-9]{4}|1[0-9]{3} [0-9]{5,6}|1[0-9]{3} [0-9]{3} [0-9]{3}"
+             "|7[0-9]{3} [0-9]{6}|7[0-9]{3} [0-9]{3} [0-9]{3}|[389]0[0-9] [0-9]{3} [0-9]{4})" GA_,
      .max_len = 15,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 11,
+     .min_groups = 2,
+     .min_run = 3,
      .validate = pcl_validate_phone_grouped,
      .validator = "phone_grouped",
      .context = phone_ctx,
@@ -502,9 +583,14 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "phone_us",
      .type = "PHONE_NUMBER",
      .categories = PCL_CAT_CONTACT,
-     .pattern = "(?:^|[^A-Za-z0-9+\\-. ]|(?<![0-9]) )((?:1[ .\\-]?)?(?:\\([2-9][0-9]{2}\\) ?"
-                "|[2-9][0-9]{2}[ .\\-])[2-9][0-9]{2}[ .\\-][0-9]{4})(?![A-Za-z0-9]|[.\\- ][0-9])",
-     .max_len = 17,
+     .pattern = "(?:^|[^A-Za-z0-9+\\-. ]|(?<![0-9]) )((?:1[ .\\-]?|001[ .\\-])?"
+                "(?:\\([2-9][0-9]{2}\\) ?|[2-9][0-9]{2}[ .\\-])[2-9][0-9]{2}[ .\\-][0-9]{4}"
+                "(?: ?(?:[xX]|ext\\.?|#) ?[0-9]{1,5})?)(?![A-Za-z0-9]|[.\\- ][0-9])",
+     .max_len = 32,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 10,
+     .min_groups = 3,
+     .min_run = 4,
      .validate = pcl_validate_phone_us,
      .validator = "nanp",
      .context = phone_ctx,
@@ -514,8 +600,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "pl_pesel",
      .type = "PL_PESEL",
      .categories = PCL_CAT_GOV_ID,
-     .pattern = DB_ "[0-9]{2}(?:[02468][1-9]|[13579][0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{5}"
-                    DA_,
+     .pattern = DB_ "[0-9]{11}" DA_,
      .max_len = 12,
      .validate = pcl_validate_pl_pesel,
      .validator = "pesel",
@@ -529,6 +614,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_GOV_ID,
      .pattern = NB_ "[STFGM][0-9]{7}[A-Z]" NA_,
      .max_len = 10,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 7,
+     .min_run = 7,
+     .max_run = 7,
      .validate = pcl_validate_sg_nric_fin,
      .validator = "nric_mod11",
      .context = nric_ctx,
@@ -563,8 +652,15 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "uk_nino",
      .type = "UK_NINO",
      .categories = PCL_CAT_GOV_ID,
-     .pattern = NB_ "[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?: ?[0-9]{2}){3} ?[A-D]" NA_,
-     .max_len = 14,
+     /* a lookbehind, not a consumed boundary: "AB 12 34 56 C" starts three bytes before its
+      * digits, as far back as a numeric confirmation looks */
+     .pattern = "(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?: ?[0-9]{2}){3} ?[A-D]"
+                "(?![A-Za-z0-9])",
+     .max_len = 13,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 6,
+     .min_run = 2,
+     .max_run = 6,
      .validate = pcl_validate_uk_nino,
      .validator = "nino_prefix",
      .context = nino_ctx,
@@ -576,6 +672,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_HEALTH | PCL_CAT_GOV_ID,
      .pattern = NB_ "[ABCDEFGHJKLMPRSTUX][A-Z9][0-9]{7}" NA_,
      .max_len = 10,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 7,
+     .min_run = 7,
+     .max_run = 8,
      .validate = pcl_validate_us_dea,
      .validator = "dea_checksum",
      .context = dea_ctx,
@@ -585,8 +685,8 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "us_driver_license",
      .type = "US_DRIVER_LICENSE",
      .categories = PCL_CAT_GOV_ID,
-     .pattern = NB_ "[A-Z](?:[0-9]{7,12}|[0-9]{3}-[0-9]{3,4}-[0-9]{2,4}(?:-[0-9]{1,3}){0,2})"
-                    NA_,
+     .pattern = NB_ "(?:[A-Za-z][0-9]{6,14}|[A-Z]{2}[0-9]{6}[A-Z]?|[0-9]{7,9}"
+                    "|[A-Z][0-9]{3}-[0-9]{3,4}-[0-9]{2,4}(?:-[0-9]{1,3}){0,2})" NA_,
      .max_len = 21,
      .context = dl_ctx,
      .score = 0.2,
@@ -599,6 +699,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_GOV_ID,
      .pattern = DB_ "9[0-9]{2}[ \\-](?:5[0-9]|6[0-5]|7[0-9]|8[0-8]|9[0-24-9])[ \\-][0-9]{4}" GA_,
      .max_len = 12,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 9,
+     .min_groups = 3,
+     .min_run = 4,
      .validate = pcl_validate_us_itin,
      .validator = "itin_ranges",
      .context = itin_ctx,
@@ -608,8 +712,8 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "us_mbi",
      .type = "US_MBI",
      .categories = PCL_CAT_HEALTH | PCL_CAT_GOV_ID,
-     .pattern = NB_ "[1-9]" MBI_L_ MBI_A_ "[0-9]-?" MBI_L_ MBI_A_ "[0-9]-?" MBI_L_ "{2}[0-9]{2}"
-                    NA_,
+     .pattern =
+         NB_ "[1-9]" MBI_L_ MBI_A_ "[0-9]-?" MBI_L_ MBI_A_ "[0-9]-?" MBI_L_ "{2}[0-9]{2}" NA_,
      .max_len = 14,
      .validate = pcl_validate_us_mbi,
      .validator = "mbi_positions",
@@ -620,7 +724,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "us_npi",
      .type = "US_NPI",
      .categories = PCL_CAT_HEALTH,
-     .pattern = DB_ "[12][0-9]{9}" DA_,
+     .pattern = DB_ "[0-9]{10}" DA_,
      .max_len = 11,
      .validate = pcl_validate_us_npi,
      .validator = "luhn_80840",
@@ -645,6 +749,10 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_GOV_ID,
      .pattern = "(?:^|[^A-Za-z0-9.\\- ]|(?<![0-9]) )([0-9]{3}-[0-9]{2}-[0-9]{4}" GA_,
      .max_len = 12,
+     .flags = PCL_DET_NUMERIC,
+     .min_digits = 9,
+     .min_groups = 3,
+     .min_run = 4,
      .validate = pcl_validate_us_ssn,
      .validator = "ssn_ranges",
      .context = ssn_ctx,
@@ -654,7 +762,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
     {.name = "us_ssn_plain",
      .type = "US_SSN",
      .categories = PCL_CAT_GOV_ID,
-     .pattern = GB_ "[0-8][0-9]{2}(?: [0-9]{2} |[0-9]{2})[0-9]{4}" GA_,
+     .pattern = GB_ "[0-9]{3}(?: [0-9]{2} |[0-9]{2})[0-9]{4}" GA_,
      .max_len = 12,
      .validate = pcl_validate_us_ssn,
      .validator = "ssn_ranges",
@@ -671,8 +779,12 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .validate = pcl_validate_vin,
      .validator = "iso3779",
      .context = vin_ctx,
-     .score = 0.8,
-     .context_score = 0.95,
-     .description = "vehicle identification number (ISO 3779 check digit at position 9)"},
+     /* a 17-character class shape without a literal is costly for Vectorscan; with a
+      * context word required only the words are scanned for */
+     .score = 0.4,
+     .context_score = 0.9,
+     .flags = PCL_DET_NEEDS_CONTEXT,
+     .description = "vehicle identification number (ISO 3779 check digit at position 9; "
+                    "needs a vehicle word)"},
 };
 const size_t pcl_detectors_pii_count = PCL_ARRAY_LEN(pcl_detectors_pii);

@@ -4,6 +4,7 @@
 #include "engine.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -17,17 +18,15 @@
 
 /* ---- detector tables ---------------------------------------------------------------- */
 
+/* Row idx of the concatenated tables; idx < pcl_detectors_builtin_count(). */
 static const struct pcl_detector *
 builtin_row(size_t idx)
 {
     if (idx < pcl_detectors_pii_count) {
         return &pcl_detectors_pii[idx];
     }
-    idx -= pcl_detectors_pii_count;
-    if (idx < pcl_detectors_secrets_count) {
-        return &pcl_detectors_secrets[idx];
-    }
-    return NULL;
+    PCL_ASSERT(idx - pcl_detectors_pii_count < pcl_detectors_secrets_count);
+    return &pcl_detectors_secrets[idx - pcl_detectors_pii_count];
 }
 
 size_t
@@ -48,24 +47,26 @@ row_info(const struct pcl_detector *row, struct pcl_detector_info *info)
     info->default_on = (row->flags & PCL_DET_OFF) == 0;
 }
 
+static struct pcl_detector_info builtin_infos[512];
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void
+builtin_infos_init(void)
+{
+    for (size_t i = 0; i < pcl_detectors_builtin_count() && i < PCL_ARRAY_LEN(builtin_infos);
+         i++) {
+        row_info(builtin_row(i), &builtin_infos[i]);
+    }
+}
+
 const struct pcl_detector_info *
 pcl_detectors_builtin(size_t idx)
 {
-    /* Built lazily once; the table is static so a plain array of infos is enough. */
-    static struct pcl_detector_info infos[512];
-    static bool ready;
-    const struct pcl_detector *row = builtin_row(idx);
-
-    if (row == NULL || idx >= PCL_ARRAY_LEN(infos)) {
+    if (idx >= pcl_detectors_builtin_count() || idx >= PCL_ARRAY_LEN(builtin_infos)) {
         return NULL;
     }
-    if (!ready) {
-        for (size_t i = 0; i < pcl_detectors_builtin_count() && i < PCL_ARRAY_LEN(infos); i++) {
-            row_info(builtin_row(i), &infos[i]);
-        }
-        ready = true;
-    }
-    return &infos[idx];
+    (void)pthread_once(&builtin_once, builtin_infos_init);
+    return &builtin_infos[idx];
 }
 
 /* ---- options ------------------------------------------------------------------------ */
@@ -246,8 +247,8 @@ add_custom(struct pcl_engine *e, const struct pcl_custom_detector *c, struct pcl
 /* ---- compiled database cache ------------------------------------------------------ */
 
 static void
-cache_path(const char *dir, const char **patterns, const unsigned *flags, size_t n,
-           char *out, size_t cap)
+cache_path(const char *dir, char *const *patterns, const unsigned *flags, const unsigned *ids,
+           size_t n, char *out, size_t cap)
 {
     crypto_generichash_state st;
     unsigned char h[20];
@@ -260,10 +261,11 @@ cache_path(const char *dir, const char **patterns, const unsigned *flags, size_t
         (void)crypto_generichash_update(&st, (const unsigned char *)patterns[i],
                                         strlen(patterns[i]) + 1);
         (void)crypto_generichash_update(&st, (const unsigned char *)&flags[i], sizeof(flags[i]));
+        (void)crypto_generichash_update(&st, (const unsigned char *)&ids[i], sizeof(ids[i]));
     }
     (void)crypto_generichash_final(&st, h, sizeof(h));
     (void)sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-    (void)snprintf(out, cap, "%s/prefilter-%s.hsdb", dir, hex);
+    (void)snprintf(out, cap, "%s/prefilter-v2-%s.hsdb", dir, hex);
 }
 
 static hs_database_t *
@@ -329,6 +331,181 @@ cache_save(const char *dir, const char *path, const hs_database_t *db)
     free(bytes); /* allocated by Vectorscan's default allocator */
 }
 
+/* A context word as a Vectorscan literal: every byte but [A-Za-z0-9] as \\xHH. */
+static char *
+literal_expr(const char *word)
+{
+    size_t n = strlen(word);
+    char *out = pcl_malloc(n * 4 + 1);
+    size_t k = 0;
+
+    if (out == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (pcl_is_alnum(word[i])) {
+            out[k++] = word[i];
+        } else {
+            (void)snprintf(out + k, 5, "\\x%02x", (unsigned char)word[i]);
+            k += 4;
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* The Vectorscan expressions. A detector whose base score is under the minimum can only
+ * report a finding with a context word nearby, so its context words (plain caseless literals,
+ * which Vectorscan finds at memory speed) stand in for its pattern (character-class shapes,
+ * which are slow on digit-heavy text); the confirmation then searches around the word. */
+static enum pcl_rc
+build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out,
+               unsigned **flags_out, unsigned **ids_out, size_t *n_out, struct pcl_err *err)
+{
+    size_t cap = 0, n = 0;
+    char **exprs;
+    unsigned *flags, *ids;
+
+    for (size_t i = 0; i < e->ndets; i++) {
+        const struct pcl_det_rt *d = &e->dets[i];
+
+        cap++;
+        for (size_t w = 0; d->context != NULL && d->context[w] != NULL; w++) {
+            cap++;
+        }
+        for (size_t w = 0; d->anchors != NULL && d->anchors[w] != NULL; w++) {
+            cap++;
+        }
+    }
+    exprs = pcl_calloc(cap + 1, sizeof(*exprs));
+    flags = pcl_calloc(cap + 1, sizeof(*flags));
+    ids = pcl_calloc(cap + 1, sizeof(*ids));
+    e->trig = pcl_calloc(cap + 1, sizeof(*e->trig));
+    e->numeric = pcl_calloc(e->ndets + 1, sizeof(*e->numeric));
+    *exprs_out = exprs;
+    *flags_out = flags;
+    *ids_out = ids;
+    if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->numeric == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+    }
+    /* Patterns first, then context words: they go into two databases (see e->kwdb). */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < e->ndets; i++) {
+            const struct pcl_det_rt *d = &e->dets[i];
+            /* Cheapest exact trigger first: anchors, digit clusters, context words; the
+             * pattern itself (prefilter mode) only when nothing else applies. */
+            bool anchored = d->anchors != NULL && d->anchors[0] != NULL;
+            bool numeric = !anchored && (d->flags & PCL_DET_NUMERIC) != 0;
+            bool by_context = !anchored && !numeric && d->context != NULL &&
+                              d->context[0] != NULL && d->info.score + 1e-9 < e->min_score;
+
+            if (pass == 0 && numeric) {
+                e->numeric[e->nnumeric++] = (uint32_t)i;
+                continue;
+            }
+            if (pass == 0 && !by_context && !anchored) {
+                exprs[n] = pcl_strdup(patterns[i]);
+                flags[n] = HS_FLAG_PREFILTER;
+                if ((d->flags & PCL_DET_CASELESS) != 0) {
+                    flags[n] |= HS_FLAG_CASELESS;
+                }
+                if ((d->flags & PCL_DET_DOTALL) != 0) {
+                    flags[n] |= HS_FLAG_DOTALL;
+                }
+                e->trig[n] = (struct pcl_trigger){.det = (uint32_t)i, .kwlen = 0};
+                ids[n] = (unsigned)n;
+                n++;
+                *n_out = n;
+                if (exprs[n - 1] == NULL) {
+                    return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+                }
+                continue;
+            }
+            if (pass == 0) {
+                continue;
+            }
+            if (!anchored && !by_context) {
+                continue;
+            }
+            for (size_t w = 0; anchored ? d->anchors[w] != NULL : d->context[w] != NULL; w++) {
+                const char *lit = anchored ? d->anchors[w] : d->context[w];
+                size_t wl = strlen(lit);
+
+                if (wl == 0) {
+                    continue;
+                }
+                exprs[n] = literal_expr(lit);
+                flags[n] = HS_FLAG_CASELESS;
+                e->trig[n] = (struct pcl_trigger){
+                    .det = (uint32_t)i, .kwlen = (uint32_t)wl, .anchor = anchored};
+                ids[n] = (unsigned)n;
+                n++;
+                *n_out = n;
+                if (exprs[n - 1] == NULL) {
+                    return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+                }
+            }
+        }
+        if (pass == 0) {
+            e->npattern = n;
+        }
+    }
+    e->ntrig = n;
+    /* by fewest digits, so a cluster's dispatch stops at the first detector it can't satisfy */
+    for (size_t i = 1; i < e->nnumeric; i++) {
+        uint32_t v = e->numeric[i];
+        size_t k = i;
+
+        while (k > 0 && e->dets[e->numeric[k - 1]].min_digits > e->dets[v].min_digits) {
+            e->numeric[k] = e->numeric[k - 1];
+            k--;
+        }
+        e->numeric[k] = v;
+    }
+    return PCL_OK;
+}
+
+/* Compile expressions [from, to) into *db, through the cache when there is one. */
+static enum pcl_rc
+compile_db(const struct pcl_engine *e, char **exprs, const unsigned *flags, const unsigned *ids,
+           size_t from, size_t to, const char *cache_dir, hs_database_t **db,
+           struct pcl_err *err)
+{
+    hs_compile_error_t *cerr = NULL;
+    char cpath[4096] = "";
+    size_t n = to - from;
+
+    if (n == 0) {
+        return PCL_OK;
+    }
+    if (cache_dir != NULL) {
+        cache_path(cache_dir, exprs + from, flags + from, ids + from, n, cpath, sizeof(cpath));
+        *db = cache_load(cpath);
+        if (*db != NULL) {
+            return PCL_OK;
+        }
+    }
+    if (hs_compile_multi((const char *const *)(exprs + from), flags + from, ids + from,
+                         (unsigned)n, HS_MODE_BLOCK, NULL, db, &cerr) != HS_SUCCESS) {
+        enum pcl_rc rc;
+
+        if (cerr->expression >= 0 && (size_t)cerr->expression < n) {
+            rc = pcl_err_set(err, PCL_EINVAL, "detect: detector \"%s\": %s",
+                             e->dets[e->trig[from + (size_t)cerr->expression].det].info.name,
+                             cerr->message);
+        } else {
+            rc = pcl_err_set(err, PCL_EINTERNAL, "detect: vectorscan: %s", cerr->message);
+        }
+        (void)hs_free_compile_error(cerr);
+        *db = NULL;
+        return rc;
+    }
+    if (cache_dir != NULL) {
+        cache_save(cache_dir, cpath, *db);
+    }
+    return PCL_OK;
+}
+
 enum pcl_rc
 pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, struct pcl_err *err)
 {
@@ -336,10 +513,10 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
     struct pcl_engine *e = NULL;
     const char **patterns = NULL;
     unsigned *flags = NULL, *ids = NULL;
-    hs_compile_error_t *cerr = NULL;
     size_t nmax, maxlen = 0;
     enum pcl_rc rc = PCL_OK;
-    char cpath[4096] = "";
+    char **exprs = NULL;
+    size_t nexpr = 0;
 
     *out = NULL;
     if (opts == NULL) {
@@ -355,9 +532,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
     nmax = pcl_detectors_builtin_count() + opts->ncustom;
     e = pcl_calloc(1, sizeof(*e));
     patterns = pcl_calloc(nmax, sizeof(*patterns));
-    flags = pcl_calloc(nmax, sizeof(*flags));
-    ids = pcl_calloc(nmax, sizeof(*ids));
-    if (e == NULL || patterns == NULL || flags == NULL || ids == NULL) {
+    if (e == NULL || patterns == NULL) {
         rc = pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
         goto out;
     }
@@ -384,6 +559,12 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         d->context_score = row->context_score > 0 ? row->context_score : row->score;
         d->max_len = row->max_len > 0 ? row->max_len : 256;
         d->flags = row->flags;
+        d->min_digits = row->min_digits;
+        d->anchors = row->anchors;
+        d->anchor_back = row->anchor_back > 0 ? row->anchor_back : row->max_len;
+        d->min_groups = row->min_groups;
+        d->min_run = row->min_run;
+        d->max_run = row->max_run;
         patterns[e->ndets] = row->pattern;
         e->ndets++;
         rc = compile_pcre(d, row->pattern, err);
@@ -421,46 +602,34 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
             goto out;
         }
     }
+    rc = build_triggers(e, patterns, &exprs, &flags, &ids, &nexpr, err);
+    if (rc != PCL_OK) {
+        goto out;
+    }
     for (size_t i = 0; i < e->ndets; i++) {
         struct pcl_det_rt *d = &e->dets[i];
         uint32_t groups = 0;
 
-        ids[i] = (unsigned)i;
-        flags[i] = HS_FLAG_PREFILTER;
-        if ((d->flags & PCL_DET_CASELESS) != 0) {
-            flags[i] |= HS_FLAG_CASELESS;
-        }
-        if ((d->flags & PCL_DET_DOTALL) != 0) {
-            flags[i] |= HS_FLAG_DOTALL;
-        }
         maxlen = PCL_MAX(maxlen, (size_t)d->max_len);
         (void)pcre2_pattern_info(d->code, PCRE2_INFO_CAPTURECOUNT, &groups);
         e->max_groups = PCL_MAX(e->max_groups, groups + 1);
     }
     e->window = maxlen + PCL_CONTEXT_BEFORE + PCL_CONTEXT_AFTER + 16;
-    if (e->ndets > 0 && opts->cache_dir != NULL) {
-        cache_path(opts->cache_dir, patterns, flags, e->ndets, cpath, sizeof(cpath));
-        e->db = cache_load(cpath);
+    rc = compile_db(e, exprs, flags, ids, 0, e->npattern, opts->cache_dir, &e->db, err);
+    if (rc == PCL_OK) {
+        rc = compile_db(e, exprs, flags, ids, e->npattern, nexpr, opts->cache_dir, &e->kwdb,
+                        err);
     }
-    if (e->ndets > 0 && e->db == NULL) {
-        if (hs_compile_multi(patterns, flags, ids, (unsigned)e->ndets, HS_MODE_BLOCK, NULL,
-                             &e->db, &cerr) != HS_SUCCESS) {
-            if (cerr->expression >= 0 && (size_t)cerr->expression < e->ndets) {
-                rc = pcl_err_set(err, PCL_EINVAL, "detect: detector \"%s\": %s",
-                                 e->dets[cerr->expression].info.name, cerr->message);
-            } else {
-                rc = pcl_err_set(err, PCL_EINTERNAL, "detect: vectorscan: %s", cerr->message);
-            }
-            (void)hs_free_compile_error(cerr);
-            goto out;
-        }
-        if (opts->cache_dir != NULL) {
-            cache_save(opts->cache_dir, cpath, e->db);
-        }
+    if (rc != PCL_OK) {
+        goto out;
     }
     *out = e;
     e = NULL;
 out:
+    for (size_t i = 0; i < nexpr; i++) {
+        pcl_free(exprs[i]);
+    }
+    pcl_free(exprs);
     pcl_free(patterns);
     pcl_free(flags);
     pcl_free(ids);
@@ -486,7 +655,10 @@ pcl_engine_free(struct pcl_engine *e)
     pcl_free(e->owned);
     pcl_free(e->owned_ctx);
     pcl_free(e->dets);
+    pcl_free(e->trig);
+    pcl_free(e->numeric);
     hs_free_database(e->db);
+    hs_free_database(e->kwdb);
     pcl_free(e);
 }
 
@@ -521,7 +693,9 @@ pcl_scratch_new(const struct pcl_engine *e, struct pcl_scratch **out, struct pcl
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
     }
     s->e = e;
-    if (e->db != NULL && hs_alloc_scratch(e->db, &s->hs) != HS_SUCCESS) {
+    /* one scratch serves both databases */
+    if ((e->db != NULL && hs_alloc_scratch(e->db, &s->hs) != HS_SUCCESS) ||
+        (e->kwdb != NULL && hs_alloc_scratch(e->kwdb, &s->hs) != HS_SUCCESS)) {
         rc = pcl_err_set(err, PCL_ENOMEM, "detect: cannot allocate vectorscan scratch");
         goto out;
     }
@@ -656,21 +830,28 @@ consider(struct pcl_scratch *s, uint32_t id, size_t ms, size_t me, size_t vs, si
     }
 }
 
-/* Confirm the prefilter hit of detector id ending at `end`: run PCRE2 over
- * [end - max_len, end + max_len) from the detector's cursor and take every match that starts
- * before `end`. */
+/* Confirm detector id: run PCRE2 from max(lo, cursor) and take every match that starts
+ * before the limit: bound, or with `reach` bound + max_len (the subject ends max_len after
+ * the limit, so no match taken is cut short). Reaching past the trigger is for pattern
+ * reports: Vectorscan 5.4 (multi-pattern, prefilter mode) sometimes leaves out the report of
+ * a match that closely follows another one, and which one depends on where the scanned buffer
+ * starts, so a stream window and a whole buffer would disagree. Literal reports and digit
+ * clusters are exact and need no reach. Afterwards every match starting before the cursor has
+ * been taken. */
 static void
-confirm(struct pcl_scratch *s, uint32_t id, size_t end)
+confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool reach)
 {
     const struct pcl_det_rt *d = &s->e->dets[id];
-    size_t pos, hi;
+    size_t pos, hi, limit = reach ? bound + d->max_len : bound;
+    bool complete = true;
 
-    if (end <= s->cursor[id]) {
+    /* Every trigger extends the searched range to its own limit, even when an earlier one
+     * already covered its bound: coverage then never depends on every hit being reported. */
+    if (limit <= s->cursor[id]) {
         return;
     }
-    pos = end > d->max_len ? end - d->max_len : 0;
-    pos = PCL_MAX(pos, (size_t)s->cursor[id]);
-    hi = PCL_MIN(s->len, end + d->max_len);
+    pos = PCL_MAX(lo, (size_t)s->cursor[id]);
+    hi = PCL_MIN(s->len, limit + d->max_len);
     while (pos < hi) {
         int rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, 0, s->md, s->mctx);
         PCRE2_SIZE *ov;
@@ -682,18 +863,20 @@ confirm(struct pcl_scratch *s, uint32_t id, size_t end)
         if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
             rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
             s->limit_hit = true;
+            complete = false;
             break;
         }
         if (rc < 0) {
             if (s->rc == PCL_OK) {
                 s->rc = PCL_EINTERNAL;
             }
+            complete = false;
             break;
         }
         ov = pcre2_get_ovector_pointer(s->md);
         ms = ov[0];
         me = ov[1];
-        if (ms >= end) {
+        if (ms >= limit) {
             break;
         }
         vs = ms;
@@ -705,7 +888,7 @@ confirm(struct pcl_scratch *s, uint32_t id, size_t end)
         consider(s, id, ms, me, vs, ve);
         pos = me > ms ? me : ms + 1;
     }
-    s->cursor[id] = PCL_MAX((size_t)s->cursor[id], PCL_MAX(pos, end));
+    s->cursor[id] = PCL_MAX((size_t)s->cursor[id], complete ? PCL_MAX(pos, limit) : pos);
 }
 
 static int
@@ -713,11 +896,137 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
        void *ctx)
 {
     struct pcl_scratch *s = ctx;
+    const struct pcl_trigger *t = &s->e->trig[id];
+    const struct pcl_det_rt *d = &s->e->dets[t->det];
+    size_t end = (size_t)to;
 
     (void)from;
     (void)flags;
-    confirm(s, id, (size_t)to);
+    if (t->kwlen == 0) {
+        /* the detector's own pattern ended here: the match lies within max_len before */
+        confirm_range(s, t->det, end > d->max_len ? end - d->max_len : 0, end, true);
+    } else if (t->anchor) {
+        /* an anchor at [end - kwlen, end) lies inside the match: it starts at most
+         * anchor_back before the anchor, and at the latest where the anchor starts */
+        size_t as = end - t->kwlen;
+
+        confirm_range(s, t->det, as > d->anchor_back ? as - d->anchor_back : 0, as + 1, false);
+    } else {
+        /* a context word at [end - kwlen, end): a finding it can lift starts at most
+         * PCL_CONTEXT_BEFORE after the word and ends at least PCL_CONTEXT_AFTER before it */
+        size_t kstart = end - t->kwlen;
+        size_t back = (size_t)PCL_CONTEXT_AFTER + d->max_len;
+
+        confirm_range(s, t->det, kstart > back ? kstart - back : 0,
+                      end + PCL_CONTEXT_BEFORE + 1, false);
+    }
     return s->rc == PCL_OK ? 0 : 1;
+}
+
+/* ---- digit clusters ----------------------------------------------------------------- */
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+static inline bool
+is_digit_byte(unsigned char c)
+{
+    return (unsigned char)(c - '0') < 10;
+}
+
+static inline bool
+is_cluster_sep(unsigned char c)
+{
+    return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')';
+}
+
+/* Offset of the first digit at or after i, or n. */
+static size_t
+next_digit(const unsigned char *p, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+    const __m128i below = _mm_set1_epi8('0' - 1);
+    const __m128i above = _mm_set1_epi8('9' + 1);
+
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        int mask = _mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above)));
+
+        if (mask != 0) {
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+        }
+        i += 16;
+    }
+#endif
+    while (i < n && !is_digit_byte(p[i])) {
+        i++;
+    }
+    return i;
+}
+
+/* Find digit clusters (digit runs joined by at most three separator bytes) and confirm every
+ * numeric detector whose min_digits the cluster reaches, around the cluster. */
+static void
+numeric_scan(struct pcl_scratch *s)
+{
+    const struct pcl_engine *e = s->e;
+    const unsigned char *p = (const unsigned char *)s->buf;
+    size_t n = s->len, i = 0;
+    uint32_t need = e->dets[e->numeric[0]].min_digits;
+
+    while (s->rc == PCL_OK) {
+        size_t cs, ce;
+        uint32_t digits = 0, groups = 0, longest = 0;
+        bool plus;
+
+        i = next_digit(p, n, i);
+        if (i >= n) {
+            break;
+        }
+        cs = i;
+        plus = cs > 0 && p[cs - 1] == '+';
+        for (;;) {
+            size_t g, r = i;
+
+            while (i < n && is_digit_byte(p[i])) {
+                i++;
+            }
+            digits += (uint32_t)(i - r);
+            groups++;
+            longest = PCL_MAX(longest, (uint32_t)(i - r));
+            ce = i;
+            g = i;
+            while (g < n && g - i < 3 && is_cluster_sep(p[g])) {
+                g++;
+            }
+            if (g == i || g >= n || !is_digit_byte(p[g])) {
+                break;
+            }
+            i = g;
+        }
+        if (digits < need) {
+            continue;
+        }
+        for (size_t k = 0; k < e->nnumeric; k++) {
+            uint32_t id = e->numeric[k];
+            const struct pcl_det_rt *d = &e->dets[id];
+
+            if (d->min_digits > digits) {
+                break;
+            }
+            /* Cheap necessary conditions before PCRE2. max_run only rules a cluster out
+             * when all its runs are too long: a long run elsewhere may sit beside a match. */
+            if (groups < d->min_groups || longest < d->min_run ||
+                (d->max_run != 0 && groups == 1 && longest > d->max_run) ||
+                ((d->flags & PCL_DET_PLUS) != 0 && !plus)) {
+                continue;
+            }
+            /* a match may begin with "+", "(" and the boundary byte before them */
+            confirm_range(s, id, cs >= 3 ? cs - 3 : 0, ce, false);
+        }
+    }
 }
 
 static int
@@ -788,16 +1097,26 @@ pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char
     s->len = len;
     s->base = base;
     memset(s->cursor, 0, (e->ndets + 1) * sizeof(*s->cursor));
-    if (e->db == NULL || len == 0) {
+    if (len == 0) {
         return PCL_OK;
     }
     if (len > MAX_SCAN_BLOCK) {
         return pcl_err_set(err, PCL_ELIMIT, "detect: buffer of %zu bytes is larger than one "
                            "block scan allows (1 GiB); use the streaming scan", len);
     }
-    hrc = hs_scan(e->db, buf, (unsigned)len, 0, s->hs, on_hit, s);
-    if (hrc != HS_SUCCESS && hrc != HS_SCAN_TERMINATED) {
-        return pcl_err_set(err, PCL_EINTERNAL, "detect: vectorscan scan failed (%d)", hrc);
+    for (int k = 0; k < 2 && s->rc == PCL_OK; k++) {
+        const hs_database_t *db = k == 0 ? e->db : e->kwdb;
+
+        if (db == NULL) {
+            continue;
+        }
+        hrc = hs_scan(db, buf, (unsigned)len, 0, s->hs, on_hit, s);
+        if (hrc != HS_SUCCESS && hrc != HS_SCAN_TERMINATED) {
+            return pcl_err_set(err, PCL_EINTERNAL, "detect: vectorscan scan failed (%d)", hrc);
+        }
+    }
+    if (e->nnumeric > 0 && s->rc == PCL_OK) {
+        numeric_scan(s);
     }
     if (s->rc == PCL_ENOMEM) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");

@@ -15,16 +15,40 @@ struct pcl_det_rt {
     pcre2_code *code;
     pcl_validate_fn *validate;
     const char *const *context; /* NULL-terminated, lower-case; borrowed or engine-owned */
+    const char *const *anchors; /* NULL-terminated literals in every match, or NULL */
+    uint32_t anchor_back;       /* a match starts at most this far before its anchor */
     double context_score;
     uint32_t max_len;
+    uint32_t min_digits;  /* numeric detectors: fewest digits in a match */
+    uint32_t min_groups;
+    uint32_t min_run;
+    uint32_t max_run;     /* 0 = no limit */
     unsigned flags;
     bool has_group;
+    bool numeric;         /* triggered by the digit-cluster scanner, not Vectorscan */
+};
+
+/* What a Vectorscan expression id stands for. */
+struct pcl_trigger {
+    uint32_t det;   /* detector index */
+    uint32_t kwlen; /* 0: the detector's own pattern; else the length of the literal */
+    bool anchor;    /* the literal is an anchor (inside every match), not a context word */
 };
 
 struct pcl_engine {
     struct pcl_det_rt *dets; /* array of ndets */
     size_t ndets;
-    hs_database_t *db;
+    struct pcl_trigger *trig; /* per Vectorscan expression id; array of ntrig */
+    size_t ntrig;
+    uint32_t *numeric;    /* indexes of numeric detectors, by min_digits; array of nnumeric */
+    size_t nnumeric;
+    hs_database_t *db;    /* patterns: expressions [0, npattern) */
+    hs_database_t *kwdb;  /* literals (anchors and context words): expressions
+                             [npattern, ntrig). Kept apart because Vectorscan 5.4 drops some
+                             reports of a pattern when a literal of another expression starts
+                             right after it in the same database (seen with the e-mail
+                             pattern followed by " ssn" or " token") */
+    size_t npattern;
     double min_score;
     uint32_t match_limit;
     size_t window;        /* carry-over a stream keeps */

@@ -34,6 +34,18 @@ upper(char c)
     return is_lower(c) ? (char)(c - 32) : c;
 }
 
+/* c is one of the bytes of the NUL-terminated set (never the NUL itself). */
+static bool
+in_set(const char *set, char c)
+{
+    for (; *set != '\0'; set++) {
+        if (*set == c) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Every byte that is neither a letter nor a digit is the same separator. */
 static bool
 one_separator(const char *s, size_t n)
@@ -140,10 +152,12 @@ bool
 pcl_validate_email(const char *s, size_t n)
 {
     /* File names such as icon@2x.png look like addresses; no such TLD exists. */
-    static const char *const exts[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp",
-                                       "ico", "tif", "tiff", "avif", "heic"};
+    static const char *const exts[] = {"png", "jpg", "jpeg", "gif",  "svg",  "webp",
+                                       "bmp", "ico", "tif",  "tiff", "avif", "heic"};
     const char *at = memchr(s, '@', n);
-    size_t a, start, tld = 0;
+    size_t a;
+    size_t start;
+    size_t tld = 0;
 
     if (at == NULL) {
         return false;
@@ -218,46 +232,54 @@ nanp_ok(const char *a)
     return true;
 }
 
+/* Digits of an international number after its '+' (a "(0)" trunk prefix skipped) into d;
+ * returns the count, or 0 for unbalanced or repeated parentheses or more than cap digits. */
+static size_t
+e164_digits(const char *s, size_t n, char *d, size_t cap)
+{
+    size_t k = 0;
+    bool open = false;
+    bool seen = false;
+
+    for (size_t i = 1; i < n; i++) {
+        char c = s[i];
+
+        if (pcl_is_digit(c)) {
+            if (k == cap) {
+                return 0;
+            }
+            d[k++] = c;
+        } else if (c == '(') {
+            if (open || seen) {
+                return 0;
+            }
+            seen = true;
+            if (i + 2 < n && s[i + 1] == '0' && s[i + 2] == ')') {
+                i += 2; /* "(0)": the national trunk prefix, not part of the number */
+            } else {
+                open = true;
+            }
+        } else if (c == ')') {
+            if (!open) {
+                return 0;
+            }
+            open = false;
+        }
+    }
+    return open ? 0 : k;
+}
+
 bool
 pcl_validate_phone_e164(const char *s, size_t n)
 {
     char d[16];
-    size_t k = 0, cc;
-    bool open = false, seen = false;
+    size_t k;
 
     if (n < 2 || s[0] != '+') {
         return false;
     }
-    for (size_t i = 1; i < n; i++) {
-        char c = s[i];
-
-        if (c == '(') {
-            if (open || seen) {
-                return false;
-            }
-            open = true;
-            seen = true;
-            if (i + 2 < n && s[i + 1] == '0' && s[i + 2] == ')') {
-                i += 2; /* "(0)": the national trunk prefix, not part of the number */
-                open = false;
-            }
-        } else if (c == ')') {
-            if (!open) {
-                return false;
-            }
-            open = false;
-        } else if (pcl_is_digit(c)) {
-            if (k == sizeof(d)) {
-                return false;
-            }
-            d[k++] = c;
-        }
-    }
-    if (open || k < 8 || k > 15) {
-        return false;
-    }
-    cc = cc_len(d);
-    if (cc == 0) {
+    k = e164_digits(s, n, d, sizeof(d));
+    if (k < 8 || k > 15 || cc_len(d) == 0) {
         return false;
     }
     if (d[0] == '1') {
@@ -272,11 +294,27 @@ pcl_validate_phone_e164(const char *s, size_t n)
 bool
 pcl_validate_phone_us(const char *s, size_t n)
 {
-    char d[12];
-    size_t k = pcl_validate_digits(s, n, d, sizeof(d));
+    char d[14];
+    size_t k;
     const char *a = d;
 
-    if (k == 11) {
+    /* an extension ("x123", "ext. 123", "#123") is not part of the number */
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == 'x' || s[i] == 'X' || s[i] == 'e' || s[i] == '#') {
+            n = i;
+            break;
+        }
+    }
+    while (n > 0 && s[n - 1] == ' ') {
+        n--;
+    }
+    k = pcl_validate_digits(s, n, d, sizeof(d));
+    if (k == 13) {
+        if (memcmp(d, "001", 3) != 0) {
+            return false;
+        }
+        a = d + 3;
+    } else if (k == 11) {
         if (d[0] != '1') {
             return false;
         }
@@ -363,21 +401,42 @@ pcl_validate_ipv4_reserved(const char *s, size_t n)
     return (q[0] | q[1] | q[2] | q[3]) == 0 || (q[0] & q[1] & q[2] & q[3]) == 255;
 }
 
-bool
-pcl_validate_ipv6(const char *s, size_t n)
-{
-    size_t i = 0, groups = 0, first_len = 0;
-    bool dbl = false;
-    unsigned q[4];
+/* The shape of an IPv6 text form. */
+struct v6_shape {
+    size_t groups;    /* 16-bit groups written; a dotted-quad tail counts two */
+    size_t first_len; /* hex digits in the first group */
+    bool dbl;         /* "::" seen */
+};
 
-    if (n < 3) {
+/* Consume the ":" or "::" after a group at *i; false on anything else or a second "::". */
+static bool
+v6_separator(const char *s, size_t n, size_t *i, struct v6_shape *v)
+{
+    if (s[*i] != ':' || *i + 1 == n) {
         return false;
     }
+    (*i)++;
+    if (s[*i] == ':') {
+        if (v->dbl) {
+            return false;
+        }
+        v->dbl = true;
+        (*i)++;
+    }
+    return true;
+}
+
+static bool
+v6_parse(const char *s, size_t n, struct v6_shape *v)
+{
+    size_t i = 0;
+    unsigned q[4];
+
     if (s[0] == ':') {
         if (s[1] != ':') {
             return false;
         }
-        dbl = true;
+        v->dbl = true;
         i = 2;
     }
     while (i < n) {
@@ -387,40 +446,37 @@ pcl_validate_ipv6(const char *s, size_t n)
             j++;
         }
         if (j < n && s[j] == '.') {
-            if (!parse_quad(s + i, n - i, q)) {
-                return false;
-            }
-            groups += 2;
-            break;
+            v->groups += 2;
+            return parse_quad(s + i, n - i, q);
         }
         if (j == i || j - i > 4) {
             return false;
         }
-        if (groups == 0) {
-            first_len = j - i;
+        if (v->groups == 0) {
+            v->first_len = j - i;
         }
-        groups++;
+        v->groups++;
         i = j;
-        if (i == n) {
-            break;
-        }
-        if (s[i] != ':' || i + 1 == n) {
+        if (i < n && !v6_separator(s, n, &i, v)) {
             return false;
         }
-        i++;
-        if (s[i] == ':') {
-            if (dbl) {
-                return false;
-            }
-            dbl = true;
-            i++;
-        }
     }
-    if (dbl ? groups > 7 : groups != 8) {
+    return true;
+}
+
+bool
+pcl_validate_ipv6(const char *s, size_t n)
+{
+    struct v6_shape v = {0};
+
+    if (n < 3 || !v6_parse(s, n, &v)) {
+        return false;
+    }
+    if (v.dbl ? v.groups > 7 : v.groups != 8) {
         return false;
     }
     /* "abc::def" in C++ or Rust paths: ask for a third group or a full first group. */
-    return !dbl || groups >= 3 || (groups == 2 && first_len == 4 && s[0] != ':');
+    return !v.dbl || v.groups >= 3 || (v.groups == 2 && v.first_len == 4 && s[0] != ':');
 }
 
 bool
@@ -457,7 +513,7 @@ pcl_validate_mac(const char *s, size_t n)
 #define LENS(lo, hi) ((1u << ((hi) + 1)) - (1u << (lo)))
 
 struct iin_range {
-    unsigned lo;      /* first `digits` digits, inclusive range */
+    unsigned lo; /* first `digits` digits, inclusive range */
     unsigned hi;
     unsigned digits;
     uint32_t lengths; /* bit k set = length k allowed */
@@ -466,27 +522,29 @@ struct iin_range {
 };
 
 static const struct iin_range iin_ranges[] = {
-    {.lo = 4, .hi = 4, .digits = 1, .lengths = LEN(16) | LEN(19)},   /* Visa */
-    {.lo = 51, .hi = 55, .digits = 2, .lengths = LEN(16)},           /* Mastercard */
-    {.lo = 2221, .hi = 2720, .digits = 4, .lengths = LEN(16)},       /* Mastercard 2-series */
-    {.lo = 2200, .hi = 2204, .digits = 4, .lengths = LENS(16, 19)},  /* Mir */
+    {.lo = 4, .hi = 4, .digits = 1, .lengths = LEN(13) | LEN(16) | LEN(19)}, /* Visa */
+    {.lo = 51, .hi = 55, .digits = 2, .lengths = LEN(16)},                   /* Mastercard */
+    {.lo = 2221, .hi = 2720, .digits = 4, .lengths = LEN(16)},      /* Mastercard 2-series */
+    {.lo = 2200, .hi = 2204, .digits = 4, .lengths = LENS(16, 19)}, /* Mir */
     {.lo = 34, .hi = 34, .digits = 2, .lengths = LEN(15), .amex = true},
     {.lo = 37, .hi = 37, .digits = 2, .lengths = LEN(15), .amex = true},
     {.lo = 6011, .hi = 6011, .digits = 4, .lengths = LENS(16, 19)}, /* Discover */
     {.lo = 644, .hi = 649, .digits = 3, .lengths = LENS(16, 19)},
     {.lo = 65, .hi = 65, .digits = 2, .lengths = LENS(16, 19)},
-    {.lo = 3528, .hi = 3589, .digits = 4, .lengths = LENS(16, 19)}, /* JCB */
+    {.lo = 3500, .hi = 3599, .digits = 4, .lengths = LENS(16, 19)}, /* JCB */
+    {.lo = 2131, .hi = 2131, .digits = 4, .lengths = LEN(15)},      /* JCB, 15 digits */
+    {.lo = 1800, .hi = 1800, .digits = 4, .lengths = LEN(15)},
     {.lo = 300, .hi = 305, .digits = 3, .lengths = LENS(14, 19), .diners = true},
     {.lo = 3095, .hi = 3095, .digits = 4, .lengths = LENS(14, 19), .diners = true},
     {.lo = 36, .hi = 36, .digits = 2, .lengths = LENS(14, 19), .diners = true},
     {.lo = 38, .hi = 39, .digits = 2, .lengths = LENS(14, 19), .diners = true},
-    {.lo = 62, .hi = 62, .digits = 2, .lengths = LENS(16, 19)},     /* UnionPay */
-    {.lo = 50, .hi = 50, .digits = 2, .lengths = LENS(14, 19)},     /* Maestro */
+    {.lo = 62, .hi = 62, .digits = 2, .lengths = LENS(16, 19)}, /* UnionPay */
+    {.lo = 50, .hi = 50, .digits = 2, .lengths = LENS(14, 19)}, /* Maestro */
     {.lo = 56, .hi = 58, .digits = 2, .lengths = LENS(14, 19)},
     {.lo = 6304, .hi = 6304, .digits = 4, .lengths = LENS(14, 19)},
     {.lo = 6759, .hi = 6759, .digits = 4, .lengths = LENS(14, 19)},
     {.lo = 6761, .hi = 6763, .digits = 4, .lengths = LENS(14, 19)},
-    {.lo = 60, .hi = 60, .digits = 2, .lengths = LEN(16)},          /* RuPay */
+    {.lo = 60, .hi = 60, .digits = 2, .lengths = LEN(16)}, /* RuPay */
     {.lo = 81, .hi = 82, .digits = 2, .lengths = LEN(16)},
 };
 
@@ -506,10 +564,12 @@ pcl_validate_credit_card(const char *s, size_t n)
 {
     char d[20];
     size_t k = pcl_validate_digits(s, n, d, sizeof(d));
-    size_t runs[8], nruns = 0, run = 0;
+    size_t runs[8];
+    size_t nruns = 0;
+    size_t run = 0;
     bool amex = false, diners = false, known = false;
 
-    if (k < 14 || k > 19 || !one_separator(s, n) || all_same(d, k)) {
+    if (k < 13 || k > 19 || !one_separator(s, n) || all_same(d, k)) {
         return false;
     }
     for (size_t i = 0; i < PCL_ARRAY_LEN(iin_ranges); i++) {
@@ -556,19 +616,17 @@ struct iban_country {
 
 /* SWIFT IBAN registry: total IBAN length per country. */
 static const struct iban_country iban_countries[] = {
-    {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16},
-    {"BG", 22}, {"BH", 22}, {"BI", 27}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22},
-    {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DJ", 27}, {"DK", 18}, {"DO", 28}, {"EE", 20},
-    {"EG", 29}, {"ES", 24}, {"FI", 18}, {"FK", 18}, {"FO", 18}, {"FR", 27}, {"GB", 22},
-    {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28},
-    {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27}, {"JO", 30}, {"KW", 30},
-    {"KZ", 20}, {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21},
-    {"LY", 25}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MN", 20}, {"MR", 27},
-    {"MT", 31}, {"MU", 30}, {"NI", 28}, {"NL", 18}, {"NO", 15}, {"OM", 23}, {"PK", 24},
-    {"PL", 28}, {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"RU", 33},
-    {"SA", 24}, {"SC", 31}, {"SD", 18}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27},
-    {"SO", 23}, {"ST", 25}, {"SV", 28}, {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29},
-    {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
+    {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16}, {"BG", 22},
+    {"BH", 22}, {"BI", 27}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22}, {"CY", 28}, {"CZ", 24},
+    {"DE", 22}, {"DJ", 27}, {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18},
+    {"FK", 18}, {"FO", 18}, {"FR", 27}, {"GB", 22}, {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27},
+    {"GT", 28}, {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27},
+    {"JO", 30}, {"KW", 30}, {"KZ", 20}, {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20}, {"LU", 20},
+    {"LV", 21}, {"LY", 25}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MN", 20}, {"MR", 27},
+    {"MT", 31}, {"MU", 30}, {"NI", 28}, {"NL", 18}, {"NO", 15}, {"OM", 23}, {"PK", 24}, {"PL", 28},
+    {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"RU", 33}, {"SA", 24}, {"SC", 31},
+    {"SD", 18}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27}, {"SO", 23}, {"ST", 25}, {"SV", 28},
+    {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
 };
 
 static unsigned
@@ -595,8 +653,10 @@ bool
 pcl_validate_iban(const char *s, size_t n)
 {
     char b[34];
-    size_t k = 0, spaces = 0;
-    unsigned rem = 0, check;
+    size_t k = 0;
+    size_t spaces = 0;
+    unsigned rem = 0;
+    unsigned check;
 
     for (size_t i = 0; i < n; i++) {
         if (s[i] == ' ') {
@@ -605,11 +665,11 @@ pcl_validate_iban(const char *s, size_t n)
                 return false;
             }
             spaces++;
-        } else if (is_upper(s[i]) || pcl_is_digit(s[i])) {
+        } else if (pcl_is_alnum(s[i])) {
             if (k == sizeof(b)) {
                 return false;
             }
-            b[k++] = s[i];
+            b[k++] = upper(s[i]);
         } else {
             return false;
         }
@@ -641,7 +701,8 @@ bool
 pcl_validate_aba(const char *s, size_t n)
 {
     char d[10];
-    unsigned p, sum;
+    unsigned p;
+    unsigned sum;
 
     if (!digits_exact(s, n, d, 9)) {
         return false;
@@ -650,8 +711,8 @@ pcl_validate_aba(const char *s, size_t n)
     if (!(p <= 12 || (p >= 21 && p <= 32) || (p >= 61 && p <= 72) || p == 80)) {
         return false;
     }
-    sum = 3 * (dv(d[0]) + dv(d[3]) + dv(d[6])) + 7 * (dv(d[1]) + dv(d[4]) + dv(d[7])) +
-          dv(d[2]) + dv(d[5]) + dv(d[8]);
+    sum = 3 * (dv(d[0]) + dv(d[3]) + dv(d[6])) + 7 * (dv(d[1]) + dv(d[4]) + dv(d[7])) + dv(d[2]) +
+          dv(d[5]) + dv(d[8]);
     return sum % 10 == 0;
 }
 
@@ -716,15 +777,16 @@ bool
 pcl_validate_btc_bech32(const char *s, size_t n)
 {
     char hrp[84];
-    uint8_t data[90], prog[64];
-    size_t dlen = 0, plen = 0;
+    uint8_t data[90];
+    uint8_t prog[64];
+    size_t dlen = 0;
+    size_t plen = 0;
     enum pcl_bech32_variant v = PCL_BECH32;
 
     if (n < 14 || n > 90) {
         return false;
     }
-    if (pcl_bech32_decode(s, n, hrp, sizeof(hrp), data, sizeof(data), &dlen, &v, NULL) !=
-        PCL_OK) {
+    if (pcl_bech32_decode(s, n, hrp, sizeof(hrp), data, sizeof(data), &dlen, &v, NULL) != PCL_OK) {
         return false;
     }
     if (strcmp(hrp, "bc") != 0 || dlen < 1 || data[0] > 16) {
@@ -766,7 +828,8 @@ rotl64(uint64_t x, unsigned r)
 static void
 keccak_f(uint64_t st[25])
 {
-    uint64_t bc[5], t;
+    uint64_t bc[5];
+    uint64_t t;
 
     for (size_t round = 0; round < 24; round++) {
         for (size_t i = 0; i < 5; i++) {
@@ -951,7 +1014,7 @@ pcl_validate_uk_nino(const char *s, size_t n)
     if (alnum_of(s, n, a, sizeof(a)) != 9) {
         return false;
     }
-    if (memchr("DFIQUV", a[0], 6) != NULL || memchr("DFIOQUV", a[1], 7) != NULL) {
+    if (in_set("DFIQUV", a[0]) || in_set("DFIOQUV", a[1])) {
         return false;
     }
     for (size_t i = 0; i < PCL_ARRAY_LEN(bad); i++) {
@@ -966,7 +1029,8 @@ bool
 pcl_validate_uk_nhs(const char *s, size_t n)
 {
     char d[11];
-    unsigned sum = 0, check;
+    unsigned sum = 0;
+    unsigned check;
 
     if (!digits_exact(s, n, d, 10)) {
         return false;
@@ -993,16 +1057,14 @@ pcl_validate_ca_sin(const char *s, size_t n)
 }
 
 static const unsigned char verhoeff_d[10][10] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
-    {2, 3, 4, 0, 1, 7, 8, 9, 5, 6}, {3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
-    {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
-    {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
-    {8, 7, 6, 5, 9, 3, 2, 1, 0, 4}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5}, {2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
+    {3, 4, 0, 1, 2, 8, 9, 5, 6, 7}, {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+    {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3}, {8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
+    {9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
 };
 static const unsigned char verhoeff_p[8][10] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 5, 7, 6, 2, 8, 3, 0, 9, 4},
-    {5, 8, 0, 3, 7, 9, 6, 1, 4, 2}, {8, 9, 1, 6, 0, 4, 3, 5, 2, 7},
-    {9, 4, 5, 3, 1, 2, 6, 8, 7, 0}, {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 5, 7, 6, 2, 8, 3, 0, 9, 4}, {5, 8, 0, 3, 7, 9, 6, 1, 4, 2},
+    {8, 9, 1, 6, 0, 4, 3, 5, 2, 7}, {9, 4, 5, 3, 1, 2, 6, 8, 7, 0}, {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
     {2, 7, 9, 3, 8, 0, 6, 4, 1, 5}, {7, 0, 4, 6, 9, 1, 3, 2, 5, 8},
 };
 
@@ -1074,36 +1136,40 @@ pcl_validate_es_nie(const char *s, size_t n)
 }
 
 /* Odd-position values of 0-9 then A-Z in the codice fiscale check. */
-static const unsigned char cf_odd[36] = {1,  0,  5,  7,  9,  13, 15, 17, 19, 21, 1,  0,
-                                         5,  7,  9,  13, 15, 17, 19, 21, 2,  4,  18, 20,
-                                         11, 3,  6,  8,  12, 14, 16, 10, 22, 25, 24, 23};
+static const unsigned char cf_odd[36] = {1,  0, 5, 7,  9,  13, 15, 17, 19, 21, 1,  0,
+                                         5,  7, 9, 13, 15, 17, 19, 21, 2,  4,  18, 20,
+                                         11, 3, 6, 8,  12, 14, 16, 10, 22, 25, 24, 23};
 
 /* A digit, or its omocodia letter (LMNPQRSTUV = 0-9); returns 10 when neither. */
 static unsigned
 cf_digit(char c)
 {
     static const char omocodia[] = "LMNPQRSTUV";
-    const char *p;
 
     if (pcl_is_digit(c)) {
         return dv(c);
     }
-    p = memchr(omocodia, c, 10);
-    return p == NULL ? 10 : (unsigned)(p - omocodia);
+    for (unsigned i = 0; omocodia[i] != '\0'; i++) {
+        if (omocodia[i] == c) {
+            return i;
+        }
+    }
+    return 10;
 }
 
 bool
 pcl_validate_it_fiscal_code(const char *s, size_t n)
 {
     char a[16];
-    unsigned sum = 0, day;
+    unsigned sum = 0;
+    unsigned day;
 
     if (n != 16 || alnum_of(s, n, a, sizeof(a)) != 16) {
         return false;
     }
     day = cf_digit(a[9]) * 10 + cf_digit(a[10]);
-    if (cf_digit(a[9]) > 9 || cf_digit(a[10]) > 9 || !((day >= 1 && day <= 31) ||
-                                                       (day >= 41 && day <= 71))) {
+    if (cf_digit(a[9]) > 9 || cf_digit(a[10]) > 9 ||
+        !((day >= 1 && day <= 31) || (day >= 41 && day <= 71))) {
         return false;
     }
     for (size_t i = 0; i < 15; i++) {
@@ -1123,7 +1189,12 @@ pcl_validate_pl_pesel(const char *s, size_t n)
 {
     static const unsigned char w[10] = {1, 3, 7, 9, 1, 3, 7, 9, 1, 3};
     char d[12];
-    unsigned sum = 0, yy, mm, dd, year, month;
+    unsigned sum = 0;
+    unsigned yy;
+    unsigned mm;
+    unsigned dd;
+    unsigned year;
+    unsigned month;
 
     if (!digits_exact(s, n, d, 11)) {
         return false;
@@ -1270,7 +1341,12 @@ pcl_validate_us_npi(const char *s, size_t n)
         (d[5] != '1' && d[5] != '2')) {
         return false;
     }
-    memcpy(d, "80840", 5);
+    /* the card issuer prefix 80840 (ISO 7812 health) */
+    d[0] = '8';
+    d[1] = '0';
+    d[2] = '8';
+    d[3] = '4';
+    d[4] = '0';
     return pcl_validate_luhn_digits(d, 15);
 }
 
@@ -1280,8 +1356,7 @@ pcl_validate_us_dea(const char *s, size_t n)
     const char *d = s + 2;
     unsigned sum;
 
-    if (n != 9 || memchr("ABCDEFGHJKLMPRSTUX", s[0], 18) == NULL ||
-        !(is_upper(s[1]) || s[1] == '9')) {
+    if (n != 9 || !in_set("ABCDEFGHJKLMPRSTUX", s[0]) || !(is_upper(s[1]) || s[1] == '9')) {
         return false;
     }
     for (size_t i = 0; i < 7; i++) {
@@ -1313,7 +1388,8 @@ bool
 pcl_validate_vin(const char *s, size_t n)
 {
     static const unsigned char w[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
-    unsigned sum = 0, r;
+    unsigned sum = 0;
+    unsigned r;
     bool wmi_letter = false;
 
     if (n != 17) {
@@ -1373,7 +1449,10 @@ bool
 pcl_validate_de_tax_id(const char *s, size_t n)
 {
     char d[12];
-    unsigned counts[10] = {0}, product = 10, repeated = 0, check;
+    unsigned counts[10] = {0};
+    unsigned product = 10;
+    unsigned repeated = 0;
+    unsigned check;
 
     if (!digits_exact(s, n, d, 11) || d[0] == '0') {
         return false;
@@ -1412,9 +1491,10 @@ pcl_validate_fr_nir(const char *s, size_t n)
 {
     char a[15];
     uint64_t num = 0;
-    unsigned month, key;
+    unsigned month;
+    unsigned key;
 
-    if (alnum_of(s, n, a, sizeof(a)) != 15 || !one_separator(s, n)) {
+    if (alnum_of(s, n, a, sizeof(a)) != 15 || !one_separator(s, n) || !in_set("123478", a[0])) {
         return false;
     }
     month = two(a + 3);
@@ -1448,7 +1528,11 @@ pcl_validate_fi_hetu(const char *s, size_t n)
 {
     static const char checks[] = "0123456789ABCDEFHJKLMNPRSTUVWXY";
     unsigned long num = 0;
-    unsigned dd, mm, yy, serial, year;
+    unsigned dd;
+    unsigned mm;
+    unsigned yy;
+    unsigned serial;
+    unsigned year;
     char sign;
 
     if (n != 11) {

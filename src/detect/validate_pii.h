@@ -17,8 +17,9 @@ bool pcl_validate_email(const char *s, size_t n);
 /* +<country code> number: an assigned ITU country code, 8..15 digits (a "(0)" trunk prefix
  * is not counted), balanced parentheses; +1 numbers must follow the NANP rules. */
 bool pcl_validate_phone_e164(const char *s, size_t n);
-/* NANP number: area code and exchange start with 2-9, the area code is not N9X or N11, the
- * exchange is not N11, and the two separators agree unless the area code is in parentheses. */
+/* NANP number, optionally with a 1 or 001 prefix and an extension (x123, ext. 123, #123):
+ * area code and exchange start with 2-9, the area code is not N9X or N11, the exchange is not
+ * N11, and the separators agree unless the area code is in parentheses. */
 bool pcl_validate_phone_us(const char *s, size_t n);
 /* National numbers whose separators must all be the same character (UK, FR, IN). */
 bool pcl_validate_phone_grouped(const char *s, size_t n);
@@ -40,8 +41,8 @@ bool pcl_validate_mac(const char *s, size_t n);
 /* Payment card: Luhn, a known IIN range whose lengths include this one, and (when grouped)
  * one separator character and the grouping of its brand (4-4-4-4, Amex 4-6-5, Diners 4-6-4). */
 bool pcl_validate_credit_card(const char *s, size_t n);
-/* IBAN: country length table, check digits 02..98, ISO 7064 mod 97-10; spaces only between
- * groups of four. */
+/* IBAN (either case): country length table, check digits 02..98, ISO 7064 mod 97-10; spaces
+ * only between groups of four. */
 bool pcl_validate_iban(const char *s, size_t n);
 /* ABA routing number: Federal Reserve prefix and the 3-7-1 weighted checksum. */
 bool pcl_validate_aba(const char *s, size_t n);
@@ -105,7 +106,8 @@ bool pcl_validate_de_id_card(const char *s, size_t n);
 /* German tax id (Steuer-IdNr): 11 digits, first not 0, one digit repeated 2 or 3 times in the
  * first 10, ISO 7064 MOD 11,10 check digit. */
 bool pcl_validate_de_tax_id(const char *s, size_t n);
-/* French NIR (INSEE number): sex, month, department (2A/2B for Corsica) and the 97-key. */
+/* French NIR (INSEE number): sex digit (1-4, 7, 8), month, department (2A/2B for Corsica) and the
+ * 97-key. */
 bool pcl_validate_fr_nir(const char *s, size_t n);
 /* Finnish personal identity code: real date, individual number 002-899, mod 31 check. */
 bool pcl_validate_fi_hetu(const char *s, size_t n);

@@ -63,7 +63,8 @@ contains(const char *s, size_t n, const char *lit)
 static size_t
 longest_run(const char *s, size_t n)
 {
-    size_t best = 0, run = 0;
+    size_t best = 0;
+    size_t run = 0;
 
     for (size_t i = 0; i < n; i++) {
         run = (i > 0 && s[i] == s[i - 1]) ? run + 1 : 1;
@@ -76,7 +77,8 @@ longest_run(const char *s, size_t n)
 static size_t
 longest_ascending(const char *s, size_t n)
 {
-    size_t best = 0, run = 0;
+    size_t best = 0;
+    size_t run = 0;
 
     for (size_t i = 0; i < n; i++) {
         run = (i > 0 && (unsigned char)s[i] == (unsigned char)s[i - 1] + 1u) ? run + 1 : 1;
@@ -102,7 +104,10 @@ is_lower(char c)
 static unsigned
 char_classes(const char *s, size_t n)
 {
-    bool lo = false, up = false, dg = false, sym = false;
+    bool lo = false;
+    bool up = false;
+    bool dg = false;
+    bool sym = false;
 
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
@@ -145,8 +150,8 @@ pcl_validate_crc32_base62(const char *body, size_t n, const char *check)
 }
 
 static const char *const token_placeholders[] = {
-    "example", "sample", "dummy", "placeholder", "redacted", "changeme", "your_", "your-",
-    "insert_", "replace_", NULL,
+    "example", "sample", "dummy",   "placeholder", "redacted", "changeme",
+    "your_",   "your-",  "insert_", "replace_",    NULL,
 };
 
 bool
@@ -167,14 +172,15 @@ pcl_validate_token_plausible(const char *s, size_t n)
 }
 
 static const char *const value_placeholders[] = {
-    "xxx", "***", "..", "changeme", "change_me", "change-me", "password", "passwd", "secret",
-    "token", "example", "placeholder", "redacted", "dummy", "your", "todo", "fixme",
-    "undefined", "environ", "getenv", "process.env", NULL,
+    "xxx",      "***",    "..",          "changeme", "change_me", "change-me",
+    "password", "passwd", "secret",      "token",    "example",   "placeholder",
+    "redacted", "dummy",  "your",        "todo",     "fixme",     "undefined",
+    "environ",  "getenv", "process.env", NULL,
 };
 
 static const char *const value_words[] = {
-    "pass", "pwd", "null", "nil", "none", "true", "false", "empty", "string", "required",
-    "optional", "hidden", "user", "username", "test", NULL,
+    "pass",   "pwd",      "null",     "nil",    "none", "true",     "false", "empty",
+    "string", "required", "optional", "hidden", "user", "username", "test",  NULL,
 };
 
 static bool
@@ -238,7 +244,9 @@ pcl_validate_aws_key_id(const char *s, size_t n)
 bool
 pcl_validate_aws_secret(const char *s, size_t n)
 {
-    bool up = false, lo = false, dg = false;
+    bool up = false;
+    bool lo = false;
+    bool dg = false;
 
     if (n != 40) {
         return false;
@@ -305,7 +313,8 @@ pcl_validate_google_api_key(const char *s, size_t n)
 bool
 pcl_validate_hf_token(const char *s, size_t n)
 {
-    bool up = false, lo = false;
+    bool up = false;
+    bool lo = false;
 
     /* the random body is the last 34 letters; real tokens mix both cases */
     if (n < 34) {
@@ -339,8 +348,7 @@ pcl_validate_azure_key(const char *s, size_t n)
     if (pcl_base64_decode(s, n, PCL_B64_STD, raw, sizeof(raw), &len, NULL) != PCL_OK) {
         return false;
     }
-    ok = (len == 32 || len == 64) && longest_run(s, n) < 5 &&
-         pcl_validate_entropy(s, n) >= 4.0;
+    ok = (len == 32 || len == 64) && longest_run(s, n) < 5 && pcl_validate_entropy(s, n) >= 4.0;
     sodium_memzero(raw, sizeof(raw));
     return ok;
 }
@@ -363,7 +371,8 @@ pcl_validate_azure_sas_sig(const char *s, size_t n)
 {
     char dec[128];
     uint8_t raw[96];
-    size_t k = 0, len = 0;
+    size_t k = 0;
+    size_t len = 0;
     bool ok = false;
 
     /* the signature is base64(HMAC-SHA256), usually percent-encoded in the URL */
@@ -399,7 +408,10 @@ bool
 pcl_validate_jwt(const char *s, size_t n)
 {
     uint8_t hdr[768];
-    size_t dot = 0, len = 0, a = 0, b;
+    size_t dot = 0;
+    size_t len = 0;
+    size_t a = 0;
+    size_t b;
     bool ok = false;
 
     while (dot < n && s[dot] != '.') {
@@ -422,8 +434,8 @@ pcl_validate_jwt(const char *s, size_t n)
     while (a < b && (hdr[a] == ' ' || hdr[a] == '\t' || hdr[a] == '\r' || hdr[a] == '\n')) {
         a++;
     }
-    while (b > a && (hdr[b - 1] == ' ' || hdr[b - 1] == '\t' || hdr[b - 1] == '\r' ||
-                     hdr[b - 1] == '\n')) {
+    while (b > a &&
+           (hdr[b - 1] == ' ' || hdr[b - 1] == '\t' || hdr[b - 1] == '\r' || hdr[b - 1] == '\n')) {
         b--;
     }
     if (b - a < 2 || hdr[a] != '{' || hdr[b - 1] != '}') {
@@ -445,7 +457,9 @@ bool
 pcl_validate_private_key(const char *s, size_t n)
 {
     char body[1024];
-    size_t i = 10, k = 0, count = 0;
+    size_t i = 10;
+    size_t k = 0;
+    size_t count = 0;
     bool ok;
 
     /* skip "-----BEGIN ... -----" */
@@ -484,8 +498,8 @@ pcl_validate_url_password(const char *s, size_t n)
 }
 
 static const char *const file_suffixes[] = {
-    ".json", ".yaml", ".yml", ".txt", ".pem", ".key", ".crt", ".env", ".xml", ".cfg",
-    ".conf", ".ini", ".properties", ".p12", ".pfx", ".jks", ".html", ".js", ".py", NULL,
+    ".json", ".yaml", ".yml",        ".txt", ".pem", ".key", ".crt",  ".env", ".xml", ".cfg",
+    ".conf", ".ini",  ".properties", ".p12", ".pfx", ".jks", ".html", ".js",  ".py",  NULL,
 };
 
 /* a.b or a.b.c where every part is an identifier of two or more characters:
@@ -493,7 +507,8 @@ static const char *const file_suffixes[] = {
 static bool
 is_attribute_chain(const char *s, size_t n)
 {
-    size_t seg = 0, dots = 0;
+    size_t seg = 0;
+    size_t dots = 0;
 
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
@@ -566,8 +581,10 @@ unquote(const char **p, size_t *n)
 bool
 pcl_validate_curl_user(const char *s, size_t n)
 {
-    const char *user = s, *pass;
-    size_t un = 0, pn;
+    const char *user = s;
+    const char *pass;
+    size_t un = 0;
+    size_t pn;
 
     /* user part: "quoted", 'quoted' or up to the first colon */
     if (n > 0 && (s[0] == '"' || s[0] == '\'')) {

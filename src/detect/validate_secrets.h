@@ -26,7 +26,7 @@ bool pcl_validate_aws_secret(const char *s, size_t n);     /* 40 chars, mixed cl
 bool pcl_validate_github_token(const char *s, size_t n);   /* ghp_...: CRC-32 checksum */
 bool pcl_validate_portcullis_key(const char *s, size_t n); /* pcl_[live_]...: CRC-32 */
 bool pcl_validate_token(const char *s, size_t n);          /* prefixed token: plausible body */
-bool pcl_validate_slack_webhook(const char *s, size_t n); /* last segment plausible */
+bool pcl_validate_slack_webhook(const char *s, size_t n);  /* last segment plausible */
 bool pcl_validate_google_api_key(const char *s, size_t n); /* AIza...: no alphabet runs */
 bool pcl_validate_hf_token(const char *s, size_t n);       /* hf_...: mixed case letters */
 bool pcl_validate_notion_token(const char *s, size_t n);   /* ntn_...: letters in body */

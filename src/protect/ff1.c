@@ -84,8 +84,7 @@ pcl_ff1_new(const uint8_t *key, size_t keylen, struct pcl_ff1 **out, struct pcl_
         cipher = EVP_aes_256_ecb();
         break;
     default:
-        return pcl_err_set(err, PCL_EINVAL, "ff1: key must be 16, 24 or 32 bytes, not %zu",
-                           keylen);
+        return pcl_err_set(err, PCL_EINVAL, "ff1: key must be 16, 24 or 32 bytes, not %zu", keylen);
     }
     f = pcl_calloc(1, sizeof(*f));
     if (f == NULL) {
@@ -143,7 +142,8 @@ static size_t
 bytes_for(unsigned radix, size_t v)
 {
     uint8_t big[PCL_FF1_MAX_LEN + 1];
-    size_t w = v + 1, i = 0;
+    size_t w = v + 1;
+    size_t i = 0;
 
     memset(big, 0, w);
     big[w - 1] = 1;
@@ -176,12 +176,12 @@ struct ff1_call {
 /* Round function: digits (LSB first, m of them) of NUM(S) mod radix^m, where S is derived
  * from PRF(P || Q) with Q = T || 0^pad || i || NUM_radix(x). */
 static bool
-ff1_round(struct ff1_call *c, unsigned i, const uint8_t *x, size_t xlen, size_t m,
-          uint8_t *ydig)
+ff1_round(struct ff1_call *c, unsigned i, const uint8_t *x, size_t xlen, size_t m, uint8_t *ydig)
 {
     uint8_t q[PCL_FF1_MAX_TWEAK + 16 + 1 + PCL_FF1_MAX_LEN];
     uint8_t s[PCL_FF1_MAX_LEN / 2 + 32];
-    uint8_t y[16], blk[16];
+    uint8_t y[16];
+    uint8_t blk[16];
     size_t pad = (16 - ((c->tlen + c->b + 1) % 16)) % 16;
     size_t qlen = c->tlen + pad + 1 + c->b;
     size_t nblk = (c->d + 15) / 16;
@@ -220,8 +220,8 @@ ff1_round(struct ff1_call *c, unsigned i, const uint8_t *x, size_t xlen, size_t 
 }
 
 static enum pcl_rc
-ff1_setup(struct ff1_call *c, struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak,
-          size_t tlen, const uint8_t *in, size_t n, struct pcl_err *err)
+ff1_setup(struct ff1_call *c, struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak, size_t tlen,
+          const uint8_t *in, size_t n, struct pcl_err *err)
 {
     uint8_t p[16];
 
@@ -229,12 +229,11 @@ ff1_setup(struct ff1_call *c, struct pcl_ff1 *f, unsigned radix, const uint8_t *
         return pcl_err_set(err, PCL_EINVAL, "ff1: radix %u outside 2..256", radix);
     }
     if (n < 2 || n > PCL_FF1_MAX_LEN) {
-        return pcl_err_set(err, PCL_EINVAL, "ff1: length %zu outside 2..%d", n,
-                           PCL_FF1_MAX_LEN);
+        return pcl_err_set(err, PCL_EINVAL, "ff1: length %zu outside 2..%d", n, PCL_FF1_MAX_LEN);
     }
     if (!pcl_ff1_domain_ok(radix, n)) {
-        return pcl_err_set(err, PCL_EINVAL,
-                           "ff1: domain %u^%zu is under the minimum of 1,000,000", radix, n);
+        return pcl_err_set(err, PCL_EINVAL, "ff1: domain %u^%zu is under the minimum of 1,000,000",
+                           radix, n);
     }
     if (tlen > PCL_FF1_MAX_TWEAK) {
         return pcl_err_set(err, PCL_EINVAL, "ff1: tweak of %zu bytes is over %d", tlen,
@@ -277,15 +276,53 @@ ff1_setup(struct ff1_call *c, struct pcl_ff1 *f, unsigned radix, const uint8_t *
     return PCL_OK;
 }
 
+/* x[0..m) (MSB first) = (x + y) mod radix^m, or (x - y) with sub; y is LSB first. */
+static void
+add_mod(uint8_t *x, const uint8_t *y, size_t m, unsigned radix, bool sub)
+{
+    int carry = 0;
+
+    for (size_t j = 0; j < m; j++) {
+        size_t pos = m - 1 - j;
+        int v = sub ? (int)x[pos] - (int)y[j] - carry : (int)x[pos] + (int)y[j] + carry;
+
+        if (sub) {
+            carry = v < 0 ? 1 : 0;
+            v = v < 0 ? v + (int)radix : v;
+        } else {
+            carry = v >= (int)radix ? 1 : 0;
+            v = v >= (int)radix ? v - (int)radix : v;
+        }
+        x[pos] = (uint8_t)v;
+    }
+}
+
+static void
+rotate(uint8_t *keep, size_t *keeplen, uint8_t *other, size_t *otherlen, size_t m)
+{
+    uint8_t tmp[PCL_FF1_MAX_LEN];
+
+    /* keep holds C (m numerals): keep <- other, other <- C */
+    memcpy(tmp, keep, m);
+    memcpy(keep, other, *otherlen);
+    *keeplen = *otherlen;
+    memcpy(other, tmp, m);
+    *otherlen = m;
+    sodium_memzero(tmp, sizeof(tmp));
+}
+
 /* Both directions share the Feistel loop; `dec` runs it backwards. a and b hold the halves
  * (u and v numerals to start with), each buffer PCL_FF1_MAX_LEN long. */
 static enum pcl_rc
-ff1_run(struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak, size_t tlen,
-        const uint8_t *in, size_t n, uint8_t *out, bool dec, struct pcl_err *err)
+ff1_run(struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak, size_t tlen, const uint8_t *in,
+        size_t n, uint8_t *out, bool dec, struct pcl_err *err)
 {
-    struct ff1_call c;
-    uint8_t a[PCL_FF1_MAX_LEN], b[PCL_FF1_MAX_LEN], ydig[PCL_FF1_MAX_LEN];
-    size_t alen, blen;
+    struct ff1_call c = {0};
+    uint8_t a[PCL_FF1_MAX_LEN];
+    uint8_t b[PCL_FF1_MAX_LEN];
+    uint8_t ydig[PCL_FF1_MAX_LEN];
+    size_t alen;
+    size_t blen;
     enum pcl_rc rc;
 
     rc = ff1_setup(&c, f, radix, tweak, tlen, in, n, err);
@@ -299,49 +336,18 @@ ff1_run(struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak, size_t tlen,
     for (unsigned k = 0; k < 10; k++) {
         unsigned i = dec ? 9 - k : k;
         size_t m = (i % 2 == 0) ? c.u : c.v;
-        /* encryption: C = A + y, A <- B, B <- C; decryption: C = B - y, B <- A, A <- C */
-        uint8_t *src = dec ? b : a;
-        const uint8_t *feed = dec ? a : b;
-        size_t feedlen = dec ? alen : blen;
-        unsigned carry = 0;
 
-        if (!ff1_round(&c, i, feed, feedlen, m, ydig)) {
+        /* encryption: C = A + y, A <- B, B <- C; decryption: C = B - y, B <- A, A <- C */
+        if (!ff1_round(&c, i, dec ? a : b, dec ? alen : blen, m, ydig)) {
             rc = pcl_err_set(err, PCL_EINTERNAL, "ff1: aes block encryption failed");
             goto out;
         }
-        /* src has m numerals (MSB first); ydig is y mod radix^m (LSB first). */
-        for (size_t j = 0; j < m; j++) {
-            size_t pos = m - 1 - j;
-            int v = dec ? (int)src[pos] - (int)ydig[j] - (int)carry
-                        : (int)src[pos] + (int)ydig[j] + (int)carry;
-
-            if (dec) {
-                carry = v < 0 ? 1u : 0u;
-                src[pos] = (uint8_t)(v < 0 ? v + (int)radix : v);
-            } else {
-                carry = v >= (int)radix ? 1u : 0u;
-                src[pos] = (uint8_t)(v >= (int)radix ? v - (int)radix : v);
-            }
-        }
-        /* src now holds C (m numerals); rotate the halves. */
         if (dec) {
-            uint8_t tmp[PCL_FF1_MAX_LEN];
-
-            memcpy(tmp, b, m);
-            memcpy(b, a, alen);
-            blen = alen;
-            memcpy(a, tmp, m);
-            alen = m;
-            sodium_memzero(tmp, sizeof(tmp));
+            add_mod(b, ydig, m, radix, true);
+            rotate(b, &blen, a, &alen, m);
         } else {
-            uint8_t tmp[PCL_FF1_MAX_LEN];
-
-            memcpy(tmp, a, m);
-            memcpy(a, b, blen);
-            alen = blen;
-            memcpy(b, tmp, m);
-            blen = m;
-            sodium_memzero(tmp, sizeof(tmp));
+            add_mod(a, ydig, m, radix, false);
+            rotate(a, &alen, b, &blen, m);
         }
     }
     memcpy(out, a, alen);

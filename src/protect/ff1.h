@@ -23,12 +23,10 @@ void pcl_ff1_free(struct pcl_ff1 *f);
 /* Encrypt/decrypt n numerals (each < radix, 2 <= radix <= 256) into out (n numerals; may
  * alias in). PCL_EINVAL when radix^n < 1,000,000, n > PCL_FF1_MAX_LEN, a numeral is out of
  * range or the tweak is longer than PCL_FF1_MAX_TWEAK. */
-enum pcl_rc pcl_ff1_encrypt(struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak,
-                            size_t tlen, const uint8_t *in, size_t n, uint8_t *out,
-                            struct pcl_err *err) PCL_WUR;
-enum pcl_rc pcl_ff1_decrypt(struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak,
-                            size_t tlen, const uint8_t *in, size_t n, uint8_t *out,
-                            struct pcl_err *err) PCL_WUR;
+enum pcl_rc pcl_ff1_encrypt(struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak, size_t tlen,
+                            const uint8_t *in, size_t n, uint8_t *out, struct pcl_err *err) PCL_WUR;
+enum pcl_rc pcl_ff1_decrypt(struct pcl_ff1 *f, unsigned radix, const uint8_t *tweak, size_t tlen,
+                            const uint8_t *in, size_t n, uint8_t *out, struct pcl_err *err) PCL_WUR;
 
 /* True when radix^n >= 1,000,000 (no overflow). */
 bool pcl_ff1_domain_ok(unsigned radix, size_t n);

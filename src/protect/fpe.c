@@ -23,6 +23,7 @@ enum kind {
     K_IBAN,
     K_PHONE,
     K_SSN,
+    K_IP,
 };
 
 static const struct {
@@ -30,27 +31,29 @@ static const struct {
     enum kind kind;
 } kinds[] = {
     {.type = "CREDIT_CARD", .kind = K_CARD},   {.type = "EMAIL_ADDRESS", .kind = K_EMAIL},
-    {.type = "IBAN_CODE", .kind = K_IBAN},     {.type = "PHONE_NUMBER", .kind = K_PHONE},
-    {.type = "US_SSN", .kind = K_SSN},
+    {.type = "IBAN_CODE", .kind = K_IBAN},     {.type = "IP_ADDRESS", .kind = K_IP},
+    {.type = "PHONE_NUMBER", .kind = K_PHONE}, {.type = "US_SSN", .kind = K_SSN},
 };
 
 /* The value being transformed and which of its characters FF1 may change. */
 struct shape {
-    char v[PCL_FPE_MAX_VALUE];      /* working copy of the value; becomes the output */
+    char v[PCL_FPE_MAX_VALUE]; /* working copy of the value; becomes the output */
     size_t len;
-    size_t pos[PCL_FPE_MAX_VAR];    /* indices into v of the variable characters */
-    uint8_t radix[PCL_FPE_MAX_VAR]; /* 10 or 26 per variable character */
+    size_t pos[PCL_FPE_MAX_VAR];    /* indices into v of the variable units, ascending */
+    uint8_t radix[PCL_FPE_MAX_VAR]; /* 10 or 26 per character; an IPv4 octet: 10, 90, 156 */
     char base[PCL_FPE_MAX_VAR];     /* '0', 'a' or 'A' */
+    uint8_t width[PCL_FPE_MAX_VAR]; /* characters per unit: 1, or an octet's 1-3 digits */
+    uint8_t low[PCL_FPE_MAX_VAR];   /* smallest value of a multi-digit unit: 10 or 100 */
     size_t nvar;
     enum kind kind;
-    unsigned tier;                  /* e-mail: 1 local part, 2 + domain labels, 3 + TLD */
-    bool mixed;                     /* radices differ: FF1 runs over NUM(value) written in
-                                       radix ff1_radix, cycle walking below the product */
-    unsigned radix_all;             /* the radix when not mixed */
-    unsigned ff1_radix;             /* radix FF1 runs in */
-    size_t d;                       /* FF1 numerals */
-    uint8_t m[BN_BYTES];            /* mixed: product of the radices */
-    size_t bnw;                     /* mixed: bytes of big-number arithmetic needed */
+    unsigned tier;       /* e-mail: 1 local part, 2 + domain labels, 3 + TLD */
+    bool mixed;          /* radices differ: FF1 runs over NUM(value) written in
+                            radix ff1_radix, cycle walking below the product */
+    unsigned radix_all;  /* the radix when not mixed */
+    unsigned ff1_radix;  /* radix FF1 runs in */
+    size_t d;            /* FF1 numerals */
+    uint8_t m[BN_BYTES]; /* mixed: product of the radices */
+    size_t bnw;          /* mixed: bytes of big-number arithmetic needed */
 };
 
 enum pcl_rc
@@ -182,6 +185,8 @@ add_var(struct shape *sh, size_t i)
         sh->radix[sh->nvar] = 26;
         sh->base[sh->nvar] = 'A';
     }
+    sh->width[sh->nvar] = 1;
+    sh->low[sh->nvar] = 0;
     sh->pos[sh->nvar++] = i;
     return true;
 }
@@ -250,11 +255,79 @@ digits_of(const char *s, size_t n, char *out, size_t cap)
     return k;
 }
 
+/* Value of variable unit i (0 .. radix-1). */
+static unsigned
+unit_get(const struct shape *sh, size_t i)
+{
+    const char *p = sh->v + sh->pos[i];
+    unsigned v = 0;
+
+    if (sh->width[i] == 1 && sh->low[i] == 0) {
+        return (unsigned)(p[0] - sh->base[i]);
+    }
+    for (size_t k = 0; k < sh->width[i]; k++) {
+        v = v * 10 + (unsigned)(p[k] - '0');
+    }
+    return v - sh->low[i];
+}
+
+static void
+unit_set(struct shape *sh, size_t i, unsigned v)
+{
+    char *p = sh->v + sh->pos[i];
+
+    if (sh->width[i] == 1 && sh->low[i] == 0) {
+        p[0] = (char)(sh->base[i] + (char)v);
+        return;
+    }
+    v += sh->low[i];
+    for (size_t k = sh->width[i]; k-- > 0;) {
+        p[k] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* A dotted IPv4 address: each octet is one unit whose range keeps its digit count and the
+ * no-leading-zero, at-most-255 rules, so the output is a valid address of the same shape. */
+static enum pcl_rc
+shape_ip(struct shape *sh, const char *type, struct pcl_err *err)
+{
+    size_t i = 0;
+
+    for (int oct = 0; oct < 4; oct++) {
+        size_t start = i;
+        unsigned val = 0;
+
+        while (i < sh->len && pcl_is_digit(sh->v[i]) && i - start < 3) {
+            val = val * 10 + (unsigned)(sh->v[i] - '0');
+            i++;
+        }
+        if (i == start || val > 255 || (i - start > 1 && sh->v[start] == '0') ||
+            (oct < 3 && (i >= sh->len || sh->v[i] != '.'))) {
+            return pcl_err_set(err, PCL_EINVAL, "fpe: %s value is not a dotted IPv4 address", type);
+        }
+        sh->pos[sh->nvar] = start;
+        sh->width[sh->nvar] = (uint8_t)(i - start);
+        sh->base[sh->nvar] = '0';
+        sh->radix[sh->nvar] = i - start == 1 ? 10 : (i - start == 2 ? 90 : 156);
+        sh->low[sh->nvar] = i - start == 1 ? 0 : (i - start == 2 ? 10 : 100);
+        sh->nvar++;
+        if (oct < 3) {
+            i++; /* the dot */
+        }
+    }
+    if (i != sh->len) {
+        return pcl_err_set(err, PCL_EINVAL, "fpe: %s value is not a dotted IPv4 address", type);
+    }
+    return PCL_OK;
+}
+
 static enum pcl_rc
 shape_email(struct shape *sh, struct pcl_err *err)
 {
     const char *at = NULL;
-    size_t a, dot;
+    size_t a;
+    size_t dot;
 
     for (size_t i = sh->len; i-- > 0;) {
         if (sh->v[i] == '@') {
@@ -293,106 +366,83 @@ shape_email(struct shape *sh, struct pcl_err *err)
             return pcl_err_set(err, PCL_EINVAL, "fpe: value too long");
         }
     }
-    /* add_var appends in index order only per range; keep pos sorted for NUM(). */
-    for (size_t i = 1; i < sh->nvar; i++) {
-        for (size_t j = i; j > 0 && sh->pos[j - 1] > sh->pos[j]; j--) {
-            size_t p = sh->pos[j];
-            uint8_t r = sh->radix[j];
-            char b = sh->base[j];
-
-            sh->pos[j] = sh->pos[j - 1];
-            sh->radix[j] = sh->radix[j - 1];
-            sh->base[j] = sh->base[j - 1];
-            sh->pos[j - 1] = p;
-            sh->radix[j - 1] = r;
-            sh->base[j - 1] = b;
-        }
-    }
     return PCL_OK;
+}
+
+/* Leading digits of a phone number that stay: they carry the country code, trunk prefix or
+ * range detectors key on. '+' keeps two, a trunk '0' two, anything else its first digit;
+ * these digits never change, so decryption makes the same choice. */
+static size_t
+phone_keep(const char *value, size_t len)
+{
+    size_t first = 0;
+
+    while (first < len && !pcl_is_digit(value[first])) {
+        first++;
+    }
+    if (memchr(value, '+', first) != NULL || (first < len && value[first] == '0')) {
+        return 2;
+    }
+    return 1;
+}
+
+static enum pcl_rc
+too_long(const char *type, struct pcl_err *err)
+{
+    return pcl_err_set(err, PCL_EINVAL, "fpe: %s value has more than %d letters and digits", type,
+                       PCL_FPE_MAX_VAR);
 }
 
 /* Choose the variable characters of sh->v by kind. PCL_EINVAL when the value is not one
  * this kind can encrypt. */
 static enum pcl_rc
-shape_build(struct shape *sh, const char *type, const char *value, size_t len,
-            struct pcl_err *err)
+select_vars(struct shape *sh, const char *type, struct pcl_err *err)
 {
-    size_t nd;
-    bool ok = true;
-    enum pcl_rc rc;
+    const char *value = sh->v;
+    size_t len = sh->len;
+    char d[32];
+    size_t k;
 
-    memset(sh, 0, sizeof(*sh));
-    if (len > PCL_FPE_MAX_VALUE) {
-        return pcl_err_set(err, PCL_EINVAL, "fpe: %s value longer than %d bytes", type,
-                           PCL_FPE_MAX_VALUE);
-    }
-    memcpy(sh->v, value, len);
-    sh->len = len;
-    sh->kind = kind_of(type);
-    nd = count_digits(value, len);
     switch (sh->kind) {
-    case K_CARD: {
-        char d[32];
-        size_t k = digits_of(value, len, d, sizeof(d));
-
+    case K_CARD:
+        k = digits_of(value, len, d, sizeof(d));
         if (k < 12 || k > 19 || pcl_fpe_luhn_digit(d, k - 1) != d[k - 1]) {
             return pcl_err_set(err, PCL_EINVAL,
                                "fpe: %s value is not a Luhn-valid 12 to 19 digit number", type);
         }
         /* keep the 6-digit IIN and the check digit, which is recomputed afterwards */
-        ok = add_range(sh, 0, len, true, 6, k - 1);
-        break;
-    }
+        return add_range(sh, 0, len, true, 6, k - 1) ? PCL_OK : too_long(type, err);
     case K_IBAN:
         if (!pcl_fpe_iban_ok(value, len)) {
-            return pcl_err_set(err, PCL_EINVAL, "fpe: %s value fails the IBAN mod 97 check",
-                               type);
+            return pcl_err_set(err, PCL_EINVAL, "fpe: %s value fails the IBAN mod 97 check", type);
         }
-        ok = add_range(sh, 0, len, false, 4, SIZE_MAX);
-        break;
+        return add_range(sh, 0, len, false, 4, SIZE_MAX) ? PCL_OK : too_long(type, err);
     case K_SSN:
-        if (nd != 9) {
+        if (count_digits(value, len) != 9) {
             return pcl_err_set(err, PCL_EINVAL, "fpe: %s value does not have 9 digits", type);
         }
-        ok = add_range(sh, 0, len, true, 0, SIZE_MAX);
-        break;
-    case K_PHONE: {
-        size_t first = 0, keep = 0;
-
-        while (first < len && !pcl_is_digit(value[first])) {
-            first++;
-        }
-        /* The leading digits carry the country code, trunk prefix or range that detectors
-         * key on: '+' keeps two, a trunk '0' two, anything else its first digit. These
-         * digits never change, so decryption makes the same choice. */
-        if (memchr(value, '+', first) != NULL || (first < len && value[first] == '0')) {
-            keep = 2;
-        } else {
-            keep = 1;
-        }
-        ok = add_range(sh, 0, len, true, keep, SIZE_MAX);
-        break;
-    }
+        return add_range(sh, 0, len, true, 0, SIZE_MAX) ? PCL_OK : too_long(type, err);
+    case K_PHONE:
+        return add_range(sh, 0, len, true, phone_keep(value, len), SIZE_MAX) ? PCL_OK
+                                                                             : too_long(type, err);
     case K_EMAIL:
-        rc = shape_email(sh, err);
-        if (rc != PCL_OK) {
-            return rc;
-        }
-        break;
+        return shape_email(sh, err);
+    case K_IP:
+        return shape_ip(sh, type, err);
     case K_GENERIC:
-        ok = add_range(sh, 0, len, false, 0, SIZE_MAX);
         break;
     }
-    if (!ok) {
-        return pcl_err_set(err, PCL_EINVAL, "fpe: %s value has more than %d letters and digits",
-                           type, PCL_FPE_MAX_VAR);
-    }
-    if (!domain_ok(sh)) {
-        return pcl_err_set(err, PCL_EINVAL,
-                           "fpe: %s value too short for format-preserving encryption (fewer "
-                           "than 1,000,000 possible values)",
-                           type);
-    }
+    return add_range(sh, 0, len, false, 0, SIZE_MAX) ? PCL_OK : too_long(type, err);
+}
+
+/* How FF1 runs over the variable units: directly in their common radix, or (mixed radices)
+ * over NUM(value) with cycle walking below the product of the radices. */
+static void
+plan_ff1(struct shape *sh)
+{
+    uint8_t p[BN_BYTES];
+    size_t lead = 0;
+
     sh->mixed = false;
     sh->radix_all = sh->radix[0];
     for (size_t i = 1; i < sh->nvar; i++) {
@@ -403,33 +453,54 @@ shape_build(struct shape *sh, const char *type, const char *value, size_t len,
     if (!sh->mixed) {
         sh->d = sh->nvar;
         sh->ff1_radix = sh->radix_all;
-        return PCL_OK;
+        return;
     }
-    {
-        uint8_t p[BN_BYTES];
-        size_t lead = 0;
+    memset(sh->m, 0, sizeof(sh->m));
+    sh->m[BN_BYTES - 1] = 1;
+    for (size_t i = 0; i < sh->nvar; i++) {
+        (void)pcl_bn_muladd(sh->m, BN_BYTES, sh->radix[i], 0);
+    }
+    while (lead < BN_BYTES - 1 && sh->m[lead] == 0) {
+        lead++;
+    }
+    PCL_ASSERT(lead > 0); /* 26^PCL_FPE_MAX_VAR needs 76 of the 128 bytes */
+    sh->bnw = BN_BYTES - lead + 1;
+    /* Radix 2 keeps the walk short (the FF1 domain is under twice the value domain); values
+     * too long for that many numerals use radix 10. */
+    sh->ff1_radix = (BN_BYTES - lead) * 8 <= PCL_FF1_MAX_LEN ? 2u : 10u;
+    memset(p, 0, sizeof(p));
+    p[BN_BYTES - 1] = 1;
+    sh->d = 0;
+    while (pcl_bn_cmp(p + lead - 1, sh->m + lead - 1, sh->bnw) < 0) {
+        (void)pcl_bn_muladd(p + lead - 1, sh->bnw, sh->ff1_radix, 0);
+        sh->d++;
+    }
+}
 
-        memset(sh->m, 0, sizeof(sh->m));
-        sh->m[BN_BYTES - 1] = 1;
-        for (size_t i = 0; i < sh->nvar; i++) {
-            (void)pcl_bn_muladd(sh->m, BN_BYTES, sh->radix[i], 0);
-        }
-        while (lead < BN_BYTES - 1 && sh->m[lead] == 0) {
-            lead++;
-        }
-        PCL_ASSERT(lead > 0); /* 26^PCL_FPE_MAX_VAR needs 76 of the 128 bytes */
-        sh->bnw = BN_BYTES - lead + 1;
-        /* Radix 2 keeps the walk short (the FF1 domain is under twice the value domain);
-         * values too long for that many numerals use radix 10. */
-        sh->ff1_radix = (BN_BYTES - lead) * 8 <= PCL_FF1_MAX_LEN ? 2u : 10u;
-        memset(p, 0, sizeof(p));
-        p[BN_BYTES - 1] = 1;
-        sh->d = 0;
-        while (pcl_bn_cmp(p + lead - 1, sh->m + lead - 1, sh->bnw) < 0) {
-            (void)pcl_bn_muladd(p + lead - 1, sh->bnw, sh->ff1_radix, 0);
-            sh->d++;
-        }
+static enum pcl_rc
+shape_build(struct shape *sh, const char *type, const char *value, size_t len, struct pcl_err *err)
+{
+    enum pcl_rc rc;
+
+    memset(sh, 0, sizeof(*sh));
+    if (len > PCL_FPE_MAX_VALUE) {
+        return pcl_err_set(err, PCL_EINVAL, "fpe: %s value longer than %d bytes", type,
+                           PCL_FPE_MAX_VALUE);
     }
+    memcpy(sh->v, value, len);
+    sh->len = len;
+    sh->kind = kind_of(type);
+    rc = select_vars(sh, type, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    if (!domain_ok(sh)) {
+        return pcl_err_set(err, PCL_EINVAL,
+                           "fpe: %s value too short for format-preserving encryption (fewer "
+                           "than 1,000,000 possible values)",
+                           type);
+    }
+    plan_ff1(sh);
     return PCL_OK;
 }
 
@@ -446,7 +517,9 @@ shape_class(const struct shape *sh)
 
     switch (sh->kind) {
     case K_SSN: {
-        unsigned area, group, serial;
+        unsigned area;
+        unsigned group;
+        unsigned serial;
 
         k = digits_of(sh->v, sh->len, d, sizeof(d));
         if (k != 9) {
@@ -482,6 +555,12 @@ shape_class(const struct shape *sh)
                    ? 1u
                    : 0u;
     }
+    case K_IP: {
+        /* detectors skip 0/8, loopback and broadcast first octets */
+        unsigned q0 = unit_get(sh, 0) + sh->low[0];
+
+        return (q0 != 0 && q0 != 127 && q0 != 255) ? 1u : 0u;
+    }
     case K_GENERIC:
     case K_CARD:
     case K_EMAIL:
@@ -507,9 +586,13 @@ shape_fix(struct shape *sh)
     } else if (sh->kind == K_IBAN) {
         char c[64];
         size_t k = iban_chars(sh->v, sh->len, c, sizeof(c));
-        unsigned rem = 0, check;
+        unsigned rem = 0;
+        unsigned check;
         size_t seen = 0;
 
+        if (k < 5) {
+            return; /* shape_build checked the IBAN; keeps the analyser informed */
+        }
         for (size_t i = 4; i < k; i++) {
             rem = mod97_add(rem, c[i]);
         }
@@ -541,14 +624,13 @@ to_numerals(const struct shape *sh, uint8_t *x)
 
     if (!sh->mixed) {
         for (size_t i = 0; i < sh->nvar; i++) {
-            x[i] = (uint8_t)(sh->v[sh->pos[i]] - sh->base[i]);
+            x[i] = (uint8_t)unit_get(sh, i);
         }
         return;
     }
     memset(bn, 0, sh->bnw);
     for (size_t i = 0; i < sh->nvar; i++) {
-        (void)pcl_bn_muladd(bn, sh->bnw, sh->radix[i],
-                            (unsigned)(sh->v[sh->pos[i]] - sh->base[i]));
+        (void)pcl_bn_muladd(bn, sh->bnw, sh->radix[i], unit_get(sh, i));
     }
     for (size_t k = sh->d; k-- > 0;) {
         x[k] = (uint8_t)pcl_bn_divmod(bn, sh->bnw, sh->ff1_radix);
@@ -566,7 +648,7 @@ from_numerals(struct shape *sh, const uint8_t *x)
 
     if (!sh->mixed) {
         for (size_t i = 0; i < sh->nvar; i++) {
-            sh->v[sh->pos[i]] = (char)(sh->base[i] + (char)x[i]);
+            unit_set(sh, i, x[i]);
         }
         return true;
     }
@@ -577,9 +659,7 @@ from_numerals(struct shape *sh, const uint8_t *x)
     in_range = pcl_bn_cmp(bn, sh->m + (BN_BYTES - sh->bnw), sh->bnw) < 0;
     if (in_range) {
         for (size_t i = sh->nvar; i-- > 0;) {
-            unsigned dgt = pcl_bn_divmod(bn, sh->bnw, sh->radix[i]);
-
-            sh->v[sh->pos[i]] = (char)(sh->base[i] + (char)dgt);
+            unit_set(sh, i, pcl_bn_divmod(bn, sh->bnw, sh->radix[i]));
         }
     }
     sodium_memzero(bn, sizeof(bn));
@@ -591,7 +671,7 @@ transform(struct pcl_fpe *f, const char *type, const char *value, size_t len, bo
           struct pcl_buf *out, struct pcl_err *err)
 {
     struct shape *sh = NULL;
-    uint8_t x[PCL_FF1_MAX_LEN];
+    uint8_t x[PCL_FF1_MAX_LEN] = {0};
     uint8_t tweak[PCL_VAULT_TYPE_MAX + 2];
     size_t tlen = strlen(type);
     unsigned cls;
@@ -631,8 +711,10 @@ transform(struct pcl_fpe *f, const char *type, const char *value, size_t len, bo
         done = from_numerals(sh, x) && shape_class(sh) == cls;
     }
     if (!done) {
-        rc = pcl_err_set(err, PCL_EINTERNAL, "fpe: %s value: cycle walk did not converge",
-                         type);
+        /* Encrypting: treat as unfit (the fallback applies). Decrypting a value encryption
+         * produced always converges in the same number of steps. */
+        rc = pcl_err_set(err, dec ? PCL_EINTERNAL : PCL_EINVAL,
+                         "fpe: %s value: cycle walk did not converge", type);
         goto out;
     }
     shape_fix(sh);

@@ -23,8 +23,8 @@ pcl_protect_key_from_bytes(const uint8_t *bytes, size_t len, struct pcl_protect_
 
     *out = NULL;
     if (len != PCL_PROTECT_KEY_LEN) {
-        return pcl_err_set(err, PCL_EINVAL, "key: expected %d bytes, got %zu",
-                           PCL_PROTECT_KEY_LEN, len);
+        return pcl_err_set(err, PCL_EINVAL, "key: expected %d bytes, got %zu", PCL_PROTECT_KEY_LEN,
+                           len);
     }
     if (sodium_is_zero(bytes, len) == 1) {
         return pcl_err_set(err, PCL_EINVAL, "key: all %d bytes are zero", PCL_PROTECT_KEY_LEN);
@@ -78,13 +78,13 @@ pcl_protect_key_parse(const char *text, size_t len, struct pcl_protect_key **out
     if (len == 0) {
         return pcl_err_set(err, PCL_EINVAL, "key: empty");
     }
-    if (len == 2 * PCL_PROTECT_KEY_LEN && all_hex(text, len)) {
+    if (len == (size_t)2 * PCL_PROTECT_KEY_LEN && all_hex(text, len)) {
         rc = pcl_hex_decode(text, len, raw, sizeof(raw), &got, &tmp);
     } else if (len >= 43 && len <= 44) {
         bool url = memchr(text, '-', len) != NULL || memchr(text, '_', len) != NULL;
 
-        rc = pcl_base64_decode(text, len, url ? PCL_B64_URL : PCL_B64_STD, raw, sizeof(raw),
-                               &got, &tmp);
+        rc = pcl_base64_decode(text, len, url ? PCL_B64_URL : PCL_B64_STD, raw, sizeof(raw), &got,
+                               &tmp);
     } else {
         rc = PCL_EINVAL;
     }
@@ -111,8 +111,8 @@ pcl_protect_key_load_file(const char *path, struct pcl_protect_key **out, struct
     *out = NULL;
     f = fopen(path, "rb");
     if (f == NULL) {
-        return pcl_err_set(err, errno == ENOENT ? PCL_ENOTFOUND : PCL_EIO,
-                           "key file: %s: %s", path, strerror(errno)); /* NOLINT(concurrency-mt-unsafe) */
+        return pcl_err_set(err, errno == ENOENT ? PCL_ENOTFOUND : PCL_EIO, "key file: %s: %s", path,
+                           strerror(errno)); /* NOLINT(concurrency-mt-unsafe) */
     }
     n = fread(buf, 1, sizeof(buf), f);
     if (ferror(f) != 0) {
@@ -120,8 +120,7 @@ pcl_protect_key_load_file(const char *path, struct pcl_protect_key **out, struct
         goto out;
     }
     if (n > KEY_FILE_MAX) {
-        rc = pcl_err_set(err, PCL_EINVAL, "key file: %s: larger than %d bytes", path,
-                         KEY_FILE_MAX);
+        rc = pcl_err_set(err, PCL_EINVAL, "key file: %s: larger than %d bytes", path, KEY_FILE_MAX);
         goto out;
     }
     if (n == PCL_PROTECT_KEY_LEN) {

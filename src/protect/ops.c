@@ -62,7 +62,9 @@ enum pcl_rc
 pcl_protect_mask(const char *value, size_t len, unsigned keep, char mask_char, bool is_email,
                  struct pcl_buf *out)
 {
-    size_t total = 0, seen = 0, at = len;
+    size_t total = 0;
+    size_t seen = 0;
+    size_t at = len;
     enum pcl_rc rc = PCL_OK;
 
     if (is_email) {

@@ -18,8 +18,8 @@ enum pcl_rc pcl_protect_mask(const char *value, size_t len, unsigned keep, char 
 /* Append "<TYPE>". */
 enum pcl_rc pcl_protect_tag(const char *type, struct pcl_buf *out) PCL_WUR;
 /* Append "<TYPE:hhhhhhhhhhhh>" keyed by the 32-byte hash subkey. */
-enum pcl_rc pcl_protect_hash(const uint8_t *subkey, const char *type, const char *value,
-                             size_t len, struct pcl_buf *out) PCL_WUR;
+enum pcl_rc pcl_protect_hash(const uint8_t *subkey, const char *type, const char *value, size_t len,
+                             struct pcl_buf *out) PCL_WUR;
 /* Normalised form of value used by hash (see protect.h); appends to out. */
 enum pcl_rc pcl_protect_normalize(const char *type, const char *value, size_t len,
                                   struct pcl_buf *out) PCL_WUR;

@@ -25,7 +25,6 @@ struct pcl_redactor {
     struct pcl_vault *vault; /* borrowed */
     struct pcl_fpe *fpe;     /* NULL without a key */
     uint8_t k_hash[PCL_PROTECT_KEY_LEN];
-    bool has_key;
     struct pcl_redact_stats stats;
 };
 
@@ -61,20 +60,16 @@ check_op(const struct pcl_redact_opts *o, enum pcl_op op, const char *what, stru
     }
     if (op == PCL_OP_FPE && o->fpe_fallback == PCL_FPE_FALLBACK_VAULT && o->vault == NULL) {
         return pcl_err_set(err, PCL_EINVAL,
-                           "redact: %s: the fpe fallback is vault but no vault was given",
-                           what);
+                           "redact: %s: the fpe fallback is vault but no vault was given", what);
     }
     return PCL_OK;
 }
 
-enum pcl_rc
-pcl_redactor_new(const struct pcl_redact_opts *o, struct pcl_redactor **out,
-                 struct pcl_err *err)
+static enum pcl_rc
+check_opts(const struct pcl_redact_opts *o, struct pcl_err *err)
 {
-    struct pcl_redactor *r = NULL;
     enum pcl_rc rc;
 
-    *out = NULL;
     rc = check_op(o, o->default_op == PCL_OP_DEFAULT ? PCL_OP_TAG : o->default_op,
                   "default operator", err);
     for (size_t i = 0; i < o->nrules && rc == PCL_OK; i++) {
@@ -82,38 +77,58 @@ pcl_redactor_new(const struct pcl_redact_opts *o, struct pcl_redactor **out,
 
         rc = check_op(o, o->rules[i].op, what, err);
     }
+    if (rc == PCL_OK && o->mask_char != 0 &&
+        (o->mask_char < 0x21 || o->mask_char > 0x7e || pcl_is_alnum(o->mask_char))) {
+        rc = pcl_err_set(err, PCL_EINVAL,
+                         "redact: mask character must be printable ASCII punctuation");
+    }
+    return rc;
+}
+
+static enum pcl_rc
+copy_rules(struct pcl_redactor *r, const struct pcl_redact_opts *o, struct pcl_err *err)
+{
+    if (o->nrules == 0) {
+        return PCL_OK;
+    }
+    r->rules = pcl_calloc(o->nrules, sizeof(*r->rules));
+    if (r->rules == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "redact: out of memory");
+    }
+    for (size_t i = 0; i < o->nrules; i++) {
+        const struct pcl_redact_rule *src = &o->rules[i];
+
+        r->nrules = i + 1;
+        if (src->type != NULL) {
+            r->rules[i].type = pcl_strdup(src->type);
+            if (r->rules[i].type == NULL) {
+                return pcl_err_set(err, PCL_ENOMEM, "redact: out of memory");
+            }
+        }
+        r->rules[i].categories = src->categories;
+        r->rules[i].op = src->op == PCL_OP_DEFAULT ? PCL_OP_TAG : src->op;
+    }
+    return PCL_OK;
+}
+
+enum pcl_rc
+pcl_redactor_new(const struct pcl_redact_opts *o, struct pcl_redactor **out, struct pcl_err *err)
+{
+    struct pcl_redactor *r = NULL;
+    enum pcl_rc rc;
+
+    *out = NULL;
+    rc = check_opts(o, err);
     if (rc != PCL_OK) {
         return rc;
-    }
-    if (o->mask_char != 0 && (o->mask_char < 0x21 || o->mask_char > 0x7e ||
-                              pcl_is_alnum(o->mask_char))) {
-        return pcl_err_set(err, PCL_EINVAL,
-                           "redact: mask character must be printable ASCII punctuation");
     }
     r = pcl_calloc(1, sizeof(*r));
     if (r == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "redact: out of memory");
     }
-    if (o->nrules > 0) {
-        r->rules = pcl_calloc(o->nrules, sizeof(*r->rules));
-        if (r->rules == NULL) {
-            rc = pcl_err_set(err, PCL_ENOMEM, "redact: out of memory");
-            goto out;
-        }
-    }
-    for (size_t i = 0; i < o->nrules; i++) {
-        const struct pcl_redact_rule *src = &o->rules[i];
-
-        if (src->type != NULL) {
-            r->rules[i].type = pcl_strdup(src->type);
-            if (r->rules[i].type == NULL) {
-                rc = pcl_err_set(err, PCL_ENOMEM, "redact: out of memory");
-                goto out;
-            }
-        }
-        r->rules[i].categories = src->categories;
-        r->rules[i].op = src->op == PCL_OP_DEFAULT ? PCL_OP_TAG : src->op;
-        r->nrules = i + 1;
+    rc = copy_rules(r, o, err);
+    if (rc != PCL_OK) {
+        goto out;
     }
     r->default_op = o->default_op == PCL_OP_DEFAULT ? PCL_OP_TAG : o->default_op;
     r->keep = o->keep == 0 ? DEFAULT_KEEP : (o->keep < 0 ? 0u : (unsigned)o->keep);
@@ -121,7 +136,6 @@ pcl_redactor_new(const struct pcl_redact_opts *o, struct pcl_redactor **out,
     r->fallback = o->fpe_fallback;
     r->vault = o->vault;
     if (o->key != NULL) {
-        r->has_key = true;
         pcl_protect_key_derive(o->key, PCL_SUBKEY_HASH, r->k_hash);
         rc = pcl_fpe_new(o->key, &r->fpe, err);
         if (rc != PCL_OK) {
@@ -138,7 +152,9 @@ out:
 enum pcl_op
 pcl_redactor_op(const struct pcl_redactor *r, const char *type, uint32_t categories)
 {
-    enum pcl_op by_type = PCL_OP_DEFAULT, by_cat = PCL_OP_DEFAULT;
+    enum pcl_op by_type = PCL_OP_DEFAULT;
+    enum pcl_op by_cat = PCL_OP_DEFAULT;
+    enum pcl_op op;
 
     for (size_t i = 0; i < r->nrules; i++) {
         const struct rule *ru = &r->rules[i];
@@ -151,10 +167,22 @@ pcl_redactor_op(const struct pcl_redactor *r, const char *type, uint32_t categor
             by_cat = ru->op;
         }
     }
-    if (by_type != PCL_OP_DEFAULT) {
-        return by_type;
+    op = by_type != PCL_OP_DEFAULT ? by_type : (by_cat != PCL_OP_DEFAULT ? by_cat : r->default_op);
+    if (op == PCL_OP_FPE && (categories & PCL_CAT_CREDENTIAL) != 0) {
+        /* Secrets carry prefixes and checksums fpe would break: they take the fallback. */
+        enum pcl_fpe_fallback fb = r->fallback;
+
+        if (fb == PCL_FPE_FALLBACK_AUTO) {
+            fb = r->vault != NULL ? PCL_FPE_FALLBACK_VAULT : PCL_FPE_FALLBACK_ERROR;
+        }
+        if (fb == PCL_FPE_FALLBACK_VAULT) {
+            return PCL_OP_VAULT;
+        }
+        if (fb == PCL_FPE_FALLBACK_TAG) {
+            return PCL_OP_TAG;
+        }
     }
-    return by_cat != PCL_OP_DEFAULT ? by_cat : r->default_op;
+    return op;
 }
 
 static enum pcl_rc
@@ -192,8 +220,8 @@ fpe_fallback(struct pcl_redactor *r, const char *type, const char *value, size_t
 }
 
 enum pcl_rc
-pcl_redact_value(struct pcl_redactor *r, const char *type, uint32_t categories,
-                 const char *value, size_t len, struct pcl_buf *out, struct pcl_err *err)
+pcl_redact_value(struct pcl_redactor *r, const char *type, uint32_t categories, const char *value,
+                 size_t len, struct pcl_buf *out, struct pcl_err *err)
 {
     enum pcl_op op = pcl_redactor_op(r, type, categories);
     enum pcl_op applied = op;
@@ -204,14 +232,21 @@ pcl_redact_value(struct pcl_redactor *r, const char *type, uint32_t categories,
         rc = pcl_buf_append(out, value, len);
         break;
     case PCL_OP_MASK:
-        rc = pcl_protect_mask(value, len, r->keep, r->mask_char,
-                              strcmp(type, "EMAIL_ADDRESS") == 0, out);
+        rc = pcl_protect_mask(value, len, r->keep, r->mask_char, strcmp(type, "EMAIL_ADDRESS") == 0,
+                              out);
         break;
     case PCL_OP_HASH:
         rc = pcl_protect_hash(r->k_hash, type, value, len, out);
         break;
     case PCL_OP_FPE:
-        rc = pcl_fpe_encrypt(r->fpe, type, value, len, out, err);
+        if ((categories & PCL_CAT_CREDENTIAL) != 0) {
+            rc = pcl_err_set(err, PCL_EINVAL,
+                             "fpe: %s is a credential; credentials are not format-preserving "
+                             "encrypted",
+                             type);
+        } else {
+            rc = pcl_fpe_encrypt(r->fpe, type, value, len, out, err);
+        }
         if (rc == PCL_EINVAL) {
             rc = fpe_fallback(r, type, value, len, out, &applied, err);
         }
@@ -322,7 +357,8 @@ collect_cb(void *ctx, const struct pcl_finding *f)
     struct collect *c = ctx;
     const struct pcl_detector_info *info = pcl_engine_detector(c->e, f->detector);
 
-    if (info == NULL || pcl_redactor_op(c->r, info->type, info->categories) != PCL_OP_FPE) {
+    if (info == NULL || (info->categories & PCL_CAT_CREDENTIAL) != 0 ||
+        pcl_redactor_op(c->r, info->type, info->categories) != PCL_OP_FPE) {
         return 0;
     }
     if (c->n == c->cap) {
@@ -370,8 +406,8 @@ buf_truncate(struct pcl_buf *b, size_t len)
 
 /* Resolve one token at buf[0..tlen) into out (or copy it when unknown). */
 static enum pcl_rc
-restore_token(struct pcl_redactor *r, const char *tok, size_t tlen, struct pcl_buf *out,
-              bool *diff, struct pcl_err *err)
+restore_token(struct pcl_redactor *r, const char *tok, size_t tlen, struct pcl_buf *out, bool *diff,
+              struct pcl_err *err)
 {
     enum pcl_rc rc;
     size_t before = out->len;
@@ -395,31 +431,60 @@ restore_token(struct pcl_redactor *r, const char *tok, size_t tlen, struct pcl_b
     return rc;
 }
 
+/* Findings in buf whose type maps to fpe, when an engine is given and fpe is in use. */
+static enum pcl_rc
+collect_fpe(struct collect *c, struct pcl_scratch *s, const char *buf, size_t len,
+            struct pcl_err *err)
+{
+    enum pcl_rc rc;
+
+    if (c->e == NULL || s == NULL || c->r->fpe == NULL || !has_fpe_rule(c->r)) {
+        return PCL_OK;
+    }
+    rc = pcl_engine_scan(c->e, s, buf, len, collect_cb, c, err);
+    if (c->rc != PCL_OK) {
+        return pcl_err_set(err, c->rc, "unredact: too many findings in one buffer");
+    }
+    /* a match limit only means some findings may be missing: restore the others */
+    return rc == PCL_ELIMIT ? PCL_OK : rc;
+}
+
+/* Decrypt one fpe value into out, or copy it when fpe cannot have produced it. */
+static enum pcl_rc
+restore_fpe(struct pcl_redactor *r, const char *type, const char *v, size_t n, struct pcl_buf *out,
+            bool *diff, struct pcl_err *err)
+{
+    struct pcl_err tmp = {0};
+    enum pcl_rc rc = pcl_fpe_decrypt(r->fpe, type, v, n, out, &tmp);
+
+    if (rc == PCL_EINVAL) {
+        rc = pcl_buf_append(out, v, n);
+        return rc == PCL_OK ? PCL_OK : buf_fail(err, rc);
+    }
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "%s", tmp.msg);
+    }
+    r->stats.restored_fpe++;
+    *diff = true;
+    return PCL_OK;
+}
+
 enum pcl_rc
 pcl_unredact_buf(struct pcl_redactor *r, const struct pcl_engine *e, struct pcl_scratch *s,
                  const char *buf, size_t len, struct pcl_buf *out, bool *changed,
                  struct pcl_err *err)
 {
     struct collect c = {.r = r, .e = e};
-    size_t pos = 0, fi = 0;
+    size_t pos = 0;
+    size_t fi = 0;
     bool diff = false;
-    enum pcl_rc rc = PCL_OK;
+    enum pcl_rc rc;
 
     if (changed != NULL) {
         *changed = false;
     }
-    if (e != NULL && s != NULL && r->fpe != NULL && has_fpe_rule(r)) {
-        rc = pcl_engine_scan(e, s, buf, len, collect_cb, &c, err);
-        if (c.rc != PCL_OK) {
-            rc = pcl_err_set(err, c.rc, "unredact: too many findings in one buffer");
-            goto out;
-        }
-        if (rc != PCL_OK && rc != PCL_ELIMIT) {
-            goto out;
-        }
-        rc = PCL_OK;
-    }
-    while (pos < len) {
+    rc = collect_fpe(&c, s, buf, len, err);
+    while (rc == PCL_OK && pos < len) {
         size_t tlen = 0;
         size_t tpos = pos + pcl_vault_token_find(buf + pos, len - pos, &tlen);
         size_t next;
@@ -431,7 +496,7 @@ pcl_unredact_buf(struct pcl_redactor *r, const struct pcl_engine *e, struct pcl_
         rc = pcl_buf_append(out, buf + pos, next - pos);
         if (rc != PCL_OK) {
             rc = buf_fail(err, rc);
-            goto out;
+            break;
         }
         pos = next;
         if (pos >= len) {
@@ -439,40 +504,21 @@ pcl_unredact_buf(struct pcl_redactor *r, const struct pcl_engine *e, struct pcl_
         }
         if (pos == tpos && tlen > 0) {
             rc = restore_token(r, buf + pos, tlen, out, &diff, err);
-            if (rc != PCL_OK) {
-                goto out;
-            }
             pos += tlen;
-        } else {
+        } else if (fi < c.n) {
             const struct pcl_finding *f = &c.f[fi++];
-            const struct pcl_detector_info *info = pcl_engine_detector(e, f->detector);
             size_t flen = (size_t)(f->end - f->start);
-            size_t before = out->len;
-            struct pcl_err tmp;
 
-            rc = pcl_fpe_decrypt(r->fpe, info->type, buf + pos, flen, out, &tmp);
-            if (rc == PCL_EINVAL) {
-                /* not something fpe could have produced: leave it */
-                buf_truncate(out, before);
-                rc = pcl_buf_append(out, buf + pos, flen);
-                if (rc != PCL_OK) {
-                    rc = buf_fail(err, rc);
-                    goto out;
-                }
-            } else if (rc != PCL_OK) {
-                rc = pcl_err_set(err, rc, "%s", tmp.msg);
-                goto out;
-            } else {
-                r->stats.restored_fpe++;
-                diff = true;
-            }
+            rc = restore_fpe(r, pcl_engine_detector(e, f->detector)->type, buf + pos, flen, out,
+                             &diff, err);
             pos += flen;
+        } else {
+            rc = pcl_err_set(err, PCL_EINTERNAL, "unredact: lost track of findings");
         }
     }
-    if (changed != NULL) {
+    if (rc == PCL_OK && changed != NULL) {
         *changed = diff;
     }
-out:
     pcl_free(c.f);
     return rc;
 }

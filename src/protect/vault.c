@@ -8,13 +8,13 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#define VAULT_VALUE_MAX (1u << 20)
-#define VAULT_PREFIX    "#vlt_"
+#define VAULT_VALUE_MAX  (1u << 20)
+#define VAULT_PREFIX     "#vlt_"
 #define VAULT_PREFIX_LEN 5
-#define VAULT_FORMAT    "1"
-#define VAULT_CHECK_MSG "portcullis vault key check v1"
-#define VAULT_AD_TAG    "pcl-vault-v1"
-#define VAULT_RETRIES   8
+#define VAULT_FORMAT     "1"
+#define VAULT_CHECK_MSG  "portcullis vault key check v1"
+#define VAULT_AD_TAG     "pcl-vault-v1"
+#define VAULT_RETRIES    8
 
 static const char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -43,7 +43,10 @@ type_char(char c)
 size_t
 pcl_vault_token_parse(const char *s, size_t n, struct pcl_vault_token *tok)
 {
-    size_t i = 1, tstart, tlen, idstart;
+    size_t i = 1;
+    size_t tstart;
+    size_t tlen;
+    size_t idstart;
 
     if (n < 1 || s[0] != '<') {
         return 0;
@@ -141,14 +144,15 @@ precreate(const char *path)
 static enum pcl_rc
 check_key(struct pcl_vault *v, const struct pcl_protect_key *key, struct pcl_err *err)
 {
-    uint8_t sub[PCL_PROTECT_KEY_LEN], mac[crypto_auth_hmacsha256_BYTES];
+    uint8_t sub[PCL_PROTECT_KEY_LEN];
+    uint8_t mac[crypto_auth_hmacsha256_BYTES];
     sqlite3_stmt *st = NULL;
     enum pcl_rc rc = PCL_OK;
     int src;
 
     pcl_protect_key_derive(key, PCL_SUBKEY_VAULT_CHECK, sub);
-    (void)crypto_auth_hmacsha256(mac, (const uint8_t *)VAULT_CHECK_MSG,
-                                 sizeof(VAULT_CHECK_MSG) - 1, sub);
+    (void)crypto_auth_hmacsha256(mac, (const uint8_t *)VAULT_CHECK_MSG, sizeof(VAULT_CHECK_MSG) - 1,
+                                 sub);
     if (sqlite3_prepare_v2(v->db,
                            "INSERT OR IGNORE INTO pcl_vault_meta(name, value) VALUES "
                            "('format', '" VAULT_FORMAT "'), ('key_check', ?1)",
@@ -160,8 +164,8 @@ check_key(struct pcl_vault *v, const struct pcl_protect_key *key, struct pcl_err
     }
     (void)sqlite3_finalize(st);
     st = NULL;
-    if (sqlite3_prepare_v2(v->db, "SELECT value FROM pcl_vault_meta WHERE name = 'key_check'",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(v->db, "SELECT value FROM pcl_vault_meta WHERE name = 'key_check'", -1,
+                           &st, NULL) != SQLITE_OK) {
         rc = db_fail(v, err, "reading the key check");
         goto out;
     }
@@ -172,8 +176,8 @@ check_key(struct pcl_vault *v, const struct pcl_protect_key *key, struct pcl_err
     }
     if (sqlite3_column_bytes(st, 0) != (int)sizeof(mac) ||
         sodium_memcmp(sqlite3_column_blob(st, 0), mac, sizeof(mac)) != 0) {
-        rc = pcl_err_set(err, PCL_EINVAL,
-                         "vault: %s: key does not match this vault (wrong key?)", v->path);
+        rc = pcl_err_set(err, PCL_EINVAL, "vault: %s: key does not match this vault (wrong key?)",
+                         v->path);
         goto out;
     }
 out:
@@ -211,7 +215,11 @@ pcl_vault_open(const char *path, const struct pcl_protect_key *key, struct pcl_v
         goto out;
     }
     (void)sqlite3_busy_timeout(v->db, 5000);
-    if (!mem && sqlite3_exec(v->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+    /* WAL with synchronous=NORMAL: each token commits on its own (a crash never leaves output
+     * naming a token the vault lost) without an fsync per insert; only power loss can drop
+     * the last transactions. */
+    if (!mem && sqlite3_exec(v->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL,
+                             NULL, NULL) != SQLITE_OK) {
         rc = db_fail(v, err, "not a vault database");
         goto out;
     }
@@ -225,8 +233,7 @@ pcl_vault_open(const char *path, const struct pcl_protect_key *key, struct pcl_v
     }
     if (sqlite3_prepare_v2(v->db, "SELECT id, type FROM pcl_vault_tokens WHERE lookup = ?1", -1,
                            &v->by_lookup, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(v->db,
-                           "SELECT type, nonce, box FROM pcl_vault_tokens WHERE id = ?1", -1,
+        sqlite3_prepare_v2(v->db, "SELECT type, nonce, box FROM pcl_vault_tokens WHERE id = ?1", -1,
                            &v->by_id, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(v->db,
                            "INSERT INTO pcl_vault_tokens(id, type, lookup, nonce, box, created)"
@@ -253,8 +260,8 @@ check_type(const char *type, size_t tlen, struct pcl_err *err)
     }
     for (size_t i = 0; i < tlen; i++) {
         if (!type_char(type[i])) {
-            return pcl_err_set(err, PCL_EINVAL,
-                               "vault: entity type \"%.*s\" is not [A-Z0-9_]", (int)tlen, type);
+            return pcl_err_set(err, PCL_EINVAL, "vault: entity type \"%.*s\" is not [A-Z0-9_]",
+                               (int)tlen, type);
         }
     }
     return PCL_OK;
@@ -291,8 +298,8 @@ find_existing(struct pcl_vault *v, const uint8_t *lookup, struct pcl_buf *out, b
 
     *found = false;
     (void)sqlite3_reset(v->by_lookup);
-    if (sqlite3_bind_blob(v->by_lookup, 1, lookup, crypto_auth_hmacsha256_BYTES,
-                          SQLITE_STATIC) != SQLITE_OK) {
+    if (sqlite3_bind_blob(v->by_lookup, 1, lookup, crypto_auth_hmacsha256_BYTES, SQLITE_STATIC) !=
+        SQLITE_OK) {
         return db_fail(v, err, "lookup");
     }
     src = sqlite3_step(v->by_lookup);
@@ -324,7 +331,8 @@ pcl_vault_tokenize(struct pcl_vault *v, const char *type, const char *value, siz
     uint8_t ad[sizeof(VAULT_AD_TAG) + PCL_VAULT_TYPE_MAX + 1 + PCL_VAULT_ID_LEN];
     uint8_t *box = NULL;
     unsigned long long boxlen = 0;
-    size_t tlen = strlen(type), adlen;
+    size_t tlen = strlen(type);
+    size_t adlen;
     char id[PCL_VAULT_ID_LEN + 1];
     static const uint8_t zero = 0;
     bool found = false;
@@ -365,13 +373,12 @@ pcl_vault_tokenize(struct pcl_vault *v, const char *type, const char *value, siz
         id[PCL_VAULT_ID_LEN] = '\0';
         randombytes_buf(nonce, sizeof(nonce));
         adlen = make_ad(ad, type, tlen, id);
-        (void)crypto_aead_xchacha20poly1305_ietf_encrypt(box, &boxlen, (const uint8_t *)value,
-                                                         len, ad, adlen, NULL, nonce, v->k_box);
+        (void)crypto_aead_xchacha20poly1305_ietf_encrypt(box, &boxlen, (const uint8_t *)value, len,
+                                                         ad, adlen, NULL, nonce, v->k_box);
         (void)sqlite3_reset(v->insert);
         if (sqlite3_bind_text(v->insert, 1, id, PCL_VAULT_ID_LEN, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_text(v->insert, 2, type, (int)tlen, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(v->insert, 3, lookup, sizeof(lookup), SQLITE_STATIC) !=
-                SQLITE_OK ||
+            sqlite3_bind_blob(v->insert, 3, lookup, sizeof(lookup), SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(v->insert, 4, nonce, sizeof(nonce), SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(v->insert, 5, box, (int)boxlen, SQLITE_STATIC) != SQLITE_OK) {
             rc = db_fail(v, err, "insert");
@@ -409,28 +416,29 @@ enum pcl_rc
 pcl_vault_detokenize(struct pcl_vault *v, const char *token, size_t len, struct pcl_buf *out,
                      struct pcl_err *err)
 {
-    struct pcl_vault_token tok;
+    struct pcl_vault_token tok = {.type = {NULL, 0}, .id = {NULL, 0}};
     uint8_t ad[sizeof(VAULT_AD_TAG) + PCL_VAULT_TYPE_MAX + 1 + PCL_VAULT_ID_LEN];
     uint8_t *plain = NULL;
     unsigned long long plen = 0;
-    const void *nonce, *box;
+    const void *nonce;
+    const void *box;
     const char *stype;
     size_t adlen;
-    int src, boxlen;
+    int src;
+    int boxlen;
     enum pcl_rc rc = PCL_OK;
 
-    if (pcl_vault_token_parse(token, len, &tok) != len) {
+    if (len == 0 || pcl_vault_token_parse(token, len, &tok) != len) {
         return pcl_err_set(err, PCL_EINVAL, "vault: malformed token");
     }
     (void)sqlite3_reset(v->by_id);
-    if (sqlite3_bind_text(v->by_id, 1, tok.id.ptr, (int)tok.id.len, SQLITE_STATIC) !=
-        SQLITE_OK) {
+    if (sqlite3_bind_text(v->by_id, 1, tok.id.ptr, (int)tok.id.len, SQLITE_STATIC) != SQLITE_OK) {
         return db_fail(v, err, "lookup");
     }
     src = sqlite3_step(v->by_id);
     if (src == SQLITE_DONE) {
-        rc = pcl_err_set(err, PCL_ENOTFOUND, "vault: %s: no token %.*s", v->path,
-                         (int)tok.id.len, tok.id.ptr);
+        rc = pcl_err_set(err, PCL_ENOTFOUND, "vault: %s: no token %.*s", v->path, (int)tok.id.len,
+                         tok.id.ptr);
         goto out;
     }
     if (src != SQLITE_ROW) {
@@ -449,9 +457,8 @@ pcl_vault_detokenize(struct pcl_vault *v, const char *token, size_t len, struct 
         goto out;
     }
     if (strlen(stype) != tok.type.len || memcmp(stype, tok.type.ptr, tok.type.len) != 0) {
-        rc = pcl_err_set(err, PCL_ENOTFOUND, "vault: %s: token %.*s is not of type %.*s",
-                         v->path, (int)tok.id.len, tok.id.ptr, (int)tok.type.len,
-                         tok.type.ptr);
+        rc = pcl_err_set(err, PCL_ENOTFOUND, "vault: %s: token %.*s is not of type %.*s", v->path,
+                         (int)tok.id.len, tok.id.ptr, (int)tok.type.len, tok.type.ptr);
         goto out;
     }
     plain = pcl_malloc((size_t)boxlen);
@@ -460,9 +467,8 @@ pcl_vault_detokenize(struct pcl_vault *v, const char *token, size_t len, struct 
         goto out;
     }
     adlen = make_ad(ad, tok.type.ptr, tok.type.len, tok.id.ptr);
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL, box,
-                                                   (unsigned long long)boxlen, ad, adlen,
-                                                   nonce, v->k_box) != 0) {
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            plain, &plen, NULL, box, (unsigned long long)boxlen, ad, adlen, nonce, v->k_box) != 0) {
         rc = pcl_err_set(err, PCL_EINVAL,
                          "vault: %s: token %.*s failed authentication (wrong key or tampered "
                          "vault)",

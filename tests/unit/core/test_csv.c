@@ -87,11 +87,10 @@ collect_fini(struct collect *c)
 
 /* Run the reader over input in chunks of `chunk` bytes (0 = all at once). */
 static enum pcl_rc
-run(struct collect *c, const char *input, size_t len, char delim, size_t chunk,
-    struct pcl_err *err)
+run(struct collect *c, const char *input, size_t len, char delim, size_t chunk, struct pcl_err *err)
 {
-    struct pcl_csv_opts o = {.delim = delim, .name = "t.csv", .on_cell = on_cell,
-                             .on_warn = on_warn, .arg = c};
+    struct pcl_csv_opts o = {
+        .delim = delim, .name = "t.csv", .on_cell = on_cell, .on_warn = on_warn, .arg = c};
     struct pcl_csv *csv = NULL;
     enum pcl_rc rc;
     size_t i = 0;
@@ -123,8 +122,8 @@ static const struct {
     const char *cells;
     size_t warnings;
 } cases[] = {
-    {"simple", "a,b\n1,2\n", ',', "0:0:0:0 [0,1) a|0:1:0:1 [2,3) b|1:0:0:0 [4,5) 1|1:1:0:1 [6,7) 2|",
-     0},
+    {"simple", "a,b\n1,2\n", ',',
+     "0:0:0:0 [0,1) a|0:1:0:1 [2,3) b|1:0:0:0 [4,5) 1|1:1:0:1 [6,7) 2|", 0},
     {"crlf", "a,b\r\nc\r\n", ',', "0:0:0:0 [0,1) a|0:1:0:1 [2,3) b|1:0:0:1 [5,6) c|", 0},
     {"bare cr", "a\rb\r", ',', "0:0:0:1 [0,1) a|1:0:0:1 [2,3) b|", 0},
     {"quoted delimiter", "\"x,y\",z\n", ',', "0:0:1:0 [0,5) x,y|0:1:0:1 [6,7) z|", 0},
@@ -140,8 +139,7 @@ static const struct {
     {"only quotes", "\"\"\"\"\n", ',', "0:0:1:1 [0,4) \"|", 0},
     {"tsv", "a b\tc,d\n", '\t', "0:0:0:0 [0,3) a b|0:1:0:1 [4,7) c,d|", 0},
     {"quote inside unquoted", "ab\"c,d\n", ',', "0:0:0:0 [0,4) ab\"c|0:1:0:1 [5,6) d|", 1},
-    {"garbage after closing quote", "\"ab\"x,d\n", ',', "0:0:1:0 [0,5) ab\"x|0:1:0:1 [6,7) d|",
-     1},
+    {"garbage after closing quote", "\"ab\"x,d\n", ',', "0:0:1:0 [0,5) ab\"x|0:1:0:1 [6,7) d|", 1},
     {"unterminated quote", "a,\"bc\nd", ',', "0:0:0:0 [0,1) a|0:1:1:1 [2,7) bc\nd|", 1},
     {"utf8 bytes", "\xc3\xa9t\xc3\xa9,x\n", ',', "0:0:0:0 [0,5) \xc3\xa9t\xc3\xa9|0:1:0:1 [6,7) x|",
      0},
@@ -259,7 +257,9 @@ test_pcl_csv_feed_limits(void **state)
     (void)state;
     for (size_t k = 0; k < sizeof(limit_cases) / sizeof(limit_cases[0]); k++) {
         struct collect c;
-        struct pcl_csv_opts o = {.name = "t.csv", .on_cell = on_cell, .arg = &c,
+        struct pcl_csv_opts o = {.name = "t.csv",
+                                 .on_cell = on_cell,
+                                 .arg = &c,
                                  .max_cell = limit_cases[k].max_cell,
                                  .max_cols = limit_cases[k].max_cols};
         struct pcl_csv *csv = NULL;

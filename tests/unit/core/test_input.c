@@ -51,7 +51,7 @@ static int
 teardown(void **state)
 {
     struct fixture *f = *state;
-    int rc = nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    int rc = nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); /* NOLINT(concurrency-mt-unsafe) */
 
     pcl_free(f);
     return rc;
@@ -130,8 +130,10 @@ static void
 test_pcl_input_read_plain_and_gzip_files(void **state)
 {
     struct fixture *f = *state;
-    struct pcl_buf text, gz;
-    char plain_path[128], gz_path[128];
+    struct pcl_buf text;
+    struct pcl_buf gz;
+    char plain_path[128];
+    char gz_path[128];
 
     pcl_buf_init(&text, 0);
     pcl_buf_init(&gz, 0);
@@ -174,7 +176,8 @@ test_pcl_input_read_plain_and_gzip_files(void **state)
 static void
 test_pcl_input_read_gzip_memory_any_chunk(void **state)
 {
-    struct pcl_buf text, gz;
+    struct pcl_buf text;
+    struct pcl_buf gz;
 
     (void)state;
     pcl_buf_init(&text, 0);
@@ -223,7 +226,8 @@ test_pcl_input_read_corrupt_gzip(void **state)
     pcl_buf_init(&text, 0);
     make_text(&text, 2000);
     for (size_t k = 0; k < sizeof(corrupt_cases) / sizeof(corrupt_cases[0]); k++) {
-        struct pcl_buf gz, got;
+        struct pcl_buf gz;
+        struct pcl_buf got;
         struct pcl_input *in = NULL;
         struct pcl_err err = {0};
 
@@ -257,7 +261,8 @@ test_pcl_input_open_errors_name_the_file(void **state)
     struct fixture *f = *state;
     struct pcl_input *in = NULL;
     struct pcl_err err = {0};
-    char path[128], want[192];
+    char path[128];
+    char want[192];
 
     (void)snprintf(path, sizeof(path), "%s/missing.txt", f->dir);
     assert_int_equal(pcl_input_open(path, &in, &err), PCL_ENOTFOUND);
@@ -300,7 +305,9 @@ test_pcl_input_slurp_limit(void **state)
 static void
 test_pcl_input_peek_then_read(void **state)
 {
-    struct pcl_buf text, gz, got;
+    struct pcl_buf text;
+    struct pcl_buf gz;
+    struct pcl_buf got;
     struct pcl_input *in = NULL;
     struct pcl_err err = {0};
     const char *head;
@@ -337,9 +344,11 @@ test_pcl_input_peek_then_read(void **state)
 static void
 test_pcl_input_open_stdin(void **state)
 {
-    int fds[2], saved;
+    int fds[2];
+    int saved;
     struct pcl_input *in = NULL;
-    struct pcl_buf got, gz;
+    struct pcl_buf got;
+    struct pcl_buf gz;
     struct pcl_err err = {0};
 
     (void)state;
@@ -379,7 +388,10 @@ static const struct {
     {"a.jsonl", "{}\n{}\n", 0, PCL_FMT_JSONL},
     {"a.ndjson.gz", "{}\n", 0, PCL_FMT_JSONL},
     {"a.csv", "x\0y", 3, PCL_FMT_BINARY}, /* a NUL wins over the extension */
-    {"blob", "\x7f" "ELF\x02\x01\x01\0", 8, PCL_FMT_BINARY},
+    {"blob",
+     "\x7f"
+     "ELF\x02\x01\x01\0",
+     8, PCL_FMT_BINARY},
     {"notes.txt", "hello", 0, PCL_FMT_TEXT},
     {NULL, "  {\"a\": 1}", 0, PCL_FMT_JSON},
     {NULL, "{\"a\":1}\n{\"a\":2}\n", 0, PCL_FMT_JSONL},
@@ -401,8 +413,8 @@ test_pcl_format_sniff_table(void **state)
 
         if (got != sniff_cases[k].want) {
             fail_msg("case %zu (%s): got %s, want %s", k,
-                     sniff_cases[k].name != NULL ? sniff_cases[k].name : "-",
-                     pcl_format_name(got), pcl_format_name(sniff_cases[k].want));
+                     sniff_cases[k].name != NULL ? sniff_cases[k].name : "-", pcl_format_name(got),
+                     pcl_format_name(sniff_cases[k].want));
         }
     }
     /* a NUL after the first 8 KiB does not make it binary */
@@ -420,11 +432,11 @@ static const struct {
     enum pcl_rc rc;
     enum pcl_format want;
 } parse_cases[] = {
-    {"csv", PCL_OK, PCL_FMT_CSV},     {"TSV", PCL_OK, PCL_FMT_TSV},
-    {"json", PCL_OK, PCL_FMT_JSON},   {"jsonl", PCL_OK, PCL_FMT_JSONL},
-    {"ndjson", PCL_OK, PCL_FMT_JSONL}, {"text", PCL_OK, PCL_FMT_TEXT},
+    {"csv", PCL_OK, PCL_FMT_CSV},       {"TSV", PCL_OK, PCL_FMT_TSV},
+    {"json", PCL_OK, PCL_FMT_JSON},     {"jsonl", PCL_OK, PCL_FMT_JSONL},
+    {"ndjson", PCL_OK, PCL_FMT_JSONL},  {"text", PCL_OK, PCL_FMT_TEXT},
     {"binary", PCL_OK, PCL_FMT_BINARY}, {"auto", PCL_EINVAL, PCL_FMT_TEXT},
-    {"js", PCL_EINVAL, PCL_FMT_TEXT}, {"csvx", PCL_EINVAL, PCL_FMT_TEXT},
+    {"js", PCL_EINVAL, PCL_FMT_TEXT},   {"csvx", PCL_EINVAL, PCL_FMT_TEXT},
     {"", PCL_EINVAL, PCL_FMT_TEXT},
 };
 
@@ -439,11 +451,10 @@ test_pcl_format_parse_table(void **state)
         assert_int_equal(pcl_format_parse(parse_cases[k].in, &f, &err), parse_cases[k].rc);
         if (parse_cases[k].rc == PCL_OK) {
             assert_int_equal(f, parse_cases[k].want);
-            assert_string_equal(pcl_format_name(f),
-                                parse_cases[k].want == PCL_FMT_JSONL ? "jsonl"
-                                                                     : parse_cases[k].in[0] == 'T'
-                                                                           ? "tsv"
-                                                                           : parse_cases[k].in);
+            assert_string_equal(pcl_format_name(f), parse_cases[k].want == PCL_FMT_JSONL ? "jsonl"
+                                                    : parse_cases[k].in[0] == 'T'
+                                                        ? "tsv"
+                                                        : parse_cases[k].in);
         } else {
             assert_non_null(strstr(err.msg, "unknown format"));
         }
@@ -482,12 +493,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_pcl_input_read_plain_and_gzip_files, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_pcl_input_read_plain_and_gzip_files, setup, teardown),
         cmocka_unit_test(test_pcl_input_read_gzip_memory_any_chunk),
         cmocka_unit_test(test_pcl_input_read_corrupt_gzip),
-        cmocka_unit_test_setup_teardown(test_pcl_input_open_errors_name_the_file, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_pcl_input_open_errors_name_the_file, setup, teardown),
         cmocka_unit_test(test_pcl_input_slurp_limit),
         cmocka_unit_test(test_pcl_input_peek_then_read),
         cmocka_unit_test(test_pcl_input_open_stdin),

@@ -128,7 +128,8 @@ test_pcl_json_walk_table(void **state)
         struct collect c;
         struct pcl_json_walk_opts o = {.keys = cases[k].keys_numbers,
                                        .numbers = cases[k].keys_numbers,
-                                       .on_value = on_value, .arg = &c};
+                                       .on_value = on_value,
+                                       .arg = &c};
         struct pcl_err err = {0};
         size_t len = strlen(cases[k].input);
 
@@ -157,8 +158,7 @@ static const struct {
     {"{1:2}", PCL_EINVAL, "in.json: line 1, column 2 (offset 1): expected '\"' or '}'"},
     {"[\"a\\x\"]", PCL_EINVAL, "in.json: line 1, column 4 (offset 3): invalid escape in string"},
     {"[\"\\u12g4\"]", PCL_EINVAL, "in.json: line 1, column 3 (offset 2): invalid \\u escape"},
-    {"[\"a\tb\"]", PCL_EINVAL,
-     "in.json: line 1, column 4 (offset 3): control character in string"},
+    {"[\"a\tb\"]", PCL_EINVAL, "in.json: line 1, column 4 (offset 3): control character in string"},
     {"\n[\"abc", PCL_EINVAL, "in.json: line 2, column 2 (offset 2): unterminated string"},
     {"1 2", PCL_EINVAL, "in.json: line 1, column 3 (offset 2): unexpected data after value"},
     {"01", PCL_EINVAL, "in.json: line 1, column 2 (offset 1): unexpected data after value"},
@@ -218,8 +218,8 @@ test_pcl_json_walk_jsonl_bad_line_continues(void **state)
 {
     const char *in = "{\"a\":\"x\"}\n{bad}\n\n  \r\n{\"a\":[\"y\"]}\r\n[\"z\"] junk\n\"w\"";
     struct collect c;
-    struct pcl_json_walk_opts o = {.jsonl = true, .on_value = on_value, .on_warn = on_warn,
-                                   .arg = &c};
+    struct pcl_json_walk_opts o = {
+        .jsonl = true, .on_value = on_value, .on_warn = on_warn, .arg = &c};
     struct pcl_json_walk_stats st;
     struct pcl_err err = {0};
 
@@ -255,7 +255,7 @@ test_pcl_json_walk_callback_error_stops_jsonl(void **state)
 
 /* The value "a\u00e9\nb" -> decoded a C3 A9 0A 62; raw content a \u00e9 \n b. */
 static const struct {
-    size_t start, end;        /* decoded span */
+    size_t start, end; /* decoded span */
     uint64_t raw_start, raw_end;
 } span_cases[] = {
     {0, 1, 2, 3},   /* "a" */
@@ -277,7 +277,8 @@ check_spans(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
     assert_int_equal(v->raw_start, 1);
     assert_int_equal(v->raw_end, 13);
     for (size_t k = 0; k < sizeof(span_cases) / sizeof(span_cases[0]); k++) {
-        uint64_t rs, re;
+        uint64_t rs;
+        uint64_t re;
 
         pcl_rawmap_span(&v->map, span_cases[k].start, span_cases[k].end, &rs, &re);
         assert_int_equal(rs, span_cases[k].raw_start);
@@ -304,13 +305,21 @@ static const struct {
     size_t nedits;
     const char *output;
 } rewrite_cases[] = {
-    {"whole literal", "{ \"e\" : \"bob@x.com\",\n  \"n\": 1 }\n",
-     {{8, 19, "[EMAIL]", 7}}, 1, "{ \"e\" : \"[EMAIL]\",\n  \"n\": 1 }\n"},
-    {"content range", "[\"mail bob@x.com now\"]", {{7, 16, "<E>", 3}}, 1,
-     "[\"mail <E> now\"]"},
-    {"replacement is escaped", "[\"x\", \"y\"]", {{1, 4, "say \"hi\"\n", 9}, {6, 9, "\\", 1}}, 2,
+    {"whole literal",
+     "{ \"e\" : \"bob@x.com\",\n  \"n\": 1 }\n",
+     {{8, 19, "[EMAIL]", 7}},
+     1,
+     "{ \"e\" : \"[EMAIL]\",\n  \"n\": 1 }\n"},
+    {"content range", "[\"mail bob@x.com now\"]", {{7, 16, "<E>", 3}}, 1, "[\"mail <E> now\"]"},
+    {"replacement is escaped",
+     "[\"x\", \"y\"]",
+     {{1, 4, "say \"hi\"\n", 9}, {6, 9, "\\", 1}},
+     2,
      "[\"say \\\"hi\\\"\\n\", \"\\\\\"]"},
-    {"jsonl keeps lines", "{\"a\":\"1\"}\r\n{\"a\":\"2\"}\n", {{5, 8, "", 0}, {16, 19, "z", 1}}, 2,
+    {"jsonl keeps lines",
+     "{\"a\":\"1\"}\r\n{\"a\":\"2\"}\n",
+     {{5, 8, "", 0}, {16, 19, "z", 1}},
+     2,
      "{\"a\":\"\"}\r\n{\"a\":\"z\"}\n"},
     {"no edits", "[1, 2]", {{0, 0, NULL, 0}}, 0, "[1, 2]"},
 };
@@ -325,8 +334,8 @@ test_pcl_json_rewrite_table(void **state)
         const char *in = rewrite_cases[k].input;
 
         pcl_buf_init(&out, 0);
-        if (pcl_json_rewrite(in, strlen(in), rewrite_cases[k].edits, rewrite_cases[k].nedits,
-                             &out, &err) != PCL_OK) {
+        if (pcl_json_rewrite(in, strlen(in), rewrite_cases[k].edits, rewrite_cases[k].nedits, &out,
+                             &err) != PCL_OK) {
             fail_msg("case %s: %s", rewrite_cases[k].name, err.msg);
         }
         if (strcmp(str(&out), rewrite_cases[k].output) != 0) {
@@ -396,7 +405,8 @@ test_pcl_json_rewrite_round_trip(void **state)
     assert_int_equal(pcl_json_walk(in, strlen(in), &o, NULL, &err), PCL_OK);
     assert_int_equal(r.n, 2);
     assert_int_equal(pcl_json_rewrite(in, strlen(in), r.edits, r.n, &out, &err), PCL_OK);
-    assert_string_equal(out.ptr, "{\"to\":\"<EMAIL>\",\"cc\":[\"x\",\"<EMAIL>\"]}\n{\"to\":\"q\"}\n");
+    assert_string_equal(out.ptr,
+                        "{\"to\":\"<EMAIL>\",\"cc\":[\"x\",\"<EMAIL>\"]}\n{\"to\":\"q\"}\n");
     memset(&r, 0, sizeof(r));
     assert_int_equal(pcl_json_walk(out.ptr, out.len, &o, NULL, &err), PCL_OK);
     assert_int_equal(r.n, 0);
@@ -411,8 +421,8 @@ test_pcl_json_walk_out_of_memory(void **state)
     (void)state;
     for (unsigned long n = 1; n < 64; n++) {
         struct collect c;
-        struct pcl_json_walk_opts o = {.jsonl = true, .keys = true, .on_value = on_value,
-                                       .on_warn = on_warn, .arg = &c};
+        struct pcl_json_walk_opts o = {
+            .jsonl = true, .keys = true, .on_value = on_value, .on_warn = on_warn, .arg = &c};
         struct pcl_err err = {0};
         enum pcl_rc rc;
 

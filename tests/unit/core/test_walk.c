@@ -87,9 +87,9 @@ test_pcl_ignore_match_table(void **state)
         enum pcl_ignore_result got;
 
         assert_non_null(ig);
-        assert_int_equal(pcl_ignore_add_text(ig, match_cases[k].patterns,
-                                             strlen(match_cases[k].patterns), &err),
-                         PCL_OK);
+        assert_int_equal(
+            pcl_ignore_add_text(ig, match_cases[k].patterns, strlen(match_cases[k].patterns), &err),
+            PCL_OK);
         got = pcl_ignore_match(ig, match_cases[k].path, strlen(match_cases[k].path),
                                match_cases[k].is_dir);
         if (got != match_cases[k].want) {
@@ -201,8 +201,8 @@ setup(void **state)
     mk_file(f->dir, "sub/build/out.txt", "o");
     mk_dir(f->dir, "other");
     mk_file(f->dir, "other/secret.txt", "s");
-    mk_link(f->dir, "..", "sub/up");       /* a loop when followed */
-    mk_link(f->dir, "a.txt", "link.txt");  /* a file symlink */
+    mk_link(f->dir, "..", "sub/up");      /* a loop when followed */
+    mk_link(f->dir, "a.txt", "link.txt"); /* a file symlink */
     mk_link(f->dir, "nowhere", "dangling");
     (void)snprintf(path, sizeof(path), "%s/fifo", f->dir);
     assert_int_equal(mkfifo(path, 0600), 0);
@@ -214,7 +214,7 @@ static int
 teardown(void **state)
 {
     struct fixture *f = *state;
-    int rc = nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    int rc = nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); /* NOLINT(concurrency-mt-unsafe) */
 
     pcl_free(f);
     return rc;
@@ -268,8 +268,7 @@ static const struct {
     const char *warning; /* a substring of the warnings, or NULL for none */
 } walk_cases[] = {
     {"gitignore", true, false, false, NULL, 0,
-     ".gitignore|a.txt|keep.log|other/secret.txt|sub/.gitignore|sub/deep/c.txt|sub/top.tmp|",
-     NULL},
+     ".gitignore|a.txt|keep.log|other/secret.txt|sub/.gitignore|sub/deep/c.txt|sub/top.tmp|", NULL},
     {"no gitignore", false, false, false, NULL, 0,
      ".gitignore|a.txt|b.log|keep.log|other/secret.txt|sub/.gitignore|sub/build/out.txt|"
      "sub/deep/c.txt|sub/deep/secret.txt|sub/secret.txt|sub/top.tmp|sub/x.log|top.tmp|",
@@ -298,7 +297,9 @@ test_pcl_walk_table(void **state)
                                   .no_default_excludes = walk_cases[k].no_defaults,
                                   .excludes = walk_cases[k].excludes,
                                   .nexcludes = walk_cases[k].nexcludes,
-                                  .on_file = on_file, .on_warn = on_warn, .arg = &s};
+                                  .on_file = on_file,
+                                  .on_warn = on_warn,
+                                  .arg = &s};
         struct pcl_walk_stats st;
         struct pcl_err err = {0};
 
@@ -326,11 +327,13 @@ static void
 test_pcl_walk_roots_files_stdin_and_missing(void **state)
 {
     struct fixture *f = *state;
-    char link[128], missing[128], sub[128];
+    char link[128];
+    char missing[128];
+    char sub[128];
     const char *roots[4];
     struct seen s;
-    struct pcl_walk_opts o = {.on_file = on_file, .on_warn = on_warn, .arg = &s,
-                              .excludes = no_txt, .nexcludes = 1};
+    struct pcl_walk_opts o = {
+        .on_file = on_file, .on_warn = on_warn, .arg = &s, .excludes = no_txt, .nexcludes = 1};
     struct pcl_walk_stats st;
     struct pcl_err err = {0};
     char want[512];
@@ -365,8 +368,7 @@ test_pcl_walk_unreadable_dir_warns_and_continues(void **state)
     char locked[128];
     const char *roots[] = {f->dir};
     struct seen s;
-    struct pcl_walk_opts o = {.gitignore = true, .on_file = on_file, .on_warn = on_warn,
-                              .arg = &s};
+    struct pcl_walk_opts o = {.gitignore = true, .on_file = on_file, .on_warn = on_warn, .arg = &s};
     struct pcl_walk_stats st;
     struct pcl_err err = {0};
 
@@ -394,8 +396,7 @@ test_pcl_walk_depth_limit_and_callback_error(void **state)
     struct fixture *f = *state;
     const char *roots[] = {f->dir};
     struct seen s;
-    struct pcl_walk_opts o = {.max_depth = 1, .on_file = on_file, .on_warn = on_warn,
-                              .arg = &s};
+    struct pcl_walk_opts o = {.max_depth = 1, .on_file = on_file, .on_warn = on_warn, .arg = &s};
     struct pcl_walk_stats st;
     struct pcl_err err = {0};
 
@@ -423,8 +424,8 @@ test_pcl_walk_out_of_memory(void **state)
 
     for (unsigned long n = 1; n < 80; n++) {
         struct seen s;
-        struct pcl_walk_opts o = {.gitignore = true, .excludes = no_txt, .nexcludes = 1,
-                                  .on_file = on_file, .arg = &s};
+        struct pcl_walk_opts o = {
+            .gitignore = true, .excludes = no_txt, .nexcludes = 1, .on_file = on_file, .arg = &s};
         struct pcl_err err = {0};
         enum pcl_rc rc;
 

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include "validate_pii.h"
@@ -16,7 +17,10 @@ struct vcase {
     bool expect;
 };
 
-#define V(fn, in, expect) {pcl_validate_##fn, #fn, in, expect}
+#define V(fn, in, expect)                                                                          \
+    {                                                                                              \
+        pcl_validate_##fn, #fn, in, expect                                                         \
+    }
 
 static void
 run_cases(const struct vcase *c, size_t n)
@@ -40,12 +44,12 @@ test_validate_contact_cases(void **state)
     static const struct vcase cases[] = {
         V(email, "john.doe@example.com", true),
         V(email, "a+tag@mail.sub.example.co.uk", true),
-        V(email, ".john@example.com", false),   /* leading dot */
-        V(email, "john.@example.com", false),   /* trailing dot */
+        V(email, ".john@example.com", false), /* leading dot */
+        V(email, "john.@example.com", false), /* trailing dot */
         V(email, "john..doe@example.com", false),
-        V(email, "icon@2x.png", false),          /* retina asset name */
+        V(email, "icon@2x.png", false), /* retina asset name */
         V(email, "logo@3x.JPEG", false),
-        V(email, "x@-bad.com", false),           /* label starts with '-' */
+        V(email, "x@-bad.com", false), /* label starts with '-' */
         V(email, "x@bad-.com", false),
         V(phone_e164, "+1 415 555 2671", true),
         V(phone_e164, "+14155552671", true),
@@ -63,7 +67,7 @@ test_validate_contact_cases(void **state)
         V(phone_e164, "+83 1234 5678", false),
         V(phone_e164, "+44 (20 7946 0958", false), /* unbalanced */
         V(phone_e164, "+44 20) 7946 0958", false),
-        V(phone_e164, "+4420794", false),          /* 7 digits */
+        V(phone_e164, "+4420794", false), /* 7 digits */
         V(phone_us, "(415) 555-2671", true),
         V(phone_us, "415-555-2671", true),
         V(phone_us, "415.555.2671", true),
@@ -75,12 +79,17 @@ test_validate_contact_cases(void **state)
         V(phone_us, "495-555-1234", false), /* N9X reserved */
         V(phone_us, "415-411-1234", false), /* N11 exchange */
         V(phone_us, "2-415-555-2671", false),
+        V(phone_us, "345-899-3560x4587", true),
+        V(phone_us, "(415) 555-2671 ext. 12", true),
+        V(phone_us, "001-415-555-2671", true),
+        V(phone_us, "002-415-555-2671", false),
+        V(phone_us, "415-555-2671 #12345", true),
         V(phone_grouped, "020 7946 0958", true),
         V(phone_grouped, "020-7946 0958", false),
         V(phone_de, "030 12345678", true),
         V(phone_de, "(0221) 1234-567", true),
-        V(phone_de, "089 1234", false),        /* 7 digits */
-        V(phone_de, "030 0000000000", false),  /* too long */
+        V(phone_de, "089 1234", false),       /* 7 digits */
+        V(phone_de, "030 0000000000", false), /* too long */
         V(ipv4, "192.168.1.10", true),
         V(ipv4, "10.0.0.1", true),
         V(ipv4, "203.0.113.7", true),
@@ -142,21 +151,25 @@ test_validate_financial_cases(void **state)
         V(credit_card, "3530111333300000", true), /* JCB */
         V(credit_card, "30569309025904", true),   /* Diners 14 */
         V(credit_card, "3056 930902 5904", true),
-        V(credit_card, "6200000000000005", true), /* UnionPay */
-        V(credit_card, "4111111111111111110", true), /* Visa, 19 digits */
+        V(credit_card, "6200000000000005", true),     /* UnionPay */
+        V(credit_card, "4111111111111111110", true),  /* Visa, 19 digits */
         V(credit_card, "4111 1111-1111 1111", false), /* mixed separators */
         V(credit_card, "4111111111111112", false),    /* Luhn */
         V(credit_card, "3782 8224 6310 005", false),  /* Amex in 4-4-4-3 */
         V(credit_card, "4111 111111 111111", false),
-        V(credit_card, "5105 105105 105100", false),  /* 16 digits in 4-6-6 */
+        V(credit_card, "5105 105105 105100", false), /* 16 digits in 4-6-6 */
         V(credit_card, "371449635398431", true),
         V(credit_card, "341111111111111", true),
-        V(credit_card, "4222222222222", false),       /* 13-digit Visa not accepted */
-        V(credit_card, "1234567812345670", false),    /* no issuer */
+        V(credit_card, "4222222222222", true),     /* 13-digit Visa */
+        V(credit_card, "213176828496175", true),   /* JCB 2131, 15 digits */
+        V(credit_card, "180000000000002", true),   /* JCB 1800, 15 digits */
+        V(credit_card, "1800000000000002", false), /* JCB 1800 with 16 digits */
+        V(credit_card, "5105105105105", false),    /* Mastercard with 13 digits */
+        V(credit_card, "1234567812345670", false), /* no issuer */
         V(credit_card, "9111111111111111", false),
         V(credit_card, "5500000000000004", true),
-        V(credit_card, "5600000000000000", false),    /* Luhn */
-        V(credit_card, "3400000000000000", false),    /* Amex with 16 digits */
+        V(credit_card, "5600000000000000", false), /* Luhn */
+        V(credit_card, "3400000000000000", false), /* Amex with 16 digits */
         V(iban, "DE89370400440532013000", true),
         V(iban, "DE89 3704 0044 0532 0130 00", true),
         V(iban, "GB82WEST12345698765432", true),
@@ -165,6 +178,7 @@ test_validate_financial_cases(void **state)
         V(iban, "NO9386011117947", true),
         V(iban, "NL91ABNA0417164300", true),
         V(iban, "IT60X0542811101000000123456", true),
+        V(iban, "gb82west12345698765432", true),  /* lower case */
         V(iban, "DE89370400440532013001", false), /* mod 97 */
         V(iban, "DE8937040044053201300", false),  /* DE is 22 long */
         V(iban, "XX89370400440532013000", false), /* no such country */
@@ -181,8 +195,8 @@ test_validate_financial_cases(void **state)
         V(swift, "DEUTDEFF500", true),
         V(swift, "BOFAUS3N", true),
         V(swift, "NEDSZAJJXXX", true),
-        V(swift, "ABCDXX12", false),  /* XX is not a country */
-        V(swift, "DEUTDEF0", false),  /* test BIC */
+        V(swift, "ABCDXX12", false), /* XX is not a country */
+        V(swift, "DEUTDEF0", false), /* test BIC */
         V(swift, "DEUTDEFFXAB", false),
         V(btc_base58, "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", true),
         V(btc_base58, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", true),
@@ -194,11 +208,11 @@ test_validate_financial_cases(void **state)
         V(btc_bech32, "bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3", true),
         V(btc_bech32, "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0", true),
         V(btc_bech32, "bc1q94c3vs4hy6cygqtz0j5lhtpj7hy9xra3sw6xr7", true),
-        V(btc_bech32, "bc1z587wgd3c2nlc3r8lfw88sawkqqy3x7m5", true), /* v2, 16 bytes */
+        V(btc_bech32, "bc1z587wgd3c2nlc3r8lfw88sawkqqy3x7m5", true),        /* v2, 16 bytes */
         V(btc_bech32, "bc1q94c3vs4hy6cygqtz0j5lhtpj7hy9xra39j22xu", false), /* v0 + bech32m */
-        V(btc_bech32,
-          "bc1p587wgd3c2nlc3r8lfw88sawkqrpxsgusgy4geaumxlgtzy2gkraqz8hsuk", false), /* v1+bech32 */
-        V(btc_bech32, "tb1q94c3vs4hy6cygqtz0j5lhtpj7hy9xra36gp4cd", false), /* testnet */
+        V(btc_bech32, "bc1p587wgd3c2nlc3r8lfw88sawkqrpxsgusgy4geaumxlgtzy2gkraqz8hsuk",
+          false),                                                                   /* v1+bech32 */
+        V(btc_bech32, "tb1q94c3vs4hy6cygqtz0j5lhtpj7hy9xra36gp4cd", false),         /* testnet */
         V(btc_bech32, "bc1qt989rxhynycjk22r8d7a32tl7p5dal96ja2md4wssykzn0", false), /* v0, 25 B */
         V(btc_bech32, "bc1q94c3vs4hy6cygqtz0j5lhtpj7hy9xra3sw6xr8", false),
         V(eth_checksum, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", true),
@@ -274,8 +288,8 @@ test_validate_national_id_cases(void **state)
         V(it_fiscal_code, "MRTMTT25D09F205A", false),
         V(it_fiscal_code, "MRTMTT25D39F205Z", false), /* day 39 */
         V(pl_pesel, "44051401359", true),
-        V(pl_pesel, "02270811229", true),  /* born 2002 */
-        V(pl_pesel, "00222911133", true),  /* 29 Feb 2000 */
+        V(pl_pesel, "02270811229", true), /* born 2002 */
+        V(pl_pesel, "00222911133", true), /* 29 Feb 2000 */
         V(pl_pesel, "44051401358", false),
         V(pl_pesel, "01023012347", false), /* 30 Feb */
         V(sg_nric_fin, "S1234567D", true),
@@ -389,34 +403,44 @@ static void
 test_validate_pii_empty_and_short(void **state)
 {
     static pcl_validate_fn *const all[] = {
-        pcl_validate_email,        pcl_validate_phone_e164,   pcl_validate_phone_us,
-        pcl_validate_phone_de,     pcl_validate_ipv4,         pcl_validate_ipv4_reserved,
-        pcl_validate_ipv6,         pcl_validate_mac,          pcl_validate_credit_card,
-        pcl_validate_iban,         pcl_validate_aba,          pcl_validate_swift,
-        pcl_validate_btc_base58,   pcl_validate_btc_bech32,   pcl_validate_eth_checksum,
-        pcl_validate_eth_plain,    pcl_validate_us_ssn,       pcl_validate_us_itin,
-        pcl_validate_uk_nino,      pcl_validate_uk_nhs,       pcl_validate_ca_sin,
-        pcl_validate_in_aadhaar,   pcl_validate_es_nif,       pcl_validate_es_nie,
-        pcl_validate_it_fiscal_code, pcl_validate_pl_pesel,   pcl_validate_sg_nric_fin,
-        pcl_validate_au_tfn,       pcl_validate_au_medicare,  pcl_validate_au_abn,
-        pcl_validate_au_acn,       pcl_validate_us_npi,       pcl_validate_us_dea,
-        pcl_validate_us_mbi,       pcl_validate_vin,          pcl_validate_de_id_card,
-        pcl_validate_de_tax_id,    pcl_validate_fr_nir,       pcl_validate_fi_hetu,
+        pcl_validate_email,          pcl_validate_phone_e164,  pcl_validate_phone_us,
+        pcl_validate_phone_de,       pcl_validate_ipv4,        pcl_validate_ipv4_reserved,
+        pcl_validate_ipv6,           pcl_validate_mac,         pcl_validate_credit_card,
+        pcl_validate_iban,           pcl_validate_aba,         pcl_validate_swift,
+        pcl_validate_btc_base58,     pcl_validate_btc_bech32,  pcl_validate_eth_checksum,
+        pcl_validate_eth_plain,      pcl_validate_us_ssn,      pcl_validate_us_itin,
+        pcl_validate_uk_nino,        pcl_validate_uk_nhs,      pcl_validate_ca_sin,
+        pcl_validate_in_aadhaar,     pcl_validate_es_nif,      pcl_validate_es_nie,
+        pcl_validate_it_fiscal_code, pcl_validate_pl_pesel,    pcl_validate_sg_nric_fin,
+        pcl_validate_au_tfn,         pcl_validate_au_medicare, pcl_validate_au_abn,
+        pcl_validate_au_acn,         pcl_validate_us_npi,      pcl_validate_us_dea,
+        pcl_validate_us_mbi,         pcl_validate_vin,         pcl_validate_de_id_card,
+        pcl_validate_de_tax_id,      pcl_validate_fr_nir,      pcl_validate_fi_hetu,
         pcl_validate_nl_bsn,
     };
-    static const char *const junk[] = {"", "1", ":", "::", "+", "@", "0x", "bc1", "a.b",
-                                       "---------", "1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1"};
+    static const char *const junk[] = {"",
+                                       "1",
+                                       ":",
+                                       "::",
+                                       "+",
+                                       "@",
+                                       "0x",
+                                       "bc1",
+                                       "a.b",
+                                       "---------",
+                                       "1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1"};
 
     (void)state;
     for (size_t i = 0; i < PCL_ARRAY_LEN(all); i++) {
         for (size_t j = 0; j < PCL_ARRAY_LEN(junk); j++) {
-            char *copy = malloc(strlen(junk[j]) + 1);
+            size_t len = strlen(junk[j]);
+            /* exact-size heap copy without NUL, so an over-read trips ASan */
+            char *copy = pcl_malloc(len > 0 ? len : 1);
 
             assert_non_null(copy);
-            memcpy(copy, junk[j], strlen(junk[j]));
-            /* exact-size heap copy without NUL, so an over-read trips ASan */
-            assert_false(all[i](copy, strlen(junk[j])));
-            free(copy);
+            memcpy(copy, junk[j], len);
+            assert_false(all[i](copy, len));
+            pcl_free(copy);
         }
     }
 }

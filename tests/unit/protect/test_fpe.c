@@ -50,7 +50,7 @@ rdigit(void)
 static void
 gen_card(char *out, size_t cap)
 {
-    static const char *const fmt[] = {"4xxxxxxxxxxxxxxc", "4xxx xxxx xxxx xxxc",
+    static const char *const fmt[] = {"4xxxxxxxxxxxxxxc",    "4xxx xxxx xxxx xxxc",
                                       "51xx-xxxx-xxxx-xxxc", "37xx xxxxxx xxxxc",
                                       "6011xxxxxxxxxxxxxxc", "4xxxxxxxxxxxc"};
     const char *f = fmt[randombytes_uniform(PCL_ARRAY_LEN(fmt))];
@@ -160,6 +160,45 @@ gen_iban(char *out, size_t cap)
     (void)snprintf(out, cap, "%s%02u%s", gb ? "GB" : "DE", 98 - rem, bban);
 }
 
+static void
+gen_ip(char *out, size_t cap)
+{
+    /* wide octets so the domain clears FF1's minimum */
+    (void)snprintf(out, cap, "%u.%u.%u.%u", 128 + randombytes_uniform(127),
+                   10 + randombytes_uniform(246), randombytes_uniform(256),
+                   100 + randombytes_uniform(156));
+}
+
+static bool
+ip_ok(const char *s)
+{
+    unsigned digits_in = 0, val = 0, n = 0;
+
+    for (;; s++) {
+        if (pcl_is_digit(*s)) {
+            if (digits_in > 0 && val == 0) {
+                return false; /* leading zero */
+            }
+            val = val * 10 + (unsigned)(*s - '0');
+            digits_in++;
+            continue;
+        }
+        if (digits_in == 0 || digits_in > 3 || val > 255) {
+            return false;
+        }
+        n++;
+        val = 0;
+        digits_in = 0;
+        if (*s == '\0') {
+            break;
+        }
+        if (*s != '.') {
+            return false;
+        }
+    }
+    return n == 4;
+}
+
 static size_t
 digits(const char *s, char *d)
 {
@@ -247,8 +286,8 @@ test_pcl_fpe_encrypt_round_trips_keep_validity(void **state)
         const char *type;
         gen_fn *gen;
     } cases[] = {
-        {"CREDIT_CARD", gen_card}, {"US_SSN", gen_ssn},       {"PHONE_NUMBER", gen_phone},
-        {"EMAIL_ADDRESS", gen_email}, {"IBAN_CODE", gen_iban},
+        {"CREDIT_CARD", gen_card},    {"US_SSN", gen_ssn},     {"PHONE_NUMBER", gen_phone},
+        {"EMAIL_ADDRESS", gen_email}, {"IBAN_CODE", gen_iban}, {"IP_ADDRESS", gen_ip},
     };
     struct fx *fx = *state;
 
@@ -277,8 +316,7 @@ test_pcl_fpe_encrypt_round_trips_keep_validity(void **state)
                 fail_msg("%s: shape changed: %s -> %s", cases[c].type, in, enc.ptr);
             }
             changed += strcmp(in, enc.ptr) != 0 ? 1u : 0u;
-            assert_int_equal(pcl_fpe_decrypt(fx->fpe, cases[c].type, enc.ptr, enc.len, &dec,
-                                             &err),
+            assert_int_equal(pcl_fpe_decrypt(fx->fpe, cases[c].type, enc.ptr, enc.len, &dec, &err),
                              PCL_OK);
             if (strcmp(in, dec.ptr) != 0) {
                 fail_msg("%s: round trip %s -> %s -> %s", cases[c].type, in, enc.ptr, dec.ptr);
@@ -291,6 +329,11 @@ test_pcl_fpe_encrypt_round_trips_keep_validity(void **state)
             } else if (strcmp(cases[c].type, "PHONE_NUMBER") == 0) {
                 assert_int_equal(nanp_ok(in), nanp_ok(enc.ptr));
                 assert_int_equal(in[0], enc.ptr[0]);
+            } else if (strcmp(cases[c].type, "IP_ADDRESS") == 0) {
+                if (!ip_ok(enc.ptr) || strncmp(enc.ptr, "127.", 4) == 0 ||
+                    strncmp(enc.ptr, "255.", 4) == 0) {
+                    fail_msg("not an address: %s -> %s", in, enc.ptr);
+                }
             } else if (strcmp(cases[c].type, "IBAN_CODE") == 0) {
                 assert_true(pcl_fpe_iban_ok(enc.ptr, enc.len));
                 assert_memory_equal(in, enc.ptr, 2);
@@ -379,20 +422,24 @@ test_pcl_fpe_encrypt_rejects_unfit_values(void **state)
         enum pcl_rc rc;
         const char *msg; /* part of the error message */
     } cases[] = {
-        {"CREDIT_CARD", "4111111111111112", PCL_EINVAL, "Luhn"},   /* bad check digit */
-        {"CREDIT_CARD", "41111111111", PCL_EINVAL, "Luhn"},        /* 11 digits */
+        {"CREDIT_CARD", "4111111111111112", PCL_EINVAL, "Luhn"}, /* bad check digit */
+        {"CREDIT_CARD", "41111111111", PCL_EINVAL, "Luhn"},      /* 11 digits */
         {"CREDIT_CARD", "4111111111111111", PCL_OK, NULL},
         {"IBAN_CODE", "DE89370400440532013001", PCL_EINVAL, "97"}, /* bad check */
         {"IBAN_CODE", "DE89370400440532013000", PCL_OK, NULL},
         {"US_SSN", "12-345-678", PCL_EINVAL, "9 digits"},
-        {"GENERIC", "12345", PCL_EINVAL, "too short"},             /* 10^5 */
-        {"GENERIC", "abcd", PCL_EINVAL, "too short"},              /* 26^4 */
-        {"GENERIC", "abcde", PCL_OK, NULL},                        /* 26^5 */
-        {"PHONE_NUMBER", "555-1234", PCL_OK, NULL},                /* first kept: 10^6 */
-        {"PHONE_NUMBER", "0-123456", PCL_EINVAL, "too short"},     /* trunk 0x kept: 10^5 */
-        {"PHONE_NUMBER", "12-3456", PCL_EINVAL, "too short"},      /* first kept: 10^5 */
-        {"EMAIL_ADDRESS", "ab@c.io", PCL_OK, NULL},                /* 26^5 with the TLD */
-        {"EMAIL_ADDRESS", "a@b.io", PCL_EINVAL, "too short"},      /* 26^4 */
+        {"GENERIC", "12345", PCL_EINVAL, "too short"},         /* 10^5 */
+        {"GENERIC", "abcd", PCL_EINVAL, "too short"},          /* 26^4 */
+        {"GENERIC", "abcde", PCL_OK, NULL},                    /* 26^5 */
+        {"PHONE_NUMBER", "555-1234", PCL_OK, NULL},            /* first kept: 10^6 */
+        {"PHONE_NUMBER", "0-123456", PCL_EINVAL, "too short"}, /* trunk 0x kept: 10^5 */
+        {"PHONE_NUMBER", "12-3456", PCL_EINVAL, "too short"},  /* first kept: 10^5 */
+        {"EMAIL_ADDRESS", "ab@c.io", PCL_OK, NULL},            /* 26^5 with the TLD */
+        {"EMAIL_ADDRESS", "a@b.io", PCL_EINVAL, "too short"},  /* 26^4 */
+        {"IP_ADDRESS", "10.0.0.1", PCL_EINVAL, "too short"},   /* 90*10*10*10 */
+        {"IP_ADDRESS", "192.168.1.10", PCL_OK, NULL},          /* 156*156*10*90 */
+        {"IP_ADDRESS", "192.168.01.10", PCL_EINVAL, "IPv4"},
+        {"IP_ADDRESS", "2001:db8::1", PCL_EINVAL, "IPv4"},
     };
     struct fx *fx = *state;
 
@@ -402,11 +449,11 @@ test_pcl_fpe_encrypt_rejects_unfit_values(void **state)
         enum pcl_rc rc;
 
         pcl_buf_init(&out, 0);
-        rc = pcl_fpe_encrypt(fx->fpe, cases[i].type, cases[i].value, strlen(cases[i].value),
-                             &out, &err);
+        rc = pcl_fpe_encrypt(fx->fpe, cases[i].type, cases[i].value, strlen(cases[i].value), &out,
+                             &err);
         if (rc != cases[i].rc) {
-            fail_msg("%s %s: rc %d, want %d (%s)", cases[i].type, cases[i].value, rc,
-                     cases[i].rc, err.msg);
+            fail_msg("%s %s: rc %d, want %d (%s)", cases[i].type, cases[i].value, rc, cases[i].rc,
+                     err.msg);
         }
         if (cases[i].msg != NULL && strstr(err.msg, cases[i].msg) == NULL) {
             fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].value, err.msg, cases[i].msg);

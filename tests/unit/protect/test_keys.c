@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 #include <cmocka.h>
-#include <sodium.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <unistd.h>
 
 /* 32 bytes 00 01 02 ... 1f */
@@ -120,9 +120,8 @@ test_pcl_protect_key_load_env_set_and_unset(void **state)
 static void
 test_pcl_protect_key_derive_separates_subkeys(void **state)
 {
-    static const enum pcl_subkey ids[] = {PCL_SUBKEY_HASH, PCL_SUBKEY_FPE,
-                                          PCL_SUBKEY_VAULT_INDEX, PCL_SUBKEY_VAULT_BOX,
-                                          PCL_SUBKEY_VAULT_CHECK};
+    static const enum pcl_subkey ids[] = {PCL_SUBKEY_HASH, PCL_SUBKEY_FPE, PCL_SUBKEY_VAULT_INDEX,
+                                          PCL_SUBKEY_VAULT_BOX, PCL_SUBKEY_VAULT_CHECK};
     uint8_t sub[PCL_ARRAY_LEN(ids)][32], again[32];
     struct pcl_protect_key *k = NULL;
 

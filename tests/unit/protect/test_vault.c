@@ -89,8 +89,7 @@ test_pcl_vault_tokenize_separates_types(void **state)
     assert_string_not_equal(a.ptr, b.ptr);
     /* the same id under another type does not resolve */
     (void)snprintf(forged, sizeof(forged), "<US_SSN%s", strchr(a.ptr, '#'));
-    assert_int_equal(pcl_vault_detokenize(v, forged, strlen(forged), &back, &err),
-                     PCL_ENOTFOUND);
+    assert_int_equal(pcl_vault_detokenize(v, forged, strlen(forged), &back, &err), PCL_ENOTFOUND);
     assert_int_equal(pcl_vault_detokenize(v, "<US_SSN#vlt_0000000000>", 23, &back, &err),
                      PCL_ENOTFOUND);
     assert_int_equal(pcl_vault_detokenize(v, "<US_SSN#vlt_000>", 16, &back, &err), PCL_EINVAL);
@@ -149,12 +148,12 @@ test_pcl_vault_token_parse_table(void **state)
         {"<EMAIL_ADDRESS#vlt_3kF9x2Qm7P>", 30},
         {"<EMAIL_ADDRESS#vlt_3kF9x2Qm7P> trailing", 30},
         {"<A#vlt_0123456789>", 18},
-        {"<#vlt_0123456789>", 0},            /* empty type */
-        {"<email#vlt_0123456789>", 0},       /* lower case type */
-        {"<A#vlt_012345678>", 0},            /* 9 id characters */
-        {"<A#vlt_01234567890>", 0},          /* 11 */
+        {"<#vlt_0123456789>", 0},      /* empty type */
+        {"<email#vlt_0123456789>", 0}, /* lower case type */
+        {"<A#vlt_012345678>", 0},      /* 9 id characters */
+        {"<A#vlt_01234567890>", 0},    /* 11 */
         {"<A#vlt_01234-6789>", 0},
-        {"<A#vlt_0123456789", 0},            /* truncated */
+        {"<A#vlt_0123456789", 0}, /* truncated */
         {"<A#VLT_0123456789>", 0},
         {"A#vlt_0123456789>", 0},
         {"", 0},

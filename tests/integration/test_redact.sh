@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `portcullis redact` / `unredact` end to end on text, CSV, JSONL and gzip input: every
+# operator, fpe and vault round trips, key and vault errors, and exit codes.
+set -u
+
+BIN=${PCL_BIN:?PCL_BIN must point at the portcullis binary}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/pcl_redact_it.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    FAILS=$((FAILS + 1))
+}
+
+# expect_rc WANT DESCRIPTION -- command...
+expect_rc() {
+    local want=$1 what=$2 rc
+    shift 3
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        fail "$what: exit $rc, want $want; stderr: $(head -c 400 "$TMP/err")"
+        return 1
+    fi
+    return 0
+}
+
+unset PORTCULLIS_KEY
+KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+KEY2=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf '%s\n' "$KEY" >"$TMP/key.hex"
+head -c 32 /dev/urandom >"$TMP/key.raw"
+
+cat >"$TMP/in.txt" <<'TXT'
+Contact jane.doe@example.com or call (415) 555-2671 today.
+Card 4111 1111 1111 1111 and SSN 536-22-1234; IBAN DE89 3704 0044 0532 0130 00.
+Office +44 20 7946 0958, server 192.168.100.200, mail bob.smith@corp.example.org
+No personal data on this line.
+TXT
+VALUES=("jane.doe@example.com" "555-2671" "4111 1111 1111 1111" "536-22-1234"
+        "DE89 3704 0044 0532 0130 00" "7946 0958" "bob.smith@corp.example.org")
+
+# ---- usage and key errors ----------------------------------------------------------------
+expect_rc 0 "--help" -- "$BIN" redact --help && {
+    for w in mask tag hash fpe vault --key-file --key-env --vault --input-format --types \
+             --min-score --config --op --keep; do
+        grep -q -- "$w" "$TMP/out" || fail "redact --help does not mention $w"
+    done
+}
+for op in hash fpe vault; do
+    if expect_rc 2 "$op without a key" -- "$BIN" redact --operator "$op" --vault "$TMP/v0.db" \
+        "$TMP/in.txt"; then
+        grep -q "needs a key" "$TMP/err" || fail "$op without a key: unclear message: $(cat "$TMP/err")"
+        grep -q "PORTCULLIS_KEY" "$TMP/err" || fail "$op without a key: message does not name PORTCULLIS_KEY"
+    fi
+done
+expect_rc 2 "vault without --vault" -- env PORTCULLIS_KEY="$KEY" "$BIN" redact --operator vault "$TMP/in.txt"
+expect_rc 2 "unknown operator" -- "$BIN" redact --operator scramble "$TMP/in.txt"
+expect_rc 2 "bad --op" -- "$BIN" redact --op EMAIL_ADDRESS "$TMP/in.txt"
+expect_rc 2 "bad key text" -- env PORTCULLIS_KEY=abcd "$BIN" redact --operator hash "$TMP/in.txt"
+expect_rc 2 "missing key file" -- "$BIN" redact --operator hash --key-file "$TMP/nope" "$TMP/in.txt"
+expect_rc 2 "unredact with nothing to reverse" -- env PORTCULLIS_KEY="$KEY" "$BIN" unredact "$TMP/in.txt"
+
+# ---- text: irreversible operators leave nothing detectable -------------------------------
+export PORTCULLIS_KEY="$KEY"
+for op in mask tag hash; do
+    if expect_rc 0 "text $op" -- "$BIN" redact --operator "$op" "$TMP/in.txt"; then
+        cp "$TMP/out" "$TMP/red.$op"
+        for v in "${VALUES[@]}"; do
+            [ "$op" = mask ] && continue
+            grep -qF -- "$v" "$TMP/red.$op" && fail "text $op kept \"$v\""
+        done
+        grep -q "No personal data on this line." "$TMP/red.$op" || fail "text $op changed clean text"
+        [ "$(wc -l <"$TMP/red.$op")" -eq 4 ] || fail "text $op changed the line count"
+        expect_rc 0 "scan after $op finds nothing" -- "$BIN" scan "$TMP/red.$op"
+    fi
+done
+grep -q "<EMAIL_ADDRESS>" "$TMP/red.tag" || fail "tag: no <EMAIL_ADDRESS> in output"
+grep -q "\*\*\*\*\*\*\*\*@example.com" "$TMP/red.mask" || fail "mask: e-mail not masked as documented"
+grep -q "\*\*\*\* \*\*\*\* \*\*\*\* 1111" "$TMP/red.mask" || fail "mask: card not masked as documented"
+grep -qE "<EMAIL_ADDRESS:[0-9a-f]{12}>" "$TMP/red.hash" || fail "hash: no pseudonym in output"
+
+# hash: stable for one key (file or env, same key), different for another key
+"$BIN" redact --operator hash --key-file "$TMP/key.hex" "$TMP/in.txt" >"$TMP/h2" 2>/dev/null
+cmp -s "$TMP/red.hash" "$TMP/h2" || fail "hash: --key-file and PORTCULLIS_KEY with the same key differ"
+PORTCULLIS_KEY="$KEY2" "$BIN" redact --operator hash "$TMP/in.txt" >"$TMP/h3" 2>/dev/null
+cmp -s "$TMP/red.hash" "$TMP/h3" && fail "hash: two keys gave the same pseudonyms"
+"$BIN" redact --operator hash --key-file "$TMP/key.raw" "$TMP/in.txt" >/dev/null 2>&1 ||
+    fail "hash: raw 32-byte key file rejected"
+
+# per-type operators and --keep
+if expect_rc 0 "--op rules" -- "$BIN" redact --operator tag --op EMAIL_ADDRESS=keep \
+    --op financial=mask --keep 2 "$TMP/in.txt"; then
+    grep -q "jane.doe@example.com" "$TMP/out" || fail "--op EMAIL_ADDRESS=keep did not keep"
+    grep -q "\*\*\*\* \*\*\*\* \*\*\*\* \*\*11" "$TMP/out" || fail "--op financial=mask --keep 2"
+    grep -q "<US_SSN>" "$TMP/out" || fail "--op rules: default tag not applied to US_SSN"
+fi
+
+# ---- text: fpe and vault round trips ------------------------------------------------------
+if expect_rc 0 "text fpe" -- "$BIN" redact --operator fpe --vault "$TMP/v.db" "$TMP/in.txt"; then
+    cp "$TMP/out" "$TMP/red.fpe"
+    for v in "${VALUES[@]}"; do
+        grep -qF -- "$v" "$TMP/red.fpe" && fail "text fpe kept \"$v\""
+    done
+    [ "$(wc -c <"$TMP/red.fpe")" -eq "$(wc -c <"$TMP/in.txt")" ] || fail "fpe changed the length"
+    grep -q "@example.com" "$TMP/red.fpe" || fail "fpe: e-mail domain not kept"
+    if expect_rc 0 "text fpe unredact" -- "$BIN" unredact --operator fpe --vault "$TMP/v.db" "$TMP/red.fpe"; then
+        cmp -s "$TMP/out" "$TMP/in.txt" || fail "text fpe round trip differs: $(diff "$TMP/out" "$TMP/in.txt" | head -5)"
+    fi
+fi
+if expect_rc 0 "text vault" -- "$BIN" redact --operator vault --vault "$TMP/v.db" "$TMP/in.txt"; then
+    cp "$TMP/out" "$TMP/red.vault"
+    grep -qE "<EMAIL_ADDRESS#vlt_[A-Za-z0-9]{10}>" "$TMP/red.vault" || fail "vault: no token in output"
+    "$BIN" redact --operator vault --vault "$TMP/v.db" "$TMP/in.txt" 2>/dev/null | cmp -s - "$TMP/red.vault" ||
+        fail "vault: the same values got new tokens"
+    if expect_rc 0 "text vault unredact" -- "$BIN" unredact --vault "$TMP/v.db" "$TMP/red.vault"; then
+        cmp -s "$TMP/out" "$TMP/in.txt" || fail "text vault round trip differs"
+    fi
+    # from standard input, to a file
+    "$BIN" unredact --vault "$TMP/v.db" -o "$TMP/back.txt" - <"$TMP/red.vault" 2>/dev/null ||
+        fail "unredact from stdin to -o failed"
+    cmp -s "$TMP/back.txt" "$TMP/in.txt" || fail "unredact stdin -> -o differs"
+    # wrong key: a clear error, nothing restored
+    if expect_rc 2 "unredact with the wrong key" -- env PORTCULLIS_KEY="$KEY2" "$BIN" unredact \
+        --vault "$TMP/v.db" "$TMP/red.vault"; then
+        grep -q "key does not match" "$TMP/err" || fail "wrong key: unclear message: $(cat "$TMP/err")"
+    fi
+    # a token this vault never issued stays and is reported
+    printf 'x <EMAIL_ADDRESS#vlt_ZZZZZZZZZZ> y\n' >"$TMP/unknown.txt"
+    expect_rc 3 "unknown token" -- "$BIN" unredact --vault "$TMP/v.db" "$TMP/unknown.txt" &&
+        { cmp -s "$TMP/out" "$TMP/unknown.txt" || fail "unknown token was altered"; }
+fi
+
+# fpe without a vault: short values are an error by default, tag with --fpe-fallback tag
+printf 'id AB12 x a@b.io\n' >"$TMP/short.txt"
+printf 'mail ab@c.io\n' >"$TMP/short.txt"
+expect_rc 0 "fpe short value with tag fallback" -- "$BIN" redact --operator fpe --fpe-fallback tag "$TMP/short.txt"
+
+# ---- gzip input ------------------------------------------------------------------------------
+gzip -c "$TMP/in.txt" >"$TMP/in.txt.gz"
+if expect_rc 0 "gzip text" -- "$BIN" redact --operator tag "$TMP/in.txt.gz"; then
+    cmp -s "$TMP/out" "$TMP/red.tag" || fail "gzip input redacted differently"
+fi
+
+# ---- CSV ------------------------------------------------------------------------------------
+cat >"$TMP/in.csv" <<'CSV'
+name,email,note,card
+Jane,jane.doe@example.com,"call (415) 555-2671, please",4111111111111111
+"Bob ""B""",bob.smith@corp.example.org,plain,none
+CSV
+if expect_rc 0 "csv tag" -- "$BIN" redact --operator tag "$TMP/in.csv"; then
+    want='name,email,note,card
+Jane,<EMAIL_ADDRESS>,"call <PHONE_NUMBER>, please",<CREDIT_CARD>
+"Bob ""B""",<EMAIL_ADDRESS>,plain,none'
+    [ "$(cat "$TMP/out")" = "$want" ] || fail "csv tag output:
+$(cat "$TMP/out")"
+fi
+for op in fpe vault; do
+    if expect_rc 0 "csv $op" -- "$BIN" redact --operator "$op" --vault "$TMP/v.db" "$TMP/in.csv"; then
+        cp "$TMP/out" "$TMP/red.csv"
+        grep -q "jane.doe@example.com" "$TMP/red.csv" && fail "csv $op kept the e-mail"
+        args=(--vault "$TMP/v.db")
+        [ "$op" = fpe ] && args+=(--operator fpe)
+        if expect_rc 0 "csv $op unredact" -- "$BIN" unredact "${args[@]}" "$TMP/red.csv"; then
+            cmp -s "$TMP/out" "$TMP/in.csv" || fail "csv $op round trip differs: $(diff "$TMP/out" "$TMP/in.csv")"
+        fi
+    fi
+done
+printf 'a\tb\nx\tjane.doe@example.com\n' >"$TMP/in.tsv"
+expect_rc 0 "tsv tag" -- "$BIN" redact --operator tag "$TMP/in.tsv" &&
+    { [ "$(tail -1 "$TMP/out")" = "$(printf 'x\t<EMAIL_ADDRESS>')" ] || fail "tsv tag: $(cat "$TMP/out")"; }
+
+# ---- JSONL and JSON ---------------------------------------------------------------------------
+cat >"$TMP/in.jsonl" <<'JSONL'
+{"user": "jane", "email": "jane.doe@example.com", "n": 4111111111111111, "msg": "SSN 536-22-1234"}
+{"user":"bob","nested":{"a":["x","call (415) 555-2671"]},"ok":true}
+JSONL
+if expect_rc 0 "jsonl tag" -- "$BIN" redact --operator tag "$TMP/in.jsonl"; then
+    want='{"user": "jane", "email": "<EMAIL_ADDRESS>", "n": 4111111111111111, "msg": "SSN <US_SSN>"}
+{"user":"bob","nested":{"a":["x","call <PHONE_NUMBER>"]},"ok":true}'
+    [ "$(cat "$TMP/out")" = "$want" ] || fail "jsonl tag output:
+$(cat "$TMP/out")"
+fi
+for op in fpe vault; do
+    if expect_rc 0 "jsonl $op" -- "$BIN" redact --operator "$op" --vault "$TMP/v.db" "$TMP/in.jsonl"; then
+        cp "$TMP/out" "$TMP/red.jsonl"
+        grep -q "536-22-1234" "$TMP/red.jsonl" && fail "jsonl $op kept the SSN"
+        args=(--vault "$TMP/v.db")
+        [ "$op" = fpe ] && args+=(--operator fpe)
+        if expect_rc 0 "jsonl $op unredact" -- "$BIN" unredact "${args[@]}" "$TMP/red.jsonl"; then
+            cmp -s "$TMP/out" "$TMP/in.jsonl" || fail "jsonl $op round trip differs: $(diff "$TMP/out" "$TMP/in.jsonl")"
+        fi
+    fi
+done
+printf '{"a":"jane.doe@example.com"}\n{"broken\n{"b":"ok"}\n' >"$TMP/bad.jsonl"
+if expect_rc 3 "jsonl with a bad line" -- "$BIN" redact --operator tag "$TMP/bad.jsonl"; then
+    [ "$(sed -n 2p "$TMP/out")" = '{"broken' ] || fail "bad JSONL line not copied as it was"
+    grep -q "<EMAIL_ADDRESS>" "$TMP/out" || fail "jsonl with a bad line: good line not redacted"
+fi
+printf '{\n  "users": [ {"email": "jane.doe@example.com"} ],\n  "count": 1\n}\n' >"$TMP/in.json"
+if expect_rc 0 "json tag" -- "$BIN" redact --operator tag "$TMP/in.json"; then
+    [ "$(cat "$TMP/out")" = "$(printf '{\n  "users": [ {"email": "<EMAIL_ADDRESS>"} ],\n  "count": 1\n}')" ] ||
+        fail "json tag output: $(cat "$TMP/out")"
+fi
+
+# ---- a larger streamed text round trip (several read chunks) ---------------------------------
+for i in $(seq 1 20000); do
+    printf 'row %d user%d@example.com card 4111 1111 1111 1111 call (415) 555-%04d\n' "$i" "$i" $((i % 10000))
+done >"$TMP/big.txt"
+if expect_rc 0 "big fpe" -- "$BIN" redact --operator fpe "$TMP/big.txt"; then
+    mv "$TMP/out" "$TMP/big.fpe"
+    grep -q "user1@example.com" "$TMP/big.fpe" && fail "big fpe kept an e-mail"
+    if expect_rc 0 "big fpe unredact" -- "$BIN" unredact --operator fpe "$TMP/big.fpe"; then
+        cmp -s "$TMP/out" "$TMP/big.txt" || fail "big fpe round trip differs"
+    fi
+fi
+
+# vault tokens straddle read chunks too
+if expect_rc 0 "big vault" -- "$BIN" redact --operator vault --vault "$TMP/big.db" "$TMP/big.txt"; then
+    mv "$TMP/out" "$TMP/big.vault"
+    if expect_rc 0 "big vault unredact" -- "$BIN" unredact --vault "$TMP/big.db" "$TMP/big.vault"; then
+        cmp -s "$TMP/out" "$TMP/big.txt" || fail "big vault round trip differs"
+    fi
+fi
+
+if [ "$FAILS" -gt 0 ]; then
+    echo "test_redact.sh: $FAILS failure(s)" >&2
+    exit 1
+fi
+echo "test_redact.sh: all passed"
