@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-/* Categories a detector maps to (bit mask; the lowest set bit is the primary one). */
+/* Categories a detector maps to (bit mask; see pcl_category_primary()). */
 enum pcl_category {
     PCL_CAT_CONTACT = 1u << 0,    /* contact PII: email, phone, address, IP, device ids */
     PCL_CAT_GOV_ID = 1u << 1,     /* government identifiers: SSN, passport, tax ids */
@@ -24,6 +24,10 @@ enum pcl_category {
 /* Lower-case name of one category bit ("contact", "government_id", "financial", "health",
  * "special", "credential"); NULL for anything else. */
 const char *pcl_category_name(uint32_t cat);
+/* The category a finding is reported under when its detector has several: the most
+ * sensitive, in the order credential, health, special, financial, government_id, contact.
+ * 0 for an empty mask. */
+uint32_t pcl_category_primary(uint32_t categories);
 /* Parse a category name; 0 when unknown. */
 uint32_t pcl_category_parse(const char *name, size_t len);
 

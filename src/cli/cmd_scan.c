@@ -43,6 +43,8 @@ struct job {
     uint64_t tail_cp;        /* code points after the last newline of the segment */
     struct pcl_buf warnings;
     char *error;
+    struct pcl_arena *arena; /* previews of this job's hits: segments of one file run on
+                                several threads at once, so they cannot share the file's */
     atomic_bool done;
 };
 
@@ -199,7 +201,7 @@ on_text_finding(void *arg, const struct pcl_finding *fd)
     h.col = ts->t.cp;
     h.score = fd->score;
     h.det = fd->detector;
-    h.preview = make_preview(ts->f->arena, ts->data + (start - ts->data_off),
+    h.preview = make_preview(ts->j->arena, ts->data + (start - ts->data_off),
                              (size_t)(end - start), d->categories, ts->c->o->show_values);
     if (h.preview == NULL) {
         ts->rc = PCL_ENOMEM;
@@ -402,7 +404,7 @@ on_field_finding(void *arg, const struct pcl_finding *fd)
     h.score = fd->score;
     h.det = fd->detector;
     h.field = p->name;
-    h.preview = make_preview(fs->f->arena, fs->value + fd->start, (size_t)(fd->end - fd->start),
+    h.preview = make_preview(fs->j->arena, fs->value + fd->start, (size_t)(fd->end - fd->start),
                              d->categories, fs->c->o->show_values);
     if (h.preview == NULL) {
         fs->rc = PCL_ENOMEM;
@@ -714,6 +716,11 @@ run_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s)
     struct pcl_err err = {0};
     enum pcl_rc rc;
 
+    j->arena = pcl_arena_new(16384, 0);
+    if (j->arena == NULL) {
+        j->error = pcl_strdup("out of memory");
+        return;
+    }
     if (j->map != NULL) {
         rc = scan_segment(c, j, s, &err);
         atomic_fetch_add(&c->bytes_done, j->seg_end - j->seg_start);
@@ -796,11 +803,8 @@ add_file(struct scan_ctx *c, const char *path)
     f = &c->files[c->nfiles];
     memset(f, 0, sizeof(*f));
     f->path = pcl_strdup(path);
-    f->arena = pcl_arena_new(16384, 0);
     pcl_buf_init(&f->warnings, 1 << 20);
-    if (f->path == NULL || f->arena == NULL) {
-        pcl_free(f->path);
-        pcl_arena_free(f->arena);
+    if (f->path == NULL) {
         return SIZE_MAX;
     }
     return c->nfiles++;
@@ -958,7 +962,6 @@ file_free(struct scan_file *f)
         pcl_free(f->profiles[i].cells_by_det);
     }
     pcl_free(f->profiles);
-    pcl_arena_free(f->arena);
     memset(f, 0, sizeof(*f));
 }
 
@@ -1446,6 +1449,10 @@ pcl_cmd_scan(int argc, char **argv)
         }
         scan_writer_file(&w, f);
         file_free(f);
+        for (size_t k = ji; k-- > 0 && c.jobs[k].file_idx == fi;) {
+            pcl_arena_free(c.jobs[k].arena);
+            c.jobs[k].arena = NULL;
+        }
     }
     for (unsigned i = 0; i < nthreads; i++) {
         (void)pthread_join(threads[i], NULL);
@@ -1472,6 +1479,7 @@ out_ctx:
         pcl_free(c.jobs[i].hits);
         pcl_free(c.jobs[i].error);
         pcl_buf_fini(&c.jobs[i].warnings);
+        pcl_arena_free(c.jobs[i].arena);
     }
     pcl_free(c.jobs);
     pcl_free(c.files);

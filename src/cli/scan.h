@@ -50,7 +50,6 @@ struct scan_file {
     size_t nprofiles;
     struct pcl_class_counts counts;
     enum pcl_sensitivity level;
-    struct pcl_arena *arena; /* previews and field names */
 };
 
 struct scan_summary {

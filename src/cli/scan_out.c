@@ -7,12 +7,9 @@
 static const char *
 primary_category(uint32_t cats)
 {
-    for (unsigned i = 0; i < 6; i++) {
-        if ((cats & (1u << i)) != 0) {
-            return pcl_category_name(1u << i);
-        }
-    }
-    return "unknown";
+    const char *name = pcl_category_name(pcl_category_primary(cats));
+
+    return name != NULL ? name : "unknown";
 }
 
 static void

@@ -18,6 +18,20 @@ pcl_category_name(uint32_t cat)
 }
 
 uint32_t
+pcl_category_primary(uint32_t categories)
+{
+    static const uint32_t order[] = {PCL_CAT_CREDENTIAL, PCL_CAT_HEALTH,   PCL_CAT_SPECIAL,
+                                     PCL_CAT_FINANCIAL,  PCL_CAT_GOV_ID,   PCL_CAT_CONTACT};
+
+    for (size_t i = 0; i < PCL_ARRAY_LEN(order); i++) {
+        if ((categories & order[i]) != 0) {
+            return order[i];
+        }
+    }
+    return 0;
+}
+
+uint32_t
 pcl_category_parse(const char *name, size_t len)
 {
     for (unsigned i = 0; i < PCL_ARRAY_LEN(cat_names); i++) {

@@ -851,7 +851,8 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
         return;
     }
     pos = PCL_MAX(lo, (size_t)s->cursor[id]);
-    hi = PCL_MIN(s->len, limit + d->max_len);
+    /* 8 spare bytes so a lookahead after the longest match still sees real input */
+    hi = PCL_MIN(s->len, limit + d->max_len + 8);
     while (pos < hi) {
         int rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, 0, s->md, s->mctx);
         PCRE2_SIZE *ov;

@@ -484,20 +484,19 @@ pcl_validate_mac(const char *s, size_t n)
 {
     char h[12];
     size_t k = 0;
-    bool letter = false, zero = true, ones = true;
+    bool letter = false;
 
     for (size_t i = 0; i < n; i++) {
         if (is_hex(s[i])) {
             if (k == sizeof(h)) {
                 return false;
             }
-            h[k++] = s[i];
+            h[k++] = pcl_lower(s[i]);
             letter = letter || !pcl_is_digit(s[i]);
-            zero = zero && s[i] == '0';
-            ones = ones && (s[i] == 'f' || s[i] == 'F');
         }
     }
-    if (k != 12 || zero || ones) {
+    /* all-zero, broadcast and placeholders such as 11:11:11:11:11:11 */
+    if (k != 12 || all_same(h, k)) {
         return false;
     }
     /* Cisco dotted form: 1234.5678.9012 is more likely a number than an address. */

@@ -33,7 +33,8 @@ bool pcl_validate_ipv4_reserved(const char *s, size_t n);
 /* RFC 4291 text form: 8 groups, or fewer with exactly one "::", optional dotted-quad tail;
  * compressed forms need 2 explicit groups of which the first has 4 digits, or 3 groups. */
 bool pcl_validate_ipv6(const char *s, size_t n);
-/* 48-bit MAC: rejects the all-zero and broadcast addresses and all-decimal dotted forms. */
+/* 48-bit MAC: rejects one repeated digit (all-zero, broadcast, 11:11:...) and all-decimal
+ * dotted forms. */
 bool pcl_validate_mac(const char *s, size_t n);
 
 /* ---- financial ---------------------------------------------------------------------- */

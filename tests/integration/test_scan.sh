@@ -180,6 +180,7 @@ PY
 "$BIN" scan --format jsonl -q -j 1 "$T/big.txt" > "$T/big1.jsonl"
 "$BIN" scan --format jsonl -q -j 4 "$T/big.txt" > "$T/big4.jsonl"
 check "threads equal one thread" cmp -s "$T/big1.jsonl" "$T/big4.jsonl"
+cmp -s "$T/big1.jsonl" "$T/big4.jsonl" || diff "$T/big1.jsonl" "$T/big4.jsonl" | head -5
 check "big file findings" test "$(wc -l < "$T/big1.jsonl")" -gt 1000
 
 # --- config file

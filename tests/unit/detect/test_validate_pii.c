@@ -129,6 +129,8 @@ test_validate_contact_cases(void **state)
         V(mac, "1234.5678.9012", false), /* all decimal: a number */
         V(mac, "00:00:00:00:00:00", false),
         V(mac, "ff:ff:ff:ff:ff:ff", false),
+        V(mac, "FF:ff:FF:ff:FF:ff", false),
+        V(mac, "11:11:11:11:11:11", false), /* placeholder */
         V(mac, "00:1A-2B:3C:4D:5E", false),
     };
 
