@@ -39,6 +39,8 @@ static const struct {
     {"azure-ad-client-secret", "AZURE_CLIENT_SECRET"},
     {"curl-auth-header", "HTTP_CREDENTIALS GENERIC_SECRET JWT OPENAI_API_KEY"},
     {"curl-auth-user", "HTTP_CREDENTIALS"},
+    {"facebook-access-token", "FACEBOOK_TOKEN"},
+    {"facebook-page-access-token", "FACEBOOK_TOKEN"},
     {"gcp-api-key", "GOOGLE_API_KEY"},
     {"gcp-service-account", "GCP_SERVICE_ACCOUNT"},
     {"github-app-token", "GITHUB_TOKEN"},
@@ -52,6 +54,7 @@ static const struct {
     {"gitlab-runner-authentication-token-routable", "GITLAB_TOKEN"},
     {"huggingface-access-token", "HUGGINGFACE_TOKEN"},
     {"huggingface-organization-api-token", "HUGGINGFACE_TOKEN"},
+    {"intra42-client-secret", "INTRA42_CLIENT_SECRET"},
     {"notion-api-token", "NOTION_TOKEN"},
     {"private-key", "PRIVATE_KEY"},
     {"sidekiq-sensitive-url", "URL_CREDENTIALS"},
@@ -62,6 +65,7 @@ static const struct {
     {"slack-legacy-workspace-token", "SLACK_TOKEN"},
     {"slack-user-token", "SLACK_TOKEN"},
     {"slack-webhook-url", "SLACK_WEBHOOK_URL"},
+    {"sourcegraph-access-token", "SOURCEGRAPH_TOKEN"},
     {"vault-service-token", "VAULT_TOKEN GENERIC_SECRET"},
 };
 
