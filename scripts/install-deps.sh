@@ -9,7 +9,7 @@ PKGS=(
     libvectorscan-dev libpcre2-dev libjansson-dev libsodium-dev libssl-dev
     libsqlite3-dev libyaml-dev libicu-dev libzip-dev zlib1g-dev
     libevent-dev libcmocka-dev
-    clang libclang-rt-14-dev
+    clang clang-format libclang-rt-14-dev
     python3 ripgrep nodejs
 )
 

@@ -14,7 +14,7 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define PCL_WUR        __attribute__((warn_unused_result))
+#define PCL_WUR          __attribute__((warn_unused_result))
 #define PCL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define PCL_WUR
@@ -42,8 +42,7 @@ struct pcl_err {
 };
 
 /* Sets err (if not NULL) and returns rc, so callers can `return pcl_err_set(...)`. */
-enum pcl_rc pcl_err_set(struct pcl_err *err, enum pcl_rc rc, const char *fmt, ...)
-    PCL_PRINTF(3, 4);
+enum pcl_rc pcl_err_set(struct pcl_err *err, enum pcl_rc rc, const char *fmt, ...) PCL_PRINTF(3, 4);
 
 /* Static name of a return code, e.g. "out of memory". */
 const char *pcl_rc_str(enum pcl_rc rc);
@@ -130,8 +129,8 @@ enum pcl_rc pcl_hex_decode(const char *in, size_t n, uint8_t *out, size_t cap, s
                            struct pcl_err *err) PCL_WUR;
 
 enum pcl_b64_variant {
-    PCL_B64_STD,     /* RFC 4648 §4, '=' padding required on encode, optional on decode */
-    PCL_B64_URL,     /* RFC 4648 §5, no padding on encode, optional on decode */
+    PCL_B64_STD, /* RFC 4648 §4, '=' padding required on encode, optional on decode */
+    PCL_B64_URL, /* RFC 4648 §5, no padding on encode, optional on decode */
 };
 enum pcl_rc pcl_base64_encode(struct pcl_buf *out, const uint8_t *in, size_t n,
                               enum pcl_b64_variant v) PCL_WUR;
@@ -142,8 +141,8 @@ size_t pcl_base64_decoded_max(size_t n);
 
 /* Bitcoin alphabet. */
 enum pcl_rc pcl_base58_encode(struct pcl_buf *out, const uint8_t *in, size_t n) PCL_WUR;
-enum pcl_rc pcl_base58_decode(const char *in, size_t n, uint8_t *out, size_t cap,
-                              size_t *outlen, struct pcl_err *err) PCL_WUR;
+enum pcl_rc pcl_base58_decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *outlen,
+                              struct pcl_err *err) PCL_WUR;
 /* Base58Check: decodes and verifies the 4-byte double-SHA256 checksum; out receives the
  * payload without the checksum. */
 enum pcl_rc pcl_base58check_decode(const char *in, size_t n, uint8_t *out, size_t cap,
@@ -156,9 +155,9 @@ enum pcl_bech32_variant {
 /* Decode a bech32/bech32m string (mixed case rejected, max 90 chars). hrp receives the
  * lower-cased human-readable part (NUL-terminated, hrp_cap >= 84), data the 5-bit groups
  * without the checksum. Sets *variant to the checksum that matched. */
-enum pcl_rc pcl_bech32_decode(const char *in, size_t n, char *hrp, size_t hrp_cap,
-                              uint8_t *data, size_t data_cap, size_t *data_len,
-                              enum pcl_bech32_variant *variant, struct pcl_err *err) PCL_WUR;
+enum pcl_rc pcl_bech32_decode(const char *in, size_t n, char *hrp, size_t hrp_cap, uint8_t *data,
+                              size_t data_cap, size_t *data_len, enum pcl_bech32_variant *variant,
+                              struct pcl_err *err) PCL_WUR;
 /* Regroup bits (e.g. 5 -> 8 for segwit programs); pad as in BIP-173 convertbits. */
 enum pcl_rc pcl_bits_convert(const uint8_t *in, size_t n, unsigned from, unsigned to, bool pad,
                              uint8_t *out, size_t cap, size_t *outlen) PCL_WUR;

@@ -56,9 +56,9 @@ struct pcl_detector_info {
 /* One finding. Offsets are bytes from the start of the scanned buffer (or of the stream). */
 struct pcl_finding {
     uint64_t start;
-    uint64_t end;       /* exclusive */
-    double score;       /* 0..1 after context adjustment */
-    uint32_t detector;  /* index for pcl_engine_detector() */
+    uint64_t end;      /* exclusive */
+    double score;      /* 0..1 after context adjustment */
+    uint32_t detector; /* index for pcl_engine_detector() */
 };
 
 /* A user-defined detector from configuration. Strings are borrowed during pcl_engine_new. */
@@ -81,12 +81,12 @@ struct pcl_engine_opts {
     double min_score;           /* drop findings under this score; 0 = default 0.5 */
     const struct pcl_custom_detector *custom; /* array of ncustom */
     size_t ncustom;
-    unsigned long match_limit;  /* PCRE2 match limit per confirm; 0 = default 100000 */
-    const char *cache_dir;      /* if set, compiled prefilter databases are cached here (keyed
-                                   by a hash of every pattern, flag and the Vectorscan
-                                   version), so a second start skips compilation; created
-                                   0700 when missing; any cache problem falls back to
-                                   compiling. NULL = no cache */
+    unsigned long match_limit; /* PCRE2 match limit per confirm; 0 = default 100000 */
+    const char *cache_dir;     /* if set, compiled prefilter databases are cached here (keyed
+                                  by a hash of every pattern, flag and the Vectorscan
+                                  version), so a second start skips compilation; created
+                                  0700 when missing; any cache problem falls back to
+                                  compiling. NULL = no cache */
 };
 
 struct pcl_engine;
@@ -156,16 +156,16 @@ void pcl_stream_free(struct pcl_stream *st);
  *   contact -> confidential
  *   no finding -> internal (public only when a rule says so). */
 struct pcl_class_rule {
-    uint32_t categories;          /* match when a finding has any of these categories */
-    uint64_t min_count;           /* ... and at least this many findings of them */
-    double min_share;             /* ... and at least this share of cells (columns only) */
+    uint32_t categories; /* match when a finding has any of these categories */
+    uint64_t min_count;  /* ... and at least this many findings of them */
+    double min_share;    /* ... and at least this share of cells (columns only) */
     enum pcl_sensitivity level;
 };
 
 struct pcl_classifier {
     const struct pcl_class_rule *rules; /* array of nrules; NULL = built-in defaults */
     size_t nrules;
-    enum pcl_sensitivity baseline;      /* level with no matching rule; default internal */
+    enum pcl_sensitivity baseline; /* level with no matching rule; default internal */
 };
 
 /* Per-container tallies gathered while scanning. */

@@ -3,18 +3,18 @@
  * report findings, per-column/per-field profiles and a classification per file. */
 #include "scan.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
-#define SEGMENT_MIN      ((uint64_t)8 << 20)
-#define READ_CHUNK       ((size_t)1 << 20)
-#define MAX_STRUCTURED   ((size_t)1 << 30) /* JSON documents are walked in memory */
+#define SEGMENT_MIN       ((uint64_t)8 << 20)
+#define READ_CHUNK        ((size_t)1 << 20)
+#define MAX_STRUCTURED    ((size_t)1 << 30) /* JSON documents are walked in memory */
 #define MAX_HITS_PER_FILE 10000000u
 
 struct scan_opts {
@@ -25,22 +25,22 @@ struct scan_opts {
     bool quiet;
     bool have_input_format;
     enum pcl_format input_format;
-    int fail_on;             /* -2 never, -1 any finding, else a sensitivity level */
+    int fail_on; /* -2 never, -1 any finding, else a sensitivity level */
 };
 
 struct job {
     struct scan_file *file;
     size_t file_idx;
-    uint64_t seg_start;      /* text segments of a mapped file; seg_end == 0: whole file */
+    uint64_t seg_start; /* text segments of a mapped file; seg_end == 0: whole file */
     uint64_t seg_end;
-    const char *map;         /* mapping shared by the file's segments */
-    void *map_rw;            /* the same pointer, for munmap */
+    const char *map; /* mapping shared by the file's segments */
+    void *map_rw;    /* the same pointer, for munmap */
     uint64_t map_len;
-    struct scan_hit *hits;   /* segment jobs: their hits, merged by the main thread */
+    struct scan_hit *hits; /* segment jobs: their hits, merged by the main thread */
     size_t nhits;
     size_t caphits;
-    uint64_t newlines;       /* newlines in [seg_start, seg_end) */
-    uint64_t tail_cp;        /* code points after the last newline of the segment */
+    uint64_t newlines; /* newlines in [seg_start, seg_end) */
+    uint64_t tail_cp;  /* code points after the last newline of the segment */
     struct pcl_buf warnings;
     char *error;
     struct pcl_arena *arena; /* previews of this job's hits: segments of one file run on
@@ -51,7 +51,7 @@ struct job {
 struct scan_ctx {
     const struct scan_opts *o;
     const struct pcl_engine *e;
-    struct job *jobs;        /* array of njobs */
+    struct job *jobs; /* array of njobs */
     size_t njobs;
     size_t capjobs;
     struct scan_file *files; /* array of nfiles */
@@ -173,11 +173,11 @@ struct text_scan {
     struct scan_ctx *c;
     struct job *j;
     struct scan_file *f;
-    const char *data;     /* bytes at absolute offset data_off */
+    const char *data; /* bytes at absolute offset data_off */
     uint64_t data_off;
-    uint64_t keep_lo;     /* segment bounds: report findings starting in [keep_lo, keep_hi) */
+    uint64_t keep_lo; /* segment bounds: report findings starting in [keep_lo, keep_hi) */
     uint64_t keep_hi;
-    uint64_t base;        /* added to finding offsets (a segment scan starts at its region) */
+    uint64_t base; /* added to finding offsets (a segment scan starts at its region) */
     struct lc t;
     enum pcl_rc rc;
 };
@@ -201,8 +201,8 @@ on_text_finding(void *arg, const struct pcl_finding *fd)
     h.col = ts->t.cp;
     h.score = fd->score;
     h.det = fd->detector;
-    h.preview = make_preview(ts->j->arena, ts->data + (start - ts->data_off),
-                             (size_t)(end - start), d->categories, ts->c->o->show_values);
+    h.preview = make_preview(ts->j->arena, ts->data + (start - ts->data_off), (size_t)(end - start),
+                             d->categories, ts->c->o->show_values);
     if (h.preview == NULL) {
         ts->rc = PCL_ENOMEM;
         return 1;
@@ -223,8 +223,14 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pc
     uint64_t w = pcl_engine_window(c->e);
     uint64_t lo = j->seg_start > w ? j->seg_start - w : 0;
     uint64_t hi = PCL_MIN(j->map_len, j->seg_end + w);
-    struct text_scan ts = {.c = c, .j = j, .f = j->file, .data = j->map + lo, .data_off = lo,
-                           .keep_lo = j->seg_start, .keep_hi = j->seg_end, .base = lo,
+    struct text_scan ts = {.c = c,
+                           .j = j,
+                           .f = j->file,
+                           .data = j->map + lo,
+                           .data_off = lo,
+                           .keep_lo = j->seg_start,
+                           .keep_hi = j->seg_end,
+                           .base = lo,
                            .t = {.pos = j->seg_start}};
     enum pcl_rc rc;
 
@@ -245,7 +251,7 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pc
 
 struct stream_scan {
     struct text_scan ts;
-    struct pcl_buf hold;  /* bytes from ts.data_off to the end of what was fed */
+    struct pcl_buf hold; /* bytes from ts.data_off to the end of what was fed */
 };
 
 static enum pcl_rc
@@ -321,7 +327,7 @@ struct field_scan {
     struct job *j;
     struct scan_file *f;
     struct pcl_scratch *s;
-    const char *raw;           /* JSON: the whole document, for line/column; NULL for CSV */
+    const char *raw; /* JSON: the whole document, for line/column; NULL for CSV */
     struct lc t;
     /* current value */
     const struct pcl_rawmap *map;
@@ -330,12 +336,12 @@ struct field_scan {
     const char *value;
     size_t profile;
     uint32_t value_cats;
-    bool *det_seen;            /* per detector, within the current value; array of ndets */
-    char **header;             /* CSV column names; array of nheader */
+    bool *det_seen; /* per detector, within the current value; array of ndets */
+    char **header;  /* CSV column names; array of nheader */
     size_t nheader;
     bool csv_header;
-    uint64_t line_start_raw;   /* CSV: raw offset of the current record's first cell */
-    uint64_t raw_base;         /* JSONL: offset of the current line in the document */
+    uint64_t line_start_raw; /* CSV: raw offset of the current record's first cell */
+    uint64_t raw_base;       /* JSONL: offset of the current line in the document */
     enum pcl_rc rc;
 };
 
@@ -434,8 +440,8 @@ scan_value(struct field_scan *fs, const char *name, size_t name_len, const char 
 
     fs->profile = profile_find(fs, name, name_len, &rc);
     if (rc != PCL_OK) {
-        return pcl_err_set(err, rc, "%s", rc == PCL_ELIMIT ? "more than 100000 distinct fields"
-                                                           : "out of memory");
+        return pcl_err_set(err, rc, "%s",
+                           rc == PCL_ELIMIT ? "more than 100000 distinct fields" : "out of memory");
     }
     p = &fs->f->profiles[fs->profile];
     p->cells++;
@@ -522,12 +528,15 @@ looks_like_header(const char *head, size_t n, char delim)
 }
 
 static enum pcl_rc
-scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in,
-         char delim, struct pcl_err *err)
+scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in, char delim,
+         struct pcl_err *err)
 {
     struct field_scan fs = {.c = c, .j = j, .f = j->file, .s = s};
-    struct pcl_csv_opts co = {.delim = delim, .name = j->file->path, .on_cell = on_csv_cell,
-                              .on_warn = on_format_warning, .arg = &fs};
+    struct pcl_csv_opts co = {.delim = delim,
+                              .name = j->file->path,
+                              .on_cell = on_csv_cell,
+                              .on_warn = on_format_warning,
+                              .arg = &fs};
     struct pcl_csv *csv = NULL;
     char *chunk = NULL;
     const char *head = NULL;
@@ -581,8 +590,8 @@ on_json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
 
 /* A JSONL record that is not valid JSON is still scanned, as text, so nothing is skipped. */
 static enum pcl_rc
-scan_json_text_fallback(struct field_scan *fs, const char *p, size_t n, uint64_t off,
-                        uint64_t line, struct pcl_err *err)
+scan_json_text_fallback(struct field_scan *fs, const char *p, size_t n, uint64_t off, uint64_t line,
+                        struct pcl_err *err)
 {
     struct pcl_rawmap map = {.base = 0};
 
@@ -595,8 +604,10 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
           bool jsonl, struct pcl_err *err)
 {
     struct field_scan fs = {.c = c, .j = j, .f = j->file, .s = s};
-    struct pcl_json_walk_opts wo = {.jsonl = false, .name = j->file->path,
-                                    .on_value = on_json_value, .on_warn = on_format_warning,
+    struct pcl_json_walk_opts wo = {.jsonl = false,
+                                    .name = j->file->path,
+                                    .on_value = on_json_value,
+                                    .on_warn = on_format_warning,
                                     .arg = &fs};
     struct pcl_buf doc;
     enum pcl_rc rc;
@@ -665,6 +676,21 @@ out:
 
 /* ---- jobs ----------------------------------------------------------------------------- */
 
+/* Forget what a structured scan found before it failed (it is scanned again as text). */
+static void
+discard_structured(struct scan_file *f)
+{
+    for (size_t i = 0; i < f->nprofiles; i++) {
+        pcl_free(f->profiles[i].name);
+        pcl_free(f->profiles[i].cells_by_det);
+    }
+    pcl_free(f->profiles);
+    f->profiles = NULL;
+    f->nprofiles = 0;
+    f->nhits = 0;
+    memset(&f->counts, 0, sizeof(f->counts));
+}
+
 static enum pcl_rc
 run_file_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_err *err)
 {
@@ -683,8 +709,8 @@ run_file_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pc
         goto out;
     }
     f->gzip = pcl_input_is_gzip(in);
-    f->fmt = c->o->have_input_format ? c->o->input_format
-                                     : pcl_format_sniff(f->path, head, headlen);
+    f->fmt =
+        c->o->have_input_format ? c->o->input_format : pcl_format_sniff(f->path, head, headlen);
     switch (f->fmt) {
     case PCL_FMT_BINARY:
         f->skipped = true;
@@ -704,6 +730,24 @@ run_file_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pc
     case PCL_FMT_TEXT:
         rc = scan_text_stream(c, j, in, err);
         break;
+    }
+    if ((rc == PCL_EINVAL || rc == PCL_ELIMIT) && f->fmt != PCL_FMT_TEXT &&
+        f->fmt != PCL_FMT_BINARY) {
+        /* A CSV cell or JSON document over its limit, or a reader error: scan the whole file
+         * as text instead of skipping it, and say so. */
+        char msg[PCL_ERR_MSG_SIZE + 64];
+
+        (void)snprintf(msg, sizeof(msg), "%s: %s; scanned as text instead", f->path, err->msg);
+        warn_append(&j->warnings, msg);
+        discard_structured(f);
+        pcl_input_free(in);
+        in = NULL;
+        rc = pcl_input_open(f->path, &in, err);
+        if (rc == PCL_OK) {
+            f->bytes = 0;
+            f->fmt = PCL_FMT_TEXT;
+            rc = scan_text_stream(c, j, in, err);
+        }
     }
 out:
     pcl_input_free(in);
@@ -830,9 +874,9 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
     }
     n = read(fd, head, sizeof(head));
     if (n <= 0 || (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) ||
-        (c->o->have_input_format ? c->o->input_format
-                                 : pcl_format_sniff(path, (const char *)head, (size_t)n)) !=
-            PCL_FMT_TEXT) {
+        (c->o->have_input_format
+             ? c->o->input_format
+             : pcl_format_sniff(path, (const char *)head, (size_t)n)) != PCL_FMT_TEXT) {
         (void)close(fd);
         return false;
     }
@@ -851,7 +895,8 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
         struct job *j;
 
         if (end < size) {
-            nl = memchr((const char *)map + end, '\n', (size_t)PCL_MIN(size - end, (uint64_t)65536));
+            nl =
+                memchr((const char *)map + end, '\n', (size_t)PCL_MIN(size - end, (uint64_t)65536));
             if (nl != NULL) {
                 end = (uint64_t)(nl - (const char *)map) + 1;
             }
@@ -997,7 +1042,8 @@ now_s(void)
 static void
 scan_usage(FILE *f)
 {
-    (void)fprintf(f,
+    (void)fprintf(
+        f,
         "usage: portcullis scan [options] PATH... | -\n"
         "\n"
         "Scan files, directories (recursively) or standard input for PII and secrets.\n"
@@ -1086,9 +1132,20 @@ parse_uint(const char *s, unsigned long max, unsigned long *out)
 }
 
 enum {
-    OPT_MIN_SCORE = 256, OPT_TYPES, OPT_ENABLE, OPT_DISABLE, OPT_CATEGORIES, OPT_FAIL_ON,
-    OPT_INPUT_FORMAT, OPT_EXCLUDE, OPT_NO_GITIGNORE, OPT_FOLLOW, OPT_SHOW_VALUES, OPT_PROGRESS,
-    OPT_NO_PROGRESS, OPT_NO_CACHE,
+    OPT_MIN_SCORE = 256,
+    OPT_TYPES,
+    OPT_ENABLE,
+    OPT_DISABLE,
+    OPT_CATEGORIES,
+    OPT_FAIL_ON,
+    OPT_INPUT_FORMAT,
+    OPT_EXCLUDE,
+    OPT_NO_GITIGNORE,
+    OPT_FOLLOW,
+    OPT_SHOW_VALUES,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS,
+    OPT_NO_CACHE,
 };
 
 static const struct option long_opts[] = {
@@ -1169,8 +1226,10 @@ pcl_cmd_scan(int argc, char **argv)
             } else if (strcmp(optarg, "sarif") == 0) {
                 o.out = SCAN_OUT_SARIF;
             } else {
-                pcl_cli_error("scan", "--format: unknown format \"%s\" (text, json, jsonl, "
-                              "sarif)", optarg);
+                pcl_cli_error("scan",
+                              "--format: unknown format \"%s\" (text, json, jsonl, "
+                              "sarif)",
+                              optarg);
                 rc = PCL_EXIT_USAGE;
                 goto out;
             }
@@ -1228,7 +1287,8 @@ pcl_cmd_scan(int argc, char **argv)
                 uint32_t cat = pcl_category_parse(p, len);
 
                 if (cat == 0) {
-                    pcl_cli_error("scan", "--categories: unknown category \"%.*s\" (contact, "
+                    pcl_cli_error("scan",
+                                  "--categories: unknown category \"%.*s\" (contact, "
                                   "government_id, financial, health, special, credential)",
                                   (int)len, p);
                     rc = PCL_EXIT_USAGE;
@@ -1247,8 +1307,10 @@ pcl_cmd_scan(int argc, char **argv)
             } else {
                 o.fail_on = pcl_sensitivity_parse(optarg, strlen(optarg));
                 if (o.fail_on < 0) {
-                    pcl_cli_error("scan", "--fail-on: expected any, never, internal, "
-                                  "confidential or restricted, got \"%s\"", optarg);
+                    pcl_cli_error("scan",
+                                  "--fail-on: expected any, never, internal, "
+                                  "confidential or restricted, got \"%s\"",
+                                  optarg);
                     rc = PCL_EXIT_USAGE;
                     goto out;
                 }
@@ -1340,8 +1402,8 @@ pcl_cmd_scan(int argc, char **argv)
     wo.on_file = on_walk_file;
     wo.on_warn = on_walk_warning;
     wo.arg = &c;
-    if (pcl_walk((const char *const *)(argv + optind), (size_t)(argc - optind), &wo, NULL,
-                 &err) != PCL_OK) {
+    if (pcl_walk((const char *const *)(argv + optind), (size_t)(argc - optind), &wo, NULL, &err) !=
+        PCL_OK) {
         pcl_cli_error("scan", "%s", err.msg);
         rc = PCL_EXIT_ERROR;
         goto out_ctx;
@@ -1415,8 +1477,7 @@ pcl_cmd_scan(int argc, char **argv)
             }
             (void)pthread_mutex_unlock(&c.mu);
             merge_job(f, &c.jobs[ji], &line_base, &cp_carry);
-            if (c.jobs[ji].map != NULL &&
-                (ji + 1 == c.njobs || c.jobs[ji + 1].file_idx != fi)) {
+            if (c.jobs[ji].map != NULL && (ji + 1 == c.njobs || c.jobs[ji + 1].file_idx != fi)) {
                 (void)munmap(c.jobs[ji].map_rw, (size_t)c.jobs[ji].map_len);
             }
         }

@@ -7,7 +7,8 @@
 const struct pcl_cmd pcl_cli_commands[] = {
     {.name = "detectors", .summary = "list the built-in detectors", .run = pcl_cmd_detectors},
     {.name = "redact", .summary = "redact, mask or pseudonymize findings", .run = pcl_cmd_redact},
-    {.name = "scan", .summary = "scan files, directories or stdin for PII and secrets",
+    {.name = "scan",
+     .summary = "scan files, directories or stdin for PII and secrets",
      .run = pcl_cmd_scan},
     {.name = "unredact", .summary = "reverse fpe and vault tokens", .run = pcl_cmd_unredact},
 };

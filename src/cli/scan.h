@@ -16,22 +16,22 @@ enum scan_out {
 };
 
 struct scan_hit {
-    uint64_t start;       /* byte offsets from the start of the (decompressed) file */
+    uint64_t start; /* byte offsets from the start of the (decompressed) file */
     uint64_t end;
-    uint64_t line;        /* 1-based */
-    uint64_t col;         /* 1-based, in code points */
-    uint64_t row;         /* CSV data row (1-based) or JSONL record line; 0 = none */
+    uint64_t line; /* 1-based */
+    uint64_t col;  /* 1-based, in code points */
+    uint64_t row;  /* CSV data row (1-based) or JSONL record line; 0 = none */
     double score;
     uint32_t det;
-    const char *field;    /* CSV column name or JSON field path; NULL for text */
-    const char *preview;  /* masked value (or the value with --show-values) */
+    const char *field;   /* CSV column name or JSON field path; NULL for text */
+    const char *preview; /* masked value (or the value with --show-values) */
 };
 
 /* Per-column (CSV) or per-field-path (JSON) profile. */
 struct scan_profile {
     char *name;
     uint64_t cells;
-    uint64_t *cells_by_det;  /* cells with a finding, per detector; array of ndets */
+    uint64_t *cells_by_det; /* cells with a finding, per detector; array of ndets */
     struct pcl_class_counts counts;
 };
 
@@ -58,7 +58,7 @@ struct scan_summary {
     uint64_t failed;
     uint64_t bytes;
     uint64_t findings;
-    uint64_t *by_det;        /* array of ndets */
+    uint64_t *by_det; /* array of ndets */
     uint64_t by_level[4];
     double seconds;
 };

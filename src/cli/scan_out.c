@@ -104,9 +104,10 @@ jw_profile(struct scan_writer *w, const struct scan_profile *p)
         pcl_jw_key(jw, "cells");
         pcl_jw_uint(jw, p->cells_by_det[i]);
         pcl_jw_key(jw, "share");
-        pcl_jw_double(jw, p->cells > 0 ? (double)(int)(10000.0 * (double)p->cells_by_det[i] /
-                                                       (double)p->cells) / 10000
-                                       : 0.0);
+        pcl_jw_double(
+            jw, p->cells > 0
+                    ? (double)(int)(10000.0 * (double)p->cells_by_det[i] / (double)p->cells) / 10000
+                    : 0.0);
         pcl_jw_obj_end(jw);
     }
     pcl_jw_arr_end(jw);
@@ -274,9 +275,7 @@ sarif_begin(struct scan_writer *w)
         }
         pcl_jw_arr_end(jw);
         pcl_jw_key(jw, "security-severity");
-        pcl_jw_cstr(jw, (d->categories & PCL_CAT_CREDENTIAL) != 0 ? "9.0"
-                        : severe                                 ? "7.0"
-                                                                 : "4.0");
+        pcl_jw_cstr(jw, (d->categories & PCL_CAT_CREDENTIAL) != 0 ? "9.0" : severe ? "7.0" : "4.0");
         pcl_jw_obj_end(jw);
         pcl_jw_obj_end(jw);
     }
@@ -319,8 +318,8 @@ text_file(struct scan_writer *w, const struct scan_file *f)
         const struct pcl_detector_info *d = pcl_engine_detector(w->e, h->det);
 
         (void)fprintf(w->out, "%s:%llu:%llu: %s %s (%s, score %.2f)", f->path,
-                      (unsigned long long)h->line, (unsigned long long)h->col, d->type,
-                      h->preview, d->name, h->score);
+                      (unsigned long long)h->line, (unsigned long long)h->col, d->type, h->preview,
+                      d->name, h->score);
         if (h->field != NULL) {
             (void)fprintf(w->out, " in %s", h->field);
         }
@@ -349,8 +348,8 @@ text_file(struct scan_writer *w, const struct scan_file *f)
         }
     }
     if (f->nhits > 0) {
-        (void)fprintf(w->out, "%s: %s (%zu finding%s)\n", f->path,
-                      pcl_sensitivity_name(f->level), f->nhits, f->nhits == 1 ? "" : "s");
+        (void)fprintf(w->out, "%s: %s (%zu finding%s)\n", f->path, pcl_sensitivity_name(f->level),
+                      f->nhits, f->nhits == 1 ? "" : "s");
     }
 }
 

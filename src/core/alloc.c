@@ -4,8 +4,8 @@
 
 #include <stdatomic.h>
 
-static atomic_ulong alloc_count;  /* allocations since the last pcl_alloc_fail_at() */
-static atomic_ulong fail_at;      /* 0 = never fail */
+static atomic_ulong alloc_count; /* allocations since the last pcl_alloc_fail_at() */
+static atomic_ulong fail_at;     /* 0 = never fail */
 static atomic_bool fail_sticky;
 
 unsigned long

@@ -18,11 +18,11 @@ struct deferred {
 };
 
 struct pcl_arena {
-    struct chunk *head;  /* current chunk; older ones follow */
+    struct chunk *head; /* current chunk; older ones follow */
     struct deferred *defers;
     size_t chunk_size;
-    size_t max_bytes;    /* 0 = unlimited */
-    size_t used;         /* bytes handed out (including alignment) */
+    size_t max_bytes; /* 0 = unlimited */
+    size_t used;      /* bytes handed out (including alignment) */
 };
 
 struct pcl_arena *

@@ -21,11 +21,11 @@
 #define PCL_MAX(a, b)    ((a) > (b) ? (a) : (b))
 
 /* Invariants only, never input validation. */
-#define PCL_ASSERT(cond)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            pcl_assert_fail(#cond, __FILE__, __LINE__);                                        \
-        }                                                                                      \
+#define PCL_ASSERT(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            pcl_assert_fail(#cond, __FILE__, __LINE__);                                            \
+        }                                                                                          \
     } while (0)
 
 _Noreturn void pcl_assert_fail(const char *expr, const char *file, int line);

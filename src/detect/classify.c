@@ -20,8 +20,8 @@ pcl_category_name(uint32_t cat)
 uint32_t
 pcl_category_primary(uint32_t categories)
 {
-    static const uint32_t order[] = {PCL_CAT_CREDENTIAL, PCL_CAT_HEALTH,   PCL_CAT_SPECIAL,
-                                     PCL_CAT_FINANCIAL,  PCL_CAT_GOV_ID,   PCL_CAT_CONTACT};
+    static const uint32_t order[] = {PCL_CAT_CREDENTIAL, PCL_CAT_HEALTH, PCL_CAT_SPECIAL,
+                                     PCL_CAT_FINANCIAL,  PCL_CAT_GOV_ID, PCL_CAT_CONTACT};
 
     for (size_t i = 0; i < PCL_ARRAY_LEN(order); i++) {
         if ((categories & order[i]) != 0) {
@@ -73,8 +73,8 @@ pcl_class_counts_add(struct pcl_class_counts *c, uint32_t categories)
 
 /* The documented defaults (docs/classification.md). */
 static const struct pcl_class_rule default_rules[] = {
-    {.categories = PCL_CAT_CREDENTIAL | PCL_CAT_HEALTH | PCL_CAT_SPECIAL | PCL_CAT_GOV_ID |
-                   PCL_CAT_FINANCIAL,
+    {.categories =
+         PCL_CAT_CREDENTIAL | PCL_CAT_HEALTH | PCL_CAT_SPECIAL | PCL_CAT_GOV_ID | PCL_CAT_FINANCIAL,
      .min_count = 1,
      .level = PCL_SENS_RESTRICTED},
     {.categories = PCL_CAT_CONTACT, .min_count = 1, .level = PCL_SENS_CONFIDENTIAL},

@@ -5,10 +5,10 @@
 #include <yaml.h>
 
 struct owned_opts {
-    struct pcl_engine_opts o;           /* must stay first: callers see only this */
-    char **strs;                        /* every string we allocated; array of nstrs */
+    struct pcl_engine_opts o; /* must stay first: callers see only this */
+    char **strs;              /* every string we allocated; array of nstrs */
     size_t nstrs;
-    const char **enable;                /* NULL-terminated */
+    const char **enable; /* NULL-terminated */
     const char **disable;
     struct pcl_custom_detector *custom; /* array of o.ncustom */
     const char ***ctx;                  /* one per custom detector */
@@ -55,8 +55,7 @@ keep_str(struct owned_opts *oo, const char *s, const char **out)
 
 /* A sequence of scalars (or one scalar) into a NULL-terminated array. */
 static enum pcl_rc
-str_list(struct cfg *c, struct owned_opts *oo, yaml_node_t *n, const char *key,
-         const char ***out)
+str_list(struct cfg *c, struct owned_opts *oo, yaml_node_t *n, const char *key, const char ***out)
 {
     size_t count = 0, i = 0;
     const char **list;
@@ -107,8 +106,8 @@ parse_double(struct cfg *c, yaml_node_t *n, const char *key, double lo, double h
     if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
         char detail[96];
 
-        (void)snprintf(detail, sizeof(detail), "expected a number in [%g, %g], got \"%s\"", lo,
-                       hi, s);
+        (void)snprintf(detail, sizeof(detail), "expected a number in [%g, %g], got \"%s\"", lo, hi,
+                       s);
         return cfg_fail(c, n, key, detail);
     }
     *out = v;
@@ -138,7 +137,8 @@ parse_categories(struct cfg *c, yaml_node_t *n, const char *key, uint32_t *out)
         uint32_t cat = s != NULL ? pcl_category_parse(s, strlen(s)) : 0;
 
         if (cat == 0) {
-            return cfg_fail(c, item, key, "unknown category (contact, government_id, financial, "
+            return cfg_fail(c, item, key,
+                            "unknown category (contact, government_id, financial, "
                             "health, special, credential)");
         }
         *out |= cat;
@@ -178,7 +178,8 @@ parse_custom_one(struct cfg *c, struct owned_opts *oo, yaml_node_t *n, size_t id
             rc = str_list(c, oo, v, key, &oo->ctx[idx]);
             d->context = oo->ctx[idx];
         } else {
-            return cfg_fail(c, k, "custom", "unknown key (name, type, category, pattern, score, "
+            return cfg_fail(c, k, "custom",
+                            "unknown key (name, type, category, pattern, score, "
                             "context)");
         }
         if (rc != PCL_OK) {
@@ -208,8 +209,8 @@ parse_custom(struct cfg *c, struct owned_opts *oo, yaml_node_t *n)
     }
     oo->o.custom = oo->custom;
     for (size_t i = 0; i < count; i++) {
-        rc = parse_custom_one(c, oo, yaml_document_get_node(&c->doc,
-                                                            n->data.sequence.items.start[i]), i);
+        rc = parse_custom_one(c, oo,
+                              yaml_document_get_node(&c->doc, n->data.sequence.items.start[i]), i);
         if (rc != PCL_OK) {
             return rc;
         }
@@ -256,7 +257,8 @@ parse_detect(struct cfg *c, struct owned_opts *oo, yaml_node_t *n)
         } else if (strcmp(key, "custom") == 0) {
             rc = parse_custom(c, oo, v);
         } else {
-            return cfg_fail(c, k, "detect", "unknown key (min_score, enable, only, disable, "
+            return cfg_fail(c, k, "detect",
+                            "unknown key (min_score, enable, only, disable, "
                             "categories, match_limit, custom)");
         }
         if (rc != PCL_OK) {

@@ -26,31 +26,31 @@ enum pcl_det_flags {
 };
 
 struct pcl_detector {
-    const char *name;        /* unique snake_case id */
-    const char *type;        /* entity type (Presidio's name where one exists) */
-    uint32_t categories;     /* PCL_CAT_* mask */
-    const char *pattern;     /* PCRE2 pattern; compiled into Vectorscan with HS_FLAG_PREFILTER
-                                too, so it must be byte-oriented (no UTF mode) */
-    uint32_t max_len;        /* upper bound on a whole match length, in bytes */
-    uint32_t min_digits;     /* PCL_DET_NUMERIC: fewest digits a match holds, */
-    uint8_t min_groups;      /* ... fewest digit runs (groups), */
-    uint8_t min_run;         /* ... shortest possible longest run, */
-    uint8_t max_run;         /* ... longest possible run (0 = no limit): a cluster is
-                                confirmed only when it can hold a match by these counts */
-    pcl_validate_fn *validate; /* NULL = pattern alone decides */
-    const char *validator;   /* validator's name for docs ("luhn"), NULL with validate */
+    const char *name;           /* unique snake_case id */
+    const char *type;           /* entity type (Presidio's name where one exists) */
+    uint32_t categories;        /* PCL_CAT_* mask */
+    const char *pattern;        /* PCRE2 pattern; compiled into Vectorscan with HS_FLAG_PREFILTER
+                                   too, so it must be byte-oriented (no UTF mode) */
+    uint32_t max_len;           /* upper bound on a whole match length, in bytes */
+    uint32_t min_digits;        /* PCL_DET_NUMERIC: fewest digits a match holds, */
+    uint8_t min_groups;         /* ... fewest digit runs (groups), */
+    uint8_t min_run;            /* ... shortest possible longest run, */
+    uint8_t max_run;            /* ... longest possible run (0 = no limit): a cluster is
+                                   confirmed only when it can hold a match by these counts */
+    pcl_validate_fn *validate;  /* NULL = pattern alone decides */
+    const char *validator;      /* validator's name for docs ("luhn"), NULL with validate */
     const char *const *context; /* NULL-terminated lower-case words/phrases, or NULL */
     const char *const *anchors; /* NULL-terminated literals, one of which every match contains
                                    (compared without case), or NULL. Vectorscan then looks for
                                    these literals instead of the pattern: much faster, and
                                    literal reports are not subject to the dropped-report
                                    problem described in engine.h */
-    uint32_t anchor_back;    /* how far before an anchor's first byte a match can begin;
-                                0 = max_len */
-    double score;            /* score of a validated match without context */
-    double context_score;    /* score when a context word is within reach; 0 = score */
-    unsigned flags;          /* enum pcl_det_flags */
-    const char *description; /* one line, shown by `portcullis detectors` */
+    uint32_t anchor_back;       /* how far before an anchor's first byte a match can begin;
+                                   0 = max_len */
+    double score;               /* score of a validated match without context */
+    double context_score;       /* score when a context word is within reach; 0 = score */
+    unsigned flags;             /* enum pcl_det_flags */
+    const char *description;    /* one line, shown by `portcullis detectors` */
 };
 
 /* The built-in tables, one per file (detectors_pii.c, detectors_secrets.c). */

@@ -46,17 +46,22 @@ static const char *const sourcegraph_token_anchors[] = {"sgp_", NULL};
 static const char *const facebook_ctx[] = {"facebook", NULL};
 static const char *const sourcegraph_ctx[] = {"sourcegraph", NULL};
 static const char *const anthropic_api_key_anchors[] = {"sk-ant-", NULL};
-static const char *const aws_access_key_id_anchors[] = {"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA", "A3T", NULL};
+static const char *const aws_access_key_id_anchors[] = {"AKIA", "ASIA", "ABIA", "ACCA", "AGPA",
+                                                        "AIDA", "AIPA", "ANPA", "ANVA", "AROA",
+                                                        "APKA", "ASCA", "A3T",  NULL};
 static const char *const azure_ad_client_secret_anchors[] = {"Q~", NULL};
 static const char *const azure_storage_key_anchors[] = {"AccountKey", "SharedAccessKey", NULL};
 static const char *const curl_user_password_anchors[] = {"curl", NULL};
 static const char *const database_url_password_anchors[] = {"://", NULL};
 static const char *const gcp_service_account_file_anchors[] = {"service_account", NULL};
 static const char *const gcp_service_account_key_id_anchors[] = {"private_key_id", NULL};
-static const char *const generic_secret_anchors[] = {"pass", "pwd", "secret", "token", "api", "access", "auth", "private", "credential", NULL};
+static const char *const generic_secret_anchors[] = {
+    "pass", "pwd", "secret", "token", "api", "access", "auth", "private", "credential", NULL};
 static const char *const github_fine_grained_pat_anchors[] = {"github_pat_", NULL};
 static const char *const github_token_anchors[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", NULL};
-static const char *const gitlab_token_anchors[] = {"glpat-", "gldt-", "glrt-", "glrtr-", "glptt-", "glcbt-", "glimt-", "glft-", "gloas-", "glsoat-", "glffct-", "glagent-", "glwt-", NULL};
+static const char *const gitlab_token_anchors[] = {
+    "glpat-", "gldt-",  "glrt-",   "glrtr-",  "glptt-",   "glcbt-", "glimt-",
+    "glft-",  "gloas-", "glsoat-", "glffct-", "glagent-", "glwt-",  NULL};
 static const char *const google_api_key_anchors[] = {"AIza", NULL};
 static const char *const http_authorization_header_anchors[] = {"authorization", NULL};
 static const char *const huggingface_token_anchors[] = {"hf_", "api_org_", NULL};
@@ -65,14 +70,16 @@ static const char *const notion_token_anchors[] = {"ntn_", NULL};
 static const char *const npm_token_anchors[] = {"npm_", NULL};
 static const char *const onepassword_service_token_anchors[] = {"ops_eyJ", NULL};
 static const char *const openai_api_key_anchors[] = {"sk-", NULL};
-static const char *const pgp_private_key_anchors[] = {"-----BEGIN PGP PRIVATE KEY BLOCK-----", NULL};
+static const char *const pgp_private_key_anchors[] = {"-----BEGIN PGP PRIVATE KEY BLOCK-----",
+                                                      NULL};
 static const char *const portcullis_api_key_anchors[] = {"pcl_", NULL};
 static const char *const private_key_anchors[] = {"PRIVATE KEY-----", NULL};
 static const char *const pypi_token_anchors[] = {"pypi-AgE", NULL};
 static const char *const sendgrid_api_key_anchors[] = {"SG.", NULL};
 static const char *const slack_token_anchors[] = {"xox", "xapp-", NULL};
 static const char *const slack_webhook_url_anchors[] = {"hooks.slack.com/", NULL};
-static const char *const stripe_key_anchors[] = {"sk_live_", "sk_test_", "rk_live_", "rk_test_", NULL};
+static const char *const stripe_key_anchors[] = {"sk_live_", "sk_test_", "rk_live_", "rk_test_",
+                                                 NULL};
 static const char *const stripe_webhook_secret_anchors[] = {"whsec_", NULL};
 static const char *const url_credentials_anchors[] = {"://", NULL};
 static const char *const azure_sas_token_anchors[] = {"sig=", NULL};

@@ -3,9 +3,9 @@
  * validation, context scoring and overlap resolution. */
 #include "engine.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,8 +53,7 @@ static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 static void
 builtin_infos_init(void)
 {
-    for (size_t i = 0; i < pcl_detectors_builtin_count() && i < PCL_ARRAY_LEN(builtin_infos);
-         i++) {
+    for (size_t i = 0; i < pcl_detectors_builtin_count() && i < PCL_ARRAY_LEN(builtin_infos); i++) {
         row_info(builtin_row(i), &builtin_infos[i]);
     }
 }
@@ -122,12 +121,12 @@ check_names(const struct pcl_engine_opts *o, const char *const *list, const char
             found = strcmp(list[i], row->name) == 0 || strcmp(list[i], row->type) == 0;
         }
         for (size_t j = 0; !found && j < o->ncustom; j++) {
-            found = strcmp(list[i], o->custom[j].name) == 0 ||
-                    strcmp(list[i], o->custom[j].type) == 0;
+            found =
+                strcmp(list[i], o->custom[j].name) == 0 || strcmp(list[i], o->custom[j].type) == 0;
         }
         if (!found) {
-            return pcl_err_set(err, PCL_EINVAL, "detect: %s: unknown detector or type \"%s\"",
-                               what, list[i]);
+            return pcl_err_set(err, PCL_EINVAL, "detect: %s: unknown detector or type \"%s\"", what,
+                               list[i]);
         }
     }
     return PCL_OK;
@@ -149,8 +148,8 @@ compile_pcre(struct pcl_det_rt *d, const char *pattern, struct pcl_err *err)
     if ((d->flags & PCL_DET_DOTALL) != 0) {
         opts |= PCRE2_DOTALL;
     }
-    d->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff,
-                            NULL);
+    d->code =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff, NULL);
     if (d->code == NULL) {
         (void)pcre2_get_error_message(errcode, msg, sizeof(msg));
         return pcl_err_set(err, PCL_EINVAL, "detect: detector \"%s\": pattern offset %zu: %s",
@@ -359,8 +358,8 @@ literal_expr(const char *word)
  * which Vectorscan finds at memory speed) stand in for its pattern (character-class shapes,
  * which are slow on digit-heavy text); the confirmation then searches around the word. */
 static enum pcl_rc
-build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out,
-               unsigned **flags_out, unsigned **ids_out, size_t *n_out, struct pcl_err *err)
+build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, unsigned **flags_out,
+               unsigned **ids_out, size_t *n_out, struct pcl_err *err)
 {
     size_t cap = 0, n = 0;
     char **exprs;
@@ -468,8 +467,7 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out,
 /* Compile expressions [from, to) into *db, through the cache when there is one. */
 static enum pcl_rc
 compile_db(const struct pcl_engine *e, char **exprs, const unsigned *flags, const unsigned *ids,
-           size_t from, size_t to, const char *cache_dir, hs_database_t **db,
-           struct pcl_err *err)
+           size_t from, size_t to, const char *cache_dir, hs_database_t **db, struct pcl_err *err)
 {
     hs_compile_error_t *cerr = NULL;
     char cpath[4096] = "";
@@ -485,8 +483,8 @@ compile_db(const struct pcl_engine *e, char **exprs, const unsigned *flags, cons
             return PCL_OK;
         }
     }
-    if (hs_compile_multi((const char *const *)(exprs + from), flags + from, ids + from,
-                         (unsigned)n, HS_MODE_BLOCK, NULL, db, &cerr) != HS_SUCCESS) {
+    if (hs_compile_multi((const char *const *)(exprs + from), flags + from, ids + from, (unsigned)n,
+                         HS_MODE_BLOCK, NULL, db, &cerr) != HS_SUCCESS) {
         enum pcl_rc rc;
 
         if (cerr->expression >= 0 && (size_t)cerr->expression < n) {
@@ -578,21 +576,24 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         const char *pattern = NULL;
 
         memset(d, 0, sizeof(*d));
-        if (opts->categories != 0 && c->categories != 0 && (c->categories & opts->categories) == 0) {
+        if (opts->categories != 0 && c->categories != 0 &&
+            (c->categories & opts->categories) == 0) {
             continue;
         }
         rc = add_custom(e, c, d, &pattern);
         if (rc == PCL_EINVAL) {
-            rc = pcl_err_set(err, rc, "detect: custom detector %zu: name, type and pattern are "
-                             "required", i + 1);
+            rc = pcl_err_set(err, rc,
+                             "detect: custom detector %zu: name, type and pattern are "
+                             "required",
+                             i + 1);
             goto out;
         }
         if (rc != PCL_OK) {
             rc = pcl_err_set(err, rc, "detect: out of memory");
             goto out;
         }
-        if (list_has(opts->disable, &(struct pcl_detector){.name = d->info.name,
-                                                           .type = d->info.type})) {
+        if (list_has(opts->disable,
+                     &(struct pcl_detector){.name = d->info.name, .type = d->info.type})) {
             continue; /* strings stay owned by the engine; the slot is reused */
         }
         patterns[e->ndets] = pattern;
@@ -617,8 +618,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
     e->window = maxlen + PCL_CONTEXT_BEFORE + PCL_CONTEXT_AFTER + 16;
     rc = compile_db(e, exprs, flags, ids, 0, e->npattern, opts->cache_dir, &e->db, err);
     if (rc == PCL_OK) {
-        rc = compile_db(e, exprs, flags, ids, e->npattern, nexpr, opts->cache_dir, &e->kwdb,
-                        err);
+        rc = compile_db(e, exprs, flags, ids, e->npattern, nexpr, opts->cache_dir, &e->kwdb, err);
     }
     if (rc != PCL_OK) {
         goto out;
@@ -798,8 +798,8 @@ push_finding(struct pcl_scratch *s, uint64_t start, uint64_t end, double score, 
         s->found = f;
         s->capfound = cap;
     }
-    s->found[s->nfound++] = (struct pcl_finding){
-        .start = start, .end = end, .score = score, .detector = det};
+    s->found[s->nfound++] =
+        (struct pcl_finding){.start = start, .end = end, .score = score, .detector = det};
     return PCL_OK;
 }
 
@@ -918,8 +918,8 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
         size_t kstart = end - t->kwlen;
         size_t back = (size_t)PCL_CONTEXT_AFTER + d->max_len;
 
-        confirm_range(s, t->det, kstart > back ? kstart - back : 0,
-                      end + PCL_CONTEXT_BEFORE + 1, false);
+        confirm_range(s, t->det, kstart > back ? kstart - back : 0, end + PCL_CONTEXT_BEFORE + 1,
+                      false);
     }
     return s->rc == PCL_OK ? 0 : 1;
 }
@@ -952,8 +952,8 @@ next_digit(const unsigned char *p, size_t n, size_t i)
 
     while (i + 16 <= n) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        int mask = _mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above)));
+        int mask =
+            _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above)));
 
         if (mask != 0) {
             return i + (size_t)__builtin_ctz((unsigned)mask);
@@ -1085,8 +1085,8 @@ resolve_overlaps(struct pcl_scratch *s)
 }
 
 enum pcl_rc
-pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf,
-                   size_t len, uint64_t base, struct pcl_err *err)
+pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf, size_t len,
+                   uint64_t base, struct pcl_err *err)
 {
     hs_error_t hrc;
 
@@ -1102,8 +1102,10 @@ pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char
         return PCL_OK;
     }
     if (len > MAX_SCAN_BLOCK) {
-        return pcl_err_set(err, PCL_ELIMIT, "detect: buffer of %zu bytes is larger than one "
-                           "block scan allows (1 GiB); use the streaming scan", len);
+        return pcl_err_set(err, PCL_ELIMIT,
+                           "detect: buffer of %zu bytes is larger than one "
+                           "block scan allows (1 GiB); use the streaming scan",
+                           len);
     }
     for (int k = 0; k < 2 && s->rc == PCL_OK; k++) {
         const hs_database_t *db = k == 0 ? e->db : e->kwdb;
@@ -1163,7 +1165,8 @@ pcl_engine_scan(const struct pcl_engine *e, struct pcl_scratch *s, const char *b
         }
     }
     if (s->limit_hit) {
-        return pcl_err_set(err, PCL_ELIMIT, "detect: a pattern match limit stopped a "
+        return pcl_err_set(err, PCL_ELIMIT,
+                           "detect: a pattern match limit stopped a "
                            "confirmation; some findings may be missing");
     }
     return PCL_OK;

@@ -19,13 +19,13 @@ struct pcl_det_rt {
     uint32_t anchor_back;       /* a match starts at most this far before its anchor */
     double context_score;
     uint32_t max_len;
-    uint32_t min_digits;  /* numeric detectors: fewest digits in a match */
+    uint32_t min_digits; /* numeric detectors: fewest digits in a match */
     uint32_t min_groups;
     uint32_t min_run;
-    uint32_t max_run;     /* 0 = no limit */
+    uint32_t max_run; /* 0 = no limit */
     unsigned flags;
     bool has_group;
-    bool numeric;         /* triggered by the digit-cluster scanner, not Vectorscan */
+    bool numeric; /* triggered by the digit-cluster scanner, not Vectorscan */
 };
 
 /* What a Vectorscan expression id stands for. */
@@ -40,20 +40,20 @@ struct pcl_engine {
     size_t ndets;
     struct pcl_trigger *trig; /* per Vectorscan expression id; array of ntrig */
     size_t ntrig;
-    uint32_t *numeric;    /* indexes of numeric detectors, by min_digits; array of nnumeric */
+    uint32_t *numeric; /* indexes of numeric detectors, by min_digits; array of nnumeric */
     size_t nnumeric;
-    hs_database_t *db;    /* patterns: expressions [0, npattern) */
-    hs_database_t *kwdb;  /* literals (anchors and context words): expressions
-                             [npattern, ntrig). Kept apart because Vectorscan 5.4 drops some
-                             reports of a pattern when a literal of another expression starts
-                             right after it in the same database (seen with the e-mail
-                             pattern followed by " ssn" or " token") */
+    hs_database_t *db;   /* patterns: expressions [0, npattern) */
+    hs_database_t *kwdb; /* literals (anchors and context words): expressions
+                            [npattern, ntrig). Kept apart because Vectorscan 5.4 drops some
+                            reports of a pattern when a literal of another expression starts
+                            right after it in the same database (seen with the e-mail
+                            pattern followed by " ssn" or " token") */
     size_t npattern;
     double min_score;
     uint32_t match_limit;
-    size_t window;        /* carry-over a stream keeps */
-    uint32_t max_groups;  /* largest capture count + 1 */
-    char **owned;         /* strings owned by the engine (custom detectors); array of nowned */
+    size_t window;       /* carry-over a stream keeps */
+    uint32_t max_groups; /* largest capture count + 1 */
+    char **owned;        /* strings owned by the engine (custom detectors); array of nowned */
     size_t nowned;
     const char ***owned_ctx; /* context arrays owned by the engine; array of nowned_ctx */
     size_t nowned_ctx;
@@ -65,21 +65,21 @@ struct pcl_scratch {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
-    uint64_t *cursor;            /* per detector: confirmed up to this offset; array of ndets */
-    struct pcl_finding *found;   /* array of nfound (capacity capfound) */
+    uint64_t *cursor;          /* per detector: confirmed up to this offset; array of ndets */
+    struct pcl_finding *found; /* array of nfound (capacity capfound) */
     size_t nfound;
     size_t capfound;
     /* the scan in progress */
     const char *buf;
     size_t len;
-    uint64_t base;               /* absolute offset of buf[0] */
+    uint64_t base; /* absolute offset of buf[0] */
     enum pcl_rc rc;
     bool limit_hit;
 };
 
 /* Scan buf[0..len) into s->found: confirmed, scored, filtered, sorted by start and with
  * overlaps resolved. Offsets are absolute (base + index). */
-enum pcl_rc pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s,
-                               const char *buf, size_t len, uint64_t base, struct pcl_err *err);
+enum pcl_rc pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf,
+                               size_t len, uint64_t base, struct pcl_err *err);
 
 #endif

@@ -8,17 +8,17 @@ struct pcl_stream {
     struct pcl_scratch *s;
     pcl_finding_fn *cb;
     void *ctx;
-    struct pcl_buf win;   /* bytes [win_off, win_off + win.len) of the stream */
+    struct pcl_buf win; /* bytes [win_off, win_off + win.len) of the stream */
     uint64_t win_off;
     uint64_t emitted_end; /* end of the last reported finding */
     uint64_t settled;
     bool finished;
-    bool stopped;         /* the callback asked to stop */
+    bool stopped; /* the callback asked to stop */
 };
 
 enum pcl_rc
-pcl_stream_new(const struct pcl_engine *e, pcl_finding_fn *cb, void *ctx,
-               struct pcl_stream **out, struct pcl_err *err)
+pcl_stream_new(const struct pcl_engine *e, pcl_finding_fn *cb, void *ctx, struct pcl_stream **out,
+               struct pcl_err *err)
 {
     struct pcl_stream *st = pcl_calloc(1, sizeof(*st));
     enum pcl_rc rc;
@@ -90,7 +90,8 @@ process(struct pcl_stream *st, bool final, struct pcl_err *err)
         pcl_buf_consume(&st->win, (size_t)(keep_from - st->win_off));
         st->win_off = keep_from;
     }
-    return st->s->limit_hit ? pcl_err_set(err, PCL_ELIMIT, "detect: a pattern match limit "
+    return st->s->limit_hit ? pcl_err_set(err, PCL_ELIMIT,
+                                          "detect: a pattern match limit "
                                           "stopped a confirmation; some findings may be missing")
                             : PCL_OK;
 }

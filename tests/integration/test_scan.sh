@@ -121,6 +121,15 @@ assert raw[cards[1]['start']:cards[1]['end']]==b'378282246310005'
 "
 check "csv broken quote warned" grep -qi "line 4" "$T/c.err"
 
+# --- a CSV cell over the reader's 1 MiB limit: the file is scanned as text instead, not skipped
+/usr/bin/python3 -c "
+import sys
+sys.stdout.write('id,blob\n1,\"' + 'x ' * 700000 + 'hidden eve@example.com\"\n')
+" > "$T/huge.csv"
+"$BIN" scan --format jsonl -q "$T/huge.csv" > "$T/huge.out" 2> "$T/huge.err"
+check "oversized csv cell still scanned" grep -q EMAIL_ADDRESS "$T/huge.out"
+check "oversized csv cell warned" grep -q "scanned as text" "$T/huge.err"
+
 # --- JSON and JSONL: field paths, escapes, a bad line is still scanned
 printf '{"users":[{"email":"a\\u0040b.example.com x carl@example.com","n":1}]}\n' > "$T/j.json"
 "$BIN" scan --format jsonl -q "$T/j.json" > "$T/j.jsonl"

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Golden tests for every built-in detector: tests/data/detect/<name>/{hit,miss}.txt run through
  * the real engine. In hit.txt the expected finding is marked with ⟦ and ⟧. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <dirent.h>
 #include <stdio.h>
@@ -99,8 +99,7 @@ check_line(struct run *r, const struct pcl_detector_info *info, const char *file
         for (size_t i = 0; i < h.n; i++) {
             printf("      got %s [%llu,%llu) score %.2f\n",
                    pcl_engine_detector(r->e, h.f[i].detector)->type,
-                   (unsigned long long)h.f[i].start, (unsigned long long)h.f[i].end,
-                   h.f[i].score);
+                   (unsigned long long)h.f[i].start, (unsigned long long)h.f[i].end, h.f[i].score);
         }
         r->failures++;
     } else if (!hit && found) {

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Engine tests: compile options, whole-buffer scans, overlap resolution, and the property that
  * a stream scan over any chunking finds exactly what a whole-buffer scan finds. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -163,10 +163,21 @@ rng(void)
 }
 
 static const char *const pieces[] = {
-    "hello world ", "mail me: carol@example.net ", "order 4111 1111 1111 1112 ",
-    "card 4111 1111 1111 1111 ", "AKIAIOSFODNN7EXAMPL2 ", "\n", "v1.2.3.4 ", "2024-05-01 ",
-    "ssn 123-45-6789 ", "x@y ", "ip 192.168.10.20 ", "iban DE89 3704 0044 0532 0130 00 ",
-    "token ghp_000000000000000000000000000000000000 ", "\xe2\x82\xac ", "dave@example.com",
+    "hello world ",
+    "mail me: carol@example.net ",
+    "order 4111 1111 1111 1112 ",
+    "card 4111 1111 1111 1111 ",
+    "AKIAIOSFODNN7EXAMPL2 ",
+    "\n",
+    "v1.2.3.4 ",
+    "2024-05-01 ",
+    "ssn 123-45-6789 ",
+    "x@y ",
+    "ip 192.168.10.20 ",
+    "iban DE89 3704 0044 0532 0130 00 ",
+    "token ghp_000000000000000000000000000000000000 ",
+    "\xe2\x82\xac ",
+    "dave@example.com",
 };
 
 static void

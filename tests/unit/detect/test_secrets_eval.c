@@ -194,6 +194,10 @@ test_secrets_eval_gitleaks_recall(void **state)
         assert_non_null(text);
         r = stat_find(st, &nst, rule);
         assert_non_null(r);
+        if (r == NULL) { /* unreachable; tells -Wnull-dereference what assert_non_null does */
+            json_decref(root);
+            break;
+        }
         c.types = r->map >= 0 ? rule_map[r->map].types : NULL;
         assert_int_equal(pcl_engine_scan(e, s, text,
                                          json_string_length(json_object_get(root, "text")),
