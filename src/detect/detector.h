@@ -11,6 +11,11 @@
  * else the whole match). Returns false to reject the candidate. Must not allocate. */
 typedef bool pcl_validate_fn(const char *s, size_t n);
 
+/* For formats whose pattern may run on into a following word (an IBAN's optional last group
+ * eating "EUR"): return the length of the valid value that starts s[0..n), or 0 to reject.
+ * Used instead of the validator when set. */
+typedef size_t pcl_trim_fn(const char *s, size_t n);
+
 enum pcl_det_flags {
     PCL_DET_CASELESS = 1u << 0,      /* pattern is case-insensitive (both engines) */
     PCL_DET_OFF = 1u << 1,           /* not enabled by default */
@@ -37,7 +42,14 @@ struct pcl_detector {
     uint8_t min_run;            /* ... shortest possible longest run, */
     uint8_t max_run;            /* ... longest possible run (0 = no limit): a cluster is
                                    confirmed only when it can hold a match by these counts */
+    uint8_t lead_alpha;         /* ... and this many letters right before the cluster
+                                   (an IBAN's country code, a PAN's five letters), */
+    const char *shape;          /* ... and, if set, only when some consecutive digit groups of
+                                   the cluster have these lengths: alternatives separated by
+                                   "|", each a comma list of lengths or ranges: "3,2,4",
+                                   "4,4,4,4|4,6,5", "1..3,1..3,1..3,1..3" */
     pcl_validate_fn *validate;  /* NULL = pattern alone decides */
+    pcl_trim_fn *trim;          /* NULL = no trimming; else replaces validate */
     const char *validator;      /* validator's name for docs ("luhn"), NULL with validate */
     const char *const *context; /* NULL-terminated lower-case words/phrases, or NULL */
     const char *const *anchors; /* NULL-terminated literals, one of which every match contains

@@ -243,6 +243,96 @@ add_custom(struct pcl_engine *e, const struct pcl_custom_detector *c, struct pcl
     return PCL_OK;
 }
 
+/* ---- digit-group shapes ------------------------------------------------------------ */
+
+static bool
+parse_uint8(const char **p, uint8_t *out)
+{
+    unsigned v = 0;
+    const char *s = *p;
+
+    if (!pcl_is_digit(*s)) {
+        return false;
+    }
+    while (pcl_is_digit(*s)) {
+        v = v * 10 + (unsigned)(*s - '0');
+        if (v > 255) {
+            return false;
+        }
+        s++;
+    }
+    *p = s;
+    *out = (uint8_t)v;
+    return true;
+}
+
+/* "3,2,4|4,6,5|1..3,1..3" into count-prefixed (lo, hi) pairs, 0-terminated. */
+static enum pcl_rc
+parse_shape(const char *shape, uint8_t *out, size_t cap)
+{
+    const char *p = shape;
+    size_t k = 0;
+
+    memset(out, 0, cap);
+    if (shape == NULL) {
+        return PCL_OK;
+    }
+    while (*p != '\0') {
+        size_t count_at = k++;
+        uint8_t count = 0;
+
+        for (;;) {
+            uint8_t lo, hi;
+
+            if (k + 3 > cap || !parse_uint8(&p, &lo)) {
+                return PCL_EINVAL;
+            }
+            hi = lo;
+            if (p[0] == '.' && p[1] == '.') {
+                p += 2;
+                if (!parse_uint8(&p, &hi) || hi < lo) {
+                    return PCL_EINVAL;
+                }
+            }
+            out[k++] = lo;
+            out[k++] = hi;
+            count++;
+            if (*p != ',') {
+                break;
+            }
+            p++;
+        }
+        out[count_at] = count;
+        if (*p == '|') {
+            p++;
+        } else if (*p != '\0') {
+            return PCL_EINVAL;
+        }
+    }
+    return PCL_OK;
+}
+
+/* True when some consecutive groups g[i..] fit one alternative of the shape. */
+static bool
+shape_fits(const uint8_t *shape, const uint32_t *g, size_t ng)
+{
+    for (const uint8_t *alt = shape; alt[0] != 0; alt += 1 + 2 * alt[0]) {
+        size_t k = alt[0];
+
+        for (size_t i = 0; i + k <= ng; i++) {
+            size_t j = 0;
+
+            while (j < k && g[i + j] >= alt[1 + 2 * j] && g[i + j] <= alt[2 + 2 * j]) {
+                j++;
+            }
+            if (j == k) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* ---- compiled database cache ------------------------------------------------------ */
 
 static void
@@ -553,11 +643,19 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         }
         row_info(row, &d->info);
         d->validate = row->validate;
+        d->trim = row->trim;
         d->context = row->context;
         d->context_score = row->context_score > 0 ? row->context_score : row->score;
         d->max_len = row->max_len > 0 ? row->max_len : 256;
         d->flags = row->flags;
         d->min_digits = row->min_digits;
+        d->lead_alpha = row->lead_alpha;
+        rc = parse_shape(row->shape, d->shape, sizeof(d->shape));
+        if (rc != PCL_OK) {
+            rc = pcl_err_set(err, rc, "detect: detector \"%s\": bad shape \"%s\"", row->name,
+                             row->shape);
+            goto out;
+        }
         d->anchors = row->anchors;
         d->anchor_back = row->anchor_back > 0 ? row->anchor_back : row->max_len;
         d->min_groups = row->min_groups;
@@ -815,7 +913,14 @@ consider(struct pcl_scratch *s, uint32_t id, size_t ms, size_t me, size_t vs, si
     if (ve <= vs) {
         return;
     }
-    if (d->validate != NULL && !d->validate(s->buf + vs, ve - vs)) {
+    if (d->trim != NULL) {
+        size_t n = d->trim(s->buf + vs, ve - vs);
+
+        if (n == 0 || n > ve - vs) {
+            return;
+        }
+        ve = vs + n;
+    } else if (d->validate != NULL && !d->validate(s->buf + vs, ve - vs)) {
         return;
     }
     if (d->context != NULL && d->context_score != score && has_context(s, d, vs, ve)) {
@@ -980,6 +1085,7 @@ numeric_scan(struct pcl_scratch *s)
     while (s->rc == PCL_OK) {
         size_t cs, ce;
         uint32_t digits = 0, groups = 0, longest = 0;
+        uint32_t glen[32], lead = 0;
         bool plus;
 
         i = next_digit(p, n, i);
@@ -988,6 +1094,9 @@ numeric_scan(struct pcl_scratch *s)
         }
         cs = i;
         plus = cs > 0 && p[cs - 1] == '+';
+        while (lead < 8 && lead < cs && pcl_is_alpha((char)p[cs - 1 - lead])) {
+            lead++;
+        }
         for (;;) {
             size_t g, r = i;
 
@@ -995,6 +1104,9 @@ numeric_scan(struct pcl_scratch *s)
                 i++;
             }
             digits += (uint32_t)(i - r);
+            if (groups < PCL_ARRAY_LEN(glen)) {
+                glen[groups] = (uint32_t)(i - r);
+            }
             groups++;
             longest = PCL_MAX(longest, (uint32_t)(i - r));
             ce = i;
@@ -1013,6 +1125,7 @@ numeric_scan(struct pcl_scratch *s)
         for (size_t k = 0; k < e->nnumeric; k++) {
             uint32_t id = e->numeric[k];
             const struct pcl_det_rt *d = &e->dets[id];
+            size_t back;
 
             if (d->min_digits > digits) {
                 break;
@@ -1021,11 +1134,15 @@ numeric_scan(struct pcl_scratch *s)
              * when all its runs are too long: a long run elsewhere may sit beside a match. */
             if (groups < d->min_groups || longest < d->min_run ||
                 (d->max_run != 0 && groups == 1 && longest > d->max_run) ||
-                ((d->flags & PCL_DET_PLUS) != 0 && !plus)) {
+                ((d->flags & PCL_DET_PLUS) != 0 && !plus) || lead < d->lead_alpha ||
+                (d->shape[0] != 0 && groups <= PCL_ARRAY_LEN(glen) &&
+                 !shape_fits(d->shape, glen, groups))) {
                 continue;
             }
-            /* a match may begin with "+", "(" and the boundary byte before them */
-            confirm_range(s, id, cs >= 3 ? cs - 3 : 0, ce, false);
+            /* a match may begin with "+", "(" or its leading letters, and the boundary byte
+             * before them */
+            back = 3 + (size_t)d->lead_alpha;
+            confirm_range(s, id, cs >= back ? cs - back : 0, ce, false);
         }
     }
 }

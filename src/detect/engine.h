@@ -14,6 +14,7 @@ struct pcl_det_rt {
     struct pcl_detector_info info;
     pcre2_code *code;
     pcl_validate_fn *validate;
+    pcl_trim_fn *trim;
     const char *const *context; /* NULL-terminated, lower-case; borrowed or engine-owned */
     const char *const *anchors; /* NULL-terminated literals in every match, or NULL */
     uint32_t anchor_back;       /* a match starts at most this far before its anchor */
@@ -22,7 +23,10 @@ struct pcl_det_rt {
     uint32_t min_digits; /* numeric detectors: fewest digits in a match */
     uint32_t min_groups;
     uint32_t min_run;
-    uint32_t max_run; /* 0 = no limit */
+    uint32_t max_run;    /* 0 = no limit */
+    uint32_t lead_alpha; /* letters required right before a digit cluster */
+    uint8_t shape[96];   /* parsed row shape: per alternative a count k, then k (lo, hi)
+                            pairs; a 0 count ends the list; empty = no shape gate */
     unsigned flags;
     bool has_group;
     bool numeric; /* triggered by the digit-cluster scanner, not Vectorscan */

@@ -648,6 +648,36 @@ mod97_step(unsigned rem, char c)
     return (rem * 100 + (unsigned)(c - 'A' + 10)) % 97;
 }
 
+size_t
+pcl_trim_iban(const char *s, size_t n)
+{
+    char cc[3] = {0};
+    size_t k = 0, want;
+
+    if (n < 4) {
+        return 0;
+    }
+    cc[0] = upper(s[0]);
+    cc[1] = upper(s[1]);
+    want = iban_length(cc);
+    if (want == 0) {
+        return 0;
+    }
+    /* the prefix holding exactly `want` characters, cut only at a group boundary */
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != ' ') {
+            k++;
+        }
+        if (k == want) {
+            if (i + 1 < n && s[i + 1] != ' ') {
+                return 0;
+            }
+            return pcl_validate_iban(s, i + 1) ? i + 1 : 0;
+        }
+    }
+    return 0;
+}
+
 bool
 pcl_validate_iban(const char *s, size_t n)
 {

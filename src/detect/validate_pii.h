@@ -45,6 +45,9 @@ bool pcl_validate_credit_card(const char *s, size_t n);
 /* IBAN (either case): country length table, check digits 02..98, ISO 7064 mod 97-10; spaces
  * only between groups of four. */
 bool pcl_validate_iban(const char *s, size_t n);
+/* Length of the IBAN at the start of s[0..n) (the country's length, cut at a group boundary),
+ * 0 when that prefix is not a valid IBAN: a match may have swallowed a following word. */
+size_t pcl_trim_iban(const char *s, size_t n);
 /* ABA routing number: Federal Reserve prefix and the 3-7-1 weighted checksum. */
 bool pcl_validate_aba(const char *s, size_t n);
 /* BIC: ISO 3166 country code at positions 5-6, location code not "0"-prefixed test codes. */

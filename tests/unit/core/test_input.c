@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include <cmocka.h>
+
 #include <ftw.h>
 
 #include <portcullis/formats.h>

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Golden tests for every built-in detector: tests/data/detect/<name>/{hit,miss}.txt run through
  * the real engine. In hit.txt the expected finding is marked with ⟦ and ⟧. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include <dirent.h>
 #include <stdio.h>

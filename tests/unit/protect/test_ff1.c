@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
 #include <sodium.h>
 
 static const char k128[] = "2B7E151628AED2A6ABF7158809CF4F3C";

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
 #include <sodium.h>
 
 #define ROUNDS 400

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <unistd.h>

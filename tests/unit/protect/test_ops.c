@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
 #include <sodium.h>
 
 static void

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
 #include <sodium.h>
 
 struct fx {

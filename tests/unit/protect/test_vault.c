@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
 #include <sodium.h>
 #include <unistd.h>
 
