@@ -342,6 +342,8 @@ struct field_scan {
     bool csv_header;
     uint64_t line_start_raw; /* CSV: raw offset of the current record's first cell */
     uint64_t raw_base;       /* JSONL: offset of the current line in the document */
+    struct pcl_buf ctx;      /* "field name: value", so the name counts as context */
+    size_t prefix;           /* bytes of ctx before the value */
     enum pcl_rc rc;
 };
 
@@ -382,14 +384,21 @@ profile_find(struct field_scan *fs, const char *name, size_t len, enum pcl_rc *r
 }
 
 static int
-on_field_finding(void *arg, const struct pcl_finding *fd)
+on_field_finding(void *arg, const struct pcl_finding *found)
 {
     struct field_scan *fs = arg;
+    struct pcl_finding adj = *found;
+    const struct pcl_finding *fd = &adj;
     const struct pcl_detector_info *d = pcl_engine_detector(fs->c->e, fd->detector);
     struct scan_profile *p = &fs->f->profiles[fs->profile];
     struct scan_hit h = {0};
     enum pcl_rc rc;
 
+    if (adj.start < fs->prefix) {
+        return 0; /* in the field name we put in front as context */
+    }
+    adj.start -= fs->prefix;
+    adj.end -= fs->prefix;
     pcl_rawmap_span(fs->map, (size_t)fd->start, (size_t)fd->end, &h.start, &h.end);
     h.start += fs->raw_base;
     h.end += fs->raw_base;
@@ -451,7 +460,24 @@ scan_value(struct field_scan *fs, const char *name, size_t name_len, const char 
     fs->value_line = line;
     fs->value_cats = 0;
     memset(fs->det_seen, 0, pcl_engine_detector_count(fs->c->e) * sizeof(*fs->det_seen));
-    rc = pcl_engine_scan(fs->c->e, fs->s, v, n, on_field_finding, fs, err);
+    /* Scan "name: value": a column or key named ssn, password or iban is the best context a
+     * value can have. Only the name's last 48 bytes are kept: context reaches 64 back. */
+    fs->prefix = 0;
+    pcl_buf_reset(&fs->ctx);
+    if (strcmp(name, "(unparsed)") != 0) {
+        size_t keep = PCL_MIN(name_len, (size_t)48);
+
+        if (pcl_buf_append(&fs->ctx, name + name_len - keep, keep) == PCL_OK &&
+            pcl_buf_append(&fs->ctx, ": ", 2) == PCL_OK &&
+            pcl_buf_append(&fs->ctx, v, n) == PCL_OK) {
+            fs->prefix = keep + 2;
+        }
+    }
+    if (fs->prefix > 0) {
+        rc = pcl_engine_scan(fs->c->e, fs->s, fs->ctx.ptr, fs->ctx.len, on_field_finding, fs, err);
+    } else {
+        rc = pcl_engine_scan(fs->c->e, fs->s, v, n, on_field_finding, fs, err);
+    }
     if (fs->rc != PCL_OK) {
         return pcl_err_set(err, fs->rc, "%s", pcl_rc_str(fs->rc));
     }
@@ -543,6 +569,7 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
     size_t headlen = 0;
     enum pcl_rc rc;
 
+    pcl_buf_init(&fs.ctx, 0);
     fs.det_seen = pcl_calloc(pcl_engine_detector_count(c->e) + 1, sizeof(*fs.det_seen));
     chunk = pcl_malloc(READ_CHUNK);
     if (fs.det_seen == NULL || chunk == NULL) {
@@ -573,6 +600,7 @@ out:
     pcl_csv_free(csv);
     pcl_free(chunk);
     pcl_free(fs.det_seen);
+    pcl_buf_fini(&fs.ctx);
     for (size_t i = 0; i < fs.nheader; i++) {
         pcl_free(fs.header[i]);
     }
@@ -613,6 +641,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
     enum pcl_rc rc;
 
     pcl_buf_init(&doc, MAX_STRUCTURED);
+    pcl_buf_init(&fs.ctx, 0);
     fs.det_seen = pcl_calloc(pcl_engine_detector_count(c->e) + 1, sizeof(*fs.det_seen));
     if (fs.det_seen == NULL) {
         rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
@@ -671,6 +700,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
 out:
     pcl_buf_fini(&doc);
     pcl_free(fs.det_seen);
+    pcl_buf_fini(&fs.ctx);
     return rc;
 }
 

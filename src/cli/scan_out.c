@@ -12,6 +12,26 @@ primary_category(uint32_t cats)
     return name != NULL ? name : "unknown";
 }
 
+/* Cells of a profile holding type of detector k, summed over every detector of that type;
+ * 0 when an earlier detector has the same type (it carries the sum). */
+static uint64_t
+type_cells(const struct pcl_engine *e, const struct scan_profile *p, size_t k)
+{
+    const char *type = pcl_engine_detector(e, k)->type;
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < pcl_engine_detector_count(e); i++) {
+        if (strcmp(pcl_engine_detector(e, i)->type, type) != 0) {
+            continue;
+        }
+        if (i < k && p->cells_by_det[i] > 0) {
+            return 0;
+        }
+        n += p->cells_by_det[i];
+    }
+    return PCL_MIN(n, p->cells);
+}
+
 static void
 flush(struct scan_writer *w)
 {
@@ -330,7 +350,9 @@ text_file(struct scan_writer *w, const struct scan_file *f)
         bool any = false;
 
         for (size_t k = 0; k < nd; k++) {
-            if (p->cells_by_det[k] == 0) {
+            uint64_t cells = p->cells_by_det[k] > 0 ? type_cells(w->e, p, k) : 0;
+
+            if (cells == 0) {
                 continue;
             }
             if (!any) {
@@ -341,7 +363,7 @@ text_file(struct scan_writer *w, const struct scan_file *f)
                 any = true;
             }
             (void)fprintf(w->out, " %s %.1f%%", pcl_engine_detector(w->e, k)->type,
-                          100.0 * (double)p->cells_by_det[k] / (double)p->cells);
+                          100.0 * (double)cells / (double)p->cells);
         }
         if (any) {
             (void)fputc('\n', w->out);

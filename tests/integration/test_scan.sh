@@ -121,6 +121,14 @@ assert raw[cards[1]['start']:cards[1]['end']]==b'378282246310005'
 "
 check "csv broken quote warned" grep -qi "line 4" "$T/c.err"
 
+# --- a column or key name is context: bare 9 digits count as an SSN under a "ssn" header
+printf 'name,ssn\nBob,536221234\n' > "$T/ssn.csv"
+"$BIN" scan --format jsonl -q "$T/ssn.csv" > "$T/ssn.out"
+check "column name is context" grep -q '"type":"US_SSN"' "$T/ssn.out"
+printf 'name,id\nBob,536221234\n' > "$T/id.csv"
+"$BIN" scan --format jsonl -q "$T/id.csv" > "$T/id.out"
+check "no context, no SSN" bash -c "! grep -q US_SSN '$T/id.out'"
+
 # --- a CSV cell over the reader's 1 MiB limit: the file is scanned as text instead, not skipped
 /usr/bin/python3 -c "
 import sys
