@@ -650,6 +650,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         d->flags = row->flags;
         d->min_digits = row->min_digits;
         d->lead_alpha = row->lead_alpha;
+        d->trail_alpha = row->trail_alpha;
         rc = parse_shape(row->shape, d->shape, sizeof(d->shape));
         if (rc != PCL_OK) {
             rc = pcl_err_set(err, rc, "detect: detector \"%s\": bad shape \"%s\"", row->name,
@@ -948,7 +949,7 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
 {
     const struct pcl_det_rt *d = &s->e->dets[id];
     size_t pos, hi, limit = reach ? bound + d->max_len : bound;
-    bool complete = true;
+    bool complete = true, anchored;
 
     /* Every trigger extends the searched range to its own limit, even when an earlier one
      * already covered its bound: coverage then never depends on every hit being reported. */
@@ -958,11 +959,23 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
     pos = PCL_MAX(lo, (size_t)s->cursor[id]);
     /* 8 spare bytes so a lookahead after the longest match still sees real input */
     hi = PCL_MIN(s->len, limit + d->max_len + 8);
+    /* When only a few start positions are possible (an anchor at the start of a token), try
+     * each anchored: an unanchored search would walk the whole window when nothing matches.
+     * Trying starts in order finds the same leftmost matches. */
+    anchored = pos < limit && limit - pos <= 8;
     while (pos < hi) {
-        int rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, 0, s->md, s->mctx);
+        int rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, anchored ? PCRE2_ANCHORED : 0,
+                             s->md, s->mctx);
         PCRE2_SIZE *ov;
         size_t ms, me, vs, ve;
 
+        if (rc == PCRE2_ERROR_NOMATCH && anchored) {
+            pos++;
+            if (pos >= limit) {
+                break;
+            }
+            continue;
+        }
         if (rc == PCRE2_ERROR_NOMATCH) {
             break;
         }
@@ -1072,6 +1085,29 @@ next_digit(const unsigned char *p, size_t n, size_t i)
     return i;
 }
 
+/* Letters (up to 8) right before p[at], and right from p[at]. */
+static uint32_t
+letters_before(const unsigned char *p, size_t at)
+{
+    uint32_t k = 0;
+
+    while (k < 8 && k < at && pcl_is_alpha((char)p[at - 1 - k])) {
+        k++;
+    }
+    return k;
+}
+
+static uint32_t
+letters_after(const unsigned char *p, size_t n, size_t at)
+{
+    uint32_t k = 0;
+
+    while (k < 8 && at + k < n && pcl_is_alpha((char)p[at + k])) {
+        k++;
+    }
+    return k;
+}
+
 /* Find digit clusters (digit runs joined by at most three separator bytes) and confirm every
  * numeric detector whose min_digits the cluster reaches, around the cluster. */
 static void
@@ -1085,8 +1121,8 @@ numeric_scan(struct pcl_scratch *s)
     while (s->rc == PCL_OK) {
         size_t cs, ce;
         uint32_t digits = 0, groups = 0, longest = 0;
-        uint32_t glen[32], lead = 0;
-        bool plus;
+        uint32_t glen[32], lead = 0, lead_gap = 0, trail = 0;
+        bool plus, lead0 = false;
 
         i = next_digit(p, n, i);
         if (i >= n) {
@@ -1094,8 +1130,10 @@ numeric_scan(struct pcl_scratch *s)
         }
         cs = i;
         plus = cs > 0 && p[cs - 1] == '+';
-        while (lead < 8 && lead < cs && pcl_is_alpha((char)p[cs - 1 - lead])) {
-            lead++;
+        lead = letters_before(p, cs);
+        lead_gap = lead;
+        if (lead == 0 && cs >= 2 && (p[cs - 1] == ' ' || p[cs - 1] == '-')) {
+            lead_gap = letters_before(p, cs - 1);
         }
         for (;;) {
             size_t g, r = i;
@@ -1104,6 +1142,9 @@ numeric_scan(struct pcl_scratch *s)
                 i++;
             }
             digits += (uint32_t)(i - r);
+            if (p[r] == '0' && i < n && is_cluster_sep(p[i])) {
+                lead0 = true; /* may be the last group; checked below */
+            }
             if (groups < PCL_ARRAY_LEN(glen)) {
                 glen[groups] = (uint32_t)(i - r);
             }
@@ -1122,6 +1163,10 @@ numeric_scan(struct pcl_scratch *s)
         if (digits < need) {
             continue;
         }
+        trail = letters_after(p, n, ce);
+        if (trail == 0 && ce + 1 < n && (p[ce] == ' ' || p[ce] == '-')) {
+            trail = letters_after(p, n, ce + 1);
+        }
         for (size_t k = 0; k < e->nnumeric; k++) {
             uint32_t id = e->numeric[k];
             const struct pcl_det_rt *d = &e->dets[id];
@@ -1134,14 +1179,16 @@ numeric_scan(struct pcl_scratch *s)
              * when all its runs are too long: a long run elsewhere may sit beside a match. */
             if (groups < d->min_groups || longest < d->min_run ||
                 (d->max_run != 0 && groups == 1 && longest > d->max_run) ||
-                ((d->flags & PCL_DET_PLUS) != 0 && !plus) || lead < d->lead_alpha ||
+                ((d->flags & PCL_DET_PLUS) != 0 && !plus) ||
+                ((d->flags & PCL_DET_LEAD_GAP) != 0 ? lead_gap : lead) < d->lead_alpha ||
+                trail < d->trail_alpha || ((d->flags & PCL_DET_LEAD0) != 0 && !lead0) ||
                 (d->shape[0] != 0 && groups <= PCL_ARRAY_LEN(glen) &&
                  !shape_fits(d->shape, glen, groups))) {
                 continue;
             }
             /* a match may begin with "+", "(" or its leading letters, and the boundary byte
              * before them */
-            back = 3 + (size_t)d->lead_alpha;
+            back = 4 + (size_t)d->lead_alpha;
             confirm_range(s, id, cs >= back ? cs - back : 0, ce, false);
         }
     }

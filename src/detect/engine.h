@@ -23,10 +23,11 @@ struct pcl_det_rt {
     uint32_t min_digits; /* numeric detectors: fewest digits in a match */
     uint32_t min_groups;
     uint32_t min_run;
-    uint32_t max_run;    /* 0 = no limit */
-    uint32_t lead_alpha; /* letters required right before a digit cluster */
-    uint8_t shape[96];   /* parsed row shape: per alternative a count k, then k (lo, hi)
-                            pairs; a 0 count ends the list; empty = no shape gate */
+    uint32_t max_run;     /* 0 = no limit */
+    uint32_t lead_alpha;  /* letters required right before a digit cluster */
+    uint32_t trail_alpha; /* letters required right after it */
+    uint8_t shape[96];    /* parsed row shape: per alternative a count k, then k (lo, hi)
+                             pairs; a 0 count ends the list; empty = no shape gate */
     unsigned flags;
     bool has_group;
     bool numeric; /* triggered by the digit-cluster scanner, not Vectorscan */

@@ -60,7 +60,7 @@ process(struct pcl_stream *st, bool final, struct pcl_err *err)
     const uint64_t win_end = st->win_off + st->win.len;
     uint64_t limit = final ? UINT64_MAX : (win_end > k ? win_end - k : 0);
     uint64_t settled = final ? win_end : limit;
-    uint64_t keep_from;
+    uint64_t keep_from, prev_settled = st->settled;
     enum pcl_rc rc;
 
     rc = pcl_engine_collect(st->e, st->s, st->win.ptr, st->win.len, st->win_off, err);
@@ -70,8 +70,11 @@ process(struct pcl_stream *st, bool final, struct pcl_err *err)
     for (size_t i = 0; i < st->s->nfound; i++) {
         const struct pcl_finding *f = &st->s->found[i];
 
-        if (f->start < st->emitted_end) {
-            continue; /* reported by an earlier pass, or lost an overlap to one */
+        if (f->start < st->emitted_end || f->start < prev_settled) {
+            /* Decided by an earlier pass, which saw all of its context. Near the window start
+             * the context is cut short ("^" and lookbehinds see the cut, not the text before
+             * it), so what a later pass finds there must not be reported. */
+            continue;
         }
         if (f->end > limit) {
             settled = PCL_MIN(settled, f->start);
