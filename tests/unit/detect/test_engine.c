@@ -179,6 +179,11 @@ static const char *const pieces[] = {
     "token ghp_000000000000000000000000000000000000 ",
     "\xe2\x82\xac ",
     "dave@example.com",
+    /* numbers whose tail, cut off at a window start, looks like a phone number or address */
+    "ISBN 978-4-095-87809-6 ",
+    "2019-11-19 21:42:03,",
+    "030 12345678 ",
+    "mail x.y@example.com ssn ",
 };
 
 static void
