@@ -249,6 +249,46 @@ test_stream_matches_whole_buffer(void **state)
     pcl_engine_free(e);
 }
 
+/* A window start that falls inside a number must not make its tail a finding: "^" and
+ * lookbehinds see the cut, not the digits before it. The number is placed exactly where the
+ * second pass's window begins. */
+static void
+test_stream_window_start_inside_number(void **state)
+{
+    struct pcl_engine *e = engine_default();
+    static struct list whole, streamed;
+    static char buf[1 << 17];
+    const char *isbn = " ISBN 978-4-095-87809-6 and more text";
+    size_t k = pcl_engine_window(e), first = 3 * k, cut, len;
+    struct pcl_stream *st = NULL;
+    struct pcl_err err = {0};
+
+    (void)state;
+    assert_true(4 * k + 64 < sizeof(buf));
+    memset(buf, 'x', sizeof(buf));
+    for (size_t i = 80; i < sizeof(buf); i += 80) {
+        buf[i] = '\n';
+    }
+    /* after feeding `first` bytes: settled = first - k, the next window starts at
+     * settled - k = first - 2k; put "095-87809-6" there */
+    cut = first - 2 * k;
+    memcpy(buf + cut - 12, isbn, strlen(isbn));
+    len = 4 * k;
+    scan_whole(e, buf, len, &whole);
+    streamed.n = 0;
+    assert_int_equal(pcl_stream_new(e, collect, &streamed, &st, &err), PCL_OK);
+    assert_int_equal(pcl_stream_feed(st, buf, first, &err), PCL_OK);
+    assert_int_equal(pcl_stream_settled(st), first - k);
+    assert_int_equal(pcl_stream_feed(st, buf + first, len - first, &err), PCL_OK);
+    assert_int_equal(pcl_stream_finish(st, &err), PCL_OK);
+    pcl_stream_free(st);
+    assert_int_equal(streamed.n, whole.n);
+    for (size_t i = 0; i < whole.n; i++) {
+        assert_same(&streamed.f[i], &whole.f[i]);
+    }
+    pcl_engine_free(e);
+}
+
 static void
 test_engine_detectors_have_unique_names(void **state)
 {
@@ -309,6 +349,7 @@ main(void)
         cmocka_unit_test(test_engine_new_bad_custom_pattern),
         cmocka_unit_test(test_engine_scan_nul_and_invalid_utf8),
         cmocka_unit_test(test_stream_matches_whole_buffer),
+        cmocka_unit_test(test_stream_window_start_inside_number),
         cmocka_unit_test(test_engine_detectors_have_unique_names),
         cmocka_unit_test(test_engine_new_out_of_memory),
     };
