@@ -25,8 +25,8 @@ enum pcl_det_flags {
     PCL_DET_PLUS = 1u << 5,          /* numeric: a match starts with '+' right before a digit */
     PCL_DET_LEAD_GAP = 1u << 7,      /* numeric: lead_alpha letters may stand before one ' ' or
                                         '-' in front of the cluster ("AB 12 34 56 C") */
-    PCL_DET_LEAD0 = 1u << 6,         /* numeric: some digit group but the last starts with '0'
-                                        (a trunk prefix, as in German numbers) */
+    PCL_DET_LEAD0 = 1u << 6,         /* numeric: a group of 3-6 digits starting with '0' and
+                                        followed by a separator (trunk prefix + area code) */
     PCL_DET_NUMERIC = 1u << 4,       /* every match is digit groups joined by at most three
                                         bytes of " -./()" (and may start with '+' or '('), with at
                                         least min_digits digits: the engine finds such digit
@@ -46,8 +46,10 @@ struct pcl_detector {
     uint8_t min_run;            /* ... shortest possible longest run, */
     uint8_t max_run;            /* ... longest possible run (0 = no limit): a cluster is
                                    confirmed only when it can hold a match by these counts */
-    uint8_t lead_alpha;         /* ... and this many letters right before the cluster (an
-                                   IBAN's country, a PAN's five letters; see LEAD_GAP), */
+    uint8_t lead_alpha;         /* ... and a run of at least this many letters right before
+                                   the cluster (an IBAN's country, a PAN's five letters; see
+                                   LEAD_GAP), with no letter or digit before the run, */
+    uint8_t lead_max;           /* ... and at most this many (0 = lead_alpha), */
     uint8_t trail_alpha;        /* ... and this many letters right after it, or after one
                                    ' ' or '-' (the check letter of an NIE, NIF or NRIC), */
     const char *shape;          /* ... and, if set, only when some consecutive digit groups of

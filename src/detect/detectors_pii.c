@@ -702,6 +702,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .categories = PCL_CAT_HEALTH | PCL_CAT_GOV_ID,
      .pattern = NB_ "[ABCDEFGHJKLMPRSTUX][A-Z9][0-9]{7}" NA_,
      .max_len = 10,
+     .lead_max = 2,
      .lead_alpha = 1,
      .shape = "7..8",
      .flags = PCL_DET_NUMERIC,

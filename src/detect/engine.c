@@ -651,6 +651,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         d->min_digits = row->min_digits;
         d->lead_alpha = row->lead_alpha;
         d->trail_alpha = row->trail_alpha;
+        d->lead_max = PCL_MAX(row->lead_max, row->lead_alpha);
         rc = parse_shape(row->shape, d->shape, sizeof(d->shape));
         if (rc != PCL_OK) {
             rc = pcl_err_set(err, rc, "detect: detector \"%s\": bad shape \"%s\"", row->name,
@@ -1085,14 +1086,19 @@ next_digit(const unsigned char *p, size_t n, size_t i)
     return i;
 }
 
-/* Letters (up to 8) right before p[at], and right from p[at]. */
+/* Letters right before p[at] (up to 8), or 0 when the run does not start at a word
+ * boundary (a letter or digit before it, or longer than 8): country codes and ID prefixes
+ * stand at the start of a token. */
 static uint32_t
 letters_before(const unsigned char *p, size_t at)
 {
     uint32_t k = 0;
 
-    while (k < 8 && k < at && pcl_is_alpha((char)p[at - 1 - k])) {
+    while (k < 9 && k < at && pcl_is_alpha((char)p[at - 1 - k])) {
         k++;
+    }
+    if (k > 8 || (k < at && pcl_is_alnum((char)p[at - 1 - k]))) {
+        return 0;
     }
     return k;
 }
@@ -1106,6 +1112,12 @@ letters_after(const unsigned char *p, size_t n, size_t at)
         k++;
     }
     return k;
+}
+
+static inline bool
+lead_fits(uint32_t lead, const struct pcl_det_rt *d)
+{
+    return lead >= d->lead_alpha && lead <= d->lead_max;
 }
 
 /* Find digit clusters (digit runs joined by at most three separator bytes) and confirm every
@@ -1142,8 +1154,8 @@ numeric_scan(struct pcl_scratch *s)
                 i++;
             }
             digits += (uint32_t)(i - r);
-            if (p[r] == '0' && i < n && is_cluster_sep(p[i])) {
-                lead0 = true; /* may be the last group; checked below */
+            if (p[r] == '0' && i - r >= 3 && i - r <= 6 && i < n && is_cluster_sep(p[i])) {
+                lead0 = true; /* a trunk "0" + area code group; superset of the real rule */
             }
             if (groups < PCL_ARRAY_LEN(glen)) {
                 glen[groups] = (uint32_t)(i - r);
@@ -1180,7 +1192,8 @@ numeric_scan(struct pcl_scratch *s)
             if (groups < d->min_groups || longest < d->min_run ||
                 (d->max_run != 0 && groups == 1 && longest > d->max_run) ||
                 ((d->flags & PCL_DET_PLUS) != 0 && !plus) ||
-                ((d->flags & PCL_DET_LEAD_GAP) != 0 ? lead_gap : lead) < d->lead_alpha ||
+                (d->lead_alpha > 0 &&
+                 !lead_fits((d->flags & PCL_DET_LEAD_GAP) != 0 ? lead_gap : lead, d)) ||
                 trail < d->trail_alpha || ((d->flags & PCL_DET_LEAD0) != 0 && !lead0) ||
                 (d->shape[0] != 0 && groups <= PCL_ARRAY_LEN(glen) &&
                  !shape_fits(d->shape, glen, groups))) {

@@ -26,6 +26,7 @@ struct pcl_det_rt {
     uint32_t max_run;     /* 0 = no limit */
     uint32_t lead_alpha;  /* letters required right before a digit cluster */
     uint32_t trail_alpha; /* letters required right after it */
+    uint32_t lead_max;    /* longest letter run accepted before it */
     uint8_t shape[96];    /* parsed row shape: per alternative a count k, then k (lo, hi)
                              pairs; a 0 count ends the list; empty = no shape gate */
     unsigned flags;
