@@ -1134,7 +1134,7 @@ numeric_scan(struct pcl_scratch *s)
         size_t cs, ce;
         uint32_t digits = 0, groups = 0, longest = 0;
         uint32_t glen[32], lead = 0, lead_gap = 0, trail = 0;
-        bool plus, lead0 = false;
+        bool plus, lead0 = false, around = false;
 
         i = next_digit(p, n, i);
         if (i >= n) {
@@ -1142,11 +1142,6 @@ numeric_scan(struct pcl_scratch *s)
         }
         cs = i;
         plus = cs > 0 && p[cs - 1] == '+';
-        lead = letters_before(p, cs);
-        lead_gap = lead;
-        if (lead == 0 && cs >= 2 && (p[cs - 1] == ' ' || p[cs - 1] == '-')) {
-            lead_gap = letters_before(p, cs - 1);
-        }
         for (;;) {
             size_t g, r = i;
 
@@ -1175,10 +1170,6 @@ numeric_scan(struct pcl_scratch *s)
         if (digits < need) {
             continue;
         }
-        trail = letters_after(p, n, ce);
-        if (trail == 0 && ce + 1 < n && (p[ce] == ' ' || p[ce] == '-')) {
-            trail = letters_after(p, n, ce + 1);
-        }
         for (size_t k = 0; k < e->nnumeric; k++) {
             uint32_t id = e->numeric[k];
             const struct pcl_det_rt *d = &e->dets[id];
@@ -1191,8 +1182,23 @@ numeric_scan(struct pcl_scratch *s)
              * when all its runs are too long: a long run elsewhere may sit beside a match. */
             if (groups < d->min_groups || longest < d->min_run ||
                 (d->max_run != 0 && groups == 1 && longest > d->max_run) ||
-                ((d->flags & PCL_DET_PLUS) != 0 && !plus) ||
-                (d->lead_alpha > 0 &&
+                ((d->flags & PCL_DET_PLUS) != 0 && !plus)) {
+                continue;
+            }
+            if (!around && (d->lead_alpha > 0 || d->trail_alpha > 0)) {
+                /* letters around the cluster: looked at only when a detector asks */
+                around = true;
+                lead = letters_before(p, cs);
+                lead_gap = lead;
+                if (lead == 0 && cs >= 2 && (p[cs - 1] == ' ' || p[cs - 1] == '-')) {
+                    lead_gap = letters_before(p, cs - 1);
+                }
+                trail = letters_after(p, n, ce);
+                if (trail == 0 && ce + 1 < n && (p[ce] == ' ' || p[ce] == '-')) {
+                    trail = letters_after(p, n, ce + 1);
+                }
+            }
+            if ((d->lead_alpha > 0 &&
                  !lead_fits((d->flags & PCL_DET_LEAD_GAP) != 0 ? lead_gap : lead, d)) ||
                 trail < d->trail_alpha || ((d->flags & PCL_DET_LEAD0) != 0 && !lead0) ||
                 (d->shape[0] != 0 && groups <= PCL_ARRAY_LEN(glen) &&
