@@ -11,6 +11,22 @@
  * else the whole match). Returns false to reject the candidate. Must not allocate. */
 typedef bool pcl_validate_fn(const char *s, size_t n);
 
+/* A run of hex digits joined by ':', '-' or '.' (each separator between two hex digits),
+ * summarised for pcl_hexgate_fn. */
+struct pcl_hexrun {
+    uint32_t colons; /* separators of each kind */
+    uint32_t dashes;
+    uint32_t dots;
+    uint32_t groups; /* hex digit groups */
+    uint32_t min_group;
+    uint32_t max_group;
+    bool double_colon; /* "::" occurs */
+};
+
+/* Whether a hex run can hold a match of the detector (IPv6, MAC): a cheap necessary
+ * condition checked before PCRE2. */
+typedef bool pcl_hexgate_fn(const struct pcl_hexrun *r);
+
 /* For formats whose pattern may run on into a following word (an IBAN's optional last group
  * eating "EUR"): return the length of the valid value that starts s[0..n), or 0 to reject.
  * Used instead of the validator when set. */
@@ -58,6 +74,8 @@ struct pcl_detector {
                                    "4,4,4,4|4,6,5", "1..3,1..3,1..3,1..3" */
     pcl_validate_fn *validate;  /* NULL = pattern alone decides */
     pcl_trim_fn *trim;          /* NULL = no trimming; else replaces validate */
+    pcl_hexgate_fn *hexgate;    /* set: triggered by hex runs that pass it (every match is
+                                   such a run, or part of one), not by Vectorscan */
     const char *validator;      /* validator's name for docs ("luhn"), NULL with validate */
     const char *const *context; /* NULL-terminated lower-case words/phrases, or NULL */
     const char *const *anchors; /* NULL-terminated literals, one of which every match contains

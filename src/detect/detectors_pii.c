@@ -480,6 +480,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
                 "(?::" H4_ "){0,6})?::(?:" H4_ "(?::" H4_ "){0,6})?"
                 "(?:\\.[0-9]{1,3}){0,3})(?![0-9A-Za-z:]|\\.[0-9])",
      .max_len = 45,
+     .hexgate = pcl_hexgate_ipv6,
      .validate = pcl_validate_ipv6,
      .validator = "ipv6",
      .context = ip_ctx,
@@ -508,6 +509,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
                 "|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}"
                 ")(?![0-9A-Za-z:\\-]|\\.[0-9A-Za-z])",
      .max_len = 18,
+     .hexgate = pcl_hexgate_mac,
      .validate = pcl_validate_mac,
      .validator = "mac48",
      .context = mac_ctx,

@@ -471,10 +471,13 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
     ids = pcl_calloc(cap + 1, sizeof(*ids));
     e->trig = pcl_calloc(cap + 1, sizeof(*e->trig));
     e->numeric = pcl_calloc(e->ndets + 1, sizeof(*e->numeric));
+    e->hex = pcl_calloc(e->ndets + 1, sizeof(*e->hex));
+    e->gates = pcl_calloc(e->ndets + 1, sizeof(*e->gates));
     *exprs_out = exprs;
     *flags_out = flags;
     *ids_out = ids;
-    if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->numeric == NULL) {
+    if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->numeric == NULL ||
+        e->hex == NULL || e->gates == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
     }
     /* Patterns first, then context words: they go into two databases (see e->kwdb). */
@@ -490,6 +493,12 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
 
             if (pass == 0 && numeric) {
                 e->numeric[e->nnumeric++] = (uint32_t)i;
+                continue;
+            }
+            if (!anchored && !numeric && d->hexgate != NULL) {
+                if (pass == 0) {
+                    e->hex[e->nhex++] = (uint32_t)i;
+                }
                 continue;
             }
             if (pass == 0 && !by_context && !anchored) {
@@ -550,6 +559,24 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
             k--;
         }
         e->numeric[k] = v;
+    }
+    for (size_t i = 0; i < e->nnumeric; i++) {
+        const struct pcl_det_rt *d = &e->dets[e->numeric[i]];
+
+        e->gates[i] = (struct pcl_numgate){
+            .id = e->numeric[i],
+            .min_digits = (uint16_t)PCL_MIN(d->min_digits, UINT16_MAX),
+            .min_groups = (uint8_t)PCL_MIN(d->min_groups, 255u),
+            .min_run = (uint8_t)PCL_MIN(d->min_run, 255u),
+            .max_run = (uint8_t)PCL_MIN(d->max_run, 255u),
+            .lead_alpha = (uint8_t)PCL_MIN(d->lead_alpha, 255u),
+            .lead_max = (uint8_t)PCL_MIN(d->lead_max, 255u),
+            .trail_alpha = (uint8_t)PCL_MIN(d->trail_alpha, 255u),
+            .plus = (d->flags & PCL_DET_PLUS) != 0,
+            .lead_gap = (d->flags & PCL_DET_LEAD_GAP) != 0,
+            .lead0 = (d->flags & PCL_DET_LEAD0) != 0,
+            .has_shape = d->shape[0] != 0,
+        };
     }
     return PCL_OK;
 }
@@ -644,6 +671,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         row_info(row, &d->info);
         d->validate = row->validate;
         d->trim = row->trim;
+        d->hexgate = row->hexgate;
         d->context = row->context;
         d->context_score = row->context_score > 0 ? row->context_score : row->score;
         d->max_len = row->max_len > 0 ? row->max_len : 256;
@@ -757,6 +785,8 @@ pcl_engine_free(struct pcl_engine *e)
     pcl_free(e->dets);
     pcl_free(e->trig);
     pcl_free(e->numeric);
+    pcl_free(e->hex);
+    pcl_free(e->gates);
     hs_free_database(e->db);
     hs_free_database(e->kwdb);
     pcl_free(e);
@@ -1114,12 +1144,6 @@ letters_after(const unsigned char *p, size_t n, size_t at)
     return k;
 }
 
-static inline bool
-lead_fits(uint32_t lead, const struct pcl_det_rt *d)
-{
-    return lead >= d->lead_alpha && lead <= d->lead_max;
-}
-
 /* Find digit clusters (digit runs joined by at most three separator bytes) and confirm every
  * numeric detector whose min_digits the cluster reaches, around the cluster. */
 static void
@@ -1171,21 +1195,20 @@ numeric_scan(struct pcl_scratch *s)
             continue;
         }
         for (size_t k = 0; k < e->nnumeric; k++) {
-            uint32_t id = e->numeric[k];
-            const struct pcl_det_rt *d = &e->dets[id];
+            const struct pcl_numgate *gt = &e->gates[k];
             size_t back;
 
-            if (d->min_digits > digits) {
+            if (gt->min_digits > digits) {
                 break;
             }
             /* Cheap necessary conditions before PCRE2. max_run only rules a cluster out
              * when all its runs are too long: a long run elsewhere may sit beside a match. */
-            if (groups < d->min_groups || longest < d->min_run ||
-                (d->max_run != 0 && groups == 1 && longest > d->max_run) ||
-                ((d->flags & PCL_DET_PLUS) != 0 && !plus)) {
+            if (groups < gt->min_groups || longest < gt->min_run ||
+                (gt->max_run != 0 && groups == 1 && longest > gt->max_run) || (gt->plus && !plus) ||
+                (gt->lead0 && !lead0)) {
                 continue;
             }
-            if (!around && (d->lead_alpha > 0 || d->trail_alpha > 0)) {
+            if (!around && (gt->lead_alpha > 0 || gt->trail_alpha > 0)) {
                 /* letters around the cluster: looked at only when a detector asks */
                 around = true;
                 lead = letters_before(p, cs);
@@ -1198,18 +1221,138 @@ numeric_scan(struct pcl_scratch *s)
                     trail = letters_after(p, n, ce + 1);
                 }
             }
-            if ((d->lead_alpha > 0 &&
-                 !lead_fits((d->flags & PCL_DET_LEAD_GAP) != 0 ? lead_gap : lead, d)) ||
-                trail < d->trail_alpha || ((d->flags & PCL_DET_LEAD0) != 0 && !lead0) ||
-                (d->shape[0] != 0 && groups <= PCL_ARRAY_LEN(glen) &&
-                 !shape_fits(d->shape, glen, groups))) {
+            if (gt->lead_alpha > 0) {
+                uint32_t l = gt->lead_gap ? lead_gap : lead;
+
+                if (l < gt->lead_alpha || l > gt->lead_max) {
+                    continue;
+                }
+            }
+            if (trail < gt->trail_alpha || (gt->has_shape && groups <= PCL_ARRAY_LEN(glen) &&
+                                            !shape_fits(e->dets[gt->id].shape, glen, groups))) {
                 continue;
             }
             /* a match may begin with "+", "(" or its leading letters, and the boundary byte
              * before them */
-            back = 4 + (size_t)d->lead_alpha;
-            confirm_range(s, id, cs >= back ? cs - back : 0, ce, false);
+            back = 4 + (size_t)gt->lead_alpha;
+            confirm_range(s, gt->id, cs >= back ? cs - back : 0, ce, false);
         }
+    }
+}
+
+/* ---- byte classes for the cluster and run scanners ---------------------------------- */
+
+enum {
+    CLS_DIGIT = 1u << 0,
+    CLS_HEX = 1u << 1,    /* 0-9 a-f A-F */
+    CLS_HEXSEP = 1u << 2, /* ':' '-' '.' */
+};
+
+#define CLS_D            (CLS_DIGIT | CLS_HEX)
+#define CLS_HEX_RANGE(c) [c] = CLS_HEX
+
+static const uint8_t byte_class[256] = {
+    ['0'] = CLS_D,      ['1'] = CLS_D,      ['2'] = CLS_D,      ['3'] = CLS_D,
+    ['4'] = CLS_D,      ['5'] = CLS_D,      ['6'] = CLS_D,      ['7'] = CLS_D,
+    ['8'] = CLS_D,      ['9'] = CLS_D,      CLS_HEX_RANGE('a'), CLS_HEX_RANGE('b'),
+    CLS_HEX_RANGE('c'), CLS_HEX_RANGE('d'), CLS_HEX_RANGE('e'), CLS_HEX_RANGE('f'),
+    CLS_HEX_RANGE('A'), CLS_HEX_RANGE('B'), CLS_HEX_RANGE('C'), CLS_HEX_RANGE('D'),
+    CLS_HEX_RANGE('E'), CLS_HEX_RANGE('F'), [':'] = CLS_HEXSEP, ['-'] = CLS_HEXSEP,
+    ['.'] = CLS_HEXSEP,
+};
+
+/* ---- hex runs -------------------------------------------------------------------- */
+
+static inline bool
+is_hex_sep(unsigned char c)
+{
+    return c == ':' || c == '-' || c == '.';
+}
+
+/* Offset of the next ':', '-' or '.' at or after i, or n. */
+static size_t
+next_hex_sep(const unsigned char *p, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+    const __m128i colon = _mm_set1_epi8(':');
+    const __m128i dash = _mm_set1_epi8('-');
+    const __m128i dot = _mm_set1_epi8('.');
+
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        int mask = _mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, dash)),
+                         _mm_cmpeq_epi8(v, dot)));
+
+        if (mask != 0) {
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+        }
+        i += 16;
+    }
+#endif
+    while (i < n && !is_hex_sep(p[i])) {
+        i++;
+    }
+    return i;
+}
+
+/* Find runs of hex digits joined by single ':', '-' or '.' ("::" allowed) around every such
+ * separator, and confirm the hex-run detectors whose gate the run passes. */
+static void
+hex_scan(struct pcl_scratch *s)
+{
+    const struct pcl_engine *e = s->e;
+    const unsigned char *p = (const unsigned char *)s->buf;
+    size_t n = s->len, i = 0;
+
+    while (s->rc == PCL_OK) {
+        struct pcl_hexrun r = {.min_group = UINT32_MAX};
+        size_t rs, re, j, g = 0;
+
+        i = next_hex_sep(p, n, i);
+        if (i >= n) {
+            break;
+        }
+        if (i == 0 || i + 1 >= n || (byte_class[p[i - 1]] & CLS_HEX) == 0 ||
+            !((byte_class[p[i + 1]] & CLS_HEX) != 0 || (p[i] == ':' && p[i + 1] == ':'))) {
+            i++;
+            continue;
+        }
+        rs = i;
+        while (rs > 0 && (byte_class[p[rs - 1]] & (CLS_HEX | CLS_HEXSEP)) != 0) {
+            rs--;
+        }
+        /* one forward pass: find the end and count groups and separators */
+        for (j = rs;; j++) {
+            unsigned c = j < n ? byte_class[p[j]] : 0;
+
+            if ((c & CLS_HEX) != 0) {
+                g++;
+                continue;
+            }
+            if (g > 0) {
+                r.groups++;
+                r.min_group = PCL_MIN(r.min_group, (uint32_t)g);
+                r.max_group = PCL_MAX(r.max_group, (uint32_t)g);
+                g = 0;
+            }
+            if ((c & CLS_HEXSEP) == 0) {
+                break;
+            }
+            r.colons += p[j] == ':';
+            r.dashes += p[j] == '-';
+            r.dots += p[j] == '.';
+            r.double_colon |= p[j] == ':' && j > rs && p[j - 1] == ':';
+        }
+        re = j;
+        for (size_t k = 0; k < e->nhex; k++) {
+            uint32_t id = e->hex[k];
+
+            if (e->dets[id].hexgate(&r)) {
+                confirm_range(s, id, rs >= 2 ? rs - 2 : 0, re, false);
+            }
+        }
+        i = re;
     }
 }
 
@@ -1303,6 +1446,9 @@ pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char
     }
     if (e->nnumeric > 0 && s->rc == PCL_OK) {
         numeric_scan(s);
+    }
+    if (e->nhex > 0 && s->rc == PCL_OK) {
+        hex_scan(s);
     }
     if (s->rc == PCL_ENOMEM) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");

@@ -15,6 +15,7 @@ struct pcl_det_rt {
     pcre2_code *code;
     pcl_validate_fn *validate;
     pcl_trim_fn *trim;
+    pcl_hexgate_fn *hexgate;
     const char *const *context; /* NULL-terminated, lower-case; borrowed or engine-owned */
     const char *const *anchors; /* NULL-terminated literals in every match, or NULL */
     uint32_t anchor_back;       /* a match starts at most this far before its anchor */
@@ -34,6 +35,22 @@ struct pcl_det_rt {
     bool numeric; /* triggered by the digit-cluster scanner, not Vectorscan */
 };
 
+/* A numeric detector's cluster gate, packed so the dispatch loop stays in a few cache lines. */
+struct pcl_numgate {
+    uint32_t id; /* detector index */
+    uint16_t min_digits;
+    uint8_t min_groups;
+    uint8_t min_run;
+    uint8_t max_run;
+    uint8_t lead_alpha;
+    uint8_t lead_max;
+    uint8_t trail_alpha;
+    uint8_t plus;
+    uint8_t lead_gap;
+    uint8_t lead0;
+    uint8_t has_shape;
+};
+
 /* What a Vectorscan expression id stands for. */
 struct pcl_trigger {
     uint32_t det;   /* detector index */
@@ -48,6 +65,9 @@ struct pcl_engine {
     size_t ntrig;
     uint32_t *numeric; /* indexes of numeric detectors, by min_digits; array of nnumeric */
     size_t nnumeric;
+    struct pcl_numgate *gates; /* the numeric detectors' gates, in numeric[] order */
+    uint32_t *hex;             /* indexes of hex-run detectors; array of nhex */
+    size_t nhex;
     hs_database_t *db;   /* patterns: expressions [0, npattern) */
     hs_database_t *kwdb; /* literals (anchors and context words): expressions
                             [npattern, ntrig). Kept apart because Vectorscan 5.4 drops some

@@ -1610,3 +1610,18 @@ pcl_validate_nl_bsn(const char *s, size_t n)
     }
     return sum % 11 == dv(d[8]) % 11;
 }
+
+bool
+pcl_hexgate_ipv6(const struct pcl_hexrun *r)
+{
+    /* full form has 7 colons (6 and three dots with an IPv4 tail); compressed forms "::" */
+    return r->colons >= 2 && r->max_group <= 4 &&
+           (r->double_colon || r->colons >= 7 || (r->colons >= 6 && r->dots >= 3));
+}
+
+bool
+pcl_hexgate_mac(const struct pcl_hexrun *r)
+{
+    return (r->colons >= 5 || r->dashes >= 5 || r->dots >= 2) && r->min_group <= 4 &&
+           r->groups >= 3;
+}
