@@ -884,8 +884,9 @@ add_file(struct scan_ctx *c, const char *path)
     return c->nfiles++;
 }
 
-/* A large plain-text file is mapped once and split at line ends into segments that the
- * workers scan in parallel. Returns false when the file is not eligible. */
+/* A plain-text file of 1 MiB or more is mapped once and, with several threads, split at line
+ * ends into segments that the workers scan in parallel. Returns false when the file is not
+ * eligible (small, gzip, not text, not mappable): it is streamed instead. */
 static bool
 plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
 {
@@ -895,7 +896,9 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
     void *map;
     uint64_t seg, pos = 0;
 
-    if (c->o->threads < 2 || size < 2 * SEGMENT_MIN || size > (uint64_t)SIZE_MAX / 2) {
+    /* Mapped whole (one thread) or in segments (several) from 1 MiB up: cheaper than
+     * streaming through a carry-over window. */
+    if (size < ((uint64_t)1 << 20) || size > (uint64_t)SIZE_MAX / 2) {
         return false;
     }
     fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -918,7 +921,7 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
     (void)madvise(map, (size_t)size, MADV_SEQUENTIAL);
     c->files[fi].fmt = PCL_FMT_TEXT;
     c->files[fi].bytes = size;
-    seg = PCL_MAX(SEGMENT_MIN, size / ((uint64_t)c->o->threads * 4) + 1);
+    seg = c->o->threads < 2 ? size : PCL_MAX(SEGMENT_MIN, size / ((uint64_t)c->o->threads * 4) + 1);
     while (pos < size) {
         uint64_t end = PCL_MIN(size, pos + seg);
         const char *nl;
