@@ -113,7 +113,8 @@ enum pcl_rc pcl_buf_append(struct pcl_buf *b, const void *p, size_t n) PCL_WUR;
 enum pcl_rc pcl_buf_appendc(struct pcl_buf *b, char c) PCL_WUR;
 enum pcl_rc pcl_buf_appends(struct pcl_buf *b, const char *s) PCL_WUR;
 enum pcl_rc pcl_buf_appendf(struct pcl_buf *b, const char *fmt, ...) PCL_PRINTF(2, 3) PCL_WUR;
-enum pcl_rc pcl_buf_appendv(struct pcl_buf *b, const char *fmt, va_list ap) PCL_WUR;
+enum pcl_rc pcl_buf_appendv(struct pcl_buf *b, const char *fmt, va_list ap)
+    PCL_PRINTF(2, 0) PCL_WUR;
 /* Drop the first n bytes (memmove). */
 void pcl_buf_consume(struct pcl_buf *b, size_t n);
 /* Hand the heap pointer to the caller (caller frees with pcl_free) and reset b. */
