@@ -14,8 +14,7 @@ const struct pcl_cmd pcl_cli_commands[] = {
 };
 const size_t pcl_cli_commands_count = PCL_ARRAY_LEN(pcl_cli_commands);
 
-static void vmsg(const char *kind, const char *cmd, const char *fmt, va_list ap)
-    PCL_PRINTF(3, 0);
+static void vmsg(const char *kind, const char *cmd, const char *fmt, va_list ap) PCL_PRINTF(3, 0);
 
 static void
 vmsg(const char *kind, const char *cmd, const char *fmt, va_list ap)
