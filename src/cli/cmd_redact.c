@@ -58,6 +58,10 @@ struct red_ctx {
     uint64_t warnings;
     enum pcl_rc rc; /* first error inside a callback */
     struct pcl_err err;
+    /* CSV and JSON: the field name goes in front of a value as context, as in `scan` */
+    struct pcl_buf ctxbuf; /* "name: value" */
+    char **hdr;            /* CSV header cells; array of nhdr */
+    size_t nhdr;
     /* CSV */
     char delim;
     uint64_t csv_safe; /* end of the last completed cell */
@@ -313,23 +317,55 @@ limit_warning(struct red_ctx *c, const struct pcl_err *err)
     }
 }
 
-/* Redact or unredact one value (CSV cell, JSON string) into c->val. */
+/* Redact or unredact one value (CSV cell, JSON string) into c->val. The value is scanned as
+ * "name: value" so a column or key name counts as context, exactly as `scan` does; name may
+ * be NULL. */
 static enum pcl_rc
-transform_value(struct red_ctx *c, const char *v, size_t n, bool *changed)
+transform_value(struct red_ctx *c, const char *name, size_t name_len, const char *v, size_t n,
+                bool *changed)
 {
     struct pcl_err err = {0};
+    size_t prefix = 0, k = 0;
     enum pcl_rc rc;
 
     pcl_buf_reset(&c->val);
+    pcl_buf_reset(&c->ctxbuf);
+    if (name != NULL && name_len > 0) {
+        size_t keep = name_len < 48 ? name_len : 48; /* context reaches 64 bytes back */
+
+        if (pcl_buf_append(&c->ctxbuf, name + name_len - keep, keep) == PCL_OK &&
+            pcl_buf_append(&c->ctxbuf, ": ", 2) == PCL_OK &&
+            pcl_buf_append(&c->ctxbuf, v, n) == PCL_OK) {
+            prefix = keep + 2;
+        }
+    }
     if (c->o->unredact) {
-        rc = pcl_unredact_buf(c->r, c->e, c->s, v, n, &c->val, changed, &err);
+        /* unredact re-detects fpe values, so it needs the same context */
+        if (prefix > 0) {
+            rc = pcl_unredact_buf(c->r, c->e, c->s, c->ctxbuf.ptr, c->ctxbuf.len, &c->val, changed,
+                                  &err);
+            if (rc == PCL_OK && c->val.len >= prefix &&
+                memcmp(c->val.ptr, c->ctxbuf.ptr, prefix) == 0) {
+                pcl_buf_consume(&c->val, prefix);
+            } else if (rc == PCL_OK) {
+                /* the name itself changed: restore the value alone instead */
+                pcl_buf_reset(&c->val);
+                rc = pcl_unredact_buf(c->r, c->e, c->s, v, n, &c->val, changed, &err);
+            }
+        } else {
+            rc = pcl_unredact_buf(c->r, c->e, c->s, v, n, &c->val, changed, &err);
+        }
         if (rc != PCL_OK) {
             set_fail(c, rc, &err);
         }
         return rc;
     }
     c->nf = 0;
-    rc = pcl_engine_scan(c->e, c->s, v, n, collect_cb, c, &err);
+    if (prefix > 0) {
+        rc = pcl_engine_scan(c->e, c->s, c->ctxbuf.ptr, c->ctxbuf.len, collect_cb, c, &err);
+    } else {
+        rc = pcl_engine_scan(c->e, c->s, v, n, collect_cb, c, &err);
+    }
     if (c->rc != PCL_OK) {
         return c->rc;
     }
@@ -339,6 +375,16 @@ transform_value(struct red_ctx *c, const char *v, size_t n, bool *changed)
         set_fail(c, rc, &err);
         return rc;
     }
+    /* keep the findings inside the value, with offsets relative to it */
+    for (size_t i = 0; i < c->nf; i++) {
+        if (c->f[i].start >= prefix) {
+            c->f[k] = c->f[i];
+            c->f[k].start -= prefix;
+            c->f[k].end -= prefix;
+            k++;
+        }
+    }
+    c->nf = k;
     rc = pcl_redact_buf(c->r, c->e, v, n, c->f, c->nf, &c->val, changed, &err);
     if (rc != PCL_OK) {
         set_fail(c, rc, &err);
@@ -589,7 +635,26 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     bool changed = false;
     enum pcl_rc rc;
 
-    rc = transform_value(c, cell->ptr, cell->len, &changed);
+    const char *name = NULL;
+    size_t name_len = 0;
+
+    if (cell->row == 0) {
+        char **grown = pcl_realloc(c->hdr, (c->nhdr + 1) * sizeof(*grown));
+
+        if (grown == NULL) {
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        }
+        c->hdr = grown;
+        c->hdr[c->nhdr] = pcl_strndup(cell->ptr, cell->len);
+        if (c->hdr[c->nhdr] == NULL) {
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        }
+        c->nhdr++;
+    } else if (cell->col < c->nhdr) {
+        name = c->hdr[cell->col];
+        name_len = strlen(name);
+    }
+    rc = transform_value(c, name, name_len, cell->ptr, cell->len, &changed);
     if (rc != PCL_OK) {
         (void)pcl_err_set(err, rc, "%s", c->err.msg);
         return rc;
@@ -702,7 +767,7 @@ json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
     if (v->kind != PCL_JSON_STRING) {
         return PCL_OK;
     }
-    rc = transform_value(c, v->ptr, v->len, &changed);
+    rc = transform_value(c, v->path, v->path_len, v->ptr, v->len, &changed);
     if (rc != PCL_OK) {
         return pcl_err_set(err, rc, "%s", c->err.msg);
     }
@@ -1411,6 +1476,11 @@ ctx_fini(struct red_ctx *c)
     pcl_buf_fini_secure(&c->val);
     pcl_buf_fini_secure(&c->pend);
     pcl_buf_fini_secure(&c->repls);
+    pcl_buf_fini_secure(&c->ctxbuf);
+    for (size_t i = 0; i < c->nhdr; i++) {
+        pcl_free(c->hdr[i]);
+    }
+    pcl_free(c->hdr);
 }
 
 static int
@@ -1424,6 +1494,7 @@ run(struct red_opts *o)
     pcl_buf_init(&c.val, 0);
     pcl_buf_init(&c.pend, 0);
     pcl_buf_init(&c.repls, 0);
+    pcl_buf_init(&c.ctxbuf, 0);
     ex = setup_protect(&c);
     if (ex < 0) {
         ex = setup_engine(&c);
