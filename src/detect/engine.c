@@ -3,11 +3,13 @@
  * validation, context scoring and overlap resolution. */
 #include "engine.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_MIN_SCORE   0.5
@@ -380,6 +382,74 @@ cache_load(const char *path)
     return db;
 }
 
+#define CACHE_KEEP 32
+
+/* Keep the cache from growing without bound (every distinct configuration adds a file):
+ * past CACHE_KEEP databases, delete the least recently written ones. Best effort. */
+struct cache_entry {
+    char name[256];
+    time_t mtime;
+};
+
+static int
+cache_entry_cmp(const void *a, const void *b)
+{
+    const struct cache_entry *x = a, *y = b;
+
+    return x->mtime < y->mtime ? -1 : (x->mtime > y->mtime ? 1 : 0);
+}
+
+static void
+cache_prune(const char *dir, const char *keep)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    struct cache_entry *ents = NULL;
+    size_t n = 0, cap = 0;
+
+    if (d == NULL) {
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        char path[4400];
+        struct stat st;
+        size_t len = strlen(de->d_name);
+
+        if (strncmp(de->d_name, "prefilter-", 10) != 0 || len < 5 || len >= 256 ||
+            strcmp(de->d_name + len - 5, ".hsdb") != 0) {
+            continue;
+        }
+        (void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        if (strcmp(path, keep) == 0 || stat(path, &st) != 0) {
+            continue; /* never the database just written */
+        }
+        if (n == cap) {
+            size_t ncap = cap == 0 ? 64 : cap * 2;
+            struct cache_entry *grown = pcl_realloc(ents, ncap * sizeof(*grown));
+
+            if (grown == NULL) {
+                break;
+            }
+            ents = grown;
+            cap = ncap;
+        }
+        memcpy(ents[n].name, de->d_name, len + 1);
+        ents[n].mtime = st.st_mtime;
+        n++;
+    }
+    (void)closedir(d);
+    if (n + 1 > CACHE_KEEP) {
+        qsort(ents, n, sizeof(*ents), cache_entry_cmp);
+        for (size_t i = 0; i < n + 1 - CACHE_KEEP; i++) { /* leaves CACHE_KEEP with keep */
+            char path[4400];
+
+            (void)snprintf(path, sizeof(path), "%s/%s", dir, ents[i].name);
+            (void)unlink(path);
+        }
+    }
+    pcl_free(ents);
+}
+
 /* Best effort: a cache that cannot be written only costs the next start a compile. */
 static void
 cache_save(const char *dir, const char *path, const hs_database_t *db)
@@ -418,6 +488,7 @@ cache_save(const char *dir, const char *path, const hs_database_t *db)
         }
     }
     free(bytes); /* allocated by Vectorscan's default allocator */
+    cache_prune(dir, path);
 }
 
 /* A context word as a Vectorscan literal: every byte but [A-Za-z0-9] as \\xHH. */

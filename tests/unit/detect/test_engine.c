@@ -8,8 +8,11 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <portcullis/detect.h>
 
@@ -289,6 +292,68 @@ test_stream_window_start_inside_number(void **state)
     pcl_engine_free(e);
 }
 
+/* The compiled-database cache stays bounded: old entries go when a new one is written, and
+ * a second engine with the same configuration loads it. */
+static void
+test_engine_cache_is_pruned(void **state)
+{
+    char dir[] = "/tmp/pcl-cache-test-XXXXXX";
+    struct pcl_engine *e = NULL;
+    struct pcl_err err = {0};
+    const char *const only[] = {"email", "credit_card", NULL};
+    struct pcl_engine_opts o = {.enable = only, .only_enabled = true};
+    static struct list l;
+    unsigned count = 0, new_db = 0;
+    DIR *d;
+    struct dirent *de;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    for (int i = 0; i < 40; i++) {
+        char path[128];
+        FILE *f;
+
+        (void)snprintf(path, sizeof(path), "%s/prefilter-old%02d.hsdb", dir, i);
+        f = fopen(path, "w");
+        assert_non_null(f);
+        (void)fputs("not a database", f);
+        (void)fclose(f);
+    }
+    o.cache_dir = dir;
+    assert_int_equal(pcl_engine_new(&o, &e, &err), PCL_OK);
+    pcl_engine_free(e);
+    d = opendir(dir);
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') {
+            continue;
+        }
+        count++;
+        new_db += strncmp(de->d_name, "prefilter-old", 13) != 0;
+    }
+    (void)closedir(d);
+    assert_true(count <= 32);
+    assert_true(new_db >= 1); /* the database just written survived the pruning */
+    /* the engine loaded from the cache works */
+    assert_int_equal(pcl_engine_new(&o, &e, &err), PCL_OK);
+    scan_whole(e, "mail a.b@example.com", 20, &l);
+    assert_int_equal(l.n, 1);
+    pcl_engine_free(e);
+    d = opendir(dir);
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        char path[300];
+
+        if (de->d_name[0] != '.') {
+            (void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+            (void)unlink(path);
+        }
+    }
+    if (d != NULL) {
+        (void)closedir(d);
+    }
+    (void)rmdir(dir);
+}
+
 static void
 test_engine_detectors_have_unique_names(void **state)
 {
@@ -350,6 +415,7 @@ main(void)
         cmocka_unit_test(test_engine_scan_nul_and_invalid_utf8),
         cmocka_unit_test(test_stream_matches_whole_buffer),
         cmocka_unit_test(test_stream_window_start_inside_number),
+        cmocka_unit_test(test_engine_cache_is_pruned),
         cmocka_unit_test(test_engine_detectors_have_unique_names),
         cmocka_unit_test(test_engine_new_out_of_memory),
     };
