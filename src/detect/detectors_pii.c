@@ -92,8 +92,10 @@ static const char *const nino_ctx[] = {"national insurance", "nino", "ni number"
                                        "insurance number", NULL};
 static const char *const dea_ctx[] = {"dea",        "dea number",           "registration",
                                       "prescriber", "controlled substance", NULL};
-static const char *const dl_ctx[] = {"driver",  "drivers", "driver's", "driving", "license",
-                                     "licence", "dl",      "dln",      NULL};
+/* not "license" alone: every copyright notice says it */
+static const char *const dl_ctx[] = {
+    "driver",         "drivers",        "driver's",  "driving", "license no", "licence no",
+    "license number", "licence number", "license #", "dl",      "dln",        NULL};
 static const char *const itin_ctx[] = {"itin", "taxpayer", "tax id", "tin", NULL};
 static const char *const mbi_ctx[] = {"mbi", "medicare", "beneficiary", NULL};
 static const char *const npi_ctx[] = {"npi", "national provider", "provider", NULL};

@@ -936,8 +936,10 @@ pcl_scratch_free(struct pcl_scratch *s)
 /* ---- confirm, validate, score ------------------------------------------------------- */
 
 static bool
-word_at(const char *p, size_t n, size_t i, const char *w, size_t wn)
+word_at(const char *p, size_t n, size_t len, size_t i, const char *w, size_t wn)
 {
+    /* the word must lie before n; its boundaries are judged on the whole buffer (len), as
+     * the trigger filter in on_hit() judges them */
     if (i + wn > n) {
         return false;
     }
@@ -950,7 +952,7 @@ word_at(const char *p, size_t n, size_t i, const char *w, size_t wn)
     if (i > 0 && pcl_is_alpha(p[i - 1]) && pcl_is_alpha(w[0])) {
         return false;
     }
-    if (i + wn < n && pcl_is_alpha(p[i + wn]) && pcl_is_alpha(w[wn - 1])) {
+    if (i + wn < len && pcl_is_alpha(p[i + wn]) && pcl_is_alpha(w[wn - 1])) {
         return false;
     }
     return true;
@@ -974,7 +976,7 @@ has_context(const struct pcl_scratch *s, const struct pcl_det_rt *d, size_t star
                 i = end - 1; /* skip the finding itself */
                 continue;
             }
-            if (word_at(s->buf, hi, i, word, wn)) {
+            if (word_at(s->buf, hi, s->len, i, word, wn)) {
                 return true;
             }
         }
@@ -1136,6 +1138,13 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
         /* a context word at [end - kwlen, end): a finding it can lift starts at most
          * PCL_CONTEXT_BEFORE after the word and ends at least PCL_CONTEXT_AFTER before it */
         size_t kstart = end - t->kwlen;
+
+        /* Vectorscan matched the word anywhere ("sin" in "using"); has_context() only counts
+         * whole words, so a word inside another one cannot lift any finding. */
+        if ((kstart > 0 && pcl_is_alpha(s->buf[kstart]) && pcl_is_alpha(s->buf[kstart - 1])) ||
+            (end < s->len && pcl_is_alpha(s->buf[end - 1]) && pcl_is_alpha(s->buf[end]))) {
+            return 0;
+        }
         size_t back = (size_t)PCL_CONTEXT_AFTER + d->max_len;
 
         confirm_range(s, t->det, kstart > back ? kstart - back : 0, end + PCL_CONTEXT_BEFORE + 1,
