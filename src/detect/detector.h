@@ -85,6 +85,9 @@ struct pcl_detector {
                                    problem described in engine.h */
     uint32_t anchor_back;       /* how far before an anchor's first byte a match can begin;
                                    0 = max_len */
+    const char *anchor_run;     /* if set, a match begins exactly where the run of these bytes
+                                   that ends at the anchor begins (within anchor_back), e.g.
+                                   "A-Za-z0-9._%+-" before an e-mail's "@"; ranges, bytes */
     double score;               /* score of a validated match without context */
     double context_score;       /* score when a context word is within reach; 0 = score */
     unsigned flags;             /* enum pcl_det_flags */

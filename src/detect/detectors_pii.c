@@ -296,6 +296,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .pattern = "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}"
                 "(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
      .max_len = 320,
+     .anchor_run = "A-Za-z0-9._%+-",
      .anchor_back = 65,
      .anchors = at_anchor,
      .validate = pcl_validate_email,

@@ -183,6 +183,7 @@ const struct pcl_detector pcl_detectors_secrets[] = {
                 "neo4j(?:\\+s)?|bolt|cassandra|nats)(?:\\+[a-z0-9]{1,16})?://"
                 "[^\\s:@/'\"<>]{0,128}:([^\\s/'\"<>]{1,256})@[A-Za-z0-9\\[]",
      .max_len = 440,
+     .anchor_run = "A-Za-z0-9+.-",
      .anchor_back = 40,
      .anchors = database_url_password_anchors,
      .validate = pcl_validate_url_password,
@@ -550,6 +551,7 @@ const struct pcl_detector pcl_detectors_secrets[] = {
                 "wss?|svn|webdav|socks[45]h?)://[^\\s:@/'\"<>]{1,128}:([^\\s/'\"<>]{1,256})@"
                 "[A-Za-z0-9\\[]",
      .max_len = 410,
+     .anchor_run = "A-Za-z0-9+.-",
      .anchor_back = 32,
      .anchors = url_credentials_anchors,
      .validate = pcl_validate_url_password,

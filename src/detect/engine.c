@@ -245,6 +245,30 @@ add_custom(struct pcl_engine *e, const struct pcl_custom_detector *c, struct pcl
     return PCL_OK;
 }
 
+/* "A-Za-z0-9._%+-" into a 256-bit set: ranges a-b and single bytes ("-" last is literal). */
+static void
+parse_byteset(const char *spec, uint8_t set[32])
+{
+    memset(set, 0, 32);
+    for (const char *p = spec; *p != '\0'; p++) {
+        unsigned lo = (unsigned char)p[0], hi = lo;
+
+        if (p[1] == '-' && p[2] != '\0') {
+            hi = (unsigned char)p[2];
+            p += 2;
+        }
+        for (unsigned c = lo; c <= hi; c++) {
+            set[c >> 3] = (uint8_t)(set[c >> 3] | (1u << (c & 7)));
+        }
+    }
+}
+
+static inline bool
+in_byteset(const uint8_t set[32], unsigned char c)
+{
+    return (set[c >> 3] & (1u << (c & 7))) != 0;
+}
+
 /* ---- digit-group shapes ------------------------------------------------------------ */
 
 static bool
@@ -759,6 +783,10 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         }
         d->anchors = row->anchors;
         d->anchor_back = row->anchor_back > 0 ? row->anchor_back : row->max_len;
+        if (row->anchor_run != NULL) {
+            parse_byteset(row->anchor_run, d->anchor_run);
+            d->has_run = true;
+        }
         d->min_groups = row->min_groups;
         d->min_run = row->min_run;
         d->max_run = row->max_run;
@@ -1133,7 +1161,21 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
          * anchor_back before the anchor, and at the latest where the anchor starts */
         size_t as = end - t->kwlen;
 
-        confirm_range(s, t->det, as > d->anchor_back ? as - d->anchor_back : 0, as + 1, false);
+        if (d->has_run) {
+            /* the match starts where the run before the anchor starts: one anchored try */
+            size_t rs = as;
+
+            while (rs > 0 && as - rs < d->anchor_back &&
+                   in_byteset(d->anchor_run, (unsigned char)s->buf[rs - 1])) {
+                rs--;
+            }
+            if (rs > 0 && in_byteset(d->anchor_run, (unsigned char)s->buf[rs - 1])) {
+                return 0; /* the run is longer than any match may reach back */
+            }
+            confirm_range(s, t->det, rs, rs + 1, false);
+        } else {
+            confirm_range(s, t->det, as > d->anchor_back ? as - d->anchor_back : 0, as + 1, false);
+        }
     } else {
         /* a context word at [end - kwlen, end): a finding it can lift starts at most
          * PCL_CONTEXT_BEFORE after the word and ends at least PCL_CONTEXT_AFTER before it */

@@ -19,6 +19,8 @@ struct pcl_det_rt {
     const char *const *context; /* NULL-terminated, lower-case; borrowed or engine-owned */
     const char *const *anchors; /* NULL-terminated literals in every match, or NULL */
     uint32_t anchor_back;       /* a match starts at most this far before its anchor */
+    uint8_t anchor_run[32];     /* bitset of the bytes of row anchor_run; all zero = none */
+    bool has_run;
     double context_score;
     uint32_t max_len;
     uint32_t min_digits; /* numeric detectors: fewest digits in a match */
