@@ -986,12 +986,46 @@ word_at(const char *p, size_t n, size_t len, size_t i, const char *w, size_t wn)
     return true;
 }
 
+/* Whether `word` occurs as a whole word in p[from, to), given lower, the lower-cased copy
+ * of that range; boundaries are judged on the whole buffer p[0, len). */
+static bool
+word_in(const char *p, size_t len, size_t from, size_t to, const char *lower, const char *word,
+        size_t wn)
+{
+    size_t n = to - from;
+    const char *q = lower, *end = lower + n;
+
+    while ((size_t)(end - q) >= wn) {
+        const char *hit = memchr(q, word[0], (size_t)(end - q) - wn + 1);
+        size_t i;
+
+        if (hit == NULL) {
+            return false;
+        }
+        i = from + (size_t)(hit - lower);
+        if (memcmp(hit, word, wn) == 0 && word_at(p, to, len, i, word, wn)) {
+            return true;
+        }
+        q = hit + 1;
+    }
+    return false;
+}
+
+/* Whether one of the detector's context words stands within PCL_CONTEXT_BEFORE bytes before
+ * the finding or PCL_CONTEXT_AFTER after it (not overlapping it). */
 static bool
 has_context(const struct pcl_scratch *s, const struct pcl_det_rt *d, size_t start, size_t end)
 {
     size_t lo = start > PCL_CONTEXT_BEFORE ? start - PCL_CONTEXT_BEFORE : 0;
     size_t hi = PCL_MIN(s->len, end + PCL_CONTEXT_AFTER);
+    char before[PCL_CONTEXT_BEFORE], after[PCL_CONTEXT_AFTER];
 
+    for (size_t i = lo; i < start; i++) {
+        before[i - lo] = pcl_lower(s->buf[i]);
+    }
+    for (size_t i = end; i < hi; i++) {
+        after[i - end] = pcl_lower(s->buf[i]);
+    }
     for (size_t w = 0; d->context[w] != NULL; w++) {
         const char *word = d->context[w];
         size_t wn = strlen(word);
@@ -999,14 +1033,9 @@ has_context(const struct pcl_scratch *s, const struct pcl_det_rt *d, size_t star
         if (wn == 0) {
             continue;
         }
-        for (size_t i = lo; i + wn <= hi; i++) {
-            if (i + wn > start && i < end) {
-                i = end - 1; /* skip the finding itself */
-                continue;
-            }
-            if (word_at(s->buf, hi, s->len, i, word, wn)) {
-                return true;
-            }
+        if (word_in(s->buf, s->len, lo, start, before, word, wn) ||
+            word_in(s->buf, s->len, end, hi, after, word, wn)) {
+            return true;
         }
     }
     return false;
