@@ -45,6 +45,8 @@ struct job {
     char *error;
     struct pcl_arena *arena; /* previews of this job's hits: segments of one file run on
                                 several threads at once, so they cannot share the file's */
+    bool failed;             /* the job failed; error says why unless even that could not be
+                                allocated */
     atomic_bool done;
 };
 
@@ -792,6 +794,7 @@ run_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s)
 
     j->arena = pcl_arena_new(16384, 0);
     if (j->arena == NULL) {
+        j->failed = true;
         j->error = pcl_strdup("out of memory");
         return;
     }
@@ -802,6 +805,7 @@ run_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s)
         rc = run_file_job(c, j, s, &err);
     }
     if (rc != PCL_OK) {
+        j->failed = true;
         j->error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
     }
 }
@@ -823,6 +827,7 @@ worker(void *arg)
             break;
         }
         if (s == NULL) {
+            c->jobs[i].failed = true;
             c->jobs[i].error = pcl_strdup("out of memory (scratch)");
         } else {
             run_job(c, &c->jobs[i], s);
@@ -993,6 +998,7 @@ merge_job(struct scan_file *f, struct job *j, uint64_t *line_base, uint64_t *cp_
         }
         if (push_hit(&f->hits, &f->nhits, &f->caphits, &h) != PCL_OK) {
             if (f->error == NULL) {
+                f->failed = true;
                 f->error = pcl_strdup("too many findings; output truncated");
             }
             break;
@@ -1006,6 +1012,7 @@ merge_job(struct scan_file *f, struct job *j, uint64_t *line_base, uint64_t *cp_
         pcl_buf_append(&f->warnings, j->warnings.ptr, j->warnings.len) != PCL_OK) {
         warn_append(&f->warnings, "(more warnings dropped)");
     }
+    f->failed |= j->failed;
     if (j->error != NULL && f->error == NULL) {
         f->error = j->error;
         j->error = NULL;
@@ -1521,8 +1528,8 @@ pcl_cmd_scan(int argc, char **argv)
         if (f->warnings.len > 0) {
             (void)fprintf(stderr, "%s", f->warnings.ptr);
         }
-        if (f->error != NULL) {
-            pcl_cli_error("scan", "%s: %s", f->path, f->error);
+        if (f->failed || f->error != NULL) {
+            pcl_cli_error("scan", "%s: %s", f->path, f->error != NULL ? f->error : "out of memory");
             sum.failed++;
             any_fail = true;
         } else if (f->skipped) {

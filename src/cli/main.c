@@ -82,6 +82,18 @@ main(int argc, char **argv)
 {
     const char *name;
 
+#ifndef NDEBUG
+    /* Test hook (debug builds only): PCL_FAIL_ALLOC=N makes the Nth allocation and every one
+     * after it fail, so tests/integration/test_oom.sh can check that running out of memory
+     * anywhere ends in a clean error, never a crash or a leak. */
+    {
+        const char *fail = getenv("PCL_FAIL_ALLOC");
+
+        if (fail != NULL) {
+            (void)pcl_alloc_fail_at(strtoul(fail, NULL, 10), true);
+        }
+    }
+#endif
     if (sodium_init() < 0) {
         pcl_cli_error(NULL, "libsodium failed to initialise");
         return PCL_EXIT_ERROR;

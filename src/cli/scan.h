@@ -42,6 +42,8 @@ struct scan_file {
     bool gzip;
     bool skipped;            /* binary: not scanned */
     char *error;             /* the file could not be scanned (heap) */
+    bool failed;             /* set with error, and alone when even the message could not be
+                                allocated (out of memory) */
     struct pcl_buf warnings; /* newline-separated warning lines */
     struct scan_hit *hits;   /* array of nhits */
     size_t nhits;

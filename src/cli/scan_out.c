@@ -392,7 +392,7 @@ json_file(struct scan_writer *w, const struct scan_file *f)
     pcl_jw_key(jw, "skipped");
     pcl_jw_bool(jw, f->skipped);
     pcl_jw_key(jw, "error");
-    pcl_jw_cstr(jw, f->error);
+    pcl_jw_cstr(jw, f->error != NULL ? f->error : (f->failed ? "out of memory" : NULL));
     pcl_jw_key(jw, "sensitivity");
     pcl_jw_cstr(jw, pcl_sensitivity_name(f->level));
     pcl_jw_key(jw, "warnings");
