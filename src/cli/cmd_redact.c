@@ -317,6 +317,24 @@ limit_warning(struct red_ctx *c, const struct pcl_err *err)
     }
 }
 
+/* What a scan call's rc means for the run: a callback's failure comes first, a match limit is
+ * a warning (the other findings stand), anything else fails the run. */
+static enum pcl_rc
+scan_outcome(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err)
+{
+    if (c->rc != PCL_OK) {
+        return c->rc;
+    }
+    if (rc == PCL_ELIMIT) {
+        limit_warning(c, err);
+        return PCL_OK;
+    }
+    if (rc != PCL_OK) {
+        set_fail(c, rc, err);
+    }
+    return rc;
+}
+
 /* Redact or unredact one value (CSV cell, JSON string) into c->val. The value is scanned as
  * "name: value" so a column or key name counts as context, exactly as `scan` does; name may
  * be NULL. */
@@ -366,13 +384,8 @@ transform_value(struct red_ctx *c, const char *name, size_t name_len, const char
     } else {
         rc = pcl_engine_scan(c->e, c->s, v, n, collect_cb, c, &err);
     }
-    if (c->rc != PCL_OK) {
-        return c->rc;
-    }
-    if (rc == PCL_ELIMIT) {
-        limit_warning(c, &err);
-    } else if (rc != PCL_OK) {
-        set_fail(c, rc, &err);
+    rc = scan_outcome(c, rc, &err);
+    if (rc != PCL_OK) {
         return rc;
     }
     /* keep the findings inside the value, with offsets relative to it */
@@ -522,14 +535,8 @@ text_feed(struct red_ctx *c, struct pcl_stream *st, const char *chunk, size_t go
     if (st == NULL) {
         rc = text_gap(c, c->pend_off + c->pend.len, true);
     } else {
-        rc = pcl_stream_feed(st, chunk, got, &err);
-        if (c->rc != PCL_OK) {
-            return c->rc;
-        }
-        if (rc == PCL_ELIMIT) {
-            limit_warning(c, &err);
-        } else if (rc != PCL_OK) {
-            c->err = err;
+        rc = scan_outcome(c, pcl_stream_feed(st, chunk, got, &err), &err);
+        if (rc != PCL_OK) {
             return rc;
         }
         rc = text_gap(c, PCL_MAX(pcl_stream_settled(st), c->flushed), true);
@@ -545,14 +552,8 @@ text_finish(struct red_ctx *c, struct pcl_stream *st)
     enum pcl_rc rc;
 
     if (st != NULL) {
-        rc = pcl_stream_finish(st, &err);
-        if (c->rc != PCL_OK) {
-            return c->rc;
-        }
-        if (rc == PCL_ELIMIT) {
-            limit_warning(c, &err);
-        } else if (rc != PCL_OK) {
-            c->err = err;
+        rc = scan_outcome(c, pcl_stream_finish(st, &err), &err);
+        if (rc != PCL_OK) {
             return rc;
         }
     }
