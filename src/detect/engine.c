@@ -515,6 +515,36 @@ cache_save(const char *dir, const char *path, const hs_database_t *db)
     cache_prune(dir, path);
 }
 
+/* Add the cluster gate of numeric detector id (a table row), keeping gates sorted by fewest
+ * digits so a cluster's dispatch stops at the first one it cannot satisfy. */
+static void
+add_gate(struct pcl_engine *e, uint32_t id)
+{
+    const struct pcl_det_rt *d = &e->dets[id];
+    const struct pcl_detector *row = d->row;
+    struct pcl_numgate g = {
+        .id = id,
+        .min_digits = (uint16_t)PCL_MIN(row->min_digits, UINT16_MAX),
+        .min_groups = row->min_groups,
+        .min_run = row->min_run,
+        .max_run = row->max_run,
+        .lead_alpha = row->lead_alpha,
+        .lead_max = PCL_MAX(row->lead_max, row->lead_alpha),
+        .trail_alpha = row->trail_alpha,
+        .plus = (d->flags & PCL_DET_PLUS) != 0,
+        .lead_gap = (d->flags & PCL_DET_LEAD_GAP) != 0,
+        .lead0 = (d->flags & PCL_DET_LEAD0) != 0,
+        .has_shape = d->shape[0] != 0,
+    };
+    size_t k = e->nnumeric++;
+
+    while (k > 0 && e->gates[k - 1].min_digits > g.min_digits) {
+        e->gates[k] = e->gates[k - 1];
+        k--;
+    }
+    e->gates[k] = g;
+}
+
 /* A context word as a Vectorscan literal: every byte but [A-Za-z0-9] as \\xHH. */
 static char *
 literal_expr(const char *word)
@@ -565,14 +595,13 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
     flags = pcl_calloc(cap + 1, sizeof(*flags));
     ids = pcl_calloc(cap + 1, sizeof(*ids));
     e->trig = pcl_calloc(cap + 1, sizeof(*e->trig));
-    e->numeric = pcl_calloc(e->ndets + 1, sizeof(*e->numeric));
     e->hex = pcl_calloc(e->ndets + 1, sizeof(*e->hex));
     e->gates = pcl_calloc(e->ndets + 1, sizeof(*e->gates));
     *exprs_out = exprs;
     *flags_out = flags;
     *ids_out = ids;
-    if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->numeric == NULL ||
-        e->hex == NULL || e->gates == NULL) {
+    if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->hex == NULL ||
+        e->gates == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
     }
     /* Patterns first, then context words: they go into two databases (see e->kwdb). */
@@ -587,7 +616,7 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
                               d->context[0] != NULL && d->info.score + 1e-9 < e->min_score;
 
             if (pass == 0 && numeric) {
-                e->numeric[e->nnumeric++] = (uint32_t)i;
+                add_gate(e, (uint32_t)i);
                 continue;
             }
             if (!anchored && !numeric && d->hexgate != NULL) {
@@ -644,35 +673,6 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
         }
     }
     e->ntrig = n;
-    /* by fewest digits, so a cluster's dispatch stops at the first detector it can't satisfy */
-    for (size_t i = 1; i < e->nnumeric; i++) {
-        uint32_t v = e->numeric[i];
-        size_t k = i;
-
-        while (k > 0 && e->dets[e->numeric[k - 1]].min_digits > e->dets[v].min_digits) {
-            e->numeric[k] = e->numeric[k - 1];
-            k--;
-        }
-        e->numeric[k] = v;
-    }
-    for (size_t i = 0; i < e->nnumeric; i++) {
-        const struct pcl_det_rt *d = &e->dets[e->numeric[i]];
-
-        e->gates[i] = (struct pcl_numgate){
-            .id = e->numeric[i],
-            .min_digits = (uint16_t)PCL_MIN(d->min_digits, UINT16_MAX),
-            .min_groups = (uint8_t)PCL_MIN(d->min_groups, 255u),
-            .min_run = (uint8_t)PCL_MIN(d->min_run, 255u),
-            .max_run = (uint8_t)PCL_MIN(d->max_run, 255u),
-            .lead_alpha = (uint8_t)PCL_MIN(d->lead_alpha, 255u),
-            .lead_max = (uint8_t)PCL_MIN(d->lead_max, 255u),
-            .trail_alpha = (uint8_t)PCL_MIN(d->trail_alpha, 255u),
-            .plus = (d->flags & PCL_DET_PLUS) != 0,
-            .lead_gap = (d->flags & PCL_DET_LEAD_GAP) != 0,
-            .lead0 = (d->flags & PCL_DET_LEAD0) != 0,
-            .has_shape = d->shape[0] != 0,
-        };
-    }
     return PCL_OK;
 }
 
@@ -771,10 +771,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         d->context_score = row->context_score > 0 ? row->context_score : row->score;
         d->max_len = row->max_len > 0 ? row->max_len : 256;
         d->flags = row->flags;
-        d->min_digits = row->min_digits;
-        d->lead_alpha = row->lead_alpha;
-        d->trail_alpha = row->trail_alpha;
-        d->lead_max = PCL_MAX(row->lead_max, row->lead_alpha);
+        d->row = row;
         rc = parse_shape(row->shape, d->shape, sizeof(d->shape));
         if (rc != PCL_OK) {
             rc = pcl_err_set(err, rc, "detect: detector \"%s\": bad shape \"%s\"", row->name,
@@ -787,9 +784,6 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
             parse_byteset(row->anchor_run, d->anchor_run);
             d->has_run = true;
         }
-        d->min_groups = row->min_groups;
-        d->min_run = row->min_run;
-        d->max_run = row->max_run;
         patterns[e->ndets] = row->pattern;
         e->ndets++;
         rc = compile_pcre(d, row->pattern, err);
@@ -883,7 +877,6 @@ pcl_engine_free(struct pcl_engine *e)
     pcl_free(e->owned_ctx);
     pcl_free(e->dets);
     pcl_free(e->trig);
-    pcl_free(e->numeric);
     pcl_free(e->hex);
     pcl_free(e->gates);
     hs_free_database(e->db);
@@ -963,24 +956,16 @@ pcl_scratch_free(struct pcl_scratch *s)
 
 /* ---- confirm, validate, score ------------------------------------------------------- */
 
+/* Whether p[i, i + wn) stands as a whole word in p[0, len): no letter joins it on a side
+ * where it begins or ends with a letter. The trigger filter in on_hit() and has_context()
+ * must agree on this, so both use it. */
 static bool
-word_at(const char *p, size_t n, size_t len, size_t i, const char *w, size_t wn)
+is_whole_word(const char *p, size_t len, size_t i, size_t wn)
 {
-    /* the word must lie before n; its boundaries are judged on the whole buffer (len), as
-     * the trigger filter in on_hit() judges them */
-    if (i + wn > n) {
+    if (i > 0 && pcl_is_alpha(p[i]) && pcl_is_alpha(p[i - 1])) {
         return false;
     }
-    for (size_t k = 0; k < wn; k++) {
-        if (pcl_lower(p[i + k]) != w[k]) {
-            return false;
-        }
-    }
-    /* whole word: no letter right before or after */
-    if (i > 0 && pcl_is_alpha(p[i - 1]) && pcl_is_alpha(w[0])) {
-        return false;
-    }
-    if (i + wn < len && pcl_is_alpha(p[i + wn]) && pcl_is_alpha(w[wn - 1])) {
+    if (i + wn < len && pcl_is_alpha(p[i + wn - 1]) && pcl_is_alpha(p[i + wn])) {
         return false;
     }
     return true;
@@ -1003,7 +988,7 @@ word_in(const char *p, size_t len, size_t from, size_t to, const char *lower, co
             return false;
         }
         i = from + (size_t)(hit - lower);
-        if (memcmp(hit, word, wn) == 0 && word_at(p, to, len, i, word, wn)) {
+        if (memcmp(hit, word, wn) == 0 && is_whole_word(p, len, i, wn)) {
             return true;
         }
         q = hit + 1;
@@ -1064,14 +1049,12 @@ push_finding(struct pcl_scratch *s, uint64_t start, uint64_t end, double score, 
 }
 
 static void
-consider(struct pcl_scratch *s, uint32_t id, size_t ms, size_t me, size_t vs, size_t ve)
+consider(struct pcl_scratch *s, uint32_t id, size_t vs, size_t ve)
 {
     const struct pcl_det_rt *d = &s->e->dets[id];
     double score = d->info.score;
     enum pcl_rc rc;
 
-    (void)ms;
-    (void)me;
     if (ve <= vs) {
         return;
     }
@@ -1165,7 +1148,7 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
             vs = ov[2];
             ve = ov[3];
         }
-        consider(s, id, ms, me, vs, ve);
+        consider(s, id, vs, ve);
         pos = me > ms ? me : ms + 1;
     }
     s->cursor[id] = PCL_MAX((size_t)s->cursor[id], complete ? PCL_MAX(pos, limit) : pos);
@@ -1212,8 +1195,7 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
 
         /* Vectorscan matched the word anywhere ("sin" in "using"); has_context() only counts
          * whole words, so a word inside another one cannot lift any finding. */
-        if ((kstart > 0 && pcl_is_alpha(s->buf[kstart]) && pcl_is_alpha(s->buf[kstart - 1])) ||
-            (end < s->len && pcl_is_alpha(s->buf[end - 1]) && pcl_is_alpha(s->buf[end]))) {
+        if (!is_whole_word(s->buf, s->len, kstart, t->kwlen)) {
             return 0;
         }
         size_t back = (size_t)PCL_CONTEXT_AFTER + d->max_len;
@@ -1230,30 +1212,71 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
 #include <emmintrin.h>
 #endif
 
-static inline bool
-is_digit_byte(unsigned char c)
-{
-    return (unsigned char)(c - '0') < 10;
-}
+/* Byte classes shared by the digit-cluster and hex-run scanners. */
+enum {
+    CLS_DIGIT = 1u << 0,
+    CLS_HEX = 1u << 1,        /* 0-9 a-f A-F */
+    CLS_HEXSEP = 1u << 2,     /* ':' '-' '.': joins hex groups */
+    CLS_CLUSTERSEP = 1u << 3, /* ' ' '-' '.' '/' '(' ')': joins digit groups */
+};
+
+#define CLS_D            (CLS_DIGIT | CLS_HEX)
+#define CLS_HEX_RANGE(c) [c] = CLS_HEX
+
+static const uint8_t byte_class[256] = {
+    ['0'] = CLS_D,
+    ['1'] = CLS_D,
+    ['2'] = CLS_D,
+    ['3'] = CLS_D,
+    ['4'] = CLS_D,
+    ['5'] = CLS_D,
+    ['6'] = CLS_D,
+    ['7'] = CLS_D,
+    ['8'] = CLS_D,
+    ['9'] = CLS_D,
+    CLS_HEX_RANGE('a'),
+    CLS_HEX_RANGE('b'),
+    CLS_HEX_RANGE('c'),
+    CLS_HEX_RANGE('d'),
+    CLS_HEX_RANGE('e'),
+    CLS_HEX_RANGE('f'),
+    CLS_HEX_RANGE('A'),
+    CLS_HEX_RANGE('B'),
+    CLS_HEX_RANGE('C'),
+    CLS_HEX_RANGE('D'),
+    CLS_HEX_RANGE('E'),
+    CLS_HEX_RANGE('F'),
+    [':'] = CLS_HEXSEP,
+    ['-'] = CLS_HEXSEP | CLS_CLUSTERSEP,
+    ['.'] = CLS_HEXSEP | CLS_CLUSTERSEP,
+    [' '] = CLS_CLUSTERSEP,
+    ['/'] = CLS_CLUSTERSEP,
+    ['('] = CLS_CLUSTERSEP,
+    [')'] = CLS_CLUSTERSEP,
+};
 
 static inline bool
-is_cluster_sep(unsigned char c)
+in_class(unsigned char c, unsigned cls)
 {
-    return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')';
+    return (byte_class[c] & cls) != 0;
 }
 
-/* Offset of the first digit at or after i, or n. */
+/* Offset of the first byte at or after i in class cls (CLS_DIGIT or CLS_HEXSEP), or n. */
 static size_t
-next_digit(const unsigned char *p, size_t n, size_t i)
+next_in_class(const unsigned char *p, size_t n, size_t i, unsigned cls)
 {
 #if defined(__SSE2__)
-    const __m128i below = _mm_set1_epi8('0' - 1);
-    const __m128i above = _mm_set1_epi8('9' + 1);
+    const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
+    const __m128i colon = _mm_set1_epi8(':'), dash = _mm_set1_epi8('-'), dot = _mm_set1_epi8('.');
 
     while (i + 16 <= n) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        int mask =
-            _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above)));
+        __m128i m =
+            cls == CLS_DIGIT
+                ? _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above))
+                : _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, dash)),
+                               _mm_cmpeq_epi8(v, dot));
+        int mask = _mm_movemask_epi8(m);
 
         if (mask != 0) {
             return i + (size_t)__builtin_ctz((unsigned)mask);
@@ -1261,7 +1284,7 @@ next_digit(const unsigned char *p, size_t n, size_t i)
         i += 16;
     }
 #endif
-    while (i < n && !is_digit_byte(p[i])) {
+    while (i < n && !in_class(p[i], cls)) {
         i++;
     }
     return i;
@@ -1303,7 +1326,7 @@ numeric_scan(struct pcl_scratch *s)
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len, i = 0;
-    uint32_t need = e->dets[e->numeric[0]].min_digits;
+    uint32_t need = e->gates[0].min_digits;
 
     while (s->rc == PCL_OK) {
         size_t cs, ce;
@@ -1311,7 +1334,7 @@ numeric_scan(struct pcl_scratch *s)
         uint32_t glen[32], lead = 0, lead_gap = 0, trail = 0;
         bool plus, lead0 = false, around = false;
 
-        i = next_digit(p, n, i);
+        i = next_in_class(p, n, i, CLS_DIGIT);
         if (i >= n) {
             break;
         }
@@ -1320,11 +1343,12 @@ numeric_scan(struct pcl_scratch *s)
         for (;;) {
             size_t g, r = i;
 
-            while (i < n && is_digit_byte(p[i])) {
+            while (i < n && in_class(p[i], CLS_DIGIT)) {
                 i++;
             }
             digits += (uint32_t)(i - r);
-            if (p[r] == '0' && i - r >= 3 && i - r <= 6 && i < n && is_cluster_sep(p[i])) {
+            if (p[r] == '0' && i - r >= 3 && i - r <= 6 && i < n &&
+                in_class(p[i], CLS_CLUSTERSEP)) {
                 lead0 = true; /* a trunk "0" + area code group; superset of the real rule */
             }
             if (groups < PCL_ARRAY_LEN(glen)) {
@@ -1334,10 +1358,10 @@ numeric_scan(struct pcl_scratch *s)
             longest = PCL_MAX(longest, (uint32_t)(i - r));
             ce = i;
             g = i;
-            while (g < n && g - i < 3 && is_cluster_sep(p[g])) {
+            while (g < n && g - i < 3 && in_class(p[g], CLS_CLUSTERSEP)) {
                 g++;
             }
-            if (g == i || g >= n || !is_digit_byte(p[g])) {
+            if (g == i || g >= n || !in_class(p[g], CLS_DIGIT)) {
                 break;
             }
             i = g;
@@ -1391,61 +1415,7 @@ numeric_scan(struct pcl_scratch *s)
     }
 }
 
-/* ---- byte classes for the cluster and run scanners ---------------------------------- */
-
-enum {
-    CLS_DIGIT = 1u << 0,
-    CLS_HEX = 1u << 1,    /* 0-9 a-f A-F */
-    CLS_HEXSEP = 1u << 2, /* ':' '-' '.' */
-};
-
-#define CLS_D            (CLS_DIGIT | CLS_HEX)
-#define CLS_HEX_RANGE(c) [c] = CLS_HEX
-
-static const uint8_t byte_class[256] = {
-    ['0'] = CLS_D,      ['1'] = CLS_D,      ['2'] = CLS_D,      ['3'] = CLS_D,
-    ['4'] = CLS_D,      ['5'] = CLS_D,      ['6'] = CLS_D,      ['7'] = CLS_D,
-    ['8'] = CLS_D,      ['9'] = CLS_D,      CLS_HEX_RANGE('a'), CLS_HEX_RANGE('b'),
-    CLS_HEX_RANGE('c'), CLS_HEX_RANGE('d'), CLS_HEX_RANGE('e'), CLS_HEX_RANGE('f'),
-    CLS_HEX_RANGE('A'), CLS_HEX_RANGE('B'), CLS_HEX_RANGE('C'), CLS_HEX_RANGE('D'),
-    CLS_HEX_RANGE('E'), CLS_HEX_RANGE('F'), [':'] = CLS_HEXSEP, ['-'] = CLS_HEXSEP,
-    ['.'] = CLS_HEXSEP,
-};
-
 /* ---- hex runs -------------------------------------------------------------------- */
-
-static inline bool
-is_hex_sep(unsigned char c)
-{
-    return c == ':' || c == '-' || c == '.';
-}
-
-/* Offset of the next ':', '-' or '.' at or after i, or n. */
-static size_t
-next_hex_sep(const unsigned char *p, size_t n, size_t i)
-{
-#if defined(__SSE2__)
-    const __m128i colon = _mm_set1_epi8(':');
-    const __m128i dash = _mm_set1_epi8('-');
-    const __m128i dot = _mm_set1_epi8('.');
-
-    while (i + 16 <= n) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        int mask = _mm_movemask_epi8(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, dash)),
-                         _mm_cmpeq_epi8(v, dot)));
-
-        if (mask != 0) {
-            return i + (size_t)__builtin_ctz((unsigned)mask);
-        }
-        i += 16;
-    }
-#endif
-    while (i < n && !is_hex_sep(p[i])) {
-        i++;
-    }
-    return i;
-}
 
 /* Find runs of hex digits joined by single ':', '-' or '.' ("::" allowed) around every such
  * separator, and confirm the hex-run detectors whose gate the run passes. */
@@ -1460,17 +1430,17 @@ hex_scan(struct pcl_scratch *s)
         struct pcl_hexrun r = {.min_group = UINT32_MAX};
         size_t rs, re, j, g = 0;
 
-        i = next_hex_sep(p, n, i);
+        i = next_in_class(p, n, i, CLS_HEXSEP);
         if (i >= n) {
             break;
         }
-        if (i == 0 || i + 1 >= n || (byte_class[p[i - 1]] & CLS_HEX) == 0 ||
-            !((byte_class[p[i + 1]] & CLS_HEX) != 0 || (p[i] == ':' && p[i + 1] == ':'))) {
+        if (i == 0 || i + 1 >= n || !in_class(p[i - 1], CLS_HEX) ||
+            !(in_class(p[i + 1], CLS_HEX) || (p[i] == ':' && p[i + 1] == ':'))) {
             i++;
             continue;
         }
         rs = i;
-        while (rs > 0 && (byte_class[p[rs - 1]] & (CLS_HEX | CLS_HEXSEP)) != 0) {
+        while (rs > 0 && in_class(p[rs - 1], CLS_HEX | CLS_HEXSEP)) {
             rs--;
         }
         /* one forward pass: find the end and count groups and separators */

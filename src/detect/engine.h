@@ -23,18 +23,11 @@ struct pcl_det_rt {
     bool has_run;
     double context_score;
     uint32_t max_len;
-    uint32_t min_digits; /* numeric detectors: fewest digits in a match */
-    uint32_t min_groups;
-    uint32_t min_run;
-    uint32_t max_run;     /* 0 = no limit */
-    uint32_t lead_alpha;  /* letters required right before a digit cluster */
-    uint32_t trail_alpha; /* letters required right after it */
-    uint32_t lead_max;    /* longest letter run accepted before it */
-    uint8_t shape[96];    /* parsed row shape: per alternative a count k, then k (lo, hi)
-                             pairs; a 0 count ends the list; empty = no shape gate */
+    const struct pcl_detector *row; /* the table row; NULL for a custom detector */
+    uint8_t shape[96];              /* parsed row shape: per alternative a count k, then k (lo, hi)
+                                       pairs; a 0 count ends the list; empty = no shape gate */
     unsigned flags;
     bool has_group;
-    bool numeric; /* triggered by the digit-cluster scanner, not Vectorscan */
 };
 
 /* A numeric detector's cluster gate, packed so the dispatch loop stays in a few cache lines. */
@@ -65,10 +58,9 @@ struct pcl_engine {
     size_t ndets;
     struct pcl_trigger *trig; /* per Vectorscan expression id; array of ntrig */
     size_t ntrig;
-    uint32_t *numeric; /* indexes of numeric detectors, by min_digits; array of nnumeric */
+    struct pcl_numgate *gates; /* numeric detectors' gates by min_digits; array of nnumeric */
     size_t nnumeric;
-    struct pcl_numgate *gates; /* the numeric detectors' gates, in numeric[] order */
-    uint32_t *hex;             /* indexes of hex-run detectors; array of nhex */
+    uint32_t *hex; /* indexes of hex-run detectors; array of nhex */
     size_t nhex;
     hs_database_t *db;   /* patterns: expressions [0, npattern) */
     hs_database_t *kwdb; /* literals (anchors and context words): expressions
