@@ -114,34 +114,40 @@ parse_double(struct cfg *c, yaml_node_t *n, const char *key, double lo, double h
     return PCL_OK;
 }
 
+/* One category name into *out (or'ed in). */
+static enum pcl_rc
+add_category(struct cfg *c, yaml_node_t *item, const char *key, uint32_t *out)
+{
+    const char *s = scalar(item);
+    uint32_t cat = s != NULL ? pcl_category_parse(s, strlen(s)) : 0;
+
+    if (cat == 0) {
+        return cfg_fail(c, item, key,
+                        "unknown category (contact, government_id, financial, "
+                        "health, special, credential)");
+    }
+    *out |= cat;
+    return PCL_OK;
+}
+
+/* A category name or a list of them. */
 static enum pcl_rc
 parse_categories(struct cfg *c, yaml_node_t *n, const char *key, uint32_t *out)
 {
-    yaml_node_item_t *it, *end;
-    yaml_node_item_t one;
-
     *out = 0;
     if (n->type == YAML_SCALAR_NODE) {
-        one = (yaml_node_item_t)(n - c->doc.nodes.start + 1);
-        it = &one;
-        end = &one + 1;
-    } else if (n->type == YAML_SEQUENCE_NODE) {
-        it = n->data.sequence.items.start;
-        end = n->data.sequence.items.top;
-    } else {
+        return add_category(c, n, key, out);
+    }
+    if (n->type != YAML_SEQUENCE_NODE) {
         return cfg_fail(c, n, key, "expected a category or a list of categories");
     }
-    for (; it < end; it++) {
-        yaml_node_t *item = yaml_document_get_node(&c->doc, *it);
-        const char *s = scalar(item);
-        uint32_t cat = s != NULL ? pcl_category_parse(s, strlen(s)) : 0;
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        enum pcl_rc rc = add_category(c, yaml_document_get_node(&c->doc, *it), key, out);
 
-        if (cat == 0) {
-            return cfg_fail(c, item, key,
-                            "unknown category (contact, government_id, financial, "
-                            "health, special, credential)");
+        if (rc != PCL_OK) {
+            return rc;
         }
-        *out |= cat;
     }
     return PCL_OK;
 }

@@ -447,6 +447,66 @@ test_validate_pii_empty_and_short(void **state)
     }
 }
 
+/* An IBAN match may run on into the next word; trimming keeps exactly the country's length,
+ * cut at a group boundary, or rejects. */
+static void
+test_trim_iban_cases(void **state)
+{
+    static const struct {
+        const char *in;
+        size_t want;
+    } cases[] = {
+        {"ES91 2100 0418 4502 0005 1332", 29},
+        {"ES91 2100 0418 4502 0005 1332 EUR", 29},
+        {"ES91 2100 0418 4502 0005 1332 y", 29},
+        {"DE89370400440532013000", 22},
+        {"DE893704004405320130001", 0},     /* one digit too many, no boundary to cut at */
+        {"DE89 3704 0044 0532 0130 01", 0}, /* mod 97 fails */
+        {"QQ89 3704 0044 0532 0130 00", 0}, /* no such country */
+        {"DE8", 0},
+        {"", 0},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(pcl_trim_iban(cases[i].in, strlen(cases[i].in)), cases[i].want);
+    }
+}
+
+static void
+test_hexgate_cases(void **state)
+{
+    static const struct {
+        struct pcl_hexrun run;
+        bool ipv6;
+        bool mac;
+    } cases[] = {
+        /* 2001:db8::1 */
+        {{.colons = 3, .groups = 3, .min_group = 1, .max_group = 4, .double_colon = true},
+         true,
+         false},
+        /* full form, 7 colons: also worth a MAC confirmation (gates are necessary
+         * conditions; PCRE2 decides) */
+        {{.colons = 7, .groups = 8, .min_group = 4, .max_group = 4}, true, true},
+        /* 12:34:56 (a time) */
+        {{.colons = 2, .groups = 3, .min_group = 2, .max_group = 2}, false, false},
+        /* 00:1a:2b:3c:4d:5e */
+        {{.colons = 5, .groups = 6, .min_group = 2, .max_group = 2}, false, true},
+        /* 0123.4567.89ab */
+        {{.dots = 2, .groups = 3, .min_group = 4, .max_group = 4}, false, true},
+        /* 2024-01-01 */
+        {{.dashes = 2, .groups = 3, .min_group = 2, .max_group = 4}, false, false},
+        /* a 40-hex digest between colons is no IPv6 group */
+        {{.colons = 7, .groups = 8, .min_group = 4, .max_group = 40}, false, true},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(pcl_hexgate_ipv6(&cases[i].run), cases[i].ipv6);
+        assert_int_equal(pcl_hexgate_mac(&cases[i].run), cases[i].mac);
+    }
+}
+
 int
 main(void)
 {
@@ -456,6 +516,8 @@ main(void)
         cmocka_unit_test(test_validate_national_id_cases),
         cmocka_unit_test(test_validate_keccak256_vectors),
         cmocka_unit_test(test_validate_pii_empty_and_short),
+        cmocka_unit_test(test_trim_iban_cases),
+        cmocka_unit_test(test_hexgate_cases),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
