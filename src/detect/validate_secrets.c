@@ -171,6 +171,8 @@ pcl_validate_token_plausible(const char *s, size_t n)
     return true;
 }
 
+/* Words that mark a value as a template, not a secret: `password = "TODO"` or
+ * `api_key: your_key_here` are placeholders people commit, and must not be reported. */
 static const char *const value_placeholders[] = {
     "xxx",      "***",    "..",          "changeme", "change_me", "change-me",
     "password", "passwd", "secret",      "token",    "example",   "placeholder",
