@@ -27,9 +27,12 @@ struct pcl_cmd {
 extern const struct pcl_cmd pcl_cli_commands[];
 extern const size_t pcl_cli_commands_count;
 
+int pcl_cmd_config(int argc, char **argv);
 int pcl_cmd_detectors(int argc, char **argv);
+int pcl_cmd_keys(int argc, char **argv);
 int pcl_cmd_redact(int argc, char **argv);
 int pcl_cmd_scan(int argc, char **argv);
+int pcl_cmd_serve(int argc, char **argv);
 int pcl_cmd_unredact(int argc, char **argv);
 
 /* Directory for caches (compiled detector databases): $PORTCULLIS_CACHE_DIR, else

@@ -5,11 +5,14 @@
 #include <sodium.h>
 
 const struct pcl_cmd pcl_cli_commands[] = {
+    {.name = "config", .summary = "check a gateway configuration", .run = pcl_cmd_config},
     {.name = "detectors", .summary = "list the built-in detectors", .run = pcl_cmd_detectors},
+    {.name = "keys", .summary = "create, list, revoke and rotate API keys", .run = pcl_cmd_keys},
     {.name = "redact", .summary = "redact, mask or pseudonymize findings", .run = pcl_cmd_redact},
     {.name = "scan",
      .summary = "scan files, directories or stdin for PII and secrets",
      .run = pcl_cmd_scan},
+    {.name = "serve", .summary = "run the gateway", .run = pcl_cmd_serve},
     {.name = "unredact", .summary = "reverse fpe and vault tokens", .run = pcl_cmd_unredact},
 };
 const size_t pcl_cli_commands_count = PCL_ARRAY_LEN(pcl_cli_commands);

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the gateway does to bodies: validate and minimise requests of the known APIs, find
+ * their text fields, scan text with the detection engine and apply the policy (allow,
+ * alert, redact, block), including streamed text with a hold-back window. No libevent. */
+#ifndef PCL_GATEWAY_INSPECT_H
+#define PCL_GATEWAY_INSPECT_H
+
+#include <jansson.h>
+
+#include "gw.h"
+
+/* Findings summary of one interaction: counts per detector (first GW_MAX_TYPES distinct
+ * detectors; the rest are counted in `other`). Never holds the values found. */
+#define GW_MAX_TYPES 16
+struct gw_verdict {
+    enum gw_action action; /* strongest action applied */
+    struct {
+        uint32_t detector;
+        uint32_t count;
+        enum gw_action action;
+    } types[GW_MAX_TYPES];
+    size_t ntypes;
+    uint32_t other;
+    uint32_t redacted; /* values replaced */
+    bool error;        /* a scan failed (fail-closed policy blocks) */
+    char where[96];    /* field path of the first blocking finding */
+};
+
+/* Per-worker inspection state for one config: engine scratch and redactors. */
+struct gw_inspector;
+enum pcl_rc pcl_gw_inspector_new(const struct pcl_gw_config *c, struct gw_inspector **out,
+                                 struct pcl_err *err) PCL_WUR;
+void pcl_gw_inspector_free(struct gw_inspector *in);
+
+/* Scan s[0..n) and apply direction d: findings are counted into v; when any finding's action
+ * is redact, the redacted text goes to out and *changed is set. A block finding sets
+ * v->action = GW_BLOCK (with `where` = path). A scan error sets v->error and, unless
+ * fail_open, v->action = GW_BLOCK. */
+enum pcl_rc pcl_gw_inspect_text(struct gw_inspector *in, const struct gw_policy *p,
+                                const struct gw_direction *d, const char *path, const char *s,
+                                size_t n, struct pcl_buf *out, bool *changed, struct gw_verdict *v,
+                                struct pcl_err *err) PCL_WUR;
+
+/* Validation result for a request body. On a 400, `param` names the field and `message`
+ * says what is wrong. */
+struct gw_reqinfo {
+    const char *model; /* borrowed from the JSON */
+    bool stream;
+    bool client_usage;  /* client asked for stream usage itself */
+    int64_t max_output; /* requested output tokens x n (after capping) */
+    int64_t est_prompt; /* estimated prompt tokens */
+    size_t stripped;    /* unknown fields removed */
+    char param[96];
+    char message[200];
+};
+
+/* Validate body (parsed JSON) for api under policy p and per-key cap key_max (0 = none);
+ * strips unknown fields per policy, sets a missing max-tokens field to the cap, and adds
+ * stream_options.include_usage to streamed chat/completions. PCL_EINVAL = a 400 for the
+ * client (info->param/message say why). */
+enum pcl_rc pcl_gw_request_check(enum gw_api api, const struct gw_policy *p, int64_t key_max,
+                                 const char *key_models, json_t *body,
+                                 struct gw_reqinfo *info) PCL_WUR;
+
+/* Call fn on every text field of a request (response = false) or response body of api;
+ * `fields` are the route's configured paths for GW_API_JSON. fn may replace the string's
+ * value with json_string_setn. Return non-zero from fn to stop. */
+typedef int gw_text_fn(void *ctx, json_t *str, const char *path);
+void pcl_gw_texts(enum gw_api api, bool response, char *const *fields, json_t *body, gw_text_fn *fn,
+                  void *ctx);
+
+/* Streamed text of one output channel (one choice), released with a hold-back so a value
+ * split across chunks is found whole. */
+struct gw_textstream {
+    struct pcl_buf pending; /* received, not yet released */
+    struct pcl_buf history; /* tail of what was released: context for the next scans */
+    struct pcl_buf out;     /* text released by the last feed/finish (after redaction) */
+    size_t holdback;
+};
+void pcl_gw_textstream_init(struct gw_textstream *t, size_t holdback);
+void pcl_gw_textstream_fini(struct gw_textstream *t);
+/* Add text; afterwards t->out holds what may be sent now (possibly empty). A block finding
+ * sets v->action = GW_BLOCK and releases nothing. finish = end of the channel: release all. */
+enum pcl_rc pcl_gw_textstream_feed(struct gw_textstream *t, struct gw_inspector *in,
+                                   const struct gw_policy *p, const char *path, const char *s,
+                                   size_t n, bool finish, struct gw_verdict *v,
+                                   struct pcl_err *err) PCL_WUR;
+
+/* Merge b's findings into a. */
+void pcl_gw_verdict_merge(struct gw_verdict *a, const struct gw_verdict *b);
+
+#endif

@@ -1,0 +1,1757 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One request through the gateway: route, authenticate, limit, validate, inspect, forward,
+ * inspect the answer (whole or streamed), settle tokens, and record metrics, access log
+ * and audit event. Runs on the worker's event loop; never blocks. */
+#include "server.h"
+#include "sse.h"
+
+#include <event2/bufferevent_ssl.h>
+#include <sys/queue.h>
+
+#include <event2/keyvalq_struct.h>
+#include <openssl/ssl.h>
+#include <sodium.h>
+#include <time.h>
+
+#define MAX_CHOICES   8
+#define MAX_UPSTREAM  (64u << 20) /* buffered (non-streamed) upstream body */
+#define MAX_SSE_EVENT (8u << 20)
+
+enum uerr {
+    UERR_NONE = 0,
+    UERR_CONNECT,
+    UERR_TIMEOUT,
+    UERR_RESET,
+    UERR_GARBAGE,
+    UERR_TOO_BIG,
+};
+
+struct gw_req {
+    struct gw_worker *w;
+    struct pcl_gw *gw;
+    struct pcl_gw_config *cfg; /* ref held */
+    struct evhttp_request *creq;
+    struct evhttp_connection *cconn;
+    struct pcl_arena *arena;
+    const struct gw_route *route;
+    const struct gw_policy *policy;
+    struct gw_principal who;
+    bool has_key, key_admitted, ip_admitted;
+    struct gw_limit key_limit;
+    char ip[64];
+    char ip_subject[80];
+    char key_subject[24];
+    char request_id[33];
+    char path[256];
+    struct gw_reqinfo info;
+    json_t *body;
+    struct gw_verdict vin, vout;
+    int64_t est_tokens, prompt_tokens, completion_tokens;
+    bool usage_seen;
+    size_t out_bytes;
+    uint64_t t0, t_up0, t_up_done;
+    /* upstream */
+    size_t up_idx;
+    struct evhttp_connection *uconn;
+    struct evhttp_request *ureq;
+    struct event *deadline;
+    int ustatus;
+    bool streaming, started, cancelled, finished, client_gone;
+    enum uerr uerr;
+    struct pcl_buf ubody;
+    struct gw_sse sse;
+    struct gw_textstream ts[MAX_CHOICES];
+    bool ts_init;
+    /* outcome */
+    int status;
+    const char *decision; /* allow, alert, redact, block, error, limit */
+    const char *stop_reason;
+};
+
+static void req_finish(struct gw_req *r);
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static const char *
+status_reason(int code)
+{
+    switch (code) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Status";
+    }
+}
+
+static const char *
+error_type(int code)
+{
+    switch (code) {
+    case 401:
+        return "authentication_error";
+    case 403:
+        return "permission_error";
+    case 404:
+        return "not_found_error";
+    case 429:
+        return "rate_limit_error";
+    default:
+        return code >= 500 ? "server_error" : "invalid_request_error";
+    }
+}
+
+static void
+error_json(struct pcl_buf *b, int code, const char *errcode, const char *param, const char *msg)
+{
+    struct pcl_jw w;
+
+    pcl_jw_init(&w, b);
+    pcl_jw_obj_begin(&w);
+    pcl_jw_key(&w, "error");
+    pcl_jw_obj_begin(&w);
+    pcl_jw_key(&w, "message");
+    pcl_jw_cstr(&w, msg);
+    pcl_jw_key(&w, "type");
+    pcl_jw_cstr(&w, error_type(code));
+    pcl_jw_key(&w, "param");
+    pcl_jw_cstr(&w, param != NULL && param[0] != '\0' ? param : NULL);
+    pcl_jw_key(&w, "code");
+    pcl_jw_cstr(&w, errcode);
+    pcl_jw_obj_end(&w);
+    pcl_jw_obj_end(&w);
+}
+
+static void
+add_header(struct evhttp_request *req, const char *k, const char *v)
+{
+    (void)evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
+}
+
+static void
+send_body(struct gw_req *r, int code, const char *ctype, const char *body, size_t n)
+{
+    struct evbuffer *eb = evbuffer_new();
+
+    r->status = code;
+    if (r->client_gone || r->creq == NULL) {
+        if (eb != NULL) {
+            evbuffer_free(eb);
+        }
+        return;
+    }
+    add_header(r->creq, "Content-Type", ctype);
+    add_header(r->creq, "x-request-id", r->request_id);
+    if (eb != NULL) {
+        (void)evbuffer_add(eb, body, n);
+    }
+    evhttp_send_reply(r->creq, code, status_reason(code), eb);
+    if (eb != NULL) {
+        evbuffer_free(eb);
+    }
+    r->creq = NULL;
+}
+
+static void send_error(struct gw_req *r, int code, const char *errcode, const char *param,
+                       const char *fmt, ...) PCL_PRINTF(5, 6);
+
+static void
+send_error(struct gw_req *r, int code, const char *errcode, const char *param, const char *fmt, ...)
+{
+    char msg[400];
+    struct pcl_buf b;
+    va_list ap;
+
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pcl_buf_init(&b, 8192);
+    error_json(&b, code, errcode, param, msg);
+    if (r->decision == NULL) {
+        r->decision = code == 429 ? "limit" : code >= 500 ? "error" : "reject";
+    }
+    send_body(r, code, "application/json", b.ptr != NULL ? b.ptr : "{}", b.ptr != NULL ? b.len : 2);
+    pcl_buf_fini(&b);
+}
+
+static void
+metric_route(struct gw_req *r, char *out, size_t cap)
+{
+    char esc[200];
+
+    pcl_gw_metric_label(esc, sizeof(esc), r->route != NULL ? r->route->path : "none");
+    (void)snprintf(out, cap, "route=\"%s\"", esc);
+}
+
+/* ---- worker state per config ----------------------------------------------------- */
+
+static void
+conn_free_later(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    evhttp_connection_free(arg);
+}
+
+static void
+defer_conn_free(struct gw_worker *w, struct evhttp_connection *c)
+{
+    struct timeval zero = {0, 0};
+
+    if (event_base_once(w->base, -1, EV_TIMEOUT, conn_free_later, c, &zero) != 0) {
+        evhttp_connection_free(c);
+    }
+}
+
+void
+pcl_gw_worker_drop(struct gw_worker *w)
+{
+    for (size_t i = 0; i < w->npools; i++) {
+        for (size_t k = 0; k < w->pools[i].nidle; k++) {
+            evhttp_connection_set_closecb(w->pools[i].idle[k], NULL, NULL);
+            evhttp_connection_free(w->pools[i].idle[k]);
+        }
+        pcl_free(w->pools[i].idle);
+    }
+    pcl_free(w->pools);
+    w->pools = NULL;
+    w->npools = 0;
+    pcl_gw_inspector_free(w->in);
+    w->in = NULL;
+    pcl_gw_config_unref(w->cfg);
+    w->cfg = NULL;
+}
+
+enum pcl_rc
+pcl_gw_worker_sync(struct gw_worker *w, struct pcl_err *err)
+{
+    uint64_t gen = atomic_load(&w->gw->gen);
+    struct pcl_gw_config *c;
+    struct gw_inspector *in = NULL;
+    struct gw_pool *pools;
+    enum pcl_rc rc;
+
+    if (gen == w->gen && w->cfg != NULL) {
+        return PCL_OK;
+    }
+    c = pcl_gw_current(w->gw);
+    rc = pcl_gw_inspector_new(c, &in, err);
+    pools = pcl_calloc(c->nups > 0 ? c->nups : 1, sizeof(*pools));
+    if (rc != PCL_OK || pools == NULL) {
+        pcl_gw_inspector_free(in);
+        pcl_free(pools);
+        pcl_gw_config_unref(c);
+        return rc != PCL_OK ? rc : pcl_err_set(err, PCL_ENOMEM, "gateway: out of memory");
+    }
+    pcl_gw_worker_drop(w);
+    w->cfg = c;
+    w->in = in;
+    w->pools = pools;
+    w->npools = c->nups;
+    w->gen = gen;
+    return PCL_OK;
+}
+
+/* ---- upstream connections ---------------------------------------------------------- */
+
+static void
+up_closed(struct evhttp_connection *c, void *arg)
+{
+    struct gw_worker *w = arg;
+
+    /* An idle connection the upstream closed leaves the pool (TLS ones cannot reconnect). */
+    for (size_t i = 0; i < w->npools; i++) {
+        struct gw_pool *p = &w->pools[i];
+
+        for (size_t k = 0; k < p->nidle; k++) {
+            if (p->idle[k] == c) {
+                p->idle[k] = p->idle[--p->nidle];
+                evhttp_connection_set_closecb(c, NULL, NULL);
+                defer_conn_free(w, c);
+                return;
+            }
+        }
+    }
+}
+
+static struct evhttp_connection *
+pool_get(struct gw_worker *w, size_t idx)
+{
+    const struct gw_upstream *u = &w->cfg->ups[idx];
+    struct gw_pool *p = &w->pools[idx];
+    struct bufferevent *bev = NULL;
+    struct evhttp_connection *c;
+    struct timeval tv = {.tv_sec = u->read_ms / 1000, .tv_usec = (u->read_ms % 1000) * 1000};
+
+    if (p->nidle > 0) {
+        return p->idle[--p->nidle];
+    }
+    if (u->tls) {
+        SSL *ssl = SSL_new(u->ssl_ctx);
+
+        if (ssl == NULL) {
+            return NULL;
+        }
+        (void)SSL_set_tlsext_host_name(ssl, u->host);
+        if (u->verify) {
+            (void)SSL_set1_host(ssl, u->host);
+        }
+        bev = bufferevent_openssl_socket_new(w->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+                                             BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+        if (bev == NULL) {
+            SSL_free(ssl);
+            return NULL;
+        }
+        bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+    }
+    c = evhttp_connection_base_bufferevent_new(w->base, w->dns, bev, u->host, (ev_uint16_t)u->port);
+    if (c == NULL) {
+        return NULL;
+    }
+    evhttp_connection_set_timeout_tv(c, &tv);
+    evhttp_connection_set_retries(c, 0);
+    evhttp_connection_set_closecb(c, up_closed, w);
+    return c;
+}
+
+static void
+pool_put(struct gw_worker *w, size_t idx, struct evhttp_connection *c, bool healthy)
+{
+    struct gw_pool *p;
+
+    if (idx >= w->npools || w->cfg == NULL) {
+        defer_conn_free(w, c);
+        return;
+    }
+    p = &w->pools[idx];
+    if (!healthy || p->nidle >= w->cfg->ups[idx].pool) {
+        evhttp_connection_set_closecb(c, NULL, NULL);
+        defer_conn_free(w, c);
+        return;
+    }
+    if (p->nidle == p->cap) {
+        size_t cap = p->cap > 0 ? p->cap * 2 : 16;
+        struct evhttp_connection **v = pcl_realloc(p->idle, cap * sizeof(*v));
+
+        if (v == NULL) {
+            evhttp_connection_set_closecb(c, NULL, NULL);
+            defer_conn_free(w, c);
+            return;
+        }
+        p->idle = v;
+        p->cap = cap;
+    }
+    p->idle[p->nidle++] = c;
+}
+
+/* Give the upstream connection back (or drop it) and forget the upstream request. */
+static void
+up_release(struct gw_req *r, bool healthy)
+{
+    if (r->uconn != NULL) {
+        /* the worker may have moved to a new config: pools belong to the worker's config */
+        if (r->w->cfg == r->cfg) {
+            pool_put(r->w, r->up_idx, r->uconn, healthy);
+        } else {
+            evhttp_connection_set_closecb(r->uconn, NULL, NULL);
+            defer_conn_free(r->w, r->uconn);
+        }
+        r->uconn = NULL;
+    }
+    r->ureq = NULL;
+}
+
+static void
+up_cancel(struct gw_req *r)
+{
+    if (r->ureq != NULL && !r->cancelled) {
+        struct evhttp_request *u = r->ureq;
+
+        r->cancelled = true;
+        r->ureq = NULL;
+        evhttp_cancel_request(u);
+    }
+    up_release(r, false);
+}
+
+/* ---- streaming to the client ---------------------------------------------------------- */
+
+static void
+client_send(struct gw_req *r, const char *s, size_t n)
+{
+    struct evbuffer *eb;
+
+    if (r->client_gone || r->creq == NULL || n == 0) {
+        return;
+    }
+    eb = evbuffer_new();
+    if (eb == NULL) {
+        return;
+    }
+    (void)evbuffer_add(eb, s, n);
+    evhttp_send_reply_chunk(r->creq, eb);
+    evbuffer_free(eb);
+    r->out_bytes += n;
+}
+
+static void
+client_end(struct gw_req *r)
+{
+    if (r->creq != NULL) {
+        evhttp_send_reply_end(r->creq);
+        r->creq = NULL;
+    }
+}
+
+/* End a stream early with an OpenAI-style error event. */
+static void
+stream_stop(struct gw_req *r, const char *code, const char *msg)
+{
+    struct pcl_buf b;
+
+    pcl_buf_init(&b, 4096);
+    if (pcl_buf_appends(&b, "data: ") == PCL_OK) {
+        error_json(&b, 400, code, NULL, msg);
+        if (b.len > 0 && b.ptr[b.len - 1] == '\n') {
+            b.len--;
+        }
+        if (pcl_buf_appends(&b, "\n\ndata: [DONE]\n\n") == PCL_OK) {
+            client_send(r, b.ptr, b.len);
+        }
+    }
+    pcl_buf_fini(&b);
+    r->stop_reason = code;
+    {
+        char labels[64];
+
+        (void)snprintf(labels, sizeof(labels), "reason=\"%s\"", code);
+        pcl_gw_metric_add(r->gw->metrics, "portcullis_streams_stopped_total", labels, 1);
+    }
+    client_end(r);
+    up_cancel(r);
+    req_finish(r);
+}
+
+/* ---- limits --------------------------------------------------------------------------- */
+
+static void
+limit_headers(struct gw_req *r, const struct gw_limit_view *v)
+{
+    char num[32];
+
+    if (r->creq == NULL) {
+        return;
+    }
+    if (v->req_limit >= 0) {
+        (void)snprintf(num, sizeof(num), "%lld", (long long)v->req_limit);
+        add_header(r->creq, "x-ratelimit-limit-requests", num);
+        (void)snprintf(num, sizeof(num), "%lld", (long long)v->req_remaining);
+        add_header(r->creq, "x-ratelimit-remaining-requests", num);
+        (void)snprintf(num, sizeof(num), "%.3fs", v->req_reset_s);
+        add_header(r->creq, "x-ratelimit-reset-requests", num);
+    }
+    if (v->tok_limit >= 0) {
+        (void)snprintf(num, sizeof(num), "%lld", (long long)v->tok_limit);
+        add_header(r->creq, "x-ratelimit-limit-tokens", num);
+        (void)snprintf(num, sizeof(num), "%lld", (long long)v->tok_remaining);
+        add_header(r->creq, "x-ratelimit-remaining-tokens", num);
+        (void)snprintf(num, sizeof(num), "%.3fs", v->tok_reset_s);
+        add_header(r->creq, "x-ratelimit-reset-tokens", num);
+    }
+}
+
+static void
+limit_denied(struct gw_req *r, const struct gw_limit_view *v, const char *scope)
+{
+    char num[32], labels[96];
+
+    (void)snprintf(labels, sizeof(labels), "limit=\"%s\",scope=\"%s\"",
+                   pcl_gw_limit_kind_name(v->denied), scope);
+    pcl_gw_metric_add(r->gw->metrics, "portcullis_limit_hits_total", labels, 1);
+    (void)snprintf(num, sizeof(num), "%lld",
+                   (long long)(v->retry_after_s + 0.999) > 0 ? (long long)(v->retry_after_s + 0.999)
+                                                             : 1LL);
+    limit_headers(r, v);
+    add_header(r->creq, "Retry-After", num);
+    send_error(r, 429, v->denied == GW_LIMIT_TOKENS ? "tokens_exceeded" : "rate_limit_exceeded",
+               NULL, "%s limit of this %s reached; retry after %s s",
+               pcl_gw_limit_kind_name(v->denied), scope, num);
+}
+
+static struct gw_limit
+merge_limit(const struct gw_limit *own, const struct gw_limit *dflt)
+{
+    struct gw_limit l = *dflt;
+
+    l.rpm = own->rpm > 0 ? own->rpm : l.rpm;
+    l.tpm = own->tpm > 0 ? own->tpm : l.tpm;
+    l.concurrent = own->concurrent > 0 ? own->concurrent : l.concurrent;
+    return l;
+}
+
+/* ---- finishing ------------------------------------------------------------------------ */
+
+static int64_t
+settled_tokens(struct gw_req *r)
+{
+    if (r->usage_seen) {
+        return r->prompt_tokens + r->completion_tokens;
+    }
+    /* no usage from the upstream: the estimate of the prompt plus what was sent */
+    return r->info.est_prompt + (int64_t)((r->out_bytes + 3) / 4);
+}
+
+static void
+findings_json(struct pcl_jw *w, struct gw_req *r, const struct gw_verdict *v)
+{
+    pcl_jw_obj_begin(w);
+    for (size_t i = 0; i < v->ntypes; i++) {
+        const struct pcl_detector_info *di =
+            pcl_engine_detector(r->cfg->engine, v->types[i].detector);
+
+        pcl_jw_key(w, di->type);
+        pcl_jw_uint(w, v->types[i].count);
+    }
+    if (v->other > 0) {
+        pcl_jw_key(w, "other");
+        pcl_jw_uint(w, v->other);
+    }
+    pcl_jw_obj_end(w);
+}
+
+static void
+record(struct gw_req *r)
+{
+    uint64_t now = pcl_gw_now_us();
+    double total = (double)(now - r->t0) / 1e6;
+    double up =
+        r->t_up0 != 0 ? (double)((r->t_up_done != 0 ? r->t_up_done : now) - r->t_up0) / 1e6 : 0;
+    char route[220], labels[400];
+    struct pcl_buf b;
+    struct pcl_jw w;
+    const char *decision = r->decision != NULL ? r->decision : "allow";
+    int64_t tokens = settled_tokens(r);
+
+    metric_route(r, route, sizeof(route));
+    (void)snprintf(labels, sizeof(labels), "%s,status=\"%d\",decision=\"%s\"", route, r->status,
+                   decision);
+    pcl_gw_metric_add(r->gw->metrics, "portcullis_requests_total", labels, 1);
+    pcl_gw_metric_observe(r->gw->metrics, "portcullis_request_seconds", route, total);
+    if (r->t_up0 != 0) {
+        pcl_gw_metric_observe(r->gw->metrics, "portcullis_upstream_seconds", route, up);
+        pcl_gw_metric_observe(r->gw->metrics, "portcullis_gateway_seconds", route,
+                              total > up ? total - up : 0);
+    }
+    for (int dir = 0; dir < 2; dir++) {
+        const struct gw_verdict *v = dir == 0 ? &r->vin : &r->vout;
+
+        for (size_t i = 0; i < v->ntypes; i++) {
+            const struct pcl_detector_info *di =
+                pcl_engine_detector(r->cfg->engine, v->types[i].detector);
+
+            (void)snprintf(labels, sizeof(labels), "type=\"%s\",direction=\"%s\",action=\"%s\"",
+                           di->type, dir == 0 ? "request" : "response",
+                           pcl_gw_action_name(v->types[i].action));
+            pcl_gw_metric_add(r->gw->metrics, "portcullis_findings_total", labels,
+                              v->types[i].count);
+        }
+    }
+    if (r->t_up0 != 0) {
+        (void)snprintf(labels, sizeof(labels), "%s,kind=\"prompt\"", route);
+        pcl_gw_metric_add(r->gw->metrics, "portcullis_tokens_total", labels,
+                          (double)(r->usage_seen ? r->prompt_tokens : r->info.est_prompt));
+        (void)snprintf(labels, sizeof(labels), "%s,kind=\"completion\"", route);
+        pcl_gw_metric_add(
+            r->gw->metrics, "portcullis_tokens_total", labels,
+            (double)(r->usage_seen ? r->completion_tokens : (int64_t)((r->out_bytes + 3) / 4)));
+    }
+    /* access log and audit event: no raw text, only counts and ids */
+    pcl_buf_init(&b, 1u << 16);
+    pcl_jw_init(&w, &b);
+    pcl_jw_obj_begin(&w);
+    pcl_jw_key(&w, "client");
+    pcl_jw_cstr(&w, r->ip);
+    pcl_jw_key(&w, "decision");
+    pcl_jw_cstr(&w, decision);
+    pcl_jw_key(&w, "findings");
+    pcl_jw_obj_begin(&w);
+    pcl_jw_key(&w, "request");
+    findings_json(&w, r, &r->vin);
+    pcl_jw_key(&w, "response");
+    findings_json(&w, r, &r->vout);
+    pcl_jw_obj_end(&w);
+    pcl_jw_key(&w, "gateway_ms");
+    pcl_jw_double(&w, (total - up) * 1000.0);
+    pcl_jw_key(&w, "key");
+    pcl_jw_cstr(&w, r->has_key ? r->who.id : NULL);
+    pcl_jw_key(&w, "kind");
+    pcl_jw_cstr(&w, "interaction");
+    pcl_jw_key(&w, "latency_ms");
+    pcl_jw_double(&w, total * 1000.0);
+    pcl_jw_key(&w, "model");
+    pcl_jw_cstr(&w, r->info.model);
+    pcl_jw_key(&w, "path");
+    pcl_jw_cstr(&w, r->path);
+    pcl_jw_key(&w, "principal");
+    pcl_jw_cstr(&w, r->has_key ? r->who.name : NULL);
+    pcl_jw_key(&w, "redacted");
+    pcl_jw_uint(&w, r->vin.redacted + r->vout.redacted);
+    pcl_jw_key(&w, "request_id");
+    pcl_jw_cstr(&w, r->request_id);
+    pcl_jw_key(&w, "route");
+    pcl_jw_cstr(&w, r->route != NULL ? r->route->path : NULL);
+    pcl_jw_key(&w, "status");
+    pcl_jw_int(&w, r->status);
+    pcl_jw_key(&w, "stopped");
+    pcl_jw_cstr(&w, r->stop_reason);
+    pcl_jw_key(&w, "stream");
+    pcl_jw_bool(&w, r->info.stream);
+    pcl_jw_key(&w, "time");
+    pcl_jw_int(&w, (int64_t)time(NULL));
+    pcl_jw_key(&w, "tokens");
+    pcl_jw_obj_begin(&w);
+    pcl_jw_key(&w, "completion");
+    pcl_jw_int(&w, r->usage_seen ? r->completion_tokens : (int64_t)((r->out_bytes + 3) / 4));
+    pcl_jw_key(&w, "prompt");
+    pcl_jw_int(&w, r->usage_seen ? r->prompt_tokens : r->info.est_prompt);
+    pcl_jw_key(&w, "source");
+    pcl_jw_cstr(&w, r->usage_seen ? "upstream" : "estimate");
+    pcl_jw_key(&w, "total");
+    pcl_jw_int(&w, tokens);
+    pcl_jw_obj_end(&w);
+    pcl_jw_key(&w, "upstream_ms");
+    pcl_jw_double(&w, up * 1000.0);
+    pcl_jw_obj_end(&w);
+    if (pcl_jw_rc(&w) == PCL_OK) {
+        pcl_gw_log_access(r->gw, b.ptr, b.len);
+        if (r->route != NULL) {
+            pcl_gw_audit(r->gw, "interaction", b.ptr, b.len);
+        }
+    }
+    pcl_buf_fini(&b);
+}
+
+static void
+req_free(struct gw_req *r)
+{
+    if (r->deadline != NULL) {
+        event_free(r->deadline);
+    }
+    if (r->body != NULL) {
+        json_decref(r->body);
+    }
+    pcl_buf_fini(&r->ubody);
+    pcl_gw_sse_fini(&r->sse);
+    if (r->ts_init) {
+        for (size_t i = 0; i < MAX_CHOICES; i++) {
+            pcl_gw_textstream_fini(&r->ts[i]);
+        }
+    }
+    pcl_arena_free(r->arena);
+    pcl_gw_config_unref(r->cfg);
+    pcl_free(r);
+}
+
+static void
+req_finish(struct gw_req *r)
+{
+    if (r->finished) {
+        return;
+    }
+    r->finished = true;
+    if (r->cconn != NULL && !r->client_gone) {
+        evhttp_connection_set_closecb(r->cconn, NULL, NULL);
+    }
+    if (r->has_key && r->key_admitted) {
+        int64_t tokens = settled_tokens(r);
+
+        r->gw->lim->ops->settle(r->gw->lim, r->key_subject, &r->key_limit, tokens - r->est_tokens,
+                                pcl_gw_now_us());
+        if (r->who.budget > 0 && r->t_up0 != 0) {
+            (void)r->gw->lim->ops->budget_add(
+                r->gw->lim, r->who.id, pcl_gw_period_start(r->who.period, (int64_t)time(NULL)),
+                tokens);
+        }
+        r->gw->lim->ops->release(r->gw->lim, r->key_subject);
+    }
+    if (r->ip_admitted) {
+        r->gw->lim->ops->release(r->gw->lim, r->ip_subject);
+    }
+    if (r->status == 0) {
+        r->status = r->client_gone ? 499 : 200;
+    }
+    record(r);
+    /* a reply that was never sent (client gone) must still be released to libevent */
+    if (r->creq != NULL) {
+        if (r->started) {
+            evhttp_send_reply_end(r->creq);
+        } else {
+            evhttp_send_reply(r->creq, 500, "Internal Server Error", NULL);
+        }
+        r->creq = NULL;
+    }
+    atomic_fetch_sub(&r->gw->inflight, 1);
+    req_free(r);
+}
+
+/* ---- responses -------------------------------------------------------------------------- */
+
+struct resp_walk {
+    struct gw_req *r;
+    struct pcl_buf out;
+    bool failed;
+};
+
+static int
+resp_text(void *ctx, json_t *str, const char *path)
+{
+    struct resp_walk *rw = ctx;
+    struct gw_req *r = rw->r;
+    struct pcl_err err;
+    bool changed = false;
+
+    pcl_buf_reset(&rw->out);
+    if (pcl_gw_inspect_text(r->w->in, r->policy, &r->policy->response, path, json_string_value(str),
+                            json_string_length(str), &rw->out, &changed, &r->vout,
+                            &err) != PCL_OK &&
+        !r->policy->fail_open) {
+        rw->failed = true;
+        return 1;
+    }
+    if (changed) {
+        (void)json_string_setn(str, rw->out.ptr != NULL ? rw->out.ptr : "", rw->out.len);
+    }
+    return r->vout.action == GW_BLOCK ? 1 : 0;
+}
+
+static void
+read_usage(struct gw_req *r, json_t *usage)
+{
+    json_t *p = json_object_get(usage, "prompt_tokens");
+    json_t *c = json_object_get(usage, "completion_tokens");
+
+    if (p == NULL) {
+        p = json_object_get(usage, "input_tokens"); /* responses API */
+        c = json_object_get(usage, "output_tokens");
+    }
+    if (json_is_integer(p)) {
+        r->prompt_tokens = json_integer_value(p);
+        r->completion_tokens = json_is_integer(c) ? json_integer_value(c) : 0;
+        r->usage_seen = true;
+    }
+}
+
+/* Keep only the models this key and the policy allow. */
+static void
+filter_models(struct gw_req *r, json_t *body)
+{
+    json_t *data = json_object_get(body, "data");
+    size_t i = 0;
+
+    while (json_is_array(data) && i < json_array_size(data)) {
+        const char *id = json_string_value(json_object_get(json_array_get(data, i), "id"));
+        bool ok = id != NULL && pcl_gw_glob_list(r->who.models, id, strlen(id));
+
+        if (ok && r->policy->models != NULL) {
+            ok = false;
+            for (char **g = r->policy->models; *g != NULL && !ok; g++) {
+                ok = pcl_gw_glob(*g, id, strlen(id));
+            }
+        }
+        if (ok) {
+            i++;
+        } else {
+            (void)json_array_remove(data, i);
+        }
+    }
+}
+
+static void
+answer_buffered(struct gw_req *r)
+{
+    json_error_t jerr;
+    json_t *body;
+    char *out;
+    struct resp_walk rw = {.r = r};
+
+    if (r->ustatus != 200) {
+        /* pass the upstream's own error through when it is one; never raw garbage */
+        body = json_loadb(r->ubody.ptr != NULL ? r->ubody.ptr : "", r->ubody.len, 0, &jerr);
+        if (body != NULL && json_is_object(json_object_get(body, "error")) && r->ustatus < 500) {
+            out = json_dumps(body, JSON_COMPACT);
+            r->decision = "upstream_error";
+            send_body(r, r->ustatus, "application/json", out != NULL ? out : "{}",
+                      out != NULL ? strlen(out) : 2);
+            free(out); /* NOLINT: jansson allocates with malloc */
+        } else {
+            const char *msg =
+                json_string_value(json_object_get(json_object_get(body, "error"), "message"));
+
+            send_error(r, 502, "upstream_error", NULL, "upstream answered %d%s%s", r->ustatus,
+                       msg != NULL ? ": " : "", msg != NULL ? msg : "");
+        }
+        if (body != NULL) {
+            json_decref(body);
+        }
+        return;
+    }
+    body = json_loadb(r->ubody.ptr != NULL ? r->ubody.ptr : "", r->ubody.len, 0, &jerr);
+    if (body == NULL) {
+        char labels[160];
+
+        (void)snprintf(labels, sizeof(labels), "upstream=\"%s\",reason=\"garbage\"",
+                       r->route->up->name);
+        pcl_gw_metric_add(r->gw->metrics, "portcullis_upstream_errors_total", labels, 1);
+        send_error(r, 502, "upstream_invalid_response", NULL,
+                   "upstream sent an invalid JSON body (line %d: %s)", jerr.line, jerr.text);
+        return;
+    }
+    read_usage(r, json_object_get(body, "usage"));
+    if (r->route->api == GW_API_MODELS) {
+        filter_models(r, body);
+    }
+    pcl_buf_init(&rw.out, 64u << 20);
+    pcl_gw_texts(r->route->api, true, r->route->resp_fields, body, resp_text, &rw);
+    pcl_buf_fini(&rw.out);
+    if (rw.failed) {
+        r->decision = "error";
+        send_error(r, 500, "inspection_failed", NULL,
+                   "the response could not be inspected and the policy fails closed");
+    } else if (r->vout.action == GW_BLOCK) {
+        r->decision = "block";
+        send_error(r, 502, "response_blocked", r->vout.where,
+                   "the upstream's answer was blocked by policy (%s)", r->vout.where);
+    } else {
+        out = json_dumps(body, JSON_COMPACT);
+        if (out == NULL) {
+            send_error(r, 500, "internal_error", NULL, "out of memory");
+        } else {
+            if (r->decision == NULL) {
+                r->decision = r->vout.action == GW_REDACT || r->vin.action == GW_REDACT ? "redact"
+                              : r->vout.action == GW_ALERT || r->vin.action == GW_ALERT ? "alert"
+                                                                                        : "allow";
+            }
+            r->out_bytes = strlen(out);
+            send_body(r, 200, "application/json", out, strlen(out));
+            free(out); /* NOLINT: jansson allocates with malloc */
+        }
+    }
+    json_decref(body);
+}
+
+/* One SSE event from the upstream: transform and forward (or hold). */
+static int
+on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dlen)
+{
+    struct gw_req *r = ctx;
+    json_error_t jerr;
+    json_t *ev, *choices, *c;
+    size_t i;
+    struct pcl_err err;
+    bool forward = true;
+    struct pcl_buf line;
+    char *out;
+
+    if (dlen == 6 && memcmp(data, "[DONE]", 6) == 0) {
+        /* release what is still held back, then end */
+        for (size_t k = 0; k < MAX_CHOICES; k++) {
+            if (r->ts[k].pending.len == 0) {
+                continue;
+            }
+            if (pcl_gw_textstream_feed(&r->ts[k], r->w->in, r->policy, "stream", "", 0, true,
+                                       &r->vout, &err) != PCL_OK ||
+                r->vout.action == GW_BLOCK) {
+                stream_stop(r, "response_blocked", "the answer was stopped by policy");
+                return 1;
+            }
+        }
+        client_send(r, "data: [DONE]\n\n", 14);
+        return 0;
+    }
+    ev = json_loadb(data, dlen, 0, &jerr);
+    if (ev == NULL) {
+        stream_stop(r, "upstream_invalid_response", "upstream sent an event that is not JSON");
+        return 1;
+    }
+    if (json_is_object(json_object_get(ev, "usage"))) {
+        read_usage(r, json_object_get(ev, "usage"));
+    }
+    choices = json_object_get(ev, "choices");
+    if (json_is_array(choices) && json_array_size(choices) == 0 && r->usage_seen &&
+        !r->info.client_usage) {
+        forward = false; /* the usage chunk we asked for ourselves */
+    }
+    json_array_foreach (choices, i, c) {
+        json_int_t idx = json_integer_value(json_object_get(c, "index"));
+        json_t *delta = json_object_get(c, "delta");
+        json_t *text = r->route->api == GW_API_COMPLETIONS ? json_object_get(c, "text")
+                                                           : json_object_get(delta, "content");
+        bool fin = json_is_string(json_object_get(c, "finish_reason"));
+        struct gw_textstream *ts;
+
+        if (idx < 0 || idx >= MAX_CHOICES) {
+            json_decref(ev);
+            stream_stop(r, "too_many_choices", "more parallel choices than the gateway inspects");
+            return 1;
+        }
+        ts = &r->ts[idx];
+        if (!json_is_string(text) && !fin) {
+            continue;
+        }
+        if (pcl_gw_textstream_feed(ts, r->w->in, r->policy, "stream",
+                                   json_is_string(text) ? json_string_value(text) : "",
+                                   json_is_string(text) ? json_string_length(text) : 0, fin,
+                                   &r->vout, &err) != PCL_OK &&
+            !r->policy->fail_open) {
+            json_decref(ev);
+            stream_stop(r, "inspection_failed", "the answer could not be inspected");
+            return 1;
+        }
+        if (r->vout.action == GW_BLOCK) {
+            json_decref(ev);
+            stream_stop(r, "response_blocked", "the answer was stopped by policy");
+            return 1;
+        }
+        if (json_is_string(text)) {
+            (void)json_string_setn(text, ts->out.ptr != NULL ? ts->out.ptr : "", ts->out.len);
+        } else if (ts->out.len > 0) {
+            (void)json_object_set_new(r->route->api == GW_API_COMPLETIONS ? c : delta,
+                                      r->route->api == GW_API_COMPLETIONS ? "text" : "content",
+                                      json_stringn(ts->out.ptr, ts->out.len));
+        }
+        r->out_bytes += ts->out.len;
+        /* a pure-content chunk whose text is all held back is not sent yet */
+        if (ts->out.len == 0 && !fin && json_object_size(delta) <= 1 &&
+            json_array_size(choices) == 1 && json_object_get(ev, "usage") == NULL) {
+            forward = false;
+        }
+    }
+    /* responses API: text deltas and the final text */
+    if (event != NULL && elen > 0 && r->route->api == GW_API_RESPONSES) {
+        const char *type = json_string_value(json_object_get(ev, "type"));
+        json_t *resp = json_object_get(ev, "response");
+
+        if (type != NULL && strcmp(type, "response.output_text.delta") == 0) {
+            json_t *d = json_object_get(ev, "delta");
+
+            if (json_is_string(d)) {
+                if (pcl_gw_textstream_feed(&r->ts[0], r->w->in, r->policy, "stream",
+                                           json_string_value(d), json_string_length(d), false,
+                                           &r->vout, &err) != PCL_OK &&
+                    !r->policy->fail_open) {
+                    json_decref(ev);
+                    stream_stop(r, "inspection_failed", "the answer could not be inspected");
+                    return 1;
+                }
+                (void)json_string_setn(d, r->ts[0].out.ptr != NULL ? r->ts[0].out.ptr : "",
+                                       r->ts[0].out.len);
+                forward = r->ts[0].out.len > 0;
+                r->out_bytes += r->ts[0].out.len;
+            }
+        } else if (type != NULL && strcmp(type, "response.output_text.done") == 0) {
+            struct resp_walk rw = {.r = r};
+
+            if (pcl_gw_textstream_feed(&r->ts[0], r->w->in, r->policy, "stream", "", 0, true,
+                                       &r->vout, &err) == PCL_OK &&
+                r->ts[0].out.len > 0 && r->vout.action != GW_BLOCK) {
+                json_t *extra = json_pack("{s:s,s:s%}", "type", "response.output_text.delta",
+                                          "delta", r->ts[0].out.ptr, r->ts[0].out.len);
+                char *s = extra != NULL ? json_dumps(extra, JSON_COMPACT) : NULL;
+
+                if (s != NULL) {
+                    client_send(r, "event: response.output_text.delta\ndata: ", 40);
+                    client_send(r, s, strlen(s));
+                    client_send(r, "\n\n", 2);
+                    free(s); /* NOLINT: jansson allocates with malloc */
+                }
+                json_decref(extra);
+            }
+            pcl_buf_init(&rw.out, 64u << 20);
+            (void)resp_text(&rw, json_object_get(ev, "text"), "text");
+            pcl_buf_fini(&rw.out);
+        } else if (json_is_object(resp)) {
+            struct resp_walk rw = {.r = r};
+
+            read_usage(r, json_object_get(resp, "usage"));
+            pcl_buf_init(&rw.out, 64u << 20);
+            pcl_gw_texts(GW_API_RESPONSES, true, NULL, resp, resp_text, &rw);
+            pcl_buf_fini(&rw.out);
+        }
+        if (r->vout.action == GW_BLOCK) {
+            json_decref(ev);
+            stream_stop(r, "response_blocked", "the answer was stopped by policy");
+            return 1;
+        }
+    }
+    /* budget crossed mid-stream: stop now rather than at the end */
+    if (r->who.budget > 0) {
+        int64_t used = r->gw->lim->ops->budget_add(
+            r->gw->lim, r->who.id, pcl_gw_period_start(r->who.period, (int64_t)time(NULL)), 0);
+
+        if (used + r->info.est_prompt + (int64_t)(r->out_bytes / 4) > r->who.budget) {
+            json_decref(ev);
+            stream_stop(r, "budget_exceeded", "the token budget of this key ran out mid-stream");
+            return 1;
+        }
+    }
+    if (forward) {
+        out = json_dumps(ev, JSON_COMPACT);
+        pcl_buf_init(&line, MAX_SSE_EVENT * 2);
+        if (out != NULL &&
+            (elen == 0 || (pcl_buf_appends(&line, "event: ") == PCL_OK &&
+                           pcl_buf_append(&line, event, elen) == PCL_OK &&
+                           pcl_buf_appendc(&line, '\n') == PCL_OK)) &&
+            pcl_buf_appends(&line, "data: ") == PCL_OK && pcl_buf_appends(&line, out) == PCL_OK &&
+            pcl_buf_appends(&line, "\n\n") == PCL_OK) {
+            client_send(r, line.ptr, line.len);
+        }
+        pcl_buf_fini(&line);
+        free(out); /* NOLINT: jansson allocates with malloc */
+    }
+    json_decref(ev);
+    if (r->vin.action == GW_REDACT || r->vout.action == GW_REDACT) {
+        r->decision = "redact";
+    } else if (r->decision == NULL && (r->vin.action == GW_ALERT || r->vout.action == GW_ALERT)) {
+        r->decision = "alert";
+    }
+    return 0;
+}
+
+/* ---- upstream callbacks ------------------------------------------------------------- */
+
+static int
+up_header(struct evhttp_request *u, void *arg)
+{
+    struct gw_req *r = arg;
+    const char *ct;
+
+    if (r->cancelled) {
+        return -1;
+    }
+    r->ustatus = evhttp_request_get_response_code(u);
+    ct = evhttp_find_header(evhttp_request_get_input_headers(u), "Content-Type");
+    if (r->ustatus == 200 && ct != NULL && strncmp(ct, "text/event-stream", 17) == 0) {
+        r->streaming = true;
+        pcl_gw_sse_init(&r->sse, MAX_SSE_EVENT);
+        if (r->creq != NULL && !r->client_gone) {
+            add_header(r->creq, "Content-Type", "text/event-stream");
+            add_header(r->creq, "Cache-Control", "no-cache");
+            add_header(r->creq, "x-request-id", r->request_id);
+            evhttp_send_reply_start(r->creq, 200, "OK");
+            r->started = true;
+            r->status = 200;
+        }
+    }
+    return 0;
+}
+
+static void
+up_chunk(struct evhttp_request *u, void *arg)
+{
+    struct gw_req *r = arg;
+    struct evbuffer *in = evhttp_request_get_input_buffer(u);
+    size_t n = evbuffer_get_length(in);
+    unsigned char *p;
+    struct pcl_err err;
+    bool stopped = false;
+
+    if (r->cancelled || r->finished || n == 0) {
+        return;
+    }
+    p = evbuffer_pullup(in, -1);
+    if (!r->streaming) {
+        if (pcl_buf_append(&r->ubody, p, n) != PCL_OK) {
+            r->uerr = UERR_TOO_BIG;
+        }
+        (void)evbuffer_drain(in, n);
+        return;
+    }
+    if (pcl_gw_sse_feed(&r->sse, (const char *)p, n, on_event, r, &stopped, &err) != PCL_OK) {
+        (void)evbuffer_drain(in, n);
+        stream_stop(r, "upstream_invalid_response", err.msg);
+        return;
+    }
+    if (!stopped) {
+        (void)evbuffer_drain(in, n);
+    }
+    /* stopped: stream_stop cancelled the upstream request; touch nothing more */
+}
+
+static void
+up_error(enum evhttp_request_error e, void *arg)
+{
+    struct gw_req *r = arg;
+
+    if (r->cancelled) {
+        return;
+    }
+    switch (e) {
+    case EVREQ_HTTP_TIMEOUT:
+        r->uerr = UERR_TIMEOUT;
+        break;
+    case EVREQ_HTTP_EOF:
+        r->uerr = r->ustatus == 0 ? UERR_CONNECT : UERR_RESET;
+        break;
+    case EVREQ_HTTP_INVALID_HEADER:
+    case EVREQ_HTTP_BUFFER_ERROR:
+    case EVREQ_HTTP_DATA_TOO_LONG:
+        r->uerr = UERR_GARBAGE;
+        break;
+    case EVREQ_HTTP_REQUEST_CANCEL:
+        r->uerr = UERR_RESET;
+        break;
+    }
+}
+
+static void
+upstream_failed(struct gw_req *r)
+{
+    static const char *const names[] = {"none",  "connect", "timeout",
+                                        "reset", "garbage", "too_big"};
+    char labels[160];
+    enum uerr e = r->uerr != UERR_NONE ? r->uerr : UERR_CONNECT;
+
+    (void)snprintf(labels, sizeof(labels), "upstream=\"%s\",reason=\"%s\"", r->route->up->name,
+                   names[e]);
+    pcl_gw_metric_add(r->gw->metrics, "portcullis_upstream_errors_total", labels, 1);
+    if (r->started) {
+        /* mid-stream: tell the client in-band and end the stream */
+        r->decision = "error";
+        stream_stop(r, e == UERR_TIMEOUT ? "upstream_timeout" : "upstream_disconnected",
+                    e == UERR_TIMEOUT ? "the upstream stopped sending"
+                                      : "the upstream closed the stream before it was complete");
+        return;
+    }
+    up_release(r, false);
+    if (e == UERR_TIMEOUT) {
+        send_error(r, 504, "upstream_timeout", NULL, "upstream %s did not answer in time",
+                   r->route->up->name);
+    } else {
+        send_error(r, 502, e == UERR_CONNECT ? "upstream_unavailable" : "upstream_error", NULL,
+                   "upstream %s: %s", r->route->up->name,
+                   e == UERR_CONNECT   ? "cannot connect or connection closed"
+                   : e == UERR_TOO_BIG ? "response too large"
+                   : e == UERR_GARBAGE ? "malformed HTTP response"
+                                       : "connection reset");
+    }
+    req_finish(r);
+}
+
+static void
+up_done(struct evhttp_request *u, void *arg)
+{
+    struct gw_req *r = arg;
+
+    if (r->cancelled || r->finished) {
+        return;
+    }
+    r->t_up_done = pcl_gw_now_us();
+    if (r->deadline != NULL) {
+        (void)event_del(r->deadline);
+    }
+    if (u == NULL || r->uerr != UERR_NONE || evhttp_request_get_response_code(u) == 0) {
+        upstream_failed(r);
+        return;
+    }
+    r->ureq = NULL;
+    if (r->streaming) {
+        if (pcl_gw_sse_pending(&r->sse)) {
+            r->uerr = UERR_RESET;
+            r->started = true;
+            upstream_failed(r);
+            return;
+        }
+        /* an upstream that ends without [DONE] still gets its held-back text released */
+        for (size_t k = 0; k < MAX_CHOICES && r->creq != NULL; k++) {
+            struct pcl_err err;
+
+            if (r->ts[k].pending.len > 0 &&
+                pcl_gw_textstream_feed(&r->ts[k], r->w->in, r->policy, "stream", "", 0, true,
+                                       &r->vout, &err) == PCL_OK &&
+                r->vout.action != GW_BLOCK && r->ts[k].out.len > 0) {
+                json_t *ev = json_pack("{s:[{s:i,s:{s:s%}}]}", "choices", "index", (int)k, "delta",
+                                       "content", r->ts[k].out.ptr, r->ts[k].out.len);
+                char *s = ev != NULL ? json_dumps(ev, JSON_COMPACT) : NULL;
+
+                if (s != NULL) {
+                    client_send(r, "data: ", 6);
+                    client_send(r, s, strlen(s));
+                    client_send(r, "\n\n", 2);
+                    free(s); /* NOLINT: jansson allocates with malloc */
+                }
+                json_decref(ev);
+            }
+        }
+        up_release(r, true);
+        client_end(r);
+        req_finish(r);
+        return;
+    }
+    up_release(r, true);
+    answer_buffered(r);
+    req_finish(r);
+}
+
+static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+    struct gw_req *r = arg;
+
+    (void)fd;
+    (void)what;
+    r->uerr = UERR_TIMEOUT;
+    if (r->started) {
+        upstream_failed(r);
+        return;
+    }
+    up_cancel(r);
+    upstream_failed(r);
+}
+
+static void
+client_closed(struct evhttp_connection *c, void *arg)
+{
+    struct gw_req *r = arg;
+
+    (void)c;
+    /* libevent keeps the request alive for us (evcon is gone); stop the upstream and
+     * finish, releasing it. */
+    r->client_gone = true;
+    r->cconn = NULL;
+    if (r->finished) {
+        return;
+    }
+    r->stop_reason = "client_closed";
+    up_cancel(r);
+    req_finish(r);
+}
+
+/* ---- the pipeline ------------------------------------------------------------------- */
+
+static bool
+path_is_clean(const char *p, size_t n)
+{
+    if (n == 0 || p[0] != '/' || n > 2048) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+
+        if (c == '\\' || (unsigned char)c < 0x20 || (unsigned char)c >= 0x7f) {
+            return false;
+        }
+        if (c == '/' && i + 1 < n && p[i + 1] == '/') {
+            return false;
+        }
+        if (c == '.' && (i == 0 || p[i - 1] == '/') &&
+            (i + 1 == n || p[i + 1] == '/' ||
+             (p[i + 1] == '.' && (i + 2 == n || p[i + 2] == '/')))) {
+            return false;
+        }
+        if (c == '%' && i + 2 < n) {
+            char a = pcl_lower(p[i + 1]), b = pcl_lower(p[i + 2]);
+
+            /* encoded '.', '/', '\\' or NUL hide traversal from routing */
+            if ((a == '2' && (b == 'e' || b == 'f')) || (a == '5' && b == 'c') ||
+                (a == '0' && b == '0')) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Match a route path with {param} segments against the request path. */
+static bool
+route_match(const char *pat, const char *p)
+{
+    while (*pat != '\0' && *p != '\0') {
+        if (*pat == '{') {
+            const char *close = strchr(pat, '}');
+            char stop;
+
+            if (close == NULL) {
+                return false;
+            }
+            stop = close[1]; /* the char after the parameter: '/', ':' or end */
+            if (*p == '/' || *p == stop) {
+                return false; /* empty parameter */
+            }
+            while (*p != '\0' && *p != '/' && *p != stop) {
+                p++;
+            }
+            pat = close + 1;
+        } else if (*pat++ != *p++) {
+            return false;
+        }
+    }
+    return *pat == '\0' && *p == '\0';
+}
+
+static const struct gw_route *
+find_route(const struct pcl_gw_config *c, const char *path)
+{
+    for (size_t i = 0; i < c->nroutes; i++) {
+        if (route_match(c->routes[i].path, path)) {
+            return &c->routes[i];
+        }
+    }
+    return NULL;
+}
+
+struct req_walk {
+    struct gw_req *r;
+    struct pcl_buf out;
+    bool failed;
+};
+
+static int
+req_text(void *ctx, json_t *str, const char *path)
+{
+    struct req_walk *rw = ctx;
+    struct gw_req *r = rw->r;
+    struct pcl_err err;
+    bool changed = false;
+
+    pcl_buf_reset(&rw->out);
+    if (pcl_gw_inspect_text(r->w->in, r->policy, &r->policy->request, path, json_string_value(str),
+                            json_string_length(str), &rw->out, &changed, &r->vin, &err) != PCL_OK &&
+        !r->policy->fail_open) {
+        rw->failed = true;
+        return 1;
+    }
+    if (changed) {
+        (void)json_string_setn(str, rw->out.ptr != NULL ? rw->out.ptr : "", rw->out.len);
+    }
+    return r->vin.action == GW_BLOCK ? 1 : 0;
+}
+
+static void
+block_message(struct gw_req *r, char *out, size_t cap)
+{
+    size_t o = 0;
+
+    o += (size_t)snprintf(out, cap, "the request contains data this route does not accept (");
+    for (size_t i = 0; i < r->vin.ntypes && o + 40 < cap; i++) {
+        if (r->vin.types[i].action == GW_BLOCK) {
+            const struct pcl_detector_info *di =
+                pcl_engine_detector(r->cfg->engine, r->vin.types[i].detector);
+
+            o += (size_t)snprintf(out + o, cap - o, "%s%s", o > 56 ? ", " : "", di->type);
+        }
+    }
+    (void)snprintf(out + o, cap - o, ") in %s", r->vin.where);
+}
+
+static void
+forward(struct gw_req *r, const char *body, size_t n)
+{
+    const struct gw_upstream *u = r->route->up;
+    struct evkeyvalq *h;
+    char path[1024], num[32], host[300], auth[600];
+    struct timeval tv = {.tv_sec = u->total_ms / 1000, .tv_usec = (u->total_ms % 1000) * 1000};
+    const char *req_path = r->route->up_path != NULL ? r->route->up_path : r->path;
+    const char *q = strchr(evhttp_request_get_uri(r->creq), '?');
+
+    r->up_idx = (size_t)(u - r->cfg->ups);
+    r->uconn = pool_get(r->w, r->up_idx);
+    r->ureq = r->uconn != NULL ? evhttp_request_new(up_done, r) : NULL;
+    if (r->ureq == NULL) {
+        up_release(r, false);
+        send_error(r, 502, "upstream_unavailable", NULL, "cannot open a connection to %s", u->name);
+        req_finish(r);
+        return;
+    }
+    evhttp_request_set_header_cb(r->ureq, up_header);
+    evhttp_request_set_chunked_cb(r->ureq, up_chunk);
+    evhttp_request_set_error_cb(r->ureq, up_error);
+    h = evhttp_request_get_output_headers(r->ureq);
+    (void)snprintf(host, sizeof(host), "%s%s%s:%d", strchr(u->host, ':') != NULL ? "[" : "",
+                   u->host, strchr(u->host, ':') != NULL ? "]" : "", u->port);
+    (void)evhttp_add_header(h, "Host", host);
+    (void)evhttp_add_header(h, "Accept", r->info.stream ? "text/event-stream" : "application/json");
+    (void)evhttp_add_header(h, "x-request-id", r->request_id);
+    if (u->api_key != NULL) {
+        if (u->auth_header == NULL || strcasecmp(u->auth_header, "Authorization") == 0) {
+            (void)snprintf(auth, sizeof(auth), "Bearer %s", u->api_key);
+            (void)evhttp_add_header(h, "Authorization", auth);
+            sodium_memzero(auth, sizeof(auth));
+        } else {
+            (void)evhttp_add_header(h, u->auth_header, u->api_key);
+        }
+    }
+    if (body != NULL) {
+        (void)evhttp_add_header(h, "Content-Type", "application/json");
+        (void)snprintf(num, sizeof(num), "%zu", n);
+        (void)evhttp_add_header(h, "Content-Length", num);
+        (void)evbuffer_add(evhttp_request_get_output_buffer(r->ureq), body, n);
+    }
+    (void)snprintf(path, sizeof(path), "%s%s%s", u->base_path, req_path, q != NULL ? q : "");
+    pcl_buf_init(&r->ubody, MAX_UPSTREAM);
+    r->deadline = evtimer_new(r->w->base, on_deadline, r);
+    if (r->deadline != NULL) {
+        (void)evtimer_add(r->deadline, &tv);
+    }
+    r->t_up0 = pcl_gw_now_us();
+    if (evhttp_make_request(r->uconn, r->ureq, body != NULL ? EVHTTP_REQ_POST : EVHTTP_REQ_GET,
+                            path) != 0) {
+        /* libevent freed the request */
+        r->ureq = NULL;
+        r->uerr = UERR_CONNECT;
+        upstream_failed(r);
+    }
+}
+
+static void
+serve_builtin(struct gw_req *r, const char *path)
+{
+    if (strcmp(path, "/healthz") == 0) {
+        send_body(r, 200, "application/json", "{\"status\":\"ok\"}\n", 16);
+    } else if (strcmp(path, "/readyz") == 0) {
+        if (atomic_load(&r->gw->draining)) {
+            send_body(r, 503, "application/json", "{\"status\":\"draining\"}\n", 22);
+        } else {
+            send_body(r, 200, "application/json", "{\"status\":\"ready\"}\n", 19);
+        }
+    } else {
+        struct pcl_buf b;
+
+        pcl_buf_init(&b, 64u << 20);
+        if (pcl_gw_metrics_render(r->gw->metrics, &b) == PCL_OK) {
+            send_body(r, 200, "text/plain; version=0.0.4", b.ptr != NULL ? b.ptr : "", b.len);
+        } else {
+            send_error(r, 500, "internal_error", NULL, "cannot render metrics");
+        }
+        pcl_buf_fini(&b);
+    }
+    r->decision = "builtin";
+}
+
+static bool
+smuggling(struct evhttp_request *req)
+{
+    struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+    struct evkeyval *kv;
+    int cl = 0, te = 0;
+
+    TAILQ_FOREACH (kv, h, next) {
+        if (strcasecmp(kv->key, "Content-Length") == 0) {
+            cl++;
+        } else if (strcasecmp(kv->key, "Transfer-Encoding") == 0) {
+            te++;
+        }
+    }
+    return cl > 1 || te > 1 || (cl > 0 && te > 0);
+}
+
+/* The API key from Authorization: Bearer, x-api-key or api-key. */
+static const char *
+presented_key(struct evhttp_request *req, size_t *n)
+{
+    struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+    const char *a = evhttp_find_header(h, "Authorization");
+
+    if (a != NULL && strncasecmp(a, "Bearer ", 7) == 0) {
+        a += 7;
+        while (*a == ' ') {
+            a++;
+        }
+    } else {
+        a = evhttp_find_header(h, "x-api-key");
+        if (a == NULL) {
+            a = evhttp_find_header(h, "api-key");
+        }
+    }
+    if (a != NULL) {
+        *n = strlen(a);
+        while (*n > 0 && a[*n - 1] == ' ') {
+            (*n)--;
+        }
+    }
+    return a;
+}
+
+static void
+pipeline(struct gw_req *r)
+{
+    struct evhttp_request *req = r->creq;
+    enum evhttp_cmd_type method = evhttp_request_get_command(req);
+    const char *key, *ctype;
+    size_t keylen = 0, blen;
+    struct gw_limit_view view;
+    struct evbuffer *in;
+    json_error_t jerr;
+    struct req_walk rw = {.r = r};
+    char *out;
+    int64_t key_max;
+
+    if (atomic_load(&r->gw->draining)) {
+        add_header(req, "Connection", "close");
+        send_error(r, 503, "shutting_down", NULL, "the gateway is shutting down");
+        req_finish(r);
+        return;
+    }
+    if ((strcmp(r->path, "/healthz") == 0 || strcmp(r->path, "/readyz") == 0 ||
+         (strcmp(r->path, "/metrics") == 0 && r->cfg->metrics)) &&
+        (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD)) {
+        serve_builtin(r, r->path);
+        req_finish(r);
+        return;
+    }
+    if (smuggling(req)) {
+        pcl_gw_metric_add(r->gw->metrics, "portcullis_bad_requests_total", "reason=\"smuggling\"",
+                          1);
+        add_header(req, "Connection", "close");
+        send_error(r, 400, "invalid_request", NULL,
+                   "conflicting Content-Length / Transfer-Encoding headers");
+        req_finish(r);
+        return;
+    }
+    if (!path_is_clean(r->path, strlen(r->path))) {
+        pcl_gw_metric_add(r->gw->metrics, "portcullis_bad_requests_total", "reason=\"path\"", 1);
+        send_error(r, 400, "invalid_path", NULL, "the request path is not a clean absolute path");
+        req_finish(r);
+        return;
+    }
+    r->route = find_route(r->cfg, r->path);
+    if (r->route == NULL) {
+        pcl_gw_metric_add(r->gw->metrics, "portcullis_bad_requests_total", "reason=\"route\"", 1);
+        send_error(r, 404, "unknown_route", NULL, "no route for %s", r->path);
+        req_finish(r);
+        return;
+    }
+    if ((r->route->api == GW_API_MODELS) != (method == EVHTTP_REQ_GET)) {
+        add_header(req, "Allow", r->route->api == GW_API_MODELS ? "GET" : "POST");
+        send_error(r, 405, "method_not_allowed", NULL, "%s takes %s", r->route->path,
+                   r->route->api == GW_API_MODELS ? "GET" : "POST");
+        req_finish(r);
+        return;
+    }
+    key = presented_key(req, &keylen);
+    if (key == NULL) {
+        send_error(r, 401, "missing_api_key", NULL,
+                   "no API key: send Authorization: Bearer pcl_...");
+        req_finish(r);
+        return;
+    }
+    r->has_key = pcl_gw_key_find(r->gw, key, keylen, r->arena, &r->who);
+    if (!r->has_key) {
+        send_error(r, 401, "invalid_api_key", NULL, "the API key is unknown, revoked or expired");
+        req_finish(r);
+        return;
+    }
+    if (!pcl_gw_glob_list(r->who.routes, r->route->path, strlen(r->route->path))) {
+        send_error(r, 403, "route_not_allowed", NULL, "this key may not use %s", r->route->path);
+        req_finish(r);
+        return;
+    }
+    r->policy = r->route->policy;
+    if (r->who.policy != NULL) {
+        const struct gw_policy *p = pcl_gw_policy_find(r->cfg, r->who.policy);
+
+        if (p == NULL) {
+            send_error(r, 500, "policy_missing", NULL,
+                       "this key names policy \"%s\", which the config does not define",
+                       r->who.policy);
+            req_finish(r);
+            return;
+        }
+        r->policy = p;
+    }
+    (void)snprintf(r->ip_subject, sizeof(r->ip_subject), "ip:%s", r->ip);
+    if (!r->gw->lim->ops->admit(r->gw->lim, r->ip_subject, &r->cfg->per_ip, 0, pcl_gw_now_us(),
+                                &view)) {
+        limit_denied(r, &view, "client address");
+        req_finish(r);
+        return;
+    }
+    r->ip_admitted = true;
+    if (method == EVHTTP_REQ_GET) {
+        r->key_limit = merge_limit(&r->who.limit, &r->cfg->per_key);
+        (void)snprintf(r->key_subject, sizeof(r->key_subject), "key:%s", r->who.id);
+        if (!r->gw->lim->ops->admit(r->gw->lim, r->key_subject, &r->key_limit, 0, pcl_gw_now_us(),
+                                    &view)) {
+            limit_denied(r, &view, "key");
+            req_finish(r);
+            return;
+        }
+        r->key_admitted = true;
+        limit_headers(r, &view);
+        forward(r, NULL, 0);
+        return;
+    }
+    ctype = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+    if (ctype == NULL || strncasecmp(ctype, "application/json", 16) != 0) {
+        send_error(r, 415, "unsupported_media_type", NULL,
+                   "send the body as Content-Type: application/json");
+        req_finish(r);
+        return;
+    }
+    in = evhttp_request_get_input_buffer(req);
+    blen = evbuffer_get_length(in);
+    r->body = json_loadb(blen > 0 ? (const char *)evbuffer_pullup(in, -1) : "", blen,
+                         JSON_REJECT_DUPLICATES, &jerr);
+    if (r->body == NULL) {
+        pcl_gw_metric_add(r->gw->metrics, "portcullis_bad_requests_total", "reason=\"json\"", 1);
+        send_error(r, 400, "invalid_json", NULL, "invalid JSON body at line %d, column %d: %s",
+                   jerr.line, jerr.column, jerr.text);
+        req_finish(r);
+        return;
+    }
+    key_max = r->who.max_tokens;
+    if (pcl_gw_request_check(r->route->api, r->policy, key_max, r->who.models, r->body, &r->info) !=
+        PCL_OK) {
+        pcl_gw_metric_add(r->gw->metrics, "portcullis_bad_requests_total", "reason=\"schema\"", 1);
+        send_error(
+            r, 400,
+            strncmp(r->info.message, "model ", 6) == 0 ? "model_not_allowed" : "invalid_value",
+            r->info.param, "%s", r->info.message[0] != '\0' ? r->info.message : "out of memory");
+        req_finish(r);
+        return;
+    }
+    r->est_tokens =
+        r->info.est_prompt + (r->info.max_output > 0 || r->route->api == GW_API_EMBEDDINGS
+                                  ? r->info.max_output
+                                  : r->cfg->default_output_tokens);
+    if (r->who.budget > 0) {
+        int64_t used = r->gw->lim->ops->budget_add(
+            r->gw->lim, r->who.id, pcl_gw_period_start(r->who.period, (int64_t)time(NULL)), 0);
+
+        if (used + r->info.est_prompt > r->who.budget) {
+            pcl_gw_metric_add(r->gw->metrics, "portcullis_limit_hits_total",
+                              "limit=\"budget\",scope=\"key\"", 1);
+            add_header(req, "Retry-After", "3600");
+            send_error(r, 429, "insufficient_quota", NULL,
+                       "the %s token budget of this key is used up (%lld of %lld)", r->who.period,
+                       (long long)used, (long long)r->who.budget);
+            req_finish(r);
+            return;
+        }
+    }
+    r->key_limit = merge_limit(&r->who.limit, &r->cfg->per_key);
+    (void)snprintf(r->key_subject, sizeof(r->key_subject), "key:%s", r->who.id);
+    if (!r->gw->lim->ops->admit(r->gw->lim, r->key_subject, &r->key_limit, r->est_tokens,
+                                pcl_gw_now_us(), &view)) {
+        limit_denied(r, &view, "key");
+        req_finish(r);
+        return;
+    }
+    r->key_admitted = true;
+    limit_headers(r, &view);
+    pcl_buf_init(&rw.out, 64u << 20);
+    pcl_gw_texts(r->route->api, false, r->route->req_fields, r->body, req_text, &rw);
+    pcl_buf_fini(&rw.out);
+    if (rw.failed || (r->vin.error && !r->policy->fail_open)) {
+        r->decision = "error";
+        send_error(r, 500, "inspection_failed", NULL,
+                   "the request could not be inspected and the policy fails closed");
+        req_finish(r);
+        return;
+    }
+    if (r->vin.action == GW_BLOCK) {
+        char msg[300];
+
+        r->decision = "block";
+        block_message(r, msg, sizeof(msg));
+        send_error(r, 400, "content_blocked", r->vin.where, "%s", msg);
+        req_finish(r);
+        return;
+    }
+    if (r->info.stripped > 0) {
+        char num[16];
+
+        (void)snprintf(num, sizeof(num), "%zu", r->info.stripped);
+        add_header(req, "x-portcullis-stripped-fields", num);
+    }
+    out = json_dumps(r->body, JSON_COMPACT);
+    if (out == NULL) {
+        send_error(r, 500, "internal_error", NULL, "out of memory");
+        req_finish(r);
+        return;
+    }
+    forward(r, out, strlen(out));
+    free(out); /* NOLINT: jansson allocates with malloc */
+}
+
+void
+pcl_gw_handle(struct evhttp_request *req, void *arg)
+{
+    struct gw_worker *w = arg;
+    struct gw_req *r;
+    struct pcl_err err;
+    const char *uri = evhttp_request_get_uri(req);
+    const char *q;
+    char *addr = NULL;
+    ev_uint16_t port = 0;
+    uint8_t rid[16];
+
+    if (pcl_gw_worker_sync(w, &err) != PCL_OK) {
+        (void)fprintf(stderr, "portcullis: serve: %s\n", err.msg);
+        evhttp_send_error(req, 500, "configuration unavailable");
+        return;
+    }
+    r = pcl_calloc(1, sizeof(*r));
+    if (r != NULL) {
+        r->arena = pcl_arena_new(4096, 1u << 20);
+    }
+    if (r == NULL || r->arena == NULL) {
+        pcl_free(r);
+        evhttp_send_error(req, 503, "out of memory");
+        return;
+    }
+    atomic_fetch_add(&w->gw->inflight, 1);
+    r->t0 = pcl_gw_now_us();
+    r->w = w;
+    r->gw = w->gw;
+    r->cfg = pcl_gw_config_ref(w->cfg);
+    r->creq = req;
+    r->cconn = evhttp_request_get_connection(req);
+    for (size_t i = 0; i < MAX_CHOICES; i++) {
+        pcl_gw_textstream_init(&r->ts[i], r->cfg->holdback);
+    }
+    r->ts_init = true;
+    pcl_gw_sse_init(&r->sse, MAX_SSE_EVENT);
+    pcl_buf_init(&r->ubody, MAX_UPSTREAM);
+    randombytes_buf(rid, sizeof(rid));
+    for (size_t i = 0; i < sizeof(rid); i++) {
+        (void)snprintf(r->request_id + 2 * i, 3, "%02x", rid[i]);
+    }
+    if (r->cconn != NULL) {
+        evhttp_connection_get_peer(r->cconn, &addr, &port);
+        evhttp_connection_set_closecb(r->cconn, client_closed, r);
+    }
+    (void)snprintf(r->ip, sizeof(r->ip), "%s", addr != NULL ? addr : "unknown");
+    q = uri != NULL ? strchr(uri, '?') : NULL;
+    (void)snprintf(r->path, sizeof(r->path), "%.*s",
+                   (int)(q != NULL ? (size_t)(q - uri) : (uri != NULL ? strlen(uri) : 0)),
+                   uri != NULL ? uri : "");
+    if (uri == NULL || strlen(uri) >= sizeof(r->path) + 2048) {
+        send_error(r, 400, "invalid_path", NULL, "request URI too long");
+        req_finish(r);
+        return;
+    }
+    pipeline(r);
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Server-Sent Events parsing: lines end in CRLF, LF or CR; "field: value"; a blank line
+ * dispatches; comments start with ':'. */
+#include "sse.h"
+
+void
+pcl_gw_sse_init(struct gw_sse *p, size_t max)
+{
+    memset(p, 0, sizeof(*p));
+    pcl_buf_init(&p->line, max);
+    pcl_buf_init(&p->data, max);
+    pcl_buf_init(&p->event, 256);
+}
+
+void
+pcl_gw_sse_fini(struct gw_sse *p)
+{
+    pcl_buf_fini(&p->line);
+    pcl_buf_fini(&p->data);
+    pcl_buf_fini(&p->event);
+}
+
+bool
+pcl_gw_sse_pending(const struct gw_sse *p)
+{
+    return p->line.len > 0 || p->has_data;
+}
+
+/* Process one complete line; may dispatch. */
+static enum pcl_rc
+line_done(struct gw_sse *p, gw_sse_fn *cb, void *ctx, bool *stopped, struct pcl_err *err)
+{
+    const char *l = p->line.ptr != NULL ? p->line.ptr : "";
+    size_t n = p->line.len, flen;
+    const char *colon, *val;
+    size_t vlen;
+    enum pcl_rc rc = PCL_OK;
+
+    if (n == 0) {
+        if (p->has_data) {
+            const char *d = p->data.ptr != NULL ? p->data.ptr : "";
+            const char *e = p->event.ptr != NULL ? p->event.ptr : "";
+
+            if (cb(ctx, e, p->event.len, d, p->data.len) != 0) {
+                *stopped = true;
+            }
+        }
+        pcl_buf_reset(&p->data);
+        pcl_buf_reset(&p->event);
+        p->has_data = false;
+        return PCL_OK;
+    }
+    if (l[0] == ':') {
+        pcl_buf_reset(&p->line);
+        return PCL_OK; /* comment (keep-alive pings) */
+    }
+    colon = memchr(l, ':', n);
+    flen = colon != NULL ? (size_t)(colon - l) : n;
+    val = colon != NULL ? colon + 1 : l + n;
+    vlen = colon != NULL ? n - flen - 1 : 0;
+    if (vlen > 0 && val[0] == ' ') {
+        val++;
+        vlen--;
+    }
+    if (flen == 4 && memcmp(l, "data", 4) == 0) {
+        if (p->has_data) {
+            rc = pcl_buf_appendc(&p->data, '\n');
+        }
+        if (rc == PCL_OK) {
+            rc = pcl_buf_append(&p->data, val, vlen);
+        }
+        p->has_data = true;
+    } else if (flen == 5 && memcmp(l, "event", 5) == 0) {
+        pcl_buf_reset(&p->event);
+        rc = pcl_buf_append(&p->event, val, vlen);
+    }
+    /* id and retry are accepted and ignored; unknown fields are ignored per the spec. */
+    pcl_buf_reset(&p->line);
+    if (rc == PCL_ELIMIT) {
+        return pcl_err_set(err, rc, "sse: offset %llu: event larger than the limit",
+                           (unsigned long long)p->offset);
+    }
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "sse: out of memory");
+    }
+    return PCL_OK;
+}
+
+enum pcl_rc
+pcl_gw_sse_feed(struct gw_sse *p, const char *buf, size_t n, gw_sse_fn *cb, void *ctx,
+                bool *stopped, struct pcl_err *err)
+{
+    size_t i = 0;
+    enum pcl_rc rc;
+
+    *stopped = false;
+    if (!p->bom_checked && n > 0) {
+        /* A UTF-8 BOM may open the stream. */
+        if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+            i = 3;
+        }
+        p->bom_checked = true;
+    }
+    while (i < n && !*stopped) {
+        const char *nl;
+        size_t run;
+
+        if (p->after_cr && buf[i] == '\n') {
+            p->after_cr = false;
+            i++;
+            p->offset++;
+            continue;
+        }
+        p->after_cr = false;
+        nl = buf + i;
+        while (nl < buf + n && *nl != '\n' && *nl != '\r') {
+            nl++;
+        }
+        run = (size_t)(nl - (buf + i));
+        rc = pcl_buf_append(&p->line, buf + i, run);
+        if (rc != PCL_OK) {
+            return pcl_err_set(err, rc, "sse: offset %llu: %s", (unsigned long long)p->offset,
+                               rc == PCL_ELIMIT ? "line longer than the limit" : "out of memory");
+        }
+        i += run;
+        p->offset += run;
+        if (nl == buf + n) {
+            break;
+        }
+        p->after_cr = *nl == '\r';
+        i++;
+        p->offset++;
+        rc = line_done(p, cb, ctx, stopped, err);
+        if (rc != PCL_OK) {
+            return rc;
+        }
+    }
+    return PCL_OK;
+}
