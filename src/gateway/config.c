@@ -391,6 +391,11 @@ parse_server(struct cfg *y, yaml_node_t *m)
             rc = bool_val(y, v, "server.metrics", &c->metrics);
         } else if (strcmp(k, "stream_holdback") == 0) {
             rc = size_val(y, v, "server.stream_holdback", &c->holdback);
+            if (rc == PCL_OK && c->holdback < 64) {
+                rc = fail(y, v,
+                          "server.stream_holdback: at least 64 bytes (a grouped card or "
+                          "IBAN must fit)");
+            }
         } else {
             rc = unknown(y, v, "server", k,
                          "listen, workers, tls, max_body, max_header, read_timeout, "
@@ -1109,6 +1114,12 @@ parse_root(struct cfg *y, yaml_node_t *root)
         if (c->policies[0].name == NULL) {
             return pcl_err_set(y->err, PCL_ENOMEM, "config: out of memory");
         }
+    }
+    if (rc == PCL_OK && c->nups == 0) {
+        return pcl_err_set(y->err, PCL_EINVAL,
+                           "config: %s: no upstreams: add one, e.g. upstreams: [{name: openai, "
+                           "url: https://api.openai.com, api_key: ${OPENAI_API_KEY}}]",
+                           y->path);
     }
     if (rc == PCL_OK && routes != NULL) {
         rc = parse_seq(y, routes, "routes", sizeof(*c->routes), (void **)&c->routes, &c->nroutes);

@@ -270,6 +270,22 @@ open_block(const char *s, size_t n)
     return at;
 }
 
+/* True when s[..end) ends in a short group of digits and capitals with at least one digit
+ * ("4111", "+44", "DE89"): a piece of a grouped number that must not be released alone. */
+static bool
+digit_group_before(const char *s, size_t end)
+{
+    size_t i = end, digits = 0;
+
+    while (i > 0 && end - i < 6 &&
+           (pcl_is_digit(s[i - 1]) || (s[i - 1] >= 'A' && s[i - 1] <= 'Z') || s[i - 1] == '+' ||
+            s[i - 1] == '(' || s[i - 1] == ')')) {
+        digits += pcl_is_digit(s[i - 1]) ? 1u : 0u;
+        i--;
+    }
+    return digits > 0 && i < end && (i == 0 || !pcl_is_alnum(s[i - 1]));
+}
+
 /* Where to cut pending text: everything before the cut is final. */
 static size_t
 cut_point(const struct gw_textstream *t, size_t plen)
@@ -278,9 +294,18 @@ cut_point(const struct gw_textstream *t, size_t plen)
     size_t cut = plen > t->holdback ? plen - t->holdback : 0;
     size_t run = plen, blk;
 
-    /* never cut inside a word/token: hold back the trailing non-space run (bounded) */
-    while (run > 0 && !is_space(s[run - 1]) && plen - run < 1024) {
-        run--;
+    /* never cut inside a word/token: hold back the trailing non-space run, and digit groups
+     * before it ("4111 1111 1111 11", "+44 20 79"), bounded */
+    for (;;) {
+        while (run > 0 && !is_space(s[run - 1]) && plen - run < 1024) {
+            run--;
+        }
+        if (run >= 2 && (s[run - 1] == ' ' || s[run - 1] == '-' || s[run - 1] == '.') &&
+            digit_group_before(s, run - 1) && plen - run < 1024) {
+            run--;
+            continue;
+        }
+        break;
     }
     if (run < cut) {
         cut = run;

@@ -94,12 +94,15 @@ pcl_gw_sse_feed(struct gw_sse *p, const char *buf, size_t n, gw_sse_fn *cb, void
     enum pcl_rc rc;
 
     *stopped = false;
-    if (!p->bom_checked && n > 0) {
-        /* A UTF-8 BOM may open the stream. */
-        if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-            i = 3;
+    /* A UTF-8 BOM may open the stream, possibly split across feeds. (A partial BOM followed
+     * by anything else is invalid UTF-8 and dropped.) */
+    while (p->bom_seen < 3 && i < n) {
+        if ((unsigned char)buf[i] != (unsigned char)"\xEF\xBB\xBF"[p->bom_seen]) {
+            p->bom_seen = 3;
+            break;
         }
-        p->bom_checked = true;
+        p->bom_seen++;
+        i++;
     }
     while (i < n && !*stopped) {
         const char *nl;

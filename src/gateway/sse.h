@@ -16,9 +16,9 @@ struct gw_sse {
     struct pcl_buf data;  /* data of the event being read */
     struct pcl_buf event; /* event type of the event being read */
     bool has_data;
-    bool after_cr; /* last byte was CR: a following LF belongs to the same line end */
-    bool bom_checked;
-    uint64_t offset; /* bytes consumed, for error messages */
+    bool after_cr;     /* last byte was CR: a following LF belongs to the same line end */
+    unsigned bom_seen; /* bytes of a leading BOM consumed (3 = done) */
+    uint64_t offset;   /* bytes consumed, for error messages */
 };
 
 /* max bounds one line and one event's data (PCL_ELIMIT past it). Cannot fail. */
