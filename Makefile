@@ -20,7 +20,7 @@ build: $(BUILD)/CMakeCache.txt
 
 run: deps
 	@$(MAKE) --no-print-directory build PRESET=release
-	build/release/portcullis scan --config examples/portcullis.yaml --fail-on never examples/data
+	@bash scripts/demo.sh build/release/portcullis
 
 test: deps
 	@$(MAKE) --no-print-directory build

@@ -1681,7 +1681,7 @@ pipeline(struct gw_req *r)
         return;
     }
     if (r->info.stripped > 0) {
-        char num[16];
+        char num[24];
 
         (void)snprintf(num, sizeof(num), "%zu", r->info.stripped);
         add_header(req, "x-portcullis-stripped-fields", num);
