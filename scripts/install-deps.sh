@@ -10,7 +10,8 @@ PKGS=(
     libsqlite3-dev libyaml-dev libicu-dev libzip-dev zlib1g-dev
     libevent-dev libcmocka-dev
     clang clang-format libclang-rt-14-dev
-    python3 ripgrep nodejs
+    python3 ripgrep nodejs curl
+    nginx-light wrk
 )
 
 # npm ships inside the nodejs package on some machines (NodeSource) and as "npm" on plain
