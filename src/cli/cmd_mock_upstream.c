@@ -59,6 +59,8 @@ struct mock_srv {
     FILE *log;                   /* --log, or NULL */
     uint64_t seq;                /* request counter, used in ids */
     struct mock_stream *streams; /* replies still in flight (doubly linked) */
+    struct event *sigterm;
+    struct event *sigint;
 };
 
 /* ---- model behaviours ---------------------------------------------------------------- */
@@ -316,7 +318,7 @@ struct mock_req {
     bool include_usage;
     char id[48];
     int64_t created;
-    const char *path_name; /* model name from the path (KServe, TF-Serving), heap */
+    const char *path_name; /* {name} from the path (KServe, TF-Serving, models), or NULL */
 };
 
 static size_t
@@ -590,78 +592,93 @@ choices_alloc(struct choice_set *c, size_t n)
     return PCL_OK;
 }
 
+static void
+completion_stream(struct mock_reply *r, const struct mock_req *q, bool chat,
+                  const struct choice_set *c, size_t prompt_tok, size_t completion_tok)
+{
+    size_t chunk = chunk_size(q);
+
+    r->stream = true;
+    r->ctype = "text/event-stream";
+    for (size_t i = 0; i < c->n; i++) {
+        const struct pcl_buf *t = &c->texts[i];
+
+        if (chat) {
+            chunk_event(r, q, true, i, "assistant", NULL, 0, NULL);
+        }
+        for (size_t off = 0; off < t->len;) {
+            size_t n = piece_len(t->ptr, t->len, off, chunk);
+
+            chunk_event(r, q, chat, i, NULL, t->ptr + off, n, NULL);
+            off += n;
+        }
+        chunk_event(r, q, chat, i, NULL, NULL, 0, c->cut[i] ? "length" : "stop");
+    }
+    stream_usage_chunk(r, q, chat ? "chat.completion.chunk" : "text_completion", prompt_tok,
+                       completion_tok);
+    sse_done(r);
+}
+
+static void
+completion_choice(struct pcl_jw *w, bool chat, size_t index, const struct pcl_buf *text, bool cut)
+{
+    const char *t = text->ptr != NULL ? text->ptr : "";
+
+    pcl_jw_obj_begin(w);
+    pcl_jw_key(w, "index");
+    pcl_jw_uint(w, index);
+    if (chat) {
+        pcl_jw_key(w, "message");
+        pcl_jw_obj_begin(w);
+        pcl_jw_key(w, "role");
+        pcl_jw_cstr(w, "assistant");
+        pcl_jw_key(w, "content");
+        pcl_jw_str(w, t, text->len);
+        pcl_jw_key(w, "refusal");
+        pcl_jw_null(w);
+        pcl_jw_obj_end(w);
+    } else {
+        pcl_jw_key(w, "text");
+        pcl_jw_str(w, t, text->len);
+    }
+    pcl_jw_key(w, "logprobs");
+    pcl_jw_null(w);
+    pcl_jw_key(w, "finish_reason");
+    pcl_jw_cstr(w, cut ? "length" : "stop");
+    pcl_jw_obj_end(w);
+}
+
 /* Writes a chat completion or text completion, streamed or not, for the choice texts. */
 static void
 write_completion(struct mock_reply *r, const struct mock_req *q, bool chat,
                  const struct choice_set *c, size_t prompt_tok)
 {
     size_t completion_tok = 0;
+    struct pcl_jw w;
 
     for (size_t i = 0; i < c->n; i++) {
         completion_tok += tokens_of(c->texts[i].len);
     }
     if (q->stream) {
-        size_t chunk = chunk_size(q);
-
-        r->stream = true;
-        r->ctype = "text/event-stream";
-        for (size_t i = 0; i < c->n; i++) {
-            const struct pcl_buf *t = &c->texts[i];
-
-            if (chat) {
-                chunk_event(r, q, true, i, "assistant", NULL, 0, NULL);
-            }
-            for (size_t off = 0; off < t->len;) {
-                size_t n = piece_len(t->ptr, t->len, off, chunk);
-
-                chunk_event(r, q, chat, i, NULL, t->ptr + off, n, NULL);
-                off += n;
-            }
-            chunk_event(r, q, chat, i, NULL, NULL, 0, c->cut[i] ? "length" : "stop");
-        }
-        stream_usage_chunk(r, q, chat ? "chat.completion.chunk" : "text_completion", prompt_tok,
-                           completion_tok);
-        sse_done(r);
-    } else {
-        struct pcl_jw w;
-
-        pcl_jw_init(&w, &r->body);
-        obj_head(&w, q, chat ? "chat.completion" : "text_completion");
-        pcl_jw_key(&w, "choices");
-        pcl_jw_arr_begin(&w);
-        for (size_t i = 0; i < c->n; i++) {
-            pcl_jw_obj_begin(&w);
-            pcl_jw_key(&w, "index");
-            pcl_jw_uint(&w, i);
-            if (chat) {
-                pcl_jw_key(&w, "message");
-                pcl_jw_obj_begin(&w);
-                pcl_jw_key(&w, "role");
-                pcl_jw_cstr(&w, "assistant");
-                pcl_jw_key(&w, "content");
-                pcl_jw_str(&w, c->texts[i].ptr != NULL ? c->texts[i].ptr : "", c->texts[i].len);
-                pcl_jw_key(&w, "refusal");
-                pcl_jw_null(&w);
-                pcl_jw_obj_end(&w);
-            } else {
-                pcl_jw_key(&w, "text");
-                pcl_jw_str(&w, c->texts[i].ptr != NULL ? c->texts[i].ptr : "", c->texts[i].len);
-            }
-            pcl_jw_key(&w, "logprobs");
-            pcl_jw_null(&w);
-            pcl_jw_key(&w, "finish_reason");
-            pcl_jw_cstr(&w, c->cut[i] ? "length" : "stop");
-            pcl_jw_obj_end(&w);
-        }
-        pcl_jw_arr_end(&w);
-        if (want_usage(q)) {
-            pcl_jw_key(&w, "usage");
-            usage_obj(&w, "prompt_tokens", "completion_tokens", prompt_tok, completion_tok);
-        }
-        pcl_jw_obj_end(&w);
-        jw_done(r, &w);
-        seg_close(r);
+        completion_stream(r, q, chat, c, prompt_tok, completion_tok);
+        r->limit = r->nseg;
+        return;
     }
+    pcl_jw_init(&w, &r->body);
+    obj_head(&w, q, chat ? "chat.completion" : "text_completion");
+    pcl_jw_key(&w, "choices");
+    pcl_jw_arr_begin(&w);
+    for (size_t i = 0; i < c->n; i++) {
+        completion_choice(&w, chat, i, &c->texts[i], c->cut[i]);
+    }
+    pcl_jw_arr_end(&w);
+    if (want_usage(q)) {
+        pcl_jw_key(&w, "usage");
+        usage_obj(&w, "prompt_tokens", "completion_tokens", prompt_tok, completion_tok);
+    }
+    pcl_jw_obj_end(&w);
+    jw_done(r, &w);
+    seg_close(r);
     r->limit = r->nseg;
 }
 
@@ -690,65 +707,119 @@ stream_fields(struct mock_reply *r, struct mock_req *q)
     return true;
 }
 
+/* Walks chat messages or Responses input items: adds their text to *prompt_bytes and keeps
+ * the last user item's text in user. A malformed item gets an error reply (r->status 400);
+ * `field` names the array in it. With `need_role`, every item must have a string role. */
+static enum pcl_rc
+scan_items(struct mock_reply *r, const json_t *items, const char *field, bool need_role,
+           struct pcl_buf *user, size_t *prompt_bytes)
+{
+    struct pcl_buf text;
+    const json_t *item;
+    size_t i;
+    enum pcl_rc rc = PCL_OK;
+
+    pcl_buf_init(&text, MAX_REPLY);
+    json_array_foreach (items, i, item) {
+        const json_t *role = json_object_get(item, "role");
+
+        if (!json_is_object(item) || (need_role && !json_is_string(role))) {
+            BAD_REQUEST(r, field, "%s[%zu]: expected an object%s", field, i,
+                        need_role ? " with a string role" : "");
+            break;
+        }
+        pcl_buf_reset(&text);
+        rc = content_text(json_object_get(item, "content"), &text);
+        if (rc != PCL_OK) {
+            break;
+        }
+        *prompt_bytes += text.len;
+        if (json_is_string(role) && strcmp(json_string_value(role), "user") == 0) {
+            pcl_buf_reset(user);
+            rc = pcl_buf_append(user, text.ptr != NULL ? text.ptr : "", text.len);
+            if (rc != PCL_OK) {
+                break;
+            }
+        }
+    }
+    pcl_buf_fini(&text);
+    return rc;
+}
+
+/* Fills choices [from, to) with the reply to `user`, cut to max_tok tokens. */
+static enum pcl_rc
+fill_choices(const struct mock_req *q, struct choice_set *c, size_t from, size_t to,
+             const char *user, size_t ulen, long long max_tok)
+{
+    for (size_t k = from; k < to; k++) {
+        enum pcl_rc rc = reply_text(q, user, ulen, &c->texts[k]);
+
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        c->cut[k] = truncate_tokens(&c->texts[k], max_tok);
+    }
+    return PCL_OK;
+}
+
 static enum pcl_rc
 handle_chat(struct mock_reply *r, struct mock_req *q)
 {
     const json_t *msgs = json_object_get(q->body, "messages");
-    const json_t *m;
-    struct pcl_buf all, user;
+    struct pcl_buf user;
     struct choice_set c = {0};
-    long long n = 1, max_tok = 0;
-    size_t i, prompt_bytes = 0;
+    long long n = 1;
+    long long max_tok = 0;
+    size_t prompt_bytes = 0;
     enum pcl_rc rc = PCL_OK;
 
-    pcl_buf_init(&all, MAX_REPLY);
     pcl_buf_init(&user, MAX_REPLY);
     if (!json_is_array(msgs) || json_array_size(msgs) == 0) {
         BAD_REQUEST(r, "messages", "messages: expected a non-empty array");
         goto out;
     }
-    json_array_foreach (msgs, i, m) {
-        const json_t *role = json_object_get(m, "role");
-
-        if (!json_is_object(m) || !json_is_string(role)) {
-            BAD_REQUEST(r, "messages", "messages[%zu]: expected an object with a string role", i);
-            goto out;
-        }
-        pcl_buf_reset(&all);
-        rc = content_text(json_object_get(m, "content"), &all);
-        if (rc != PCL_OK) {
-            goto out;
-        }
-        prompt_bytes += all.len;
-        if (strcmp(json_string_value(role), "user") == 0) {
-            pcl_buf_reset(&user);
-            rc = pcl_buf_append(&user, all.ptr != NULL ? all.ptr : "", all.len);
-            if (rc != PCL_OK) {
-                goto out;
-            }
-        }
-    }
-    if (!int_field(r, q->body, "n", 1, MAX_N, &n) ||
+    rc = scan_items(r, msgs, "messages", true, &user, &prompt_bytes);
+    if (rc != PCL_OK || r->status != 200 || !int_field(r, q->body, "n", 1, MAX_N, &n) ||
         !int_field(r, q->body, "max_tokens", 1, INT32_MAX, &max_tok) ||
         !int_field(r, q->body, "max_completion_tokens", 1, INT32_MAX, &max_tok) ||
         !stream_fields(r, q)) {
         goto out;
     }
     rc = choices_alloc(&c, (size_t)n);
-    for (size_t k = 0; rc == PCL_OK && k < c.n; k++) {
-        rc = reply_text(q, user.ptr != NULL ? user.ptr : "", user.len, &c.texts[k]);
-        if (rc == PCL_OK) {
-            c.cut[k] = truncate_tokens(&c.texts[k], max_tok);
-        }
+    if (rc == PCL_OK) {
+        rc = fill_choices(q, &c, 0, c.n, user.ptr != NULL ? user.ptr : "", user.len, max_tok);
     }
     if (rc == PCL_OK) {
         write_completion(r, q, true, &c, tokens_of(prompt_bytes));
     }
 out:
     choices_free(&c);
-    pcl_buf_fini(&all);
     pcl_buf_fini(&user);
     return rc;
+}
+
+/* Number of strings in `v` (a string or a non-empty array of strings, as prompt and input
+ * take); 0 with an error reply naming `field` otherwise. */
+static size_t
+string_list_count(struct mock_reply *r, const json_t *v, const char *field)
+{
+    size_t n;
+
+    if (json_is_string(v)) {
+        return 1;
+    }
+    n = json_is_array(v) ? json_array_size(v) : 0;
+    if (n == 0) {
+        BAD_REQUEST(r, field, "%s: expected a string or a non-empty array of strings", field);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!json_is_string(json_array_get(v, i))) {
+            BAD_REQUEST(r, field, "%s[%zu]: expected a string", field, i);
+            return 0;
+        }
+    }
+    return n;
 }
 
 static enum pcl_rc
@@ -756,25 +827,13 @@ handle_completions(struct mock_reply *r, struct mock_req *q)
 {
     const json_t *prompt = json_object_get(q->body, "prompt");
     struct choice_set c = {0};
-    long long n = 1, max_tok = 0;
-    size_t nprompt, prompt_bytes = 0;
-    enum pcl_rc rc = PCL_OK;
+    long long n = 1;
+    long long max_tok = 0;
+    size_t nprompt = string_list_count(r, prompt, "prompt");
+    size_t prompt_bytes = 0;
+    enum pcl_rc rc;
 
-    if (json_is_string(prompt)) {
-        nprompt = 1;
-    } else if (json_is_array(prompt) && json_array_size(prompt) > 0) {
-        nprompt = json_array_size(prompt);
-        for (size_t i = 0; i < nprompt; i++) {
-            if (!json_is_string(json_array_get(prompt, i))) {
-                BAD_REQUEST(r, "prompt", "prompt[%zu]: expected a string", i);
-                return PCL_OK;
-            }
-        }
-    } else {
-        BAD_REQUEST(r, "prompt", "prompt: expected a string or a non-empty array of strings");
-        return PCL_OK;
-    }
-    if (!int_field(r, q->body, "n", 1, MAX_N, &n) ||
+    if (nprompt == 0 || !int_field(r, q->body, "n", 1, MAX_N, &n) ||
         !int_field(r, q->body, "max_tokens", 1, INT32_MAX, &max_tok) || !stream_fields(r, q)) {
         return PCL_OK;
     }
@@ -783,19 +842,13 @@ handle_completions(struct mock_reply *r, struct mock_req *q)
         return PCL_OK;
     }
     rc = choices_alloc(&c, nprompt * (size_t)n);
-    /* OpenAI order: choice p*n + j answers prompt p */
+    /* OpenAI order: choices p*n .. p*n+n-1 answer prompt p */
     for (size_t p = 0; rc == PCL_OK && p < nprompt; p++) {
         const json_t *s = json_is_string(prompt) ? prompt : json_array_get(prompt, p);
 
         prompt_bytes += json_string_length(s);
-        for (size_t j = 0; rc == PCL_OK && j < (size_t)n; j++) {
-            struct pcl_buf *t = &c.texts[p * (size_t)n + j];
-
-            rc = reply_text(q, json_string_value(s), json_string_length(s), t);
-            if (rc == PCL_OK) {
-                c.cut[p * (size_t)n + j] = truncate_tokens(t, max_tok);
-            }
-        }
+        rc = fill_choices(q, &c, p * (size_t)n, (p + 1) * (size_t)n, json_string_value(s),
+                          json_string_length(s), max_tok);
     }
     if (rc == PCL_OK) {
         write_completion(r, q, false, &c, tokens_of(prompt_bytes));
@@ -926,7 +979,8 @@ static void
 resp_stream(struct mock_reply *r, struct resp_ctx *x)
 {
     const char *t = x->text->ptr != NULL ? x->text->ptr : "";
-    size_t len = x->text->len, chunk = chunk_size(x->q);
+    size_t len = x->text->len;
+    size_t chunk = chunk_size(x->q);
     struct pcl_jw w;
 
     r->stream = true;
@@ -986,51 +1040,25 @@ handle_responses(struct mock_reply *r, struct mock_req *q)
 {
     const json_t *input = json_object_get(q->body, "input");
     const json_t *instr = json_object_get(q->body, "instructions");
-    struct pcl_buf all, user, text;
+    struct pcl_buf user;
+    struct pcl_buf text;
     struct resp_ctx x = {.q = q, .text = &text};
     long long max_tok = 0;
-    size_t prompt_bytes = 0;
+    size_t prompt_bytes = json_is_string(instr) ? json_string_length(instr) : 0;
     enum pcl_rc rc = PCL_OK;
 
-    pcl_buf_init(&all, MAX_REPLY);
     pcl_buf_init(&user, MAX_REPLY);
     pcl_buf_init(&text, MAX_REPLY);
-    if (json_is_string(instr)) {
-        prompt_bytes += json_string_length(instr);
-    }
     if (json_is_string(input)) {
         prompt_bytes += json_string_length(input);
         rc = pcl_buf_append(&user, json_string_value(input), json_string_length(input));
     } else if (json_is_array(input)) {
-        size_t i;
-        const json_t *item;
-
-        json_array_foreach (input, i, item) {
-            const json_t *role = json_object_get(item, "role");
-
-            if (!json_is_object(item)) {
-                BAD_REQUEST(r, "input", "input[%zu]: expected an object", i);
-                goto out;
-            }
-            pcl_buf_reset(&all);
-            rc = content_text(json_object_get(item, "content"), &all);
-            if (rc != PCL_OK) {
-                goto out;
-            }
-            prompt_bytes += all.len;
-            if (json_is_string(role) && strcmp(json_string_value(role), "user") == 0) {
-                pcl_buf_reset(&user);
-                rc = pcl_buf_append(&user, all.ptr != NULL ? all.ptr : "", all.len);
-                if (rc != PCL_OK) {
-                    goto out;
-                }
-            }
-        }
+        rc = scan_items(r, input, "input", false, &user, &prompt_bytes);
     } else {
         BAD_REQUEST(r, "input", "input: expected a string or an array of input items");
-        goto out;
     }
-    if (rc != PCL_OK || !int_field(r, q->body, "max_output_tokens", 1, INT32_MAX, &max_tok) ||
+    if (rc != PCL_OK || r->status != 200 ||
+        !int_field(r, q->body, "max_output_tokens", 1, INT32_MAX, &max_tok) ||
         !stream_fields(r, q)) {
         goto out;
     }
@@ -1054,7 +1082,6 @@ handle_responses(struct mock_reply *r, struct mock_req *q)
     }
     r->limit = r->nseg;
 out:
-    pcl_buf_fini(&all);
     pcl_buf_fini(&user);
     pcl_buf_fini(&text);
     return rc;
@@ -1071,7 +1098,7 @@ embed_vector(const char *s, size_t len, double v[EMBED_DIMS])
     double norm = 0;
 
     (void)crypto_generichash(h, sizeof(h), (const unsigned char *)s, len, NULL, 0);
-    for (unsigned i = 0; i < EMBED_DIMS; i++) {
+    for (size_t i = 0; i < EMBED_DIMS; i++) {
         uint32_t u = (uint32_t)h[4 * i] | (uint32_t)h[4 * i + 1] << 8 |
                      (uint32_t)h[4 * i + 2] << 16 | (uint32_t)h[4 * i + 3] << 24;
 
@@ -1084,37 +1111,65 @@ embed_vector(const char *s, size_t len, double v[EMBED_DIMS])
     }
 }
 
+/* One element of data[]: the vector as JSON numbers, or (b64) as base64 of little-endian
+ * float32 values, the way the OpenAI API sends it. enc is scratch. */
+static enum pcl_rc
+embed_item(struct pcl_jw *w, size_t index, const json_t *s, bool b64, struct pcl_buf *enc)
+{
+    double v[EMBED_DIMS];
+    uint8_t raw[EMBED_DIMS * 4];
+    enum pcl_rc rc = PCL_OK;
+
+    embed_vector(json_string_value(s), json_string_length(s), v);
+    pcl_jw_obj_begin(w);
+    pcl_jw_key(w, "object");
+    pcl_jw_cstr(w, "embedding");
+    pcl_jw_key(w, "index");
+    pcl_jw_uint(w, index);
+    pcl_jw_key(w, "embedding");
+    if (b64) {
+        for (size_t k = 0; k < EMBED_DIMS; k++) {
+            float f = (float)v[k];
+            uint32_t u;
+
+            memcpy(&u, &f, sizeof(u));
+            for (size_t b = 0; b < 4; b++) {
+                raw[4 * k + b] = (uint8_t)(u >> (8 * b));
+            }
+        }
+        pcl_buf_reset(enc);
+        rc = pcl_base64_encode(enc, raw, sizeof(raw), PCL_B64_STD);
+        pcl_jw_str(w, enc->ptr, enc->len);
+    } else {
+        pcl_jw_arr_begin(w);
+        for (size_t k = 0; k < EMBED_DIMS; k++) {
+            pcl_jw_double(w, v[k]);
+        }
+        pcl_jw_arr_end(w);
+    }
+    pcl_jw_obj_end(w);
+    return rc;
+}
+
 static enum pcl_rc
 handle_embeddings(struct mock_reply *r, struct mock_req *q)
 {
     const json_t *input = json_object_get(q->body, "input");
     const json_t *fmt = json_object_get(q->body, "encoding_format");
-    bool b64 = false;
-    size_t count, bytes = 0;
+    const char *f = json_is_string(fmt) ? json_string_value(fmt) : NULL;
+    size_t count;
+    size_t bytes = 0;
     struct pcl_jw w;
     struct pcl_buf enc;
     enum pcl_rc rc = PCL_OK;
 
-    if (fmt != NULL && !json_is_null(fmt)) {
-        if (json_is_string(fmt) && strcmp(json_string_value(fmt), "base64") == 0) {
-            b64 = true;
-        } else if (!json_is_string(fmt) || strcmp(json_string_value(fmt), "float") != 0) {
-            BAD_REQUEST(r, "encoding_format", "encoding_format: expected \"float\" or \"base64\"");
-            return PCL_OK;
-        }
+    if (fmt != NULL && !json_is_null(fmt) &&
+        (f == NULL || (strcmp(f, "base64") != 0 && strcmp(f, "float") != 0))) {
+        BAD_REQUEST(r, "encoding_format", "encoding_format: expected \"float\" or \"base64\"");
+        return PCL_OK;
     }
-    if (json_is_string(input)) {
-        count = 1;
-    } else if (json_is_array(input) && json_array_size(input) > 0) {
-        count = json_array_size(input);
-        for (size_t i = 0; i < count; i++) {
-            if (!json_is_string(json_array_get(input, i))) {
-                BAD_REQUEST(r, "input", "input[%zu]: expected a string", i);
-                return PCL_OK;
-            }
-        }
-    } else {
-        BAD_REQUEST(r, "input", "input: expected a string or a non-empty array of strings");
+    count = string_list_count(r, input, "input");
+    if (count == 0) {
         return PCL_OK;
     }
     pcl_buf_init(&enc, 0);
@@ -1124,45 +1179,11 @@ handle_embeddings(struct mock_reply *r, struct mock_req *q)
     pcl_jw_cstr(&w, "list");
     pcl_jw_key(&w, "data");
     pcl_jw_arr_begin(&w);
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count && rc == PCL_OK; i++) {
         const json_t *s = json_is_string(input) ? input : json_array_get(input, i);
-        double v[EMBED_DIMS];
 
         bytes += json_string_length(s);
-        embed_vector(json_string_value(s), json_string_length(s), v);
-        pcl_jw_obj_begin(&w);
-        pcl_jw_key(&w, "object");
-        pcl_jw_cstr(&w, "embedding");
-        pcl_jw_key(&w, "index");
-        pcl_jw_uint(&w, i);
-        pcl_jw_key(&w, "embedding");
-        if (b64) {
-            uint8_t raw[EMBED_DIMS * 4];
-
-            /* little-endian float32, as the OpenAI API sends it */
-            for (unsigned k = 0; k < EMBED_DIMS; k++) {
-                float f = (float)v[k];
-                uint32_t u;
-
-                memcpy(&u, &f, sizeof(u));
-                for (unsigned b = 0; b < 4; b++) {
-                    raw[4 * k + b] = (uint8_t)(u >> (8 * b));
-                }
-            }
-            pcl_buf_reset(&enc);
-            rc = pcl_base64_encode(&enc, raw, sizeof(raw), PCL_B64_STD);
-            if (rc != PCL_OK) {
-                break;
-            }
-            pcl_jw_str(&w, enc.ptr, enc.len);
-        } else {
-            pcl_jw_arr_begin(&w);
-            for (unsigned k = 0; k < EMBED_DIMS; k++) {
-                pcl_jw_double(&w, v[k]);
-            }
-            pcl_jw_arr_end(&w);
-        }
-        pcl_jw_obj_end(&w);
+        rc = embed_item(&w, i, s, f != NULL && strcmp(f, "base64") == 0, &enc);
     }
     pcl_jw_arr_end(&w);
     pcl_jw_key(&w, "model");
@@ -1395,9 +1416,12 @@ static const struct mock_route routes[] = {
 static bool
 route_match(const struct mock_route *rt, const char *path, char **name)
 {
-    static const char v1m[] = "/v1/models/", v2m[] = "/v2/models/", infer[] = "/infer",
-                      predict[] = ":predict";
-    const char *start, *end;
+    static const char v1m[] = "/v1/models/";
+    static const char v2m[] = "/v2/models/";
+    static const char infer[] = "/infer";
+    static const char predict[] = ":predict";
+    const char *start;
+    const char *end;
     size_t len = strlen(path);
 
     *name = NULL;
@@ -1538,7 +1562,8 @@ static void
 send_segment(struct mock_stream *st, size_t i)
 {
     struct mock_reply *r = &st->r;
-    size_t start = i == 0 ? 0 : r->ends[i - 1], end = r->ends[i];
+    size_t start = i == 0 ? 0 : r->ends[i - 1];
+    size_t end = r->ends[i];
     bool last_before_close = r->end == END_CLOSE && i + 1 == r->limit;
 
     if (!r->stream) {
@@ -1800,7 +1825,8 @@ log_request(struct mock_srv *s, struct evhttp_request *req, const char *path, co
             enum auth_state auth, const char *body, size_t blen, const struct mock_reply *r)
 {
     struct evkeyvalq *hs = evhttp_request_get_input_headers(req);
-    struct pcl_buf line, lower;
+    struct pcl_buf line;
+    struct pcl_buf lower;
     struct pcl_jw w;
     struct timespec ts;
     struct tm tm;
@@ -1870,7 +1896,8 @@ check_auth(const struct mock_srv *s, struct evhttp_request *req)
 {
     const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
     const char *key = s->o->key;
-    size_t hlen, klen;
+    size_t hlen;
+    size_t klen;
 
     if (h == NULL) {
         return AUTH_ABSENT;
@@ -1887,6 +1914,140 @@ check_auth(const struct mock_srv *s, struct evhttp_request *req)
     return AUTH_MATCH;
 }
 
+/* Finds the route for path and method. NULL when none: *allow is then the methods the path
+ * accepts (405), or NULL when the path is unknown (404). *name as in route_match. */
+static const struct mock_route *
+route_find(const char *path, enum evhttp_cmd_type method, char **name, const char **allow)
+{
+    *name = NULL;
+    *allow = NULL;
+    for (size_t i = 0; i < PCL_ARRAY_LEN(routes); i++) {
+        const struct mock_route *rt = &routes[i];
+        bool ok = rt->post ? method == EVHTTP_REQ_POST
+                           : method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD;
+        char *nm = NULL;
+
+        if (!route_match(rt, path, &nm)) {
+            continue;
+        }
+        if (ok) {
+            *name = nm;
+            return rt;
+        }
+        pcl_free(nm); /* libevent allocates through pcl_malloc (event_set_mem_functions) */
+        if (*allow == NULL) {
+            *allow = rt->post ? "POST" : "GET, HEAD";
+        }
+    }
+    return NULL;
+}
+
+/* 401 unless the key matches (when --require-key is set); true when answered. */
+static bool
+auth_reply(struct mock_reply *r, const struct mock_srv *s, const struct mock_route *rt,
+           enum auth_state auth)
+{
+    if (s->o->key == NULL || rt->run == handle_healthz || auth == AUTH_MATCH) {
+        return false;
+    }
+    if (auth == AUTH_ABSENT) {
+        reply_error(r, 401, "invalid_request_error", NULL, NULL,
+                    "You didn't provide an API key. You need to provide your API key in an "
+                    "Authorization header using Bearer auth (i.e. Authorization: Bearer "
+                    "YOUR_KEY)");
+    } else {
+        reply_error(r, 401, "invalid_request_error", NULL, "invalid_api_key",
+                    "Incorrect API key provided");
+    }
+    return true;
+}
+
+/* Parses the JSON body and the model (and with it the behaviour); false with an error
+ * reply when either is malformed. */
+static bool
+parse_request(struct mock_reply *r, struct mock_req *q, const struct mock_route *rt,
+              const char *body, size_t blen)
+{
+    json_error_t jerr;
+    const json_t *m;
+
+    if (rt->post) {
+        q->body = json_loadb(body, blen, 0, &jerr);
+        if (q->body == NULL) {
+            BAD_REQUEST(r, NULL,
+                        "We could not parse the JSON body of your request: %s (line %d, "
+                        "column %d, offset %d)",
+                        jerr.text, jerr.line, jerr.column, jerr.position);
+            return false;
+        }
+        if (!json_is_object(q->body)) {
+            BAD_REQUEST(r, NULL, "the request body must be a JSON object");
+            return false;
+        }
+    }
+    if (rt->has_model) {
+        m = json_object_get(q->body, "model");
+        if (!json_is_string(m) || json_string_length(m) == 0) {
+            BAD_REQUEST(r, "model", "model: required (a non-empty string)");
+            return false;
+        }
+        q->model = json_string_value(m);
+    } else if (rt->post) {
+        q->model = q->path_name; /* KServe, TF-Serving */
+    }
+    if (q->model == NULL || !rt->post) {
+        return true;
+    }
+    if (!beh_parse(q->model, &q->beh, &q->ntok)) {
+        BAD_REQUEST(r, "model", "model: mock-tokens-N needs N in 0..%lu", MAX_TOKENS_N);
+        return false;
+    }
+    if (!rt->text && (q->beh == BEH_LEAK || q->beh == BEH_LONG || q->beh == BEH_TOKENS)) {
+        q->beh = BEH_ECHO;
+    }
+    return true;
+}
+
+/* Runs the route's handler and applies the model's behaviour to its reply. */
+static void
+build_reply(struct mock_reply *r, struct mock_req *q, const struct mock_route *rt)
+{
+    enum pcl_rc rc;
+
+    (void)snprintf(q->id, sizeof(q->id), "%s%06llu",
+                   rt->run == handle_chat          ? "chatcmpl-mock"
+                   : rt->run == handle_completions ? "cmpl-mock"
+                                                   : "resp_mock",
+                   (unsigned long long)q->srv->seq);
+    if (q->beh == BEH_ERROR_500) {
+        reply_error(r, 500, "server_error", NULL, "mock_error_500",
+                    "The server had an error while processing your request (simulated by "
+                    "model %s)",
+                    q->model);
+        return;
+    }
+    rc = rt->run(r, q);
+    if (rc == PCL_OK) {
+        rc = r->rc;
+    }
+    if (rc != PCL_OK) {
+        reply_error(r, rc == PCL_ELIMIT ? 400 : 500, "invalid_request_error", NULL, NULL,
+                    "mock upstream: %s while building the reply",
+                    rc == PCL_ELIMIT ? "reply too large" : pcl_rc_str(rc));
+        return;
+    }
+    if (r->status != 200) {
+        return;
+    }
+    if (q->beh == BEH_GARBAGE) {
+        reply_garbage(r, q->stream);
+    }
+    if (r->stream) {
+        r->delay_ms = q->srv->o->delay_ms;
+    }
+    apply_failure(r, q);
+}
+
 static void
 on_request(struct evhttp_request *req, void *arg)
 {
@@ -1898,13 +2059,12 @@ on_request(struct evhttp_request *req, void *arg)
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t blen = evbuffer_get_length(in);
     const char *body = blen > 0 ? (const char *)evbuffer_pullup(in, -1) : "";
-    const struct mock_route *rt = NULL;
+    const struct mock_route *rt;
     struct mock_req q = {.srv = s};
     struct mock_reply r;
     enum auth_state auth = check_auth(s, req);
     char *name = NULL;
-    bool path_known = false;
-    enum pcl_rc rc = PCL_OK;
+    const char *allow = NULL;
 
     reply_init(&r);
     s->seq++;
@@ -1916,128 +2076,24 @@ on_request(struct evhttp_request *req, void *arg)
         body = "";
         blen = 0;
     }
-    for (size_t i = 0; i < PCL_ARRAY_LEN(routes) && rt == NULL; i++) {
-        char *nm = NULL;
-
-        if (route_match(&routes[i], path, &nm)) {
-            bool method_ok = routes[i].post ? method == EVHTTP_REQ_POST
-                                            : method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD;
-
-            path_known = true;
-            if (method_ok) {
-                rt = &routes[i];
-                name = nm;
-                nm = NULL;
-            } else if (r.allow == NULL) {
-                r.allow = routes[i].post ? "POST" : "GET, HEAD";
-            }
-        }
-        pcl_free(nm); /* libevent allocates through pcl_malloc (event_set_mem_functions) */
-    }
-    if (rt == NULL) {
-        const char *allow = r.allow;
-
-        if (path_known) {
-            reply_error(&r, 405, "invalid_request_error", NULL, "method_not_allowed",
-                        "method %s is not allowed on %s (use %s)", method_name(method), path,
-                        allow);
-            r.allow = allow;
-        } else {
-            reply_error(&r, 404, "invalid_request_error", NULL, "unknown_url",
-                        "Unknown request URL: %s %s", method_name(method), path);
-        }
-        goto send;
-    }
-    if (s->o->key != NULL && rt->run != handle_healthz && auth != AUTH_MATCH) {
-        if (auth == AUTH_ABSENT) {
-            reply_error(&r, 401, "invalid_request_error", NULL, NULL,
-                        "You didn't provide an API key. You need to provide your API key in an "
-                        "Authorization header using Bearer auth (i.e. Authorization: Bearer "
-                        "YOUR_KEY)");
-        } else {
-            reply_error(&r, 401, "invalid_request_error", NULL, "invalid_api_key",
-                        "Incorrect API key provided");
-        }
-        goto send;
-    }
+    rt = route_find(path, method, &name, &allow);
     q.path_name = name;
-    if (rt->post) {
-        json_error_t jerr;
-
-        q.body = json_loadb(body, blen, 0, &jerr);
-        if (q.body == NULL) {
-            BAD_REQUEST(&r, NULL,
-                        "We could not parse the JSON body of your request: %s (line %d, "
-                        "column %d, offset %d)",
-                        jerr.text, jerr.line, jerr.column, jerr.position);
-            goto send;
-        }
-        if (!json_is_object(q.body)) {
-            BAD_REQUEST(&r, NULL, "the request body must be a JSON object");
-            goto send;
-        }
+    if (rt == NULL && allow != NULL) {
+        reply_error(&r, 405, "invalid_request_error", NULL, "method_not_allowed",
+                    "method %s is not allowed on %s (use %s)", method_name(method), path, allow);
+        r.allow = allow;
+    } else if (rt == NULL) {
+        reply_error(&r, 404, "invalid_request_error", NULL, "unknown_url",
+                    "Unknown request URL: %s %s", method_name(method), path);
+    } else if (!auth_reply(&r, s, rt, auth) && parse_request(&r, &q, rt, body, blen)) {
+        build_reply(&r, &q, rt);
     }
-    if (rt->has_model) {
-        const json_t *m = json_object_get(q.body, "model");
-
-        if (!json_is_string(m) || json_string_length(m) == 0) {
-            BAD_REQUEST(&r, "model", "model: required (a non-empty string)");
-            goto send;
-        }
-        q.model = json_string_value(m);
-    } else if (name != NULL) {
-        q.model = name;
-    }
-    if (q.model != NULL && (rt->has_model || rt->post)) {
-        if (!beh_parse(q.model, &q.beh, &q.ntok)) {
-            BAD_REQUEST(&r, "model", "model: mock-tokens-N needs N in 0..%lu", MAX_TOKENS_N);
-            goto send;
-        }
-        if (!rt->text && (q.beh == BEH_LEAK || q.beh == BEH_LONG || q.beh == BEH_TOKENS)) {
-            q.beh = BEH_ECHO;
-        }
-    }
-    (void)snprintf(q.id, sizeof(q.id), "%s%06llu",
-                   rt->run == handle_chat          ? "chatcmpl-mock"
-                   : rt->run == handle_completions ? "cmpl-mock"
-                                                   : "resp_mock",
-                   (unsigned long long)s->seq);
-    if (q.beh == BEH_ERROR_500) {
-        reply_error(&r, 500, "server_error", NULL, "mock_error_500",
-                    "The server had an error while processing your request (simulated by "
-                    "model %s)",
-                    q.model);
-        goto send;
-    }
-    rc = rt->run(&r, &q);
-    if (rc != PCL_OK) {
-        reply_error(&r, rc == PCL_ELIMIT ? 400 : 500, "invalid_request_error", NULL, NULL,
-                    "mock upstream: %s while building the reply",
-                    rc == PCL_ELIMIT ? "reply too large" : pcl_rc_str(rc));
-        goto send;
-    }
+    log_request(s, req, path, query, auth, body, blen, &r);
     if (r.rc != PCL_OK) {
-        reply_error(&r, 400, "invalid_request_error", NULL, NULL,
-                    "mock upstream: reply too large (over %zu bytes)", MAX_REPLY);
-        goto send;
-    }
-    if (r.status == 200) {
-        if (q.beh == BEH_GARBAGE) {
-            reply_garbage(&r, q.stream);
-        }
-        if (r.stream) {
-            r.delay_ms = s->o->delay_ms;
-        }
-        apply_failure(&r, &q);
-    }
-send:
-    if (r.rc != PCL_OK) {
-        /* only reply_error's own small body is left; fall back to libevent's page */
-        log_request(s, req, path, query, auth, body, blen, &r);
+        /* not even the small error body could be built: libevent's own page */
         evhttp_send_error(req, 500, NULL);
         reply_fini(&r);
     } else {
-        log_request(s, req, path, query, auth, body, blen, &r);
         send_reply(s, req, &r);
     }
     json_decref(q.body);
@@ -2131,7 +2187,8 @@ parse_ulong(const char *s, unsigned long max, unsigned long *out)
 static bool
 parse_listen(const char *arg, struct mock_opts *o)
 {
-    const char *colon, *host = arg;
+    const char *colon;
+    const char *host = arg;
     size_t hlen;
     unsigned long port;
 
@@ -2276,6 +2333,7 @@ parse_args(int argc, char **argv, struct mock_opts *o, bool *help)
     int ch;
 
     optind = 1;
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): parsed before any thread exists */
     while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         unsigned long v;
 
@@ -2339,25 +2397,93 @@ parse_args(int argc, char **argv, struct mock_opts *o, bool *help)
     return PCL_EXIT_OK;
 }
 
+/* Creates the loop and the HTTP server and binds; *port is the bound port. Returns an exit
+ * code; on failure server_stop cleans up what was made. */
+static int
+server_start(struct mock_srv *s, unsigned *port)
+{
+    const struct mock_opts *o = s->o;
+    struct evhttp_bound_socket *bound;
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof(ss);
+
+    s->base = event_base_new();
+    s->http = s->base != NULL ? evhttp_new(s->base) : NULL;
+    if (s->http == NULL) {
+        pcl_cli_error(CMD, "cannot create the event loop");
+        return PCL_EXIT_ERROR;
+    }
+    /* every method reaches on_request, which answers 405 in the OpenAI error shape */
+    evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+    evhttp_set_max_body_size(s->http, (ev_ssize_t)o->max_body);
+    evhttp_set_max_headers_size(s->http, (ev_ssize_t)MAX_HEADERS);
+    /* read and drop an oversized body before answering 413, so the client sees the answer */
+    (void)evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
+    evhttp_set_gencb(s->http, on_request, s);
+    bound = evhttp_bind_socket_with_handle(s->http, o->host, (ev_uint16_t)o->port);
+    if (bound == NULL) {
+        pcl_cli_error(CMD, "cannot listen on %s:%u: %s", o->host, o->port,
+                      strerror(errno)); /* NOLINT(concurrency-mt-unsafe): one thread */
+        return PCL_EXIT_ERROR;
+    }
+    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sslen) == -1) {
+        pcl_cli_error(CMD, "getsockname: %s",
+                      strerror(errno)); /* NOLINT(concurrency-mt-unsafe): one thread */
+        return PCL_EXIT_ERROR;
+    }
+    *port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
+                                           : ((struct sockaddr_in *)(void *)&ss)->sin_port);
+    s->sigterm = evsignal_new(s->base, SIGTERM, on_signal, s->base);
+    s->sigint = evsignal_new(s->base, SIGINT, on_signal, s->base);
+    if (s->sigterm == NULL || s->sigint == NULL || evsignal_add(s->sigterm, NULL) != 0 ||
+        evsignal_add(s->sigint, NULL) != 0) {
+        pcl_cli_error(CMD, "cannot install signal handlers");
+        return PCL_EXIT_ERROR;
+    }
+    return PCL_EXIT_OK;
+}
+
+static void
+server_stop(struct mock_srv *s)
+{
+    if (s->http != NULL) {
+        evhttp_free(s->http); /* closes connections; their in-flight replies free themselves */
+    }
+    while (s->streams != NULL) {
+        stream_free(s->streams);
+    }
+    if (s->sigterm != NULL) {
+        event_free(s->sigterm);
+    }
+    if (s->sigint != NULL) {
+        event_free(s->sigint);
+    }
+    if (s->base != NULL) {
+        event_base_free(s->base);
+    }
+    if (s->log != NULL) {
+        (void)fclose(s->log);
+    }
+}
+
 int
 pcl_cmd_mock_upstream(int argc, char **argv)
 {
     struct mock_opts o = {
         .host = "127.0.0.1", .port = DEFAULT_PORT, .chunk = 8, .max_body = DEFAULT_MAX_BODY};
     struct mock_srv s = {.o = &o};
-    struct evhttp_bound_socket *bound;
-    struct event *sigterm = NULL, *sigint = NULL;
-    struct sockaddr_storage ss;
-    socklen_t sslen = sizeof(ss);
-    bool help = false, port_written = false;
-    unsigned port;
+    bool help = false;
+    bool port_written = false;
+    unsigned port = 0;
     int rc;
 
     rc = parse_args(argc, argv, &o, &help);
+    if (help) {
+        usage(stdout);
+    }
     if (rc != PCL_EXIT_OK || help) {
-        if (help) {
-            usage(stdout);
-        }
         return rc;
     }
     rc = resolve_listen(&o);
@@ -2372,80 +2498,33 @@ pcl_cmd_mock_upstream(int argc, char **argv)
     if (o.log_path != NULL) {
         s.log = fopen(o.log_path, "a");
         if (s.log == NULL) {
-            pcl_cli_error(CMD, "--log: cannot open \"%s\": %s", o.log_path, strerror(errno));
+            pcl_cli_error(CMD, "--log: cannot open \"%s\": %s", o.log_path,
+                          strerror(errno)); /* NOLINT(concurrency-mt-unsafe): one thread */
             return PCL_EXIT_USAGE;
         }
     }
-    rc = PCL_EXIT_ERROR;
-    s.base = event_base_new();
-    s.http = s.base != NULL ? evhttp_new(s.base) : NULL;
-    if (s.http == NULL) {
-        pcl_cli_error(CMD, "cannot create the event loop");
-        goto out;
-    }
-    evhttp_set_allowed_methods(s.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-                                           EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
-                                           EVHTTP_REQ_PATCH);
-    evhttp_set_max_body_size(s.http, (ev_ssize_t)o.max_body);
-    evhttp_set_max_headers_size(s.http, (ev_ssize_t)MAX_HEADERS);
-    (void)evhttp_set_flags(s.http, EVHTTP_SERVER_LINGERING_CLOSE);
-    evhttp_set_gencb(s.http, on_request, &s);
-    bound = evhttp_bind_socket_with_handle(s.http, o.host, (ev_uint16_t)o.port);
-    if (bound == NULL) {
-        pcl_cli_error(CMD, "cannot listen on %s:%u: %s", o.host, o.port, strerror(errno));
-        goto out;
-    }
-    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sslen) == -1) {
-        pcl_cli_error(CMD, "getsockname: %s", strerror(errno));
-        goto out;
-    }
-    port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
-                                          : ((struct sockaddr_in *)(void *)&ss)->sin_port);
-    sigterm = evsignal_new(s.base, SIGTERM, on_signal, s.base);
-    sigint = evsignal_new(s.base, SIGINT, on_signal, s.base);
-    if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) != 0 ||
-        evsignal_add(sigint, NULL) != 0) {
-        pcl_cli_error(CMD, "cannot install signal handlers");
-        goto out;
-    }
-    if (o.port_file != NULL) {
-        if (!write_port_file(o.port_file, port)) {
+    rc = server_start(&s, &port);
+    if (rc == PCL_EXIT_OK && o.port_file != NULL) {
+        port_written = write_port_file(o.port_file, port);
+        if (!port_written) {
             pcl_cli_error(CMD, "--port-file: cannot write \"%s\": %s", o.port_file,
-                          strerror(errno));
+                          strerror(errno)); /* NOLINT(concurrency-mt-unsafe): one thread */
             rc = PCL_EXIT_USAGE;
-            goto out;
         }
-        port_written = true;
     }
-    (void)fprintf(stderr,
-                  "portcullis: mock-upstream: TEST SERVER listening on http://%s%s%s:%u/ "
-                  "(not for production)\n",
-                  strchr(o.host, ':') != NULL ? "[" : "", o.host,
-                  strchr(o.host, ':') != NULL ? "]" : "", port);
-    if (event_base_dispatch(s.base) == -1) {
-        pcl_cli_error(CMD, "event loop failed");
-        goto out;
+    if (rc == PCL_EXIT_OK) {
+        bool v6 = strchr(o.host, ':') != NULL;
+
+        (void)fprintf(stderr,
+                      "portcullis: mock-upstream: TEST SERVER listening on http://%s%s%s:%u/ "
+                      "(not for production)\n",
+                      v6 ? "[" : "", o.host, v6 ? "]" : "", port);
+        if (event_base_dispatch(s.base) == -1) {
+            pcl_cli_error(CMD, "event loop failed");
+            rc = PCL_EXIT_ERROR;
+        }
     }
-    rc = PCL_EXIT_OK;
-out:
-    if (s.http != NULL) {
-        evhttp_free(s.http); /* closes connections; their in-flight replies free themselves */
-    }
-    while (s.streams != NULL) {
-        stream_free(s.streams);
-    }
-    if (sigterm != NULL) {
-        event_free(sigterm);
-    }
-    if (sigint != NULL) {
-        event_free(sigint);
-    }
-    if (s.base != NULL) {
-        event_base_free(s.base);
-    }
-    if (s.log != NULL) {
-        (void)fclose(s.log);
-    }
+    server_stop(&s);
     if (port_written) {
         (void)unlink(o.port_file);
     }
