@@ -563,6 +563,8 @@ struct choice_set {
     struct pcl_buf *texts; /* array of n */
     bool *cut;             /* array of n: truncated by max_tokens */
     size_t n;
+    size_t total; /* bytes of text so far; over MAX_REPLY is PCL_ELIMIT (n copies of a big
+                     echo would otherwise take n times its memory first) */
 };
 
 static void
@@ -758,6 +760,10 @@ fill_choices(const struct mock_req *q, struct choice_set *c, size_t from, size_t
             return rc;
         }
         c->cut[k] = truncate_tokens(&c->texts[k], max_tok);
+        c->total += c->texts[k].len;
+        if (c->total > MAX_REPLY) {
+            return PCL_ELIMIT;
+        }
     }
     return PCL_OK;
 }

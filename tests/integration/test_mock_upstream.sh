@@ -259,6 +259,9 @@ printf '\xff\xfe{"model":"x"}' > "$T/binary.json"
 check "binary body 400" eq "$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$T/binary.json" "$U/v1/chat/completions")" 400
 head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' 'a' > "$T/huge.json"
 check "huge body 413" eq "$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$T/huge.json" "$U/v1/chat/completions")" 413
+check "reply over 64 MiB is 400" eq "$(status "$U/v1/chat/completions" '{"model":"mock-tokens-1048576","n":128,"messages":[{"role":"user","content":"x"}]}')" 400
+check "HEAD on a GET route" eq "$(curl -s -o /dev/null -w '%{http_code}' -I "$U/v1/models")" 200
+check "path traversal is just an unknown path" eq "$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "$U/v1/../../etc/passwd")" 404
 check "server fine after bad input" eq "$(curl -s "$U/healthz" | jq -r .status)" ok
 
 # ---- the request log
