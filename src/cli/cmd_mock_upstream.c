@@ -15,6 +15,7 @@
 #include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <sodium.h>
 #include <strings.h>
@@ -1488,6 +1489,8 @@ struct mock_stream {
     struct evhttp_connection *evcon;
     struct mock_reply r;
     size_t next;          /* next segment to send */
+    uint64_t t0_us;       /* CLOCK_MONOTONIC when the reply started */
+    uint64_t ndelays;     /* delays scheduled so far */
     struct evbuffer *buf; /* handed to libevent for each chunk (drained by it) */
     struct event *timer;
     struct event *watch; /* END_HANG: notices the client closing */
@@ -1634,6 +1637,15 @@ stream_finish(struct mock_stream *st)
 
 static void stream_pump(struct mock_stream *st, bool fired);
 
+static uint64_t
+now_us(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static void
 on_timer(evutil_socket_t fd, short what, void *arg)
 {
@@ -1650,8 +1662,13 @@ stream_pump(struct mock_stream *st, bool fired)
 
     while (st->next < r->limit) {
         if (r->delay_ms > 0 && !fired && (st->next > 0 || r->delay_first)) {
-            struct timeval tv = {.tv_sec = r->delay_ms / 1000,
-                                 .tv_usec = (suseconds_t)(r->delay_ms % 1000) * 1000};
+            /* deadlines from the start, so per-event overhead does not add up: event k
+             * leaves at start + k * delay */
+            uint64_t due = st->t0_us + (uint64_t)(++st->ndelays) * r->delay_ms * 1000;
+            uint64_t now = now_us();
+            uint64_t wait = due > now ? due - now : 0;
+            struct timeval tv = {.tv_sec = (time_t)(wait / 1000000),
+                                 .tv_usec = (suseconds_t)(wait % 1000000)};
 
             (void)evtimer_add(st->timer, &tv);
             return;
@@ -1710,6 +1727,7 @@ send_reply(struct mock_srv *s, struct evhttp_request *req, struct mock_reply *r)
     st->evcon = evhttp_request_get_connection(req);
     st->r = *r;
     memset(r, 0, sizeof(*r)); /* ownership moved to st */
+    st->t0_us = now_us();
     st->buf = evbuffer_new();
     st->timer = evtimer_new(s->base, on_timer, st);
     if (st->buf == NULL || st->timer == NULL || st->evcon == NULL) {
@@ -1723,6 +1741,14 @@ send_reply(struct mock_srv *s, struct evhttp_request *req, struct mock_reply *r)
     }
     s->streams = st;
     evhttp_connection_set_closecb(st->evcon, on_conn_close, st);
+    {
+        /* paced events are small writes: Nagle must not hold one back until the previous
+         * one is acknowledged (delayed ACKs would add up to 40 ms) */
+        evutil_socket_t fd = bufferevent_getfd(evhttp_connection_get_bufferevent(st->evcon));
+        int one = 1;
+
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
     if (st->r.stream) {
         evhttp_send_reply_start(req, st->r.status, NULL);
     }
