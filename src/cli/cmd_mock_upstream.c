@@ -1695,6 +1695,30 @@ add_headers(struct evhttp_request *req, const struct mock_reply *r)
     }
 }
 
+/* An unpaced stream: every event as its own chunk, all queued in one go (the common case in
+ * benchmarks, so no per-request state). */
+static void
+send_stream_now(struct evhttp_request *req, const struct mock_reply *r)
+{
+    struct evbuffer *b = evbuffer_new();
+
+    if (b == NULL) {
+        evhttp_send_error(req, 500, NULL);
+        return;
+    }
+    evhttp_send_reply_start(req, r->status, NULL);
+    for (size_t i = 0; i < r->nseg; i++) {
+        size_t start = i == 0 ? 0 : r->ends[i - 1];
+
+        if (evbuffer_add(b, r->body.ptr + start, r->ends[i] - start) != 0) {
+            break;
+        }
+        evhttp_send_reply_chunk(req, b);
+    }
+    evhttp_send_reply_end(req);
+    evbuffer_free(b);
+}
+
 /* Sends r: at once when nothing is paced, else through a mock_stream that takes r. */
 static void
 send_reply(struct mock_srv *s, struct evhttp_request *req, struct mock_reply *r)
@@ -1713,6 +1737,11 @@ send_reply(struct mock_srv *s, struct evhttp_request *req, struct mock_reply *r)
         if (b != NULL) {
             evbuffer_free(b);
         }
+        reply_fini(r);
+        return;
+    }
+    if (r->stream && r->delay_ms == 0 && r->end == END_NORMAL) {
+        send_stream_now(req, r);
         reply_fini(r);
         return;
     }
@@ -1741,7 +1770,7 @@ send_reply(struct mock_srv *s, struct evhttp_request *req, struct mock_reply *r)
     }
     s->streams = st;
     evhttp_connection_set_closecb(st->evcon, on_conn_close, st);
-    {
+    if (st->r.delay_ms > 0) {
         /* paced events are small writes: Nagle must not hold one back until the previous
          * one is acknowledged (delayed ACKs would add up to 40 ms) */
         evutil_socket_t fd = bufferevent_getfd(evhttp_connection_get_bufferevent(st->evcon));
