@@ -19,6 +19,7 @@ struct gw_inspector {
     struct findings f;
     struct pcl_finding *sel; /* findings selected for redaction; array of f.cap */
     struct pcl_buf region;   /* history + pending of a text stream */
+    char fail_policy[128];   /* debug builds: scans under these policies fail (tests) */
 };
 
 enum pcl_rc
@@ -36,6 +37,17 @@ pcl_gw_inspector_new(const struct pcl_gw_config *c, struct gw_inspector **out, s
     }
     in->engine = c->engine;
     pcl_buf_init(&in->region, 64u << 20);
+#ifndef NDEBUG
+    /* Test hook (debug builds only): PCL_TEST_FAIL_INSPECT=<policy>[,<policy>...] makes every
+     * scan under those policies fail, so tests can prove the fail-closed / fail-open paths. */
+    {
+        const char *f = getenv("PCL_TEST_FAIL_INSPECT"); /* NOLINT(concurrency-mt-unsafe) */
+
+        if (f != NULL) {
+            (void)snprintf(in->fail_policy, sizeof(in->fail_policy), "%s", f);
+        }
+    }
+#endif
     rc = pcl_scratch_new(c->engine, &in->scratch, err);
     for (size_t i = 0; i < c->npolicies; i++) {
         need_key = need_key || c->policies[i].redact_op == PCL_OP_HASH;
@@ -160,7 +172,11 @@ scan_decide(struct gw_inspector *in, const struct gw_policy *p, const struct gw_
     *nsel = 0;
     in->f.n = 0;
     in->f.oom = false;
-    rc = pcl_engine_scan(in->engine, in->scratch, s, n, collect, &in->f, err);
+    if (in->fail_policy[0] != '\0' && pcl_gw_glob_list(in->fail_policy, p->name, strlen(p->name))) {
+        rc = pcl_err_set(err, PCL_EINTERNAL, "inspect: failure injected for policy %s", p->name);
+    } else {
+        rc = pcl_engine_scan(in->engine, in->scratch, s, n, collect, &in->f, err);
+    }
     if (rc == PCL_OK && in->f.oom) {
         rc = pcl_err_set(err, PCL_ENOMEM, "gateway: out of memory");
     }

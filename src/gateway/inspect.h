@@ -52,6 +52,7 @@ struct gw_reqinfo {
     size_t stripped;    /* unknown fields removed */
     char param[96];
     char message[200];
+    const char *code; /* OpenAI error code of a 400: "invalid_value", "model_not_allowed" */
 };
 
 /* Validate body (parsed JSON) for api under policy p and per-key cap key_max (0 = none);
@@ -68,6 +69,10 @@ enum pcl_rc pcl_gw_request_check(enum gw_api api, const struct gw_policy *p, int
 typedef int gw_text_fn(void *ctx, json_t *str, const char *path);
 void pcl_gw_texts(enum gw_api api, bool response, char *const *fields, json_t *body, gw_text_fn *fn,
                   void *ctx);
+
+/* Call fn on every string member named text, delta, arguments, refusal or output_text at any
+ * depth of root. Returns false when root nests deeper than the walk follows (64 levels). */
+bool pcl_gw_texts_named(json_t *root, gw_text_fn *fn, void *ctx);
 
 /* Streamed text of one output channel (one choice), released with a hold-back so a value
  * split across chunks is found whole. */

@@ -900,9 +900,14 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
         read_usage(r, json_object_get(ev, "usage"));
     }
     choices = json_object_get(ev, "choices");
-    if (json_is_array(choices) && json_array_size(choices) == 0 && r->usage_seen &&
-        !r->info.client_usage) {
-        forward = false; /* the usage chunk we asked for ourselves */
+    if (!r->info.client_usage && r->route->api != GW_API_RESPONSES) {
+        /* usage was asked for by the gateway, not the client: the client sees the stream it
+         * asked for (no usage field, no usage-only chunk) */
+        if (json_is_array(choices) && json_array_size(choices) == 0 &&
+            json_object_get(ev, "usage") != NULL) {
+            forward = false;
+        }
+        (void)json_object_del(ev, "usage");
     }
     json_array_foreach (choices, i, c) {
         json_int_t idx = json_integer_value(json_object_get(c, "index"));
@@ -971,10 +976,14 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
                 forward = r->ts[0].out.len > 0;
                 r->out_bytes += r->ts[0].out.len;
             }
-        } else if (type != NULL && strcmp(type, "response.output_text.done") == 0) {
+        } else {
             struct resp_walk rw = {.r = r};
+            bool whole;
 
-            if (pcl_gw_textstream_feed(&r->ts[0], r->w->in, r->policy, "stream", "", 0, true,
+            /* every other event repeats text (done, content_part.done, output_item.done,
+             * completed): release what is held back first, then inspect the event whole */
+            if (r->ts[0].pending.len > 0 &&
+                pcl_gw_textstream_feed(&r->ts[0], r->w->in, r->policy, "stream", "", 0, true,
                                        &r->vout, &err) == PCL_OK &&
                 r->ts[0].out.len > 0 && r->vout.action != GW_BLOCK) {
                 json_t *extra = json_pack("{s:s,s:s%}", "type", "response.output_text.delta",
@@ -989,16 +998,17 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
                 }
                 json_decref(extra);
             }
+            if (json_is_object(resp)) {
+                read_usage(r, json_object_get(resp, "usage"));
+            }
             pcl_buf_init(&rw.out, 64u << 20);
-            (void)resp_text(&rw, json_object_get(ev, "text"), "text");
+            whole = pcl_gw_texts_named(ev, resp_text, &rw);
             pcl_buf_fini(&rw.out);
-        } else if (json_is_object(resp)) {
-            struct resp_walk rw = {.r = r};
-
-            read_usage(r, json_object_get(resp, "usage"));
-            pcl_buf_init(&rw.out, 64u << 20);
-            pcl_gw_texts(GW_API_RESPONSES, true, NULL, resp, resp_text, &rw);
-            pcl_buf_fini(&rw.out);
+            if ((!whole || rw.failed) && !r->policy->fail_open) {
+                json_decref(ev);
+                stream_stop(r, "inspection_failed", "the answer could not be inspected");
+                return 1;
+            }
         }
         if (r->vout.action == GW_BLOCK) {
             json_decref(ev);
@@ -1168,6 +1178,8 @@ up_done(struct evhttp_request *u, void *arg)
     if (r->cancelled || r->finished) {
         return;
     }
+    /* the upstream request is over either way; libevent frees it after this callback */
+    r->ureq = NULL;
     r->t_up_done = pcl_gw_now_us();
     if (r->deadline != NULL) {
         (void)event_del(r->deadline);
@@ -1625,10 +1637,8 @@ pipeline(struct gw_req *r)
     if (pcl_gw_request_check(r->route->api, r->policy, key_max, r->who.models, r->body, &r->info) !=
         PCL_OK) {
         pcl_gw_metric_add(r->gw->metrics, "portcullis_bad_requests_total", "reason=\"schema\"", 1);
-        send_error(
-            r, 400,
-            strncmp(r->info.message, "model ", 6) == 0 ? "model_not_allowed" : "invalid_value",
-            r->info.param, "%s", r->info.message[0] != '\0' ? r->info.message : "out of memory");
+        send_error(r, 400, r->info.code != NULL ? r->info.code : "invalid_value", r->info.param,
+                   "%s", r->info.message[0] != '\0' ? r->info.message : "out of memory");
         req_finish(r);
         return;
     }

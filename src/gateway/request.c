@@ -100,6 +100,7 @@ bad(struct gw_reqinfo *info, const char *param, const char *fmt, ...)
 {
     va_list ap;
 
+    info->code = "invalid_value";
     (void)snprintf(info->param, sizeof(info->param), "%s", param);
     va_start(ap, fmt);
     (void)vsnprintf(info->message, sizeof(info->message), fmt, ap);
@@ -405,11 +406,15 @@ pcl_gw_request_check(enum gw_api api, const struct gw_policy *p, int64_t key_max
             ok = pcl_gw_glob(*g, info->model, strlen(info->model));
         }
         if (!ok) {
-            return bad(info, "model", "model %s is not allowed on this route", info->model);
+            (void)bad(info, "model", "model %s is not allowed on this route", info->model);
+            info->code = "model_not_allowed";
+            return PCL_EINVAL;
         }
     }
     if (!pcl_gw_glob_list(key_models, info->model, strlen(info->model))) {
-        return bad(info, "model", "model %s is not allowed for this key", info->model);
+        (void)bad(info, "model", "model %s is not allowed for this key", info->model);
+        info->code = "model_not_allowed";
+        return PCL_EINVAL;
     }
     rc = minimise(api, p, body, info);
     if (rc != PCL_OK) {
@@ -716,4 +721,58 @@ pcl_gw_texts(enum gw_api api, bool response, char *const *fields, json_t *body, 
         }
         break;
     }
+}
+
+/* Every string under a member named text, delta, arguments, refusal or output_text, at any
+ * depth (the responses API repeats the text in several event shapes). Iterative; false when
+ * the document nests deeper than the walker follows (the caller fails closed). */
+#define NAMED_DEPTH 64
+bool
+pcl_gw_texts_named(json_t *root, gw_text_fn *fn, void *ctx)
+{
+    static const char *const names[] = {"text",    "delta",       "arguments",
+                                        "refusal", "output_text", NULL};
+    struct {
+        json_t *node;
+        void *iter;  /* objects */
+        size_t next; /* arrays */
+    } stack[NAMED_DEPTH];
+    size_t depth = 0;
+    bool complete = true;
+
+    stack[0].node = root;
+    stack[0].iter = json_is_object(root) ? json_object_iter(root) : NULL;
+    stack[0].next = 0;
+    depth = json_is_object(root) || json_is_array(root) ? 1 : 0;
+    while (depth > 0) {
+        json_t *n = stack[depth - 1].node;
+        json_t *child = NULL;
+        const char *key = NULL;
+
+        if (json_is_object(n) && stack[depth - 1].iter != NULL) {
+            key = json_object_iter_key(stack[depth - 1].iter);
+            child = json_object_iter_value(stack[depth - 1].iter);
+            stack[depth - 1].iter = json_object_iter_next(n, stack[depth - 1].iter);
+        } else if (json_is_array(n) && stack[depth - 1].next < json_array_size(n)) {
+            child = json_array_get(n, stack[depth - 1].next++);
+        } else {
+            depth--;
+            continue;
+        }
+        if (json_is_string(child) && key != NULL && in_list(names, key)) {
+            if (fn(ctx, child, key) != 0) {
+                return complete;
+            }
+        } else if (json_is_object(child) || json_is_array(child)) {
+            if (depth == NAMED_DEPTH) {
+                complete = false;
+                continue;
+            }
+            stack[depth].node = child;
+            stack[depth].iter = json_is_object(child) ? json_object_iter(child) : NULL;
+            stack[depth].next = 0;
+            depth++;
+        }
+    }
+    return complete;
 }
