@@ -1036,6 +1036,25 @@ parse_root(struct cfg *y, yaml_node_t *root)
         return pcl_err_set(y->err, PCL_EINVAL, "config: %s: empty file", y->path);
     }
     rc = want_map(y, root, "top level");
+    /* A key given twice is a mistake YAML parsers silently resolve; refuse it. */
+    for (yaml_node_t *n = y->doc.nodes.start; rc == PCL_OK && n < y->doc.nodes.top; n++) {
+        if (n->type != YAML_MAPPING_NODE) {
+            continue;
+        }
+        for (yaml_node_pair_t *a = n->data.mapping.pairs.start;
+             rc == PCL_OK && a < n->data.mapping.pairs.top; a++) {
+            const char *ka = raw_scalar(node(y, a->key));
+
+            for (yaml_node_pair_t *b = a + 1; ka != NULL && b < n->data.mapping.pairs.top; b++) {
+                const char *kb = raw_scalar(node(y, b->key));
+
+                if (kb != NULL && strcmp(ka, kb) == 0) {
+                    rc = fail(y, node(y, b->key), "duplicate key \"%s\"", kb);
+                    break;
+                }
+            }
+        }
+    }
     /* Upstreams and policies first: routes refer to them by name. */
     FOR_PAIRS(y, root, k, v)
     {

@@ -15,8 +15,10 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 if [ ! -d "$NODE_DIR/node_modules/openai" ]; then
     mkdir -p "$NODE_DIR"
-    if ! timeout 180 npm install --prefix "$NODE_DIR" --silent --no-audit --no-fund openai@4 \
-        > "$NODE_DIR/install.log" 2>&1; then
+    # the gateway's npm test may be installing it right now: one installer at a time
+    if ! (flock 9; [ -d "$NODE_DIR/node_modules/openai" ] ||
+        timeout 180 npm install --prefix "$NODE_DIR" --silent --no-audit --no-fund openai@4 \
+            > "$NODE_DIR/install.log" 2>&1) 9> "$NODE_DIR/.lock"; then
         echo "skipped: cannot install the openai npm package (offline?); see $NODE_DIR/install.log"
         exit 77
     fi

@@ -81,6 +81,7 @@ test_config_errors_name_line_and_field(void **state)
          "names the fields to inspect"},
         {"upstreams: [{name: a, url: 'http://x'}]\nserver: {stream_holdback: 10}\n", "at least 64"},
         {"routes: []\n", "no upstreams"},
+        {"upstreams: [{name: a, url: 'http://x'}]\nstore: a\nstore: b\n", "line 3: duplicate key"},
         {"server: [1\n", "line 2, column 1"},
     };
 
