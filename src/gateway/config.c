@@ -1064,6 +1064,8 @@ parse_root(struct cfg *y, yaml_node_t *root)
         if (strcmp(k, "server") == 0) {
             rc = parse_server(y, v);
         } else if (strcmp(k, "store") == 0) {
+            pcl_free(c->store);
+            c->store = NULL;
             rc = str(y, v, "store", &c->store);
         } else if (strcmp(k, "access_log") == 0) {
             rc = opt_str(y, v, "access_log", &c->access_log);

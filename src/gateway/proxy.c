@@ -57,6 +57,7 @@ struct gw_req {
     struct event *deadline;
     int ustatus;
     bool streaming, started, cancelled, finished, client_gone;
+    bool in_feed, finish_pending; /* inside the SSE parser: finishing must wait for it */
     enum uerr uerr;
     struct pcl_buf ubody;
     struct gw_sse sse;
@@ -452,6 +453,10 @@ stream_stop(struct gw_req *r, const char *code, const char *msg)
     }
     client_end(r);
     up_cancel(r);
+    if (r->in_feed) {
+        r->finish_pending = true; /* the parser still holds r->sse: finish after it returns */
+        return;
+    }
     req_finish(r);
 }
 
@@ -1087,6 +1092,7 @@ up_chunk(struct evhttp_request *u, void *arg)
     unsigned char *p;
     struct pcl_err err;
     bool stopped = false;
+    enum pcl_rc rc;
 
     if (r->cancelled || r->finished || n == 0) {
         return;
@@ -1099,7 +1105,14 @@ up_chunk(struct evhttp_request *u, void *arg)
         (void)evbuffer_drain(in, n);
         return;
     }
-    if (pcl_gw_sse_feed(&r->sse, (const char *)p, n, on_event, r, &stopped, &err) != PCL_OK) {
+    r->in_feed = true;
+    rc = pcl_gw_sse_feed(&r->sse, (const char *)p, n, on_event, r, &stopped, &err);
+    r->in_feed = false;
+    if (r->finish_pending) {
+        req_finish(r);
+        return;
+    }
+    if (rc != PCL_OK) {
         (void)evbuffer_drain(in, n);
         stream_stop(r, "upstream_invalid_response", err.msg);
         return;
