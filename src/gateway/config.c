@@ -383,8 +383,6 @@ parse_server(struct cfg *y, yaml_node_t *m)
             rc = size_val(y, v, "server.max_header", &c->max_header);
         } else if (strcmp(k, "read_timeout") == 0) {
             rc = duration_ms(y, v, "server.read_timeout", &c->read_timeout_ms);
-        } else if (strcmp(k, "idle_timeout") == 0) {
-            rc = duration_ms(y, v, "server.idle_timeout", &c->idle_timeout_ms);
         } else if (strcmp(k, "drain") == 0) {
             rc = duration_ms(y, v, "server.drain", &c->drain_ms);
         } else if (strcmp(k, "metrics") == 0) {
@@ -398,8 +396,8 @@ parse_server(struct cfg *y, yaml_node_t *m)
             }
         } else {
             rc = unknown(y, v, "server", k,
-                         "listen, workers, tls, max_body, max_header, read_timeout, "
-                         "idle_timeout, drain, metrics, stream_holdback");
+                         "listen, workers, tls, max_body, max_header, read_timeout, drain, "
+                         "metrics, stream_holdback");
         }
     }
     return rc;
@@ -419,6 +417,8 @@ parse_limit(struct cfg *y, yaml_node_t *m, const char *what, struct gw_limit *l)
         (void)snprintf(field, sizeof(field), "%s.%s", what, k);
         if (strcmp(k, "rpm") == 0) {
             rc = int_val(y, v, field, 0, INT64_C(1) << 40, &l->rpm);
+        } else if (strcmp(k, "tpm") == 0 && l == &y->c->per_ip) {
+            rc = fail(y, v, "%s: tokens are counted per key, not per client address", field);
         } else if (strcmp(k, "tpm") == 0) {
             rc = int_val(y, v, field, 0, INT64_C(1) << 50, &l->tpm);
         } else if (strcmp(k, "concurrent") == 0) {
@@ -523,7 +523,6 @@ parse_upstream(struct cfg *y, yaml_node_t *m, struct gw_upstream *u, size_t idx)
     int64_t iv;
 
     u->verify = true;
-    u->connect_ms = 5000;
     u->read_ms = 120000;
     u->total_ms = 600000;
     u->pool = 64;
@@ -550,8 +549,6 @@ parse_upstream(struct cfg *y, yaml_node_t *m, struct gw_upstream *u, size_t idx)
             rc = opt_str(y, v, what, &u->client_key);
         } else if (strcmp(k, "verify") == 0) {
             rc = bool_val(y, v, what, &u->verify);
-        } else if (strcmp(k, "connect_timeout") == 0) {
-            rc = duration_ms(y, v, what, &u->connect_ms);
         } else if (strcmp(k, "read_timeout") == 0) {
             rc = duration_ms(y, v, what, &u->read_ms);
         } else if (strcmp(k, "total_timeout") == 0) {
@@ -562,7 +559,7 @@ parse_upstream(struct cfg *y, yaml_node_t *m, struct gw_upstream *u, size_t idx)
         } else {
             rc = unknown(y, v, "upstreams[]", k,
                          "name, url, api_key, auth_header, ca_file, client_cert, client_key, "
-                         "verify, connect_timeout, read_timeout, total_timeout, pool");
+                         "verify, read_timeout, total_timeout, pool");
         }
     }
     if (rc != PCL_OK) {
@@ -1161,7 +1158,6 @@ set_defaults(struct pcl_gw_config *c)
     c->max_body = 4u << 20;
     c->max_header = 16u << 10;
     c->read_timeout_ms = 30000;
-    c->idle_timeout_ms = 60000;
     c->drain_ms = 10000;
     c->holdback = 128;
     c->metrics = true;

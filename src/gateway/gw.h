@@ -72,7 +72,7 @@ struct gw_upstream {
     char *auth_header; /* header name for the key; default "Authorization" (Bearer) */
     char *ca_file, *client_cert, *client_key;
     bool verify;
-    unsigned connect_ms, read_ms, total_ms;
+    unsigned read_ms, total_ms; /* read_ms also bounds connecting (libevent 2.1) */
     unsigned pool; /* idle keep-alive connections kept per worker */
     void *ssl_ctx; /* SSL_CTX *, when tls */
 };
@@ -99,7 +99,7 @@ struct pcl_gw_config {
     char *tls_cert, *tls_key;
     void *ssl_ctx; /* SSL_CTX * for termination */
     size_t max_body, max_header;
-    unsigned read_timeout_ms, idle_timeout_ms, drain_ms;
+    unsigned read_timeout_ms, drain_ms;
     size_t holdback; /* bytes of streamed text held back for cross-chunk findings */
     char *store;
     char *access_log; /* path, "-" = stderr, NULL = off */

@@ -54,7 +54,7 @@ access_log: $tmp/access.jsonl
 audit: {path: $tmp/audit.jsonl}
 upstreams:
   - {name: mock, url: "http://127.0.0.1:$up", api_key: sk-upstream, total_timeout: 2s}
-  - {name: down, url: "http://127.0.0.1:1", connect_timeout: 1s}
+  - {name: down, url: "http://127.0.0.1:1", read_timeout: 1s}
 policies:
   - name: default
     request: {credential: block, contact: redact, financial: redact, government_id: redact}
