@@ -73,8 +73,8 @@ struct gw_upstream {
     char *ca_file, *client_cert, *client_key;
     bool verify;
     unsigned read_ms, total_ms; /* read_ms also bounds connecting (libevent 2.1) */
-    unsigned pool; /* idle keep-alive connections kept per worker */
-    void *ssl_ctx; /* SSL_CTX *, when tls */
+    unsigned pool;              /* idle keep-alive connections kept per worker */
+    void *ssl_ctx;              /* SSL_CTX *, when tls */
 };
 
 struct gw_route {

@@ -50,6 +50,7 @@ struct gw_reqinfo {
     int64_t max_output; /* requested output tokens x n (after capping) */
     int64_t est_prompt; /* estimated prompt tokens */
     size_t stripped;    /* unknown fields removed */
+    bool modified;      /* the body differs from what the client sent */
     char param[96];
     char message[200];
     const char *code; /* OpenAI error code of a 400: "invalid_value", "model_not_allowed" */

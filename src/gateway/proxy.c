@@ -593,6 +593,9 @@ record(struct gw_req *r)
             r->gw->metrics, "portcullis_tokens_total", labels,
             (double)(r->usage_seen ? r->completion_tokens : (int64_t)((r->out_bytes + 3) / 4)));
     }
+    if (r->gw->access_log == NULL && r->gw->audit == NULL && r->gw->opts.audit == NULL) {
+        return;
+    }
     /* access log and audit event: no raw text, only counts and ids */
     pcl_buf_init(&b, 1u << 16);
     pcl_jw_init(&w, &b);
@@ -849,6 +852,15 @@ answer_buffered(struct gw_req *r)
         r->decision = "block";
         send_error(r, 502, "response_blocked", r->vout.where,
                    "the upstream's answer was blocked by policy (%s)", r->vout.where);
+    } else if (r->vout.redacted == 0 && r->route->api != GW_API_MODELS) {
+        /* nothing changed: send the upstream's bytes as they came */
+        if (r->decision == NULL) {
+            r->decision = r->vin.action == GW_REDACT                                ? "redact"
+                          : r->vout.action == GW_ALERT || r->vin.action == GW_ALERT ? "alert"
+                                                                                    : "allow";
+        }
+        r->out_bytes = r->ubody.len;
+        send_body(r, 200, "application/json", r->ubody.ptr, r->ubody.len);
     } else {
         out = json_dumps(body, JSON_COMPACT);
         if (out == NULL) {
@@ -1709,6 +1721,11 @@ pipeline(struct gw_req *r)
         (void)snprintf(num, sizeof(num), "%zu", r->info.stripped);
         add_header(req, "x-portcullis-stripped-fields", num);
     }
+    if (!r->info.modified && r->vin.redacted == 0) {
+        /* nothing changed: forward the client's bytes, no re-serialisation */
+        forward(r, (const char *)evbuffer_pullup(in, -1), blen);
+        return;
+    }
     out = json_dumps(r->body, JSON_COMPACT);
     if (out == NULL) {
         send_error(r, 500, "internal_error", NULL, "out of memory");
@@ -1729,7 +1746,6 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
     const char *q;
     char *addr = NULL;
     ev_uint16_t port = 0;
-    uint8_t rid[16];
 
     if (pcl_gw_worker_sync(w, &err) != PCL_OK) {
         (void)fprintf(stderr, "portcullis: serve: %s\n", err.msg);
@@ -1758,10 +1774,13 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
     r->ts_init = true;
     pcl_gw_sse_init(&r->sse, MAX_SSE_EVENT);
     pcl_buf_init(&r->ubody, MAX_UPSTREAM);
-    randombytes_buf(rid, sizeof(rid));
-    for (size_t i = 0; i < sizeof(rid); i++) {
-        (void)snprintf(r->request_id + 2 * i, 3, "%02x", rid[i]);
+    /* request id: the worker's random 64-bit prefix and a counter (no syscall per request) */
+    if (w->rid_prefix == 0) {
+        randombytes_buf(&w->rid_prefix, sizeof(w->rid_prefix));
+        w->rid_prefix |= 1;
     }
+    (void)snprintf(r->request_id, sizeof(r->request_id), "%016llx%016llx",
+                   (unsigned long long)w->rid_prefix, (unsigned long long)++w->rid_counter);
     if (r->cconn != NULL) {
         evhttp_connection_get_peer(r->cconn, &addr, &port);
         evhttp_connection_set_closecb(r->cconn, client_closed, r);

@@ -364,6 +364,7 @@ minimise(enum gw_api api, const struct gw_policy *p, json_t *body, struct gw_req
         }
         (void)json_object_del(body, key);
         info->stripped++;
+        info->modified = true;
     }
     return PCL_OK;
 }
@@ -472,6 +473,7 @@ pcl_gw_request_check(enum gw_api api, const struct gw_policy *p, int64_t key_max
         if (out == 0) {
             out = cap;
             (void)json_object_set_new(body, out_key, json_integer(cap));
+            info->modified = true;
         }
     }
     info->max_output = out * n;
@@ -488,6 +490,7 @@ pcl_gw_request_check(enum gw_api api, const struct gw_policy *p, int64_t key_max
                 return PCL_ENOMEM;
             }
         }
+        info->modified = info->modified || !info->client_usage;
         /* Ask for usage so tokens settle from the upstream's count, not an estimate. */
         if (json_object_set_new(so, "include_usage", json_true()) != 0) {
             return PCL_ENOMEM;

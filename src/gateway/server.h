@@ -45,6 +45,7 @@ struct gw_worker {
     evutil_socket_t fd;
     struct evhttp_bound_socket *listener; /* NULL once draining */
     uint64_t gen;                         /* config generation in use */
+    uint64_t rid_prefix, rid_counter;     /* request ids: random prefix + counter */
     struct pcl_gw_config *cfg;            /* ref held */
     struct gw_inspector *in;              /* for cfg */
     struct gw_pool *pools;                /* one per cfg->ups */
