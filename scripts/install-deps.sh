@@ -10,7 +10,7 @@ PKGS=(
     libsqlite3-dev libyaml-dev libicu-dev libzip-dev zlib1g-dev
     libevent-dev libcmocka-dev
     clang clang-format libclang-rt-14-dev
-    python3 ripgrep nodejs curl
+    python3 ripgrep nodejs curl openssl
     nginx-light wrk
 )
 

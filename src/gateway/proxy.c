@@ -522,6 +522,9 @@ merge_limit(const struct gw_limit *own, const struct gw_limit *dflt)
 static int64_t
 settled_tokens(struct gw_req *r)
 {
+    if (r->t_up0 == 0) {
+        return 0; /* never forwarded: nothing used */
+    }
     if (r->usage_seen) {
         return r->prompt_tokens + r->completion_tokens;
     }
@@ -611,14 +614,14 @@ record(struct gw_req *r)
     pcl_jw_key(&w, "response");
     findings_json(&w, r, &r->vout);
     pcl_jw_obj_end(&w);
-    pcl_jw_key(&w, "gateway_ms");
-    pcl_jw_double(&w, (total - up) * 1000.0);
+    pcl_jw_key(&w, "gateway_us");
+    pcl_jw_int(&w, (int64_t)((total - up) * 1e6 + 0.5));
     pcl_jw_key(&w, "key");
     pcl_jw_cstr(&w, r->has_key ? r->who.id : NULL);
     pcl_jw_key(&w, "kind");
     pcl_jw_cstr(&w, "interaction");
-    pcl_jw_key(&w, "latency_ms");
-    pcl_jw_double(&w, total * 1000.0);
+    pcl_jw_key(&w, "latency_us");
+    pcl_jw_int(&w, (int64_t)(total * 1e6 + 0.5));
     pcl_jw_key(&w, "model");
     pcl_jw_cstr(&w, r->info.model);
     pcl_jw_key(&w, "path");
@@ -644,14 +647,14 @@ record(struct gw_req *r)
     pcl_jw_key(&w, "completion");
     pcl_jw_int(&w, r->usage_seen ? r->completion_tokens : (int64_t)((r->out_bytes + 3) / 4));
     pcl_jw_key(&w, "prompt");
-    pcl_jw_int(&w, r->usage_seen ? r->prompt_tokens : r->info.est_prompt);
+    pcl_jw_int(&w, r->usage_seen ? r->prompt_tokens : r->t_up0 != 0 ? r->info.est_prompt : 0);
     pcl_jw_key(&w, "source");
     pcl_jw_cstr(&w, r->usage_seen ? "upstream" : "estimate");
     pcl_jw_key(&w, "total");
     pcl_jw_int(&w, tokens);
     pcl_jw_obj_end(&w);
-    pcl_jw_key(&w, "upstream_ms");
-    pcl_jw_double(&w, up * 1000.0);
+    pcl_jw_key(&w, "upstream_us");
+    pcl_jw_int(&w, (int64_t)(up * 1e6 + 0.5));
     pcl_jw_obj_end(&w);
     if (pcl_jw_rc(&w) == PCL_OK) {
         pcl_gw_log_access(r->gw, b.ptr, b.len);
