@@ -188,6 +188,23 @@ bump_gen(struct pcl_keystore *ks, struct pcl_err *err)
     return pcl_store_exec(ks->store, "UPDATE pcl_keys_gen SET gen = gen + 1", err);
 }
 
+/* End a key change started with pcl_store_begin: on success bump the generation (so running
+ * gateways reload) and commit; on any failure roll back. Returns the first error. */
+static enum pcl_rc
+change_end(struct pcl_keystore *ks, enum pcl_rc rc, struct pcl_err *err)
+{
+    if (rc == PCL_OK) {
+        rc = bump_gen(ks, err);
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_store_commit(ks->store, err);
+    }
+    if (rc != PCL_OK) {
+        pcl_store_rollback(ks->store);
+    }
+    return rc;
+}
+
 static enum pcl_rc
 bind_opt(struct pcl_stmt *st, int i, const char *s, struct pcl_err *err)
 {
@@ -283,15 +300,8 @@ pcl_keystore_create(struct pcl_keystore *ks, const struct pcl_key_spec *spec,
     if (rc != PCL_OK) {
         return rc;
     }
-    rc = insert_key(ks, spec, NULL, key, err);
-    if (rc == PCL_OK) {
-        rc = bump_gen(ks, err);
-    }
-    if (rc == PCL_OK) {
-        rc = pcl_store_commit(ks->store, err);
-    }
+    rc = change_end(ks, insert_key(ks, spec, NULL, key, err), err);
     if (rc != PCL_OK) {
-        pcl_store_rollback(ks->store);
         sodium_memzero(key, PCL_APIKEY_LEN + 1);
         return rc;
     }
@@ -435,19 +445,10 @@ pcl_keystore_revoke(struct pcl_keystore *ks, const char *id, struct pcl_err *err
     }
     pcl_key_info_fini(&k);
     rc = pcl_store_begin(ks->store, err);
-    if (rc == PCL_OK) {
-        rc = set_revoked(ks, id, (int64_t)time(NULL), err);
-    }
-    if (rc == PCL_OK) {
-        rc = bump_gen(ks, err);
-    }
-    if (rc == PCL_OK) {
-        rc = pcl_store_commit(ks->store, err);
-    }
     if (rc != PCL_OK) {
-        pcl_store_rollback(ks->store);
+        return rc;
     }
-    return rc;
+    return change_end(ks, set_revoked(ks, id, (int64_t)time(NULL), err), err);
 }
 
 enum pcl_rc
@@ -483,19 +484,13 @@ pcl_keystore_rotate(struct pcl_keystore *ks, const char *id, int64_t grace,
     rc = pcl_store_begin(ks->store, err);
     if (rc == PCL_OK) {
         rc = insert_key(ks, &spec, old.id, key, err);
-    }
-    if (rc == PCL_OK) {
-        rc = set_revoked(ks, old.id, (int64_t)time(NULL) + grace, err);
-    }
-    if (rc == PCL_OK) {
-        rc = bump_gen(ks, err);
-    }
-    if (rc == PCL_OK) {
-        rc = pcl_store_commit(ks->store, err);
+        if (rc == PCL_OK) {
+            rc = set_revoked(ks, old.id, (int64_t)time(NULL) + grace, err);
+        }
+        rc = change_end(ks, rc, err);
     }
     pcl_key_info_fini(&old);
     if (rc != PCL_OK) {
-        pcl_store_rollback(ks->store);
         sodium_memzero(key, PCL_APIKEY_LEN + 1);
         return rc;
     }

@@ -730,32 +730,34 @@ req_finish(struct gw_req *r)
 
 /* ---- responses -------------------------------------------------------------------------- */
 
-struct resp_walk {
+/* Inspect one text field of a request or an answer and rewrite it when redacted. */
+struct text_walk {
     struct gw_req *r;
+    const struct gw_direction *dir; /* the policy's request or response half */
+    struct gw_verdict *v;           /* r->vin or r->vout */
     struct pcl_buf out;
     bool failed;
 };
 
 static int
-resp_text(void *ctx, json_t *str, const char *path)
+walk_text(void *ctx, json_t *str, const char *path)
 {
-    struct resp_walk *rw = ctx;
-    struct gw_req *r = rw->r;
+    struct text_walk *tw = ctx;
+    struct gw_req *r = tw->r;
     struct pcl_err err;
     bool changed = false;
 
-    pcl_buf_reset(&rw->out);
-    if (pcl_gw_inspect_text(r->w->in, r->policy, &r->policy->response, path, json_string_value(str),
-                            json_string_length(str), &rw->out, &changed, &r->vout,
-                            &err) != PCL_OK &&
+    pcl_buf_reset(&tw->out);
+    if (pcl_gw_inspect_text(r->w->in, r->policy, tw->dir, path, json_string_value(str),
+                            json_string_length(str), &tw->out, &changed, tw->v, &err) != PCL_OK &&
         !r->policy->fail_open) {
-        rw->failed = true;
+        tw->failed = true;
         return 1;
     }
     if (changed) {
-        (void)json_string_setn(str, rw->out.ptr != NULL ? rw->out.ptr : "", rw->out.len);
+        (void)json_string_setn(str, tw->out.ptr != NULL ? tw->out.ptr : "", tw->out.len);
     }
-    return r->vout.action == GW_BLOCK ? 1 : 0;
+    return tw->v->action == GW_BLOCK ? 1 : 0;
 }
 
 static void
@@ -806,7 +808,7 @@ answer_buffered(struct gw_req *r)
     json_error_t jerr;
     json_t *body;
     char *out;
-    struct resp_walk rw = {.r = r};
+    struct text_walk rw = {.r = r, .dir = &r->policy->response, .v = &r->vout};
 
     if (r->ustatus != 200) {
         /* pass the upstream's own error through when it is one; never raw garbage */
@@ -845,7 +847,7 @@ answer_buffered(struct gw_req *r)
         filter_models(r, body);
     }
     pcl_buf_init(&rw.out, 64u << 20);
-    pcl_gw_texts(r->route->api, true, r->route->resp_fields, body, resp_text, &rw);
+    pcl_gw_texts(r->route->api, true, r->route->resp_fields, body, walk_text, &rw);
     pcl_buf_fini(&rw.out);
     if (rw.failed) {
         r->decision = "error";
@@ -997,7 +999,7 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
                 r->out_bytes += r->ts[0].out.len;
             }
         } else {
-            struct resp_walk rw = {.r = r};
+            struct text_walk rw = {.r = r, .dir = &r->policy->response, .v = &r->vout};
             bool whole;
 
             /* every other event repeats text (done, content_part.done, output_item.done,
@@ -1022,7 +1024,7 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
                 read_usage(r, json_object_get(resp, "usage"));
             }
             pcl_buf_init(&rw.out, 64u << 20);
-            whole = pcl_gw_texts_named(ev, resp_text, &rw);
+            whole = pcl_gw_texts_named(ev, walk_text, &rw);
             pcl_buf_fini(&rw.out);
             if ((!whole || rw.failed) && !r->policy->fail_open) {
                 json_decref(ev);
@@ -1362,33 +1364,6 @@ find_route(const struct pcl_gw_config *c, const char *path)
     return NULL;
 }
 
-struct req_walk {
-    struct gw_req *r;
-    struct pcl_buf out;
-    bool failed;
-};
-
-static int
-req_text(void *ctx, json_t *str, const char *path)
-{
-    struct req_walk *rw = ctx;
-    struct gw_req *r = rw->r;
-    struct pcl_err err;
-    bool changed = false;
-
-    pcl_buf_reset(&rw->out);
-    if (pcl_gw_inspect_text(r->w->in, r->policy, &r->policy->request, path, json_string_value(str),
-                            json_string_length(str), &rw->out, &changed, &r->vin, &err) != PCL_OK &&
-        !r->policy->fail_open) {
-        rw->failed = true;
-        return 1;
-    }
-    if (changed) {
-        (void)json_string_setn(str, rw->out.ptr != NULL ? rw->out.ptr : "", rw->out.len);
-    }
-    return r->vin.action == GW_BLOCK ? 1 : 0;
-}
-
 static void
 block_message(struct gw_req *r, char *out, size_t cap)
 {
@@ -1544,7 +1519,7 @@ pipeline(struct gw_req *r)
     struct gw_limit_view view;
     struct evbuffer *in;
     json_error_t jerr;
-    struct req_walk rw = {.r = r};
+    struct text_walk rw = {.r = r, .dir = &r->policy->request, .v = &r->vin};
     char *out;
     int64_t key_max;
 
@@ -1700,7 +1675,7 @@ pipeline(struct gw_req *r)
     r->key_admitted = true;
     limit_headers(r, &view);
     pcl_buf_init(&rw.out, 64u << 20);
-    pcl_gw_texts(r->route->api, false, r->route->req_fields, r->body, req_text, &rw);
+    pcl_gw_texts(r->route->api, false, r->route->req_fields, r->body, walk_text, &rw);
     pcl_buf_fini(&rw.out);
     if (rw.failed || (r->vin.error && !r->policy->fail_open)) {
         r->decision = "error";
