@@ -1519,7 +1519,7 @@ pipeline(struct gw_req *r)
     struct gw_limit_view view;
     struct evbuffer *in;
     json_error_t jerr;
-    struct text_walk rw = {.r = r, .dir = &r->policy->request, .v = &r->vin};
+    struct text_walk rw = {.r = r, .v = &r->vin};
     char *out;
     int64_t key_max;
 
@@ -1674,6 +1674,7 @@ pipeline(struct gw_req *r)
     }
     r->key_admitted = true;
     limit_headers(r, &view);
+    rw.dir = &r->policy->request;
     pcl_buf_init(&rw.out, 64u << 20);
     pcl_gw_texts(r->route->api, false, r->route->req_fields, r->body, walk_text, &rw);
     pcl_buf_fini(&rw.out);
