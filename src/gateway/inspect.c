@@ -20,6 +20,7 @@ struct gw_inspector {
     struct pcl_finding *sel; /* findings selected for redaction; array of f.cap */
     struct pcl_buf region;   /* history + pending of a text stream */
     char fail_policy[128];   /* debug builds: scans under these policies fail (tests) */
+    unsigned refs;           /* one thread only: the worker and its requests */
 };
 
 enum pcl_rc
@@ -36,6 +37,7 @@ pcl_gw_inspector_new(const struct pcl_gw_config *c, struct gw_inspector **out, s
         return pcl_err_set(err, PCL_ENOMEM, "gateway: out of memory");
     }
     in->engine = c->engine;
+    in->refs = 1;
     pcl_buf_init(&in->region, 64u << 20);
 #ifndef NDEBUG
     /* Test hook (debug builds only): PCL_TEST_FAIL_INSPECT=<policy>[,<policy>...] makes every
@@ -77,10 +79,17 @@ pcl_gw_inspector_new(const struct pcl_gw_config *c, struct gw_inspector **out, s
     return PCL_OK;
 }
 
+struct gw_inspector *
+pcl_gw_inspector_ref(struct gw_inspector *in)
+{
+    in->refs++;
+    return in;
+}
+
 void
 pcl_gw_inspector_free(struct gw_inspector *in)
 {
-    if (in == NULL) {
+    if (in == NULL || --in->refs > 0) {
         return;
     }
     pcl_scratch_free(in->scratch);

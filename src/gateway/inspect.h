@@ -30,6 +30,10 @@ struct gw_verdict {
 struct gw_inspector;
 enum pcl_rc pcl_gw_inspector_new(const struct pcl_gw_config *c, struct gw_inspector **out,
                                  struct pcl_err *err) PCL_WUR;
+/* Take another reference (a request keeps the inspector of the config it started with while a
+ * reload gives the worker a new one). Not thread-safe: one worker thread owns an inspector.
+ * pcl_gw_inspector_free drops a reference and frees with the last. */
+struct gw_inspector *pcl_gw_inspector_ref(struct gw_inspector *in);
 void pcl_gw_inspector_free(struct gw_inspector *in);
 
 /* Scan s[0..n) and apply direction d: findings are counted into v; when any finding's action

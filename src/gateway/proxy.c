@@ -33,6 +33,7 @@ struct gw_req {
     struct evhttp_request *creq;
     struct evhttp_connection *cconn;
     struct pcl_arena *arena;
+    struct gw_inspector *in; /* the worker's inspector for cfg (ref held) */
     const struct gw_route *route;
     const struct gw_policy *policy;
     struct gw_principal who;
@@ -682,6 +683,7 @@ req_free(struct gw_req *r)
         }
     }
     pcl_arena_free(r->arena);
+    pcl_gw_inspector_free(r->in);
     pcl_gw_config_unref(r->cfg);
     pcl_free(r);
 }
@@ -748,7 +750,7 @@ walk_text(void *ctx, json_t *str, const char *path)
     bool changed = false;
 
     pcl_buf_reset(&tw->out);
-    if (pcl_gw_inspect_text(r->w->in, r->policy, tw->dir, path, json_string_value(str),
+    if (pcl_gw_inspect_text(r->in, r->policy, tw->dir, path, json_string_value(str),
                             json_string_length(str), &tw->out, &changed, tw->v, &err) != PCL_OK &&
         !r->policy->fail_open) {
         tw->failed = true;
@@ -903,8 +905,8 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
             if (r->ts[k].pending.len == 0) {
                 continue;
             }
-            if (pcl_gw_textstream_feed(&r->ts[k], r->w->in, r->policy, "stream", "", 0, true,
-                                       &r->vout, &err) != PCL_OK ||
+            if (pcl_gw_textstream_feed(&r->ts[k], r->in, r->policy, "stream", "", 0, true, &r->vout,
+                                       &err) != PCL_OK ||
                 r->vout.action == GW_BLOCK) {
                 stream_stop(r, "response_blocked", "the answer was stopped by policy");
                 return 1;
@@ -948,7 +950,7 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
         if (!json_is_string(text) && !fin) {
             continue;
         }
-        if (pcl_gw_textstream_feed(ts, r->w->in, r->policy, "stream",
+        if (pcl_gw_textstream_feed(ts, r->in, r->policy, "stream",
                                    json_is_string(text) ? json_string_value(text) : "",
                                    json_is_string(text) ? json_string_length(text) : 0, fin,
                                    &r->vout, &err) != PCL_OK &&
@@ -985,7 +987,7 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
             json_t *d = json_object_get(ev, "delta");
 
             if (json_is_string(d)) {
-                if (pcl_gw_textstream_feed(&r->ts[0], r->w->in, r->policy, "stream",
+                if (pcl_gw_textstream_feed(&r->ts[0], r->in, r->policy, "stream",
                                            json_string_value(d), json_string_length(d), false,
                                            &r->vout, &err) != PCL_OK &&
                     !r->policy->fail_open) {
@@ -1005,8 +1007,8 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
             /* every other event repeats text (done, content_part.done, output_item.done,
              * completed): release what is held back first, then inspect the event whole */
             if (r->ts[0].pending.len > 0 &&
-                pcl_gw_textstream_feed(&r->ts[0], r->w->in, r->policy, "stream", "", 0, true,
-                                       &r->vout, &err) == PCL_OK &&
+                pcl_gw_textstream_feed(&r->ts[0], r->in, r->policy, "stream", "", 0, true, &r->vout,
+                                       &err) == PCL_OK &&
                 r->ts[0].out.len > 0 && r->vout.action != GW_BLOCK) {
                 json_t *extra = json_pack("{s:s,s:s%}", "type", "response.output_text.delta",
                                           "delta", r->ts[0].out.ptr, r->ts[0].out.len);
@@ -1231,8 +1233,8 @@ up_done(struct evhttp_request *u, void *arg)
             struct pcl_err err;
 
             if (r->ts[k].pending.len > 0 &&
-                pcl_gw_textstream_feed(&r->ts[k], r->w->in, r->policy, "stream", "", 0, true,
-                                       &r->vout, &err) == PCL_OK &&
+                pcl_gw_textstream_feed(&r->ts[k], r->in, r->policy, "stream", "", 0, true, &r->vout,
+                                       &err) == PCL_OK &&
                 r->vout.action != GW_BLOCK && r->ts[k].out.len > 0) {
                 json_t *ev = json_pack("{s:[{s:i,s:{s:s%}}]}", "choices", "index", (int)k, "delta",
                                        "content", r->ts[k].out.ptr, r->ts[k].out.len);
@@ -1745,6 +1747,7 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
     r->w = w;
     r->gw = w->gw;
     r->cfg = pcl_gw_config_ref(w->cfg);
+    r->in = pcl_gw_inspector_ref(w->in);
     r->creq = req;
     r->cconn = evhttp_request_get_connection(req);
     for (size_t i = 0; i < MAX_CHOICES; i++) {
