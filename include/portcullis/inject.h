@@ -207,6 +207,7 @@ struct pcl_inject_sig {
     char *pattern; /* as written */
     char *regex;   /* the compiled form handed to Vectorscan */
     double weight;
+    char *file; /* file name given to the parser, for messages */
     size_t line;
 };
 

@@ -3,6 +3,7 @@
  * them from the forwarded text and builds the case-folded screening form (ICU4C). */
 #include "sanitize.h"
 
+#include <pthread.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
@@ -117,27 +118,84 @@ static const char *const common_words[] = {
     "without",    "would",       "write",     "you",          "your",
 };
 
-static int
-word_cmp(const void *key, const void *elem)
+/* The list as sorted FNV-1a hashes, built once: a lookup is a binary search over integers
+ * (a collision only adds a word, which scoring tolerates). */
+static uint32_t common_hash[PCL_ARRAY_LEN(common_words)];
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static uint32_t
+word_hash(const char *p, size_t n)
 {
-    return strcmp((const char *)key, *(const char *const *)elem);
+    uint32_t h = 0x811C9DC5u;
+
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 16777619u;
+    }
+    return h;
 }
 
-void
-pcl_sanitize_english_score(const char *s, size_t n, size_t *hits, size_t *words)
+static int
+u32_cmp(const void *a, const void *b)
 {
-    char w[16];
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static void
+common_init(void)
+{
+    for (size_t i = 0; i < PCL_ARRAY_LEN(common_words); i++) {
+        common_hash[i] = word_hash(common_words[i], strlen(common_words[i]));
+    }
+    qsort(common_hash, PCL_ARRAY_LEN(common_hash), sizeof(common_hash[0]), u32_cmp);
+}
+
+static bool
+is_common(uint32_t h)
+{
+    size_t lo = 0, hi = PCL_ARRAY_LEN(common_hash);
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+
+        if (common_hash[mid] == h) {
+            return true;
+        }
+        if (common_hash[mid] < h) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return false;
+}
+
+/* Common words among the ASCII words of s[0..n) read plainly, through rot13, or backwards. */
+enum read_as { READ_PLAIN, READ_ROT13, READ_REVERSED };
+
+static void
+english_score(const char *s, size_t n, enum read_as how, size_t *hits, size_t *words)
+{
+    uint32_t h = 0x811C9DC5u;
     size_t wl = 0;
 
+    (void)pthread_once(&common_once, common_init);
     *hits = 0;
     *words = 0;
     for (size_t i = 0; i <= n; i++) {
-        char c = i < n ? pcl_lower(s[i]) : ' ';
+        char c = ' ';
 
-        if (c >= 'a' && c <= 'z') {
-            if (wl < sizeof(w) - 1) {
-                w[wl] = c;
+        if (i < n) {
+            c = pcl_lower(s[how == READ_REVERSED ? n - 1 - i : i]);
+            if (how == READ_ROT13 && c >= 'a' && c <= 'z') {
+                c = (char)('a' + (c - 'a' + 13) % 26);
             }
+        }
+        if (c >= 'a' && c <= 'z') {
+            h ^= (unsigned char)c;
+            h *= 16777619u;
             wl++;
             continue;
         }
@@ -146,16 +204,17 @@ pcl_sanitize_english_score(const char *s, size_t n, size_t *hits, size_t *words)
         }
         if (wl > 0) {
             (*words)++;
-            if (wl < sizeof(w)) {
-                w[wl] = '\0';
-                if (bsearch(w, common_words, PCL_ARRAY_LEN(common_words), sizeof(common_words[0]),
-                            word_cmp) != NULL) {
-                    (*hits)++;
-                }
-            }
+            *hits += wl < 16 && is_common(h) ? 1 : 0;
             wl = 0;
+            h = 0x811C9DC5u;
         }
     }
+}
+
+void
+pcl_sanitize_english_score(const char *s, size_t n, size_t *hits, size_t *words)
+{
+    english_score(s, n, READ_PLAIN, hits, words);
 }
 
 /* ---- lifecycle ----------------------------------------------------------------------- */
@@ -907,10 +966,25 @@ build_screen(const struct pcl_sanitizer *san, struct pcl_san_scratch *s, size_t 
         if ((c->flags & CP_DROP) != 0) {
             k++;
         } else if (c->cp < 0x80) {
-            char ch = pcl_lower((char)c->cp);
+            /* a run of ASCII: lower-cased in place, one map entry per byte */
+            size_t e = k;
+            size_t at = s->screen.len;
 
-            rc = screen_put(s, &ch, 1, c->off);
-            k++;
+            while (e < s->ncps && s->cps[e].cp < 0x80 && (s->cps[e].flags & CP_DROP) == 0) {
+                e++;
+            }
+            if (grow((void **)&s->map, &s->capmap, at + (e - k) + 1, sizeof(*s->map)) != PCL_OK ||
+                pcl_buf_reserve(&s->screen, e - k + 1) != PCL_OK) {
+                return PCL_ENOMEM;
+            }
+            for (size_t i = k; i < e; i++) {
+                s->screen.ptr[at] = pcl_lower((char)s->cps[i].cp);
+                s->map[at] = s->cps[i].off;
+                at++;
+            }
+            s->screen.len = at;
+            s->screen.ptr[at] = '\0';
+            k = e;
         } else if ((c->flags & CP_FOLD) != 0) {
             rc = screen_put(s, &c->fold, 1, c->off);
             k++;
@@ -1233,7 +1307,7 @@ scan_line(struct pcl_san_scratch *s, size_t a, size_t b, size_t len)
         }
         return add_decoded(s, PCL_SAN_SPACED, map_of(s, a), map_end(s, b, len));
     }
-    pcl_sanitize_english_score(p + a, b - a, &hits, &nw);
+    english_score(p + a, b - a, READ_PLAIN, &hits, &nw);
     if (leet >= 2 && leet * 5 >= words) {
         pcl_buf_reset(&s->tmp);
         for (size_t i = a; i < b;) {
@@ -1261,7 +1335,7 @@ scan_line(struct pcl_san_scratch *s, size_t a, size_t b, size_t len)
             }
             i = e + 1;
         }
-        pcl_sanitize_english_score(s->tmp.ptr, s->tmp.len, &rhits, &rnw);
+        english_score(s->tmp.ptr, s->tmp.len, READ_PLAIN, &rhits, &rnw);
         if (rhits >= hits + 2) {
             rc = add_decoded(s, PCL_SAN_LEET, map_of(s, a), map_end(s, b, len));
             if (rc != PCL_OK) {
@@ -1269,42 +1343,41 @@ scan_line(struct pcl_san_scratch *s, size_t a, size_t b, size_t len)
             }
         }
     }
-    if (nw < 3) {
-        return PCL_OK;
+    if (nw < 3 || hits * 4 >= nw) {
+        return PCL_OK; /* too short, or already reads as English */
     }
-    /* rot13 */
-    pcl_buf_reset(&s->tmp);
-    for (size_t i = a; i < b; i++) {
-        char c = p[i];
-
-        if (c >= 'a' && c <= 'z') {
-            c = (char)('a' + (c - 'a' + 13) % 26);
-        }
-        rc = pcl_buf_appendc(&s->tmp, c);
-        if (rc != PCL_OK) {
-            return rc;
-        }
-    }
-    pcl_sanitize_english_score(s->tmp.ptr, s->tmp.len, &rhits, &rnw);
+    english_score(p + a, b - a, READ_ROT13, &rhits, &rnw);
     if (rhits >= 3 && rhits * 4 >= rnw && rhits > hits) {
+        pcl_buf_reset(&s->tmp);
+        for (size_t i = a; i < b; i++) {
+            char c = p[i];
+
+            if (c >= 'a' && c <= 'z') {
+                c = (char)('a' + (c - 'a' + 13) % 26);
+            }
+            rc = pcl_buf_appendc(&s->tmp, c);
+            if (rc != PCL_OK) {
+                return rc;
+            }
+        }
         return add_decoded(s, PCL_SAN_ROT13, map_of(s, a), map_end(s, b, len));
     }
-    /* reversed (bytes of ASCII; multi-byte sequences are kept in order) */
-    pcl_buf_reset(&s->tmp);
-    for (size_t i = b; i > a;) {
-        size_t st = i - 1;
-
-        while (st > a && ((unsigned char)p[st] & 0xC0) == 0x80) {
-            st--;
-        }
-        rc = pcl_buf_append(&s->tmp, p + st, i - st);
-        if (rc != PCL_OK) {
-            return rc;
-        }
-        i = st;
-    }
-    pcl_sanitize_english_score(s->tmp.ptr, s->tmp.len, &rhits, &rnw);
+    english_score(p + a, b - a, READ_REVERSED, &rhits, &rnw);
     if (rhits >= 3 && rhits * 4 >= rnw && rhits > hits) {
+        /* reversed by characters: multi-byte sequences keep their byte order */
+        pcl_buf_reset(&s->tmp);
+        for (size_t i = b; i > a;) {
+            size_t st = i - 1;
+
+            while (st > a && ((unsigned char)p[st] & 0xC0) == 0x80) {
+                st--;
+            }
+            rc = pcl_buf_append(&s->tmp, p + st, i - st);
+            if (rc != PCL_OK) {
+                return rc;
+            }
+            i = st;
+        }
         return add_decoded(s, PCL_SAN_REVERSED, map_of(s, a), map_end(s, b, len));
     }
     return PCL_OK;
