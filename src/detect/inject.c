@@ -15,7 +15,7 @@
 #include "sanitize.h"
 
 #define INJ_MAX_INPUT_DEFAULT ((size_t)1 << 20)
-#define INJ_WINDOW_DEFAULT    2048u
+#define INJ_WINDOW_DEFAULT    512u
 #define INJ_FLAG_DEFAULT      0.5
 #define INJ_BLOCK_DEFAULT     0.97
 #define INJ_MAX_HITS          1024u

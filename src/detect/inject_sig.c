@@ -298,7 +298,7 @@ parse_line(const char *name, size_t lineno, const char *p, size_t n, struct pcl_
         return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: lang \"%.*s\" must be a code or *", name,
                            lineno, (int)PCL_MIN(fl[3], 80), f[3]);
     }
-    if (n - i > 3 && memcmp(p + i, "re:", 3) == 0) {
+    if (n - i >= 3 && memcmp(p + i, "re:", 3) == 0) {
         s->raw = true;
         pcl_buf_reset(rx);
         rc = pcl_buf_append(rx, p + i + 3, n - i - 3);

@@ -2,8 +2,8 @@
 extraction.reveal_prompt     extraction block en reveal|repeat|print|output|show|display|tell|give|leak|share|spell|recite|disclose|dump|expose|provide|write|type|paste|copy ~3 your|ur|the|its|entire|full|exact|whole|complete ~3 system|initial|original|hidden|secret|internal|previous|pre|starting|developer ~1 prompt*|instruction*|message*|directive*|configuration|rules
 extraction.what_prompt       extraction block en what|whats|which ~2 your|ur ~2 system|initial|original|hidden|secret|internal ~1 prompt*|instruction*|directive*|message
 extraction.what_prompt_the   extraction flag  en what|whats ~2 the|were ~2 system|initial|original|hidden ~1 prompt*|instruction*|directive*
-extraction.repeat_above      extraction block en repeat|print|output|copy|rewrite|recite|echo|translate|summarize|summarise ~4 everything|all|text|words|content|instructions|messages|lines ~3 above|before|preceding|prior|so far|earlier
-extraction.above_verbatim    extraction flag  en above|prompt|instructions ~4 verbatim|word for word|in full|exactly|unchanged|letter by letter
+extraction.repeat_above      extraction block en repeat|print|output|copy|rewrite|recite|echo|translate|summarize|summarise ~4 everything|all|text|words|content|instructions|messages|lines ~3 above|before|preceding|prior|earlier
+extraction.above_verbatim    extraction flag  en above|prompt|instructions ~4 verbatim|exactly|unchanged|unaltered|literally
 extraction.start_you_are     extraction flag  en starting|start|begin|beginning|begins|starts ~1 with|from ~2 you are
 extraction.your_instructions extraction flag  en your|ur ~1 instructions|prompt|rules|guidelines|programming ~3 were|are|say|given|verbatim|before|above
 extraction.pre_prompt        extraction flag  en pre ~1 prompt|prompts|instructions
