@@ -16,8 +16,8 @@
 
 #define INJ_MAX_INPUT_DEFAULT ((size_t)1 << 20)
 #define INJ_WINDOW_DEFAULT    512u
-#define INJ_FLAG_DEFAULT      0.5
-#define INJ_BLOCK_DEFAULT     0.97
+#define INJ_FLAG_DEFAULT      0.95
+#define INJ_BLOCK_DEFAULT     0.999
 #define INJ_MAX_HITS          1024u
 #define INJ_MAX_EV            256u
 #define INJ_MAX_FILE          ((size_t)16 << 20)

@@ -20,10 +20,10 @@ override.fr.ignore_all       override flag  fr ignore*|oublie*|oubliez ~2 tout*|
 override.de.ignore           override block de ignorier*|vergiss|vergessen|missachte*|übergeh* ~4 vorherig*|bisherig*|obig*|vorangegangen*|vorhergehend*|früher*|alle|ursprünglich* ~3 anweisung*|instruktion*|regel*|befehl*|vorgab*|anordnung*
 override.de.ignore_rev       override block de vorherig*|bisherig*|obig*|alle ~2 anweisung*|instruktion*|regeln|befehle ~3 ignorier*|vergess*|vergiss|missacht*
 # Spanish
-override.es.ignore           override block es ignora*|olvida*|olvídate|omite|omitir|descarta*|desestima* ~4 instrucciones|indicaciones|reglas|órdenes|directrices|instrucción ~3 anteriores|previas|precedentes|anterior|iniciales|originales|arriba
+override.es.ignore           override block es ignora*|ignore|ignoren|olvida*|olvide*|olvídate|olvídese|omite|omita|omitir|descarta*|descarte|desestima* ~4 instrucciones|indicaciones|reglas|órdenes|directrices|instrucción ~3 anteriores|previas|precedentes|anterior|iniciales|originales|arriba
 override.es.ignore_all       override flag  es ignora*|olvida*|olvídate ~2 todas|todo|cualquier ~3 instrucciones|indicaciones|reglas|lo
 # Italian
-override.it.ignore           override block it ignora*|dimentica*|trascura*|tralascia* ~4 istruzioni|istruzione|indicazioni|regole|direttive|ordini ~3 precedenti|precedente|sopra|iniziali|originali|fornite|date
+override.it.ignore           override block it ignor*|dimentic*|trascur*|tralasci* ~4 istruzioni|istruzione|indicazioni|regole|direttive|ordini ~3 precedenti|precedente|sopra|iniziali|originali|fornite|date
 # Portuguese
 override.pt.ignore           override block pt ignore|ignora*|esqueça|esqueca|esquece|desconsidere|desconsidera* ~4 instruções|instrucoes|instrução|regras|orientações|diretrizes|ordens|indicações ~3 anteriores|prévias|previas|acima|iniciais|originais
 # Russian
@@ -61,3 +61,21 @@ override.authorized          override flag  en authorized|authorised|authorizati
 override.disable_safety      override block en disable|deactivate|turn|switch|remove|bypass|lift ~2 off|all|your|the|any ~2 safety|content|ethical|moral ~1 filter*|guardrail*|restriction*|protocol*|guideline*|check*|measures|settings
 override.prompt_injection    override flag  en this|following ~2 is ~2 a|an ~2 new|updated|system|admin|priority|urgent ~2 instruction*|directive*|command|message|override
 override.priority_higher     override flag  en takes|take|has|have ~1 priority|precedence ~2 over ~3 previous|prior|all|any|other|your|system ~2 instruction*|rules|prompt*|directive*
+# Any language: the verb "ignore/forget" close to the noun "instructions/rules" (flag: the
+# adjective "previous" raises it to block in the lines above).
+override.fr.verb_noun        override flag  fr ignorez|ignorer|oubliez|oublie|oublier|négligez ~4 instruction*|consigne*|directive*|règle*
+override.de.verb_noun        override flag  de ignorier*|vergiss|vergessen|missacht* ~4 anweisung*|instruktion*|regeln|befehle|vorgaben
+override.es.verb_noun        override flag  es ignor*|olvid*|omit*|descart* ~4 instrucciones|indicaciones|reglas|órdenes|directrices
+override.it.verb_noun        override flag  it ignor*|dimentic*|trascur* ~4 istruzioni|regole|indicazioni|direttive
+override.pt.verb_noun        override flag  pt ignor*|esqueç*|esquec*|desconsider* ~4 instruções|instrucoes|regras|orientações|diretrizes
+override.ru.verb_noun        override flag  ru игнорир*|проигнорир*|забуд*|забыв*|пренебре* ~4 инструкци*|указани*|правил*|директив*
+override.zh.verb_noun        override flag  zh 忽略|无视|無視|忘记|忘記|忽视|忽視|不要理会|不理会 ~2 指令|指示|规则|規則|命令
+override.ko.verb_noun        override flag  ko 지시*|지침*|명령*|규칙*|지시사항* ~2 무시*|잊어*|잊고*|잊으*
+override.ar.verb_noun        override flag  ar تجاهل*|انس*|إنس*|اهمل*|أهمل* ~4 التعليمات|تعليمات*|الأوامر|أوامر*|القواعد|الإرشادات|إرشادات*
+override.hi.verb_noun        override flag  hi निर्देश*|नियम*|आदेश* ~4 अनदेखा|नजरअंदाज|नज़रअंदाज़|भूल*|इग्नोर|उपेक्षा
+override.tr.verb_noun        override flag  tr talimat*|komut*|kural*|yönerge* ~3 yok|görmezden|unut*|umursama*
+override.vi.verb_noun        override flag  vi bỏ|phớt|quên ~2 qua|lờ|đi|hết|tất|mọi|các|những ~4 hướng|chỉ|quy dẫn|thị|tắc
+override.id.verb_noun        override flag  id abaikan|lupakan|acuhkan|hiraukan ~4 instruksi|petunjuk|perintah|aturan|arahan|pedoman
+override.th.verb_noun        override flag  th เพิกเฉย|ละเว้น|ไม่สนใจ|ลืม|ละทิ้ง ~2 คำสั่ง|คำแนะนำ|กฎ|คำชี้แจง
+override.bn.verb_noun        override flag  bn নির্দেশ*|নিয়ম*|আদেশ* ~4 উপেক্ষা|ভুলে*|অগ্রাহ্য*
+override.tl.verb_noun        override flag  tl huwag ~1 pansinin|sundin ~4 tagubilin|instruksyon*|utos|panuto|alituntunin

@@ -4,16 +4,14 @@ roleplay.dan_persona         roleplay flag  en you|act|pretend|called|named|as|b
 roleplay.developer_mode      roleplay block en developer|dev|god|admin|debug|jailbreak|unrestricted|sudo|maintenance ~1 mode ~3 enabled|enable|activated|activate|on|output|response*|policies|policy
 roleplay.jailbroken          roleplay flag  en jailbreak|jailbroken|jailbreaking ~4 you|mode|prompt|ai|chatgpt|assistant|model
 roleplay.no_restrictions     roleplay block en act|pretend|roleplay|behave|respond|answer|simulate|become|be ~8 no|without|free ~2 any|of|from ~2 restriction*|limit*|filter*|rules|censorship|guideline*|ethic*|moral*|boundaries|constraints|policies
-roleplay.unfiltered_ai       roleplay block en unfiltered|uncensored|unrestricted|amoral|unethical|unbiased|unlimited|unhinged|immoral ~3 ai|chatbot|assistant|model|response*|mode|version|character|persona|bot|llm
-roleplay.no_ethics           roleplay flag  en doesnt|dont|not|never|no|without ~3 have|follow|care|any ~3 ethical|moral|ethics|morals|morality ~2 guideline*|principle*|restriction*|standards|boundaries|compass|rules|or
+roleplay.unfiltered_ai       roleplay block en unfiltered|uncensored|unrestricted|amoral|unhinged ~3 ai|chatbot|assistant|model|mode|persona|bot|llm|gpt|chatgpt
+roleplay.no_ethics           roleplay flag  en doesnt|dont|not|never|no ~2 have|has|follow|care|need|bound ~3 any|about|by ~2 ethical|moral|ethics|morals|morality ~2 guideline*|principle*|restriction*|standards|boundaries|compass|rules|or
 roleplay.free_from           roleplay block en freed|free|broken|break|escaped ~2 from|out|of|free ~3 typical|usual|normal|all ~1 confines|restrictions|rules|limitations|shackles|chains
 roleplay.never_refuse        roleplay flag  en never|not|cant|cannot|wont ~2 refuse|decline|reject ~3 any|a|request*|question*|prompt*|answer*|anything
-roleplay.stay_in_character   roleplay flag  en stay|remain|keep ~1 in ~1 character
 roleplay.policy_off          roleplay block en openai|anthropic|content|usage|safety ~2 policy|policies|guidelines|rules|filters ~4 dont|doesnt|not|no|never ~1 apply|applies|longer|matter|exist
 roleplay.two_responses       roleplay flag  en two|2 ~2 different|separate|distinct ~2 responses|ways|answers|paragraphs
-roleplay.opposite_mode       roleplay flag  en opposite|evil|dark|chaos|shadow|anti ~1 mode|version|twin|side|persona
+roleplay.opposite_mode       roleplay flag  en opposite|evil|chaos|antigpt ~1 mode|persona|personality
 roleplay.hypothetical_ai     roleplay flag  en hypothetical|fictional|imaginary|fictitious ~3 ai|chatbot|assistant|model ~6 no|without|any ~2 restriction*|rules|limit*|filter*|ethic*
-roleplay.character_rules     roleplay flag  en never ~3 break|breaks ~1 character
 # other languages: personas without rules
 roleplay.fr.no_rules         roleplay flag  fr sans ~2 aucune|aucun|restriction*|limite*|filtre*|règle* ~2 restriction*|limite*|filtre*|règle*|éthique|morale|censure
 roleplay.de.no_rules         roleplay flag  de ohne ~2 jegliche|irgendwelche|alle ~1 einschränkung*|beschränkung*|regeln|filter|zensur|ethik|moral

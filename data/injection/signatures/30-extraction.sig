@@ -1,13 +1,12 @@
 # System-prompt extraction: asking the model to reveal or repeat what it was told.
-extraction.reveal_prompt     extraction block en reveal|repeat|print|output|show|display|tell|give|leak|share|spell|recite|disclose|dump|expose|provide|write|type|paste|copy ~3 your|ur|the|its|entire|full|exact|whole|complete ~3 system|initial|original|hidden|secret|internal|previous|pre|starting|developer ~1 prompt*|instruction*|message*|directive*|configuration|rules
+extraction.reveal_prompt     extraction block en reveal|repeat|print|output|show|display|tell|give|leak|share|spell|recite|disclose|dump|expose ~3 your|ur|the|its|entire|full|exact|whole|complete ~3 system|initial|original|hidden|secret|internal|previous|pre|starting|developer ~1 prompt*|instruction*|message*|directive*|configuration|rules
 extraction.what_prompt       extraction block en what|whats|which ~2 your|ur ~2 system|initial|original|hidden|secret|internal ~1 prompt*|instruction*|directive*|message
 extraction.what_prompt_the   extraction flag  en what|whats ~2 the|were ~2 system|initial|original|hidden ~1 prompt*|instruction*|directive*
-extraction.repeat_above      extraction block en repeat|print|output|copy|rewrite|recite|echo|translate|summarize|summarise ~4 everything|all|text|words|content|instructions|messages|lines ~3 above|before|preceding|prior|earlier
-extraction.above_verbatim    extraction flag  en above|prompt|instructions ~4 verbatim|exactly|unchanged|unaltered|literally
+extraction.repeat_above      extraction block en repeat|print|output|copy|recite|echo ~4 everything|all|text|words|instructions ~3 above|before|preceding|prior|earlier
+extraction.above_verbatim    extraction flag  en above|prompt|instructions ~4 verbatim|literally
 extraction.start_you_are     extraction flag  en starting|start|begin|beginning|begins|starts ~1 with|from ~2 you are
-extraction.your_instructions extraction flag  en your|ur ~1 instructions|prompt|rules|guidelines|programming ~3 were|are|say|given|verbatim|before|above
 extraction.pre_prompt        extraction flag  en pre ~1 prompt|prompts|instructions
-extraction.reveal_password   extraction flag  en reveal|tell|give|leak|share|disclose|print|output|provide|spell ~3 me|us ~3 the|your ~2 password|passcode|secret|access|key|code
+extraction.reveal_password   extraction flag  en reveal|tell|give|leak|share|disclose|print|output|provide|spell ~3 me|us ~3 the|your ~2 password|passcode|passphrase|secret|codeword
 # other languages
 extraction.fr.prompt         extraction block fr révèle*|affiche*|montre*|donne*|répète*|imprime*|divulgue*|dis ~4 prompt|invite|instructions|message ~2 système|systeme|initial*|original*|cachée*
 extraction.de.prompt         extraction block de zeig*|gib*|verrat*|wiederhol*|nenn*|ausgeb*|offenleg* ~4 systemprompt*|systemanweisung*|systemnachricht*|anfangsanweisung*
