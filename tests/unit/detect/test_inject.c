@@ -357,6 +357,46 @@ test_inject_new_errors(void **state)
     assert_non_null(strstr(err.msg, "line 1: not a portcullis injection model"));
 }
 
+/* Out of memory at every allocation of load + scan: PCL_ENOMEM, nothing leaked (asan). */
+static enum pcl_rc
+oom_run(void *ctx)
+{
+    static const char *paths[] = {PCL_SOURCE_DIR "/fuzz/corpus/inject_sig/cjk.sig"};
+    const char *text = ctx;
+    struct pcl_inject_opts o;
+    struct pcl_inject *d = NULL;
+    struct pcl_inject_scratch *s = NULL;
+    struct pcl_inject_verdict v;
+    struct pcl_err err;
+    enum pcl_rc rc;
+
+    memset(&o, 0, sizeof(o));
+    o.sig_paths = paths;
+    o.nsig_paths = 1;
+    o.model_path = MODEL;
+    rc = pcl_inject_new(&o, &d, &err);
+    if (rc == PCL_OK) {
+        rc = pcl_inject_scratch_new(d, &s, &err);
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_inject_scan(d, s, text, strlen(text), NULL, &v, &err);
+    }
+    pcl_inject_scratch_free(s);
+    pcl_inject_free(d);
+    return rc;
+}
+
+static void
+test_inject_scan_out_of_memory(void **state)
+{
+    char text[] = "x \xF0\x9F\x98\x8A\xF3\xA0\x84\xBF\xF3\xA0\x85\xA5 Wh\xD0\xB0t "
+                  "SWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnM= \xEF\xBC\xA9\xEF\xBD\x87 "
+                  "\xE5\xBF\xBD\xE7\x95\xA5\xE6\x8C\x87\xE4\xBB\xA4";
+
+    (void)state;
+    assert_true(pcl_test_oom(oom_run, text, true) > 0);
+}
+
 int
 main(void)
 {
@@ -368,6 +408,7 @@ main(void)
         cmocka_unit_test(test_inject_scan_model_windows),
         cmocka_unit_test(test_inject_scan_threads),
         cmocka_unit_test(test_inject_new_errors),
+        cmocka_unit_test(test_inject_scan_out_of_memory),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
