@@ -353,6 +353,10 @@ pcl_inject_sig_parse(const char *name, const char *text, size_t len, struct pcl_
         while (b < e && is_space(text[b])) {
             b++;
         }
+        if (memchr(text + i, '\0', e - i) != NULL) {
+            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: NUL byte", name, lineno);
+            break;
+        }
         if (b == e || text[b] == '#') {
             i = e + 1;
             continue;

@@ -104,6 +104,7 @@ test_inject_sig_parse_errors(void **state)
         {"x override block en re:\n", "line 1: empty regex"},
         {"x override block en ignore ~ y\n", "line 1: gap"},
         {"x override block en a\xff\n", "invalid UTF-8 at byte 21"},
+        {"# ok\nx override block en re:a\0b\n", "t.sig: line 2: NUL byte"},
     };
     struct pcl_err err;
 
@@ -111,10 +112,13 @@ test_inject_sig_parse_errors(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct pcl_inject_sig *sigs = NULL;
         size_t n = 0;
+        size_t len = strlen(cases[i].text);
 
-        assert_int_equal(
-            pcl_inject_sig_parse("t.sig", cases[i].text, strlen(cases[i].text), &sigs, &n, &err),
-            PCL_EINVAL);
+        if (strstr(cases[i].msg, "NUL") != NULL) {
+            len += 1 + strlen(cases[i].text + len + 1); /* the text goes on past its NUL */
+        }
+        assert_int_equal(pcl_inject_sig_parse("t.sig", cases[i].text, len, &sigs, &n, &err),
+                         PCL_EINVAL);
         if (strstr(err.msg, cases[i].msg) == NULL) {
             fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, cases[i].msg);
         }
