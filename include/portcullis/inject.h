@@ -251,6 +251,29 @@ void pcl_inject_model_free(struct pcl_inject_model *m);
  * call before sharing det. */
 void pcl_inject_model_set(struct pcl_inject *det, struct pcl_inject_model *m);
 
+/* ---- output checks ------------------------------------------------------------------ */
+
+/* What a model response must not do: render markdown images or links (or HTML images) that
+ * carry data to hosts not on the allow list, contain active HTML (script, iframe, event
+ * handlers, javascript: URLs) outside code blocks, or echo the system prompt. */
+struct pcl_inject_output_opts {
+    const char *const *allow_hosts; /* host names allowed in URLs (also their subdomains);
+                                       array of nallow_hosts */
+    size_t nallow_hosts;
+    struct pcl_str system_prompt; /* when non-empty: flag responses repeating 12+ of its words
+                                     in a row, block at half of it */
+};
+
+/* Check a (complete or accumulated) response text[0..len). Writes at most cap pieces of
+ * evidence (ids "output.md_image", "output.md_link", "output.html_image", "output.script",
+ * "output.iframe", "output.event_handler", "output.js_url", "output.echo"; category
+ * "exfiltration", "html" or "extraction"; via NULL) into ev and sets *nev; returns the highest
+ * tier found (PCL_INJECT_ALLOW when none). Allocates only for the echo check (PCL_ENOMEM). */
+enum pcl_rc pcl_inject_output_check(const struct pcl_inject_output_opts *opts, const char *text,
+                                    size_t len, struct pcl_inject_evidence *ev, size_t cap,
+                                    size_t *nev, enum pcl_inject_tier *tier,
+                                    struct pcl_err *err) PCL_WUR;
+
 /* ---- canary tokens ------------------------------------------------------------------ */
 
 #define PCL_CANARY_MAX 64

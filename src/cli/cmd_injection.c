@@ -91,6 +91,8 @@ usage(FILE *f)
         "       portcullis injection eval [options] DATA.jsonl...\n"
         "       portcullis injection train [options] -o MODEL DATA.jsonl...\n"
         "       portcullis injection canary [--watch CANARY] [FILE|-]\n"
+        "       portcullis injection output [--allow-host H]... [--system-prompt FILE] "
+        "[TEXT|-|FILE]\n"
         "\n"
         "scan: screen text for prompt injection; prints the verdict (allow, unverified, flag,\n"
         "block), the score and the evidence. TEXT is screened as given; \"-\" reads stdin; with\n"
@@ -116,6 +118,8 @@ usage(FILE *f)
         "  -o, --output FILE     train: where to write the weights\n"
         "  --epochs N --seed N   train: passes over the data (default 6), shuffle seed\n"
         "  --watch CANARY        canary: watch the input for CANARY (chunked as read)\n"
+        "  --allow-host H        output: links and images may carry data to H (repeatable)\n"
+        "  --system-prompt FILE  output: flag responses that repeat this system prompt\n"
         "  -h, --help            this help\n"
         "\n"
         "exit: 0 below --fail-on, 1 at or above it, 2 usage, 4 error\n");
@@ -1178,6 +1182,97 @@ cmd_canary(int argc, char **argv)
     return rc;
 }
 
+/* ---- output ---------------------------------------------------------------------------- */
+
+static int
+cmd_output(int argc, char **argv)
+{
+    const char *hosts[MAX_SOURCES];
+    size_t nhosts = 0;
+    const char *sp_path = NULL;
+    const char *arg = "-";
+    struct pcl_buf doc, sp;
+    struct pcl_inject_output_opts oo;
+    struct pcl_inject_evidence ev[64];
+    size_t nev = 0;
+    enum pcl_inject_tier tier = PCL_INJECT_ALLOW;
+    bool json = false;
+    struct pcl_err err;
+    int rc = -1;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--allow-host") == 0 && i + 1 < argc && nhosts < MAX_SOURCES) {
+            hosts[nhosts++] = argv[++i];
+        } else if (strcmp(argv[i], "--system-prompt") == 0 && i + 1 < argc) {
+            sp_path = argv[++i];
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+                   (strcmp(argv[i + 1], "json") == 0 || strcmp(argv[i + 1], "text") == 0)) {
+            json = strcmp(argv[++i], "json") == 0;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return PCL_EXIT_OK;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            pcl_cli_error(CMD, "output: unknown or incomplete option %s", argv[i]);
+            return PCL_EXIT_USAGE;
+        } else {
+            arg = argv[i];
+        }
+    }
+    pcl_buf_init(&doc, MAX_DOC);
+    pcl_buf_init(&sp, MAX_DOC);
+    if (strcmp(arg, "-") == 0 || access(arg, R_OK) == 0) {
+        rc = slurp(arg, &doc);
+    } else if (pcl_buf_appends(&doc, arg) != PCL_OK) {
+        rc = PCL_EXIT_ERROR;
+    }
+    if (rc < 0 && sp_path != NULL) {
+        rc = slurp(sp_path, &sp);
+    }
+    if (rc >= 0) {
+        goto out;
+    }
+    oo = (struct pcl_inject_output_opts){.allow_hosts = hosts,
+                                         .nallow_hosts = nhosts,
+                                         .system_prompt = {sp.ptr != NULL ? sp.ptr : "", sp.len}};
+    if (pcl_inject_output_check(&oo, doc.ptr != NULL ? doc.ptr : "", doc.len, ev, PCL_ARRAY_LEN(ev),
+                                &nev, &tier, &err) != PCL_OK) {
+        pcl_cli_error(CMD, "%s", err.msg);
+        rc = PCL_EXIT_ERROR;
+        goto out;
+    }
+    {
+        struct pcl_inject_verdict v = {
+            .tier = tier, .score = tier >= PCL_INJECT_FLAG ? 1.0 : 0.0, .ev = ev, .nev = nev};
+
+        for (size_t i = 0; i < nev; i++) {
+            if (ev[i].score > v.score || i == 0) {
+                v.score = ev[i].score;
+            }
+        }
+        if (json) {
+            struct pcl_buf out;
+            struct pcl_jw w;
+
+            pcl_buf_init(&out, 0);
+            pcl_jw_init(&w, &out);
+            pcl_jw_obj_begin(&w);
+            write_verdict(&w, &v);
+            pcl_jw_obj_end(&w);
+            if (pcl_jw_rc(&w) == PCL_OK) {
+                (void)fwrite(out.ptr, 1, out.len, stdout);
+            }
+            pcl_buf_fini(&out);
+        } else {
+            print_text(strcmp(arg, "-") == 0 ? "<stdin>" : "<response>", doc.ptr, doc.len, &v);
+        }
+    }
+    rc = tier >= PCL_INJECT_FLAG ? PCL_EXIT_FINDINGS : PCL_EXIT_OK;
+out:
+    pcl_buf_fini(&doc);
+    pcl_buf_fini(&sp);
+    return rc;
+}
+
 int
 pcl_cmd_injection(int argc, char **argv)
 {
@@ -1199,6 +1294,9 @@ pcl_cmd_injection(int argc, char **argv)
     if (strcmp(sub, "canary") == 0) {
         return cmd_canary(argc - 1, argv + 1);
     }
-    pcl_cli_error(CMD, "unknown subcommand \"%s\" (scan, check, eval, train, canary)", sub);
+    if (strcmp(sub, "output") == 0) {
+        return cmd_output(argc - 1, argv + 1);
+    }
+    pcl_cli_error(CMD, "unknown subcommand \"%s\" (scan, check, eval, train, canary, output)", sub);
     return PCL_EXIT_USAGE;
 }
