@@ -593,10 +593,8 @@ cmd_scan(int argc, char **argv)
         if (!file && !o.jsonl) {
             rc = scan_one(&c, "<arg>", 0, arg, strlen(arg));
         } else {
-            rc = slurp(arg, &doc);
-            if (rc >= 0) {
-                c.failed = true;
-                rc = -1;
+            if (slurp(arg, &doc) >= 0) {
+                c.failed = true; /* reported; go on with the other inputs */
                 continue;
             }
             if (o.jsonl) {
@@ -1263,7 +1261,8 @@ cmd_output(int argc, char **argv)
             }
             pcl_buf_fini(&out);
         } else {
-            print_text(strcmp(arg, "-") == 0 ? "<stdin>" : "<response>", doc.ptr, doc.len, &v);
+            print_text(strcmp(arg, "-") == 0 ? "<stdin>" : "<response>",
+                       doc.ptr != NULL ? doc.ptr : "", doc.len, &v);
         }
     }
     rc = tier >= PCL_INJECT_FLAG ? PCL_EXIT_FINDINGS : PCL_EXIT_OK;
