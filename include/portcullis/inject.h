@@ -170,6 +170,9 @@ struct pcl_inject_opts {
     size_t window;          /* model window in bytes of the token view (default 512) */
     size_t max_input;       /* longest input (default 1 MiB); longer is PCL_ELIMIT */
     struct pcl_san_opts san;
+    /* Directory for compiled signature databases (created if missing; NULL = compile every
+     * time). A database is reused when the signatures and the Vectorscan version match. */
+    const char *cache_dir;
 };
 
 /* Immutable after pcl_inject_new(): share one per process across threads. */

@@ -38,6 +38,7 @@ struct inj_opts {
     uint64_t seed;
     const char *field;
     size_t window;
+    bool no_cache;
 };
 
 enum {
@@ -57,6 +58,7 @@ enum {
     OPT_SEED,
     OPT_FIELD,
     OPT_WINDOW,
+    OPT_NO_CACHE,
 };
 
 static const struct option long_opts[] = {
@@ -76,6 +78,7 @@ static const struct option long_opts[] = {
     {"epochs", required_argument, NULL, OPT_EPOCHS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"window", required_argument, NULL, OPT_WINDOW},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -111,6 +114,7 @@ usage(FILE *f)
         "  --flag P --block P    model probability thresholds (default 0.95 and 0.999)\n"
         "  --source user|document  judge as typed by the user or as inserted content\n"
         "  --window BYTES        model window (default 512)\n"
+        "  --no-cache            compile the signatures even when a cached database matches\n"
         "  --fail-on T           exit 1 when a verdict is at least T: flag, block, never\n"
         "                        (default block)\n"
         "  --sources LIST        eval/train: only rows whose source repository is listed\n"
@@ -245,6 +249,9 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
         case OPT_JSONL:
             o->jsonl = true;
             break;
+        case OPT_NO_CACHE:
+            o->no_cache = true;
+            break;
         case OPT_FIELD:
             o->field = optarg;
             break;
@@ -338,6 +345,7 @@ open_detector(const struct inj_opts *o, bool want_model, struct pcl_inject **det
     io.block = o->block;
     io.window = o->window;
     io.max_input = MAX_DOC / 4;
+    io.cache_dir = o->no_cache ? NULL : pcl_cli_cache_dir();
     if (o->nsig > 0) {
         io.sig_paths = o->sig_paths;
         io.nsig_paths = o->nsig;

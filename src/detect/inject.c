@@ -7,7 +7,9 @@
 #include <dirent.h>
 #include <hs.h>
 #include <math.h>
+#include <sodium.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -226,11 +228,99 @@ load_sig_path(struct pcl_inject *d, const char *path, struct pcl_err *err)
     return rc;
 }
 
+/* ---- compiled database cache ---------------------------------------------------------- */
+
+/* <dir>/inject-<blake2b of the Vectorscan version, the expressions and flags>.hsdb */
+static void
+cache_path(const char *dir, char *const *exprs, const unsigned *flags, size_t n, bool raw,
+           char *out, size_t cap)
+{
+    crypto_generichash_state st;
+    unsigned char h[20];
+    char hex[41];
+    const char *ver = hs_version();
+
+    (void)crypto_generichash_init(&st, NULL, 0, sizeof(h));
+    (void)crypto_generichash_update(&st, (const unsigned char *)ver, strlen(ver) + 1);
+    for (size_t i = 0; i < n; i++) {
+        (void)crypto_generichash_update(&st, (const unsigned char *)exprs[i], strlen(exprs[i]) + 1);
+        (void)crypto_generichash_update(&st, (const unsigned char *)&flags[i], sizeof(flags[i]));
+    }
+    (void)crypto_generichash_final(&st, h, sizeof(h));
+    (void)sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    (void)snprintf(out, cap, "%s/inject-%s-%s.hsdb", dir, raw ? "raw" : "tok", hex);
+}
+
+static hs_database_t *
+cache_load(const char *path)
+{
+    hs_database_t *db = NULL;
+    struct stat st;
+    char *bytes = NULL;
+    FILE *f = fopen(path, "rb");
+
+    if (f == NULL) {
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) == 0 && st.st_size > 0 && st.st_size < (off_t)1 << 30) {
+        bytes = pcl_malloc((size_t)st.st_size);
+        if (bytes != NULL && fread(bytes, 1, (size_t)st.st_size, f) == (size_t)st.st_size &&
+            hs_deserialize_database(bytes, (size_t)st.st_size, &db) != HS_SUCCESS) {
+            db = NULL;
+        }
+    }
+    pcl_free(bytes);
+    (void)fclose(f);
+    return db;
+}
+
+/* Best effort: a cache that cannot be written only costs the next start its compile. */
+static void
+cache_save(const char *dir, const char *path, const hs_database_t *db)
+{
+    char *bytes = NULL;
+    char tmp[4300];
+    size_t len = 0;
+    FILE *f;
+    bool ok;
+
+    if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+        /* the parent too (~/.cache on a fresh account), then retry */
+        char parent[4096];
+        char *slash;
+
+        (void)snprintf(parent, sizeof(parent), "%s", dir);
+        slash = strrchr(parent, '/');
+        if (slash == NULL || slash == parent) {
+            return;
+        }
+        *slash = '\0';
+        if ((mkdir(parent, 0700) == -1 && errno != EEXIST) ||
+            (mkdir(dir, 0700) == -1 && errno != EEXIST)) {
+            return;
+        }
+    }
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) {
+        return;
+    }
+    (void)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+    f = fopen(tmp, "wb");
+    if (f != NULL) {
+        ok = fwrite(bytes, 1, len, f) == len;
+        ok = fclose(f) == 0 && ok;
+        if (!ok || rename(tmp, path) == -1) {
+            (void)unlink(tmp);
+        }
+    }
+    free(bytes); /* allocated by Vectorscan's default allocator */
+}
+
 /* Compile the signatures whose raw flag equals raw into one database; ids are indices. */
 static enum pcl_rc
-compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, hs_database_t **db,
-           struct pcl_err *err)
+compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cache_dir,
+           hs_database_t **db, struct pcl_err *err)
 {
+    char cpath[4200];
     char **exprs = NULL;
     unsigned *flags = NULL;
     unsigned *ids = NULL;
@@ -304,6 +394,13 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, hs_database_t *
     if (n == 0) {
         goto out;
     }
+    if (cache_dir != NULL) {
+        cache_path(cache_dir, exprs, flags, n, raw, cpath, sizeof(cpath));
+        *db = cache_load(cpath);
+        if (*db != NULL) {
+            goto out;
+        }
+    }
     if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
                          db, &cerr) != HS_SUCCESS) {
         if (cerr->expression >= 0 && (size_t)cerr->expression < n) {
@@ -316,6 +413,8 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, hs_database_t *
         }
         (void)hs_free_compile_error(cerr);
         *db = NULL;
+    } else if (cache_dir != NULL) {
+        cache_save(cache_dir, cpath, *db);
     }
 out:
     pcl_free(exprs);
@@ -373,10 +472,10 @@ pcl_inject_new(const struct pcl_inject_opts *opts, struct pcl_inject **out, stru
         d->group[i] = category_group(d->sigs[i].category);
     }
     if (rc == PCL_OK) {
-        rc = compile_db(d, false, &norm, &d->tok_db, err);
+        rc = compile_db(d, false, &norm, opts->cache_dir, &d->tok_db, err);
     }
     if (rc == PCL_OK) {
-        rc = compile_db(d, true, &norm, &d->raw_db, err);
+        rc = compile_db(d, true, &norm, opts->cache_dir, &d->raw_db, err);
     }
     if (rc == PCL_OK && opts->model_path != NULL) {
         rc = pcl_model_load(opts->model_path, &d->model, err);
