@@ -150,6 +150,10 @@ main(int argc, char **argv)
                  sm[ns / 2].us * 1024.0 / (double)PCL_MAX(sm[ns / 2].len, (size_t)1024),
                  sm[ns * 99 / 100].us * 1024.0 /
                      (double)PCL_MAX(sm[ns * 99 / 100].len, (size_t)1024));
+    for (size_t i = ns > 5 ? ns - 5 : 0; i < ns; i++) {
+        (void)printf("  costly per KB: row %zu (%zu bytes) %.1f us\n", sm[i].row + 1, sm[i].len,
+                     sm[i].us);
+    }
     for (size_t i = 0; i < n; i++) {
         free(texts[i]);
     }

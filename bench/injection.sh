@@ -32,5 +32,5 @@ echo "=== all attacks of every source, vigil-style baseline (recall only)"
 "$bin" injection eval --signatures "$here/bench/vigil-baseline.sig" --no-model \
     "$eval_dir/injection_eval.jsonl" "$eval_dir/multilingual_obfuscated.jsonl" | sed -n 1,3p
 echo
-echo "=== latency, one core (bench_injection, 3 rounds over injection_eval.jsonl)"
-taskset -c 0 "$build/bench/bench_injection" "$data" 3 "$eval_dir/injection_eval.jsonl"
+echo "=== latency, one core (bench_injection, 2 rounds over injection_eval.jsonl)"
+taskset -c 1 "$build/bench/bench_injection" "$data" 2 "$eval_dir/injection_eval.jsonl"
