@@ -63,7 +63,6 @@ struct pcl_inject_scratch {
     size_t mcap;
     struct hit *hits; /* matches of one scan call; array of nhits */
     size_t nhits;
-    bool hits_full;
     struct pcl_inject_evidence *ev; /* array of nev */
     size_t nev;
     struct pcl_feat feat;
@@ -608,8 +607,7 @@ on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned f
     (void)flags;
     (void)from;
     if (s->nhits == INJ_MAX_HITS) {
-        s->hits_full = true;
-        return 1;
+        return 1; /* each signature reports once per view: only past 1024 signatures */
     }
     /* Vectorscan gives the end; the leftmost start comes from PCRE2 over what precedes it */
     m = pcre2_match(s->det->re[id], (PCRE2_SPTR)s->view, end, lo, PCRE2_NO_UTF_CHECK, s->md,
@@ -823,7 +821,7 @@ score_windows(const struct pcl_inject *d, struct pcl_inject_scratch *s,
     if (top > *best) {
         *best = top;
     }
-    if (top >= d->flag * 0.999) {
+    if (top >= 0.0) { /* kept or dropped by the caller, whose policy sets the threshold */
         struct pcl_inject_evidence e;
         struct view tv = *v;
 

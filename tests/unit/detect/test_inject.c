@@ -281,6 +281,16 @@ test_inject_scan_model_windows(void **state)
             assert_true(v.ev[i].end - v.ev[i].start < 1024);
         }
     }
+    /* a route's lower threshold takes effect: the model alone flags */
+    {
+        struct pcl_inject_policy low = {.flag = 0.0001, .block = 1.01};
+
+        assert_int_equal(
+            pcl_inject_scan(f->det, f->s, "Write me a poem about the sea", 29, &low, &v, &err),
+            PCL_OK);
+        assert_int_equal(v.tier, PCL_INJECT_FLAG);
+        assert_int_equal(v.ev[0].kind, PCL_INJECT_EV_MODEL);
+    }
     /* thresholds above 1: the model alone never decides */
     assert_int_equal(
         pcl_inject_scan(f->det, f->s, "Write me a poem about the sea", 29, &never, &v, &err),
