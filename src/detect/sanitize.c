@@ -97,25 +97,54 @@ pcl_san_kind_name(enum pcl_san_kind k)
 
 /* ---- common English words (rot13 / reversed scoring) --------------------------------- */
 
-/* Sorted. Words whose rot13 or reversal is also in the list are left out (be/or, no/on). */
+/* Frequent English words; those whose rot13 or reversal is also one of them are left out
+ * (be/or, no/on), so a line and its transform cannot both score on them. */
 static const char *const common_words[] = {
-    "about",      "above",       "access",    "after",        "again",    "all",     "also",
-    "always",     "and",         "answer",    "any",          "are",      "because", "been",
-    "before",     "but",         "can",       "code",         "could",    "data",    "delete",
-    "did",        "do",          "does",      "doing",        "each",     "email",   "every",
-    "everything", "first",       "following", "for",          "forget",   "from",    "give",
-    "have",       "help",        "her",       "here",         "his",      "how",     "ignore",
-    "in",         "information", "instead",   "instructions", "into",     "is",      "it",
-    "just",       "know",        "like",      "make",         "many",     "me",      "more",
-    "most",       "must",        "my",        "need",         "new",      "not",     "now",
-    "of",         "only",        "other",     "output",       "password", "people",  "please",
-    "previous",   "print",       "prompt",    "reply",        "respond",  "rules",   "say",
-    "secret",     "should",      "show",      "so",           "some",     "system",  "tell",
-    "than",       "that",        "the",       "their",        "them",     "then",    "there",
-    "these",      "they",        "this",      "those",        "through",  "to",      "user",
-    "very",       "want",        "was",       "way",          "we",       "were",    "what",
-    "when",       "where",       "which",     "who",          "why",      "will",    "with",
-    "without",    "would",       "write",     "you",          "your",
+    "a",         "about",      "above",       "after",     "again",
+    "against",   "all",        "also",        "always",    "am",
+    "an",        "and",        "answer",      "any",       "are",
+    "around",    "as",         "ask",         "at",        "away",
+    "back",      "because",    "been",        "before",    "being",
+    "below",     "best",       "between",     "both",      "but",
+    "by",        "call",       "can",         "could",     "create",
+    "data",      "day",        "describe",    "did",       "different",
+    "do",        "does",       "doing",       "done",      "down",
+    "during",    "each",       "easy",        "email",     "even",
+    "every",     "everything", "example",     "explain",   "few",
+    "find",      "first",      "following",   "for",       "forget",
+    "from",      "full",       "game",        "get",       "give",
+    "go",        "good",       "great",       "had",       "has",
+    "have",      "he",         "help",        "her",       "here",
+    "his",       "how",        "i",           "if",        "ignore",
+    "important", "in",         "information", "instead",   "instructions",
+    "into",      "is",         "it",          "its",       "just",
+    "keep",      "know",       "language",    "large",     "last",
+    "least",     "life",       "like",        "list",      "little",
+    "long",      "look",       "make",        "many",      "may",
+    "me",        "might",      "more",        "most",      "much",
+    "must",      "my",         "name",        "need",      "never",
+    "new",       "next",       "not",         "now",       "number",
+    "of",        "off",        "often",       "old",       "one",
+    "only",      "other",      "our",         "out",       "over",
+    "own",       "part",       "password",    "people",    "person",
+    "place",     "plan",       "please",      "point",     "possible",
+    "previous",  "print",      "problem",     "prompt",    "provide",
+    "question",  "read",       "really",      "reply",     "respond",
+    "right",     "rules",      "same",        "say",       "secret",
+    "see",       "should",     "show",        "simple",    "small",
+    "so",        "some",       "something",   "step",      "still",
+    "story",     "such",       "suggest",     "summarize", "system",
+    "take",      "tell",       "text",        "than",      "that",
+    "the",       "their",      "them",        "then",      "there",
+    "these",     "they",       "thing",       "think",     "this",
+    "those",     "through",    "time",        "to",        "today",
+    "too",       "two",        "under",       "up",        "us",
+    "use",       "user",       "very",        "want",      "was",
+    "water",     "way",        "we",          "well",      "were",
+    "what",      "when",       "where",       "which",     "while",
+    "who",       "why",        "will",        "with",      "without",
+    "word",      "words",      "work",        "world",     "would",
+    "write",     "year",       "you",         "your",
 };
 
 /* The list as sorted FNV-1a hashes, built once: a lookup is a binary search over integers
@@ -175,10 +204,13 @@ is_common(uint32_t h)
 /* Common words among the ASCII words of s[0..n) read plainly, through rot13, or backwards. */
 enum read_as { READ_PLAIN, READ_ROT13, READ_REVERSED };
 
+/* Counts distinct common words (a line repeating "vs", rot13 "if", scores once). */
 static void
 english_score(const char *s, size_t n, enum read_as how, size_t *hits, size_t *words)
 {
     uint32_t h = 0x811C9DC5u;
+    uint32_t seen[16];
+    size_t nseen = 0;
     size_t wl = 0;
 
     (void)pthread_once(&common_once, common_init);
@@ -204,7 +236,19 @@ english_score(const char *s, size_t n, enum read_as how, size_t *hits, size_t *w
         }
         if (wl > 0) {
             (*words)++;
-            *hits += wl < 16 && is_common(h) ? 1 : 0;
+            if (wl < 16 && is_common(h)) {
+                bool dup = false;
+
+                for (size_t k = 0; k < nseen && !dup; k++) {
+                    dup = seen[k] == h;
+                }
+                if (!dup) {
+                    (*hits)++;
+                    if (nseen < PCL_ARRAY_LEN(seen)) {
+                        seen[nseen++] = h;
+                    }
+                }
+            }
             wl = 0;
             h = 0x811C9DC5u;
         }
@@ -1336,7 +1380,7 @@ scan_line(struct pcl_san_scratch *s, size_t a, size_t b, size_t len)
             i = e + 1;
         }
         english_score(s->tmp.ptr, s->tmp.len, READ_PLAIN, &rhits, &rnw);
-        if (rhits >= hits + 2) {
+        if (rhits > hits) {
             rc = add_decoded(s, PCL_SAN_LEET, map_of(s, a), map_end(s, b, len));
             if (rc != PCL_OK) {
                 return rc;
