@@ -79,3 +79,19 @@ override.id.verb_noun        override flag  id abaikan|lupakan|acuhkan|hiraukan 
 override.th.verb_noun        override flag  th เพิกเฉย|ละเว้น|ไม่สนใจ|ลืม|ละทิ้ง ~2 คำสั่ง|คำแนะนำ|กฎ|คำชี้แจง
 override.bn.verb_noun        override flag  bn নির্দেশ*|নিয়ম*|আদেশ* ~4 উপেক্ষা|ভুলে*|অগ্রাহ্য*
 override.tl.verb_noun        override flag  tl huwag ~1 pansinin|sundin ~4 tagubilin|instruksyon*|utos|panuto|alituntunin
+# "you are now in developer/admin/debug mode" in other languages (flag)
+override.fr.mode_switch      override flag  fr mode administrateur|développeur|debug|débogage|maintenance|système|admin
+override.de.mode_switch      override flag  de administratormodus|adminmodus|entwicklermodus|debugmodus|wartungsmodus|systemmodus
+override.es.mode_switch      override flag  es modo administrador|desarrollador|depuración|mantenimiento|sistema|admin
+override.it.mode_switch      override flag  it modalità amministratore|sviluppatore|debug|manutenzione|sistema|admin
+override.pt.mode_switch      override flag  pt modo administrador|desenvolvedor|depuração|manutenção|sistema|admin
+override.ru.mode_switch      override flag  ru режим* администратор*|разработчик*|отладки|обслуживания|системы|админ*
+override.zh.mode_switch      override flag  zh 管理员模式|管理員模式|调试模式|調試模式|维护模式|維護模式|系统模式|系統模式|无限制模式|無限制模式
+override.ja.mode_switch      override flag  ja 管理者モード|デバッグモード|メンテナンスモード|システムモード|制限なしモード
+override.ko.mode_switch      override flag  ko 관리자|디버그|유지보수|시스템|개발자 모드*
+override.ar.mode_switch      override flag  ar وضع المسؤول|المطور|التصحيح|الصيانة|النظام|المدير
+override.hi.mode_switch      override flag  hi एडमिन|डेवलपर|डिबग|व्यवस्थापक|सिस्टम मोड
+override.tr.mode_switch      override flag  tr yönetici|geliştirici|bakım|sistem|admin modu*
+override.vi.mode_switch      override flag  vi chế độ quản|gỡ|bảo|hệ|nhà trị|lỗi|trì|thống|phát
+override.id.mode_switch      override flag  id mode admin|administrator|pengembang|debug|pemeliharaan|sistem
+override.th.mode_switch      override flag  th โหมดผู้ดูแล|โหมดนักพัฒนา|โหมดดีบัก|โหมดบำรุงรักษา|โหมดระบบ

@@ -24,3 +24,28 @@ extraction.vi.prompt         extraction block vi hiển|tiết|cho|lặp|in ~2 t
 extraction.id.prompt         extraction block id tunjukkan|ungkapkan|tampilkan|ulangi|berikan|sebutkan|cetak ~4 prompt|instruksi|pesan|petunjuk ~2 sistem|awal|asli
 extraction.th.prompt         extraction block th แสดง|บอก|เปิดเผย|พิมพ์|ทำซ้ำ ~3 พรอมต์ระบบ|คำสั่งระบบ|ข้อความระบบ|คำสั่งเริ่มต้น
 extraction.de.prompt2        extraction block de zeig*|gib*|verrat*|wiederhol*|nenn* ~4 system ~1 prompt*|anweisung*|nachricht*
+# "tell me / what is the password (secret)" in other languages (flag, like the English one)
+extraction.fr.password       extraction flag  fr dis|donne|révèle*|quel|quelle|indique*|donnez ~4 mot de passe
+extraction.fr.secret_code    extraction flag  fr dis|donne|révèle*|quel|quelle|indique*|donnez ~4 code secret|accès
+extraction.de.password       extraction flag  de sag*|nenn*|gib*|verrat*|was|wie ~4 passwort|kennwort|geheimcode|zugangscode|geheimnis
+extraction.es.password       extraction flag  es dime|dame|revela*|cuál|cual|di|dígame|díganos ~4 contraseña|clave
+extraction.es.secret_code    extraction flag  es dime|dame|revela*|cuál|cual|di|dígame ~4 código secreto|acceso
+extraction.it.password       extraction flag  it dimmi|dammi|rivela*|qual|quale|mi ~4 password|chiave
+extraction.it.secret_code    extraction flag  it dimmi|dammi|rivela*|qual|quale|mi ~4 codice|parola segreto|segreta|accesso|d
+extraction.pt.password       extraction flag  pt diga|diz|revele|revela|qual|me ~4 senha
+extraction.pt.secret_code    extraction flag  pt diga|diz|revele|revela|qual|me ~4 código|palavra secreto|passe|acesso
+extraction.ru.password       extraction flag  ru скажи*|назови*|раскрой*|какой|каков|сообщи* ~4 пароль|секрет*|код
+extraction.zh.password       extraction flag  zh 密码|口令|密碼|秘密|暗号|暗號 ~1 是什么|是什麼|告诉我|告訴我|是多少
+extraction.zh.password2      extraction flag  zh 告诉我|告訴我|说出|說出|透露 ~2 密码|密碼|口令|秘密
+extraction.ja.password       extraction flag  ja パスワード|暗証番号|合言葉|秘密 ~2 教え|何|なに|明かし
+extraction.ko.password       extraction flag  ko 비밀번호*|암호*|패스워드*|비밀* ~2 알려*|뭐*|무엇*|말해*
+extraction.ar.password       extraction flag  ar ما|أخبرني|اخبرني|اكشف|أعطني|اعطني ~3 كلمة المرور|السر
+extraction.ar.secret         extraction flag  ar ما|أخبرني|اخبرني|اكشف|أعطني|اعطني ~3 السر|الرمز|الرقم ~1 السري
+extraction.hi.password       extraction flag  hi पासवर्ड|गुप्त|कोड ~4 बताएं|बताओ|बताइए|क्या
+extraction.tr.password       extraction flag  tr şifre*|parola*|gizli ~2 nedir|ne|söyle*|ver*|açıkla*
+extraction.vi.password       extraction flag  vi mật khẩu ~3 là|cho|tiết|nói ~1 gì|tôi|lộ
+extraction.vi.password2      extraction flag  vi cho|nói|tiết ~2 tôi|lộ|ra ~3 mật khẩu
+extraction.id.password       extraction flag  id kata sandi ~3 apa|adalah|berikan|sebutkan|katakan|tunjukkan
+extraction.id.password2      extraction flag  id apa|berikan|sebutkan|katakan|tunjukkan|beri*|beritahu* ~4 kata sandi
+extraction.id.secret_code    extraction flag  id apa|berikan|sebutkan|katakan|tunjukkan|beritahu* ~4 kode rahasia
+extraction.th.password       extraction flag  th รหัสผ่าน|รหัสลับ|ความลับ ~2 คืออะไร|บอก|อะไร
