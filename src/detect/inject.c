@@ -229,10 +229,12 @@ load_sig_path(struct pcl_inject *d, const char *path, struct pcl_err *err)
 
 /* ---- compiled database cache ---------------------------------------------------------- */
 
-/* <dir>/inject-<blake2b of the Vectorscan version, the expressions and flags>.hsdb */
+/* <dir>/inject-v2-<kind>-<blake2b of the Vectorscan version, expressions, flags, ids>.hsdb.
+ * The ids (signature indices) are part of the key: adding a signature to an earlier file
+ * shifts them while the expressions of this database stay the same. */
 static void
-cache_path(const char *dir, char *const *exprs, const unsigned *flags, size_t n, bool raw,
-           char *out, size_t cap)
+cache_path(const char *dir, char *const *exprs, const unsigned *flags, const unsigned *ids,
+           size_t n, bool raw, char *out, size_t cap)
 {
     crypto_generichash_state st;
     unsigned char h[20];
@@ -244,10 +246,11 @@ cache_path(const char *dir, char *const *exprs, const unsigned *flags, size_t n,
     for (size_t i = 0; i < n; i++) {
         (void)crypto_generichash_update(&st, (const unsigned char *)exprs[i], strlen(exprs[i]) + 1);
         (void)crypto_generichash_update(&st, (const unsigned char *)&flags[i], sizeof(flags[i]));
+        (void)crypto_generichash_update(&st, (const unsigned char *)&ids[i], sizeof(ids[i]));
     }
     (void)crypto_generichash_final(&st, h, sizeof(h));
     (void)sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-    (void)snprintf(out, cap, "%s/inject-%s-%s.hsdb", dir, raw ? "raw" : "tok", hex);
+    (void)snprintf(out, cap, "%s/inject-v2-%s-%s.hsdb", dir, raw ? "raw" : "tok", hex);
 }
 
 static hs_database_t *
@@ -394,7 +397,7 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cac
         goto out;
     }
     if (cache_dir != NULL) {
-        cache_path(cache_dir, exprs, flags, n, raw, cpath, sizeof(cpath));
+        cache_path(cache_dir, exprs, flags, ids, n, raw, cpath, sizeof(cpath));
         *db = cache_load(cpath);
         if (*db != NULL) {
             goto out;
