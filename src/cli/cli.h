@@ -29,6 +29,7 @@ extern const size_t pcl_cli_commands_count;
 
 int pcl_cmd_config(int argc, char **argv);
 int pcl_cmd_detectors(int argc, char **argv);
+int pcl_cmd_injection(int argc, char **argv);
 int pcl_cmd_keys(int argc, char **argv);
 int pcl_cmd_mock_upstream(int argc, char **argv);
 int pcl_cmd_redact(int argc, char **argv);

@@ -7,6 +7,9 @@
 const struct pcl_cmd pcl_cli_commands[] = {
     {.name = "config", .summary = "check a gateway configuration", .run = pcl_cmd_config},
     {.name = "detectors", .summary = "list the built-in detectors", .run = pcl_cmd_detectors},
+    {.name = "injection",
+     .summary = "screen prompts for injection; train, evaluate; canary tokens",
+     .run = pcl_cmd_injection},
     {.name = "keys", .summary = "create, list, revoke and rotate API keys", .run = pcl_cmd_keys},
     {.name = "mock-upstream",
      .summary = "OpenAI-compatible test upstream (testing only)",

@@ -1,0 +1,2 @@
+# a file with a bad gap
+x.y override block en ignore ~0 previous

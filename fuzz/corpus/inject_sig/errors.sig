@@ -1,0 +1,3 @@
+x override block en a||b
+y override wat en a
+z override block en re:

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Private interfaces of the injection detector: signature compilation, token view, model. */
+#ifndef PCL_DETECT_INJECT_INT_H
+#define PCL_DETECT_INJECT_INT_H
+
+#include "common.h"
+
+#include <portcullis/inject.h>
+
+/* Longest pattern line and regex generated from it. */
+#define PCL_SIG_MAX_PATTERN 2048
+
+/* Translate a token pattern (docs/injection.md) into a Vectorscan regex over the token view
+ * (" tok tok tok ", lower-case, one space between tokens). On a bad pattern returns
+ * PCL_EINVAL and writes the reason into why[0..whylen). */
+enum pcl_rc pcl_inject_sig_regex(const char *pat, size_t len, struct pcl_buf *out, char *why,
+                                 size_t whylen) PCL_WUR;
+
+/* Token view of screen[0..n): every run of non-word characters becomes one space, apostrophes
+ * vanish, and the result starts and ends with a space. map[i] (array of out->len + 1, grown
+ * with pcl_realloc into *map / *cap) is the screen offset of out->ptr[i]. */
+enum pcl_rc pcl_inject_tokens(const char *screen, size_t n, struct pcl_buf *out, size_t **map,
+                              size_t *cap) PCL_WUR;
+
+/* ---- model ---- */
+
+#define PCL_MODEL_BITS  16
+#define PCL_MODEL_DIM   ((size_t)1 << PCL_MODEL_BITS)
+#define PCL_MODEL_DENSE 12 /* dense features after the hashed ones */
+
+struct pcl_inject_model {
+    float *w; /* array of PCL_MODEL_DIM + PCL_MODEL_DENSE */
+    float bias;
+};
+
+/* One window's features: hashed indices (with repeats: counts) and dense values. */
+struct pcl_feat {
+    uint32_t *idx; /* array of n (capacity cap) */
+    size_t n, cap;
+    float dense[PCL_MODEL_DENSE];
+};
+
+/* Dense signals measured by the caller for a window. */
+struct pcl_feat_ctx {
+    size_t sig_hits[8];  /* signature hits per category group (see inject.c) */
+    double hidden_ratio; /* hidden + look-alike characters / characters */
+    bool decoded;        /* the text came out of a decoder */
+};
+
+/* Features of one token-view window t[0..n). */
+enum pcl_rc pcl_feat_extract(const char *t, size_t n, const struct pcl_feat_ctx *ctx,
+                             struct pcl_feat *f) PCL_WUR;
+void pcl_feat_fini(struct pcl_feat *f);
+/* Probability that the features are an injection. */
+double pcl_model_score(const struct pcl_inject_model *m, const struct pcl_feat *f);
+/* Load weights written by pcl_inject_model_save(). */
+enum pcl_rc pcl_model_load(const char *path, struct pcl_inject_model **out,
+                           struct pcl_err *err) PCL_WUR;
+
+/* Features of a whole text as the detector sees it (first window, decoded texts merged), for
+ * training. */
+enum pcl_rc pcl_inject_features(const struct pcl_inject *det, struct pcl_inject_scratch *s,
+                                const char *text, size_t len, struct pcl_feat *f,
+                                struct pcl_err *err) PCL_WUR;
+
+#endif

@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The injection model: hashed word and character n-grams plus a few dense signals, scored by
+ * logistic regression; weights are a text file; training is AdaGrad over JSONL examples. */
+#include "inject_int.h"
+
+#include <math.h>
+#include <pthread.h>
+
+#define MODEL_MAGIC    "portcullis-injection-model 1"
+#define MODEL_MAX_LINE 256
+#define FEAT_MAX       ((size_t)1 << 20)
+
+/* Words that carry instructions to a model rather than content (dense feature). Sorted. */
+static const char *const trigger_words[] = {
+    "bypass", "censored",   "command", "developer",   "disregard",    "filter",     "filters",
+    "forget", "guidelines", "ignore",  "instruction", "instructions", "jailbreak",  "jailbroken",
+    "mode",   "override",   "pretend", "previous",    "prompt",       "respond",    "restrictions",
+    "reveal", "roleplay",   "rules",   "system",      "uncensored",   "unfiltered", "unrestricted",
+};
+
+static const char *const second_person[] = {"you", "your", "youre", "yourself", "yours"};
+
+static const char *const imperatives[] = {
+    "act",   "always", "answer",  "forget", "ignore", "never", "output", "pretend",
+    "print", "repeat", "respond", "reveal", "say",    "stay",  "tell",   "write",
+};
+
+#define WORD_SEED 0x9E3779B9u
+
+static uint32_t
+fnv(uint32_t h, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Word lists as sorted hashes of their word feature (fnv with WORD_SEED), built once. */
+struct hset {
+    uint32_t h[32];
+    size_t n;
+};
+
+static struct hset set_trigger, set_you, set_imp;
+static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static void
+hset_fill(struct hset *hs, const char *const *w, size_t n)
+{
+    hs->n = PCL_MIN(n, PCL_ARRAY_LEN(hs->h));
+    for (size_t i = 0; i < hs->n; i++) {
+        hs->h[i] = fnv(WORD_SEED, w[i], strlen(w[i]));
+    }
+    qsort(hs->h, hs->n, sizeof(hs->h[0]), u32_cmp);
+}
+
+static void
+sets_init(void)
+{
+    hset_fill(&set_trigger, trigger_words, PCL_ARRAY_LEN(trigger_words));
+    hset_fill(&set_you, second_person, PCL_ARRAY_LEN(second_person));
+    hset_fill(&set_imp, imperatives, PCL_ARRAY_LEN(imperatives));
+}
+
+static bool
+hset_has(const struct hset *hs, uint32_t h)
+{
+    size_t lo = 0, hi = hs->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+
+        if (hs->h[mid] == h) {
+            return true;
+        }
+        if (hs->h[mid] < h) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return false;
+}
+
+static enum pcl_rc
+feat_push(struct pcl_feat *f, uint32_t h)
+{
+    if (f->n == f->cap) {
+        size_t nc = f->cap != 0 ? f->cap * 2 : 1024;
+        uint32_t *ni;
+
+        if (nc > FEAT_MAX) {
+            return PCL_ELIMIT;
+        }
+        ni = pcl_realloc(f->idx, nc * sizeof(*ni));
+        if (ni == NULL) {
+            return PCL_ENOMEM;
+        }
+        f->idx = ni;
+        f->cap = nc;
+    }
+    f->idx[f->n++] = h & (uint32_t)(PCL_MODEL_DIM - 1);
+    return PCL_OK;
+}
+
+void
+pcl_feat_fini(struct pcl_feat *f)
+{
+    pcl_free(f->idx);
+    memset(f, 0, sizeof(*f));
+}
+
+enum pcl_rc
+pcl_feat_extract(const char *t, size_t n, const struct pcl_feat_ctx *ctx, struct pcl_feat *f)
+{
+    size_t i = 0;
+    size_t ntok = 0, trig = 0, you = 0, imp = 0, odd = 0, high = 0;
+    const char *prev = NULL;
+    size_t prevlen = 0;
+    enum pcl_rc rc = PCL_OK;
+
+    (void)pthread_once(&sets_once, sets_init);
+    f->n = 0;
+    memset(f->dense, 0, sizeof(f->dense));
+    /* character 3- and 5-grams over the token view (spaces included: word edges) */
+    for (size_t k = 0; k + 3 <= n && rc == PCL_OK; k++) {
+        if (((unsigned char)t[k] & 0xC0) == 0x80) {
+            continue; /* start n-grams on character boundaries */
+        }
+        uint32_t h3 = fnv(0x811C9DC5u, t + k, 3);
+
+        rc = feat_push(f, h3);
+        if (rc == PCL_OK && k + 5 <= n) {
+            rc = feat_push(f, fnv(h3, t + k + 3, 2) ^ 0x5BD1E995u); /* the 5-gram extends it */
+        }
+        high += (unsigned char)t[k] >= 0x80 ? 1 : 0;
+    }
+    /* words and word bigrams */
+    while (i < n && rc == PCL_OK) {
+        size_t e;
+        uint32_t wh;
+        bool digit = false, alpha = false;
+
+        while (i < n && t[i] == ' ') {
+            i++;
+        }
+        if (i == n) {
+            break;
+        }
+        e = i;
+        while (e < n && t[e] != ' ') {
+            digit |= pcl_is_digit(t[e]);
+            alpha |= pcl_is_alpha(t[e]);
+            e++;
+        }
+        ntok++;
+        wh = fnv(WORD_SEED, t + i, e - i);
+        rc = feat_push(f, wh);
+        if (rc == PCL_OK && prev != NULL) {
+            uint32_t h = fnv(0x85EBCA6Bu, prev, prevlen);
+
+            h = fnv(h ^ 0x20u, t + i, e - i);
+            rc = feat_push(f, h);
+        }
+        trig += hset_has(&set_trigger, wh) ? 1 : 0;
+        you += hset_has(&set_you, wh) ? 1 : 0;
+        imp += hset_has(&set_imp, wh) ? 1 : 0;
+        /* adversarial suffixes: long tokens, letters glued to digits */
+        odd += (e - i > 14 || (digit && alpha)) ? 1 : 0;
+        prev = t + i;
+        prevlen = e - i;
+        i = e;
+    }
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    if (ntok > 0) {
+        double nt = (double)ntok;
+
+        for (size_t g = 0; g < 4; g++) {
+            f->dense[g] = (float)log1p((double)ctx->sig_hits[g]);
+        }
+        f->dense[3] = (float)log1p(
+            (double)(ctx->sig_hits[3] + ctx->sig_hits[4] + ctx->sig_hits[5] + ctx->sig_hits[6]));
+        f->dense[4] = (float)(10.0 * (double)trig / nt);
+        f->dense[5] = (float)(10.0 * (double)you / nt);
+        f->dense[6] = (float)(10.0 * (double)imp / nt);
+        f->dense[7] = (float)PCL_MIN(1.0, 10.0 * ctx->hidden_ratio);
+        f->dense[8] = ctx->decoded ? 1.0f : 0.0f;
+        f->dense[9] = (float)(5.0 * (double)odd / nt);
+        f->dense[10] = (float)(log1p(nt) / 8.0);
+        f->dense[11] = (float)((double)high / (double)PCL_MAX(n, (size_t)1));
+    }
+    return PCL_OK;
+}
+
+double
+pcl_model_score(const struct pcl_inject_model *m, const struct pcl_feat *f)
+{
+    double z = m->bias;
+    double scale = f->n > 0 ? 1.0 / sqrt((double)f->n) : 0.0;
+    double sparse = 0.0;
+
+    for (size_t i = 0; i < f->n; i++) {
+        sparse += m->w[f->idx[i]];
+    }
+    z += sparse * scale;
+    for (size_t j = 0; j < PCL_MODEL_DENSE; j++) {
+        z += (double)m->w[PCL_MODEL_DIM + j] * (double)f->dense[j];
+    }
+    return 1.0 / (1.0 + exp(-z));
+}
+
+static enum pcl_rc
+model_new(struct pcl_inject_model **out)
+{
+    struct pcl_inject_model *m = pcl_calloc(1, sizeof(*m));
+
+    *out = NULL;
+    if (m == NULL) {
+        return PCL_ENOMEM;
+    }
+    m->w = pcl_calloc(PCL_MODEL_DIM + PCL_MODEL_DENSE, sizeof(*m->w));
+    if (m->w == NULL) {
+        pcl_free(m);
+        return PCL_ENOMEM;
+    }
+    *out = m;
+    return PCL_OK;
+}
+
+void
+pcl_inject_model_free(struct pcl_inject_model *m)
+{
+    if (m == NULL) {
+        return;
+    }
+    pcl_free(m->w);
+    pcl_free(m);
+}
+
+/* ---- file format ------------------------------------------------------------------------ */
+
+enum pcl_rc
+pcl_inject_model_save(const struct pcl_inject_model *m, const char *path, struct pcl_err *err)
+{
+    FILE *f = fopen(path, "w");
+    int bad = 0;
+
+    if (f == NULL) {
+        return pcl_err_set(err, PCL_EIO, "injection: cannot write %s", path);
+    }
+    bad |= fprintf(f, "%s\nbits %d\ndense %d\nbias %.9g\n", MODEL_MAGIC, PCL_MODEL_BITS,
+                   PCL_MODEL_DENSE, (double)m->bias) < 0;
+    for (size_t i = 0; i < PCL_MODEL_DIM + PCL_MODEL_DENSE && !bad; i++) {
+        /* tiny weights change no decision and would only bloat the file */
+        if (fabsf(m->w[i]) >= 1e-4f) {
+            bad |= fprintf(f, "%zu %.5g\n", i, (double)m->w[i]) < 0;
+        }
+    }
+    bad |= fclose(f) != 0;
+    if (bad) {
+        return pcl_err_set(err, PCL_EIO, "injection: cannot write %s", path);
+    }
+    return PCL_OK;
+}
+
+static bool
+parse_double(const char *s, double *v)
+{
+    char *end = NULL;
+
+    errno = 0;
+    *v = strtod(s, &end);
+    return errno == 0 && end != s && (*end == '\0' || *end == '\n') && isfinite(*v);
+}
+
+enum pcl_rc
+pcl_model_load(const char *path, struct pcl_inject_model **out, struct pcl_err *err)
+{
+    FILE *f = fopen(path, "r");
+    struct pcl_inject_model *m = NULL;
+    char line[MODEL_MAX_LINE];
+    size_t lineno = 0;
+    enum pcl_rc rc = PCL_OK;
+
+    *out = NULL;
+    if (f == NULL) {
+        return pcl_err_set(err, PCL_EIO, "injection: cannot open model %s", path);
+    }
+    if (model_new(&m) != PCL_OK) {
+        (void)fclose(f);
+        return pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
+    }
+    while (rc == PCL_OK && fgets(line, sizeof(line), f) != NULL) {
+        char *sp;
+        char *end = NULL;
+        double v;
+        unsigned long long idx;
+
+        lineno++;
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: too long", path, lineno);
+            break;
+        }
+        if (lineno == 1) {
+            if (strncmp(line, MODEL_MAGIC, strlen(MODEL_MAGIC)) != 0) {
+                rc = pcl_err_set(err, PCL_EINVAL, "%s: line 1: not a portcullis injection model",
+                                 path);
+            }
+            continue;
+        }
+        if (strncmp(line, "bits ", 5) == 0 || strncmp(line, "dense ", 6) == 0) {
+            long want = line[0] == 'b' ? PCL_MODEL_BITS : PCL_MODEL_DENSE;
+            long got = strtol(strchr(line, ' ') + 1, &end, 10);
+
+            if (got != want) {
+                rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: expected %.*s %ld", path, lineno,
+                                 (int)(strchr(line, ' ') - line), line, want);
+            }
+            continue;
+        }
+        if (strncmp(line, "bias ", 5) == 0) {
+            if (!parse_double(line + 5, &v)) {
+                rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: bad bias", path, lineno);
+            }
+            m->bias = (float)v;
+            continue;
+        }
+        sp = strchr(line, ' ');
+        if (sp == NULL || !pcl_is_digit(line[0])) {
+            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: expected INDEX WEIGHT", path, lineno);
+            break;
+        }
+        errno = 0;
+        idx = strtoull(line, &end, 10);
+        if (errno != 0 || end != sp || idx >= PCL_MODEL_DIM + PCL_MODEL_DENSE) {
+            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: index out of range", path, lineno);
+            break;
+        }
+        if (!parse_double(sp + 1, &v)) {
+            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: bad weight", path, lineno);
+            break;
+        }
+        m->w[idx] = (float)v;
+    }
+    if (rc == PCL_OK && lineno == 0) {
+        rc = pcl_err_set(err, PCL_EINVAL, "%s: empty model file", path);
+    }
+    (void)fclose(f);
+    if (rc != PCL_OK) {
+        pcl_inject_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return PCL_OK;
+}
+
+/* ---- training ------------------------------------------------------------------------ */
+
+struct example_feat {
+    uint32_t *idx; /* array of n */
+    size_t n;
+    float dense[PCL_MODEL_DENSE];
+    int label;
+};
+
+enum pcl_rc
+pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_example *ex, size_t n,
+                       const struct pcl_inject_train_opts *opts, struct pcl_inject_model **out,
+                       struct pcl_err *err)
+{
+    struct pcl_inject_train_opts o = {.epochs = 6, .l2 = 1e-6, .lr = 0.2, .seed = 1};
+    struct example_feat *fx = NULL;
+    struct pcl_inject_scratch *s = NULL;
+    struct pcl_inject_model *m = NULL;
+    struct pcl_feat f;
+    float *g2 = NULL; /* AdaGrad accumulators, array of DIM + DENSE + 1 (bias last) */
+    size_t *order = NULL;
+    size_t pos = 0;
+    double pw;
+    uint64_t rng;
+    enum pcl_rc rc;
+
+    memset(&f, 0, sizeof(f));
+    *out = NULL;
+    if (opts != NULL) {
+        o.epochs = opts->epochs != 0 ? opts->epochs : o.epochs;
+        o.l2 = opts->l2 > 0 ? opts->l2 : o.l2;
+        o.lr = opts->lr > 0 ? opts->lr : o.lr;
+        o.seed = opts->seed;
+    }
+    if (n == 0) {
+        return pcl_err_set(err, PCL_EINVAL, "injection: no training examples");
+    }
+    rc = pcl_inject_scratch_new(det, &s, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    fx = pcl_calloc(n, sizeof(*fx));
+    order = pcl_calloc(n, sizeof(*order));
+    g2 = pcl_calloc(PCL_MODEL_DIM + PCL_MODEL_DENSE + 1, sizeof(*g2));
+    if (fx == NULL || order == NULL || g2 == NULL || model_new(&m) != PCL_OK) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (ex[i].label != 0 && ex[i].label != 1) {
+            rc = pcl_err_set(err, PCL_EINVAL, "injection: example %zu: label must be 0 or 1", i);
+            goto out;
+        }
+        rc = pcl_inject_features(det, s, ex[i].text.ptr, PCL_MIN(ex[i].text.len, (size_t)1 << 19),
+                                 &f, err);
+        if (rc != PCL_OK) {
+            goto out;
+        }
+        fx[i].idx = pcl_malloc((f.n + 1) * sizeof(*fx[i].idx));
+        if (fx[i].idx == NULL) {
+            rc = pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
+            goto out;
+        }
+        if (f.n > 0) {
+            memcpy(fx[i].idx, f.idx, f.n * sizeof(*f.idx));
+        }
+        fx[i].n = f.n;
+        memcpy(fx[i].dense, f.dense, sizeof(f.dense));
+        fx[i].label = ex[i].label;
+        pos += (size_t)ex[i].label;
+        order[i] = i;
+    }
+    /* balance the classes: positives weigh neg/pos */
+    pw = pos > 0 && pos < n ? (double)(n - pos) / (double)pos : 1.0;
+    rng = o.seed * 6364136223846793005ull + 1442695040888963407ull;
+    for (unsigned ep = 0; ep < o.epochs; ep++) {
+        for (size_t i = n; i > 1; i--) {
+            size_t j;
+            size_t t;
+
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            j = (size_t)((rng >> 33) % i);
+            t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        for (size_t k = 0; k < n; k++) {
+            const struct example_feat *e = &fx[order[k]];
+            struct pcl_feat view = {.idx = e->idx, .n = e->n};
+            double p, g, scale;
+
+            memcpy(view.dense, e->dense, sizeof(view.dense));
+            p = pcl_model_score(m, &view);
+            g = (p - (double)e->label) * (e->label == 1 ? pw : 1.0);
+            scale = e->n > 0 ? 1.0 / sqrt((double)e->n) : 0.0;
+            for (size_t i = 0; i < e->n; i++) {
+                uint32_t ix = e->idx[i];
+                double gi = g * scale + o.l2 * (double)m->w[ix];
+
+                g2[ix] += (float)(gi * gi);
+                m->w[ix] -= (float)(o.lr * gi / (sqrt((double)g2[ix]) + 1e-8));
+            }
+            for (size_t j = 0; j < PCL_MODEL_DENSE; j++) {
+                size_t ix = PCL_MODEL_DIM + j;
+                double gi = g * (double)e->dense[j] + o.l2 * (double)m->w[ix];
+
+                g2[ix] += (float)(gi * gi);
+                m->w[ix] -= (float)(o.lr * gi / (sqrt((double)g2[ix]) + 1e-8));
+            }
+            g2[PCL_MODEL_DIM + PCL_MODEL_DENSE] += (float)(g * g);
+            m->bias -=
+                (float)(o.lr * g / (sqrt((double)g2[PCL_MODEL_DIM + PCL_MODEL_DENSE]) + 1e-8));
+        }
+    }
+    *out = m;
+    m = NULL;
+out:
+    if (fx != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            pcl_free(fx[i].idx);
+        }
+    }
+    pcl_free(fx);
+    pcl_free(order);
+    pcl_free(g2);
+    pcl_feat_fini(&f);
+    pcl_inject_model_free(m);
+    pcl_inject_scratch_free(s);
+    return rc;
+}
