@@ -47,7 +47,7 @@ init(void)
         abort();
     }
     (void)close(fd);
-    if (pcl_gw_config_load(path, &cfg, &err) != PCL_OK ||
+    if (pcl_gw_config_load(path, NULL, &cfg, &err) != PCL_OK ||
         pcl_gw_inspector_new(cfg, &insp, &err) != PCL_OK) {
         (void)fprintf(stderr, "%s\n", err.msg);
         abort();

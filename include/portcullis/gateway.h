@@ -16,9 +16,10 @@ struct pcl_gw_config;
 /* Load and validate a gateway configuration (docs/gateway.md): `${VAR}` and `${VAR:-default}`
  * in scalars are replaced from the environment; every error names the file and line
  * ("config: gw.yaml: line 12: routes[1].upstream: no upstream named \"x\""). Compiles the
- * detection engine and TLS contexts, so a config that loads will serve. Caller frees with
- * pcl_gw_config_free(). */
-enum pcl_rc pcl_gw_config_load(const char *path, struct pcl_gw_config **out,
+ * detection engine, the injection detector (when a policy uses it) and TLS contexts, so a
+ * config that loads will serve. cache_dir (may be NULL) caches compiled pattern databases.
+ * Caller frees with pcl_gw_config_free(). */
+enum pcl_rc pcl_gw_config_load(const char *path, const char *cache_dir, struct pcl_gw_config **out,
                                struct pcl_err *err) PCL_WUR;
 void pcl_gw_config_free(struct pcl_gw_config *c);
 /* A human summary of a loaded config (listen address, routes, upstreams, policies) for
@@ -108,6 +109,7 @@ struct pcl_gw_opts {
     pcl_gw_audit_fn *audit;  /* NULL = JSON lines to the config's audit.path (if any) */
     void *audit_ctx;
     const char *port_file; /* if set, the bound port is written here once listening */
+    const char *cache_dir; /* compiled-database cache for reloads (NULL = none) */
 };
 
 /* Build a gateway from a loaded config (takes cfg, even on failure): binds the listeners,

@@ -261,7 +261,7 @@ store_url(const char *store, const char *config, struct pcl_gw_config **cfg, str
         (void)fclose(f);
         config = "portcullis.yaml";
     }
-    if (pcl_gw_config_load(config, cfg, err) != PCL_OK) {
+    if (pcl_gw_config_load(config, NULL, cfg, err) != PCL_OK) {
         *bad = true;
         return NULL;
     }

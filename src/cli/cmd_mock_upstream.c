@@ -68,6 +68,7 @@ struct mock_srv {
 
 enum mock_beh {
     BEH_ECHO,
+    BEH_ECHO_ALL,
     BEH_LEAK,
     BEH_LONG,
     BEH_NO_USAGE,
@@ -83,17 +84,22 @@ static const struct {
     const char *model;
     enum mock_beh beh;
 } behaviours[] = {
-    {"mock-error-500", BEH_ERROR_500}, {"mock-fail-midstream", BEH_FAIL_MIDSTREAM},
-    {"mock-garbage", BEH_GARBAGE},     {"mock-hang", BEH_HANG},
-    {"mock-leak", BEH_LEAK},           {"mock-long", BEH_LONG},
-    {"mock-no-usage", BEH_NO_USAGE},   {"mock-slow", BEH_SLOW},
+    {"mock-echo-all", BEH_ECHO_ALL},
+    {"mock-error-500", BEH_ERROR_500},
+    {"mock-fail-midstream", BEH_FAIL_MIDSTREAM},
+    {"mock-garbage", BEH_GARBAGE},
+    {"mock-hang", BEH_HANG},
+    {"mock-leak", BEH_LEAK},
+    {"mock-long", BEH_LONG},
+    {"mock-no-usage", BEH_NO_USAGE},
+    {"mock-slow", BEH_SLOW},
 };
 
 /* GET /v1/models. */
 static const char *const model_list[] = {
-    "gpt-4o-mini", "gpt-4o",         "text-embedding-3-small", "mock-echo", "mock-leak",
-    "mock-long",   "mock-no-usage",  "mock-fail-midstream",    "mock-hang", "mock-garbage",
-    "mock-slow",   "mock-error-500", "mock-tokens-100",
+    "gpt-4o-mini", "gpt-4o",         "text-embedding-3-small", "mock-echo",     "mock-leak",
+    "mock-long",   "mock-no-usage",  "mock-fail-midstream",    "mock-hang",     "mock-garbage",
+    "mock-slow",   "mock-error-500", "mock-tokens-100",        "mock-echo-all",
 };
 
 static const char leak_text[] = "Here is the record you asked for.\n"
@@ -711,10 +717,11 @@ stream_fields(struct mock_reply *r, struct mock_req *q)
 }
 
 /* Walks chat messages or Responses input items: adds their text to *prompt_bytes and keeps
- * the last user item's text in user. A malformed item gets an error reply (r->status 400);
+ * the last user item's text in user (with `all`, every item's text, one per line: what a model
+ * leaking its system prompt would say). A malformed item gets an error reply (r->status 400);
  * `field` names the array in it. With `need_role`, every item must have a string role. */
 static enum pcl_rc
-scan_items(struct mock_reply *r, const json_t *items, const char *field, bool need_role,
+scan_items(struct mock_reply *r, const json_t *items, const char *field, bool need_role, bool all,
            struct pcl_buf *user, size_t *prompt_bytes)
 {
     struct pcl_buf text;
@@ -737,7 +744,15 @@ scan_items(struct mock_reply *r, const json_t *items, const char *field, bool ne
             break;
         }
         *prompt_bytes += text.len;
-        if (json_is_string(role) && strcmp(json_string_value(role), "user") == 0) {
+        if (all) {
+            rc = user->len > 0 ? pcl_buf_appendc(user, '\n') : PCL_OK;
+            if (rc == PCL_OK) {
+                rc = pcl_buf_append(user, text.ptr != NULL ? text.ptr : "", text.len);
+            }
+            if (rc != PCL_OK) {
+                break;
+            }
+        } else if (json_is_string(role) && strcmp(json_string_value(role), "user") == 0) {
             pcl_buf_reset(user);
             rc = pcl_buf_append(user, text.ptr != NULL ? text.ptr : "", text.len);
             if (rc != PCL_OK) {
@@ -785,7 +800,7 @@ handle_chat(struct mock_reply *r, struct mock_req *q)
         BAD_REQUEST(r, "messages", "messages: expected a non-empty array");
         goto out;
     }
-    rc = scan_items(r, msgs, "messages", true, &user, &prompt_bytes);
+    rc = scan_items(r, msgs, "messages", true, q->beh == BEH_ECHO_ALL, &user, &prompt_bytes);
     if (rc != PCL_OK || r->status != 200 || !int_field(r, q->body, "n", 1, MAX_N, &n) ||
         !int_field(r, q->body, "max_tokens", 1, INT32_MAX, &max_tok) ||
         !int_field(r, q->body, "max_completion_tokens", 1, INT32_MAX, &max_tok) ||
@@ -1060,7 +1075,7 @@ handle_responses(struct mock_reply *r, struct mock_req *q)
         prompt_bytes += json_string_length(input);
         rc = pcl_buf_append(&user, json_string_value(input), json_string_length(input));
     } else if (json_is_array(input)) {
-        rc = scan_items(r, input, "input", false, &user, &prompt_bytes);
+        rc = scan_items(r, input, "input", false, q->beh == BEH_ECHO_ALL, &user, &prompt_bytes);
     } else {
         BAD_REQUEST(r, "input", "input: expected a string or an array of input items");
     }
@@ -2192,6 +2207,7 @@ usage(FILE *f)
         "  mock-leak            reply with an e-mail, an AWS key pair and a card number,\n"
         "                       streamed 3 bytes per chunk so each is split across chunks\n"
         "  mock-long            4096 bytes of harmless text\n"
+        "  mock-echo-all        echo every message, system prompt included (a prompt leak)\n"
         "  mock-tokens-N        N*4 bytes of text, so usage.completion_tokens = N\n"
         "  mock-no-usage        echo, never any usage (even with include_usage)\n"
         "  mock-fail-midstream  stream: first half of the events, then the connection is\n"

@@ -22,7 +22,7 @@ pcl_cmd_serve(int argc, char **argv)
                                          {"port-file", required_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    struct pcl_gw_opts o = {.config_path = "portcullis.yaml"};
+    struct pcl_gw_opts o = {.config_path = "portcullis.yaml", .cache_dir = pcl_cli_cache_dir()};
     struct pcl_gw_config *cfg = NULL;
     struct pcl_gw *gw = NULL;
     struct pcl_err err;
@@ -50,7 +50,7 @@ pcl_cmd_serve(int argc, char **argv)
         pcl_cli_error("serve", "unexpected argument \"%s\"", argv[optind]);
         return PCL_EXIT_USAGE;
     }
-    if (pcl_gw_config_load(o.config_path, &cfg, &err) != PCL_OK) {
+    if (pcl_gw_config_load(o.config_path, o.cache_dir, &cfg, &err) != PCL_OK) {
         pcl_cli_error("serve", "%s", err.msg);
         return PCL_EXIT_USAGE;
     }
@@ -94,7 +94,7 @@ pcl_cmd_config(int argc, char **argv)
     if (argc == 3) {
         path = argv[2];
     }
-    if (pcl_gw_config_load(path, &cfg, &err) != PCL_OK) {
+    if (pcl_gw_config_load(path, pcl_cli_cache_dir(), &cfg, &err) != PCL_OK) {
         pcl_cli_error("config", "%s", err.msg);
         return PCL_EXIT_USAGE;
     }

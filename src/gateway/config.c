@@ -682,6 +682,55 @@ policy_defaults(struct gw_policy *p)
 }
 
 static enum pcl_rc
+parse_injection(struct cfg *y, yaml_node_t *m, const char *what, struct gw_policy *p)
+{
+    enum pcl_rc rc = want_map(y, m, what);
+    char field[128];
+
+    p->inject = GW_INJECT_BLOCK;
+    FOR_PAIRS(y, m, k, v)
+    {
+        const char *s = raw_scalar(v);
+
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        (void)snprintf(field, sizeof(field), "%s.%s", what, k);
+        if (strcmp(k, "action") == 0) {
+            if (s != NULL && strcmp(s, "off") == 0) {
+                p->inject = GW_INJECT_OFF;
+            } else if (s != NULL && strcmp(s, "flag") == 0) {
+                p->inject = GW_INJECT_FLAG;
+            } else if (s != NULL && strcmp(s, "block") == 0) {
+                p->inject = GW_INJECT_BLOCK;
+            } else {
+                rc = fail(y, v, "%s: expected off, flag or block", field);
+            }
+        } else if (strcmp(k, "source") == 0) {
+            if (s != NULL && (strcmp(s, "user") == 0 || strcmp(s, "document") == 0)) {
+                p->inject_document = strcmp(s, "document") == 0;
+            } else {
+                rc = fail(y, v, "%s: expected user or document", field);
+            }
+        } else if (strcmp(k, "flag") == 0 || strcmp(k, "block") == 0) {
+            char *end = NULL;
+            double d = s != NULL ? strtod(s, &end) : -1;
+
+            if (s == NULL || end == s || *end != '\0' || d <= 0 || d > 1.5) {
+                rc = fail(y, v, "%s: expected a probability in (0, 1] (above 1 = never)", field);
+            } else if (strcmp(k, "flag") == 0) {
+                p->inject_flag = d;
+            } else {
+                p->inject_block = d;
+            }
+        } else {
+            rc = unknown(y, v, what, k, "action, source, flag, block");
+        }
+    }
+    return rc;
+}
+
+static enum pcl_rc
 parse_policy(struct cfg *y, yaml_node_t *m, struct gw_policy *p, size_t idx)
 {
     enum pcl_rc rc = want_map(y, m, "policies[]");
@@ -741,10 +790,15 @@ parse_policy(struct cfg *y, yaml_node_t *m, struct gw_policy *p, size_t idx)
             rc = size_val(y, v, what, &p->max_text);
         } else if (strcmp(k, "models") == 0) {
             rc = str_list(y, v, what, &p->models);
+        } else if (strcmp(k, "canary") == 0) {
+            rc = bool_val(y, v, what, &p->canary);
+        } else if (strcmp(k, "injection") == 0) {
+            rc = parse_injection(y, v, what, p);
         } else {
             rc = unknown(y, v, "policies[]", k,
                          "name, request, response, on_detector_error, redact_with, "
-                         "unknown_fields, max_tokens, max_messages, max_text, models");
+                         "unknown_fields, max_tokens, max_messages, max_text, models, "
+                         "injection, canary");
         }
     }
     if (rc == PCL_OK && p->name == NULL) {
@@ -994,6 +1048,78 @@ tls_upstream(struct gw_upstream *u, struct pcl_err *err)
     return PCL_OK;
 }
 
+/* ---- injection detector ------------------------------------------------------------- */
+
+/* The data directory: injection.data (relative to the config file's directory), else
+ * $PORTCULLIS_DATA_DIR/injection, else ../data/injection next to the config (source tree). */
+static enum pcl_rc
+inject_dir(const struct pcl_gw_config *c, char *out, size_t cap, struct pcl_err *err)
+{
+    const char *env = getenv("PORTCULLIS_DATA_DIR"); /* NOLINT(concurrency-mt-unsafe) */
+    const char *slash = strrchr(c->path, '/');
+    int cfgdir = slash != NULL ? (int)(slash - c->path) : 1;
+    const char *base = slash != NULL ? c->path : ".";
+    int n;
+
+    if (c->inject_data != NULL && c->inject_data[0] == '/') {
+        n = snprintf(out, cap, "%s", c->inject_data);
+    } else if (c->inject_data != NULL) {
+        n = snprintf(out, cap, "%.*s/%s", cfgdir, base, c->inject_data);
+    } else if (env != NULL && env[0] != '\0') {
+        n = snprintf(out, cap, "%s/injection", env);
+    } else {
+        n = snprintf(out, cap, "%.*s/../data/injection", cfgdir, base);
+    }
+    if (n < 0 || (size_t)n >= cap) {
+        return pcl_err_set(err, PCL_EINVAL, "config: %s: injection.data: path too long", c->path);
+    }
+    return PCL_OK;
+}
+
+static enum pcl_rc
+inject_compile(struct pcl_gw_config *c, struct pcl_err *err)
+{
+    struct pcl_inject_opts o;
+    char dir[2048], sigs[2100], model[2100];
+    const char *paths[1] = {sigs};
+    bool needed = false;
+    FILE *f;
+    enum pcl_rc rc;
+
+    for (size_t i = 0; i < c->npolicies; i++) {
+        needed = needed || c->policies[i].inject != GW_INJECT_OFF;
+    }
+    if (!needed) {
+        return PCL_OK;
+    }
+    rc = inject_dir(c, dir, sizeof(dir), err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    (void)snprintf(sigs, sizeof(sigs), "%s/signatures", dir);
+    (void)snprintf(model, sizeof(model), "%s/model.txt", dir);
+    memset(&o, 0, sizeof(o));
+    o.sig_paths = paths;
+    o.nsig_paths = 1;
+    f = fopen(model, "rb");
+    if (f != NULL) {
+        (void)fclose(f);
+        o.model_path = model;
+    }
+    o.cache_dir = c->engine_opts != NULL ? c->engine_opts->cache_dir : NULL;
+    rc = pcl_inject_new(&o, &c->inject, err);
+    if (rc != PCL_OK) {
+        char msg[PCL_ERR_MSG_SIZE];
+
+        (void)snprintf(msg, sizeof(msg), "%s", err != NULL ? err->msg : "");
+        return pcl_err_set(err, rc,
+                           "config: %s: a policy screens for injection but its data in %s cannot "
+                           "be loaded (set injection.data or PORTCULLIS_DATA_DIR): %s",
+                           c->path, dir, msg);
+    }
+    return PCL_OK;
+}
+
 /* ---- load --------------------------------------------------------------------------- */
 
 static enum pcl_rc
@@ -1087,13 +1213,26 @@ parse_root(struct cfg *y, yaml_node_t *root)
             routes = v;
         } else if (strcmp(k, "policies") == 0) {
             pols = v;
+        } else if (strcmp(k, "injection") == 0) {
+            rc = want_map(y, v, "injection");
+            FOR_PAIRS(y, v, ik, iv)
+            {
+                if (rc != PCL_OK) {
+                    break;
+                }
+                if (strcmp(ik, "data") == 0) {
+                    rc = opt_str(y, iv, "injection.data", &c->inject_data);
+                } else {
+                    rc = unknown(y, iv, "injection", ik, "data");
+                }
+            }
         } else if (strcmp(k, "demo") == 0) {
             rc = bool_val(y, v, "demo", &c->demo);
         } else if (strcmp(k, "detect") != 0 && strcmp(k, "classify") != 0 &&
                    strcmp(k, "redact") != 0) {
             rc = unknown(y, v, "top level", k,
                          "server, store, access_log, audit, limits, upstreams, routes, "
-                         "policies, detect, classify, redact, demo");
+                         "policies, injection, detect, classify, redact, demo");
         }
     }
     if (rc == PCL_OK && ups != NULL) {
@@ -1166,7 +1305,8 @@ set_defaults(struct pcl_gw_config *c)
 }
 
 enum pcl_rc
-pcl_gw_config_load(const char *path, struct pcl_gw_config **out, struct pcl_err *err)
+pcl_gw_config_load(const char *path, const char *cache_dir, struct pcl_gw_config **out,
+                   struct pcl_err *err)
 {
     struct cfg y = {.path = path, .err = err};
     struct pcl_gw_config *c;
@@ -1201,8 +1341,14 @@ pcl_gw_config_load(const char *path, struct pcl_gw_config **out, struct pcl_err 
         c->workers = n > 0 && n < 64 ? (unsigned)n : 2;
     }
     rc = pcl_engine_opts_load(path, &c->engine_opts, err);
+    if (rc == PCL_OK && c->engine_opts->cache_dir == NULL) {
+        c->engine_opts->cache_dir = cache_dir;
+    }
     if (rc == PCL_OK) {
         rc = pcl_engine_new(c->engine_opts, &c->engine, err);
+    }
+    if (rc == PCL_OK) {
+        rc = inject_compile(c, err);
     }
     if (rc == PCL_OK) {
         rc = tls_server(c, err);
@@ -1270,6 +1416,8 @@ pcl_gw_config_free(struct pcl_gw_config *c)
     pcl_free(c->policies);
     pcl_engine_free(c->engine);
     pcl_engine_opts_free(c->engine_opts);
+    pcl_inject_free(c->inject);
+    pcl_free(c->inject_data);
     SSL_CTX_free(c->ssl_ctx);
     pcl_free(c->path);
     pcl_free(c->listen_host);
@@ -1342,6 +1490,12 @@ pcl_gw_config_describe(const struct pcl_gw_config *c, struct pcl_buf *out)
         }
         rc = rc == PCL_OK ? pcl_buf_appendf(out, "\n                      on detector error: %s\n",
                                             p->fail_open ? "allow" : "block")
+                          : rc;
+        rc = rc == PCL_OK ? pcl_buf_appendf(out, "                      injection: %s%s\n",
+                                            p->inject == GW_INJECT_OFF    ? "off"
+                                            : p->inject == GW_INJECT_FLAG ? "flag"
+                                                                          : "block",
+                                            p->canary ? ", canary on" : "")
                           : rc;
     }
     return rc;

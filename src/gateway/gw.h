@@ -6,6 +6,7 @@
 
 #include <portcullis/detect.h>
 #include <portcullis/gateway.h>
+#include <portcullis/inject.h>
 #include <portcullis/protect.h>
 
 #include <stdatomic.h>
@@ -49,8 +50,19 @@ struct gw_direction {
     size_t ntypes;
 };
 
+/* Prompt-injection screening of request text (src/detect/inject.c). */
+enum gw_inject_mode {
+    GW_INJECT_OFF = 0,
+    GW_INJECT_FLAG,  /* count, log and audit; a block verdict is only flagged */
+    GW_INJECT_BLOCK, /* block verdicts refuse the request; flag verdicts are flagged */
+};
+
 struct gw_policy {
     char *name;
+    enum gw_inject_mode inject;
+    double inject_flag, inject_block; /* model thresholds; 0 = the detector's */
+    bool inject_document;             /* screen as a document/tool result, not a user turn */
+    bool canary;                      /* add a canary to the system prompt, watch answers */
     struct gw_direction request, response;
     bool fail_open;        /* a detector error lets the text through (default: fail closed) */
     enum pcl_op redact_op; /* how redact replaces values (mask/tag/hash) */
@@ -116,6 +128,8 @@ struct pcl_gw_config {
     size_t npolicies;
     struct pcl_engine_opts *engine_opts;
     struct pcl_engine *engine;
+    char *inject_data;         /* injection signatures + model directory */
+    struct pcl_inject *inject; /* compiled when a policy screens for injection; NULL else */
     atomic_int refs;
 };
 

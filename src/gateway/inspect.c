@@ -17,10 +17,12 @@ struct gw_inspector {
     struct pcl_redactor *redactors[PCL_OP_COUNT]; /* mask, tag, hash (when keyed) */
     struct pcl_protect_key *key;
     struct findings f;
-    struct pcl_finding *sel; /* findings selected for redaction; array of f.cap */
-    struct pcl_buf region;   /* history + pending of a text stream */
-    char fail_policy[128];   /* debug builds: scans under these policies fail (tests) */
-    unsigned refs;           /* one thread only: the worker and its requests */
+    struct pcl_finding *sel;         /* findings selected for redaction; array of f.cap */
+    struct pcl_buf region;           /* history + pending of a text stream */
+    char fail_policy[128];           /* debug builds: scans under these policies fail (tests) */
+    unsigned refs;                   /* one thread only: the worker and its requests */
+    const struct pcl_inject *inject; /* borrowed from the config; NULL when unused */
+    struct pcl_inject_scratch *iscr;
 };
 
 enum pcl_rc
@@ -51,6 +53,10 @@ pcl_gw_inspector_new(const struct pcl_gw_config *c, struct gw_inspector **out, s
     }
 #endif
     rc = pcl_scratch_new(c->engine, &in->scratch, err);
+    in->inject = c->inject;
+    if (rc == PCL_OK && c->inject != NULL) {
+        rc = pcl_inject_scratch_new(c->inject, &in->iscr, err);
+    }
     for (size_t i = 0; i < c->npolicies; i++) {
         need_key = need_key || c->policies[i].redact_op == PCL_OP_HASH;
     }
@@ -93,6 +99,7 @@ pcl_gw_inspector_free(struct gw_inspector *in)
         return;
     }
     pcl_scratch_free(in->scratch);
+    pcl_inject_scratch_free(in->iscr);
     for (size_t i = 0; i < PCL_OP_COUNT; i++) {
         pcl_redactor_free(in->redactors[i]);
     }
@@ -247,6 +254,56 @@ pcl_gw_inspect_text(struct gw_inspector *in, const struct gw_policy *p,
     v->redacted += (uint32_t)nsel;
     return pcl_redact_buf(in->redactors[p->redact_op], in->engine, s, n, in->sel, nsel, out,
                           changed, err);
+}
+
+enum pcl_rc
+pcl_gw_inspect_injection(struct gw_inspector *in, const struct gw_policy *p, const char *path,
+                         const char *s, size_t n, struct pcl_buf *out, bool *changed,
+                         struct gw_verdict *v, struct pcl_err *err)
+{
+    struct pcl_inject_policy ip = {
+        .flag = p->inject_flag,
+        .block = p->inject_block,
+        .source = p->inject_document ? PCL_INJECT_SRC_DOCUMENT : PCL_INJECT_SRC_USER,
+    };
+    struct pcl_inject_verdict iv;
+    enum pcl_rc rc;
+
+    *changed = false;
+    if (p->inject == GW_INJECT_OFF || in->inject == NULL) {
+        return PCL_OK;
+    }
+    rc = pcl_inject_scan(in->inject, in->iscr, s, n,
+                         p->inject_flag > 0 || p->inject_block > 0 ? &ip : NULL, &iv, err);
+    if (rc != PCL_OK) {
+        v->error = true;
+        if (!p->fail_open) {
+            v->action = GW_BLOCK;
+            set_where(v, path);
+        }
+        return rc;
+    }
+    if (iv.tier > v->inject_tier || (iv.tier == v->inject_tier && iv.score > v->inject_score)) {
+        const struct pcl_inject_evidence *best = NULL;
+
+        for (size_t i = 0; i < iv.nev; i++) {
+            if (best == NULL || iv.ev[i].tier > best->tier ||
+                (iv.ev[i].tier == best->tier && iv.ev[i].score > best->score)) {
+                best = &iv.ev[i];
+            }
+        }
+        v->inject_tier = iv.tier;
+        v->inject_score = iv.score;
+        (void)snprintf(v->inject_what, sizeof(v->inject_what), "%s:%s",
+                       best != NULL ? best->category : "none", best != NULL ? best->id : "none");
+        (void)snprintf(v->inject_where, sizeof(v->inject_where), "%s", path);
+    }
+    /* forward the text without smuggled hidden characters */
+    if (iv.san != NULL && (iv.san->text.len != n || memcmp(iv.san->text.ptr, s, n) != 0)) {
+        rc = pcl_buf_append(out, iv.san->text.ptr, iv.san->text.len);
+        *changed = rc == PCL_OK;
+    }
+    return rc;
 }
 
 /* ---- streamed text ------------------------------------------------------------------ */

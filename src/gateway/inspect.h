@@ -24,6 +24,12 @@ struct gw_verdict {
     uint32_t redacted; /* values replaced */
     bool error;        /* a scan failed (fail-closed policy blocks) */
     char where[96];    /* field path of the first blocking finding */
+    /* prompt injection (requests): strongest tier seen, its score, first evidence */
+    enum pcl_inject_tier inject_tier;
+    double inject_score;
+    char inject_what[64]; /* "category:signature-id" of the strongest evidence */
+    char inject_where[96];
+    bool canary_leak; /* the answer carried the request's canary */
 };
 
 /* Per-worker inspection state for one config: engine scratch and redactors. */
@@ -44,6 +50,15 @@ enum pcl_rc pcl_gw_inspect_text(struct gw_inspector *in, const struct gw_policy 
                                 const struct gw_direction *d, const char *path, const char *s,
                                 size_t n, struct pcl_buf *out, bool *changed, struct gw_verdict *v,
                                 struct pcl_err *err) PCL_WUR;
+
+/* Screen s (a request text field) for prompt injection under p: the strongest tier and its
+ * evidence go into v; when the sanitizer stripped hidden characters, the stripped text goes
+ * to out and *changed is set (forward that). A failed scan sets v->error (and blocks unless
+ * fail_open), like pcl_gw_inspect_text. */
+enum pcl_rc pcl_gw_inspect_injection(struct gw_inspector *in, const struct gw_policy *p,
+                                     const char *path, const char *s, size_t n, struct pcl_buf *out,
+                                     bool *changed, struct gw_verdict *v,
+                                     struct pcl_err *err) PCL_WUR;
 
 /* Validation result for a request body. On a 400, `param` names the field and `message`
  * says what is wrong. */

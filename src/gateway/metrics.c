@@ -19,6 +19,8 @@ static const struct family {
     {"portcullis_gateway_seconds", HISTOGRAM,
      "Time spent in the gateway itself (total minus upstream), by route."},
     {"portcullis_inflight_requests", GAUGE, "Requests being served."},
+    {"portcullis_injection_total", COUNTER,
+     "Requests screened as prompt injection, by verdict tier and action taken."},
     {"portcullis_limit_hits_total", COUNTER, "Requests refused by a limit, by limit and scope."},
     {"portcullis_request_seconds", HISTOGRAM, "Total request latency, by route."},
     {"portcullis_requests_total", COUNTER, "Requests served, by route, status and decision."},

@@ -447,7 +447,7 @@ reload(struct pcl_gw *gw)
     struct pcl_gw_config *c = NULL, *old;
     struct pcl_err err;
 
-    if (pcl_gw_config_load(gw->opts.config_path, &c, &err) != PCL_OK) {
+    if (pcl_gw_config_load(gw->opts.config_path, gw->opts.cache_dir, &c, &err) != PCL_OK) {
         (void)fprintf(stderr, "portcullis: serve: reload failed, keeping the running config: %s\n",
                       err.msg);
         pcl_gw_metric_add(gw->metrics, "portcullis_config_reloads_total", "result=\"error\"", 1);

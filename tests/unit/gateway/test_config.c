@@ -24,7 +24,7 @@ load(const char *yaml, struct pcl_gw_config **c, struct pcl_err *err)
     assert_true(fd >= 0);
     assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
     (void)close(fd);
-    rc = pcl_gw_config_load(path, c, err);
+    rc = pcl_gw_config_load(path, NULL, c, err);
     (void)unlink(path);
     return rc;
 }

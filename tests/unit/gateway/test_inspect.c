@@ -36,7 +36,7 @@ setup(void **state)
     assert_true(fd >= 0);
     assert_int_equal(write(fd, yaml, sizeof(yaml) - 1), (ssize_t)(sizeof(yaml) - 1));
     (void)close(fd);
-    if (pcl_gw_config_load(path, &cfg, &err) != PCL_OK) {
+    if (pcl_gw_config_load(path, NULL, &cfg, &err) != PCL_OK) {
         fail_msg("%s", err.msg);
     }
     (void)unlink(path);
