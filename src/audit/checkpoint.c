@@ -50,7 +50,8 @@ pcl_checkpoint_parse(const char *text, size_t len, struct pcl_checkpoint *cp, st
         return pcl_err_set(err, PCL_EINVAL, "checkpoint: line 2: tree size has a leading zero");
     }
     for (size_t i = 0; i < line.len; i++) {
-        if (!pcl_is_digit(line.ptr[i]) || size > (UINT64_MAX - 9) / 10) {
+        if (!pcl_is_digit(line.ptr[i]) ||
+            size > (UINT64_MAX - (uint64_t)(line.ptr[i] - '0')) / 10) {
             return pcl_err_set(err, PCL_EINVAL,
                                "checkpoint: line 2: tree size is not a decimal number below 2^64");
         }

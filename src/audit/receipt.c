@@ -59,7 +59,7 @@ parse_u64(const char *p, size_t n, uint64_t *v)
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!pcl_is_digit(p[i]) || x > (UINT64_MAX - 9) / 10) {
+        if (!pcl_is_digit(p[i]) || x > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10) {
             return false;
         }
         x = x * 10 + (uint64_t)(p[i] - '0');
