@@ -426,6 +426,34 @@ enum pcl_rc pcl_audit_root(struct pcl_audit_log *log, uint64_t size,
 enum pcl_rc pcl_audit_receipt(struct pcl_audit_log *log, uint64_t index, struct pcl_buf *out,
                               struct pcl_err *err) PCL_WUR;
 
+/* ---- subjects: erasure, retention, export (payload.c, log.c) ------------------------- */
+
+/* Crypto-shredding: destroy the subject's data key so every payload of theirs becomes
+ * unrecoverable (the ciphertexts are dropped too), and log a governance event
+ * "audit.erasure" whose target is the subject's keyed reference (never the subject id) in
+ * the same transaction. The tree and every proof still verify. *records = payloads made
+ * unreadable, *index = the erasure event's index. PCL_ENOTFOUND when the subject has no live
+ * key. Needs a signer and a master key. */
+enum pcl_rc pcl_audit_erase_subject(struct pcl_audit_log *log, const char *subject,
+                                    const char *actor, uint64_t *records, uint64_t *index,
+                                    struct pcl_err *err) PCL_WUR;
+/* Retention: delete payload ciphertexts logged before cutoff_ms (unix ms) of event kind `kind`
+ * (NULL = every kind), leaving leaves and hashes alone, and log "audit.purge". */
+enum pcl_rc pcl_audit_purge(struct pcl_audit_log *log, int64_t cutoff_ms, const char *kind,
+                            const char *actor, uint64_t *records, uint64_t *index,
+                            struct pcl_err *err) PCL_WUR;
+/* Called per exported record with the entry (leaf bytes) and the decrypted payload; both are
+ * borrowed for the call (the payload is wiped after it). */
+typedef enum pcl_rc pcl_audit_export_fn(void *arg, uint64_t index, const char *entry,
+                                        size_t entry_len, const void *data, size_t len,
+                                        struct pcl_err *err);
+/* DSAR export: decrypt each payload of the subject, check it against the leaf's ciphertext
+ * digest and salted commitment, and hand it to fn in index order. An erased subject is
+ * PCL_ENOTFOUND. Needs the master key (a read-only log is enough). */
+enum pcl_rc pcl_audit_export_subject(struct pcl_audit_log *log, const char *subject,
+                                     pcl_audit_export_fn *fn, void *arg, uint64_t *records,
+                                     struct pcl_err *err) PCL_WUR;
+
 /* ---- verification (verify.c) ---------------------------------------------------------- */
 
 /* Outcome of a full verification. */
@@ -457,10 +485,6 @@ enum pcl_rc pcl_audit_verifier_checkpoint(struct pcl_audit_verifier *v, const ch
 enum pcl_rc pcl_audit_verifier_entry(struct pcl_audit_verifier *v, uint64_t index,
                                      const void *entry, size_t len, const uint8_t *stored_hash,
                                      struct pcl_err *err) PCL_WUR;
-/* Check a stored interior node against the recomputed tree (optional, see verify_store). */
-enum pcl_rc pcl_audit_verifier_node(struct pcl_audit_verifier *v, uint64_t pos,
-                                    const uint8_t hash[PCL_MERKLE_HASH_SIZE],
-                                    struct pcl_err *err) PCL_WUR;
 /* Finish: checkpoints beyond the last entry fail (entries were dropped from the end). */
 void pcl_audit_verifier_finish(struct pcl_audit_verifier *v, struct pcl_audit_report *rep);
 
