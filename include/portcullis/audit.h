@@ -409,6 +409,14 @@ const char *pcl_audit_origin(const struct pcl_audit_log *log);
 /* Append entry index's leaf bytes (the canonical JSON the leaf hash covers) to out. */
 enum pcl_rc pcl_audit_entry(struct pcl_audit_log *log, uint64_t index, struct pcl_buf *out,
                             struct pcl_err *err) PCL_WUR;
+/* The leaf hash the log stored for entry index. */
+enum pcl_rc pcl_audit_leaf_hash(struct pcl_audit_log *log, uint64_t index,
+                                uint8_t out[PCL_MERKLE_HASH_SIZE], struct pcl_err *err) PCL_WUR;
+/* Called for each stored checkpoint in size order; note is borrowed for the call. */
+typedef enum pcl_rc pcl_audit_note_fn(void *arg, uint64_t size, const char *note, size_t len,
+                                      struct pcl_err *err);
+enum pcl_rc pcl_audit_checkpoints_each(struct pcl_audit_log *log, pcl_audit_note_fn *fn, void *arg,
+                                       struct pcl_err *err) PCL_WUR;
 /* Latest signed checkpoint note (appended to out) and its size; PCL_ENOTFOUND if none. */
 enum pcl_rc pcl_audit_latest_checkpoint(struct pcl_audit_log *log, struct pcl_buf *out,
                                         uint64_t *size, struct pcl_err *err) PCL_WUR;

@@ -238,6 +238,42 @@ pcl_audit_entry(struct pcl_audit_log *log, uint64_t index, struct pcl_buf *out, 
 }
 
 enum pcl_rc
+pcl_audit_leaf_hash(struct pcl_audit_log *log, uint64_t index, uint8_t out[HS], struct pcl_err *err)
+{
+    enum pcl_rc rc;
+
+    (void)pthread_mutex_lock(&log->rmu);
+    rc = rd_get(log, 0, index, out, err);
+    (void)pthread_mutex_unlock(&log->rmu);
+    return rc;
+}
+
+enum pcl_rc
+pcl_audit_checkpoints_each(struct pcl_audit_log *log, pcl_audit_note_fn *fn, void *arg,
+                           struct pcl_err *err)
+{
+    struct pcl_stmt *st = NULL;
+    bool row = false;
+    enum pcl_rc rc;
+
+    (void)pthread_mutex_lock(&log->rmu);
+    rc = pcl_stmt_new(log->rdb, "SELECT size, note FROM audit_checkpoint ORDER BY size", &st, err);
+    while (rc == PCL_OK) {
+        struct pcl_str note;
+
+        rc = pcl_stmt_step(st, &row, err);
+        if (rc != PCL_OK || !row) {
+            break;
+        }
+        note = pcl_stmt_text(st, 1);
+        rc = fn(arg, (uint64_t)pcl_stmt_int(st, 0), note.ptr, note.len, err);
+    }
+    pcl_stmt_free(st);
+    (void)pthread_mutex_unlock(&log->rmu);
+    return rc;
+}
+
+enum pcl_rc
 pcl_audit_latest_checkpoint(struct pcl_audit_log *log, struct pcl_buf *out, uint64_t *size,
                             struct pcl_err *err)
 {

@@ -5,6 +5,9 @@
 #include <sodium.h>
 
 const struct pcl_cmd pcl_cli_commands[] = {
+    {.name = "audit",
+     .summary = "tamper-evident audit log: append, prove, verify",
+     .run = pcl_cmd_audit},
     {.name = "detectors", .summary = "list the built-in detectors", .run = pcl_cmd_detectors},
     {.name = "redact", .summary = "redact, mask or pseudonymize findings", .run = pcl_cmd_redact},
     {.name = "scan",
