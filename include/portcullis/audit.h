@@ -485,9 +485,12 @@ enum pcl_rc pcl_audit_verifier_new(const struct pcl_note_verifier *log_key,
                                    const struct pcl_note_verifier *const *witnesses, size_t nwit,
                                    struct pcl_audit_verifier **out, struct pcl_err *err) PCL_WUR;
 void pcl_audit_verifier_free(struct pcl_audit_verifier *v);
-/* A checkpoint whose signature fails is itself a verification failure (not an error). */
+/* Add a signed checkpoint. A checkpoint whose signature fails is itself a verification
+ * failure (not an error). source (0..7) groups checkpoints by where they came from (0 = the
+ * log itself, 1 = kept by an auditor, ...): when a checkpoint fails, the bad entry is placed
+ * after the last size a checkpoint of the same source confirmed. */
 enum pcl_rc pcl_audit_verifier_checkpoint(struct pcl_audit_verifier *v, const char *note,
-                                          size_t len, struct pcl_err *err) PCL_WUR;
+                                          size_t len, unsigned source, struct pcl_err *err) PCL_WUR;
 /* Entry `index` with its bytes; stored_hash (may be NULL) is the leaf hash the log recorded
  * for it, compared with the recomputed one so a change is pinned to its exact index. */
 enum pcl_rc pcl_audit_verifier_entry(struct pcl_audit_verifier *v, uint64_t index,

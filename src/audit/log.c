@@ -83,6 +83,7 @@ struct pcl_audit_log {
     struct pcl_buf member;
     uint64_t cp_size; /* latest checkpoint */
     int64_t cp_ms;
+    uint64_t cp_signed; /* checkpoints committed since open */
     struct req **batch; /* array of opts.batch_max */
 
     /* read side, under rmu */
@@ -521,14 +522,18 @@ checkpoint_due(const struct pcl_audit_log *log, int64_t now, bool force)
            (log->opts.checkpoint_entries != 0 && grown >= log->opts.checkpoint_entries);
 }
 
-/* Append n requests in one transaction, then a checkpoint when due. On failure nothing of the
- * batch stays: the transaction rolls back and the frontier is restored. */
+/* Append n requests in one transaction, signing checkpoints as they fall due (every
+ * checkpoint_entries inside the batch, and at its end on the timer or when forced). On failure
+ * nothing of the batch stays: the transaction rolls back and the frontier is restored. */
 static enum pcl_rc
-write_batch(struct pcl_audit_log *log, struct req **b, size_t n, bool force_cp, struct pcl_err *err)
+write_batch(struct pcl_audit_log *log, struct req **b, size_t n, bool force_cp,
+            struct pcl_err *err)
 {
     struct pcl_merkle_frontier *saved = NULL;
     int64_t now = pcl_audit_now_ms();
-    bool cp = false;
+    uint64_t cp_size = log->cp_size;
+    int64_t cp_ms = log->cp_ms;
+    uint64_t nsigned = 0;
     enum pcl_rc rc;
 
     if (n == 0 && !checkpoint_due(log, now, force_cp)) {
@@ -542,10 +547,19 @@ write_batch(struct pcl_audit_log *log, struct req **b, size_t n, bool force_cp, 
     rc = pcl_store_begin(log->wdb, err);
     for (size_t i = 0; i < n && rc == PCL_OK; i++) {
         rc = append_one(log, b[i], now, err);
+        if (rc == PCL_OK && i + 1 < n && log->opts.checkpoint_entries != 0 &&
+            log->front.size - log->cp_size >= log->opts.checkpoint_entries) {
+            rc = write_checkpoint(log, now, err);
+            log->cp_size = log->front.size;
+            log->cp_ms = now;
+            nsigned++;
+        }
     }
     if (rc == PCL_OK && checkpoint_due(log, now, force_cp)) {
-        cp = true;
         rc = write_checkpoint(log, now, err);
+        log->cp_size = log->front.size;
+        log->cp_ms = now;
+        nsigned++;
     }
     if (rc == PCL_OK) {
         rc = pcl_store_commit(log->wdb, err);
@@ -553,9 +567,10 @@ write_batch(struct pcl_audit_log *log, struct req **b, size_t n, bool force_cp, 
     if (rc != PCL_OK) {
         pcl_store_rollback(log->wdb);
         memcpy(&log->front, saved, sizeof(*saved));
-    } else if (cp) {
-        log->cp_size = log->front.size;
-        log->cp_ms = now;
+        log->cp_size = cp_size;
+        log->cp_ms = cp_ms;
+    } else {
+        log->cp_signed += nsigned;
     }
     pcl_free(saved);
     return rc;
@@ -660,13 +675,9 @@ writer_main(void *arg)
             }
             r->finished = true;
         }
-        if (log->cp_size != log->st.checkpoint_size || log->cp_ms != log->st_cp_ms) {
-            if (log->cp_ms != log->st_cp_ms) {
-                log->st.checkpoints++;
-            }
-            log->st.checkpoint_size = log->cp_size;
-            log->st_cp_ms = log->cp_ms;
-        }
+        log->st.checkpoints = log->cp_signed;
+        log->st.checkpoint_size = log->cp_size;
+        log->st_cp_ms = log->cp_ms;
         (void)pthread_cond_broadcast(&log->cv_done);
         /* async completions run without the lock; their requests are ours to free */
         {

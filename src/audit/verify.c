@@ -11,7 +11,10 @@
 struct cp_item {
     uint64_t size;
     uint8_t root[HS];
+    unsigned source;
 };
+
+#define MAX_SOURCES 8
 
 /* Compares a recomputed interior node with what the store holds (verify_store). */
 typedef bool node_check_fn(void *arg, uint64_t pos, const uint8_t hash[HS], char *why,
@@ -25,7 +28,7 @@ struct pcl_audit_verifier {
     size_t ncp, capcp, next_cp;
     bool started;
     struct pcl_merkle_frontier front;
-    uint64_t good_size; /* size of the last checkpoint that matched */
+    uint64_t good_size[MAX_SOURCES]; /* per source: size of its last checkpoint that matched */
     node_check_fn *node_check;
     void *node_arg;
     struct pcl_audit_report rep;
@@ -90,7 +93,7 @@ pcl_audit_verifier_free(struct pcl_audit_verifier *v)
 
 enum pcl_rc
 pcl_audit_verifier_checkpoint(struct pcl_audit_verifier *v, const char *note, size_t len,
-                              struct pcl_err *err)
+                              unsigned source, struct pcl_err *err)
 {
     struct pcl_checkpoint cp;
     struct pcl_err cerr;
@@ -98,6 +101,10 @@ pcl_audit_verifier_checkpoint(struct pcl_audit_verifier *v, const char *note, si
 
     if (v->failed) {
         return PCL_OK;
+    }
+    if (source >= MAX_SOURCES) {
+        return pcl_err_set(err, PCL_EINVAL, "audit: checkpoint source %u is over %d", source,
+                           MAX_SOURCES - 1);
     }
     rc = pcl_checkpoint_open(note, len, v->log_key, v->witnesses, v->nwit, NULL, &cp, NULL, &cerr);
     if (rc == PCL_ENOMEM) {
@@ -123,6 +130,7 @@ pcl_audit_verifier_checkpoint(struct pcl_audit_verifier *v, const char *note, si
         v->capcp = cap;
     }
     v->cps[v->ncp].size = cp.size;
+    v->cps[v->ncp].source = source;
     memcpy(v->cps[v->ncp].root, cp.root, HS);
     v->ncp++;
     v->rep.checkpoints++;
@@ -134,7 +142,10 @@ cmp_cp(const void *a, const void *b)
 {
     const struct cp_item *x = a, *y = b;
 
-    return x->size < y->size ? -1 : x->size > y->size;
+    if (x->size != y->size) {
+        return x->size < y->size ? -1 : 1;
+    }
+    return x->source < y->source ? -1 : x->source > y->source;
 }
 
 /* Check every checkpoint of the current size against the recomputed root. */
@@ -145,19 +156,26 @@ check_cps(struct pcl_audit_verifier *v)
     bool have = false;
 
     while (!v->failed && v->next_cp < v->ncp && v->cps[v->next_cp].size == v->front.size) {
+        const struct cp_item *c = &v->cps[v->next_cp];
+        /* a failing checkpoint pins the change to after the last size the same source of
+         * checkpoints vouched for: checkpoints from elsewhere (another copy of a forked log)
+         * prove nothing about this one's history */
+        uint64_t lo = v->good_size[c->source];
+
         if (!have) {
             pcl_merkle_frontier_root(&v->front, root);
             have = true;
         }
-        if (memcmp(root, v->cps[v->next_cp].root, HS) != 0) {
-            fail_at(v, v->good_size, v->front.size - 1,
-                    "the signed checkpoint of size %llu does not match entries 0..%llu: an "
+        if (memcmp(root, c->root, HS) != 0) {
+            fail_at(v, lo, v->front.size - 1,
+                    "the signed checkpoint of size %llu%s does not match entries 0..%llu: an "
                     "entry in %llu..%llu was changed, removed, reordered or forked",
-                    (unsigned long long)v->front.size, (unsigned long long)v->front.size - 1,
-                    (unsigned long long)v->good_size, (unsigned long long)v->front.size - 1);
+                    (unsigned long long)v->front.size, c->source != 0 ? " (given)" : "",
+                    (unsigned long long)v->front.size - 1, (unsigned long long)lo,
+                    (unsigned long long)v->front.size - 1);
             return;
         }
-        v->good_size = v->front.size;
+        v->good_size[c->source] = v->front.size;
         v->next_cp++;
     }
 }
@@ -366,10 +384,10 @@ pcl_audit_verify_store(const char *url, const struct pcl_note_verifier *log_key,
             break;
         }
         note = pcl_stmt_text(cps, 0);
-        rc = pcl_audit_verifier_checkpoint(v, note.ptr, note.len, err);
+        rc = pcl_audit_verifier_checkpoint(v, note.ptr, note.len, 0, err);
     }
     for (size_t i = 0; i < nextra && rc == PCL_OK; i++) {
-        rc = pcl_audit_verifier_checkpoint(v, extra[i].ptr, extra[i].len, err);
+        rc = pcl_audit_verifier_checkpoint(v, extra[i].ptr, extra[i].len, 1, err);
     }
     if (rc == PCL_OK) {
         rc = pcl_stmt_new(db, "SELECT pos, hash FROM audit_node ORDER BY pos", &nc.st, err);

@@ -980,7 +980,7 @@ verify_bundle(const struct audit_opts *o, const struct keys *k)
         } else if (jstr(j, "checkpoint") != NULL) {
             const char *note = jstr(j, "checkpoint");
 
-            if (pcl_audit_verifier_checkpoint(v, note, strlen(note), &err) != PCL_OK) {
+            if (pcl_audit_verifier_checkpoint(v, note, strlen(note), 0, &err) != PCL_OK) {
                 pcl_cli_error(CMD, "%s: line %zu: %s", o->bundle, lineno, err.msg);
                 ex = PCL_EXIT_PARTIAL;
             }
