@@ -11,6 +11,7 @@ PKGS=(
     libevent-dev libcmocka-dev
     clang clang-format libclang-rt-14-dev
     python3 ripgrep nodejs
+    golang-go golang-golang-x-mod-dev
 )
 
 # npm ships inside the nodejs package on some machines (NodeSource) and as "npm" on plain
