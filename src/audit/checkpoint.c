@@ -26,6 +26,18 @@ next_line(const char *text, size_t len, size_t *off, struct pcl_str *line, bool 
     return true;
 }
 
+/* Valid UTF-8 without control characters (a note's text never has any but '\n'). */
+static bool
+clean_line(struct pcl_str line)
+{
+    for (size_t i = 0; i < line.len; i++) {
+        if ((unsigned char)line.ptr[i] < 0x20 || line.ptr[i] == 0x7f) {
+            return false;
+        }
+    }
+    return pcl_utf8_is_valid(line.ptr, line.len, NULL);
+}
+
 enum pcl_rc
 pcl_checkpoint_parse(const char *text, size_t len, struct pcl_checkpoint *cp, struct pcl_err *err)
 {
@@ -41,6 +53,10 @@ pcl_checkpoint_parse(const char *text, size_t len, struct pcl_checkpoint *cp, st
     if (line.len > PCL_NOTE_MAX_NAME) {
         return pcl_err_set(err, PCL_EINVAL, "checkpoint: line 1: origin longer than %d bytes",
                            PCL_NOTE_MAX_NAME);
+    }
+    if (!clean_line(line)) {
+        return pcl_err_set(err, PCL_EINVAL,
+                           "checkpoint: line 1: origin has a control character or bad UTF-8");
     }
     memcpy(cp->origin, line.ptr, line.len);
     if (!next_line(text, len, &off, &line, &unterm) || line.len == 0) {
@@ -66,8 +82,10 @@ pcl_checkpoint_parse(const char *text, size_t len, struct pcl_checkpoint *cp, st
                            "checkpoint: line 3: root hash is not base64 of 32 bytes");
     }
     while (next_line(text, len, &off, &line, &unterm)) {
-        if (line.len == 0) {
-            return pcl_err_set(err, PCL_EINVAL, "checkpoint: line %zu: empty extension line",
+        if (line.len == 0 || !clean_line(line)) {
+            return pcl_err_set(err, PCL_EINVAL,
+                               "checkpoint: line %zu: empty extension line, a control character "
+                               "or bad UTF-8",
                                cp->next + 4);
         }
         if (cp->next == PCL_CHECKPOINT_MAX_EXT || line.len > PCL_NOTE_MAX_NAME) {

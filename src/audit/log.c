@@ -526,8 +526,7 @@ checkpoint_due(const struct pcl_audit_log *log, int64_t now, bool force)
  * checkpoint_entries inside the batch, and at its end on the timer or when forced). On failure
  * nothing of the batch stays: the transaction rolls back and the frontier is restored. */
 static enum pcl_rc
-write_batch(struct pcl_audit_log *log, struct req **b, size_t n, bool force_cp,
-            struct pcl_err *err)
+write_batch(struct pcl_audit_log *log, struct req **b, size_t n, bool force_cp, struct pcl_err *err)
 {
     struct pcl_merkle_frontier *saved = NULL;
     int64_t now = pcl_audit_now_ms();

@@ -29,6 +29,27 @@ pcl_audit_b64_exact(const char *s, size_t n, uint8_t *out, size_t want)
         got != want) {
         return false;
     }
+    /* canonical only: unused bits of the last character must be zero, so one value has one
+     * spelling */
+    {
+        static const char alphabet[] =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        size_t last = n - 1;
+        const char *pos;
+        unsigned v;
+
+        while (last > 0 && s[last] == '=') {
+            last--;
+        }
+        pos = strchr(alphabet, s[last]);
+        if (pos == NULL) {
+            return false;
+        }
+        v = (unsigned)(pos - alphabet);
+        if ((want % 3 == 1 && (v & 0x0f) != 0) || (want % 3 == 2 && (v & 0x03) != 0)) {
+            return false;
+        }
+    }
     memcpy(out, tmp, want);
     return true;
 }
