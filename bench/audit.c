@@ -199,6 +199,77 @@ bench_appends(const struct cfg *c)
     pcl_note_signer_free(s);
 }
 
+struct syncer {
+    struct pcl_audit_log *log;
+    volatile int *stop;
+    uint64_t n;
+};
+
+static void *
+sync_append(void *arg)
+{
+    struct syncer *y = arg;
+    struct pcl_buf ev;
+    struct pcl_err err;
+
+    pcl_buf_init(&ev, 0);
+    while (!*y->stop) {
+        make_event(y->n, &ev);
+        if (pcl_audit_append(y->log, "interaction", ev.ptr, ev.len, NULL, NULL, &err) != PCL_OK) {
+            abort();
+        }
+        y->n++;
+    }
+    pcl_buf_fini(&ev);
+    return NULL;
+}
+
+/* Latency as a gateway sees it: threads each waiting for their own append to be durable. */
+static void
+bench_latency(const struct cfg *c, int threads)
+{
+    struct pcl_note_signer *s = signer();
+    struct pcl_audit_opts o;
+    struct pcl_audit_log *log = NULL;
+    struct pcl_audit_stats st;
+    struct syncer y[64];
+    pthread_t th[64];
+    volatile int stop = 0;
+    struct pcl_err err;
+    char url[600];
+    double t0, t1;
+
+    url_for(c, "latency", url, sizeof(url));
+    pcl_audit_opts_init(&o);
+    if (pcl_audit_log_open(url, s, &o, &log, &err) != PCL_OK) {
+        (void)fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    t0 = now_s();
+    for (int i = 0; i < threads; i++) {
+        y[i] = (struct syncer){.log = log, .stop = &stop};
+        if (pthread_create(&th[i], NULL, sync_append, &y[i]) != 0) {
+            abort();
+        }
+    }
+    usleep(3000000);
+    stop = 1;
+    for (int i = 0; i < threads; i++) {
+        (void)pthread_join(th[i], NULL);
+    }
+    t1 = now_s();
+    pcl_audit_stats_get(log, &st);
+    printf("latency: %d threads each waiting for durability (sync=%s): %.0f entries/s, "
+           "%.0f entries/batch, p50 <= %llu us, p99 <= %llu us, mean %.0f us\n",
+           threads, c->sync, (double)st.appended / (t1 - t0),
+           (double)st.appended / (double)PCL_MAX(st.batches, 1),
+           (unsigned long long)hist_quantile(&st, 0.5),
+           (unsigned long long)hist_quantile(&st, 0.99),
+           (double)st.latency_sum_us / (double)PCL_MAX(st.appended, 1));
+    pcl_audit_log_free(log);
+    pcl_note_signer_free(s);
+}
+
 /* Fill a log with n entries as fast as the writer takes them. */
 static void
 fill(struct pcl_audit_log *log, uint64_t n, bool small)
@@ -409,6 +480,8 @@ main(int argc, char **argv)
     }
     if (c.seconds > 0) {
         bench_appends(&c);
+        bench_latency(&c, 1);
+        bench_latency(&c, 64);
     }
     if (c.verify_leaves > 0) {
         bench_verify(&c);
