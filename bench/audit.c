@@ -130,6 +130,9 @@ url_for(const struct cfg *c, const char *name, char *url, size_t cap)
     (void)unlink(path);
 }
 
+/* The histogram bucket holding quantile q, as text ("<= 250 us", "> 1 s"). */
+static const char *quantile_text(const struct pcl_audit_stats *st, double q, char *buf, size_t cap);
+
 static uint64_t
 hist_quantile(const struct pcl_audit_stats *st, double q)
 {
@@ -143,6 +146,19 @@ hist_quantile(const struct pcl_audit_stats *st, double q)
     return UINT64_MAX;
 }
 
+static const char *
+quantile_text(const struct pcl_audit_stats *st, double q, char *buf, size_t cap)
+{
+    uint64_t b = hist_quantile(st, q);
+
+    if (b == UINT64_MAX) {
+        (void)snprintf(buf, cap, "> 1 s");
+    } else {
+        (void)snprintf(buf, cap, "<= %llu us", (unsigned long long)b);
+    }
+    return buf;
+}
+
 static void
 bench_appends(const struct cfg *c)
 {
@@ -154,7 +170,7 @@ bench_appends(const struct cfg *c)
     pthread_t th[8];
     volatile int stop = 0;
     struct pcl_err err;
-    char url[600];
+    char url[600], q50[32], q99[32];
     double t0, t1, c0, c1;
 
     url_for(c, "appends", url, sizeof(url));
@@ -187,14 +203,14 @@ bench_appends(const struct cfg *c)
         abort();
     }
     printf("appends: %.0f entries/s durable (sync=%s, %d producer thread%s, %.1f s), "
-           "%llu batches (%.0f entries/batch), %llu checkpoints, latency p50 <= %llu us, "
-           "p99 <= %llu us, process CPU %.2f cores\n",
+           "%llu batches (%.0f entries/batch), %llu checkpoints, queue-saturated latency p50 %s, "
+           "p99 %s, process CPU %.2f cores = %.0f entries per CPU-second (producers included)\n",
            (double)(st.appended - st0.appended) / (t1 - t0), c->sync, c->producers,
            c->producers > 1 ? "s" : "", t1 - t0, (unsigned long long)(st.batches - st0.batches),
            (double)(st.appended - st0.appended) / (double)PCL_MAX(st.batches - st0.batches, 1),
            (unsigned long long)(st.checkpoints - st0.checkpoints),
-           (unsigned long long)hist_quantile(&st, 0.5),
-           (unsigned long long)hist_quantile(&st, 0.99), (c1 - c0) / (t1 - t0));
+           quantile_text(&st, 0.5, q50, sizeof(q50)), quantile_text(&st, 0.99, q99, sizeof(q99)),
+           (c1 - c0) / (t1 - t0), (double)(st.appended - st0.appended) / (c1 - c0));
     pcl_audit_log_free(log);
     pcl_note_signer_free(s);
 }
@@ -236,7 +252,7 @@ bench_latency(const struct cfg *c, int threads)
     pthread_t th[64];
     volatile int stop = 0;
     struct pcl_err err;
-    char url[600];
+    char url[600], q50[32], q99[32];
     double t0, t1;
 
     url_for(c, "latency", url, sizeof(url));
@@ -260,11 +276,10 @@ bench_latency(const struct cfg *c, int threads)
     t1 = now_s();
     pcl_audit_stats_get(log, &st);
     printf("latency: %d threads each waiting for durability (sync=%s): %.0f entries/s, "
-           "%.0f entries/batch, p50 <= %llu us, p99 <= %llu us, mean %.0f us\n",
+           "%.0f entries/batch, p50 %s, p99 %s, mean %.0f us\n",
            threads, c->sync, (double)st.appended / (t1 - t0),
            (double)st.appended / (double)PCL_MAX(st.batches, 1),
-           (unsigned long long)hist_quantile(&st, 0.5),
-           (unsigned long long)hist_quantile(&st, 0.99),
+           quantile_text(&st, 0.5, q50, sizeof(q50)), quantile_text(&st, 0.99, q99, sizeof(q99)),
            (double)st.latency_sum_us / (double)PCL_MAX(st.appended, 1));
     pcl_audit_log_free(log);
     pcl_note_signer_free(s);

@@ -1266,8 +1266,13 @@ pcl_audit_log_open(const char *url, const struct pcl_note_signer *signer,
     }
     rc = pcl_audit_store_open(url, &log->wdb, err);
     if (rc == PCL_OK) {
-        /* deleted key material is overwritten, not left in free pages */
-        rc = pcl_store_exec(log->wdb, "PRAGMA secure_delete=ON", err);
+        /* deleted key material is overwritten, not left in free pages; a batch of 8192 entries
+         * is ~5 MB of pages, so let the WAL grow to 64 MB before folding it into the database
+         * (the default 4 MB would checkpoint, and fsync the database, on every commit) */
+        rc = pcl_store_exec(log->wdb,
+                            "PRAGMA secure_delete=ON; PRAGMA wal_autocheckpoint=16384;"
+                            " PRAGMA cache_size=-65536",
+                            err);
     }
     if (rc == PCL_OK) {
         rc = pcl_store_open(url, &log->rdb, err);

@@ -440,6 +440,38 @@ run_keygen(const struct audit_opts *o)
     return ex;
 }
 
+/* Read one line (with its '\n' when there is one) into line; false at the end of input.
+ * *toolong is set when the line is over the buffer's maximum (the rest of it is skipped). */
+static bool
+read_line(FILE *in, struct pcl_buf *line, bool *toolong)
+{
+    char stage[4096];
+    size_t n = 0;
+    bool any = false;
+    int c;
+
+    /* byte by byte (not fgets): a NUL inside a line must not end or merge lines */
+    pcl_buf_reset(line);
+    *toolong = false;
+    while ((c = getc_unlocked(in)) != EOF) {
+        any = true;
+        stage[n++] = (char)c;
+        if (n == sizeof(stage) || c == '\n') {
+            if (!*toolong && pcl_buf_append(line, stage, n) != PCL_OK) {
+                *toolong = true;
+            }
+            n = 0;
+            if (c == '\n') {
+                return true;
+            }
+        }
+    }
+    if (n > 0 && !*toolong && pcl_buf_append(line, stage, n) != PCL_OK) {
+        *toolong = true;
+    }
+    return any;
+}
+
 /* ---- append -------------------------------------------------------------------------------- */
 
 struct ack_ctx {
@@ -499,10 +531,9 @@ run_append(const struct audit_opts *o, const char *input)
     struct ack_ctx ack = {.mu = PTHREAD_MUTEX_INITIALIZER};
     struct pcl_buf payload;
     FILE *in = stdin;
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t got;
-    bool payload_used = false;
+    struct pcl_buf line;
+    size_t lineno = 0;
+    bool payload_used = false, toolong = false;
     int ex;
 
     if ((o->subject != NULL) != (o->payload_file != NULL)) {
@@ -532,14 +563,21 @@ run_append(const struct audit_opts *o, const char *input)
             return PCL_EXIT_USAGE;
         }
     }
-    while ((got = getline(&line, &cap, in)) != -1) {
-        size_t len = (size_t)got;
+    pcl_buf_init(&line, MAX_LINE);
+    while (read_line(in, &line, &toolong)) {
+        size_t len = line.len;
         struct pcl_audit_payload p = {0};
         struct pcl_err err;
         enum pcl_rc rc;
 
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+        if (toolong) {
+            pcl_cli_error(CMD, "%s: line %zu: longer than %zu bytes, skipped",
+                          input != NULL ? input : "stdin", lineno, MAX_LINE);
+            ex = PCL_EXIT_PARTIAL;
+            continue;
+        }
+        while (len > 0 && (line.ptr[len - 1] == '\n' || line.ptr[len - 1] == '\r')) {
             len--;
         }
         if (len == 0) {
@@ -551,7 +589,7 @@ run_append(const struct audit_opts *o, const char *input)
             p.len = payload.len;
             payload_used = true;
         }
-        rc = pcl_audit_append_async(log, o->kind != NULL ? o->kind : "event", line, len,
+        rc = pcl_audit_append_async(log, o->kind != NULL ? o->kind : "event", line.ptr, len,
                                     p.subject != NULL ? &p : NULL, on_ack, &ack, &err);
         if (rc != PCL_OK) {
             pcl_cli_error(CMD, "%s: line %zu: %s", input != NULL ? input : "stdin", lineno,
@@ -562,7 +600,7 @@ run_append(const struct audit_opts *o, const char *input)
             }
         }
     }
-    free(line);
+    pcl_buf_fini(&line);
     if (in != stdin) {
         (void)fclose(in);
     }
@@ -929,10 +967,10 @@ verify_bundle(const struct audit_opts *o, const struct keys *k)
     struct pcl_buf entry, leaf;
     struct pcl_err err;
     FILE *in = fopen(o->bundle, "rb");
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
+    struct pcl_buf line;
+    size_t lineno = 0;
     uint64_t declared = 0, seen = 0;
-    ssize_t got;
+    bool toolong = false;
     int ex = PCL_EXIT_OK;
 
     if (in == NULL) {
@@ -947,18 +985,24 @@ verify_bundle(const struct audit_opts *o, const struct keys *k)
     }
     pcl_buf_init(&entry, (size_t)16 << 20);
     pcl_buf_init(&leaf, 64);
-    while (ex == PCL_EXIT_OK && (got = getline(&line, &cap, in)) != -1) {
+    pcl_buf_init(&line, (size_t)32 << 20);
+    while (ex == PCL_EXIT_OK && read_line(in, &line, &toolong)) {
         json_t *j;
         json_error_t jerr;
 
         lineno++;
-        if (got == 0 || line[got - 1] != '\n') {
+        if (toolong) {
+            pcl_cli_error(CMD, "%s: line %zu: longer than 32 MiB", o->bundle, lineno);
+            ex = PCL_EXIT_PARTIAL;
+            break;
+        }
+        if (line.len == 0 || line.ptr[line.len - 1] != '\n') {
             pcl_cli_error(CMD, "%s: line %zu: truncated (no newline at the end)", o->bundle,
                           lineno);
             ex = PCL_EXIT_PARTIAL;
             break;
         }
-        j = json_loadb(line, (size_t)got, 0, &jerr);
+        j = json_loadb(line.ptr, line.len, 0, &jerr);
         if (!json_is_object(j)) {
             pcl_cli_error(CMD, "%s: line %zu: column %d: %s", o->bundle, lineno, jerr.column,
                           j == NULL ? jerr.text : "not a JSON object");
@@ -1007,7 +1051,7 @@ verify_bundle(const struct audit_opts *o, const struct keys *k)
         }
         json_decref(j);
     }
-    free(line);
+    pcl_buf_fini(&line);
     (void)fclose(in);
     if (ex == PCL_EXIT_OK && lineno == 0) {
         pcl_cli_error(CMD, "%s: empty bundle", o->bundle);
