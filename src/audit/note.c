@@ -479,29 +479,35 @@ find_key(const struct pcl_note_verifier *const *known, size_t nknown, struct pcl
     return NULL;
 }
 
-static bool
+/* PCL_OK when sig verifies, PCL_EINVAL when it does not, PCL_ENOMEM. */
+static enum pcl_rc
 verify_sig(const struct pcl_note_verifier *v, struct pcl_str text, const uint8_t *sig, size_t n,
            uint64_t *t)
 {
     struct pcl_buf msg;
-    bool ok;
+    enum pcl_rc rc;
 
     if (v->type == PCL_NOTE_ED25519) {
-        return n == crypto_sign_BYTES &&
-               crypto_sign_verify_detached(sig, (const uint8_t *)text.ptr, text.len, v->pk) == 0;
+        return n == crypto_sign_BYTES && crypto_sign_verify_detached(sig, (const uint8_t *)text.ptr,
+                                                                     text.len, v->pk) == 0
+                   ? PCL_OK
+                   : PCL_EINVAL;
     }
     if (n != 8 + crypto_sign_BYTES) {
-        return false;
+        return PCL_EINVAL;
     }
     *t = 0;
     for (size_t i = 0; i < 8; i++) {
         *t = *t << 8 | sig[i];
     }
     pcl_buf_init(&msg, 0);
-    ok = cosign_message(text.ptr, text.len, *t, &msg) == PCL_OK &&
-         crypto_sign_verify_detached(sig + 8, (const uint8_t *)msg.ptr, msg.len, v->pk) == 0;
+    rc = cosign_message(text.ptr, text.len, *t, &msg);
+    if (rc == PCL_OK &&
+        crypto_sign_verify_detached(sig + 8, (const uint8_t *)msg.ptr, msg.len, v->pk) != 0) {
+        rc = PCL_EINVAL;
+    }
     pcl_buf_fini(&msg);
-    return ok;
+    return rc;
 }
 
 static bool
@@ -573,7 +579,12 @@ open_line(struct pcl_note *note, const char *line, size_t n, size_t off,
     if (seen_sig(note->sigs, note->nsigs, name, id)) {
         return PCL_OK; /* a key's repeated signature counts once, as in x/mod */
     }
-    if (!verify_sig(v, note->text, sig + 4, siglen - 4, &t)) {
+    switch (verify_sig(v, note->text, sig + 4, siglen - 4, &t)) {
+    case PCL_OK:
+        break;
+    case PCL_ENOMEM:
+        return pcl_err_set(err, PCL_ENOMEM, "note: out of memory");
+    default:
         return pcl_err_set(err, PCL_EINVAL, "note: offset %zu: invalid signature by key %s+%08x",
                            off, v->name, v->id);
     }

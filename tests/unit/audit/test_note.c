@@ -522,6 +522,86 @@ test_receipt_roundtrip(void **state)
     pcl_buf_fini(&b);
 }
 
+/* Out of memory anywhere in opening a cosigned note and a receipt ends in PCL_ENOMEM. */
+struct oom_ctx {
+    struct pcl_note_signer *log, *wit;
+    struct pcl_note_verifier *vlog, *vwit;
+    struct pcl_buf note, receipt;
+};
+
+static enum pcl_rc
+oom_open(void *arg)
+{
+    struct oom_ctx *c = arg;
+    const struct pcl_note_verifier *keys[2] = {c->vlog, c->vwit};
+    struct pcl_note *n = NULL;
+    struct pcl_checkpoint cp;
+    struct pcl_receipt r;
+    size_t nw = 0;
+    enum pcl_rc rc;
+
+    rc = pcl_note_open(c->note.ptr, c->note.len, keys, 2, &n, NULL);
+    pcl_note_free(n);
+    if (rc == PCL_OK) {
+        rc = pcl_checkpoint_open(c->note.ptr, c->note.len, c->vlog, &keys[1], 1, NULL, &cp, &nw,
+                                 NULL);
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_receipt_parse(c->receipt.ptr, c->receipt.len, &r, NULL);
+        if (rc == PCL_OK) {
+            rc = pcl_receipt_verify(&r, "e", 1, c->vlog, &keys[1], 1, NULL, NULL);
+        }
+        pcl_receipt_fini(&r);
+    }
+    return rc;
+}
+
+static void
+test_note_out_of_memory(void **state)
+{
+    static const char body[] = "oom.example/log\n1\n";
+    struct oom_ctx c;
+    struct pcl_buf vk, text;
+    uint8_t leaf[HS];
+
+    (void)state;
+    memset(&c, 0, sizeof(c));
+    pcl_buf_init(&vk, 0);
+    pcl_buf_init(&text, 0);
+    pcl_buf_init(&c.note, 0);
+    pcl_buf_init(&c.receipt, 0);
+    assert_int_equal(pcl_note_signer_generate("oom.example/log", PCL_NOTE_ED25519, &c.log, NULL),
+                     PCL_OK);
+    assert_int_equal(
+        pcl_note_signer_generate("oom.example/witness", PCL_NOTE_COSIGNATURE, &c.wit, NULL),
+        PCL_OK);
+    assert_int_equal(pcl_note_signer_vkey(c.log, &vk), PCL_OK);
+    assert_int_equal(pcl_note_verifier_parse(vk.ptr, vk.len, &c.vlog, NULL), PCL_OK);
+    pcl_buf_reset(&vk);
+    assert_int_equal(pcl_note_signer_vkey(c.wit, &vk), PCL_OK);
+    assert_int_equal(pcl_note_verifier_parse(vk.ptr, vk.len, &c.vwit, NULL), PCL_OK);
+    /* a one-entry tree: the root is the entry's leaf hash */
+    pcl_merkle_leaf_hash("e", 1, leaf);
+    assert_int_equal(pcl_buf_appends(&text, body), PCL_OK);
+    assert_int_equal(pcl_base64_encode(&text, leaf, HS, PCL_B64_STD), PCL_OK);
+    assert_int_equal(pcl_buf_appendc(&text, '\n'), PCL_OK);
+    assert_int_equal(pcl_note_sign(text.ptr, text.len, c.log, &c.note, NULL), PCL_OK);
+    assert_int_equal(pcl_note_cosign_line(text.ptr, text.len, c.wit, 1700000000, &c.note, NULL),
+                     PCL_OK);
+    assert_int_equal(pcl_receipt_format(0, NULL, 0, NULL, 0, c.note.ptr, c.note.len, &c.receipt),
+                     PCL_OK);
+    assert_true(pcl_test_oom(oom_open, &c, false) > 0);
+    assert_true(pcl_test_oom(oom_open, &c, true) > 0);
+    pcl_note_signer_free(c.log);
+    pcl_note_signer_free(c.wit);
+    pcl_note_verifier_free(c.vlog);
+    pcl_note_verifier_free(c.vwit);
+    pcl_buf_fini(&vk);
+    pcl_buf_fini(&text);
+    pcl_buf_fini(&c.note);
+    pcl_buf_fini(&c.receipt);
+}
+
 int
 main(void)
 {
@@ -534,6 +614,7 @@ main(void)
         cmocka_unit_test(test_note_roundtrip_and_errors),
         cmocka_unit_test(test_checkpoint_parse_errors),
         cmocka_unit_test(test_receipt_roundtrip),
+        cmocka_unit_test(test_note_out_of_memory),
     };
 
     if (sodium_init() < 0) {
