@@ -127,7 +127,8 @@ pcl_checkpoint_open(const char *note, size_t len, const struct pcl_note_verifier
 {
     const struct pcl_note_verifier *known[1 + PCL_NOTE_MAX_SIGS];
     struct pcl_note *n = NULL;
-    size_t nk = 0, cos = 0;
+    size_t nk = 0;
+    size_t cos = 0;
     bool logged = false;
     enum pcl_rc rc;
 

@@ -240,7 +240,8 @@ opt_int(struct pcl_jw *w, const char *key, int64_t v)
 static int
 cmp_finding(const void *a, const void *b)
 {
-    const struct pcl_audit_finding_count *x = a, *y = b;
+    const struct pcl_audit_finding_count *x = a;
+    const struct pcl_audit_finding_count *y = b;
 
     return strcmp(x->type, y->type);
 }
@@ -249,7 +250,8 @@ enum pcl_rc
 pcl_audit_interaction_json(const struct pcl_audit_interaction *ev, struct pcl_buf *out)
 {
     struct pcl_audit_finding_count f[PCL_AUDIT_MAX_FINDING_TYPES];
-    size_t nf = 0, start;
+    size_t nf = 0;
+    size_t start;
     struct pcl_jw w;
 
     if (ev->nfindings > PCL_AUDIT_MAX_FINDING_TYPES) {

@@ -758,7 +758,8 @@ static enum pcl_rc
 check_event(struct pcl_audit_log *log, const char *kind, const char *event, size_t len,
             const struct pcl_audit_payload *payload, struct req *r, struct pcl_err *err)
 {
-    size_t klen = kind != NULL ? strlen(kind) : 0, bad = 0;
+    size_t klen = kind != NULL ? strlen(kind) : 0;
+    size_t bad = 0;
 
     if (klen == 0 || klen > MAX_KIND) {
         return pcl_err_set(err, PCL_EINVAL, "audit: event kind must have 1 to %d characters",
@@ -827,7 +828,8 @@ pcl_audit_append_async(struct pcl_audit_log *log, const char *kind, const char *
 {
     struct req tmp;
     struct req *r = NULL;
-    size_t slen = 0, dlen = 0;
+    size_t slen = 0;
+    size_t dlen = 0;
     enum pcl_rc rc = check_event(log, kind, event, len, payload, &tmp, err);
 
     if (rc != PCL_OK) {
@@ -934,7 +936,8 @@ call_governance(struct pcl_audit_log *log, void *arg, struct pcl_err *err)
     struct pcl_audit_governance ev = {0};
     struct pcl_buf json;
     struct req r;
-    char target[80], detail[96];
+    char target[80];
+    char detail[96];
     int64_t now = pcl_audit_now_ms();
     enum pcl_rc rc;
 
@@ -1139,7 +1142,9 @@ bind_origin(struct pcl_audit_log *log, struct pcl_err *err)
 static enum pcl_rc
 recover(struct pcl_audit_log *log, struct pcl_err *err)
 {
-    uint64_t size = 0, lo = 0, cp_size = 0;
+    uint64_t size = 0;
+    uint64_t lo = 0;
+    uint64_t cp_size = 0;
     int64_t cp_ms = 0;
     bool found = false;
     enum pcl_rc rc;

@@ -223,7 +223,8 @@ enum pcl_rc
 pcl_merkle_prove_inclusion(uint64_t index, uint64_t size, pcl_merkle_get_fn *get, void *arg,
                            uint8_t (*proof)[HS], size_t *n, struct pcl_err *err)
 {
-    uint64_t lo = 0, hi = size;
+    uint64_t lo = 0;
+    uint64_t hi = size;
     size_t np = 0;
     enum pcl_rc rc;
 
@@ -264,8 +265,11 @@ pcl_merkle_prove_consistency(uint64_t size1, uint64_t size2, pcl_merkle_get_fn *
                              uint8_t (*proof)[HS], size_t *n, struct pcl_err *err)
 {
     uint8_t sib[PCL_MERKLE_MAX_PROOF][HS];
-    size_t nsib = 0, np = 0;
-    uint64_t lo = 0, hi = size2, m = size1;
+    size_t nsib = 0;
+    size_t np = 0;
+    uint64_t lo = 0;
+    uint64_t hi = size2;
+    uint64_t m = size1;
     bool whole = true; /* RFC 9162 SUBPROOF's b: the node is still a prefix of the old tree */
     enum pcl_rc rc;
 
@@ -321,7 +325,8 @@ pcl_merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf[HS
                             const uint8_t (*proof)[HS], size_t n, const uint8_t root[HS],
                             struct pcl_err *err)
 {
-    uint64_t fn = index, sn;
+    uint64_t fn = index;
+    uint64_t sn;
     uint8_t r[HS];
 
     if (index >= size) {
@@ -368,8 +373,10 @@ enum pcl_rc
 pcl_merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t (*proof)[HS], size_t n,
                               const uint8_t root1[HS], const uint8_t root2[HS], struct pcl_err *err)
 {
-    uint64_t fn, sn;
-    uint8_t fr[HS], sr[HS];
+    uint64_t fn;
+    uint64_t sn;
+    uint8_t fr[HS];
+    uint8_t sr[HS];
     size_t i = 0;
 
     if (size1 > size2) {

@@ -252,8 +252,10 @@ pcl_note_signer_parse(const char *skey, size_t len, struct pcl_note_signer **out
                            "note: signer key: key must be base64 of 33 bytes (type and seed)");
     }
     if (key[0] != PCL_NOTE_ED25519 && key[0] != PCL_NOTE_COSIGNATURE) {
+        uint8_t type = key[0];
+
         sodium_memzero(key, sizeof(key));
-        return pcl_err_set(err, PCL_EINVAL, "note: signer key: unknown key type 0x%02x", key[0]);
+        return pcl_err_set(err, PCL_EINVAL, "note: signer key: unknown key type 0x%02x", type);
     }
     rc = signer_from_seed(part[0].ptr, part[0].len, key[0], key + 1, out, err);
     sodium_memzero(key, sizeof(key));
@@ -529,7 +531,8 @@ open_line(struct pcl_note *note, const char *line, size_t n, size_t off,
 {
     uint8_t sig[4 + 8 + crypto_sign_BYTES + 64];
     const char *sp;
-    struct pcl_str name, b64;
+    struct pcl_str name;
+    struct pcl_str b64;
     size_t siglen = 0;
     uint32_t id;
     const struct pcl_note_verifier *v;
@@ -609,8 +612,11 @@ pcl_note_open(const char *msg, size_t len, const struct pcl_note_verifier *const
               size_t nknown, struct pcl_note **out, struct pcl_err *err)
 {
     struct pcl_note *note = NULL;
-    const char *split, *p, *end;
-    size_t bad = 0, nlines = 0;
+    const char *split;
+    const char *p;
+    const char *end;
+    size_t bad = 0;
+    size_t nlines = 0;
     enum pcl_rc rc = PCL_OK;
 
     *out = NULL;

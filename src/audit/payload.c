@@ -175,9 +175,13 @@ pcl_audit_payload_seal(struct pcl_store *db, const uint8_t master[32], uint64_t 
                        const char *kind, int64_t logged_ms, const struct pcl_audit_payload *p,
                        struct pcl_buf *member, struct pcl_err *err)
 {
-    uint8_t dk[KEY], nonce[NONCE], commit[32], ctd[32];
+    uint8_t dk[KEY];
+    uint8_t nonce[NONCE];
+    uint8_t commit[32];
+    uint8_t ctd[32];
     uint8_t ad[sizeof(rec_ad) + 8];
-    uint8_t *plain = NULL, *ct = NULL;
+    uint8_t *plain = NULL;
+    uint8_t *ct = NULL;
     struct pcl_stmt *st = NULL;
     size_t n = SALT + p->len;
     bool row;
@@ -391,9 +395,13 @@ pcl_audit_payload_export(struct pcl_store *db, const uint8_t master[32], const c
     }
     while (rc == PCL_OK) {
         uint64_t idx;
-        struct pcl_str nonce, ct, entry;
-        uint8_t ad[sizeof(rec_ad) + 8], h[32];
-        char want_commit[64], want_ct[64];
+        struct pcl_str nonce;
+        struct pcl_str ct;
+        struct pcl_str entry;
+        uint8_t ad[sizeof(rec_ad) + 8];
+        uint8_t h[32];
+        char want_commit[64];
+        char want_ct[64];
 
         rc = pcl_stmt_step(st, &row, err);
         if (rc != PCL_OK || !row) {

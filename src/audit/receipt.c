@@ -71,7 +71,8 @@ parse_u64(const char *p, size_t n, uint64_t *v)
 enum pcl_rc
 pcl_receipt_parse(const char *text, size_t len, struct pcl_receipt *r, struct pcl_err *err)
 {
-    const char *p = text, *end = text + len;
+    const char *p = text;
+    const char *end = text + len;
     size_t lineno = 1;
     bool have_index = false;
 
@@ -99,7 +100,7 @@ pcl_receipt_parse(const char *text, size_t len, struct pcl_receipt *r, struct pc
         if (!have_index && lineno == 2 && n > 6 && memcmp(p, "extra ", 6) == 0) {
             size_t got = 0;
 
-            if (n - 6 > (MAX_EXTRA / 3 + 1) * 4) {
+            if (n - 6 > ((size_t)MAX_EXTRA / 3 + 1) * 4) {
                 return pcl_err_set(err, PCL_ELIMIT, "receipt: line 2: extra data too long");
             }
             r->extra = pcl_malloc(pcl_base64_decoded_max(n - 6) + 1);

@@ -60,7 +60,8 @@ enum pcl_rc
 pcl_tile_path_parse(const char *path, size_t len, int *level, uint64_t *index, unsigned *width,
                     struct pcl_err *err)
 {
-    const char *p = path, *end = path + len;
+    const char *p = path;
+    const char *end = path + len;
     uint64_t idx = 0;
     unsigned v;
     int groups = 0;

@@ -140,7 +140,8 @@ pcl_audit_verifier_checkpoint(struct pcl_audit_verifier *v, const char *note, si
 static int
 cmp_cp(const void *a, const void *b)
 {
-    const struct cp_item *x = a, *y = b;
+    const struct cp_item *x = a;
+    const struct cp_item *y = b;
 
     if (x->size != y->size) {
         return x->size < y->size ? -1 : 1;
@@ -189,10 +190,11 @@ emit(void *arg, unsigned level, uint64_t index, const uint8_t hash[HS], struct p
     (void)err;
     if (v->node_check != NULL &&
         !v->node_check(v->node_arg, pcl_merkle_node_pos(level, index), hash, why, sizeof(why))) {
-        fail_at(v, index << level, ((index + 1) << level) - 1,
-                "stored node %u/%llu (entries %llu..%llu) %s", level, (unsigned long long)index,
-                (unsigned long long)(index << level),
-                (unsigned long long)(((index + 1) << level) - 1), why);
+        uint64_t lo = index << level;
+        uint64_t hi = ((index + 1) << level) - 1;
+
+        fail_at(v, lo, hi, "stored node %u/%llu (entries %llu..%llu) %s", level,
+                (unsigned long long)index, (unsigned long long)lo, (unsigned long long)hi, why);
     }
     return PCL_OK;
 }
@@ -359,7 +361,8 @@ pcl_audit_verify_store(const char *url, const struct pcl_note_verifier *log_key,
                        struct pcl_err *err)
 {
     struct pcl_store *db = NULL;
-    struct pcl_stmt *cps = NULL, *leaves = NULL;
+    struct pcl_stmt *cps = NULL;
+    struct pcl_stmt *leaves = NULL;
     struct pcl_audit_verifier *v = NULL;
     struct node_cursor nc = {0};
     bool row = false;
@@ -402,7 +405,8 @@ pcl_audit_verify_store(const char *url, const struct pcl_note_verifier *log_key,
     v->node_check = node_check;
     v->node_arg = &nc;
     while (rc == PCL_OK && !v->failed) {
-        struct pcl_str h, e;
+        struct pcl_str h;
+        struct pcl_str e;
 
         rc = pcl_stmt_step(leaves, &row, err);
         if (rc != PCL_OK || !row) {

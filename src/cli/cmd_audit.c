@@ -386,7 +386,8 @@ static int
 run_keygen(const struct audit_opts *o)
 {
     struct pcl_note_signer *s = NULL;
-    struct pcl_buf skey, vkey;
+    struct pcl_buf skey;
+    struct pcl_buf vkey;
     struct pcl_err err;
     FILE *f;
     int ex;
@@ -666,7 +667,8 @@ run_tail(const struct audit_opts *o)
     struct pcl_note_signer *signer = NULL;
     struct pcl_audit_log *log = NULL;
     int ex = open_log(o, NO_SIGNER, false, &signer, &log, NULL);
-    uint64_t size, n = o->count > 0 ? (uint64_t)o->count : 10;
+    uint64_t size;
+    uint64_t n = o->count > 0 ? (uint64_t)o->count : 10;
 
     if (ex != PCL_EXIT_OK) {
         return ex;
@@ -718,7 +720,8 @@ run_prove(const struct audit_opts *o, const char *arg)
 {
     struct pcl_note_signer *signer = NULL;
     struct pcl_audit_log *log = NULL;
-    uint8_t proof[PCL_MERKLE_MAX_PROOF][HS], root[HS];
+    uint8_t proof[PCL_MERKLE_MAX_PROOF][HS];
+    uint8_t root[HS];
     struct pcl_buf out;
     struct pcl_err err;
     uint64_t idx;
@@ -775,9 +778,12 @@ run_consistency(const struct audit_opts *o, const char *a, const char *b)
 {
     struct pcl_note_signer *signer = NULL;
     struct pcl_audit_log *log = NULL;
-    uint8_t proof[PCL_MERKLE_MAX_PROOF][HS], r1[HS], r2[HS];
+    uint8_t proof[PCL_MERKLE_MAX_PROOF][HS];
+    uint8_t r1[HS];
+    uint8_t r2[HS];
     struct pcl_err err;
-    uint64_t s1, s2;
+    uint64_t s1;
+    uint64_t s2;
     size_t n = 0;
     int ex;
 
@@ -899,7 +905,8 @@ verify_receipt(const struct audit_opts *o, const struct keys *k)
     struct pcl_receipt r;
     struct pcl_checkpoint cp;
     struct pcl_err err;
-    size_t rlen = 0, elen = 0;
+    size_t rlen = 0;
+    size_t elen = 0;
     char *rt = slurp(o->receipt, (size_t)1 << 20, &rlen);
     char *et = rt != NULL ? slurp(o->entry, (size_t)16 << 20, &elen) : NULL;
     int ex = PCL_EXIT_OK;
@@ -942,7 +949,8 @@ static bool
 jb64(json_t *o, const char *key, struct pcl_buf *out)
 {
     const char *s = jstr(o, key);
-    size_t n, got = 0;
+    size_t n;
+    size_t got = 0;
 
     if (s == NULL) {
         return false;
@@ -964,12 +972,14 @@ verify_bundle(const struct audit_opts *o, const struct keys *k)
 {
     struct pcl_audit_verifier *v = NULL;
     struct pcl_audit_report rep;
-    struct pcl_buf entry, leaf;
+    struct pcl_buf entry;
+    struct pcl_buf leaf;
     struct pcl_err err;
     FILE *in = fopen(o->bundle, "rb");
     struct pcl_buf line;
     size_t lineno = 0;
-    uint64_t declared = 0, seen = 0;
+    uint64_t declared = 0;
+    uint64_t seen = 0;
     bool toolong = false;
     int ex = PCL_EXIT_OK;
 
@@ -1292,7 +1302,8 @@ run_erase(const struct audit_opts *o)
     struct pcl_note_signer *signer = NULL;
     struct pcl_audit_log *log = NULL;
     struct pcl_err err;
-    uint64_t records = 0, index = 0;
+    uint64_t records = 0;
+    uint64_t index = 0;
     int ex;
 
     if (o->subject == NULL) {
@@ -1360,7 +1371,8 @@ run_purge(const struct audit_opts *o)
     struct pcl_note_signer *signer = NULL;
     struct pcl_audit_log *log = NULL;
     struct pcl_err err;
-    uint64_t records = 0, index = 0;
+    uint64_t records = 0;
+    uint64_t index = 0;
     int64_t age = 0;
     struct timespec ts;
     int ex;
@@ -1549,7 +1561,8 @@ pcl_cmd_audit(int argc, char **argv)
 {
     struct audit_opts o;
     const char *sub;
-    int c, nargs;
+    int c;
+    int nargs;
     char **args;
 
     memset(&o, 0, sizeof(o));
