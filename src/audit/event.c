@@ -114,12 +114,96 @@ scan_word(const char *s, size_t n, size_t i)
 
 enum json_state { S_VALUE, S_FIRST_VAL, S_KEY, S_FIRST_KEY, S_AFTER };
 
+/* The syntax check's state: a stack of container kinds as bits. */
+struct json_scan {
+    const char *s;
+    size_t n;
+    uint64_t is_obj; /* bit d set: the container at depth d is an object */
+    unsigned depth;
+    enum json_state st;
+};
+
+static bool
+in_object(const struct json_scan *j)
+{
+    return (j->is_obj >> (j->depth - 1) & 1) != 0;
+}
+
+/* After a value: ',' or the container's closing bracket. Returns the next offset or 0. */
+static size_t
+after_value(struct json_scan *j, size_t i)
+{
+    char c = j->s[i];
+
+    if (c == ',') {
+        j->st = in_object(j) ? S_KEY : S_VALUE;
+        return i + 1;
+    }
+    if ((c == '}' && in_object(j)) || (c == ']' && !in_object(j))) {
+        j->depth--;
+        return i + 1;
+    }
+    return 0;
+}
+
+/* In an object: a key string and ':' (or '}' right after '{'). */
+static size_t
+object_key(struct json_scan *j, size_t i)
+{
+    size_t next;
+
+    if (j->s[i] == '}' && j->st == S_FIRST_KEY) {
+        j->depth--;
+        j->st = S_AFTER;
+        return i + 1;
+    }
+    if (j->s[i] != '"') {
+        return 0;
+    }
+    next = scan_string(j->s, j->n, i);
+    if (next == 0) {
+        return 0;
+    }
+    next = skip_ws(j->s, j->n, next);
+    j->st = S_VALUE;
+    return next < j->n && j->s[next] == ':' ? next + 1 : 0;
+}
+
+/* A value: a container opens, or a scalar is scanned (or ']' right after '['). */
+static size_t
+value(struct json_scan *j, size_t i)
+{
+    char c = j->s[i];
+
+    if (c == ']' && j->st == S_FIRST_VAL) {
+        j->depth--;
+        j->st = S_AFTER;
+        return i + 1;
+    }
+    if (c == '{' || c == '[') {
+        if (j->depth == MAX_DEPTH) {
+            return 0;
+        }
+        j->is_obj =
+            c == '{' ? j->is_obj | (uint64_t)1 << j->depth : j->is_obj & ~((uint64_t)1 << j->depth);
+        j->depth++;
+        j->st = c == '{' ? S_FIRST_KEY : S_FIRST_VAL;
+        return i + 1;
+    }
+    j->st = S_AFTER;
+    if (c == '"') {
+        return scan_string(j->s, j->n, i);
+    }
+    if (c == '-' || pcl_is_digit(c)) {
+        return scan_number(j->s, j->n, i);
+    }
+    return scan_word(j->s, j->n, i);
+}
+
 bool
 pcl_audit_json_object_is_valid(const char *s, size_t n, size_t *bad)
 {
-    uint64_t is_obj = 0; /* bit d set: the container at depth d is an object */
-    unsigned depth = 0;
-    enum json_state st = S_VALUE;
+    struct json_scan j = {.s = s, .n = n, .st = S_VALUE};
     size_t i = skip_ws(s, n, 0);
 
     *bad = 0;
@@ -130,57 +214,15 @@ pcl_audit_json_object_is_valid(const char *s, size_t n, size_t *bad)
         *bad = i;
         return false;
     }
-    while (i < n) {
-        size_t next = 0;
-        char c = s[i];
+    while (i < n && !(j.st == S_AFTER && j.depth == 0)) {
+        size_t next;
 
-        if (st == S_AFTER) {
-            if (depth == 0) {
-                break;
-            }
-            if (c == ',') {
-                st = (is_obj >> (depth - 1) & 1) != 0 ? S_KEY : S_VALUE;
-                next = i + 1;
-            } else if ((c == '}' && (is_obj >> (depth - 1) & 1) != 0) ||
-                       (c == ']' && (is_obj >> (depth - 1) & 1) == 0)) {
-                depth--;
-                next = i + 1;
-            }
-        } else if (st == S_KEY || st == S_FIRST_KEY) {
-            if (c == '}' && st == S_FIRST_KEY) {
-                depth--;
-                st = S_AFTER;
-                next = i + 1;
-            } else if (c == '"') {
-                next = scan_string(s, n, i);
-                if (next != 0) {
-                    next = skip_ws(s, n, next);
-                    next = next < n && s[next] == ':' ? next + 1 : 0;
-                    st = S_VALUE;
-                }
-            }
-        } else if (c == ']' && st == S_FIRST_VAL) {
-            depth--;
-            st = S_AFTER;
-            next = i + 1;
-        } else if (c == '{' || c == '[') {
-            if (depth == MAX_DEPTH) {
-                *bad = i;
-                return false;
-            }
-            is_obj = c == '{' ? is_obj | (uint64_t)1 << depth : is_obj & ~((uint64_t)1 << depth);
-            depth++;
-            st = c == '{' ? S_FIRST_KEY : S_FIRST_VAL;
-            next = i + 1;
+        if (j.st == S_AFTER) {
+            next = after_value(&j, i);
+        } else if (j.st == S_KEY || j.st == S_FIRST_KEY) {
+            next = object_key(&j, i);
         } else {
-            if (c == '"') {
-                next = scan_string(s, n, i);
-            } else if (c == '-' || pcl_is_digit(c)) {
-                next = scan_number(s, n, i);
-            } else {
-                next = scan_word(s, n, i);
-            }
-            st = S_AFTER;
+            next = value(&j, i);
         }
         if (next == 0) {
             *bad = i;
@@ -188,7 +230,7 @@ pcl_audit_json_object_is_valid(const char *s, size_t n, size_t *bad)
         }
         i = skip_ws(s, n, next);
     }
-    if (depth != 0 || st != S_AFTER || i != n) {
+    if (j.depth != 0 || j.st != S_AFTER || i != n) {
         *bad = i;
         return false;
     }

@@ -596,8 +596,99 @@ finish_async(struct req *r)
     pcl_free(r);
 }
 
-/* The writer thread: take what is queued (up to batch_max, a call alone), run it outside the
- * lock, publish the results. Sleeps until work arrives or a checkpoint falls due. */
+/* Sleep (mu held) until work arrives, the log stops, or a timed checkpoint falls due; true
+ * when the timer woke us. */
+static bool
+wait_for_work(struct pcl_audit_log *log)
+{
+    while (log->qlen == 0 && !log->stop) {
+        if (log->signer != NULL && log->opts.checkpoint_ms != 0 && log->front.size > log->cp_size) {
+            int64_t due = log->cp_ms + (int64_t)log->opts.checkpoint_ms;
+            struct timespec ts = {.tv_sec = (time_t)(due / 1000),
+                                  .tv_nsec = (long)(due % 1000) * 1000000};
+
+            if (pthread_cond_timedwait(&log->cv_work, &log->mu, &ts) != 0) {
+                return true;
+            }
+        } else {
+            (void)pthread_cond_wait(&log->cv_work, &log->mu);
+        }
+    }
+    return false;
+}
+
+/* Move the next batch (up to batch_max appends, or one call alone) out of the queue (mu
+ * held); *call tells which. */
+static size_t
+take_batch(struct pcl_audit_log *log, bool *call)
+{
+    size_t n = 0;
+
+    *call = log->qlen > 0 && log->q[log->qhead]->type == REQ_CALL;
+    while (log->qlen > 0 && n < (*call ? 1 : log->opts.batch_max) &&
+           (log->q[log->qhead]->type == REQ_CALL) == *call) {
+        log->batch[n++] = log->q[log->qhead];
+        log->qhead = (log->qhead + 1) % log->qcap;
+        log->qlen--;
+    }
+    log->inflight = n;
+    return n;
+}
+
+/* Record the outcome of a batch (mu held) and wake its waiters. */
+static void
+publish(struct pcl_audit_log *log, size_t n, bool call, enum pcl_rc rc, const struct pcl_err *err)
+{
+    uint64_t now_us = pcl_audit_mono_us();
+
+    log->size = log->front.size;
+    log->inflight = 0;
+    if (rc == PCL_OK && !call && n > 0) {
+        log->st.batches++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct req *r = log->batch[i];
+
+        r->rc = rc;
+        r->err = *err;
+        if (r->type == REQ_APPEND && rc == PCL_OK) {
+            log->st.appended++;
+            record_latency(&log->st, now_us - r->t_enq_us);
+        } else if (r->type == REQ_APPEND) {
+            log->st.failed++;
+        }
+        r->finished = true;
+    }
+    log->st.checkpoints = log->cp_signed;
+    log->st.checkpoint_size = log->cp_size;
+    log->st_cp_ms = log->cp_ms;
+    (void)pthread_cond_broadcast(&log->cv_done);
+}
+
+/* Run async completions without the lock (mu held on entry and exit); those requests are the
+ * writer's to free. */
+static void
+complete_async(struct pcl_audit_log *log, size_t n)
+{
+    bool any = false;
+
+    for (size_t i = 0; i < n; i++) {
+        any = any || log->batch[i]->async;
+    }
+    if (!any) {
+        return;
+    }
+    (void)pthread_mutex_unlock(&log->mu);
+    for (size_t i = 0; i < n; i++) {
+        if (log->batch[i]->async) {
+            finish_async(log->batch[i]);
+        }
+    }
+    (void)pthread_mutex_lock(&log->mu);
+}
+
+/* The writer thread: take what is queued, run it outside the lock, publish the results;
+ * sleeps until work arrives or a checkpoint falls due. */
 static void *
 writer_main(void *arg)
 {
@@ -605,105 +696,35 @@ writer_main(void *arg)
 
     (void)pthread_mutex_lock(&log->mu);
     for (;;) {
-        size_t n = 0;
-        bool call = false, tick = false;
         struct pcl_err err = {0};
-        enum pcl_rc rc = PCL_OK;
-        uint64_t now_us;
+        bool tick = wait_for_work(log);
+        bool call = false;
+        size_t n;
+        enum pcl_rc rc;
 
-        while (log->qlen == 0 && !log->stop) {
-            if (log->signer != NULL && log->opts.checkpoint_ms != 0 &&
-                log->front.size > log->cp_size) {
-                int64_t due = log->cp_ms + (int64_t)log->opts.checkpoint_ms;
-                struct timespec ts = {.tv_sec = (time_t)(due / 1000),
-                                      .tv_nsec = (long)(due % 1000) * 1000000};
-
-                if (pthread_cond_timedwait(&log->cv_work, &log->mu, &ts) != 0) {
-                    tick = true;
-                    break;
-                }
-            } else {
-                (void)pthread_cond_wait(&log->cv_work, &log->mu);
-            }
-        }
         if (log->qlen == 0 && !tick) {
             break; /* stopping and drained */
         }
-        if (log->qlen > 0 && log->q[log->qhead]->type == REQ_CALL) {
-            log->batch[n++] = log->q[log->qhead];
-            log->qhead = (log->qhead + 1) % log->qcap;
-            log->qlen--;
-            call = true;
-        } else {
-            while (log->qlen > 0 && n < log->opts.batch_max &&
-                   log->q[log->qhead]->type == REQ_APPEND) {
-                log->batch[n++] = log->q[log->qhead];
-                log->qhead = (log->qhead + 1) % log->qcap;
-                log->qlen--;
-            }
-        }
-        log->inflight = n;
+        n = take_batch(log, &call);
         (void)pthread_cond_broadcast(&log->cv_space);
         (void)pthread_mutex_unlock(&log->mu);
-
-        if (call) {
-            rc = log->batch[0]->call(log, log->batch[0]->call_arg, &err);
-        } else {
-            rc = write_batch(log, log->batch, n, false, &err);
-        }
-        now_us = pcl_audit_mono_us();
-
+        rc = call ? log->batch[0]->call(log, log->batch[0]->call_arg, &err)
+                  : write_batch(log, log->batch, n, false, &err);
         (void)pthread_mutex_lock(&log->mu);
-        log->size = log->front.size;
-        log->inflight = 0;
-        if (rc == PCL_OK && !call && n > 0) {
-            log->st.batches++;
-        }
-        for (size_t i = 0; i < n; i++) {
-            struct req *r = log->batch[i];
-
-            r->rc = rc;
-            r->err = err;
-            if (r->type == REQ_APPEND) {
-                if (rc == PCL_OK) {
-                    log->st.appended++;
-                    record_latency(&log->st, now_us - r->t_enq_us);
-                } else {
-                    log->st.failed++;
-                }
-            }
-            r->finished = true;
-        }
-        log->st.checkpoints = log->cp_signed;
-        log->st.checkpoint_size = log->cp_size;
-        log->st_cp_ms = log->cp_ms;
-        (void)pthread_cond_broadcast(&log->cv_done);
-        /* async completions run without the lock; their requests are ours to free */
-        {
-            bool any = false;
-
-            for (size_t i = 0; i < n; i++) {
-                any = any || log->batch[i]->async;
-            }
-            if (any) {
-                (void)pthread_mutex_unlock(&log->mu);
-                for (size_t i = 0; i < n; i++) {
-                    if (log->batch[i]->async) {
-                        finish_async(log->batch[i]);
-                    }
-                }
-                (void)pthread_mutex_lock(&log->mu);
-            }
-        }
+        publish(log, n, call, rc, &err);
+        complete_async(log, n);
     }
     /* closing: sign what is not signed yet */
     if (log->signer != NULL && log->front.size > log->cp_size) {
         struct pcl_err err;
 
         (void)pthread_mutex_unlock(&log->mu);
-        (void)write_batch(log, NULL, 0, true, &err);
-        (void)pthread_mutex_lock(&log->mu);
-        log->st.checkpoint_size = log->cp_size;
+        if (write_batch(log, NULL, 0, true, &err) == PCL_OK) {
+            (void)pthread_mutex_lock(&log->mu);
+            publish(log, 0, true, PCL_OK, &err);
+        } else {
+            (void)pthread_mutex_lock(&log->mu);
+        }
     }
     (void)pthread_mutex_unlock(&log->mu);
     return NULL;

@@ -967,19 +967,94 @@ jb64(json_t *o, const char *key, struct pcl_buf *out)
     return true;
 }
 
+/* Reading a bundle: the verifier, scratch buffers and counts. */
+struct bundle_ctx {
+    const char *name;
+    struct pcl_audit_verifier *v;
+    struct pcl_buf entry, leaf;
+    uint64_t declared, seen;
+};
+
+/* One entry line {"index","entry","leaf"}; an exit code. */
+static int
+bundle_entry(struct bundle_ctx *b, json_t *j, size_t lineno)
+{
+    json_t *idx = json_object_get(j, "index");
+    bool has_leaf = json_object_get(j, "leaf") != NULL;
+    struct pcl_err err;
+
+    if (!json_is_integer(idx) || json_integer_value(idx) < 0 || !jb64(j, "entry", &b->entry) ||
+        (has_leaf && (!jb64(j, "leaf", &b->leaf) || b->leaf.len != HS))) {
+        pcl_cli_error(CMD,
+                      "%s: line %zu: want {\"index\", \"entry\" (base64), \"leaf\" (base64 of "
+                      "32 bytes)}",
+                      b->name, lineno);
+        return PCL_EXIT_PARTIAL;
+    }
+    if (pcl_audit_verifier_entry(b->v, (uint64_t)json_integer_value(idx),
+                                 b->entry.ptr != NULL ? b->entry.ptr : "", b->entry.len,
+                                 has_leaf ? (const uint8_t *)b->leaf.ptr : NULL, &err) != PCL_OK) {
+        pcl_cli_error(CMD, "%s: line %zu: %s", b->name, lineno, err.msg);
+        return PCL_EXIT_PARTIAL;
+    }
+    b->seen++;
+    return PCL_EXIT_OK;
+}
+
+/* One bundle line (with its newline): header, checkpoint or entry; an exit code. */
+static int
+bundle_line(struct bundle_ctx *b, const struct pcl_buf *line, size_t lineno)
+{
+    json_error_t jerr;
+    json_t *j;
+    struct pcl_err err;
+    int ex = PCL_EXIT_OK;
+
+    if (line->len == 0 || line->ptr[line->len - 1] != '\n') {
+        pcl_cli_error(CMD, "%s: line %zu: truncated (no newline at the end)", b->name, lineno);
+        return PCL_EXIT_PARTIAL;
+    }
+    j = json_loadb(line->ptr, line->len, 0, &jerr);
+    if (!json_is_object(j)) {
+        pcl_cli_error(CMD, "%s: line %zu: column %d: %s", b->name, lineno, jerr.column,
+                      j == NULL ? jerr.text : "not a JSON object");
+        json_decref(j);
+        return PCL_EXIT_PARTIAL;
+    }
+    if (lineno == 1) {
+        const char *fmt = jstr(j, "format");
+        json_t *size = json_object_get(j, "size");
+
+        if (fmt == NULL || strcmp(fmt, "portcullis-audit-bundle/1") != 0 ||
+            !json_is_integer(size) || json_integer_value(size) < 0) {
+            pcl_cli_error(CMD, "%s: line 1: not a portcullis-audit-bundle/1 header", b->name);
+            ex = PCL_EXIT_USAGE;
+        } else {
+            b->declared = (uint64_t)json_integer_value(size);
+        }
+    } else if (jstr(j, "checkpoint") != NULL) {
+        const char *note = jstr(j, "checkpoint");
+
+        if (pcl_audit_verifier_checkpoint(b->v, note, strlen(note), 0, &err) != PCL_OK) {
+            pcl_cli_error(CMD, "%s: line %zu: %s", b->name, lineno, err.msg);
+            ex = PCL_EXIT_PARTIAL;
+        }
+    } else {
+        ex = bundle_entry(b, j, lineno);
+    }
+    json_decref(j);
+    return ex;
+}
+
 static int
 verify_bundle(const struct audit_opts *o, const struct keys *k)
 {
-    struct pcl_audit_verifier *v = NULL;
+    struct bundle_ctx b = {.name = o->bundle};
     struct pcl_audit_report rep;
-    struct pcl_buf entry;
-    struct pcl_buf leaf;
     struct pcl_err err;
     FILE *in = fopen(o->bundle, "rb");
     struct pcl_buf line;
     size_t lineno = 0;
-    uint64_t declared = 0;
-    uint64_t seen = 0;
     bool toolong = false;
     int ex = PCL_EXIT_OK;
 
@@ -988,78 +1063,22 @@ verify_bundle(const struct audit_opts *o, const struct keys *k)
         return PCL_EXIT_USAGE;
     }
     if (pcl_audit_verifier_new(k->log_key, (const struct pcl_note_verifier *const *)k->wit, k->nwit,
-                               &v, &err) != PCL_OK) {
+                               &b.v, &err) != PCL_OK) {
         (void)fclose(in);
         pcl_cli_error(CMD, "verify: %s", err.msg);
         return PCL_EXIT_ERROR;
     }
-    pcl_buf_init(&entry, (size_t)16 << 20);
-    pcl_buf_init(&leaf, 64);
+    pcl_buf_init(&b.entry, (size_t)16 << 20);
+    pcl_buf_init(&b.leaf, 64);
     pcl_buf_init(&line, (size_t)32 << 20);
     while (ex == PCL_EXIT_OK && read_line(in, &line, &toolong)) {
-        json_t *j;
-        json_error_t jerr;
-
         lineno++;
         if (toolong) {
             pcl_cli_error(CMD, "%s: line %zu: longer than 32 MiB", o->bundle, lineno);
             ex = PCL_EXIT_PARTIAL;
-            break;
-        }
-        if (line.len == 0 || line.ptr[line.len - 1] != '\n') {
-            pcl_cli_error(CMD, "%s: line %zu: truncated (no newline at the end)", o->bundle,
-                          lineno);
-            ex = PCL_EXIT_PARTIAL;
-            break;
-        }
-        j = json_loadb(line.ptr, line.len, 0, &jerr);
-        if (!json_is_object(j)) {
-            pcl_cli_error(CMD, "%s: line %zu: column %d: %s", o->bundle, lineno, jerr.column,
-                          j == NULL ? jerr.text : "not a JSON object");
-            json_decref(j);
-            ex = PCL_EXIT_PARTIAL;
-            break;
-        }
-        if (lineno == 1) {
-            const char *fmt = jstr(j, "format");
-            json_t *size = json_object_get(j, "size");
-
-            if (fmt == NULL || strcmp(fmt, "portcullis-audit-bundle/1") != 0 ||
-                !json_is_integer(size) || json_integer_value(size) < 0) {
-                pcl_cli_error(CMD, "%s: line 1: not a portcullis-audit-bundle/1 header", o->bundle);
-                ex = PCL_EXIT_USAGE;
-            } else {
-                declared = (uint64_t)json_integer_value(size);
-            }
-        } else if (jstr(j, "checkpoint") != NULL) {
-            const char *note = jstr(j, "checkpoint");
-
-            if (pcl_audit_verifier_checkpoint(v, note, strlen(note), 0, &err) != PCL_OK) {
-                pcl_cli_error(CMD, "%s: line %zu: %s", o->bundle, lineno, err.msg);
-                ex = PCL_EXIT_PARTIAL;
-            }
         } else {
-            json_t *idx = json_object_get(j, "index");
-            bool has_leaf = json_object_get(j, "leaf") != NULL;
-
-            if (!json_is_integer(idx) || json_integer_value(idx) < 0 || !jb64(j, "entry", &entry) ||
-                (has_leaf && (!jb64(j, "leaf", &leaf) || leaf.len != HS))) {
-                pcl_cli_error(CMD,
-                              "%s: line %zu: want {\"index\", \"entry\" (base64), "
-                              "\"leaf\" (base64 of 32 bytes)}",
-                              o->bundle, lineno);
-                ex = PCL_EXIT_PARTIAL;
-            } else if (pcl_audit_verifier_entry(v, (uint64_t)json_integer_value(idx),
-                                                entry.ptr != NULL ? entry.ptr : "", entry.len,
-                                                has_leaf ? (const uint8_t *)leaf.ptr : NULL,
-                                                &err) != PCL_OK) {
-                pcl_cli_error(CMD, "%s: line %zu: %s", o->bundle, lineno, err.msg);
-                ex = PCL_EXIT_PARTIAL;
-            } else {
-                seen++;
-            }
+            ex = bundle_line(&b, &line, lineno);
         }
-        json_decref(j);
     }
     pcl_buf_fini(&line);
     (void)fclose(in);
@@ -1068,20 +1087,20 @@ verify_bundle(const struct audit_opts *o, const struct keys *k)
         ex = PCL_EXIT_USAGE;
     }
     if (ex == PCL_EXIT_OK) {
-        pcl_audit_verifier_finish(v, &rep);
-        if (rep.ok && seen != declared) {
+        pcl_audit_verifier_finish(b.v, &rep);
+        if (rep.ok && b.seen != b.declared) {
             rep.ok = false;
-            rep.bad_index = seen;
-            rep.bad_index_hi = declared > 0 ? declared - 1 : 0;
+            rep.bad_index = b.seen;
+            rep.bad_index_hi = b.declared > 0 ? b.declared - 1 : 0;
             (void)snprintf(rep.what, sizeof(rep.what),
                            "bundle declares %llu entries but holds %llu (truncated)",
-                           (unsigned long long)declared, (unsigned long long)seen);
+                           (unsigned long long)b.declared, (unsigned long long)b.seen);
         }
         ex = report(&rep, o->bundle);
     }
-    pcl_buf_fini(&entry);
-    pcl_buf_fini(&leaf);
-    pcl_audit_verifier_free(v);
+    pcl_buf_fini(&b.entry);
+    pcl_buf_fini(&b.leaf);
+    pcl_audit_verifier_free(b.v);
     return ex;
 }
 
@@ -1400,6 +1419,111 @@ run_purge(const struct audit_opts *o)
 
 /* ---- dispatch ------------------------------------------------------------------------------ */
 
+/* A subcommand with its positional arguments args[0..nargs). */
+typedef int audit_sub_fn(const struct audit_opts *o, char **args, int nargs);
+
+static int
+sub_keygen(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)args;
+    (void)nargs;
+    return run_keygen(o);
+}
+
+static int
+sub_append(const struct audit_opts *o, char **args, int nargs)
+{
+    return run_append(o, nargs == 1 ? args[0] : NULL);
+}
+
+static int
+sub_checkpoint(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)args;
+    (void)nargs;
+    return run_checkpoint(o);
+}
+
+static int
+sub_tail(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)args;
+    (void)nargs;
+    return run_tail(o);
+}
+
+static int
+sub_show(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)nargs;
+    return run_show(o, args[0]);
+}
+
+static int
+sub_prove(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)nargs;
+    return run_prove(o, args[0]);
+}
+
+static int
+sub_consistency(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)nargs;
+    return run_consistency(o, args[0], args[1]);
+}
+
+static int
+sub_verify(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)args;
+    (void)nargs;
+    return run_verify(o);
+}
+
+static int
+sub_export(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)args;
+    (void)nargs;
+    return run_export(o);
+}
+
+static int
+sub_erase(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)args;
+    (void)nargs;
+    return run_erase(o);
+}
+
+static int
+sub_purge(const struct audit_opts *o, char **args, int nargs)
+{
+    (void)args;
+    (void)nargs;
+    return run_purge(o);
+}
+
+/* Sorted by name. */
+static const struct audit_sub {
+    const char *name;
+    int min_args, max_args;
+    audit_sub_fn *run;
+} subcommands[] = {
+    {.name = "append", .min_args = 0, .max_args = 1, .run = sub_append},
+    {.name = "checkpoint", .min_args = 0, .max_args = 0, .run = sub_checkpoint},
+    {.name = "consistency", .min_args = 2, .max_args = 2, .run = sub_consistency},
+    {.name = "erase", .min_args = 0, .max_args = 0, .run = sub_erase},
+    {.name = "export", .min_args = 0, .max_args = 0, .run = sub_export},
+    {.name = "keygen", .min_args = 0, .max_args = 0, .run = sub_keygen},
+    {.name = "prove", .min_args = 1, .max_args = 1, .run = sub_prove},
+    {.name = "purge", .min_args = 0, .max_args = 0, .run = sub_purge},
+    {.name = "show", .min_args = 1, .max_args = 1, .run = sub_show},
+    {.name = "tail", .min_args = 0, .max_args = 0, .run = sub_tail},
+    {.name = "verify", .min_args = 0, .max_args = 0, .run = sub_verify},
+};
+
 enum {
     OPT_DB = 256,
     OPT_KEY_FILE,
@@ -1584,38 +1708,12 @@ pcl_cmd_audit(int argc, char **argv)
     }
     args = argv + 1 + optind;
     nargs = argc - 1 - optind;
-    if (strcmp(sub, "keygen") == 0 && nargs == 0) {
-        return run_keygen(&o);
-    }
-    if (strcmp(sub, "append") == 0 && nargs <= 1) {
-        return run_append(&o, nargs == 1 ? args[0] : NULL);
-    }
-    if (strcmp(sub, "checkpoint") == 0 && nargs == 0) {
-        return run_checkpoint(&o);
-    }
-    if (strcmp(sub, "tail") == 0 && nargs == 0) {
-        return run_tail(&o);
-    }
-    if (strcmp(sub, "show") == 0 && nargs == 1) {
-        return run_show(&o, args[0]);
-    }
-    if (strcmp(sub, "prove") == 0 && nargs == 1) {
-        return run_prove(&o, args[0]);
-    }
-    if (strcmp(sub, "consistency") == 0 && nargs == 2) {
-        return run_consistency(&o, args[0], args[1]);
-    }
-    if (strcmp(sub, "verify") == 0 && nargs == 0) {
-        return run_verify(&o);
-    }
-    if (strcmp(sub, "export") == 0 && nargs == 0) {
-        return run_export(&o);
-    }
-    if (strcmp(sub, "erase") == 0 && nargs == 0) {
-        return run_erase(&o);
-    }
-    if (strcmp(sub, "purge") == 0 && nargs == 0) {
-        return run_purge(&o);
+    for (size_t i = 0; i < PCL_ARRAY_LEN(subcommands); i++) {
+        const struct audit_sub *sc = &subcommands[i];
+
+        if (strcmp(sc->name, sub) == 0 && nargs >= sc->min_args && nargs <= sc->max_args) {
+            return sc->run(&o, args, nargs);
+        }
     }
     pcl_cli_error(CMD, "unknown command or wrong arguments: %s (see portcullis audit --help)", sub);
     return PCL_EXIT_USAGE;
