@@ -1284,8 +1284,11 @@ pcl_audit_log_open(const char *url, const struct pcl_note_signer *signer,
     (void)pthread_cond_init(&log->cv_done, NULL);
     log->sync_init = true;
     log->qcap = log->opts.queue_max;
-    log->q = pcl_calloc(log->qcap, sizeof(*log->q));
-    log->batch = pcl_calloc(log->opts.batch_max, sizeof(*log->batch));
+    /* arrays of request pointers */
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): arrays of pointers */
+    log->q = pcl_calloc(log->qcap, sizeof(struct req *));
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+    log->batch = pcl_calloc(log->opts.batch_max, sizeof(struct req *));
     if (log->q == NULL || log->batch == NULL) {
         rc = pcl_err_set(err, PCL_ENOMEM, "audit: out of memory");
         goto out;

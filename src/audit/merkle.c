@@ -369,16 +369,12 @@ pcl_merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf[HS
     return PCL_OK;
 }
 
-enum pcl_rc
-pcl_merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t (*proof)[HS], size_t n,
-                              const uint8_t root1[HS], const uint8_t root2[HS], struct pcl_err *err)
+/* The cases before the RFC 9162 walk: documented decisions for size 0 and equal sizes, and
+ * proofs of impossible length. */
+static enum pcl_rc
+consistency_edge(uint64_t size1, uint64_t size2, size_t n, const uint8_t root1[HS],
+                 const uint8_t root2[HS], struct pcl_err *err)
 {
-    uint64_t fn;
-    uint64_t sn;
-    uint8_t fr[HS];
-    uint8_t sr[HS];
-    size_t i = 0;
-
     if (size1 > size2) {
         return pcl_err_set(err, PCL_EINVAL, "merkle: size1 %llu is larger than size2 %llu",
                            (unsigned long long)size1, (unsigned long long)size2);
@@ -395,11 +391,21 @@ pcl_merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t (*pr
         }
         return PCL_OK;
     }
-    if (n == 0) {
-        return mismatch(err, "consistency proof is empty");
-    }
-    if (n > PCL_MERKLE_MAX_PROOF) {
-        return mismatch(err, "consistency proof too long");
+    return mismatch(err, n == 0 ? "consistency proof is empty" : "consistency proof too long");
+}
+
+enum pcl_rc
+pcl_merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t (*proof)[HS], size_t n,
+                              const uint8_t root1[HS], const uint8_t root2[HS], struct pcl_err *err)
+{
+    uint64_t fn;
+    uint64_t sn;
+    uint8_t fr[HS];
+    uint8_t sr[HS];
+    size_t i = 0;
+
+    if (size1 == 0 || size1 >= size2 || n == 0 || n > PCL_MERKLE_MAX_PROOF) {
+        return consistency_edge(size1, size2, n, root1, root2, err);
     }
     fn = size1 - 1;
     sn = size2 - 1;

@@ -228,6 +228,7 @@ pcl_note_signer_parse(const char *skey, size_t len, struct pcl_note_signer **out
                       struct pcl_err *err)
 {
     static const char prefix[] = "PRIVATE+KEY+";
+    struct pcl_note_signer *s = NULL;
     struct pcl_str part[3];
     uint8_t key[33];
     uint32_t id;
@@ -257,14 +258,17 @@ pcl_note_signer_parse(const char *skey, size_t len, struct pcl_note_signer **out
         sodium_memzero(key, sizeof(key));
         return pcl_err_set(err, PCL_EINVAL, "note: signer key: unknown key type 0x%02x", type);
     }
-    rc = signer_from_seed(part[0].ptr, part[0].len, key[0], key + 1, out, err);
+    rc = signer_from_seed(part[0].ptr, part[0].len, key[0], key + 1, &s, err);
     sodium_memzero(key, sizeof(key));
-    if (rc == PCL_OK && (*out)->id != id) {
-        pcl_note_signer_free(*out);
-        *out = NULL;
+    if (rc != PCL_OK || s == NULL) {
+        return rc;
+    }
+    if (s->id != id) {
+        pcl_note_signer_free(s);
         return pcl_err_set(err, PCL_EINVAL, "note: signer key: key id does not match the key");
     }
-    return rc;
+    *out = s;
+    return PCL_OK;
 }
 
 enum pcl_rc

@@ -44,6 +44,7 @@ dk_ad_make(const char *subject, uint8_t *ad, size_t *n)
     size_t sl = strlen(subject);
 
     memcpy(ad, dk_ad, sizeof(dk_ad)); /* includes the NUL separator */
+    /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): associated data, not a string */
     memcpy(ad + sizeof(dk_ad), subject, sl);
     *n = sizeof(dk_ad) + sl;
 }
@@ -348,20 +349,15 @@ b64_equal(const uint8_t h[32], const char *b64)
     return pcl_audit_b64_exact(b64, strlen(b64), got, 32) && sodium_memcmp(got, h, 32) == 0;
 }
 
-enum pcl_rc
-pcl_audit_payload_export(struct pcl_store *db, const uint8_t master[32], const char *subject,
-                         pcl_audit_export_fn *fn, void *arg, uint64_t *records, struct pcl_err *err)
+/* PCL_OK when the subject has a live data key; PCL_ENOTFOUND (saying which) otherwise. */
+static enum pcl_rc
+subject_live(struct pcl_store *db, const char *subject, struct pcl_err *err)
 {
     struct pcl_stmt *st = NULL;
-    uint8_t dk[KEY];
-    uint8_t *plain = NULL;
-    size_t cap = 0;
-    bool row = false, erased = false;
-    enum pcl_rc rc;
+    bool row = false;
+    enum pcl_rc rc =
+        pcl_stmt_new(db, "SELECT wrapped FROM audit_subject WHERE subject = ?", &st, err);
 
-    *records = 0;
-    /* the key must exist: an erased subject has nothing to export */
-    rc = pcl_stmt_new(db, "SELECT wrapped FROM audit_subject WHERE subject = ?", &st, err);
     if (rc == PCL_OK) {
         rc = pcl_stmt_bind_text(st, 1, subject, strlen(subject), err);
     }
@@ -371,16 +367,67 @@ pcl_audit_payload_export(struct pcl_store *db, const uint8_t master[32], const c
     if (rc == PCL_OK && !row) {
         rc = pcl_err_set(err, PCL_ENOTFOUND, "audit: no records for this subject");
     } else if (rc == PCL_OK && pcl_stmt_is_null(st, 0)) {
-        erased = true;
         rc = pcl_err_set(err, PCL_ENOTFOUND,
                          "audit: this subject was erased; its records cannot be decrypted");
     }
     pcl_stmt_free(st);
-    st = NULL;
+    return rc;
+}
+
+/* Decrypt record idx into plain (ct.len - TAG bytes) and check it against the leaf's
+ * ciphertext digest and salted commitment. */
+static enum pcl_rc
+open_record(const uint8_t dk[KEY], uint64_t idx, struct pcl_str nonce, struct pcl_str ct,
+            struct pcl_str entry, uint8_t *plain, struct pcl_err *err)
+{
+    uint8_t ad[sizeof(rec_ad) + 8];
+    uint8_t h[32];
+    char want_commit[64];
+    char want_ct[64];
+
+    rec_ad_make(idx, ad);
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL, (const uint8_t *)ct.ptr,
+                                                   ct.len, ad, sizeof(ad),
+                                                   (const uint8_t *)nonce.ptr, dk) != 0) {
+        return pcl_err_set(err, PCL_EIO, "audit: entry %llu: payload does not decrypt",
+                           (unsigned long long)idx);
+    }
+    /* the leaf commits to both: prove the decrypted record is the logged one */
+    if (!entry_digests(entry.ptr, entry.len, want_commit, want_ct)) {
+        return pcl_err_set(err, PCL_EIO, "audit: entry %llu has no payload commitment",
+                           (unsigned long long)idx);
+    }
+    ct_digest((const uint8_t *)nonce.ptr, (const uint8_t *)ct.ptr, ct.len, h);
+    if (!b64_equal(h, want_ct)) {
+        return pcl_err_set(err, PCL_EIO, "audit: entry %llu: ciphertext does not match the leaf",
+                           (unsigned long long)idx);
+    }
+    commitment(plain, plain + SALT, ct.len - TAG - SALT, h);
+    if (!b64_equal(h, want_commit)) {
+        return pcl_err_set(err, PCL_EIO,
+                           "audit: entry %llu: plaintext does not match the leaf commitment",
+                           (unsigned long long)idx);
+    }
+    return PCL_OK;
+}
+
+enum pcl_rc
+pcl_audit_payload_export(struct pcl_store *db, const uint8_t master[32], const char *subject,
+                         pcl_audit_export_fn *fn, void *arg, uint64_t *records, struct pcl_err *err)
+{
+    struct pcl_stmt *st = NULL;
+    uint8_t dk[KEY];
+    uint8_t *plain = NULL;
+    size_t cap = 0;
+    bool row = false;
+    enum pcl_rc rc;
+
+    *records = 0;
+    /* the key must exist: an erased subject has nothing to export */
+    rc = subject_live(db, subject, err);
     if (rc != PCL_OK) {
         return rc;
     }
-    (void)erased;
     /* data_key only reads here: the key exists */
     rc = data_key(db, master, subject, 0, dk, err);
     if (rc == PCL_OK) {
@@ -398,11 +445,6 @@ pcl_audit_payload_export(struct pcl_store *db, const uint8_t master[32], const c
         struct pcl_str nonce;
         struct pcl_str ct;
         struct pcl_str entry;
-        uint8_t ad[sizeof(rec_ad) + 8];
-        uint8_t h[32];
-        char want_commit[64];
-        char want_ct[64];
-
         rc = pcl_stmt_step(st, &row, err);
         if (rc != PCL_OK || !row) {
             break;
@@ -428,31 +470,8 @@ pcl_audit_payload_export(struct pcl_store *db, const uint8_t master[32], const c
                 break;
             }
         }
-        rec_ad_make(idx, ad);
-        if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL, (const uint8_t *)ct.ptr,
-                                                       ct.len, ad, sizeof(ad),
-                                                       (const uint8_t *)nonce.ptr, dk) != 0) {
-            rc = pcl_err_set(err, PCL_EIO, "audit: entry %llu: payload does not decrypt",
-                             (unsigned long long)idx);
-            break;
-        }
-        /* the leaf commits to both: prove the decrypted record is the logged one */
-        if (!entry_digests(entry.ptr, entry.len, want_commit, want_ct)) {
-            rc = pcl_err_set(err, PCL_EIO, "audit: entry %llu has no payload commitment",
-                             (unsigned long long)idx);
-            break;
-        }
-        ct_digest((const uint8_t *)nonce.ptr, (const uint8_t *)ct.ptr, ct.len, h);
-        if (!b64_equal(h, want_ct)) {
-            rc = pcl_err_set(err, PCL_EIO, "audit: entry %llu: ciphertext does not match the leaf",
-                             (unsigned long long)idx);
-            break;
-        }
-        commitment(plain, plain + SALT, ct.len - TAG - SALT, h);
-        if (!b64_equal(h, want_commit)) {
-            rc = pcl_err_set(err, PCL_EIO,
-                             "audit: entry %llu: plaintext does not match the leaf commitment",
-                             (unsigned long long)idx);
+        rc = open_record(dk, idx, nonce, ct, entry, plain, err);
+        if (rc != PCL_OK) {
             break;
         }
         rc = fn(arg, idx, entry.ptr, entry.len, plain + SALT, ct.len - TAG - SALT, err);

@@ -68,6 +68,43 @@ parse_u64(const char *p, size_t n, uint64_t *v)
     return true;
 }
 
+/* "extra <base64>": the opaque extra data. */
+static enum pcl_rc
+parse_extra(struct pcl_receipt *r, const char *b64, size_t n, struct pcl_err *err)
+{
+    size_t got = 0;
+    size_t cap = pcl_base64_decoded_max(n) + 1;
+
+    if (n > ((size_t)MAX_EXTRA / 3 + 1) * 4) {
+        return pcl_err_set(err, PCL_ELIMIT, "receipt: line 2: extra data too long");
+    }
+    r->extra = pcl_malloc(cap);
+    if (r->extra == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "receipt: out of memory");
+    }
+    if (n % 4 != 0 || pcl_base64_decode(b64, n, PCL_B64_STD, r->extra, cap, &got, NULL) != PCL_OK) {
+        return pcl_err_set(err, PCL_EINVAL, "receipt: line 2: extra is not base64");
+    }
+    r->extra_len = got;
+    return PCL_OK;
+}
+
+/* One proof hash line. */
+static enum pcl_rc
+parse_hash(struct pcl_receipt *r, const char *p, size_t n, size_t lineno, struct pcl_err *err)
+{
+    if (r->nproof == PCL_MERKLE_MAX_PROOF) {
+        return pcl_err_set(err, PCL_ELIMIT, "receipt: more than %d proof hashes",
+                           PCL_MERKLE_MAX_PROOF);
+    }
+    if (!pcl_audit_b64_exact(p, n, r->proof[r->nproof], PCL_MERKLE_HASH_SIZE)) {
+        return pcl_err_set(err, PCL_EINVAL,
+                           "receipt: line %zu: proof hash is not base64 of 32 bytes", lineno);
+    }
+    r->nproof++;
+    return PCL_OK;
+}
+
 enum pcl_rc
 pcl_receipt_parse(const char *text, size_t len, struct pcl_receipt *r, struct pcl_err *err)
 {
@@ -75,6 +112,7 @@ pcl_receipt_parse(const char *text, size_t len, struct pcl_receipt *r, struct pc
     const char *end = text + len;
     size_t lineno = 1;
     bool have_index = false;
+    enum pcl_rc rc = PCL_OK;
 
     memset(r, 0, sizeof(*r));
     if (len < sizeof(HEADER) - 1 || memcmp(text, HEADER, sizeof(HEADER) - 1) != 0) {
@@ -98,21 +136,7 @@ pcl_receipt_parse(const char *text, size_t len, struct pcl_receipt *r, struct pc
             break;
         }
         if (!have_index && lineno == 2 && n > 6 && memcmp(p, "extra ", 6) == 0) {
-            size_t got = 0;
-
-            if (n - 6 > ((size_t)MAX_EXTRA / 3 + 1) * 4) {
-                return pcl_err_set(err, PCL_ELIMIT, "receipt: line 2: extra data too long");
-            }
-            r->extra = pcl_malloc(pcl_base64_decoded_max(n - 6) + 1);
-            if (r->extra == NULL) {
-                return pcl_err_set(err, PCL_ENOMEM, "receipt: out of memory");
-            }
-            if ((n - 6) % 4 != 0 ||
-                pcl_base64_decode(p + 6, n - 6, PCL_B64_STD, r->extra,
-                                  pcl_base64_decoded_max(n - 6) + 1, &got, NULL) != PCL_OK) {
-                return pcl_err_set(err, PCL_EINVAL, "receipt: line 2: extra is not base64");
-            }
-            r->extra_len = got;
+            rc = parse_extra(r, p + 6, n - 6, err);
         } else if (!have_index) {
             if (n < 7 || memcmp(p, "index ", 6) != 0 || !parse_u64(p + 6, n - 6, &r->index)) {
                 return pcl_err_set(err, PCL_EINVAL, "receipt: line %zu: want \"index <decimal>\"",
@@ -120,16 +144,10 @@ pcl_receipt_parse(const char *text, size_t len, struct pcl_receipt *r, struct pc
             }
             have_index = true;
         } else {
-            if (r->nproof == PCL_MERKLE_MAX_PROOF) {
-                return pcl_err_set(err, PCL_ELIMIT, "receipt: more than %d proof hashes",
-                                   PCL_MERKLE_MAX_PROOF);
-            }
-            if (!pcl_audit_b64_exact(p, n, r->proof[r->nproof], PCL_MERKLE_HASH_SIZE)) {
-                return pcl_err_set(err, PCL_EINVAL,
-                                   "receipt: line %zu: proof hash is not base64 of 32 bytes",
-                                   lineno);
-            }
-            r->nproof++;
+            rc = parse_hash(r, p, n, lineno, err);
+        }
+        if (rc != PCL_OK) {
+            return rc;
         }
         p = nl + 1;
     }

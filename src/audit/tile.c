@@ -56,6 +56,31 @@ three_digits(const char *p, size_t n, unsigned *v)
     return true;
 }
 
+/* "entries/" (level -1) or a level 0..63 without leading zeros and its '/'. */
+static bool
+parse_level(const char **pp, const char *end, int *level)
+{
+    const char *p = *pp;
+    const char *start = p;
+    int l = 0;
+
+    if ((size_t)(end - p) >= 8 && memcmp(p, "entries/", 8) == 0) {
+        *level = -1;
+        *pp = p + 8;
+        return true;
+    }
+    while (p < end && pcl_is_digit(*p) && l < 100) {
+        l = l * 10 + (*p - '0');
+        p++;
+    }
+    if (p == start || p == end || *p != '/' || l > 63 || (start[0] == '0' && p - start > 1)) {
+        return false;
+    }
+    *level = l;
+    *pp = p + 1;
+    return true;
+}
+
 enum pcl_rc
 pcl_tile_path_parse(const char *path, size_t len, int *level, uint64_t *index, unsigned *width,
                     struct pcl_err *err)
@@ -70,23 +95,7 @@ pcl_tile_path_parse(const char *path, size_t len, int *level, uint64_t *index, u
         return pcl_err_set(err, PCL_EINVAL, "tile: path does not start with tile/");
     }
     p += 5;
-    if ((size_t)(end - p) >= 8 && memcmp(p, "entries/", 8) == 0) {
-        *level = -1;
-        p += 8;
-    } else if (p < end && pcl_is_digit(*p)) {
-        int l = 0;
-
-        while (p < end && pcl_is_digit(*p) && l < 100) {
-            l = l * 10 + (*p - '0');
-            p++;
-        }
-        /* levels 0..63 without leading zeros */
-        if (p == end || *p != '/' || l > 63 || (path[5] == '0' && p - (path + 5) > 1)) {
-            return pcl_err_set(err, PCL_EINVAL, "tile: bad level at offset 5");
-        }
-        *level = l;
-        p++;
-    } else {
+    if (!parse_level(&p, end, level)) {
         return pcl_err_set(err, PCL_EINVAL, "tile: bad level at offset 5");
     }
     for (;;) {

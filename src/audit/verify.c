@@ -51,6 +51,7 @@ fail_at(struct pcl_audit_verifier *v, uint64_t lo, uint64_t hi, const char *fmt,
     v->rep.bad_index = lo;
     v->rep.bad_index_hi = hi;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is just above */
     (void)vsnprintf(v->rep.what, sizeof(v->rep.what), fmt, ap);
     va_end(ap);
 }
@@ -354,6 +355,32 @@ is_audit_store(struct pcl_store *db, struct pcl_err *err)
     return PCL_OK;
 }
 
+/* The store's own checkpoints (source 0), then the extra ones (source 1). */
+static enum pcl_rc
+load_checkpoints(struct pcl_store *db, struct pcl_audit_verifier *v, const struct pcl_str *extra,
+                 size_t nextra, struct pcl_err *err)
+{
+    struct pcl_stmt *cps = NULL;
+    bool row = false;
+    enum pcl_rc rc = pcl_stmt_new(db, "SELECT note FROM audit_checkpoint ORDER BY size", &cps, err);
+
+    while (rc == PCL_OK) {
+        struct pcl_str note;
+
+        rc = pcl_stmt_step(cps, &row, err);
+        if (rc != PCL_OK || !row) {
+            break;
+        }
+        note = pcl_stmt_text(cps, 0);
+        rc = pcl_audit_verifier_checkpoint(v, note.ptr, note.len, 0, err);
+    }
+    pcl_stmt_free(cps);
+    for (size_t i = 0; i < nextra && rc == PCL_OK; i++) {
+        rc = pcl_audit_verifier_checkpoint(v, extra[i].ptr, extra[i].len, 1, err);
+    }
+    return rc;
+}
+
 enum pcl_rc
 pcl_audit_verify_store(const char *url, const struct pcl_note_verifier *log_key,
                        const struct pcl_note_verifier *const *witnesses, size_t nwit,
@@ -361,7 +388,6 @@ pcl_audit_verify_store(const char *url, const struct pcl_note_verifier *log_key,
                        struct pcl_err *err)
 {
     struct pcl_store *db = NULL;
-    struct pcl_stmt *cps = NULL;
     struct pcl_stmt *leaves = NULL;
     struct pcl_audit_verifier *v = NULL;
     struct node_cursor nc = {0};
@@ -376,21 +402,8 @@ pcl_audit_verify_store(const char *url, const struct pcl_note_verifier *log_key,
     if (rc == PCL_OK) {
         rc = pcl_audit_verifier_new(log_key, witnesses, nwit, &v, err);
     }
-    if (rc == PCL_OK) {
-        rc = pcl_stmt_new(db, "SELECT note FROM audit_checkpoint ORDER BY size", &cps, err);
-    }
-    while (rc == PCL_OK) {
-        struct pcl_str note;
-
-        rc = pcl_stmt_step(cps, &row, err);
-        if (rc != PCL_OK || !row) {
-            break;
-        }
-        note = pcl_stmt_text(cps, 0);
-        rc = pcl_audit_verifier_checkpoint(v, note.ptr, note.len, 0, err);
-    }
-    for (size_t i = 0; i < nextra && rc == PCL_OK; i++) {
-        rc = pcl_audit_verifier_checkpoint(v, extra[i].ptr, extra[i].len, 1, err);
+    if (rc == PCL_OK && v != NULL) {
+        rc = load_checkpoints(db, v, extra, nextra, err);
     }
     if (rc == PCL_OK) {
         rc = pcl_stmt_new(db, "SELECT pos, hash FROM audit_node ORDER BY pos", &nc.st, err);
@@ -398,7 +411,7 @@ pcl_audit_verify_store(const char *url, const struct pcl_note_verifier *log_key,
     if (rc == PCL_OK) {
         rc = pcl_stmt_new(db, "SELECT idx, hash, entry FROM audit_leaf ORDER BY idx", &leaves, err);
     }
-    if (rc != PCL_OK) {
+    if (rc != PCL_OK || v == NULL) {
         goto out;
     }
     cursor_next(&nc);
@@ -440,7 +453,6 @@ pcl_audit_verify_store(const char *url, const struct pcl_note_verifier *log_key,
         pcl_audit_verifier_finish(v, rep);
     }
 out:
-    pcl_stmt_free(cps);
     pcl_stmt_free(leaves);
     pcl_stmt_free(nc.st);
     pcl_audit_verifier_free(v);

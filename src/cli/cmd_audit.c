@@ -523,6 +523,57 @@ read_payload(const char *path, struct pcl_buf *out)
     return true;
 }
 
+/* Append every non-empty line of in; the payload (if any) goes with the first event that is
+ * accepted. An exit code. */
+static int
+append_lines(const struct audit_opts *o, struct pcl_audit_log *log, FILE *in, const char *name,
+             const struct pcl_buf *payload, struct ack_ctx *ack)
+{
+    struct pcl_buf line;
+    size_t lineno = 0;
+    bool payload_used = o->subject == NULL;
+    bool toolong = false;
+    int ex = PCL_EXIT_OK;
+
+    pcl_buf_init(&line, MAX_LINE);
+    while (read_line(in, &line, &toolong)) {
+        size_t len = line.len;
+        struct pcl_audit_payload p = {.subject = o->subject,
+                                      .data = payload->ptr != NULL ? payload->ptr : "",
+                                      .len = payload->len};
+        struct pcl_err err;
+        enum pcl_rc rc;
+
+        lineno++;
+        while (len > 0 && (line.ptr[len - 1] == '\n' || line.ptr[len - 1] == '\r')) {
+            len--;
+        }
+        if (toolong) {
+            pcl_cli_error(CMD, "%s: line %zu: longer than %zu bytes, skipped", name, lineno,
+                          MAX_LINE);
+            ex = PCL_EXIT_PARTIAL;
+            continue;
+        }
+        if (len == 0) {
+            continue;
+        }
+        rc = pcl_audit_append_async(log, o->kind != NULL ? o->kind : "event", line.ptr, len,
+                                    payload_used ? NULL : &p, on_ack, ack, &err);
+        if (rc == PCL_OK) {
+            payload_used = true;
+            continue;
+        }
+        pcl_cli_error(CMD, "%s: line %zu: %s", name, lineno, err.msg);
+        if (rc != PCL_EINVAL) {
+            ex = PCL_EXIT_ERROR;
+            break;
+        }
+        ex = PCL_EXIT_PARTIAL;
+    }
+    pcl_buf_fini(&line);
+    return ex;
+}
+
 static int
 run_append(const struct audit_opts *o, const char *input)
 {
@@ -532,9 +583,6 @@ run_append(const struct audit_opts *o, const char *input)
     struct ack_ctx ack = {.mu = PTHREAD_MUTEX_INITIALIZER};
     struct pcl_buf payload;
     FILE *in = stdin;
-    struct pcl_buf line;
-    size_t lineno = 0;
-    bool payload_used = false, toolong = false;
     int ex;
 
     if ((o->subject != NULL) != (o->payload_file != NULL)) {
@@ -551,58 +599,17 @@ run_append(const struct audit_opts *o, const char *input)
     }
     lo.on_full = o->fail_on_full ? PCL_AUDIT_FAIL : PCL_AUDIT_BLOCK;
     ex = open_log(o, SIGNER_REQUIRED, o->subject != NULL, &signer, &log, &lo);
-    if (ex != PCL_EXIT_OK) {
-        pcl_buf_fini_secure(&payload);
-        return ex;
-    }
-    if (input != NULL && strcmp(input, "-") != 0) {
+    if (ex == PCL_EXIT_OK && input != NULL && strcmp(input, "-") != 0) {
         in = fopen(input, "rb");
         if (in == NULL) {
             pcl_cli_error(CMD, "%s: %s", input, strerror(errno));
-            close_log(signer, log);
-            pcl_buf_fini_secure(&payload);
-            return PCL_EXIT_USAGE;
+            ex = PCL_EXIT_USAGE;
         }
     }
-    pcl_buf_init(&line, MAX_LINE);
-    while (read_line(in, &line, &toolong)) {
-        size_t len = line.len;
-        struct pcl_audit_payload p = {0};
-        struct pcl_err err;
-        enum pcl_rc rc;
-
-        lineno++;
-        if (toolong) {
-            pcl_cli_error(CMD, "%s: line %zu: longer than %zu bytes, skipped",
-                          input != NULL ? input : "stdin", lineno, MAX_LINE);
-            ex = PCL_EXIT_PARTIAL;
-            continue;
-        }
-        while (len > 0 && (line.ptr[len - 1] == '\n' || line.ptr[len - 1] == '\r')) {
-            len--;
-        }
-        if (len == 0) {
-            continue;
-        }
-        if (o->subject != NULL && !payload_used) {
-            p.subject = o->subject;
-            p.data = payload.ptr != NULL ? payload.ptr : "";
-            p.len = payload.len;
-            payload_used = true;
-        }
-        rc = pcl_audit_append_async(log, o->kind != NULL ? o->kind : "event", line.ptr, len,
-                                    p.subject != NULL ? &p : NULL, on_ack, &ack, &err);
-        if (rc != PCL_OK) {
-            pcl_cli_error(CMD, "%s: line %zu: %s", input != NULL ? input : "stdin", lineno,
-                          err.msg);
-            ex = rc == PCL_EINVAL ? PCL_EXIT_PARTIAL : PCL_EXIT_ERROR;
-            if (rc != PCL_EINVAL) {
-                break;
-            }
-        }
+    if (ex == PCL_EXIT_OK) {
+        ex = append_lines(o, log, in, input != NULL ? input : "stdin", &payload, &ack);
     }
-    pcl_buf_fini(&line);
-    if (in != stdin) {
+    if (in != NULL && in != stdin) {
         (void)fclose(in);
     }
     close_log(signer, log); /* drains the queue: every accepted event completes */
