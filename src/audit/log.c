@@ -67,6 +67,12 @@ struct req {
     struct pcl_err err;
 };
 
+/* Where stored hashes are read from: the reader's or the writer's statements. */
+struct hash_src {
+    struct pcl_stmt *leaf; /* SELECT hash FROM audit_leaf WHERE idx = ? */
+    struct pcl_stmt *node; /* SELECT hash FROM audit_node WHERE pos = ? */
+};
+
 struct pcl_audit_log {
     const struct pcl_note_signer *signer; /* borrowed; NULL = read-only */
     char origin[PCL_NOTE_MAX_NAME + 1];
@@ -77,6 +83,7 @@ struct pcl_audit_log {
     /* writer thread only (and open/free) */
     struct pcl_store *wdb;
     struct pcl_stmt *ins_leaf, *ins_node, *ins_cp;
+    struct pcl_stmt *w_leaf, *w_node; /* hash reads inside the writer's transaction */
     struct pcl_merkle_frontier front;
     struct pcl_buf entry;
     struct pcl_buf note;
@@ -90,6 +97,7 @@ struct pcl_audit_log {
     pthread_mutex_t rmu;
     struct pcl_store *rdb;
     struct pcl_stmt *get_leaf, *get_node, *get_entry, *get_cp;
+    struct hash_src rsrc; /* get_leaf and get_node */
 
     /* queue and counters, under mu */
     pthread_mutex_t mu;
@@ -149,12 +157,12 @@ pcl_audit_opts_init(struct pcl_audit_opts *o)
 
 /* ---- reads -------------------------------------------------------------------------------- */
 
-/* pcl_merkle_get_fn over the reader connection (rmu held). */
+/* pcl_merkle_get_fn over a hash_src (its connection's lock held). */
 static enum pcl_rc
-rd_get(void *arg, unsigned level, uint64_t index, uint8_t out[HS], struct pcl_err *err)
+src_get(void *arg, unsigned level, uint64_t index, uint8_t out[HS], struct pcl_err *err)
 {
-    struct pcl_audit_log *log = arg;
-    struct pcl_stmt *st = level == 0 ? log->get_leaf : log->get_node;
+    const struct hash_src *src = arg;
+    struct pcl_stmt *st = level == 0 ? src->leaf : src->node;
     uint64_t key = level == 0 ? index : pcl_merkle_node_pos(level, index);
     bool row = false;
     enum pcl_rc rc;
@@ -244,7 +252,7 @@ pcl_audit_leaf_hash(struct pcl_audit_log *log, uint64_t index, uint8_t out[HS], 
     enum pcl_rc rc;
 
     (void)pthread_mutex_lock(&log->rmu);
-    rc = rd_get(log, 0, index, out, err);
+    rc = src_get(&log->rsrc, 0, index, out, err);
     (void)pthread_mutex_unlock(&log->rmu);
     return rc;
 }
@@ -311,7 +319,7 @@ pcl_audit_prove_inclusion(struct pcl_audit_log *log, uint64_t index, uint64_t si
         return rc;
     }
     (void)pthread_mutex_lock(&log->rmu);
-    rc = pcl_merkle_prove_inclusion(index, size, rd_get, log, proof, n, err);
+    rc = pcl_merkle_prove_inclusion(index, size, src_get, &log->rsrc, proof, n, err);
     (void)pthread_mutex_unlock(&log->rmu);
     return rc;
 }
@@ -326,7 +334,7 @@ pcl_audit_prove_consistency(struct pcl_audit_log *log, uint64_t size1, uint64_t 
         return rc;
     }
     (void)pthread_mutex_lock(&log->rmu);
-    rc = pcl_merkle_prove_consistency(size1, size2, rd_get, log, proof, n, err);
+    rc = pcl_merkle_prove_consistency(size1, size2, src_get, &log->rsrc, proof, n, err);
     (void)pthread_mutex_unlock(&log->rmu);
     return rc;
 }
@@ -344,7 +352,7 @@ pcl_audit_root(struct pcl_audit_log *log, uint64_t size, uint8_t out[HS], struct
         return PCL_OK;
     }
     (void)pthread_mutex_lock(&log->rmu);
-    rc = pcl_merkle_range_hash(0, size, rd_get, log, out, err);
+    rc = pcl_merkle_range_hash(0, size, src_get, &log->rsrc, out, err);
     (void)pthread_mutex_unlock(&log->rmu);
     return rc;
 }
@@ -382,6 +390,106 @@ pcl_audit_receipt(struct pcl_audit_log *log, uint64_t index, struct pcl_buf *out
         }
     }
     pcl_buf_fini(&note);
+    return rc;
+}
+
+static enum pcl_rc
+query_u64(struct pcl_store *db, const char *sql, uint64_t *a, int64_t *b, bool *found,
+          struct pcl_err *err)
+{
+    struct pcl_stmt *st = NULL;
+    bool row = false;
+    enum pcl_rc rc = pcl_stmt_new(db, sql, &st, err);
+
+    if (rc == PCL_OK) {
+        rc = pcl_stmt_step(st, &row, err);
+    }
+    if (rc == PCL_OK && row) {
+        *a = (uint64_t)pcl_stmt_int(st, 0);
+        if (b != NULL) {
+            *b = pcl_stmt_int(st, 1);
+        }
+    }
+    if (found != NULL) {
+        *found = row && !pcl_stmt_is_null(st, 0);
+    }
+    pcl_stmt_free(st);
+    return rc;
+}
+
+/* Rebuild the frontier of the stored tree from its complete subtrees (popcount(size) reads on
+ * the writer's connection) and the latest checkpoint. */
+static enum pcl_rc
+recover(struct pcl_audit_log *log, uint64_t size, struct pcl_err *err)
+{
+    struct hash_src src = {.leaf = log->w_leaf, .node = log->w_node};
+    uint64_t lo = 0;
+    uint64_t cp_size = 0;
+    int64_t cp_ms = 0;
+    bool found = false;
+    enum pcl_rc rc;
+
+    pcl_merkle_frontier_init(&log->front);
+    for (unsigned l = 64; l-- > 0;) {
+        if ((size >> l & 1) == 0) {
+            continue;
+        }
+        rc = src_get(&src, l, lo >> l, log->front.hash[l], err);
+        if (rc == PCL_ENOTFOUND) {
+            char what[PCL_ERR_MSG_SIZE];
+
+            (void)snprintf(what, sizeof(what), "%s", err != NULL ? err->msg : "");
+            return pcl_err_set(err, PCL_EIO,
+                               "audit: store is damaged: %s (run `portcullis audit verify`)", what);
+        }
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        lo += (uint64_t)1 << l;
+    }
+    log->front.size = size;
+    rc = query_u64(log->wdb,
+                   "SELECT size, logged_ms FROM audit_checkpoint ORDER BY size DESC LIMIT 1",
+                   &cp_size, &cp_ms, &found, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    if (found && cp_size > size) {
+        return pcl_err_set(err, PCL_EIO,
+                           "audit: a checkpoint covers %llu entries but the store has %llu "
+                           "(entries were removed)",
+                           (unsigned long long)cp_size, (unsigned long long)size);
+    }
+    log->cp_size = found ? cp_size : 0;
+    log->cp_ms = found ? cp_ms : 0;
+    return PCL_OK;
+}
+
+/* The stored tree size (the largest index + 1). */
+static enum pcl_rc
+stored_size(struct pcl_audit_log *log, uint64_t *size, struct pcl_err *err)
+{
+    bool found = false;
+    enum pcl_rc rc =
+        query_u64(log->wdb, "SELECT MAX(idx) + 1 FROM audit_leaf", size, NULL, &found, err);
+
+    if (rc == PCL_OK && !found) {
+        *size = 0;
+    }
+    return rc;
+}
+
+/* Inside the writer's transaction: another process (a CLI `erase` next to the gateway, a
+ * second gateway) may have appended since our last batch; pick its tree up first. */
+static enum pcl_rc
+resync(struct pcl_audit_log *log, struct pcl_err *err)
+{
+    uint64_t size = 0;
+    enum pcl_rc rc = stored_size(log, &size, err);
+
+    if (rc == PCL_OK && size != log->front.size) {
+        rc = recover(log, size, err);
+    }
     return rc;
 }
 
@@ -544,6 +652,9 @@ write_batch(struct pcl_audit_log *log, struct req **b, size_t n, bool force_cp, 
     }
     memcpy(saved, &log->front, sizeof(*saved));
     rc = pcl_store_begin(log->wdb, err);
+    if (rc == PCL_OK) {
+        rc = resync(log, err);
+    }
     for (size_t i = 0; i < n && rc == PCL_OK; i++) {
         rc = append_one(log, b[i], now, err);
         if (rc == PCL_OK && i + 1 < n && log->opts.checkpoint_entries != 0 &&
@@ -970,6 +1081,9 @@ call_governance(struct pcl_audit_log *log, void *arg, struct pcl_err *err)
     pcl_buf_init(&json, 0);
     rc = pcl_store_begin(log->wdb, err);
     if (rc == PCL_OK) {
+        rc = resync(log, err);
+    }
+    if (rc == PCL_OK) {
         rc = g->erase ? pcl_audit_subject_forget(log->wdb, g->subject, now, &g->records, err)
                       : pcl_audit_payload_purge(log->wdb, g->cutoff_ms, g->pkind, &g->records, err);
     }
@@ -1088,30 +1202,6 @@ pcl_audit_stats_get(struct pcl_audit_log *log, struct pcl_audit_stats *out)
 
 /* ---- open and close --------------------------------------------------------------------- */
 
-static enum pcl_rc
-query_u64(struct pcl_store *db, const char *sql, uint64_t *a, int64_t *b, bool *found,
-          struct pcl_err *err)
-{
-    struct pcl_stmt *st = NULL;
-    bool row = false;
-    enum pcl_rc rc = pcl_stmt_new(db, sql, &st, err);
-
-    if (rc == PCL_OK) {
-        rc = pcl_stmt_step(st, &row, err);
-    }
-    if (rc == PCL_OK && row) {
-        *a = (uint64_t)pcl_stmt_int(st, 0);
-        if (b != NULL) {
-            *b = pcl_stmt_int(st, 1);
-        }
-    }
-    if (found != NULL) {
-        *found = row && !pcl_stmt_is_null(st, 0);
-    }
-    pcl_stmt_free(st);
-    return rc;
-}
-
 /* The origin recorded in the store; the first signer fixes it. */
 static enum pcl_rc
 bind_origin(struct pcl_audit_log *log, struct pcl_err *err)
@@ -1159,62 +1249,6 @@ bind_origin(struct pcl_audit_log *log, struct pcl_err *err)
     return rc;
 }
 
-/* Rebuild the frontier of the stored tree from its complete subtrees (popcount(size) reads). */
-static enum pcl_rc
-recover(struct pcl_audit_log *log, struct pcl_err *err)
-{
-    uint64_t size = 0;
-    uint64_t lo = 0;
-    uint64_t cp_size = 0;
-    int64_t cp_ms = 0;
-    bool found = false;
-    enum pcl_rc rc;
-
-    rc = query_u64(log->wdb, "SELECT MAX(idx) + 1 FROM audit_leaf", &size, NULL, &found, err);
-    if (rc != PCL_OK) {
-        return rc;
-    }
-    if (!found) {
-        size = 0;
-    }
-    pcl_merkle_frontier_init(&log->front);
-    for (unsigned l = 64; l-- > 0;) {
-        if ((size >> l & 1) == 0) {
-            continue;
-        }
-        (void)pthread_mutex_lock(&log->rmu);
-        rc = rd_get(log, l, lo >> l, log->front.hash[l], err);
-        (void)pthread_mutex_unlock(&log->rmu);
-        if (rc != PCL_OK) {
-            return rc == PCL_ENOTFOUND ? pcl_err_set(err, PCL_EIO,
-                                                     "audit: store is damaged: %s (run `portcullis "
-                                                     "audit verify`)",
-                                                     err != NULL ? err->msg : "")
-                                       : rc;
-        }
-        lo += (uint64_t)1 << l;
-    }
-    log->front.size = size;
-    rc = query_u64(log->wdb,
-                   "SELECT size, logged_ms FROM audit_checkpoint ORDER BY size DESC LIMIT 1",
-                   &cp_size, &cp_ms, &found, err);
-    if (rc != PCL_OK) {
-        return rc;
-    }
-    if (found && cp_size > size) {
-        return pcl_err_set(err, PCL_EIO,
-                           "audit: a checkpoint covers %llu entries but the store has %llu "
-                           "(entries were removed)",
-                           (unsigned long long)cp_size, (unsigned long long)size);
-    }
-    log->cp_size = found ? cp_size : 0;
-    log->cp_ms = found ? cp_ms : 0;
-    log->size = size;
-    log->st.checkpoint_size = log->cp_size;
-    log->st_cp_ms = log->cp_ms;
-    return PCL_OK;
-}
-
 static enum pcl_rc
 prepare(struct pcl_audit_log *log, struct pcl_err *err)
 {
@@ -1228,6 +1262,8 @@ prepare(struct pcl_audit_log *log, struct pcl_err *err)
         {log->wdb, &log->ins_node, "INSERT INTO audit_node(pos, hash) VALUES (?, ?)"},
         {log->wdb, &log->ins_cp,
          "INSERT OR REPLACE INTO audit_checkpoint(size, logged_ms, note) VALUES (?, ?, ?)"},
+        {log->wdb, &log->w_leaf, "SELECT hash FROM audit_leaf WHERE idx = ?"},
+        {log->wdb, &log->w_node, "SELECT hash FROM audit_node WHERE pos = ?"},
         {log->rdb, &log->get_leaf, "SELECT hash FROM audit_leaf WHERE idx = ?"},
         {log->rdb, &log->get_node, "SELECT hash FROM audit_node WHERE pos = ?"},
         {log->rdb, &log->get_entry, "SELECT entry FROM audit_leaf WHERE idx = ?"},
@@ -1238,6 +1274,7 @@ prepare(struct pcl_audit_log *log, struct pcl_err *err)
     for (size_t i = 0; i < PCL_ARRAY_LEN(stmts) && rc == PCL_OK; i++) {
         rc = pcl_stmt_new(stmts[i].db, stmts[i].sql, stmts[i].st, err);
     }
+    log->rsrc = (struct hash_src){.leaf = log->get_leaf, .node = log->get_node};
     return rc;
 }
 
@@ -1313,7 +1350,15 @@ pcl_audit_log_open(const char *url, const struct pcl_note_signer *signer,
         rc = prepare(log, err);
     }
     if (rc == PCL_OK) {
-        rc = recover(log, err);
+        uint64_t size = 0;
+
+        rc = stored_size(log, &size, err);
+        if (rc == PCL_OK) {
+            rc = recover(log, size, err);
+        }
+        log->size = log->front.size;
+        log->st.checkpoint_size = log->cp_size;
+        log->st_cp_ms = log->cp_ms;
     }
     if (rc != PCL_OK) {
         goto out;
@@ -1348,6 +1393,8 @@ pcl_audit_log_free(struct pcl_audit_log *log)
     pcl_stmt_free(log->ins_leaf);
     pcl_stmt_free(log->ins_node);
     pcl_stmt_free(log->ins_cp);
+    pcl_stmt_free(log->w_leaf);
+    pcl_stmt_free(log->w_node);
     pcl_stmt_free(log->get_leaf);
     pcl_stmt_free(log->get_node);
     pcl_stmt_free(log->get_entry);

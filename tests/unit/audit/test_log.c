@@ -488,6 +488,56 @@ test_log_payload_erase_export_purge(void **state)
     pcl_buf_fini(&entry);
 }
 
+/* Two writers on one store (a gateway and a CLI `erase`, or two gateways): each picks up the
+ * other's entries inside its transaction, so indexes never collide and the tree stays one. */
+static void
+test_log_two_writers(void **state)
+{
+    struct fixture *f = *state;
+    struct pcl_audit_opts o;
+    struct pcl_audit_log *a, *b;
+    struct pcl_audit_report rep;
+    struct pcl_err err;
+    uint8_t ra[HS], rb[HS];
+    uint64_t ia = 0, ib = 0;
+
+    pcl_audit_opts_init(&o);
+    o.checkpoint_entries = 3;
+    a = open_log(f, &o);
+    b = open_log(f, &o);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(pcl_audit_append(a, "a", "{\"w\":\"a\"}", 9, NULL, &ia, &err), PCL_OK);
+        assert_int_equal(pcl_audit_append(b, "b", "{\"w\":\"b\"}", 9, NULL, &ib, &err), PCL_OK);
+        assert_int_equal(ib, ia + 1);
+    }
+    assert_int_equal(pcl_audit_checkpoint(a, NULL, &err), PCL_OK);
+    assert_int_equal(pcl_audit_checkpoint(b, NULL, &err), PCL_OK);
+    assert_int_equal(pcl_audit_root(a, 40, ra, &err), PCL_OK);
+    assert_int_equal(pcl_audit_root(b, 40, rb, &err), PCL_OK);
+    assert_memory_equal(ra, rb, HS);
+    pcl_audit_log_free(a);
+    pcl_audit_log_free(b);
+    verify(f, &rep);
+    assert_true(rep.ok);
+    assert_int_equal(rep.entries, 40);
+}
+
+static void
+test_log_damaged_store(void **state)
+{
+    struct fixture *f = *state;
+    struct pcl_audit_log *log = open_log(f, NULL);
+    struct pcl_err err;
+
+    append_n(log, 12);
+    pcl_audit_log_free(log);
+    /* the right edge of a 12-entry tree is nodes 3/0 and 2/2 */
+    run_sql(f, "DELETE FROM audit_node WHERE pos = 6");
+    assert_int_equal(pcl_audit_log_open(f->url, f->signer, NULL, &log, &err), PCL_EIO);
+    assert_non_null(strstr(err.msg, "store is damaged"));
+    assert_non_null(strstr(err.msg, "node 3/0"));
+}
+
 static void
 test_log_origin_is_bound(void **state)
 {
@@ -605,6 +655,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_log_verify_names_the_bad_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_payload_erase_export_purge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_origin_is_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_two_writers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_damaged_store, setup, teardown),
         cmocka_unit_test(test_event_canonical_json),
         cmocka_unit_test(test_event_json_syntax),
     };
