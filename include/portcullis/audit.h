@@ -353,8 +353,10 @@ struct pcl_audit_payload {
 /* Append one event: kind is [a-z0-9._-]{1,32} (e.g. "interaction", "governance"), event is a
  * JSON object (validated; canonical form is the caller's job, see pcl_audit_*_json). Blocks
  * until the entry is durable (committed with the store's sync setting) and returns its index.
- * Thread-safe. Queue full: waits (PCL_AUDIT_BLOCK) or PCL_ELIMIT (PCL_AUDIT_FAIL, counted as
- * rejected). A store failure fails every append of its batch with PCL_EIO. */
+ * Thread-safe, but it waits for a commit: from an event-loop thread use
+ * pcl_audit_append_async. Queue full: waits (PCL_AUDIT_BLOCK) or PCL_ELIMIT (PCL_AUDIT_FAIL,
+ * counted as rejected). A store failure fails every append of its batch with the store's
+ * error (PCL_EIO for I/O); nothing of that batch is stored. */
 enum pcl_rc pcl_audit_append(struct pcl_audit_log *log, const char *kind, const char *event,
                              size_t len, const struct pcl_audit_payload *payload, uint64_t *index,
                              struct pcl_err *err) PCL_WUR;
@@ -399,6 +401,10 @@ struct pcl_audit_stats {
 
 /* Cannot fail; thread-safe. */
 void pcl_audit_stats_get(struct pcl_audit_log *log, struct pcl_audit_stats *out);
+/* Append the counters in the Prometheus text exposition format (portcullis_audit_* gauges and
+ * counters, and the portcullis_audit_append_latency_seconds histogram). */
+enum pcl_rc pcl_audit_stats_prometheus(const struct pcl_audit_stats *st,
+                                       struct pcl_buf *out) PCL_WUR;
 
 /* Reads (thread-safe, served on the log's own reader connection). */
 

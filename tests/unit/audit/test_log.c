@@ -284,6 +284,21 @@ test_log_async_threads_stats(void **state)
     assert_int_equal(st.latency_count[PCL_AUDIT_LATENCY_BUCKETS - 1], 3000);
     assert_true(st.latency_le_us[PCL_AUDIT_LATENCY_BUCKETS - 1] == UINT64_MAX);
     assert_true(st.checkpoint_age_s >= 0);
+    {
+        struct pcl_buf prom;
+
+        pcl_buf_init(&prom, 0);
+        assert_int_equal(pcl_audit_stats_prometheus(&st, &prom), PCL_OK);
+        assert_non_null(strstr(prom.ptr, "\nportcullis_audit_appends_total 3000\n"));
+        assert_non_null(strstr(prom.ptr, "# TYPE portcullis_audit_append_latency_seconds "
+                                         "histogram\n"));
+        assert_non_null(
+            strstr(prom.ptr, "portcullis_audit_append_latency_seconds_bucket{le=\"+Inf\"} 3000\n"));
+        assert_non_null(
+            strstr(prom.ptr, "portcullis_audit_append_latency_seconds_bucket{le=\"0.0001\"} "));
+        assert_non_null(strstr(prom.ptr, "\nportcullis_audit_append_latency_seconds_count 3000\n"));
+        pcl_buf_fini(&prom);
+    }
     pcl_audit_log_free(log);
     verify(f, &rep);
     assert_true(rep.ok);
