@@ -867,6 +867,11 @@ submit(struct pcl_audit_log *log, struct req *r, struct pcl_err *err)
             waited = true;
         }
         (void)pthread_cond_wait(&log->cv_space, &log->mu);
+        if (log->stop) {
+            /* closed while we waited: the writer may already be gone */
+            (void)pthread_mutex_unlock(&log->mu);
+            return pcl_err_set(err, PCL_EINVAL, "audit: log is closing");
+        }
     }
     log->q[(log->qhead + log->qlen) % log->qcap] = r;
     log->qlen++;
@@ -1387,6 +1392,7 @@ pcl_audit_log_free(struct pcl_audit_log *log)
         (void)pthread_mutex_lock(&log->mu);
         log->stop = true;
         (void)pthread_cond_broadcast(&log->cv_work);
+        (void)pthread_cond_broadcast(&log->cv_space);
         (void)pthread_mutex_unlock(&log->mu);
         (void)pthread_join(log->thread, NULL);
     }
