@@ -83,6 +83,9 @@ usage(FILE *f)
         "                               the latest checkpoint (signing one if needed and a key\n"
         "                               is given), or the inclusion proof in the tree of S\n"
         "  consistency A B              print the consistency proof between tree sizes A and B\n"
+        "  cosign [NOTE]                act as a witness: check a checkpoint (file or stdin)\n"
+        "                               under --vkey-file and print it with this key's\n"
+        "                               cosignature/v1 line (--key-file of a --cosign key)\n"
         "  verify                       check every entry, hash, node and checkpoint against\n"
         "                               the verifier key; names the first bad index.\n"
         "                               --bundle FILE checks an export bundle instead;\n"
@@ -1424,6 +1427,60 @@ run_purge(const struct audit_opts *o)
     return ex;
 }
 
+/* ---- cosign (acting as a witness) ------------------------------------------------------------ */
+
+/* Read a checkpoint note (FILE or stdin), check it under the log's verifier key, and print it
+ * with this witness's cosignature/v1 line added. */
+static int
+run_cosign(const struct audit_opts *o, const char *input)
+{
+    struct pcl_note_signer *wit = load_signer(o, true);
+    struct pcl_note_verifier *log_key = NULL;
+    struct pcl_checkpoint cp;
+    struct pcl_note *n = NULL;
+    struct pcl_buf line;
+    struct pcl_err err;
+    char *note = NULL;
+    size_t len = 0;
+    struct timespec ts;
+    int ex = PCL_EXIT_OK;
+
+    pcl_buf_init(&line, 0);
+    if (wit == NULL) {
+        return PCL_EXIT_USAGE;
+    }
+    log_key = load_verifier(o->vkey_file, o->vkey_env != NULL ? o->vkey_env : VKEY_ENV);
+    note =
+        log_key != NULL ? slurp(input != NULL ? input : "/dev/stdin", (size_t)1 << 20, &len) : NULL;
+    if (note == NULL) {
+        ex = PCL_EXIT_USAGE;
+    } else if (pcl_checkpoint_open(note, len, log_key, NULL, 0, NULL, &cp, NULL, &err) != PCL_OK) {
+        pcl_cli_error(CMD, "cosign: %s", err.msg);
+        ex = EXIT_BAD;
+    } else if (pcl_note_open(note, len, (const struct pcl_note_verifier *const *)&log_key, 1, &n,
+                             &err) != PCL_OK) {
+        pcl_cli_error(CMD, "cosign: %s", err.msg);
+        ex = EXIT_BAD;
+    } else {
+        (void)clock_gettime(CLOCK_REALTIME, &ts);
+        if (pcl_note_cosign_line(n->text.ptr, n->text.len, wit, (uint64_t)ts.tv_sec, &line, &err) !=
+            PCL_OK) {
+            pcl_cli_error(CMD, "cosign: %s", err.msg);
+            ex = PCL_EXIT_USAGE;
+        } else {
+            /* the note as it came, plus one signature line */
+            (void)fwrite(note, 1, len, stdout);
+            (void)fputs(line.ptr, stdout);
+        }
+    }
+    pcl_note_free(n);
+    pcl_free(note);
+    pcl_buf_fini(&line);
+    pcl_note_verifier_free(log_key);
+    pcl_note_signer_free(wit);
+    return ex;
+}
+
 /* ---- dispatch ------------------------------------------------------------------------------ */
 
 /* A subcommand with its positional arguments args[0..nargs). */
@@ -1474,6 +1531,12 @@ sub_prove(const struct audit_opts *o, char **args, int nargs)
 }
 
 static int
+sub_cosign(const struct audit_opts *o, char **args, int nargs)
+{
+    return run_cosign(o, nargs == 1 ? args[0] : NULL);
+}
+
+static int
 sub_consistency(const struct audit_opts *o, char **args, int nargs)
 {
     (void)nargs;
@@ -1521,6 +1584,7 @@ static const struct audit_sub {
     {.name = "append", .min_args = 0, .max_args = 1, .run = sub_append},
     {.name = "checkpoint", .min_args = 0, .max_args = 0, .run = sub_checkpoint},
     {.name = "consistency", .min_args = 2, .max_args = 2, .run = sub_consistency},
+    {.name = "cosign", .min_args = 0, .max_args = 1, .run = sub_cosign},
     {.name = "erase", .min_args = 0, .max_args = 0, .run = sub_erase},
     {.name = "export", .min_args = 0, .max_args = 0, .run = sub_export},
     {.name = "keygen", .min_args = 0, .max_args = 0, .run = sub_keygen},

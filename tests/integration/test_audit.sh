@@ -64,8 +64,21 @@ expect "tail" 0 "$BIN" audit tail -n 3
 check "tail prints 3" test "$(wc -l < "$T/out")" -eq 3
 expect "show past the end" 2 "$BIN" audit show 99
 
-# wrong keys
+# a witness cosigns the latest checkpoint; verify checks the cosignature
 "$BIN" audit keygen --name example.com/audit -o other.key > other.vkey
+"$BIN" audit checkpoint --key-file log.key > cp.note
+expect "cosign" 0 sh -c "'$BIN' audit cosign --key-file wit.key --vkey-file log.vkey < cp.note"
+cp "$T/out" cosigned.note
+check "cosignature line added" test "$(grep -c '^— ' cosigned.note)" -eq 2
+expect "verify with the witness key" 0 "$BIN" audit verify --vkey-file log.vkey \
+    --witness-vkey-file wit.vkey --checkpoint cosigned.note
+sed 's/^\(— witness.example \)\(.\)/\1A\2/' cosigned.note > badwit.note
+expect "a bad cosignature fails" 1 "$BIN" audit verify --vkey-file log.vkey \
+    --witness-vkey-file wit.vkey --checkpoint badwit.note
+expect "cosign refuses a note of another log" 1 sh -c "'$BIN' audit cosign --key-file wit.key \
+    --vkey-file other.vkey < cp.note"
+
+# wrong keys
 expect "verify with another key fails" 1 "$BIN" audit verify --vkey-file other.vkey
 echo "not a key" > bad.vkey
 expect "malformed verifier key" 2 "$BIN" audit verify --vkey-file bad.vkey
