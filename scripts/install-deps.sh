@@ -12,6 +12,7 @@ PKGS=(
     clang clang-format libclang-rt-14-dev
     python3 ripgrep nodejs curl openssl
     nginx-light wrk
+    golang-go golang-golang-x-mod-dev
 )
 
 # npm ships inside the nodejs package on some machines (NodeSource) and as "npm" on plain

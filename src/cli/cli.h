@@ -27,6 +27,7 @@ struct pcl_cmd {
 extern const struct pcl_cmd pcl_cli_commands[];
 extern const size_t pcl_cli_commands_count;
 
+int pcl_cmd_audit(int argc, char **argv);
 int pcl_cmd_config(int argc, char **argv);
 int pcl_cmd_detectors(int argc, char **argv);
 int pcl_cmd_injection(int argc, char **argv);

@@ -5,6 +5,9 @@
 #include <sodium.h>
 
 const struct pcl_cmd pcl_cli_commands[] = {
+    {.name = "audit",
+     .summary = "tamper-evident audit log: append, prove, verify",
+     .run = pcl_cmd_audit},
     {.name = "config", .summary = "check a gateway configuration", .run = pcl_cmd_config},
     {.name = "detectors", .summary = "list the built-in detectors", .run = pcl_cmd_detectors},
     {.name = "injection",
