@@ -1201,8 +1201,23 @@ parse_root(struct cfg *y, yaml_node_t *root)
                 }
                 if (strcmp(ak, "path") == 0) {
                     rc = opt_str(y, av, "audit.path", &c->audit_path);
+                } else if (strcmp(ak, "log") == 0) {
+                    rc = opt_str(y, av, "audit.log", &c->audit_log);
+                } else if (strcmp(ak, "signer_key_file") == 0) {
+                    rc = opt_str(y, av, "audit.signer_key_file", &c->audit_key_file);
+                } else if (strcmp(ak, "checkpoint_every") == 0) {
+                    rc = duration_ms(y, av, "audit.checkpoint_every", &c->audit_checkpoint_ms);
+                } else if (strcmp(ak, "on_full") == 0) {
+                    const char *s = raw_scalar(av);
+
+                    if (s != NULL && (strcmp(s, "block") == 0 || strcmp(s, "fail") == 0)) {
+                        c->audit_fail_closed = strcmp(s, "fail") == 0;
+                    } else {
+                        rc = fail(y, av, "audit.on_full: expected block or fail");
+                    }
                 } else {
-                    rc = unknown(y, av, "audit", ak, "path");
+                    rc = unknown(y, av, "audit", ak,
+                                 "path, log, signer_key_file, checkpoint_every, on_full");
                 }
             }
         } else if (strcmp(k, "limits") == 0) {
@@ -1302,6 +1317,7 @@ set_defaults(struct pcl_gw_config *c)
     c->metrics = true;
     c->per_ip.rpm = 0;
     c->default_output_tokens = 256;
+    c->audit_checkpoint_ms = 1000;
 }
 
 enum pcl_rc
@@ -1426,6 +1442,8 @@ pcl_gw_config_free(struct pcl_gw_config *c)
     pcl_free(c->store);
     pcl_free(c->access_log);
     pcl_free(c->audit_path);
+    pcl_free(c->audit_log);
+    pcl_free(c->audit_key_file);
     pcl_free(c);
 }
 

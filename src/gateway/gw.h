@@ -114,10 +114,14 @@ struct pcl_gw_config {
     unsigned read_timeout_ms, drain_ms;
     size_t holdback; /* bytes of streamed text held back for cross-chunk findings */
     char *store;
-    char *access_log; /* path, "-" = stderr, NULL = off */
-    char *audit_path; /* JSON lines; NULL = off */
-    bool metrics;     /* serve /metrics */
-    bool demo;        /* demo banner; nothing else */
+    char *access_log;             /* path, "-" = stderr, NULL = off */
+    char *audit_path;             /* JSON lines; NULL = off */
+    char *audit_log;              /* tamper-evident log (store URL); NULL = off */
+    char *audit_key_file;         /* checkpoint signing key; NULL = $PORTCULLIS_AUDIT_KEY */
+    bool audit_fail_closed;       /* a full audit queue refuses requests (503) */
+    unsigned audit_checkpoint_ms; /* checkpoint period */
+    bool metrics;                 /* serve /metrics */
+    bool demo;                    /* demo banner; nothing else */
     struct gw_limit per_ip, per_key;
     int64_t default_output_tokens; /* estimate when max_tokens is absent */
     struct gw_upstream *ups;       /* array of nups */

@@ -12,6 +12,8 @@ static const struct family {
     const char *help;
 } families[] = {
     {"portcullis_audit_events_total", COUNTER, "Audit events written, by kind and result."},
+    {"portcullis_audit_log_appends_total", COUNTER,
+     "Events queued to the tamper-evident log, by kind and result (queued, rejected, failed)."},
     {"portcullis_bad_requests_total", COUNTER, "Requests refused before routing, by reason."},
     {"portcullis_config_reloads_total", COUNTER, "Configuration reloads, by result."},
     {"portcullis_findings_total", COUNTER,

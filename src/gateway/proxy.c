@@ -60,6 +60,14 @@ struct gw_req {
     int ustatus;
     bool streaming, started, cancelled, finished, client_gone;
     bool in_feed, finish_pending; /* inside the SSE parser: finishing must wait for it */
+    bool audited;                 /* the interaction is in the tamper-evident log */
+    bool want_receipt;            /* client asked for an audit receipt header */
+    bool awaiting_audit;          /* answer held until its audit entry is durable */
+    enum pcl_rc audit_rc;         /* set by the log's writer thread */
+    uint64_t audit_index;
+    int64_t wall_ms;     /* unix time of arrival */
+    char fwd_digest[72]; /* "sha256:<hex>" of the body forwarded upstream */
+    struct pcl_buf held; /* answer waiting for its audit entry */
     enum uerr uerr;
     struct pcl_buf ubody;
     struct gw_sse sse;
@@ -552,6 +560,65 @@ findings_json(struct pcl_jw *w, struct gw_req *r, const struct gw_verdict *v)
     pcl_jw_obj_end(w);
 }
 
+/* The interaction as a canonical event for the tamper-evident log: counts by entity type,
+ * token usage, latency and digests of what was forwarded and answered, never the text. */
+static enum pcl_rc
+log_interaction(struct gw_req *r, pcl_audit_done_fn *done, struct pcl_err *err)
+{
+    struct pcl_audit_finding_count counts[2 * GW_MAX_TYPES];
+    struct pcl_audit_interaction ev;
+    struct pcl_buf json, rs;
+    uint64_t now = pcl_gw_now_us();
+    size_t n = 0;
+    enum pcl_rc rc;
+
+    for (int dir = 0; dir < 2; dir++) {
+        const struct gw_verdict *v = dir == 0 ? &r->vin : &r->vout;
+
+        for (size_t i = 0; i < v->ntypes && n < PCL_ARRAY_LEN(counts); i++) {
+            counts[n].type = pcl_engine_detector(r->cfg->engine, v->types[i].detector)->type;
+            counts[n++].count = v->types[i].count;
+        }
+    }
+    pcl_audit_interaction_init(&ev);
+    ev.time_ms = r->wall_ms;
+    ev.request_id = r->request_id;
+    ev.principal = r->has_key ? r->who.name : NULL;
+    ev.route = r->route->path;
+    ev.model = r->info.model;
+    ev.upstream = r->route->up->name;
+    ev.decision = r->decision != NULL ? r->decision : "allow";
+    ev.policy = r->policy != NULL ? r->policy->name : NULL;
+    ev.status = r->status;
+    ev.findings = counts;
+    ev.nfindings = n;
+    ev.prompt_tokens = r->usage_seen ? r->prompt_tokens : -1;
+    ev.completion_tokens = r->usage_seen ? r->completion_tokens : -1;
+    ev.latency_ms = (int64_t)((now - r->t0) / 1000u);
+    ev.upstream_latency_ms =
+        r->t_up0 != 0 ? (int64_t)(((r->t_up_done != 0 ? r->t_up_done : now) - r->t_up0) / 1000u)
+                      : -1;
+    ev.streamed = r->info.stream;
+    pcl_buf_init(&json, 1u << 20);
+    pcl_buf_init(&rs, 128);
+    rc = PCL_OK;
+    ev.request_digest = r->fwd_digest[0] != '\0' ? r->fwd_digest : NULL;
+    if (r->ubody.len > 0 && !r->streaming) {
+        rc = pcl_audit_digest(r->ubody.ptr, r->ubody.len, &rs);
+        ev.response_digest = rc == PCL_OK ? rs.ptr : NULL;
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_audit_interaction_json(&ev, &json);
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_gw_audit_log(r->gw, "interaction", json.ptr, json.len, done, r, err);
+    }
+    r->audited = true;
+    pcl_buf_fini(&json);
+    pcl_buf_fini(&rs);
+    return rc;
+}
+
 static void
 record(struct gw_req *r)
 {
@@ -597,6 +664,11 @@ record(struct gw_req *r)
         pcl_gw_metric_add(
             r->gw->metrics, "portcullis_tokens_total", labels,
             (double)(r->usage_seen ? r->completion_tokens : (int64_t)((r->out_bytes + 3) / 4)));
+    }
+    if (r->gw->alog != NULL && r->route != NULL && !r->audited) {
+        struct pcl_err err;
+
+        (void)log_interaction(r, NULL, &err);
     }
     if (r->gw->access_log == NULL && r->gw->audit == NULL && r->gw->opts.audit == NULL) {
         return;
@@ -677,6 +749,7 @@ req_free(struct gw_req *r)
         json_decref(r->body);
     }
     pcl_buf_fini(&r->ubody);
+    pcl_buf_fini(&r->held);
     pcl_gw_sse_fini(&r->sse);
     if (r->ts_init) {
         for (size_t i = 0; i < MAX_CHOICES; i++) {
@@ -826,6 +899,91 @@ filter_models(struct gw_req *r, json_t *body)
     }
 }
 
+/* The log's writer thread: the answer's audit entry is durable (or failed). Hand back to the
+ * worker's loop; r stays alive because awaiting_audit keeps everyone else from finishing it. */
+static void receipt_send(evutil_socket_t fd, short what, void *arg);
+
+static void
+receipt_done(void *arg, enum pcl_rc rc, uint64_t index, const struct pcl_err *err)
+{
+    struct gw_req *r = arg;
+    struct timeval zero = {0, 0};
+
+    (void)err;
+    r->audit_rc = rc;
+    r->audit_index = index;
+    if (event_base_once(r->w->base, -1, EV_TIMEOUT, receipt_send, r, &zero) != 0) {
+        /* cannot happen short of memory exhaustion; the request then ends at the deadline */
+        r->audit_rc = PCL_ENOMEM;
+    }
+}
+
+static void
+receipt_send(evutil_socket_t fd, short what, void *arg)
+{
+    struct gw_req *r = arg;
+    struct pcl_buf rec, b64;
+    struct pcl_err err;
+
+    (void)fd;
+    (void)what;
+    r->awaiting_audit = false;
+    if (r->audit_rc != PCL_OK) {
+        r->decision = "error";
+        send_error(r, 503, "audit_unavailable", NULL,
+                   "the interaction could not be written to the audit log");
+    } else {
+        pcl_buf_init(&rec, 1u << 20);
+        pcl_buf_init(&b64, 2u << 20);
+        if (r->want_receipt && r->creq != NULL &&
+            pcl_audit_receipt(r->gw->alog, r->audit_index, &rec, &err) == PCL_OK &&
+            pcl_base64_encode(&b64, (const uint8_t *)rec.ptr, rec.len, PCL_B64_STD) == PCL_OK) {
+            add_header(r->creq, "x-portcullis-receipt", b64.ptr);
+        }
+        if (r->creq != NULL) {
+            char num[24];
+
+            (void)snprintf(num, sizeof(num), "%llu", (unsigned long long)r->audit_index);
+            add_header(r->creq, "x-portcullis-audit-index", num);
+        }
+        pcl_buf_fini(&rec);
+        pcl_buf_fini(&b64);
+        send_body(r, 200, "application/json", r->held.ptr != NULL ? r->held.ptr : "", r->held.len);
+    }
+    req_finish(r);
+}
+
+/* Send a 200 answer — at once, or, when the client asked for a receipt or the audit log fails
+ * closed, only after its audit entry is durable. */
+static void
+answer(struct gw_req *r, const char *body, size_t n)
+{
+    struct pcl_err err;
+    enum pcl_rc rc;
+
+    if (r->gw->alog == NULL || (!r->want_receipt && !r->gw->audit_fail_closed)) {
+        send_body(r, 200, "application/json", body, n);
+        return;
+    }
+    pcl_buf_init(&r->held, MAX_UPSTREAM);
+    r->status = 200;
+    rc = pcl_buf_append(&r->held, body, n);
+    if (rc == PCL_OK) {
+        rc = log_interaction(r, receipt_done, &err);
+    }
+    if (rc == PCL_OK) {
+        r->awaiting_audit = true;
+        return;
+    }
+    if (r->gw->audit_fail_closed) {
+        r->decision = "error";
+        send_error(r, 503, "audit_unavailable", NULL,
+                   "the audit log cannot take the interaction (queue full), so it is refused");
+    } else {
+        send_body(r, 200, "application/json", body, n);
+    }
+}
+
 static void
 answer_buffered(struct gw_req *r)
 {
@@ -895,7 +1053,7 @@ answer_buffered(struct gw_req *r)
                                                                                     : "allow";
         }
         r->out_bytes = r->ubody.len;
-        send_body(r, 200, "application/json", r->ubody.ptr, r->ubody.len);
+        answer(r, r->ubody.ptr, r->ubody.len);
     } else {
         out = json_dumps(body, JSON_COMPACT);
         if (out == NULL) {
@@ -907,7 +1065,7 @@ answer_buffered(struct gw_req *r)
                                                                                         : "allow";
             }
             r->out_bytes = strlen(out);
-            send_body(r, 200, "application/json", out, strlen(out));
+            answer(r, out, strlen(out));
             free(out); /* NOLINT: jansson allocates with malloc */
         }
     }
@@ -1293,7 +1451,9 @@ up_done(struct evhttp_request *u, void *arg)
     }
     up_release(r, true);
     answer_buffered(r);
-    req_finish(r);
+    if (!r->awaiting_audit) {
+        req_finish(r);
+    }
 }
 
 static void
@@ -1322,8 +1482,8 @@ client_closed(struct evhttp_connection *c, void *arg)
      * finish, releasing it. */
     r->client_gone = true;
     r->cconn = NULL;
-    if (r->finished) {
-        return;
+    if (r->finished || r->awaiting_audit) {
+        return; /* receipt_send finishes it */
     }
     r->stop_reason = "client_closed";
     up_cancel(r);
@@ -1457,6 +1617,15 @@ forward(struct gw_req *r, const char *body, size_t n)
             (void)evhttp_add_header(h, u->auth_header, u->api_key);
         }
     }
+    if (body != NULL && r->gw->alog != NULL) {
+        struct pcl_buf d;
+
+        pcl_buf_init(&d, sizeof(r->fwd_digest) - 1);
+        if (pcl_audit_digest(body, n, &d) == PCL_OK) {
+            (void)snprintf(r->fwd_digest, sizeof(r->fwd_digest), "%s", d.ptr);
+        }
+        pcl_buf_fini(&d);
+    }
     if (body != NULL) {
         (void)evhttp_add_header(h, "Content-Type", "application/json");
         (void)snprintf(num, sizeof(num), "%zu", n);
@@ -1494,7 +1663,15 @@ serve_builtin(struct gw_req *r, const char *path)
         struct pcl_buf b;
 
         pcl_buf_init(&b, 64u << 20);
-        if (pcl_gw_metrics_render(r->gw->metrics, &b) == PCL_OK) {
+        enum pcl_rc rc = pcl_gw_metrics_render(r->gw->metrics, &b);
+
+        if (rc == PCL_OK && r->gw->alog != NULL) {
+            struct pcl_audit_stats st;
+
+            pcl_audit_stats_get(r->gw->alog, &st);
+            rc = pcl_audit_stats_prometheus(&st, &b);
+        }
+        if (rc == PCL_OK) {
             send_body(r, 200, "text/plain; version=0.0.4", b.ptr != NULL ? b.ptr : "", b.len);
         } else {
             send_error(r, 500, "internal_error", NULL, "cannot render metrics");
@@ -1829,6 +2006,15 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
     }
     atomic_fetch_add(&w->gw->inflight, 1);
     r->t0 = pcl_gw_now_us();
+    {
+        struct timespec ts;
+        const char *rr =
+            evhttp_find_header(evhttp_request_get_input_headers(req), "x-portcullis-receipt");
+
+        (void)clock_gettime(CLOCK_REALTIME, &ts);
+        r->wall_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        r->want_receipt = rr != NULL && (strcmp(rr, "1") == 0 || strcasecmp(rr, "true") == 0);
+    }
     r->w = w;
     r->gw = w->gw;
     r->cfg = pcl_gw_config_ref(w->cfg);

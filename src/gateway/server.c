@@ -64,9 +64,45 @@ pcl_gw_audit(struct pcl_gw *gw, const char *kind, const char *json, size_t n)
     (void)pthread_mutex_unlock(&gw->log_mu);
 }
 
+enum pcl_rc
+pcl_gw_audit_log(struct pcl_gw *gw, const char *kind, const char *json, size_t n,
+                 pcl_audit_done_fn *done, void *arg, struct pcl_err *err)
+{
+    char labels[96];
+    enum pcl_rc rc;
+
+    if (gw->alog == NULL) {
+        return pcl_err_set(err, PCL_ENOTFOUND, "gateway: no audit log configured");
+    }
+    rc = pcl_audit_append_async(gw->alog, kind, json, n, NULL, done, arg, err);
+    (void)snprintf(labels, sizeof(labels), "kind=\"%s\",result=\"%s\"", kind,
+                   rc == PCL_OK       ? "queued"
+                   : rc == PCL_ELIMIT ? "rejected"
+                                      : "failed");
+    pcl_gw_metric_add(gw->metrics, "portcullis_audit_log_appends_total", labels, 1);
+    return rc;
+}
+
 static void
 governance(struct pcl_gw *gw, const char *event, const char *detail)
 {
+    if (gw->alog != NULL) {
+        struct pcl_audit_governance g = {.time_ms = (int64_t)time(NULL) * 1000,
+                                         .action = event,
+                                         .actor = "gateway",
+                                         .target = gw->opts.config_path,
+                                         .detail = detail};
+        struct pcl_buf ev;
+        struct pcl_err err;
+
+        pcl_buf_init(&ev, 1u << 16);
+        if (pcl_audit_governance_json(&g, &ev) != PCL_OK ||
+            pcl_gw_audit_log(gw, "governance", ev.ptr, ev.len, NULL, NULL, &err) != PCL_OK) {
+            (void)fprintf(stderr, "portcullis: serve: warning: audit log: %s event not logged\n",
+                          event);
+        }
+        pcl_buf_fini(&ev);
+    }
     struct pcl_buf b;
     struct pcl_jw w;
 
@@ -544,6 +580,58 @@ on_signal(evutil_socket_t sig, short what, void *arg)
     }
 }
 
+/* ---- the tamper-evident log ---------------------------------------------------------- */
+
+static enum pcl_rc
+audit_open(struct pcl_gw *gw, const struct pcl_gw_config *cfg, struct pcl_err *err)
+{
+    struct pcl_audit_opts o;
+    struct pcl_buf key;
+    enum pcl_rc rc = PCL_OK;
+
+    if (cfg->audit_log == NULL) {
+        return PCL_OK;
+    }
+    pcl_buf_init(&key, 4096);
+    if (cfg->audit_key_file != NULL) {
+        FILE *f = fopen(cfg->audit_key_file, "rb");
+        char chunk[512];
+        size_t n;
+
+        if (f == NULL) {
+            rc = pcl_err_set(err, PCL_EIO, "gateway: audit.signer_key_file %s: %s",
+                             cfg->audit_key_file, strerror(errno));
+        }
+        while (rc == PCL_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+            rc = pcl_buf_append(&key, chunk, n);
+        }
+        if (f != NULL) {
+            (void)fclose(f);
+        }
+        sodium_memzero(chunk, sizeof(chunk));
+    } else {
+        const char *env = getenv("PORTCULLIS_AUDIT_KEY"); /* NOLINT(concurrency-mt-unsafe) */
+
+        rc = env != NULL && env[0] != '\0'
+                 ? pcl_buf_appends(&key, env)
+                 : pcl_err_set(err, PCL_EINVAL,
+                               "gateway: audit.log needs a signing key: audit.signer_key_file "
+                               "or PORTCULLIS_AUDIT_KEY (portcullis audit keygen)");
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_note_signer_parse(key.ptr, key.len, &gw->signer, err);
+    }
+    pcl_buf_fini_secure(&key);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    pcl_audit_opts_init(&o);
+    o.on_full = cfg->audit_fail_closed ? PCL_AUDIT_FAIL : PCL_AUDIT_BLOCK;
+    o.checkpoint_ms = cfg->audit_checkpoint_ms;
+    gw->audit_fail_closed = cfg->audit_fail_closed;
+    return pcl_audit_log_open(cfg->audit_log, gw->signer, &o, &gw->alog, err);
+}
+
 /* ---- lifecycle ---------------------------------------------------------------------- */
 
 enum pcl_rc
@@ -595,6 +683,10 @@ pcl_gw_new(const struct pcl_gw_opts *opts, struct pcl_gw_config *cfg, struct pcl
     gw->audit = open_log(cfg->audit_path, &gw->own_audit, err, "audit.path");
     if (cfg->audit_path != NULL && gw->audit == NULL) {
         rc = PCL_EIO;
+        goto out;
+    }
+    rc = audit_open(gw, cfg, err);
+    if (rc != PCL_OK) {
         goto out;
     }
     gw->workers = pcl_calloc(cfg->workers, sizeof(*gw->workers));
@@ -709,6 +801,8 @@ pcl_gw_free(struct pcl_gw *gw)
     if (gw->lim != NULL) {
         gw->lim->ops->free(gw->lim);
     }
+    pcl_audit_log_free(gw->alog); /* drains the queue, signs a last checkpoint */
+    pcl_note_signer_free(gw->signer);
     pcl_gw_metrics_free(gw->metrics);
     if (gw->own_access_log) {
         (void)fclose(gw->access_log);

@@ -11,6 +11,8 @@
 #include <event2/http.h>
 #include <pthread.h>
 
+#include <portcullis/audit.h>
+
 #include "gw.h"
 #include "inspect.h"
 #include "metrics.h"
@@ -67,6 +69,9 @@ struct pcl_gw {
     pthread_mutex_t log_mu;
     FILE *access_log, *audit;
     bool own_access_log, own_audit;
+    struct pcl_audit_log *alog;     /* tamper-evident log; NULL = off */
+    struct pcl_note_signer *signer; /* its checkpoint key */
+    bool audit_fail_closed;
     atomic_bool draining;
     atomic_long inflight;
     int port;
@@ -96,5 +101,10 @@ void pcl_gw_worker_drop(struct gw_worker *w);
 /* Write one line to the access log / audit sink. */
 void pcl_gw_log_access(struct pcl_gw *gw, const char *line, size_t n);
 void pcl_gw_audit(struct pcl_gw *gw, const char *kind, const char *json, size_t n);
+/* Queue a canonical event in the tamper-evident log (when configured), counting the result in
+ * portcullis_audit_events_total. done (may be NULL) runs on the log's writer thread once the
+ * entry is durable. Returns PCL_ELIMIT when the queue is full under on_full: fail. */
+enum pcl_rc pcl_gw_audit_log(struct pcl_gw *gw, const char *kind, const char *json, size_t n,
+                             pcl_audit_done_fn *done, void *arg, struct pcl_err *err);
 
 #endif
