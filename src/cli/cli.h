@@ -28,6 +28,7 @@ extern const struct pcl_cmd pcl_cli_commands[];
 extern const size_t pcl_cli_commands_count;
 
 int pcl_cmd_detectors(int argc, char **argv);
+int pcl_cmd_model(int argc, char **argv);
 int pcl_cmd_redact(int argc, char **argv);
 int pcl_cmd_scan(int argc, char **argv);
 int pcl_cmd_unredact(int argc, char **argv);

@@ -6,6 +6,9 @@
 
 const struct pcl_cmd pcl_cli_commands[] = {
     {.name = "detectors", .summary = "list the built-in detectors", .run = pcl_cmd_detectors},
+    {.name = "model",
+     .summary = "scan, sign, verify, encrypt and register model files",
+     .run = pcl_cmd_model},
     {.name = "redact", .summary = "redact, mask or pseudonymize findings", .run = pcl_cmd_redact},
     {.name = "scan",
      .summary = "scan files, directories or stdin for PII and secrets",

@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `portcullis model`: model supply-chain commands. `model scan` sniffs and scans model files,
+ * directories and Hugging Face repository folders and reports in text, JSON or SARIF. */
+#include "cli.h"
+
+#include <portcullis/formats.h>
+#include <portcullis/model.h>
+
+#include <getopt.h>
+
+enum mout {
+    MOUT_TEXT,
+    MOUT_JSON,
+    MOUT_SARIF,
+};
+
+struct mscan_ctx {
+    enum mout out;
+    bool strict;
+    bool quiet;
+    FILE *f;
+    struct pcl_buf buf;
+    struct pcl_jw jw;
+    size_t files;
+    size_t counts[4]; /* by enum pcl_model_outcome */
+    size_t errors;    /* files that could not be read */
+    bool first_result;
+};
+
+static void
+scan_usage(FILE *f)
+{
+    (void)fprintf(
+        f, "usage: portcullis model scan [options] PATH...\n"
+           "\n"
+           "Scan model files by content (the extension is never trusted): pickle (protocols\n"
+           "0-5, emulated, never loaded), PyTorch zip and legacy checkpoints, NumPy .npy/.npz,\n"
+           "joblib, gzip/bzip2/xz/lz4/zlib-wrapped pickles, zip and tar containers (nested),\n"
+           "7z (always unscannable), safetensors, GGUF, ONNX, Keras .keras/.h5 and Hugging\n"
+           "Face config files. Directories are walked recursively (.git excluded).\n"
+           "\n"
+           "options:\n"
+           "  -f, --format FMT   text (default), json or sarif\n"
+           "      --strict       suspicious findings (globals outside the allowlist, custom\n"
+           "                     code, stacked pickles) fail the scan too\n"
+           "  -o, --output FILE  write the report to FILE\n"
+           "  -q, --quiet        text: print only files that are not clean\n"
+           "  -h, --help         this help\n"
+           "\n"
+           "outcomes: clean, suspicious, unscannable (malformed, encrypted, unsupported or over\n"
+           "a limit: never clean), malicious (a high or critical finding).\n"
+           "\n"
+           "exit codes: 0 clean (suspicious allowed without --strict), 1 malicious findings (or\n"
+           "            suspicious with --strict), 2 usage, 3 something was unscannable or\n"
+           "            unreadable and nothing was malicious, 4 fatal error\n");
+}
+
+static void
+model_usage(FILE *f)
+{
+    (void)fprintf(f, "usage: portcullis model <subcommand> [options]\n"
+                     "\n"
+                     "subcommands:\n"
+                     "  scan     scan model files for code execution and malformed structure\n"
+                     "\n"
+                     "run `portcullis model <subcommand> --help` for its options\n");
+}
+
+static const char *
+sarif_level(const struct pcl_model_finding *f)
+{
+    if (f->sev >= PCL_MODEL_SEV_HIGH) {
+        return "error";
+    }
+    if (f->sev == PCL_MODEL_SEV_SUSPICIOUS || f->unscannable) {
+        return "warning";
+    }
+    return "note";
+}
+
+static void
+jw_finding(struct pcl_jw *jw, const struct pcl_model_finding *f)
+{
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "severity");
+    pcl_jw_cstr(jw, pcl_model_sev_str(f->sev));
+    pcl_jw_key(jw, "rule");
+    pcl_jw_cstr(jw, f->rule);
+    pcl_jw_key(jw, "unscannable");
+    pcl_jw_bool(jw, f->unscannable);
+    pcl_jw_key(jw, "member");
+    pcl_jw_cstr(jw, f->member);
+    pcl_jw_key(jw, "offset");
+    if (f->offset == UINT64_MAX) {
+        pcl_jw_null(jw);
+    } else {
+        pcl_jw_uint(jw, f->offset);
+    }
+    pcl_jw_key(jw, "global");
+    pcl_jw_cstr(jw, f->global);
+    pcl_jw_key(jw, "message");
+    pcl_jw_cstr(jw, f->why);
+    pcl_jw_key(jw, "ref");
+    pcl_jw_cstr(jw, f->ref);
+    pcl_jw_key(jw, "count");
+    pcl_jw_uint(jw, f->count);
+    pcl_jw_obj_end(jw);
+}
+
+static void
+sarif_uri(struct pcl_jw *jw, const char *path)
+{
+    char tmp[4096 * 3 + 1];
+    size_t k = 0;
+
+    while (path[0] == '.' && path[1] == '/') {
+        path += 2;
+    }
+    for (const char *p = path; *p != '\0' && k + 4 < sizeof(tmp); p++) {
+        unsigned char ch = (unsigned char)*p;
+
+        if (pcl_is_alnum((char)ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~' ||
+            ch == '/') {
+            tmp[k++] = (char)ch;
+        } else {
+            (void)snprintf(tmp + k, 4, "%%%02X", ch);
+            k += 3;
+        }
+    }
+    pcl_jw_str(jw, tmp, k);
+}
+
+static void
+sarif_result(struct pcl_jw *jw, const char *path, const struct pcl_model_finding *f)
+{
+    char msg[600];
+
+    (void)snprintf(msg, sizeof(msg), "%s%s%s%s", f->why, f->member[0] != '\0' ? " (member " : "",
+                   f->member, f->member[0] != '\0' ? ")" : "");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "ruleId");
+    pcl_jw_cstr(jw, f->rule);
+    pcl_jw_key(jw, "level");
+    pcl_jw_cstr(jw, sarif_level(f));
+    pcl_jw_key(jw, "message");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "text");
+    pcl_jw_cstr(jw, msg);
+    pcl_jw_obj_end(jw);
+    pcl_jw_key(jw, "locations");
+    pcl_jw_arr_begin(jw);
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "physicalLocation");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "artifactLocation");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "uri");
+    sarif_uri(jw, path);
+    pcl_jw_obj_end(jw);
+    if (f->member[0] == '\0' && f->offset != UINT64_MAX) {
+        pcl_jw_key(jw, "region");
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "byteOffset");
+        pcl_jw_uint(jw, f->offset);
+        pcl_jw_obj_end(jw);
+    }
+    pcl_jw_obj_end(jw);
+    if (f->member[0] != '\0') {
+        pcl_jw_key(jw, "logicalLocations");
+        pcl_jw_arr_begin(jw);
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "fullyQualifiedName");
+        pcl_jw_cstr(jw, f->member);
+        pcl_jw_key(jw, "kind");
+        pcl_jw_cstr(jw, "member");
+        pcl_jw_obj_end(jw);
+        pcl_jw_arr_end(jw);
+    }
+    pcl_jw_obj_end(jw);
+    pcl_jw_arr_end(jw);
+    pcl_jw_key(jw, "properties");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "severity");
+    pcl_jw_cstr(jw, pcl_model_sev_str(f->sev));
+    pcl_jw_key(jw, "unscannable");
+    pcl_jw_bool(jw, f->unscannable);
+    if (f->member[0] != '\0' && f->offset != UINT64_MAX) {
+        pcl_jw_key(jw, "memberOffset");
+        pcl_jw_uint(jw, f->offset);
+    }
+    if (f->global != NULL) {
+        pcl_jw_key(jw, "global");
+        pcl_jw_cstr(jw, f->global);
+    }
+    if (f->ref != NULL) {
+        pcl_jw_key(jw, "advisory");
+        pcl_jw_cstr(jw, f->ref);
+    }
+    pcl_jw_key(jw, "security-severity");
+    pcl_jw_cstr(jw, f->sev == PCL_MODEL_SEV_CRITICAL     ? "9.8"
+                    : f->sev == PCL_MODEL_SEV_HIGH       ? "8.0"
+                    : f->sev == PCL_MODEL_SEV_SUSPICIOUS ? "5.0"
+                                                         : "2.0");
+    pcl_jw_obj_end(jw);
+    pcl_jw_obj_end(jw);
+}
+
+static bool
+flush_buf(struct mscan_ctx *c)
+{
+    if (c->buf.len > 0 && fwrite(c->buf.ptr, 1, c->buf.len, c->f) != c->buf.len) {
+        return false;
+    }
+    pcl_buf_reset(&c->buf);
+    return true;
+}
+
+static void
+text_report(struct mscan_ctx *c, const struct pcl_model_report *r, enum pcl_model_outcome o)
+{
+    if (c->quiet && o == PCL_MODEL_CLEAN) {
+        return;
+    }
+    (void)fprintf(c->f, "%s: %s (%s)\n", r->path, pcl_model_outcome_str(o), r->format);
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const struct pcl_model_finding *f = &r->findings[i];
+
+        (void)fprintf(c->f, "  [%s] %s%s",
+                      f->unscannable ? "unscannable" : pcl_model_sev_str(f->sev), f->member,
+                      f->member[0] != '\0' ? " " : "");
+        if (f->offset != UINT64_MAX) {
+            (void)fprintf(c->f, "@%llu ", (unsigned long long)f->offset);
+        }
+        (void)fprintf(c->f, "%s: %s", f->rule, f->why);
+        if (f->ref != NULL) {
+            (void)fprintf(c->f, " [%s]", f->ref);
+        }
+        if (f->count > 1) {
+            (void)fprintf(c->f, " (x%u)", f->count);
+        }
+        (void)fputc('\n', c->f);
+    }
+    if (r->truncated) {
+        (void)fprintf(c->f, "  [unscannable] too many findings; the rest were dropped\n");
+    }
+}
+
+static void
+json_report(struct mscan_ctx *c, const struct pcl_model_report *r, enum pcl_model_outcome o)
+{
+    struct pcl_jw *jw = &c->jw;
+
+    if (c->out == MOUT_SARIF) {
+        for (size_t i = 0; i < r->nfindings; i++) {
+            sarif_result(jw, r->path, &r->findings[i]);
+        }
+        return;
+    }
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "path");
+    pcl_jw_cstr(jw, r->path);
+    pcl_jw_key(jw, "format");
+    pcl_jw_cstr(jw, r->format);
+    pcl_jw_key(jw, "outcome");
+    pcl_jw_cstr(jw, pcl_model_outcome_str(o));
+    pcl_jw_key(jw, "bytes");
+    pcl_jw_uint(jw, r->bytes);
+    pcl_jw_key(jw, "truncated");
+    pcl_jw_bool(jw, r->truncated);
+    pcl_jw_key(jw, "findings");
+    pcl_jw_arr_begin(jw);
+    for (size_t i = 0; i < r->nfindings; i++) {
+        jw_finding(jw, &r->findings[i]);
+    }
+    pcl_jw_arr_end(jw);
+    pcl_jw_obj_end(jw);
+}
+
+static enum pcl_rc
+on_file(void *arg, const struct pcl_walk_entry *e, struct pcl_err *err)
+{
+    struct mscan_ctx *c = arg;
+    struct pcl_model_report *r = NULL;
+    struct pcl_err serr = {0};
+    enum pcl_model_outcome o;
+    enum pcl_rc rc;
+
+    (void)err;
+    if (strcmp(e->path, "-") == 0) {
+        pcl_cli_error("model scan", "standard input is not supported; pass a file");
+        c->errors++;
+        return PCL_OK;
+    }
+    rc = pcl_model_scan_file(e->path, NULL, &r, &serr);
+    if (rc == PCL_ENOMEM) {
+        return pcl_err_set(err, rc, "%s", serr.msg);
+    }
+    if (rc != PCL_OK) {
+        pcl_cli_error("model scan", "%s", serr.msg);
+        c->errors++;
+        return PCL_OK;
+    }
+    o = pcl_model_report_outcome(r);
+    c->files++;
+    c->counts[o]++;
+    if (c->out == MOUT_TEXT) {
+        text_report(c, r, o);
+    } else {
+        json_report(c, r, o);
+        if (!flush_buf(c)) {
+            pcl_model_report_free(r);
+            return pcl_err_set(err, PCL_EIO, "write failed: %s", strerror(errno));
+        }
+    }
+    pcl_model_report_free(r);
+    return PCL_OK;
+}
+
+static void
+on_warn(void *arg, const char *msg)
+{
+    struct mscan_ctx *c = arg;
+
+    pcl_cli_warn("model scan", "%s", msg);
+    c->errors++;
+}
+
+static void
+sarif_begin(struct pcl_jw *jw)
+{
+    static const struct {
+        const char *id;
+        const char *text;
+    } rules[] = {
+        {"pickle.dangerous-global", "pickle imports a known-dangerous callable"},
+        {"pickle.unknown-global", "pickle imports a global outside the allowlist"},
+        {"pickle.computed-call", "pickle calls an object it built itself"},
+        {"pickle.call-modified", "pickle calls a global after changing its attributes"},
+        {"pickle.build-on-global", "BUILD changes a module, class or function"},
+        {"pickle.mutate-global", "item assignment or append on a module, class or function"},
+        {"pickle.stack-global-operand", "STACK_GLOBAL operand is not a string literal"},
+        {"pickle.ext-opcode", "EXT opcode imports from the copyreg extension registry"},
+        {"pickle.stacked", "several pickles in one stream"},
+        {"pickle.trailing-data", "bytes after the last STOP"},
+        {"zip.name-mismatch", "local header and central directory names differ"},
+        {"zip.unlisted-member", "local header missing from the central directory"},
+        {"zip.duplicate-name", "two members with the same name"},
+        {"zip.flag-bits", "member marked encrypted but stored in the clear"},
+        {"container.polyglot", "a pickle and a zip archive in the same bytes"},
+        {"keras.lambda", "Keras Lambda layer with marshalled bytecode"},
+        {"keras.module-ref", "Keras config imports from outside Keras"},
+        {"hf.auto-map", "Hugging Face auto_map custom code"},
+        {"hf.custom-code", "python source shipped with the model"},
+        {"onnx.external-absolute", "ONNX external data at an absolute path"},
+        {"onnx.external-traversal", "ONNX external data path climbs out with .."},
+        {"onnx.custom-domain", "ONNX operator from a non-standard domain"},
+        {"template.code-execution", "chat template with Jinja sandbox-escape constructs"},
+        {"unscannable", "content could not be analysed (malformed, encrypted, over a limit)"},
+    };
+
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "$schema");
+    pcl_jw_cstr(jw, "https://json.schemastore.org/sarif-2.1.0.json");
+    pcl_jw_key(jw, "version");
+    pcl_jw_cstr(jw, "2.1.0");
+    pcl_jw_key(jw, "runs");
+    pcl_jw_arr_begin(jw);
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "tool");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "driver");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "name");
+    pcl_jw_cstr(jw, "portcullis");
+    pcl_jw_key(jw, "version");
+    pcl_jw_cstr(jw, PCL_VERSION);
+    pcl_jw_key(jw, "rules");
+    pcl_jw_arr_begin(jw);
+    for (size_t i = 0; i < PCL_ARRAY_LEN(rules); i++) {
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "id");
+        pcl_jw_cstr(jw, rules[i].id);
+        pcl_jw_key(jw, "shortDescription");
+        pcl_jw_obj_begin(jw);
+        pcl_jw_key(jw, "text");
+        pcl_jw_cstr(jw, rules[i].text);
+        pcl_jw_obj_end(jw);
+        pcl_jw_obj_end(jw);
+    }
+    pcl_jw_arr_end(jw);
+    pcl_jw_obj_end(jw);
+    pcl_jw_obj_end(jw);
+    pcl_jw_key(jw, "results");
+    pcl_jw_arr_begin(jw);
+}
+
+static int
+cmd_model_scan(int argc, char **argv)
+{
+    static const struct option long_opts[] = {
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"strict", no_argument, NULL, 'S'},       {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    struct mscan_ctx c = {.out = MOUT_TEXT};
+    struct pcl_walk_opts wo = {0};
+    struct pcl_err err = {0};
+    const char *output = NULL;
+    int ch, rc = PCL_EXIT_OK;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "f:o:qh", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case 'f':
+            if (strcmp(optarg, "text") == 0) {
+                c.out = MOUT_TEXT;
+            } else if (strcmp(optarg, "json") == 0) {
+                c.out = MOUT_JSON;
+            } else if (strcmp(optarg, "sarif") == 0) {
+                c.out = MOUT_SARIF;
+            } else {
+                pcl_cli_error("model scan", "--format: unknown format \"%s\" (text, json, sarif)",
+                              optarg);
+                return PCL_EXIT_USAGE;
+            }
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'S':
+            c.strict = true;
+            break;
+        case 'q':
+            c.quiet = true;
+            break;
+        case 'h':
+            scan_usage(stdout);
+            return PCL_EXIT_OK;
+        default:
+            scan_usage(stderr);
+            return PCL_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        pcl_cli_error("model scan", "no PATH given");
+        scan_usage(stderr);
+        return PCL_EXIT_USAGE;
+    }
+    c.f = stdout;
+    if (output != NULL) {
+        c.f = fopen(output, "w");
+        if (c.f == NULL) {
+            pcl_cli_error("model scan", "%s: %s", output, strerror(errno));
+            return PCL_EXIT_ERROR;
+        }
+    }
+    pcl_buf_init(&c.buf, 0);
+    pcl_jw_init(&c.jw, &c.buf);
+    if (c.out == MOUT_SARIF) {
+        sarif_begin(&c.jw);
+    } else if (c.out == MOUT_JSON) {
+        pcl_jw_obj_begin(&c.jw);
+        pcl_jw_key(&c.jw, "tool");
+        pcl_jw_cstr(&c.jw, "portcullis");
+        pcl_jw_key(&c.jw, "version");
+        pcl_jw_cstr(&c.jw, PCL_VERSION);
+        pcl_jw_key(&c.jw, "files");
+        pcl_jw_arr_begin(&c.jw);
+    }
+    wo.on_file = on_file;
+    wo.on_warn = on_warn;
+    wo.arg = &c;
+    if (pcl_walk((const char *const *)argv + optind, (size_t)(argc - optind), &wo, NULL, &err) !=
+        PCL_OK) {
+        pcl_cli_error("model scan", "%s", err.msg);
+        rc = PCL_EXIT_ERROR;
+        goto out;
+    }
+    if (c.out == MOUT_SARIF) {
+        pcl_jw_arr_end(&c.jw);
+        pcl_jw_obj_end(&c.jw);
+        pcl_jw_arr_end(&c.jw);
+        pcl_jw_obj_end(&c.jw);
+    } else if (c.out == MOUT_JSON) {
+        pcl_jw_arr_end(&c.jw);
+        pcl_jw_key(&c.jw, "summary");
+        pcl_jw_obj_begin(&c.jw);
+        pcl_jw_key(&c.jw, "files");
+        pcl_jw_uint(&c.jw, c.files);
+        for (int o = PCL_MODEL_CLEAN; o <= PCL_MODEL_MALICIOUS; o++) {
+            pcl_jw_key(&c.jw, pcl_model_outcome_str((enum pcl_model_outcome)o));
+            pcl_jw_uint(&c.jw, c.counts[o]);
+        }
+        pcl_jw_key(&c.jw, "errors");
+        pcl_jw_uint(&c.jw, c.errors);
+        pcl_jw_obj_end(&c.jw);
+        pcl_jw_obj_end(&c.jw);
+    }
+    if (c.out != MOUT_TEXT) {
+        if (pcl_jw_rc(&c.jw) != PCL_OK || pcl_buf_appendc(&c.buf, '\n') != PCL_OK) {
+            pcl_cli_error("model scan", "out of memory");
+            rc = PCL_EXIT_ERROR;
+            goto out;
+        }
+        if (!flush_buf(&c)) {
+            pcl_cli_error("model scan", "write failed: %s", strerror(errno));
+            rc = PCL_EXIT_ERROR;
+            goto out;
+        }
+    }
+    if (c.counts[PCL_MODEL_MALICIOUS] > 0 || (c.strict && c.counts[PCL_MODEL_SUSPICIOUS] > 0)) {
+        rc = PCL_EXIT_FINDINGS;
+    } else if (c.counts[PCL_MODEL_UNSCANNABLE] > 0 || c.errors > 0) {
+        rc = PCL_EXIT_PARTIAL;
+    }
+out:
+    pcl_buf_fini(&c.buf);
+    if (c.f != stdout && c.f != NULL && fclose(c.f) != 0 && rc != PCL_EXIT_ERROR) {
+        pcl_cli_error("model scan", "%s: %s", output, strerror(errno));
+        rc = PCL_EXIT_ERROR;
+    }
+    if (c.f == stdout && fflush(stdout) != 0) {
+        rc = PCL_EXIT_ERROR;
+    }
+    return rc;
+}
+
+static const struct pcl_cmd subcommands[] = {
+    {.name = "scan", .summary = "scan model files", .run = cmd_model_scan},
+};
+
+int
+pcl_cmd_model(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        model_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? PCL_EXIT_USAGE : PCL_EXIT_OK;
+    }
+    for (size_t i = 0; i < PCL_ARRAY_LEN(subcommands); i++) {
+        if (strcmp(subcommands[i].name, argv[1]) == 0) {
+            return subcommands[i].run(argc - 1, argv + 1);
+        }
+    }
+    pcl_cli_error("model", "unknown subcommand \"%s\"", argv[1]);
+    model_usage(stderr);
+    return PCL_EXIT_USAGE;
+}
