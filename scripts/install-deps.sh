@@ -11,6 +11,7 @@ PKGS=(
     libevent-dev libcmocka-dev
     clang clang-format libclang-rt-14-dev
     python3 ripgrep nodejs
+    python3-numpy python3-joblib python3-torch python3-h5py
 )
 
 # npm ships inside the nodejs package on some machines (NodeSource) and as "npm" on plain

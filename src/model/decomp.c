@@ -301,7 +301,7 @@ decompress(struct mscan *s, const uint8_t *d, size_t n, int kind, uint8_t **res,
     struct out o;
     const char *why = "corrupt data";
     uint64_t budget = s->o.max_decompressed - PCL_MIN(s->inflated, s->o.max_decompressed);
-    uint64_t ratio_cap = (uint64_t)n * s->o.max_ratio + ((uint64_t)1 << 20);
+    uint64_t ratio_cap = PCL_MAX((uint64_t)n * s->o.max_ratio, (uint64_t)64 << 10);
     int r;
 
     *res = NULL;

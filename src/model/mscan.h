@@ -47,7 +47,7 @@ enum pcl_rc mscan_blob(struct mscan *s, const uint8_t *data, size_t len, const c
 enum pcl_rc mscan_pickle(struct mscan *s, const uint8_t *data, size_t len) PCL_WUR;
 /* True when data looks like a pickle (0x80 PROTO, or a protocol-0/1 prefix that an unpickler
  * would run without error until a global import, a STOP or the end of the prefix). */
-bool mscan_pickle_sniff(const uint8_t *data, size_t len);
+enum pcl_rc mscan_pickle_sniff(struct mscan *s, const uint8_t *data, size_t len, bool *yes) PCL_WUR;
 /* Emulate one pickle from data[0..len) as a nested load (joblib object arrays, pickle.loads
  * payloads); *used receives the bytes the pickle occupied (len when it never stopped). */
 enum pcl_rc mscan_pickle_one(struct mscan *s, const uint8_t *data, size_t len, uint64_t base,

@@ -230,9 +230,15 @@ pb_walk(struct mscan *s, const uint8_t *d, size_t n, bool report)
 bool
 mscan_onnx_sniff(const uint8_t *data, size_t len)
 {
-    /* ModelProto starts with ir_version (field 1, varint) in every writer */
-    return len >= 4 && data[0] == 0x08 && data[1] >= 1 && data[1] <= 30 &&
-           pb_walk(NULL, data, len, false) == PCL_OK;
+    /* ModelProto starts with ir_version (field 1, varint) in every writer, followed by another
+     * ModelProto field: producer strings, domain, model_version, doc, graph or opset_import.
+     * Damaged files that start like this are then reported by the full walk. */
+    static const uint8_t next[] = {0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72};
+
+    if (len < 4 || data[0] != 0x08 || data[1] < 1 || data[1] > 30) {
+        return false;
+    }
+    return memchr(next, data[2], sizeof(next)) != NULL || pb_walk(NULL, data, len, false) == PCL_OK;
 }
 
 enum pcl_rc

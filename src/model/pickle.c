@@ -1515,26 +1515,29 @@ pk_run(struct pk *p)
     return p->rc;
 }
 
-bool
-mscan_pickle_sniff(const uint8_t *data, size_t len)
+enum pcl_rc
+mscan_pickle_sniff(struct mscan *s, const uint8_t *data, size_t len, bool *yes)
 {
     struct pk p;
-    bool yes;
 
-    if (len >= 2 && data[0] == 0x80 && data[1] <= 5 && data[1] >= 2) {
-        return true;
+    *yes = len >= 2 && data[0] == 0x80 && data[1] <= 5 && data[1] >= 2;
+    if (*yes || len == 0) {
+        return PCL_OK;
     }
-    if (len == 0 || pk_init(&p, NULL, data, len, 0) != PCL_OK) {
-        return false;
+    if (pk_init(&p, NULL, data, len, 0) != PCL_OK) {
+        return pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");
     }
     /* a prefix an unpickler runs to STOP, or that imports something before failing */
     p.n = PCL_MIN(len, (size_t)1 << 20);
     while (!p.stop && p.rc == PCL_OK && !p.failed) {
         pk_step(&p);
     }
-    yes = p.rc == PCL_OK && ((p.stopped && !p.failed && p.result != &unknown_val) || p.imported);
+    *yes = p.rc == PCL_OK && ((p.stopped && !p.failed && p.result != &unknown_val) || p.imported);
     pk_fini(&p);
-    return yes;
+    if (p.rc == PCL_ENOMEM) {
+        return pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");
+    }
+    return PCL_OK;
 }
 
 enum pcl_rc
@@ -1582,7 +1585,13 @@ mscan_pickle(struct mscan *s, const uint8_t *data, size_t len)
             if (legacy && count == 5) {
                 break; /* legacy torch: raw storage bytes follow the five pickles */
             }
-            if (!mscan_pickle_sniff(data + pos, len - pos)) {
+            bool more = false;
+
+            rc = mscan_pickle_sniff(s, data + pos, len - pos, &more);
+            if (rc != PCL_OK) {
+                return rc;
+            }
+            if (!more) {
                 rc = mscan_add(s, PCL_MODEL_SEV_SUSPICIOUS, "pickle.trailing-data", NULL, pos, NULL,
                                "%zu bytes after the last STOP are not a pickle", len - pos);
                 break;
@@ -1603,7 +1612,7 @@ mscan_pickle(struct mscan *s, const uint8_t *data, size_t len)
         rc = pk_run(&p);
         if (count == 0 && p.stopped && pk_is_torch_magic(p.result)) {
             legacy = true;
-            if (s->depth == 0) {
+            if (s->depth == 1) {
                 s->r->format = "pytorch-legacy";
             }
         }

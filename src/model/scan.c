@@ -234,7 +234,8 @@ dispatch(struct mscan *s, const uint8_t *d, size_t n, const char *hint)
 {
     static const uint8_t sevenz[] = {'7', 'z', 0xBC, 0xAF, 0x27, 0x1C};
     static const uint8_t hdf5[] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1A, '\n'};
-    bool zip_at_start = false;
+    bool zip_at_start = false, pickle = false;
+    enum pcl_rc rc;
     int ck;
 
     if (n == 0) {
@@ -242,9 +243,13 @@ dispatch(struct mscan *s, const uint8_t *d, size_t n, const char *hint)
         return PCL_OK;
     }
     if (mscan_zip_sniff(d, n, &zip_at_start)) {
-        enum pcl_rc rc;
-
-        if (!zip_at_start && mscan_pickle_sniff(d, n)) {
+        if (!zip_at_start) {
+            rc = mscan_pickle_sniff(s, d, n, &pickle);
+            if (rc != PCL_OK) {
+                return rc;
+            }
+        }
+        if (pickle) {
             /* polyglot: pickle.load runs the leading pickle, zip readers find the end record */
             set_format(s, "pickle+zip polyglot");
             rc = mscan_add(s, PCL_MODEL_SEV_SUSPICIOUS, "container.polyglot", NULL, 0, NULL,
@@ -287,11 +292,15 @@ dispatch(struct mscan *s, const uint8_t *d, size_t n, const char *hint)
         set_format(s, "tar");
         return mscan_tar(s, d, n);
     }
-    if (mscan_safetensors_sniff(d, n)) {
+    if (mscan_safetensors_sniff(d, n) || (hint != NULL && ends_with(hint, ".safetensors"))) {
         set_format(s, "safetensors");
         return mscan_safetensors(s, d, n);
     }
-    if (mscan_pickle_sniff(d, n)) {
+    rc = mscan_pickle_sniff(s, d, n, &pickle);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    if (pickle) {
         set_format(s, "pickle");
         return mscan_pickle(s, d, n);
     }
@@ -299,7 +308,7 @@ dispatch(struct mscan *s, const uint8_t *d, size_t n, const char *hint)
         set_format(s, "json");
         return mscan_json_config(s, d, n);
     }
-    if (mscan_onnx_sniff(d, n)) {
+    if (mscan_onnx_sniff(d, n) || (hint != NULL && ends_with(hint, ".onnx"))) {
         set_format(s, "onnx");
         return mscan_onnx(s, d, n);
     }

@@ -141,10 +141,13 @@ scan_member(struct mscan *s, const uint8_t *d, size_t n, const struct zent *e, s
     if ((e->flags & 1) != 0) {
         /* PyTorch ignores the encryption bit and reads the bytes; so do we. Real encryption
          * leaves bytes no parser recognises. */
-        bool start;
+        bool start, pickle = false;
 
-        if (!mscan_pickle_sniff(m, mlen) && !mscan_zip_sniff(m, mlen, &start) &&
-            mscan_compressed_sniff(m, mlen) == 0) {
+        rc = mscan_pickle_sniff(s, m, mlen, &pickle);
+        if (rc != PCL_OK) {
+            goto out;
+        }
+        if (!pickle && !mscan_zip_sniff(m, mlen, &start) && mscan_compressed_sniff(m, mlen) == 0) {
             rc = mscan_unscannable(s, data_off, "encrypted member: content cannot be inspected");
             goto out;
         }
