@@ -83,6 +83,77 @@ const char *pcl_model_outcome_str(enum pcl_model_outcome o);
 enum pcl_model_sev pcl_model_global_judge(const char *module, size_t mlen, const char *name,
                                           size_t nlen, const char **ref);
 
+/* ---- signing: OpenSSF Model Signing v1.0 ----------------------------------------------- */
+/* A signature is a Sigstore bundle v0.3 (JSON) holding a DSSE envelope around an in-toto
+ * Statement v1 with predicate type https://model_signing/signature/v1.0: one resource per file
+ * (serialization "files") or per shard of shard_size bytes ("shards"), each a SHA-256 digest;
+ * the subject digest is SHA-256 over the concatenated resource digests. */
+
+enum pcl_model_serial {
+    PCL_MODEL_SERIAL_FILES = 0,
+    PCL_MODEL_SERIAL_SHARDS = 1,
+};
+
+struct pcl_model_sign_opts {
+    enum pcl_model_serial serial;
+    uint64_t shard_size;       /* shards: 0 = 1 GB (1000000000, as upstream) */
+    const char *const *ignore; /* paths relative to the model, a path and everything under
+                                  it; borrowed; array of nignore */
+    size_t nignore;
+    bool allow_symlinks;            /* follow symlinks; otherwise a symlink is an error */
+    unsigned threads;               /* hashing threads; 0 = online CPUs */
+    const char *key_path;           /* sign: PEM EC private key (P-256/384/521) */
+    const char *cert_path;          /* sign: PEM signing certificate (NULL = key-only bundle) */
+    const char *const *chain_paths; /* sign: PEM intermediates to embed; verify: trusted roots
+                                       (and intermediates); array of nchain; borrowed */
+    size_t nchain;
+    const char *pubkey_path; /* verify: PEM public key (key bundles) */
+    const char *sig_path;    /* the signature file; ignored when hashing; default
+                                "<model>/model.sig" for a directory, "<model>.sig" for a file */
+};
+
+/* Sign the model at path (file or directory). On success *bundle (heap, caller frees with
+ * pcl_free) holds the bundle JSON (*len bytes). Errors name the file or key. */
+enum pcl_rc pcl_model_sign(const char *path, const struct pcl_model_sign_opts *o, char **bundle,
+                           size_t *len, struct pcl_err *err) PCL_WUR;
+
+enum pcl_model_diff_kind {
+    PCL_MODEL_DIFF_ADDED = 0,    /* on disk, not in the signature */
+    PCL_MODEL_DIFF_REMOVED = 1,  /* in the signature, not on disk */
+    PCL_MODEL_DIFF_MODIFIED = 2, /* digest differs */
+};
+
+struct pcl_model_diff {
+    enum pcl_model_diff_kind kind;
+    char *name; /* heap: resource name (file, or "file:start:end" for shards) */
+};
+
+struct pcl_model_verify {
+    bool signature_ok;            /* DSSE signature valid with the given key or certificate chain */
+    bool statement_ok;            /* predicate understood and subject digest consistent */
+    bool legacy;                  /* a v0.2 signature (Digests/v0.1 predicate, legacy PAE) */
+    char signer[256];             /* certificate subject or "public key" */
+    char why[PCL_ERR_MSG_SIZE];   /* first reason the signature or statement failed, or "" */
+    size_t nresources;            /* resources in the signature */
+    struct pcl_model_diff *diffs; /* heap array of ndiffs */
+    size_t ndiffs;
+};
+
+/* Verify the bundle at o->sig_path against the model at path: the DSSE signature (with
+ * o->pubkey_path, or the bundle's certificate chain checked against o->chain_paths at the
+ * leaf's notBefore, key usage digitalSignature or code signing), the statement, and every file:
+ * each added, removed or modified resource is listed. Valid when signature_ok, statement_ok
+ * and ndiffs == 0. Returns an error only when nothing could be checked (unreadable bundle or
+ * key). Caller frees *out with pcl_model_verify_free(). */
+enum pcl_rc pcl_model_verify(const char *path, const struct pcl_model_sign_opts *o,
+                             struct pcl_model_verify **out, struct pcl_err *err) PCL_WUR;
+void pcl_model_verify_free(struct pcl_model_verify *v);
+static inline bool
+pcl_model_verify_is_valid(const struct pcl_model_verify *v)
+{
+    return v->signature_ok && v->statement_ok && v->ndiffs == 0;
+}
+
 #ifdef __cplusplus
 }
 #endif

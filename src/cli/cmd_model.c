@@ -7,6 +7,7 @@
 #include <portcullis/model.h>
 
 #include <getopt.h>
+#include <sys/stat.h>
 
 enum mout {
     MOUT_TEXT,
@@ -62,6 +63,8 @@ model_usage(FILE *f)
                      "\n"
                      "subcommands:\n"
                      "  scan     scan model files for code execution and malformed structure\n"
+                     "  sign     sign a model file or directory (OpenSSF Model Signing v1.0)\n"
+                     "  verify   verify a model signature and report changed files\n"
                      "\n"
                      "run `portcullis model <subcommand> --help` for its options\n");
 }
@@ -525,8 +528,307 @@ out:
     return rc;
 }
 
+/* ---- sign / verify ---------------------------------------------------------------------- */
+
+#define MAX_LIST 64
+
+static void
+sign_usage(FILE *f, bool verify)
+{
+    if (verify) {
+        (void)fprintf(
+            f,
+            "usage: portcullis model verify (--public-key PEM | --certificate-chain PEM...)\n"
+            "                               [options] PATH\n"
+            "\n"
+            "Verify an OpenSSF Model Signing signature (Sigstore bundle, DSSE, in-toto) of the\n"
+            "model file or directory PATH: the signature, the statement, and every file. Each\n"
+            "added, removed or modified file is listed. v0.2 signatures are accepted.\n"
+            "\n"
+            "options:\n"
+            "      --signature FILE        the bundle (default PATH/model.sig, or PATH.sig for a\n"
+            "                              file)\n"
+            "      --public-key PEM        verify a key-signed bundle with this public key\n"
+            "      --certificate-chain PEM trusted root (and intermediate) certificates for a\n"
+            "                              certificate bundle; repeatable. The chain is checked\n"
+            "                              at the signing certificate's notBefore\n"
+            "      --ignore-paths PATH     skip PATH (relative to the model); repeatable; paths\n"
+            "                              recorded in the signature are skipped too\n"
+            "      --allow-symlinks        follow symlinks\n"
+            "  -f, --format FMT            text (default) or json\n"
+            "\n"
+            "exit codes: 0 valid, 1 invalid (signature or files), 2 usage, 4 error\n");
+        return;
+    }
+    (void)fprintf(
+        f, "usage: portcullis model sign --key PEM [options] PATH\n"
+           "\n"
+           "Sign the model file or directory PATH in the OpenSSF Model Signing v1.0 format: a\n"
+           "Sigstore bundle v0.3 whose DSSE envelope holds an in-toto Statement listing the\n"
+           "SHA-256 of every file (or shard). Files are hashed in parallel.\n"
+           "\n"
+           "options:\n"
+           "      --key PEM              ECDSA private key (P-256, P-384 or P-521)\n"
+           "      --cert PEM             signing certificate: the bundle carries the chain\n"
+           "                             instead of the public key\n"
+           "      --chain PEM            intermediate certificates to embed; repeatable\n"
+           "      --shards               serialize per shard instead of per file\n"
+           "      --shard-size N         shard size in bytes (default 1000000000)\n"
+           "      --ignore-paths PATH    leave PATH out (relative to the model); repeatable\n"
+           "      --allow-symlinks       follow symlinks (default: a symlink is an error)\n"
+           "  -j, --threads N            hashing threads (default: all CPUs)\n"
+           "  -o, --output FILE          where the bundle goes (default PATH/model.sig, or\n"
+           "                             PATH.sig for a file)\n"
+           "\n"
+           "exit codes: 0 signed, 2 usage, 4 error\n");
+}
+
+static bool
+parse_u64(const char *s, uint64_t *v)
+{
+    char *end = NULL;
+    unsigned long long x;
+
+    errno = 0;
+    x = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-') {
+        return false;
+    }
+    *v = x;
+    return true;
+}
+
+static int
+cmd_model_sign_verify(int argc, char **argv, bool verify)
+{
+    enum {
+        OPT_KEY = 256,
+        OPT_CERT,
+        OPT_CHAIN,
+        OPT_SHARDS,
+        OPT_SHARD_SIZE,
+        OPT_IGNORE,
+        OPT_SYMLINKS,
+        OPT_SIG,
+        OPT_PUB,
+    };
+    static const struct option long_opts[] = {
+        {"key", required_argument, NULL, OPT_KEY},
+        {"cert", required_argument, NULL, OPT_CERT},
+        {"chain", required_argument, NULL, OPT_CHAIN},
+        {"certificate-chain", required_argument, NULL, OPT_CHAIN},
+        {"shards", no_argument, NULL, OPT_SHARDS},
+        {"shard-size", required_argument, NULL, OPT_SHARD_SIZE},
+        {"ignore-paths", required_argument, NULL, OPT_IGNORE},
+        {"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
+        {"signature", required_argument, NULL, OPT_SIG},
+        {"public-key", required_argument, NULL, OPT_PUB},
+        {"threads", required_argument, NULL, 'j'},
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = verify ? "model verify" : "model sign";
+    const char *ignore[MAX_LIST], *chain[MAX_LIST];
+    struct pcl_model_sign_opts o = {0};
+    struct pcl_model_verify *v = NULL;
+    struct pcl_err err = {0};
+    const char *output = NULL;
+    bool json = false;
+    char *bundle = NULL;
+    size_t blen = 0;
+    int ch, rc = PCL_EXIT_OK;
+    uint64_t u;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "j:o:f:h", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case OPT_KEY:
+            o.key_path = optarg;
+            break;
+        case OPT_CERT:
+            o.cert_path = optarg;
+            break;
+        case OPT_CHAIN:
+            if (o.nchain == MAX_LIST) {
+                pcl_cli_error(cmd, "more than %d certificate files", MAX_LIST);
+                return PCL_EXIT_USAGE;
+            }
+            chain[o.nchain++] = optarg;
+            break;
+        case OPT_SHARDS:
+            o.serial = PCL_MODEL_SERIAL_SHARDS;
+            break;
+        case OPT_SHARD_SIZE:
+            if (!parse_u64(optarg, &u) || u == 0) {
+                pcl_cli_error(cmd, "--shard-size: expected a positive integer, got \"%s\"", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            o.shard_size = u;
+            break;
+        case OPT_IGNORE:
+            if (o.nignore == MAX_LIST) {
+                pcl_cli_error(cmd, "more than %d --ignore-paths", MAX_LIST);
+                return PCL_EXIT_USAGE;
+            }
+            ignore[o.nignore++] = optarg;
+            break;
+        case OPT_SYMLINKS:
+            o.allow_symlinks = true;
+            break;
+        case OPT_SIG:
+            o.sig_path = optarg;
+            break;
+        case OPT_PUB:
+            o.pubkey_path = optarg;
+            break;
+        case 'j':
+            if (!parse_u64(optarg, &u) || u == 0 || u > 64) {
+                pcl_cli_error(cmd, "--threads: expected 1..64, got \"%s\"", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            o.threads = (unsigned)u;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
+                pcl_cli_error(cmd, "--format: unknown format \"%s\" (text, json)", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            json = strcmp(optarg, "json") == 0;
+            break;
+        case 'h':
+            sign_usage(stdout, verify);
+            return PCL_EXIT_OK;
+        default:
+            sign_usage(stderr, verify);
+            return PCL_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        pcl_cli_error(cmd, "expected exactly one PATH");
+        sign_usage(stderr, verify);
+        return PCL_EXIT_USAGE;
+    }
+    o.ignore = ignore;
+    o.chain_paths = chain;
+    if (!verify) {
+        char def[4200];
+        struct stat st;
+        FILE *f;
+
+        if (o.key_path == NULL) {
+            pcl_cli_error(cmd, "--key is required");
+            return PCL_EXIT_USAGE;
+        }
+        if (output == NULL) {
+            bool dir = stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode);
+
+            (void)snprintf(def, sizeof(def), dir ? "%s/model.sig" : "%s.sig", argv[optind]);
+            output = def;
+        }
+        o.sig_path = output;
+        if (pcl_model_sign(argv[optind], &o, &bundle, &blen, &err) != PCL_OK) {
+            pcl_cli_error(cmd, "%s", err.msg);
+            return PCL_EXIT_ERROR;
+        }
+        f = fopen(output, "w");
+        if (f == NULL || fwrite(bundle, 1, blen, f) != blen || fclose(f) != 0) {
+            pcl_cli_error(cmd, "%s: %s", output, strerror(errno));
+            pcl_free(bundle);
+            return PCL_EXIT_ERROR;
+        }
+        pcl_free(bundle);
+        (void)fprintf(stderr, "signed %s -> %s\n", argv[optind], output);
+        return PCL_EXIT_OK;
+    }
+    if (pcl_model_verify(argv[optind], &o, &v, &err) != PCL_OK) {
+        pcl_cli_error(cmd, "%s", err.msg);
+        return PCL_EXIT_ERROR;
+    }
+    rc = pcl_model_verify_is_valid(v) ? PCL_EXIT_OK : PCL_EXIT_FINDINGS;
+    if (json) {
+        struct pcl_buf b;
+        struct pcl_jw jw;
+        static const char *const kinds[] = {"added", "removed", "modified"};
+
+        pcl_buf_init(&b, 0);
+        pcl_jw_init(&jw, &b);
+        pcl_jw_obj_begin(&jw);
+        pcl_jw_key(&jw, "path");
+        pcl_jw_cstr(&jw, argv[optind]);
+        pcl_jw_key(&jw, "valid");
+        pcl_jw_bool(&jw, rc == PCL_EXIT_OK);
+        pcl_jw_key(&jw, "signature_ok");
+        pcl_jw_bool(&jw, v->signature_ok);
+        pcl_jw_key(&jw, "statement_ok");
+        pcl_jw_bool(&jw, v->statement_ok);
+        pcl_jw_key(&jw, "legacy_v0_2");
+        pcl_jw_bool(&jw, v->legacy);
+        pcl_jw_key(&jw, "signer");
+        pcl_jw_cstr(&jw, v->signer);
+        pcl_jw_key(&jw, "reason");
+        pcl_jw_cstr(&jw, v->why[0] != '\0' ? v->why : NULL);
+        pcl_jw_key(&jw, "resources");
+        pcl_jw_uint(&jw, v->nresources);
+        pcl_jw_key(&jw, "changes");
+        pcl_jw_arr_begin(&jw);
+        for (size_t i = 0; i < v->ndiffs; i++) {
+            pcl_jw_obj_begin(&jw);
+            pcl_jw_key(&jw, "kind");
+            pcl_jw_cstr(&jw, kinds[v->diffs[i].kind]);
+            pcl_jw_key(&jw, "name");
+            pcl_jw_cstr(&jw, v->diffs[i].name);
+            pcl_jw_obj_end(&jw);
+        }
+        pcl_jw_arr_end(&jw);
+        pcl_jw_obj_end(&jw);
+        if (pcl_jw_rc(&jw) != PCL_OK) {
+            rc = PCL_EXIT_ERROR;
+        } else {
+            printf("%s\n", b.ptr);
+        }
+        pcl_buf_fini(&b);
+    } else {
+        static const char *const kinds[] = {"added", "removed", "modified"};
+
+        printf("%s: %s\n", argv[optind], rc == PCL_EXIT_OK ? "valid" : "INVALID");
+        printf("  signature: %s%s%s\n", v->signature_ok ? "ok" : "bad",
+               v->signer[0] != '\0' ? " by " : "", v->signer);
+        if (v->legacy) {
+            printf("  note: v0.2 signature (legacy PAE encoding)\n");
+        }
+        if (v->why[0] != '\0') {
+            printf("  reason: %s\n", v->why);
+        }
+        printf("  resources: %zu signed, %zu changed\n", v->nresources, v->ndiffs);
+        for (size_t i = 0; i < v->ndiffs; i++) {
+            printf("  %s: %s\n", kinds[v->diffs[i].kind], v->diffs[i].name);
+        }
+    }
+    pcl_model_verify_free(v);
+    return rc;
+}
+
+static int
+cmd_model_sign(int argc, char **argv)
+{
+    return cmd_model_sign_verify(argc, argv, false);
+}
+
+static int
+cmd_model_verify(int argc, char **argv)
+{
+    return cmd_model_sign_verify(argc, argv, true);
+}
+
 static const struct pcl_cmd subcommands[] = {
     {.name = "scan", .summary = "scan model files", .run = cmd_model_scan},
+    {.name = "sign", .summary = "sign a model (OpenSSF Model Signing)", .run = cmd_model_sign},
+    {.name = "verify", .summary = "verify a model signature", .run = cmd_model_verify},
 };
 
 int
