@@ -107,9 +107,13 @@ struct pcl_model_sign_opts {
     const char *const *chain_paths; /* sign: PEM intermediates to embed; verify: trusted roots
                                        (and intermediates); array of nchain; borrowed */
     size_t nchain;
-    const char *pubkey_path; /* verify: PEM public key (key bundles) */
-    const char *sig_path;    /* the signature file; ignored when hashing; default
-                                "<model>/model.sig" for a directory, "<model>.sig" for a file */
+    const char *pubkey_path;       /* verify: PEM public key (key bundles) */
+    const char *trust_root_path;   /* verify: Sigstore trusted root or ClientTrustConfig JSON whose
+                                      certificate authorities anchor Sigstore (Fulcio) bundles */
+    const char *identity;          /* verify: required certificate identity (SAN e-mail or URI) */
+    const char *identity_provider; /* verify: required OIDC issuer (Fulcio extension) */
+    const char *sig_path;          /* the signature file; ignored when hashing; default
+                                      "<model>/model.sig" for a directory, "<model>.sig" for a file */
 };
 
 /* Sign the model at path (file or directory). On success *bundle (heap, caller frees with
@@ -129,12 +133,13 @@ struct pcl_model_diff {
 };
 
 struct pcl_model_verify {
-    bool signature_ok;            /* DSSE signature valid with the given key or certificate chain */
-    bool statement_ok;            /* predicate understood and subject digest consistent */
-    bool legacy;                  /* a v0.2 signature (Digests/v0.1 predicate, legacy PAE) */
-    char signer[256];             /* certificate subject or "public key" */
-    char why[PCL_ERR_MSG_SIZE];   /* first reason the signature or statement failed, or "" */
-    size_t nresources;            /* resources in the signature */
+    bool signature_ok;          /* DSSE signature valid with the given key or certificate chain */
+    bool statement_ok;          /* predicate understood and subject digest consistent */
+    bool legacy;                /* a v0.2 signature (Digests/v0.1 predicate, legacy PAE) */
+    char signer[256];           /* certificate subject or "public key" */
+    char why[PCL_ERR_MSG_SIZE]; /* first reason the signature or statement failed, or "" */
+    bool tlog_unchecked;        /* a Sigstore bundle: its transparency-log entry was not verified */
+    size_t nresources;          /* resources in the signature */
     struct pcl_model_diff *diffs; /* heap array of ndiffs */
     size_t ndiffs;
 };

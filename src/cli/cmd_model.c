@@ -552,6 +552,12 @@ sign_usage(FILE *f, bool verify)
             "      --certificate-chain PEM trusted root (and intermediate) certificates for a\n"
             "                              certificate bundle; repeatable. The chain is checked\n"
             "                              at the signing certificate's notBefore\n"
+            "      --trust-root JSON       Sigstore trusted root (or ClientTrustConfig) whose\n"
+            "                              Fulcio CAs anchor a Sigstore bundle's certificate,\n"
+            "                              checked at the log's integration time; the\n"
+            "                              transparency-log proof itself is NOT verified\n"
+            "      --identity ID           Sigstore: required certificate e-mail or URI\n"
+            "      --identity-provider URL Sigstore: required OIDC issuer\n"
             "      --ignore-paths PATH     skip PATH (relative to the model); repeatable; paths\n"
             "                              recorded in the signature are skipped too\n"
             "      --allow-symlinks        follow symlinks\n"
@@ -611,6 +617,9 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
         OPT_SYMLINKS,
         OPT_SIG,
         OPT_PUB,
+        OPT_TRUST,
+        OPT_IDENTITY,
+        OPT_PROVIDER,
     };
     static const struct option long_opts[] = {
         {"key", required_argument, NULL, OPT_KEY},
@@ -623,6 +632,9 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
         {"allow-symlinks", no_argument, NULL, OPT_SYMLINKS},
         {"signature", required_argument, NULL, OPT_SIG},
         {"public-key", required_argument, NULL, OPT_PUB},
+        {"trust-root", required_argument, NULL, OPT_TRUST},
+        {"identity", required_argument, NULL, OPT_IDENTITY},
+        {"identity-provider", required_argument, NULL, OPT_PROVIDER},
         {"threads", required_argument, NULL, 'j'},
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'},
@@ -682,6 +694,15 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
             break;
         case OPT_PUB:
             o.pubkey_path = optarg;
+            break;
+        case OPT_TRUST:
+            o.trust_root_path = optarg;
+            break;
+        case OPT_IDENTITY:
+            o.identity = optarg;
+            break;
+        case OPT_PROVIDER:
+            o.identity_provider = optarg;
             break;
         case 'j':
             if (!parse_u64(optarg, &u) || u == 0 || u > 64) {
@@ -766,6 +787,8 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
         pcl_jw_bool(&jw, v->signature_ok);
         pcl_jw_key(&jw, "statement_ok");
         pcl_jw_bool(&jw, v->statement_ok);
+        pcl_jw_key(&jw, "tlog_verified");
+        pcl_jw_bool(&jw, !v->tlog_unchecked);
         pcl_jw_key(&jw, "legacy_v0_2");
         pcl_jw_bool(&jw, v->legacy);
         pcl_jw_key(&jw, "signer");
@@ -800,6 +823,10 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
                v->signer[0] != '\0' ? " by " : "", v->signer);
         if (v->legacy) {
             printf("  note: v0.2 signature (legacy PAE encoding)\n");
+        }
+        if (v->tlog_unchecked) {
+            printf("  note: Sigstore transparency-log entry not verified (offline check of "
+                   "certificate chain, identity and signature only)\n");
         }
         if (v->why[0] != '\0') {
             printf("  reason: %s\n", v->why);

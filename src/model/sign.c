@@ -829,9 +829,133 @@ der_cert(json_t *entry)
     return x;
 }
 
+/* Certificate authorities of a Sigstore trusted root (or a ClientTrustConfig wrapping one). */
+static bool
+load_trust_root(X509_STORE *store, const char *path, struct pcl_err *err)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    json_t *tr, *cas, *ca;
+    size_t i, n = 0;
+
+    if (root == NULL) {
+        (void)pcl_err_set(err, PCL_EINVAL, "%s: line %d: %s", path, jerr.line, jerr.text);
+        return false;
+    }
+    tr = json_object_get(root, "trustedRoot");
+    cas = json_object_get(json_is_object(tr) ? tr : root, "certificateAuthorities");
+    json_array_foreach (cas, i, ca) {
+        size_t k;
+        json_t *c;
+
+        json_array_foreach (json_object_get(json_object_get(ca, "certChain"), "certificates"), k,
+                            c) {
+            X509 *x = der_cert(c);
+
+            if (x != NULL) {
+                (void)X509_STORE_add_cert(store, x);
+                X509_free(x);
+                n++;
+            }
+        }
+    }
+    json_decref(root);
+    if (n == 0) {
+        (void)pcl_err_set(err, PCL_EINVAL, "%s: no certificate authorities", path);
+        return false;
+    }
+    return true;
+}
+
+static bool
+san_is(X509 *leaf, const char *want)
+{
+    GENERAL_NAMES *names = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+    bool found = false;
+
+    for (int i = 0; names != NULL && i < sk_GENERAL_NAME_num(names); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+        const ASN1_IA5STRING *s = g->type == GEN_EMAIL ? g->d.rfc822Name
+                                  : g->type == GEN_URI ? g->d.uniformResourceIdentifier
+                                                       : NULL;
+
+        if (s != NULL && (size_t)ASN1_STRING_length(s) == strlen(want) &&
+            memcmp(ASN1_STRING_get0_data(s), want, strlen(want)) == 0) {
+            found = true;
+        }
+    }
+    GENERAL_NAMES_free(names);
+    return found;
+}
+
+static void
+signer_from_san(X509 *leaf, struct pcl_model_verify *v)
+{
+    GENERAL_NAMES *names = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+    const GENERAL_NAME *g =
+        names != NULL && sk_GENERAL_NAME_num(names) > 0 ? sk_GENERAL_NAME_value(names, 0) : NULL;
+
+    if (g != NULL && (g->type == GEN_EMAIL || g->type == GEN_URI)) {
+        const ASN1_IA5STRING *s =
+            g->type == GEN_EMAIL ? g->d.rfc822Name : g->d.uniformResourceIdentifier;
+
+        (void)snprintf(v->signer, sizeof(v->signer), "%.*s", ASN1_STRING_length(s),
+                       (const char *)ASN1_STRING_get0_data(s));
+    }
+    GENERAL_NAMES_free(names);
+}
+
+/* The OIDC issuer Fulcio recorded: v2 extension 1.3.6.1.4.1.57264.1.8 (DER UTF8String) or v1
+ * 1.3.6.1.4.1.57264.1.1 (raw bytes). */
+static bool
+issuer_is(X509 *leaf, const char *want)
+{
+    static const char *const oids[] = {"1.3.6.1.4.1.57264.1.8", "1.3.6.1.4.1.57264.1.1"};
+    size_t wl = strlen(want);
+    bool found = false;
+
+    for (size_t k = 0; k < PCL_ARRAY_LEN(oids) && !found; k++) {
+        ASN1_OBJECT *obj = OBJ_txt2obj(oids[k], 1);
+        int idx = obj != NULL ? X509_get_ext_by_OBJ(leaf, obj, -1) : -1;
+        ASN1_OCTET_STRING *os = idx >= 0 ? X509_EXTENSION_get_data(X509_get_ext(leaf, idx)) : NULL;
+
+        if (os != NULL) {
+            const unsigned char *p = ASN1_STRING_get0_data(os);
+            long len = ASN1_STRING_length(os);
+
+            if (k == 0 && len >= 2 && p[0] == 0x0c && p[1] < 0x80 && p[1] + 2 == len) {
+                p += 2; /* DER UTF8String, short form */
+                len -= 2;
+            }
+            found = (size_t)len == wl && memcmp(p, want, wl) == 0;
+        }
+        ASN1_OBJECT_free(obj);
+    }
+    return found;
+}
+
+static bool
+identity_ok(X509 *leaf, const struct pcl_model_sign_opts *o, struct pcl_model_verify *v)
+{
+    if (o->identity != NULL && !san_is(leaf, o->identity)) {
+        (void)snprintf(v->why, sizeof(v->why), "certificate identity is not %.100s", o->identity);
+        return false;
+    }
+    if (o->identity_provider != NULL && !issuer_is(leaf, o->identity_provider)) {
+        (void)snprintf(v->why, sizeof(v->why), "certificate issuer is not %.100s",
+                       o->identity_provider);
+        return false;
+    }
+    return true;
+}
+
 static bool
 load_roots(X509_STORE *store, const struct pcl_model_sign_opts *o, struct pcl_err *err)
 {
+    if (o->trust_root_path != NULL && !load_trust_root(store, o->trust_root_path, err)) {
+        return false;
+    }
+
     for (size_t i = 0; i < o->nchain; i++) {
         BIO *b = BIO_new_file(o->chain_paths[i], "r");
         X509 *x;
@@ -858,8 +982,8 @@ load_roots(X509_STORE *store, const struct pcl_model_sign_opts *o, struct pcl_er
 /* Verify the bundle's chain (leaf first) against the trusted roots at the leaf's notBefore, as
  * the upstream verifier does; returns the leaf public key or NULL with v->why set. */
 static EVP_PKEY *
-chain_key(json_t *certs, const struct pcl_model_sign_opts *o, struct pcl_model_verify *v,
-          struct pcl_err *err, bool *fatal)
+chain_key(json_t *certs, int64_t when, const struct pcl_model_sign_opts *o,
+          struct pcl_model_verify *v, struct pcl_err *err, bool *fatal)
 {
     X509_STORE *store = X509_STORE_new();
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
@@ -899,7 +1023,9 @@ chain_key(json_t *certs, const struct pcl_model_sign_opts *o, struct pcl_model_v
     if (X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1) {
         goto out;
     }
-    {
+    if (when > 0) {
+        X509_STORE_CTX_set_time(ctx, 0, (time_t)when); /* the log's integration time */
+    } else {
         const ASN1_TIME *nb = X509_get0_notBefore(leaf);
         struct tm tm;
 
@@ -917,7 +1043,13 @@ chain_key(json_t *certs, const struct pcl_model_sign_opts *o, struct pcl_model_v
         (void)snprintf(v->why, sizeof(v->why), "signing certificate cannot be used for signing");
         goto out;
     }
+    if (!identity_ok(leaf, o, v)) {
+        goto out;
+    }
     (void)X509_NAME_oneline(X509_get_subject_name(leaf), v->signer, (int)sizeof(v->signer));
+    if (v->signer[0] == '\0' || strcmp(v->signer, "/") == 0) {
+        signer_from_san(leaf, v);
+    }
     key = X509_get_pubkey(leaf);
 out:
     X509_free(leaf);
@@ -1204,19 +1336,34 @@ pcl_model_verify(const char *path, const struct pcl_model_sign_opts *o,
         json_t *tmp = NULL;
         bool fatal = false;
 
-        if (o->nchain == 0 || (!json_is_array(chain) && !json_is_object(one))) {
+        int64_t when = 0;
+
+        if ((o->nchain == 0 && o->trust_root_path == NULL) ||
+            (!json_is_array(chain) && !json_is_object(one))) {
             rc = pcl_err_set(err, PCL_EINVAL,
-                             "%s: verification needs --public-key (key bundles) or "
-                             "--certificate-chain (certificate bundles)",
+                             "%s: verification needs --public-key (key bundles),"
+                             " --certificate-chain (certificate bundles) or --trust-root"
+                             " (Sigstore bundles)",
                              sigpath);
             goto out;
         }
         if (!json_is_array(chain)) {
+            json_t *te = json_array_get(json_object_get(vm, "tlogEntries"), 0);
+            const char *it = json_string_value(json_object_get(te, "integratedTime"));
+
             tmp = json_array();
-            (void)json_array_append(tmp, one);
+            if (tmp == NULL || json_array_append(tmp, one) != 0) {
+                json_decref(tmp);
+                rc = pcl_err_set(err, PCL_ENOMEM, "model verify: out of memory");
+                goto out;
+            }
             chain = tmp;
+            v->tlog_unchecked = true;
+            if (it != NULL) {
+                when = strtoll(it, NULL, 10);
+            }
         }
-        key = chain_key(chain, o, v, err, &fatal);
+        key = chain_key(chain, when, o, v, err, &fatal);
         json_decref(tmp);
         if (fatal) {
             rc = err != NULL ? err->rc : PCL_EINVAL;
