@@ -159,6 +159,46 @@ pcl_model_verify_is_valid(const struct pcl_model_verify *v)
     return v->signature_ok && v->statement_ok && v->ndiffs == 0;
 }
 
+/* ---- encryption at rest --------------------------------------------------------------- */
+/* A model is encrypted as a stream of chunks with libsodium's secretstream
+ * (XChaCha20-Poly1305): constant memory, every chunk authenticated together with the file
+ * header, the last chunk tagged final, so tampering, reordering and truncation are detected.
+ * The 32-byte file key is the given key, derived from a passphrase (Argon2id), or random and
+ * sealed to each X25519 recipient (crypto_box_seal), so several readers can decrypt. */
+
+#define PCL_MODEL_KEY_BYTES 32
+
+enum pcl_model_key_mode {
+    PCL_MODEL_KEY_SYMMETRIC = 1,  /* key[] */
+    PCL_MODEL_KEY_PASSPHRASE = 2, /* passphrase */
+    PCL_MODEL_KEY_RECIPIENTS = 3, /* encrypt: recipients; decrypt: identity keypair */
+};
+
+struct pcl_model_crypt_opts {
+    enum pcl_model_key_mode mode;
+    uint8_t key[PCL_MODEL_KEY_BYTES]; /* SYMMETRIC */
+    const char *passphrase;           /* PASSPHRASE; borrowed, NUL-terminated */
+    const uint8_t (*recipients)[32];  /* RECIPIENTS (encrypt): X25519 public keys; nrecipients */
+    size_t nrecipients;
+    uint8_t identity_pk[32]; /* RECIPIENTS (decrypt): the reader's keypair */
+    uint8_t identity_sk[32];
+    size_t chunk; /* plaintext bytes per chunk; 0 = 1 MiB */
+};
+
+/* Encrypt in_path to out_path. The output is written to a temporary file next to out_path and
+ * renamed only when complete. Errors name the file. */
+enum pcl_rc pcl_model_encrypt(const char *in_path, const char *out_path,
+                              const struct pcl_model_crypt_opts *o, struct pcl_err *err) PCL_WUR;
+/* Decrypt in_path to out_path; any damage, wrong key or truncation is PCL_EINVAL naming the
+ * chunk, and no output file is left behind (plaintext is never presented as complete unless
+ * the final tag was authenticated). */
+enum pcl_rc pcl_model_decrypt(const char *in_path, const char *out_path,
+                              const struct pcl_model_crypt_opts *o, struct pcl_err *err) PCL_WUR;
+/* Parse a 32-byte key given as 32 raw bytes, 64 hex characters or base64 (trailing
+ * whitespace ignored). */
+enum pcl_rc pcl_model_key_parse(const char *text, size_t len, uint8_t out[32],
+                                struct pcl_err *err) PCL_WUR;
+
 #ifdef __cplusplus
 }
 #endif

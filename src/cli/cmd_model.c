@@ -6,8 +6,11 @@
 #include <portcullis/formats.h>
 #include <portcullis/model.h>
 
+#include <fcntl.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum mout {
     MOUT_TEXT,
@@ -65,6 +68,9 @@ model_usage(FILE *f)
                      "  scan     scan model files for code execution and malformed structure\n"
                      "  sign     sign a model file or directory (OpenSSF Model Signing v1.0)\n"
                      "  verify   verify a model signature and report changed files\n"
+                     "  encrypt  encrypt a model file (streaming XChaCha20-Poly1305)\n"
+                     "  decrypt  decrypt a model file\n"
+                     "  keygen   make a symmetric key or an X25519 identity\n"
                      "\n"
                      "run `portcullis model <subcommand> --help` for its options\n");
 }
@@ -852,10 +858,294 @@ cmd_model_verify(int argc, char **argv)
     return cmd_model_sign_verify(argc, argv, true);
 }
 
+/* ---- encrypt / decrypt / keygen --------------------------------------------------------- */
+
+#define MAX_SECRET_FILE 4096
+
+static void
+crypt_usage(FILE *f, bool decrypt)
+{
+    (void)fprintf(
+        f,
+        "usage: portcullis model %s KEY-OPTION -o OUTPUT INPUT\n"
+        "\n"
+        "%s a model file with libsodium secretstream (XChaCha20-Poly1305) in 1 MiB chunks:\n"
+        "constant memory, every chunk authenticated, the last one tagged final. Output is\n"
+        "written to a temporary file and renamed only when complete%s.\n"
+        "\n"
+        "key options (exactly one):\n"
+        "      --key-file FILE         32-byte key: raw, 64 hex characters or base64\n"
+        "      --key-env NAME          key (hex or base64) from environment variable NAME\n"
+        "      --passphrase-file FILE  passphrase (first line), stretched with Argon2id\n"
+        "      --passphrase-env NAME   passphrase from environment variable NAME\n"
+        "%s"
+        "  -o, --output FILE           where the %s goes (required)\n"
+        "\n"
+        "`portcullis model keygen -o NAME` writes NAME.key (64 hex characters); with --x25519\n"
+        "it writes an X25519 identity NAME.key and its public key NAME.pub.\n"
+        "\n"
+        "exit codes: 0 done, 1 authentication failed (wrong key, tampering, truncation),\n"
+        "            2 usage, 4 error\n",
+        decrypt ? "decrypt" : "encrypt", decrypt ? "Decrypt" : "Encrypt",
+        decrypt ? "; damaged or truncated input leaves no output" : "",
+        decrypt ? "      --identity FILE         X25519 identity (NAME.key from keygen --x25519)\n"
+                : "      --recipient FILE        X25519 public key (NAME.pub); repeatable: each\n"
+                  "                              recipient can decrypt with its identity\n",
+        decrypt ? "plaintext" : "ciphertext");
+}
+
+static bool
+read_secret(const char *path, char *buf, size_t cap, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+
+    if (f == NULL) {
+        return false;
+    }
+    *len = fread(buf, 1, cap - 1, f);
+    (void)fclose(f);
+    buf[*len] = '\0';
+    return true;
+}
+
+static int
+cmd_model_crypt(int argc, char **argv, bool decrypt)
+{
+    enum {
+        OPT_KEY_FILE = 256,
+        OPT_KEY_ENV,
+        OPT_PASS_FILE,
+        OPT_PASS_ENV,
+        OPT_RECIPIENT,
+        OPT_IDENTITY,
+    };
+    static const struct option long_opts[] = {
+        {"key-file", required_argument, NULL, OPT_KEY_FILE},
+        {"key-env", required_argument, NULL, OPT_KEY_ENV},
+        {"passphrase-file", required_argument, NULL, OPT_PASS_FILE},
+        {"passphrase-env", required_argument, NULL, OPT_PASS_ENV},
+        {"recipient", required_argument, NULL, OPT_RECIPIENT},
+        {"identity", required_argument, NULL, OPT_IDENTITY},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = decrypt ? "model decrypt" : "model encrypt";
+    struct pcl_model_crypt_opts o = {0};
+    uint8_t(*rcpt)[32] = NULL;
+    char secret[MAX_SECRET_FILE];
+    const char *output = NULL;
+    struct pcl_err err = {0};
+    size_t nrcpt = 0, len = 0;
+    int ch, rc = PCL_EXIT_OK, modes = 0;
+
+    rcpt = pcl_calloc(MAX_LIST, sizeof(*rcpt));
+    if (rcpt == NULL) {
+        pcl_cli_error(cmd, "out of memory");
+        return PCL_EXIT_ERROR;
+    }
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
+        const char *val = NULL;
+
+        switch (ch) {
+        case OPT_KEY_FILE:
+        case OPT_KEY_ENV:
+            modes++;
+            if (ch == OPT_KEY_FILE && !read_secret(optarg, secret, sizeof(secret), &len)) {
+                pcl_cli_error(cmd, "%s: %s", optarg, strerror(errno));
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            if (ch == OPT_KEY_ENV) {
+                val = getenv(optarg);
+                if (val == NULL) {
+                    pcl_cli_error(cmd, "environment variable %s is not set", optarg);
+                    rc = PCL_EXIT_USAGE;
+                    goto out;
+                }
+                len = strlen(val);
+            }
+            if (pcl_model_key_parse(val != NULL ? val : secret, len, o.key, &err) != PCL_OK) {
+                pcl_cli_error(cmd, "%s: %s", optarg, err.msg);
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            o.mode = PCL_MODEL_KEY_SYMMETRIC;
+            break;
+        case OPT_PASS_FILE:
+        case OPT_PASS_ENV:
+            modes++;
+            if (ch == OPT_PASS_FILE) {
+                if (!read_secret(optarg, secret, sizeof(secret), &len)) {
+                    pcl_cli_error(cmd, "%s: %s", optarg, strerror(errno));
+                    rc = PCL_EXIT_USAGE;
+                    goto out;
+                }
+                secret[strcspn(secret, "\r\n")] = '\0';
+                o.passphrase = secret;
+            } else {
+                o.passphrase = getenv(optarg);
+            }
+            if (o.passphrase == NULL || o.passphrase[0] == '\0') {
+                pcl_cli_error(cmd, "empty or missing passphrase (%s)", optarg);
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            o.mode = PCL_MODEL_KEY_PASSPHRASE;
+            break;
+        case OPT_RECIPIENT:
+        case OPT_IDENTITY:
+            if (ch == OPT_RECIPIENT && nrcpt == MAX_LIST) {
+                pcl_cli_error(cmd, "more than %d recipients", MAX_LIST);
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            if (!read_secret(optarg, secret, sizeof(secret), &len) ||
+                pcl_model_key_parse(secret, len, ch == OPT_RECIPIENT ? rcpt[nrcpt] : o.identity_sk,
+                                    &err) != PCL_OK) {
+                pcl_cli_error(cmd, "%s: not an X25519 key file (%s)", optarg,
+                              err.msg[0] != '\0' ? err.msg : strerror(errno));
+                rc = PCL_EXIT_USAGE;
+                goto out;
+            }
+            if (ch == OPT_RECIPIENT) {
+                if (nrcpt == 0) {
+                    modes++;
+                }
+                nrcpt++;
+            } else {
+                modes++;
+                (void)crypto_scalarmult_base(o.identity_pk, o.identity_sk);
+            }
+            o.mode = PCL_MODEL_KEY_RECIPIENTS;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'h':
+            crypt_usage(stdout, decrypt);
+            goto out;
+        default:
+            crypt_usage(stderr, decrypt);
+            rc = PCL_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (modes != 1 || output == NULL || optind != argc - 1 || (decrypt && nrcpt > 0)) {
+        pcl_cli_error(cmd, "need exactly one key option, -o OUTPUT and one INPUT");
+        crypt_usage(stderr, decrypt);
+        rc = PCL_EXIT_USAGE;
+        goto out;
+    }
+    o.recipients = (const uint8_t(*)[32])rcpt;
+    o.nrecipients = nrcpt;
+    if ((decrypt ? pcl_model_decrypt(argv[optind], output, &o, &err)
+                 : pcl_model_encrypt(argv[optind], output, &o, &err)) != PCL_OK) {
+        pcl_cli_error(cmd, "%s", err.msg);
+        rc = err.rc == PCL_EINVAL ? PCL_EXIT_FINDINGS : PCL_EXIT_ERROR;
+    }
+out:
+    sodium_memzero(secret, sizeof(secret));
+    sodium_memzero(&o, sizeof(o));
+    pcl_free(rcpt);
+    return rc;
+}
+
+static int
+cmd_model_encrypt(int argc, char **argv)
+{
+    return cmd_model_crypt(argc, argv, false);
+}
+
+static int
+cmd_model_decrypt(int argc, char **argv)
+{
+    return cmd_model_crypt(argc, argv, true);
+}
+
+static int
+write_hex_file(const char *path, const uint8_t *p, size_t n, mode_t mode)
+{
+    char hex[2 * 32 + 2];
+    int fd;
+    bool ok;
+
+    for (size_t i = 0; i < n; i++) {
+        (void)snprintf(hex + 2 * i, 3, "%02x", p[i]);
+    }
+    hex[2 * n] = '\n';
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd == -1) {
+        return -1;
+    }
+    ok = write(fd, hex, 2 * n + 1) == (ssize_t)(2 * n + 1);
+    sodium_memzero(hex, sizeof(hex));
+    return close(fd) == 0 && ok ? 0 : -1;
+}
+
+static int
+cmd_model_keygen(int argc, char **argv)
+{
+    static const struct option long_opts[] = {
+        {"x25519", no_argument, NULL, 'x'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    uint8_t sk[32], pk[32];
+    char path[4096];
+    const char *name = NULL;
+    bool x25519 = false;
+    int ch;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case 'x':
+            x25519 = true;
+            break;
+        case 'o':
+            name = optarg;
+            break;
+        case 'h':
+            crypt_usage(stdout, false);
+            return PCL_EXIT_OK;
+        default:
+            return PCL_EXIT_USAGE;
+        }
+    }
+    if (name == NULL || optind != argc) {
+        pcl_cli_error("model keygen", "usage: portcullis model keygen [--x25519] -o NAME");
+        return PCL_EXIT_USAGE;
+    }
+    randombytes_buf(sk, sizeof(sk));
+    (void)snprintf(path, sizeof(path), "%s.key", name);
+    if (write_hex_file(path, sk, sizeof(sk), 0600) != 0) {
+        pcl_cli_error("model keygen", "%s: %s", path, strerror(errno));
+        sodium_memzero(sk, sizeof(sk));
+        return PCL_EXIT_ERROR;
+    }
+    if (x25519) {
+        (void)crypto_scalarmult_base(pk, sk);
+        (void)snprintf(path, sizeof(path), "%s.pub", name);
+        if (write_hex_file(path, pk, sizeof(pk), 0644) != 0) {
+            pcl_cli_error("model keygen", "%s: %s", path, strerror(errno));
+            sodium_memzero(sk, sizeof(sk));
+            return PCL_EXIT_ERROR;
+        }
+    }
+    sodium_memzero(sk, sizeof(sk));
+    return PCL_EXIT_OK;
+}
+
 static const struct pcl_cmd subcommands[] = {
     {.name = "scan", .summary = "scan model files", .run = cmd_model_scan},
     {.name = "sign", .summary = "sign a model (OpenSSF Model Signing)", .run = cmd_model_sign},
     {.name = "verify", .summary = "verify a model signature", .run = cmd_model_verify},
+    {.name = "encrypt", .summary = "encrypt a model file", .run = cmd_model_encrypt},
+    {.name = "decrypt", .summary = "decrypt a model file", .run = cmd_model_decrypt},
+    {.name = "keygen", .summary = "make a key or an X25519 identity", .run = cmd_model_keygen},
 };
 
 int
