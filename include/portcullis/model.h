@@ -199,6 +199,87 @@ enum pcl_rc pcl_model_decrypt(const char *in_path, const char *out_path,
 enum pcl_rc pcl_model_key_parse(const char *text, size_t len, uint8_t out[32],
                                 struct pcl_err *err) PCL_WUR;
 
+/* SHA-256 digest of a model as signing computes it with "files" serialization: SHA-256 over
+ * the per-file SHA-256 digests sorted by path (a file hashes as itself under the name ".");
+ * model.sig is left out. *nfiles and *bytes receive the counts. */
+enum pcl_rc pcl_model_digest(const char *path, unsigned threads, uint8_t out[32], size_t *nfiles,
+                             uint64_t *bytes, struct pcl_err *err) PCL_WUR;
+
+/* ---- registry with lineage ---------------------------------------------------------------- */
+/* Model versions live in the store (schema component "model_registry"): digests, scan outcome,
+ * signature status and signer, parent version, datasets, stage, who and when. Every change is
+ * an event handed to the audit hook. */
+
+struct pcl_store;
+struct pcl_model_registry;
+
+/* A registry event as one JSON object (borrowed for the call), e.g.
+ * {"event":"register","name":"m","version":"2","principal":"alice",...}. */
+typedef void pcl_model_audit_fn(void *arg, const char *json, size_t len);
+
+struct pcl_model_version {
+    char name[128];
+    char version[64];
+    char path[1024];
+    char digest[65]; /* hex SHA-256 (pcl_model_digest) */
+    uint64_t files;
+    uint64_t bytes;
+    char scan[16];      /* outcome name: clean, suspicious, unscannable, malicious */
+    uint64_t findings;  /* findings above info */
+    char signature[16]; /* "valid", "invalid" or "unsigned" */
+    char signer[256];
+    char parent[64];  /* version of the same model, or "" */
+    char stage[32];   /* "registered", "staging", "production", "archived" */
+    char created[32]; /* RFC 3339 UTC */
+    char created_by[128];
+};
+
+struct pcl_model_dataset {
+    char ref[1024];  /* path or name as given */
+    char digest[72]; /* "sha256:<hex>" of the file or directory, or the digest given */
+};
+
+/* Open the registry in s (borrowed; must outlive the registry), migrating its schema. audit
+ * may be NULL. Caller frees with pcl_model_registry_free(). */
+enum pcl_rc pcl_model_registry_open(struct pcl_store *s, pcl_model_audit_fn *audit, void *arg,
+                                    struct pcl_model_registry **out, struct pcl_err *err) PCL_WUR;
+void pcl_model_registry_free(struct pcl_model_registry *r);
+
+/* Record v (created is filled in when empty) and its datasets. A duplicate NAME VERSION, or a
+ * parent that is not a registered version of the same model, is PCL_EINVAL. */
+enum pcl_rc pcl_model_registry_add(struct pcl_model_registry *r, const struct pcl_model_version *v,
+                                   const struct pcl_model_dataset *ds, size_t nds,
+                                   struct pcl_err *err) PCL_WUR;
+/* PCL_ENOTFOUND when absent. */
+enum pcl_rc pcl_model_registry_get(struct pcl_model_registry *r, const char *name,
+                                   const char *version, struct pcl_model_version *out,
+                                   struct pcl_err *err) PCL_WUR;
+
+typedef enum pcl_rc pcl_model_version_fn(void *arg, const struct pcl_model_version *v);
+typedef enum pcl_rc pcl_model_dataset_fn(void *arg, const struct pcl_model_dataset *d);
+/* Every version (of name, or of every model when name is NULL), by name then creation. */
+enum pcl_rc pcl_model_registry_list(struct pcl_model_registry *r, const char *name,
+                                    pcl_model_version_fn *fn, void *arg,
+                                    struct pcl_err *err) PCL_WUR;
+enum pcl_rc pcl_model_registry_datasets(struct pcl_model_registry *r, const char *name,
+                                        const char *version, pcl_model_dataset_fn *fn, void *arg,
+                                        struct pcl_err *err) PCL_WUR;
+
+/* Approve NAME VERSION for stage by principal. The stage changes once `approvals` distinct
+ * principals approved it (at least 1). Production requires a clean scan and a valid
+ * signature (PCL_EINVAL saying which is missing). *promoted tells whether the stage changed;
+ * *have receives the number of distinct approvals so far. */
+enum pcl_rc pcl_model_registry_promote(struct pcl_model_registry *r, const char *name,
+                                       const char *version, const char *stage,
+                                       const char *principal, unsigned approvals, bool *promoted,
+                                       unsigned *have, struct pcl_err *err) PCL_WUR;
+
+/* CycloneDX 1.6 ML-BOM (JSON) of NAME VERSION: the model component with its hash, its
+ * ancestors (pedigree) and datasets (data components with hashes), appended to out. */
+enum pcl_rc pcl_model_registry_bom(struct pcl_model_registry *r, const char *name,
+                                   const char *version, struct pcl_buf *out,
+                                   struct pcl_err *err) PCL_WUR;
+
 #ifdef __cplusplus
 }
 #endif

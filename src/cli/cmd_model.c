@@ -5,6 +5,7 @@
 
 #include <portcullis/formats.h>
 #include <portcullis/model.h>
+#include <portcullis/store.h>
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -71,6 +72,13 @@ model_usage(FILE *f)
                      "  encrypt  encrypt a model file (streaming XChaCha20-Poly1305)\n"
                      "  decrypt  decrypt a model file\n"
                      "  keygen   make a symmetric key or an X25519 identity\n"
+                     "  register record a version (digest, scan, signature, parent, datasets)\n"
+                     "  list     list registered versions\n"
+                     "  show     one version as JSON\n"
+                     "  lineage  a version's parent chain and datasets\n"
+                     "  promote  approve or promote a version (production needs a clean scan\n"
+                     "           and a valid signature)\n"
+                     "  bom      CycloneDX 1.6 ML-BOM of a version\n"
                      "\n"
                      "run `portcullis model <subcommand> --help` for its options\n");
 }
@@ -1139,13 +1147,543 @@ cmd_model_keygen(int argc, char **argv)
     return PCL_EXIT_OK;
 }
 
+/* ---- registry ------------------------------------------------------------------------------ */
+
+static void
+registry_usage(FILE *f)
+{
+    (void)fprintf(
+        f, "usage: portcullis model register NAME VERSION PATH [options]\n"
+           "       portcullis model list [NAME] [--format text|json]\n"
+           "       portcullis model show NAME VERSION\n"
+           "       portcullis model lineage NAME VERSION\n"
+           "       portcullis model promote NAME VERSION STAGE [--approvals N]\n"
+           "       portcullis model bom NAME VERSION [-o FILE]\n"
+           "\n"
+           "A registry of model versions in the store: digest (SHA-256 manifest of the files),\n"
+           "scan outcome, signature status and signer, parent version, datasets, stage, who\n"
+           "and when. Every change is recorded as an event (and appended to --audit-log).\n"
+           "STAGE is registered, staging, production or archived; production needs a clean\n"
+           "scan and a valid signature, and --approvals N distinct principals (default 1).\n"
+           "`bom` writes a CycloneDX 1.6 ML-BOM with the parent chain as pedigree.\n"
+           "\n"
+           "options:\n"
+           "      --store URL            registry store (default $PORTCULLIS_STORE, else\n"
+           "                             sqlite://portcullis-registry.db)\n"
+           "      --by PRINCIPAL         who acts (default $USER)\n"
+           "      --audit-log FILE       append each event as a JSON line\n"
+           "      --parent VERSION       register: the version this one derives from\n"
+           "      --dataset PATH|DIGEST  register: training data (a file or directory is hashed;\n"
+           "                             or sha256:<hex>); repeatable\n"
+           "      --signature FILE       register: signature to verify (default PATH/model.sig or\n"
+           "                             PATH.sig when present), with --public-key,\n"
+           "                             --certificate-chain or --trust-root as in `verify`\n"
+           "      --approvals N          promote: distinct principals needed (default 1)\n"
+           "  -f, --format FMT           list/show: text (default) or json\n"
+           "  -o, --output FILE          bom: write to FILE\n"
+           "\n"
+           "exit codes: 0 done, 1 promotion refused or pending approval, 2 usage, 3 not found,\n"
+           "            4 error\n");
+}
+
+struct reg_opts {
+    const char *store;
+    const char *by;
+    const char *audit_log;
+    const char *parent;
+    const char *datasets[MAX_LIST];
+    size_t ndatasets;
+    const char *output;
+    unsigned approvals;
+    bool json;
+    struct pcl_model_sign_opts so;
+    const char *chain[MAX_LIST];
+};
+
+static void
+audit_line(void *arg, const char *json, size_t len)
+{
+    const char *path = arg;
+    FILE *f = fopen(path, "a");
+
+    if (f == NULL) {
+        pcl_cli_warn("model", "%s: %s", path, strerror(errno));
+        return;
+    }
+    (void)fwrite(json, 1, len, f);
+    (void)fputc('\n', f);
+    if (fclose(f) != 0) {
+        pcl_cli_warn("model", "%s: %s", path, strerror(errno));
+    }
+}
+
+static void
+hexstr(const uint8_t *d, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        (void)snprintf(out + 2 * i, 3, "%02x", d[i]);
+    }
+}
+
+struct scan_sum {
+    enum pcl_model_outcome worst;
+    uint64_t findings;
+    size_t errors;
+};
+
+static enum pcl_rc
+sum_file(void *arg, const struct pcl_walk_entry *e, struct pcl_err *err)
+{
+    struct scan_sum *s = arg;
+    struct pcl_model_report *r = NULL;
+    enum pcl_model_outcome o;
+    enum pcl_rc rc;
+
+    if (strcmp(e->rel, "model.sig") == 0) {
+        return PCL_OK;
+    }
+    rc = pcl_model_scan_file(e->path, NULL, &r, err);
+    if (rc == PCL_ENOMEM) {
+        return rc;
+    }
+    if (rc != PCL_OK) {
+        s->errors++;
+        s->worst = PCL_MAX(s->worst, PCL_MODEL_UNSCANNABLE);
+        return PCL_OK;
+    }
+    o = pcl_model_report_outcome(r);
+    s->worst = PCL_MAX(s->worst, o);
+    for (size_t i = 0; i < r->nfindings; i++) {
+        s->findings += r->findings[i].sev > PCL_MODEL_SEV_INFO || r->findings[i].unscannable;
+    }
+    pcl_model_report_free(r);
+    return PCL_OK;
+}
+
+static int
+do_register(struct pcl_model_registry *reg, struct reg_opts *ro, char **pos, int npos)
+{
+    struct pcl_model_version v;
+    struct pcl_model_dataset ds[MAX_LIST];
+    struct scan_sum sum = {PCL_MODEL_CLEAN, 0, 0};
+    struct pcl_walk_opts wo = {0};
+    const char *roots[1];
+    struct pcl_err err = {0};
+    uint8_t d[32];
+    size_t nfiles = 0;
+    char sigdef[4200];
+    struct stat st;
+
+    if (npos != 3) {
+        pcl_cli_error("model register", "expected NAME VERSION PATH");
+        return PCL_EXIT_USAGE;
+    }
+    memset(&v, 0, sizeof(v));
+    if (strlen(pos[0]) >= sizeof(v.name) || strlen(pos[1]) >= sizeof(v.version) ||
+        (ro->parent != NULL && strlen(ro->parent) >= sizeof(v.parent))) {
+        pcl_cli_error("model register", "name or version too long");
+        return PCL_EXIT_USAGE;
+    }
+    (void)snprintf(v.name, sizeof(v.name), "%s", pos[0]);
+    (void)snprintf(v.version, sizeof(v.version), "%s", pos[1]);
+    (void)snprintf(v.path, sizeof(v.path), "%s", pos[2]);
+    (void)snprintf(v.parent, sizeof(v.parent), "%s", ro->parent != NULL ? ro->parent : "");
+    (void)snprintf(v.created_by, sizeof(v.created_by), "%s", ro->by);
+    if (pcl_model_digest(pos[2], 0, d, &nfiles, &v.bytes, &err) != PCL_OK) {
+        pcl_cli_error("model register", "%s", err.msg);
+        return err.rc == PCL_ENOTFOUND ? PCL_EXIT_PARTIAL : PCL_EXIT_ERROR;
+    }
+    v.files = nfiles;
+    hexstr(d, 32, v.digest);
+    wo.on_file = sum_file;
+    wo.arg = &sum;
+    wo.no_default_excludes = true;
+    roots[0] = pos[2];
+    if (pcl_walk(roots, 1, &wo, NULL, &err) != PCL_OK) {
+        pcl_cli_error("model register", "%s", err.msg);
+        return PCL_EXIT_ERROR;
+    }
+    (void)snprintf(v.scan, sizeof(v.scan), "%s", pcl_model_outcome_str(sum.worst));
+    v.findings = sum.findings;
+    if (ro->so.sig_path == NULL) {
+        bool dir = stat(pos[2], &st) == 0 && S_ISDIR(st.st_mode);
+
+        (void)snprintf(sigdef, sizeof(sigdef), dir ? "%s/model.sig" : "%s.sig", pos[2]);
+        if (stat(sigdef, &st) == 0) {
+            ro->so.sig_path = sigdef;
+        }
+    }
+    if (ro->so.sig_path == NULL) {
+        (void)snprintf(v.signature, sizeof(v.signature), "unsigned");
+    } else if (ro->so.pubkey_path == NULL && ro->so.nchain == 0 && ro->so.trust_root_path == NULL) {
+        pcl_cli_error("model register", "a signature needs --public-key, --certificate-chain or "
+                                        "--trust-root to be checked");
+        return PCL_EXIT_USAGE;
+    } else {
+        struct pcl_model_verify *ver = NULL;
+
+        if (pcl_model_verify(pos[2], &ro->so, &ver, &err) != PCL_OK) {
+            pcl_cli_error("model register", "%s", err.msg);
+            return PCL_EXIT_ERROR;
+        }
+        (void)snprintf(v.signature, sizeof(v.signature), "%s",
+                       pcl_model_verify_is_valid(ver) ? "valid" : "invalid");
+        (void)snprintf(v.signer, sizeof(v.signer), "%s", ver->signer);
+        pcl_model_verify_free(ver);
+    }
+    for (size_t i = 0; i < ro->ndatasets; i++) {
+        const char *x = ro->datasets[i];
+        size_t nf;
+        uint64_t nb;
+
+        (void)snprintf(ds[i].ref, sizeof(ds[i].ref), "%s", x);
+        if (stat(x, &st) == 0) {
+            char hex[65];
+
+            if (pcl_model_digest(x, 0, d, &nf, &nb, &err) != PCL_OK) {
+                pcl_cli_error("model register", "%s", err.msg);
+                return PCL_EXIT_ERROR;
+            }
+            hexstr(d, 32, hex);
+            (void)snprintf(ds[i].digest, sizeof(ds[i].digest), "sha256:%s", hex);
+        } else if (strncmp(x, "sha256:", 7) == 0 && strlen(x) == 71 &&
+                   strspn(x + 7, "0123456789abcdef") == 64) {
+            (void)snprintf(ds[i].digest, sizeof(ds[i].digest), "%s", x);
+        } else {
+            pcl_cli_error("model register", "--dataset %s: neither a file nor sha256:<hex>", x);
+            return PCL_EXIT_USAGE;
+        }
+    }
+    if (pcl_model_registry_add(reg, &v, ds, ro->ndatasets, &err) != PCL_OK) {
+        pcl_cli_error("model register", "%s", err.msg);
+        return err.rc == PCL_EINVAL ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
+    }
+    printf("registered %s %s: sha256:%s, %llu files, scan %s, signature %s\n", v.name, v.version,
+           v.digest, (unsigned long long)v.files, v.scan, v.signature);
+    return PCL_EXIT_OK;
+}
+
+static void
+jw_version(struct pcl_jw *jw, const struct pcl_model_version *v)
+{
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "name");
+    pcl_jw_cstr(jw, v->name);
+    pcl_jw_key(jw, "version");
+    pcl_jw_cstr(jw, v->version);
+    pcl_jw_key(jw, "path");
+    pcl_jw_cstr(jw, v->path);
+    pcl_jw_key(jw, "digest");
+    pcl_jw_cstr(jw, v->digest);
+    pcl_jw_key(jw, "files");
+    pcl_jw_uint(jw, v->files);
+    pcl_jw_key(jw, "bytes");
+    pcl_jw_uint(jw, v->bytes);
+    pcl_jw_key(jw, "scan");
+    pcl_jw_cstr(jw, v->scan);
+    pcl_jw_key(jw, "findings");
+    pcl_jw_uint(jw, v->findings);
+    pcl_jw_key(jw, "signature");
+    pcl_jw_cstr(jw, v->signature);
+    pcl_jw_key(jw, "signer");
+    pcl_jw_cstr(jw, v->signer);
+    pcl_jw_key(jw, "parent");
+    pcl_jw_cstr(jw, v->parent[0] != '\0' ? v->parent : NULL);
+    pcl_jw_key(jw, "stage");
+    pcl_jw_cstr(jw, v->stage);
+    pcl_jw_key(jw, "created");
+    pcl_jw_cstr(jw, v->created);
+    pcl_jw_key(jw, "created_by");
+    pcl_jw_cstr(jw, v->created_by);
+    pcl_jw_obj_end(jw);
+}
+
+struct list_ctx {
+    struct pcl_jw jw;
+    struct pcl_buf buf;
+    bool json;
+};
+
+static enum pcl_rc
+list_one(void *arg, const struct pcl_model_version *v)
+{
+    struct list_ctx *c = arg;
+
+    if (c->json) {
+        jw_version(&c->jw, v);
+    } else {
+        printf("%-24s %-12s %-11s %-11s %-9s %s\n", v->name, v->version, v->stage, v->scan,
+               v->signature, v->created);
+    }
+    return PCL_OK;
+}
+
+static enum pcl_rc
+print_dataset(void *arg, const struct pcl_model_dataset *d)
+{
+    (void)arg;
+    printf("    dataset %s (%s)\n", d->ref, d->digest);
+    return PCL_OK;
+}
+
+static int
+do_query(struct pcl_model_registry *reg, struct reg_opts *ro, const char *what, char **pos,
+         int npos)
+{
+    struct pcl_err err = {0};
+    struct pcl_model_version v;
+    int rc = PCL_EXIT_OK;
+
+    if (strcmp(what, "list") == 0) {
+        struct list_ctx c = {.json = ro->json};
+
+        if (npos > 1) {
+            pcl_cli_error("model list", "expected at most one NAME");
+            return PCL_EXIT_USAGE;
+        }
+        pcl_buf_init(&c.buf, 0);
+        pcl_jw_init(&c.jw, &c.buf);
+        pcl_jw_arr_begin(&c.jw);
+        if (pcl_model_registry_list(reg, npos == 1 ? pos[0] : NULL, list_one, &c, &err) != PCL_OK) {
+            pcl_cli_error("model list", "%s", err.msg);
+            rc = PCL_EXIT_ERROR;
+        }
+        pcl_jw_arr_end(&c.jw);
+        if (rc == PCL_EXIT_OK && ro->json) {
+            printf("%s\n", pcl_jw_rc(&c.jw) == PCL_OK && c.buf.ptr != NULL ? c.buf.ptr : "[]");
+        }
+        pcl_buf_fini(&c.buf);
+        return rc;
+    }
+    if (npos != 2) {
+        pcl_cli_error(what, "expected NAME VERSION");
+        return PCL_EXIT_USAGE;
+    }
+    if (pcl_model_registry_get(reg, pos[0], pos[1], &v, &err) != PCL_OK) {
+        pcl_cli_error(what, "%s", err.msg);
+        return err.rc == PCL_ENOTFOUND ? PCL_EXIT_PARTIAL : PCL_EXIT_ERROR;
+    }
+    if (strcmp(what, "show") == 0) {
+        struct list_ctx c = {.json = true};
+
+        pcl_buf_init(&c.buf, 0);
+        pcl_jw_init(&c.jw, &c.buf);
+        jw_version(&c.jw, &v);
+        printf("%s\n", pcl_jw_rc(&c.jw) == PCL_OK ? c.buf.ptr : "{}");
+        pcl_buf_fini(&c.buf);
+        return PCL_EXIT_OK;
+    }
+    if (strcmp(what, "lineage") == 0) {
+        for (int depth = 0; depth < 1000; depth++) {
+            char parent[64];
+
+            printf("%s%s %s  sha256:%s  scan %s  signature %s  stage %s  %s by %s\n",
+                   depth == 0 ? "" : "<- ", v.name, v.version, v.digest, v.scan, v.signature,
+                   v.stage, v.created, v.created_by);
+            if (pcl_model_registry_datasets(reg, v.name, v.version, print_dataset, NULL, &err) !=
+                PCL_OK) {
+                pcl_cli_error(what, "%s", err.msg);
+                return PCL_EXIT_ERROR;
+            }
+            if (v.parent[0] == '\0') {
+                break;
+            }
+            (void)snprintf(parent, sizeof(parent), "%s", v.parent);
+            if (pcl_model_registry_get(reg, v.name, parent, &v, &err) != PCL_OK) {
+                pcl_cli_error(what, "%s", err.msg);
+                return PCL_EXIT_ERROR;
+            }
+        }
+        return PCL_EXIT_OK;
+    }
+    /* bom */
+    {
+        struct pcl_buf b;
+        FILE *f = stdout;
+
+        pcl_buf_init(&b, 0);
+        if (pcl_model_registry_bom(reg, pos[0], pos[1], &b, &err) != PCL_OK ||
+            pcl_buf_appendc(&b, '\n') != PCL_OK) {
+            pcl_cli_error("model bom", "%s", err.msg);
+            pcl_buf_fini(&b);
+            return PCL_EXIT_ERROR;
+        }
+        if (ro->output != NULL) {
+            f = fopen(ro->output, "w");
+        }
+        if (f == NULL || fwrite(b.ptr, 1, b.len, f) != b.len || (f != stdout && fclose(f) != 0)) {
+            pcl_cli_error("model bom", "%s: %s", ro->output != NULL ? ro->output : "stdout",
+                          strerror(errno));
+            rc = PCL_EXIT_ERROR;
+        }
+        pcl_buf_fini(&b);
+        return rc;
+    }
+}
+
+static int
+cmd_model_registry(int argc, char **argv)
+{
+    enum {
+        OPT_STORE = 256,
+        OPT_BY,
+        OPT_AUDIT,
+        OPT_PARENT,
+        OPT_DATASET,
+        OPT_SIG,
+        OPT_PUB,
+        OPT_CHAIN,
+        OPT_TRUST,
+        OPT_APPROVALS,
+    };
+    static const struct option long_opts[] = {
+        {"store", required_argument, NULL, OPT_STORE},
+        {"by", required_argument, NULL, OPT_BY},
+        {"audit-log", required_argument, NULL, OPT_AUDIT},
+        {"parent", required_argument, NULL, OPT_PARENT},
+        {"dataset", required_argument, NULL, OPT_DATASET},
+        {"signature", required_argument, NULL, OPT_SIG},
+        {"public-key", required_argument, NULL, OPT_PUB},
+        {"certificate-chain", required_argument, NULL, OPT_CHAIN},
+        {"trust-root", required_argument, NULL, OPT_TRUST},
+        {"approvals", required_argument, NULL, OPT_APPROVALS},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *what = argv[0];
+    struct reg_opts ro;
+    struct pcl_store *st = NULL;
+    struct pcl_model_registry *reg = NULL;
+    struct pcl_err err = {0};
+    char url[4200];
+    int ch, rc;
+    uint64_t u;
+
+    memset(&ro, 0, sizeof(ro));
+    ro.store = getenv("PORTCULLIS_STORE");
+    ro.by = getenv("USER") != NULL ? getenv("USER") : "unknown";
+    ro.approvals = 1;
+    ro.so.chain_paths = ro.chain;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "f:o:h", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case OPT_STORE:
+            ro.store = optarg;
+            break;
+        case OPT_BY:
+            ro.by = optarg;
+            break;
+        case OPT_AUDIT:
+            ro.audit_log = optarg;
+            break;
+        case OPT_PARENT:
+            ro.parent = optarg;
+            break;
+        case OPT_DATASET:
+            if (ro.ndatasets == MAX_LIST) {
+                pcl_cli_error(what, "more than %d datasets", MAX_LIST);
+                return PCL_EXIT_USAGE;
+            }
+            ro.datasets[ro.ndatasets++] = optarg;
+            break;
+        case OPT_SIG:
+            ro.so.sig_path = optarg;
+            break;
+        case OPT_PUB:
+            ro.so.pubkey_path = optarg;
+            break;
+        case OPT_CHAIN:
+            if (ro.so.nchain == MAX_LIST) {
+                pcl_cli_error(what, "more than %d certificate files", MAX_LIST);
+                return PCL_EXIT_USAGE;
+            }
+            ro.chain[ro.so.nchain++] = optarg;
+            break;
+        case OPT_TRUST:
+            ro.so.trust_root_path = optarg;
+            break;
+        case OPT_APPROVALS:
+            if (!parse_u64(optarg, &u) || u == 0 || u > 100) {
+                pcl_cli_error(what, "--approvals: expected 1..100, got \"%s\"", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            ro.approvals = (unsigned)u;
+            break;
+        case 'f':
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
+                pcl_cli_error(what, "--format: unknown format \"%s\" (text, json)", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            ro.json = strcmp(optarg, "json") == 0;
+            break;
+        case 'o':
+            ro.output = optarg;
+            break;
+        case 'h':
+            registry_usage(stdout);
+            return PCL_EXIT_OK;
+        default:
+            registry_usage(stderr);
+            return PCL_EXIT_USAGE;
+        }
+    }
+    (void)snprintf(url, sizeof(url), "%s",
+                   ro.store != NULL ? ro.store : "sqlite://portcullis-registry.db");
+    if (pcl_store_open(url, &st, &err) != PCL_OK ||
+        pcl_model_registry_open(st, ro.audit_log != NULL ? audit_line : NULL,
+                                (void *)(uintptr_t)ro.audit_log, &reg, &err) != PCL_OK) {
+        pcl_cli_error(what, "%s", err.msg);
+        pcl_store_free(st);
+        return PCL_EXIT_ERROR;
+    }
+    if (strcmp(what, "register") == 0) {
+        rc = do_register(reg, &ro, argv + optind, argc - optind);
+    } else if (strcmp(what, "promote") == 0) {
+        bool promoted = false;
+        unsigned have = 0;
+
+        if (argc - optind != 3) {
+            pcl_cli_error(what, "expected NAME VERSION STAGE");
+            rc = PCL_EXIT_USAGE;
+        } else if (pcl_model_registry_promote(reg, argv[optind], argv[optind + 1], argv[optind + 2],
+                                              ro.by, ro.approvals, &promoted, &have,
+                                              &err) != PCL_OK) {
+            pcl_cli_error(what, "%s", err.msg);
+            rc = err.rc == PCL_ENOTFOUND ? PCL_EXIT_PARTIAL
+                 : err.rc == PCL_EINVAL  ? PCL_EXIT_FINDINGS
+                                         : PCL_EXIT_ERROR;
+        } else if (promoted) {
+            printf("%s %s is now %s (%u approval%s)\n", argv[optind], argv[optind + 1],
+                   argv[optind + 2], have, have == 1 ? "" : "s");
+            rc = PCL_EXIT_OK;
+        } else {
+            printf("%s %s: approval by %s recorded for %s (%u of %u)\n", argv[optind],
+                   argv[optind + 1], ro.by, argv[optind + 2], have, ro.approvals);
+            rc = have >= ro.approvals ? PCL_EXIT_OK : PCL_EXIT_FINDINGS;
+        }
+    } else {
+        rc = do_query(reg, &ro, what, argv + optind, argc - optind);
+    }
+    pcl_model_registry_free(reg);
+    pcl_store_free(st);
+    return rc;
+}
+
 static const struct pcl_cmd subcommands[] = {
+    {.name = "bom", .summary = "CycloneDX ML-BOM of a version", .run = cmd_model_registry},
+    {.name = "decrypt", .summary = "decrypt a model file", .run = cmd_model_decrypt},
+    {.name = "encrypt", .summary = "encrypt a model file", .run = cmd_model_encrypt},
+    {.name = "keygen", .summary = "make a key or an X25519 identity", .run = cmd_model_keygen},
+    {.name = "lineage", .summary = "parents and datasets of a version", .run = cmd_model_registry},
+    {.name = "list", .summary = "list registered versions", .run = cmd_model_registry},
+    {.name = "promote", .summary = "approve or promote a version", .run = cmd_model_registry},
+    {.name = "register", .summary = "register a model version", .run = cmd_model_registry},
     {.name = "scan", .summary = "scan model files", .run = cmd_model_scan},
+    {.name = "show", .summary = "show one version", .run = cmd_model_registry},
     {.name = "sign", .summary = "sign a model (OpenSSF Model Signing)", .run = cmd_model_sign},
     {.name = "verify", .summary = "verify a model signature", .run = cmd_model_verify},
-    {.name = "encrypt", .summary = "encrypt a model file", .run = cmd_model_encrypt},
-    {.name = "decrypt", .summary = "decrypt a model file", .run = cmd_model_decrypt},
-    {.name = "keygen", .summary = "make a key or an X25519 identity", .run = cmd_model_keygen},
 };
 
 int

@@ -1450,3 +1450,30 @@ out:
     pcl_model_verify_free(v);
     return rc;
 }
+
+enum pcl_rc
+pcl_model_digest(const char *path, unsigned threads, uint8_t out[32], size_t *nfiles,
+                 uint64_t *bytes, struct pcl_err *err)
+{
+    struct pcl_model_sign_opts o;
+    struct manifest m;
+    enum pcl_rc rc;
+
+    memset(&o, 0, sizeof(o));
+    o.threads = threads;
+    rc = manifest_build(path, &o, PCL_MODEL_SERIAL_FILES, DEFAULT_SHARD, NULL, 0, "model.sig", &m,
+                        err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    *nfiles = m.nfiles;
+    *bytes = 0;
+    for (size_t i = 0; i < m.nfiles; i++) {
+        *bytes += m.files[i].size;
+    }
+    if (!subject_digest(&m, out)) {
+        rc = pcl_err_set(err, PCL_EINTERNAL, "model: sha256 failed");
+    }
+    manifest_fini(&m);
+    return rc;
+}
