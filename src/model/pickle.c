@@ -32,18 +32,23 @@ enum pk_kind {
 
 #define PKF_BIGINT   0x01 /* integer outside int64 */
 #define PKF_MODIFIED 0x02 /* BUILD or item assignment changed this global */
+#define PKF_STATIC   0x04 /* a shared constant: never counted or freed */
 
 struct pk_val {
     uint8_t kind;
     uint8_t flags;
     uint8_t sev;      /* GLOBAL: how the import was judged */
     uint32_t n;       /* children stored in items */
+    uint32_t cap;     /* capacity of items */
+    uint32_t ref;     /* references from the stack, the memo, containers and calls */
     uint64_t count;   /* logical number of elements (pairs for a dict) */
     int64_t i;        /* INT, BOOL */
     const uint8_t *p; /* STR (UTF-8) / BYTES content; GLOBAL/OBJ: "module.name" */
     size_t len;
-    struct pk_val **items; /* containers: children, dict as key,value pairs; PK_KEEP cap */
-    struct pk_val *args;   /* OBJ: the argument tuple of the call that made it */
+    struct pk_val **items; /* containers: children (each holds a reference), dict as key,value
+                              pairs; array of cap */
+    struct pk_val *args;   /* OBJ: the argument tuple of the call that made it (a reference);
+                              on the free list: the next free value */
     struct pk_val *state;  /* OBJ: the last BUILD state */
 };
 
@@ -73,12 +78,19 @@ struct pk {
     bool imported; /* at least one global was imported */
     bool reported_malformed;
     struct pk_val *result; /* value popped by STOP */
-    enum pcl_rc rc;        /* PCL_ENOMEM once allocation failed */
+    /* Values are reference counted so what the pickle drops is reused, keeping memory
+     * proportional to what is reachable (memo, stack, kept children), not to the stream. */
+    struct pk_val *free_vals;                /* freed values, linked through args */
+    struct pk_val **free_items[PK_KEEP + 1]; /* freed item arrays by capacity, linked through
+                                                element 0 */
+    struct pk_val **work; /* values being freed; array of nwork (capacity capwork) */
+    size_t nwork, capwork;
+    enum pcl_rc rc; /* PCL_ENOMEM once allocation failed */
 };
 
-static struct pk_val unknown_val = {.kind = PK_UNKNOWN};
-static struct pk_val none_val = {.kind = PK_NONE};
-static struct pk_val float_val = {.kind = PK_FLOAT};
+static struct pk_val unknown_val = {.kind = PK_UNKNOWN, .flags = PKF_STATIC};
+static struct pk_val none_val = {.kind = PK_NONE, .flags = PKF_STATIC};
+static struct pk_val float_val = {.kind = PK_FLOAT, .flags = PKF_STATIC};
 
 /* ---- reporting ------------------------------------------------------------------------ */
 
@@ -148,17 +160,88 @@ pk_alloc(struct pk *p, size_t n)
     return m;
 }
 
+/* A new value holding one reference, owned by the caller. */
 static struct pk_val *
 pk_new(struct pk *p, enum pk_kind kind)
 {
-    struct pk_val *v = pk_alloc(p, sizeof(*v));
+    struct pk_val *v = p->free_vals;
 
-    if (v == NULL) {
-        return &unknown_val;
+    if (v != NULL) {
+        p->free_vals = v->args;
+    } else {
+        v = pk_alloc(p, sizeof(*v));
+        if (v == NULL) {
+            return &unknown_val;
+        }
     }
     memset(v, 0, sizeof(*v));
     v->kind = (uint8_t)kind;
+    v->ref = 1;
     return v;
+}
+
+static void
+pk_ref(struct pk_val *v)
+{
+    if ((v->flags & PKF_STATIC) == 0) {
+        v->ref++;
+    }
+}
+
+static struct pk_val **
+pk_items_new(struct pk *p, uint32_t cap)
+{
+    struct pk_val **it = p->free_items[cap];
+
+    if (it != NULL) {
+        p->free_items[cap] = (struct pk_val **)(void *)it[0];
+        return it;
+    }
+    return pk_alloc(p, cap * sizeof(*it));
+}
+
+/* Drop one reference; a value nobody holds any more goes back to the free lists with its
+ * children (iteratively: nesting can be as deep as the stream is long). */
+static void
+pk_unref(struct pk *p, struct pk_val *v)
+{
+    if ((v->flags & PKF_STATIC) != 0 || --v->ref > 0) {
+        return;
+    }
+    p->nwork = 0;
+    for (;;) {
+        struct pk_val *kids[2] = {v->args, v->state};
+
+        for (uint32_t i = 0; i < v->n + 2; i++) {
+            struct pk_val *c = i < v->n ? v->items[i] : kids[i - v->n];
+
+            if (c == NULL || (c->flags & PKF_STATIC) != 0 || --c->ref > 0) {
+                continue;
+            }
+            if (p->nwork == p->capwork) {
+                size_t ncap = p->capwork == 0 ? 64 : p->capwork * 2;
+                struct pk_val **nw = pcl_realloc(p->work, ncap * sizeof(*nw));
+
+                if (nw == NULL) {
+                    continue; /* leaked into the arena, freed with it */
+                }
+                p->work = nw;
+                p->capwork = ncap;
+            }
+            p->work[p->nwork++] = c;
+        }
+        if (v->items != NULL && v->cap <= PK_KEEP) {
+            v->items[0] = (struct pk_val *)(void *)p->free_items[v->cap];
+            p->free_items[v->cap] = v->items;
+        }
+        v->items = NULL;
+        v->args = p->free_vals;
+        p->free_vals = v;
+        if (p->nwork == 0) {
+            break;
+        }
+        v = p->work[--p->nwork];
+    }
 }
 
 static void
@@ -170,12 +253,14 @@ pk_push(struct pk *p, struct pk_val *v)
 
         if (ncap > PK_MAX_STACK) {
             pk_fail(p, true, "stack deeper than %zu", PK_MAX_STACK);
+            pk_unref(p, v);
             return;
         }
         ns = pcl_realloc(p->stack, ncap * sizeof(*ns));
         if (ns == NULL) {
             p->rc = PCL_ENOMEM;
             p->stop = true;
+            pk_unref(p, v);
             return;
         }
         p->stack = ns;
@@ -240,30 +325,39 @@ pk_pop_mark(struct pk *p, size_t *start)
     p->fence = p->marks[--p->nmarks];
 }
 
+/* Store v (the caller's reference moves in) as a child of c, or drop it past the keep limit. */
 static void
 pk_child_add(struct pk *p, struct pk_val *c, struct pk_val *v)
 {
-    if (c->items == NULL) {
-        c->items = pk_alloc(p, PK_KEEP * sizeof(*c->items));
-        if (c->items == NULL) {
-            return;
-        }
+    if (c->items == NULL && c->kind != PK_TUPLE && (c->flags & PKF_STATIC) == 0) {
+        c->items = pk_items_new(p, PK_KEEP);
+        c->cap = c->items != NULL ? PK_KEEP : 0;
     }
-    if (c->n < PK_KEEP) {
+    if (c->n < c->cap) {
         c->items[c->n++] = v;
+    } else {
+        pk_unref(p, v);
     }
 }
 
+/* A container taking over the references of items[0..n). */
 static struct pk_val *
 pk_container(struct pk *p, enum pk_kind kind, struct pk_val **items, size_t n)
 {
     struct pk_val *v = pk_new(p, kind);
 
     if (v == &unknown_val) {
+        for (size_t i = 0; i < n; i++) {
+            pk_unref(p, items[i]);
+        }
         return v;
     }
     v->count = kind == PK_DICT ? n / 2 : n;
-    for (size_t i = 0; i < n && p->rc == PCL_OK; i++) {
+    if (kind == PK_TUPLE && n > 0) {
+        v->items = pk_items_new(p, (uint32_t)PCL_MIN(n, (size_t)PK_KEEP));
+        v->cap = v->items != NULL ? (uint32_t)PCL_MIN(n, (size_t)PK_KEEP) : 0;
+    }
+    for (size_t i = 0; i < n; i++) {
         pk_child_add(p, v, items[i]);
     }
     return v;
@@ -336,8 +430,11 @@ pk_memo_put(struct pk *p, uint64_t key, struct pk_val *v)
         pcl_free(old);
     }
     slot = pk_memo_slot(p, key);
+    pk_ref(v);
     if (slot->v == NULL) {
         p->nmemo++;
+    } else {
+        pk_unref(p, slot->v);
     }
     slot->key = key;
     slot->v = v;
@@ -714,7 +811,12 @@ pk_call(struct pk *p, struct pk_val *callable, struct pk_val *args, const char *
                   "%s calls an object the pickle built itself (%s), not an imported class", op,
                   callable->kind == PK_OBJ ? "the result of a call" : "not an importable name");
         r = pk_new(p, PK_OBJ);
-        r->args = args;
+        if (r != &unknown_val) {
+            r->args = args;
+        } else {
+            pk_unref(p, args);
+        }
+        pk_unref(p, callable);
         return r;
     }
     if ((callable->flags & PKF_MODIFIED) != 0) {
@@ -730,13 +832,21 @@ pk_call(struct pk *p, struct pk_val *callable, struct pk_val *args, const char *
         }
         if (a0->kind == PK_STR && (strcmp((const char *)callable->p, "_codecs.encode") == 0 ||
                                    strcmp((const char *)callable->p, "codecs.encode") == 0)) {
-            return pk_codecs_encode(p, a0);
+            r = pk_codecs_encode(p, a0);
+            pk_unref(p, args);
+            pk_unref(p, callable);
+            return r;
         }
     }
     r = pk_new(p, PK_OBJ);
-    r->p = callable->p;
-    r->len = callable->len;
-    r->args = args;
+    if (r != &unknown_val) {
+        r->p = callable->p; /* names live in the arena until the end of the pickle */
+        r->len = callable->len;
+        r->args = args;
+    } else {
+        pk_unref(p, args);
+    }
+    pk_unref(p, callable);
     return r;
 }
 
@@ -883,6 +993,13 @@ static void
 pk_add_items(struct pk *p, struct pk_val *target, struct pk_val **items, size_t k, bool pairs,
              const char *op)
 {
+    if (target->kind == PK_GLOBAL || target->kind == PK_OBJ || target->kind == PK_UNKNOWN ||
+        target->kind == PK_PERSID || (pairs && target->kind != PK_DICT) ||
+        (!pairs && target->kind != PK_LIST && target->kind != PK_SET)) {
+        for (size_t i = 0; i < k; i++) {
+            pk_unref(p, items[i]);
+        }
+    }
     if (target->kind == PK_GLOBAL) {
         pk_report(p, PCL_MODEL_SEV_HIGH, "pickle.mutate-global", NULL, (const char *)target->p,
                   "%s changes %s (a module, class or function) through its item or append "
@@ -900,7 +1017,7 @@ pk_add_items(struct pk *p, struct pk_val *target, struct pk_val **items, size_t 
         return;
     }
     target->count += pairs ? k / 2 : k;
-    for (size_t i = 0; i < k && p->rc == PCL_OK; i++) {
+    for (size_t i = 0; i < k; i++) {
         pk_child_add(p, target, items[i]);
     }
 }
@@ -911,6 +1028,9 @@ pk_build(struct pk *p)
     struct pk_val *state = pk_pop(p);
     struct pk_val *target = pk_top(p);
 
+    if (target->kind != PK_OBJ) {
+        pk_unref(p, state);
+    }
     if (target->kind == PK_GLOBAL) {
         pk_report(p, PCL_MODEL_SEV_HIGH, "pickle.build-on-global", NULL, (const char *)target->p,
                   "BUILD sets attributes of %s (a module, class or function), changing what "
@@ -921,6 +1041,9 @@ pk_build(struct pk *p)
     }
     if (target->kind != PK_OBJ) {
         return;
+    }
+    if (target->state != NULL) {
+        pk_unref(p, target->state);
     }
     target->state = state;
     if (target->p != NULL &&
@@ -947,14 +1070,18 @@ pk_stack_global(struct pk *p)
                   (mod->kind != PK_STR ? mod : name)->kind == PK_GLOBAL ? "an imported object"
                   : (mod->kind != PK_STR ? mod : name)->kind == PK_OBJ  ? "the result of a call"
                                                                         : "a non-string value");
-        g->p = (const uint8_t *)"<computed>";
-        g->len = 10;
-        g->sev = PCL_MODEL_SEV_HIGH;
+        if (g != &unknown_val) {
+            g->p = (const uint8_t *)"<computed>";
+            g->len = 10;
+            g->sev = PCL_MODEL_SEV_HIGH;
+        }
         p->imported = true;
         pk_push(p, g);
-        return;
+    } else {
+        pk_push(p, pk_global(p, mod->p, mod->len, name->p, name->len, "STACK_GLOBAL"));
     }
-    pk_push(p, pk_global(p, mod->p, mod->len, name->p, name->len, "STACK_GLOBAL"));
+    pk_unref(p, mod); /* strings point into the input or the arena: still valid */
+    pk_unref(p, name);
 }
 
 /* GLOBAL and INST operands: "module\nname\n", UTF-8. */
@@ -1094,7 +1221,10 @@ pk_step_memo(struct pk *p, uint8_t opc)
         break;
     }
     if (get) {
-        pk_push(p, pk_memo_get(p, key));
+        struct pk_val *v = pk_memo_get(p, key);
+
+        pk_ref(v);
+        pk_push(p, v);
     } else {
         pk_memo_put(p, key, pk_top(p));
     }
@@ -1267,7 +1397,7 @@ pk_step_calls(struct pk *p, uint8_t opc)
         pk_push(p, pk_call(p, callable, args, "NEWOBJ"));
         return;
     case 0x92: /* NEWOBJ_EX */
-        (void)pk_pop(p);
+        pk_unref(p, pk_pop(p));
         args = pk_pop(p);
         callable = pk_pop(p);
         pk_push(p, pk_call(p, callable, args, "NEWOBJ_EX"));
@@ -1327,7 +1457,7 @@ pk_step_calls(struct pk *p, uint8_t opc)
         return;
     }
     case 'Q': /* BINPERSID */
-        (void)pk_pop(p);
+        pk_unref(p, pk_pop(p));
         pk_push(p, pk_new(p, PK_PERSID));
         return;
     default:
@@ -1378,7 +1508,7 @@ pk_step(struct pk *p)
         return;
     case '0': /* POP */
         if (p->sp > p->fence) {
-            p->sp--;
+            pk_unref(p, p->stack[--p->sp]);
         } else {
             size_t start;
 
@@ -1389,12 +1519,18 @@ pk_step(struct pk *p)
         size_t start;
 
         pk_pop_mark(p, &start);
-        p->sp = start;
+        while (p->sp > start) {
+            pk_unref(p, p->stack[--p->sp]);
+        }
         return;
     }
-    case '2': /* DUP */
-        pk_push(p, pk_top(p));
+    case '2': { /* DUP */
+        struct pk_val *v = pk_top(p);
+
+        pk_ref(v);
+        pk_push(p, v);
         return;
+    }
     case 'N': /* NONE */
         pk_push(p, &none_val);
         return;
@@ -1503,6 +1639,7 @@ pk_fini(struct pk *p)
     pcl_free(p->stack);
     pcl_free(p->marks);
     pcl_free(p->memo);
+    pcl_free(p->work);
 }
 
 /* Run one pickle from d[0..n). */
