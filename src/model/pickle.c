@@ -76,6 +76,8 @@ struct pk {
     bool stopped;  /* saw STOP */
     bool failed;   /* a loader would have raised here (first semantic or lexical error) */
     bool imported; /* at least one global was imported */
+    bool called;   /* something was called (REDUCE, OBJ, INST, NEWOBJ) */
+    bool critical; /* a known-dangerous global was imported */
     bool reported_malformed;
     struct pk_val *result; /* value popped by STOP */
     /* Values are reference counted so what the pickle drops is reused, keeping memory
@@ -730,6 +732,7 @@ pk_global(struct pk *p, const uint8_t *mod, size_t mlen, const uint8_t *name, si
     g->len = mlen + nlen + 1;
     g->sev = (uint8_t)sev;
     p->imported = true;
+    p->critical = p->critical || sev == PCL_MODEL_SEV_CRITICAL;
     if (sev == PCL_MODEL_SEV_CRITICAL) {
         pk_report(p, sev, "pickle.dangerous-global", ref, (const char *)full,
                   "%s imports %s, a known-dangerous callable", how, (const char *)full);
@@ -805,6 +808,7 @@ pk_call(struct pk *p, struct pk_val *callable, struct pk_val *args, const char *
 {
     struct pk_val *r;
 
+    p->called = true;
     if (callable->kind != PK_GLOBAL) {
         pk_report(p, PCL_MODEL_SEV_HIGH, "pickle.computed-call", NULL,
                   callable->kind == PK_OBJ ? (const char *)callable->p : NULL,
@@ -1664,12 +1668,15 @@ mscan_pickle_sniff(struct mscan *s, const uint8_t *data, size_t len, bool *yes)
     if (pk_init(&p, NULL, data, len, 0) != PCL_OK) {
         return pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");
     }
-    /* a prefix an unpickler runs to STOP, or that imports something before failing */
+    /* a prefix an unpickler runs to STOP, or that imports something and calls it (or imports
+     * a known-dangerous module) before failing; a text file that happens to start with
+     * "word\nword\n" imports nothing a loader would run */
     p.n = PCL_MIN(len, (size_t)1 << 20);
     while (!p.stop && p.rc == PCL_OK && !p.failed) {
         pk_step(&p);
     }
-    *yes = p.rc == PCL_OK && ((p.stopped && !p.failed && p.result != &unknown_val) || p.imported);
+    *yes = p.rc == PCL_OK && ((p.stopped && !p.failed && p.result != &unknown_val) ||
+                              (p.imported && (p.called || p.critical)));
     pk_fini(&p);
     if (p.rc == PCL_ENOMEM) {
         return pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");

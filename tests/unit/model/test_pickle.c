@@ -130,6 +130,9 @@ static const struct model_case cases[] = {
        NULL),
     /* GLOBAL with invalid UTF-8: the loader raises before importing; not a pickle at all */
     MC("not a pickle", "c\xf8\xf9\n\xfa\n.", PCL_MODEL_CLEAN, NULL, NULL),
+    /* text whose first lines read like GLOBAL operands but which calls nothing */
+    MC("text starting like GLOBAL", "copyright\nblah blah\nThis file explains\n", PCL_MODEL_CLEAN,
+       NULL, NULL),
     /* plain text is not a pickle */
     MC("text", "hello world\n", PCL_MODEL_CLEAN, NULL, NULL),
     /* POP_MARK, DUP, PERSID, BINPERSID, NEWTRUE, FLOAT, LONG1: benign opcodes */
