@@ -388,3 +388,67 @@ mscan_compressed(struct mscan *s, const uint8_t *data, size_t len, int kind)
     pcl_free(buf);
     return rc;
 }
+
+/* Counting is bounded by CPU time, not memory: up to 16 times the storage budget. */
+enum pcl_rc
+mscan_inflate_count(struct mscan *s, const uint8_t *data, size_t len, uint8_t *head, size_t headcap,
+                    size_t *headlen, uint64_t *total)
+{
+    z_stream z;
+    uint8_t *scratch;
+    uint64_t limit = s->o.max_decompressed * 16;
+    int zr = Z_OK;
+    size_t in_off = 0;
+    enum pcl_rc rc = PCL_OK;
+
+    *headlen = 0;
+    *total = 0;
+    scratch = pcl_malloc(CHUNK);
+    if (scratch == NULL) {
+        return pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");
+    }
+    memset(&z, 0, sizeof(z));
+    if (inflateInit2(&z, -MAX_WBITS) != Z_OK) {
+        pcl_free(scratch);
+        return pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");
+    }
+    while (zr != Z_STREAM_END) {
+        uInt before_in, before_out;
+        size_t got;
+
+        z.next_in = (Bytef *)(uintptr_t)(data + in_off);
+        z.avail_in = (uInt)PCL_MIN(len - in_off, (size_t)UINT32_MAX);
+        z.next_out = scratch;
+        z.avail_out = (uInt)CHUNK;
+        before_in = z.avail_in;
+        before_out = z.avail_out;
+        zr = inflate(&z, Z_NO_FLUSH);
+        in_off += before_in - z.avail_in;
+        got = before_out - z.avail_out;
+        if (*headlen < headcap) {
+            size_t k = PCL_MIN(got, headcap - *headlen);
+
+            memcpy(head + *headlen, scratch, k);
+            *headlen += k;
+        }
+        *total += got;
+        if (zr == Z_STREAM_END) {
+            break;
+        }
+        if ((zr != Z_OK && zr != Z_BUF_ERROR) || (before_in == z.avail_in && got == 0)) {
+            rc = mscan_unscannable(s, 0, "deflate data is damaged after %llu bytes",
+                                   (unsigned long long)*total);
+            *total = UINT64_MAX;
+            break;
+        }
+        if (*total > limit) {
+            rc = mscan_unscannable(s, 0, "deflate data expands past %llu bytes",
+                                   (unsigned long long)limit);
+            *total = UINT64_MAX;
+            break;
+        }
+    }
+    (void)inflateEnd(&z);
+    pcl_free(scratch);
+    return rc;
+}

@@ -73,6 +73,17 @@ enum pcl_rc mscan_inflate_raw(struct mscan *s, const uint8_t *data, size_t len, 
                               uint8_t **out, size_t *outlen) PCL_WUR;
 
 enum pcl_rc mscan_npy(struct mscan *s, const uint8_t *data, size_t len) PCL_WUR;
+/* True when data[0..avail) holds a complete .npy header of a fixed-size (non-object) dtype:
+ * the array bytes then only need counting. */
+bool mscan_npy_streamable(const uint8_t *data, size_t avail);
+/* Validate an .npy whose first avail bytes are at data and whose full size is total. */
+enum pcl_rc mscan_npy_sized(struct mscan *s, const uint8_t *data, size_t avail,
+                            uint64_t total) PCL_WUR;
+/* Inflate a raw deflate stream without keeping it: the first headcap bytes go to head
+ * (*headlen), *total receives the inflated size. Corrupt data or more than the counting limit
+ * add an unscannable finding and set *total to UINT64_MAX. */
+enum pcl_rc mscan_inflate_count(struct mscan *s, const uint8_t *data, size_t len, uint8_t *head,
+                                size_t headcap, size_t *headlen, uint64_t *total) PCL_WUR;
 enum pcl_rc mscan_safetensors(struct mscan *s, const uint8_t *data, size_t len) PCL_WUR;
 bool mscan_safetensors_sniff(const uint8_t *data, size_t len);
 enum pcl_rc mscan_gguf(struct mscan *s, const uint8_t *data, size_t len) PCL_WUR;

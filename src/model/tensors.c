@@ -68,8 +68,40 @@ npy_itemsize(const char *p, const char *end)
     return kind == 'U' ? v * 4 : v;
 }
 
+/* Item size of the array whose header is at d[0..n) (0 = object dtype, -1 = not
+ * understood), or -2 when the header is not complete in n bytes. */
+static long
+npy_item(const uint8_t *d, size_t n)
+{
+    size_t hoff = n >= 7 && d[6] == 1 ? 10 : 12, hlen;
+    const char *h, *descr;
+
+    if (n < hoff || d[6] < 1 || d[6] > 3) {
+        return -2;
+    }
+    hlen = d[6] == 1 ? mscan_le16(d + 8) : mscan_le32(d + 8);
+    if (hlen > n - hoff) {
+        return -2;
+    }
+    h = (const char *)d + hoff;
+    descr = npy_find(h, hlen, "descr");
+    return descr == NULL || *descr == '[' ? -1 : npy_itemsize(descr, h + hlen);
+}
+
+bool
+mscan_npy_streamable(const uint8_t *d, size_t avail)
+{
+    return avail >= 6 && memcmp(d, "\x93NUMPY", 6) == 0 && npy_item(d, avail) > 0;
+}
+
 enum pcl_rc
 mscan_npy(struct mscan *s, const uint8_t *d, size_t n)
+{
+    return mscan_npy_sized(s, d, n, n);
+}
+
+enum pcl_rc
+mscan_npy_sized(struct mscan *s, const uint8_t *d, size_t n, uint64_t total)
 {
     size_t hlen, hoff;
     const char *h, *end, *descr, *shape;
@@ -112,6 +144,9 @@ mscan_npy(struct mscan *s, const uint8_t *d, size_t n)
     } else {
         item = npy_itemsize(descr, end);
     }
+    if (item == 0 && total != n) {
+        return mscan_unscannable(s, hoff, "npy: object array seen only in part");
+    }
     if (item == 0) {
         size_t old = mscan_member_push(s, "<npy object array>", 18);
         enum pcl_rc rc = mscan_pickle(s, d + hoff + hlen, n - hoff - hlen);
@@ -147,10 +182,10 @@ mscan_npy(struct mscan *s, const uint8_t *d, size_t n)
             return mscan_unscannable(s, hoff, "npy: element count overflows 64 bits");
         }
     }
-    if (__builtin_mul_overflow(count, (uint64_t)item, &bytes) || bytes != n - hoff - hlen) {
-        return mscan_unscannable(s, hoff,
-                                 "npy: shape and dtype give %llu bytes but the file holds %zu",
-                                 (unsigned long long)bytes, n - hoff - hlen);
+    if (__builtin_mul_overflow(count, (uint64_t)item, &bytes) || bytes != total - hoff - hlen) {
+        return mscan_unscannable(
+            s, hoff, "npy: shape and dtype give %llu bytes but the file holds %llu",
+            (unsigned long long)bytes, (unsigned long long)(total - hoff - hlen));
     }
     return PCL_OK;
 }

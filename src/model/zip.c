@@ -7,6 +7,7 @@
 
 #define ZIP_MAX_ENTRIES 1000000u
 #define EOCD_SEARCH     (65535u + 22u)
+#define STREAM_MIN      ((uint64_t)16 << 20) /* deflated members this large may be streamed */
 
 struct zent {
     uint64_t local; /* local header offset (adjusted) */
@@ -127,6 +128,29 @@ scan_member(struct mscan *s, const uint8_t *d, size_t n, const struct zent *e, s
     if (e->method == 0) {
         m = d + data_off;
         mlen = (size_t)e->csize;
+    } else if (e->method == 8 && e->usize >= STREAM_MIN) {
+        /* a large deflated NumPy array (np.savez_compressed) is counted, not kept: constant
+         * memory; anything else is inflated whole (bounded) so it can be parsed */
+        uint8_t head[4096];
+        size_t hl = 0;
+        uint64_t total = 0;
+
+        rc =
+            mscan_inflate_count(s, d + data_off, (size_t)e->csize, head, sizeof(head), &hl, &total);
+        if (rc != PCL_OK || total == UINT64_MAX) {
+            goto out;
+        }
+        if (mscan_npy_streamable(head, hl)) {
+            s->r->bytes += total;
+            rc = mscan_npy_sized(s, head, hl, total);
+            goto out;
+        }
+        rc = mscan_inflate_raw(s, d + data_off, (size_t)e->csize, e->usize, &buf, &blen);
+        if (rc != PCL_OK || buf == NULL) {
+            goto out;
+        }
+        m = buf;
+        mlen = blen;
     } else if (e->method == 8) {
         rc = mscan_inflate_raw(s, d + data_off, (size_t)e->csize, e->usize, &buf, &blen);
         if (rc != PCL_OK || buf == NULL) {
