@@ -95,6 +95,7 @@ torch.save(torch.nn.Sequential(torch.nn.Linear(2, 2)), "module.pt")
 numpy.save("f32.npy", numpy.arange(10, dtype=numpy.float32))
 numpy.save("obj.npy", numpy.array([1, "a", None], dtype=object), allow_pickle=True)
 numpy.savez_compressed("arrs.npz", a=numpy.arange(5), b=numpy.eye(3))
+numpy.savez_compressed("big.npz", a=numpy.zeros(5_000_000, dtype=numpy.float32))  # streamed
 joblib.dump({"w": numpy.arange(100.0), "s": numpy.arange(7, dtype=numpy.int8)}, "plain.joblib")
 for c in ("zlib", "gzip", "bz2", "xz"):
     joblib.dump(numpy.arange(1000.0), "c_%s.joblib" % c, compress=(c, 3))
@@ -115,7 +116,7 @@ d=json.load(open('$T/real.json'))
 by={f['path'].rsplit('/',1)[1]:f for f in d['files']}
 want={'sd_zip.pt':('clean','pytorch-zip'),'sd_legacy.pt':('clean','pytorch-legacy'),
       'module.pt':('suspicious','pytorch-zip'),'f32.npy':('clean','npy'),'obj.npy':('clean','npy'),
-      'arrs.npz':('clean','npz'),'plain.joblib':('clean','pickle'),'model.h5':('clean','hdf5'),
+      'arrs.npz':('clean','npz'),'big.npz':('clean','npz'),'plain.joblib':('clean','pickle'),'model.h5':('clean','hdf5'),
       'lambda.h5':('malicious','hdf5')}
 for c in ('zlib','gzip','bz2','xz'):
     want['c_%s.joblib'%c]=('clean',{'zlib':'zlib','gzip':'gzip','bz2':'bzip2','xz':'xz'}[c])
