@@ -18,8 +18,10 @@ struct mscan {
     char member[MSCAN_MEMBER_MAX]; /* current member path, NUL-terminated */
     size_t member_len;
     unsigned depth;
-    uint64_t inflated; /* decompressed bytes so far (against o.max_decompressed) */
-    const char *dir;   /* directory of the scanned file (ONNX external data); may be NULL */
+    uint64_t inflated;     /* decompressed bytes so far (against o.max_decompressed) */
+    uint64_t blobs;        /* blobs dispatched (files, members, streams, payloads) */
+    uint64_t analysed_max; /* bound on bytes dispatched: overlapping or nested members */
+    const char *dir;       /* directory of the scanned file (ONNX external data); may be NULL */
     struct pcl_err *err;
 };
 

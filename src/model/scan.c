@@ -13,6 +13,7 @@
 #define DEFAULT_MAX_RATIO        1000u
 #define DEFAULT_MAX_DEPTH        8u
 #define DEFAULT_MAX_FINDINGS     1000u
+#define MAX_BLOBS                200000u
 
 const char *
 pcl_model_sev_str(enum pcl_model_sev s)
@@ -335,6 +336,14 @@ mscan_blob(struct mscan *s, const uint8_t *data, size_t len, const char *hint)
     if (s->depth >= s->o.max_depth) {
         return mscan_unscannable(s, 0, "containers nested deeper than %u levels", s->o.max_depth);
     }
+    /* overlapping members (many central-directory entries over one local header) nested in
+     * each other multiply the work without any decompression: bound members and bytes */
+    if (++s->blobs > MAX_BLOBS || len > s->analysed_max - PCL_MIN(s->r->bytes, s->analysed_max)) {
+        return mscan_unscannable(s, 0,
+                                 "more than %u members or %llu bytes of content in one "
+                                 "file (overlapping or nested members)",
+                                 MAX_BLOBS, (unsigned long long)s->analysed_max);
+    }
     s->depth++;
     s->r->bytes += len;
     rc = dispatch(s, data, len, hint);
@@ -398,6 +407,8 @@ scan_run(const char *name, const char *dir, const void *data, size_t len,
     }
     scan_init(&s, r, opts, err);
     s.dir = dir;
+    /* legitimate nesting sees each byte a few times (a member, then its own members) */
+    s.analysed_max = (uint64_t)len * 4 + s.o.max_decompressed * 2;
     rc = mscan_blob(&s, data, len, base != NULL ? base + 1 : name);
     if (rc != PCL_OK) {
         pcl_model_report_free(r);
