@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "model_test.h"
+#include "pcl_test.h"
 
 #define EVIL "cos\nsystem\n(S'id'\ntR." /* protocol 0 pickle calling os.system */
 #define GOOD "\x80\x02]q\x00."          /* protocol 2 empty list */
@@ -324,6 +325,24 @@ test_compressed_wrappers(void **state)
     free(b);
 }
 
+static void
+test_zip_overlap_bomb_bounded(void **state)
+{
+    /* fuzz/corpus/model_zip/overlap_bomb: 5 levels of 64 central-directory entries over one
+     * local header each (64^5 member visits if unbounded), 16 KB on disk */
+    size_t len = 0;
+    char *data = pcl_test_read_file(PCL_TEST_PATH("fuzz/corpus/model_zip/overlap_bomb"), &len);
+    struct pcl_model_report *r = NULL;
+
+    (void)state;
+    assert_non_null(data);
+    assert_int_equal(pcl_model_scan_mem("bomb.zip", data, len, NULL, &r, NULL), PCL_OK);
+    assert_non_null(model_find(r, "unscannable", NULL));
+    assert_int_not_equal(pcl_model_report_outcome(r), PCL_MODEL_CLEAN);
+    pcl_model_report_free(r);
+    free(data);
+}
+
 int
 main(void)
 {
@@ -332,6 +351,7 @@ main(void)
         cmocka_unit_test(test_zip_nested_member_path),
         cmocka_unit_test(test_tar_member),
         cmocka_unit_test(test_compressed_wrappers),
+        cmocka_unit_test(test_zip_overlap_bomb_bounded),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
