@@ -109,7 +109,8 @@ add_v(struct mscan *s, enum pcl_model_sev sev, bool unscannable, const char *rul
             return PCL_OK;
         }
     }
-    if (r->nfindings >= s->o.max_findings) {
+    /* past the limit, reasons for being unscannable are still kept (a few) */
+    if (r->nfindings >= s->o.max_findings + (unscannable ? 64u : 0u)) {
         r->truncated = true;
         return PCL_OK;
     }
