@@ -339,7 +339,11 @@ mscan_blob(struct mscan *s, const uint8_t *data, size_t len, const char *hint)
     }
     /* overlapping members (many central-directory entries over one local header) nested in
      * each other multiply the work without any decompression: bound members and bytes */
+    if (s->blobs > MAX_BLOBS) {
+        return PCL_OK; /* already reported once */
+    }
     if (++s->blobs > MAX_BLOBS || len > s->analysed_max - PCL_MIN(s->r->bytes, s->analysed_max)) {
+        s->blobs = (uint64_t)MAX_BLOBS + 1;
         return mscan_unscannable(s, 0,
                                  "more than %u members or %llu bytes of content in one "
                                  "file (overlapping or nested members)",
