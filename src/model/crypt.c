@@ -5,7 +5,9 @@
 #include "mscan.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,6 +124,130 @@ read_full(int fd, uint8_t *p, size_t n, size_t *got)
     return true;
 }
 
+/* Output pipeline: the caller fills one of two buffers while a thread writes the other, so the
+ * cipher (one core) and the copy into the page cache (another) overlap. */
+struct pipe_out {
+    int fd;
+    pthread_t tid;
+    bool started;
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    uint8_t *buf[2]; /* each of cap bytes */
+    size_t len[2];
+    bool full[2];
+    bool done;
+    int error;     /* errno of a failed write, 0 = none */
+    unsigned next; /* the caller's next buffer */
+};
+
+static void *
+pipe_writer(void *arg)
+{
+    struct pipe_out *w = arg;
+    unsigned k = 0;
+
+    for (;;) {
+        bool ok;
+
+        (void)pthread_mutex_lock(&w->m);
+        while (!w->full[k] && !w->done) {
+            (void)pthread_cond_wait(&w->c, &w->m);
+        }
+        if (!w->full[k]) {
+            (void)pthread_mutex_unlock(&w->m);
+            break;
+        }
+        (void)pthread_mutex_unlock(&w->m);
+        ok = write_all(w->fd, w->buf[k], w->len[k]);
+        (void)pthread_mutex_lock(&w->m);
+        if (!ok && w->error == 0) {
+            w->error = errno != 0 ? errno : EIO;
+        }
+        w->full[k] = false;
+        (void)pthread_cond_broadcast(&w->c);
+        (void)pthread_mutex_unlock(&w->m);
+        k ^= 1u;
+    }
+    return NULL;
+}
+
+static bool
+pipe_start(struct pipe_out *w, int fd, size_t cap)
+{
+    memset(w, 0, sizeof(*w));
+    w->fd = fd;
+    w->buf[0] = pcl_malloc(cap);
+    w->buf[1] = pcl_malloc(cap);
+    if (w->buf[0] == NULL || w->buf[1] == NULL) {
+        return false;
+    }
+    if (pthread_mutex_init(&w->m, NULL) != 0) {
+        return false;
+    }
+    if (pthread_cond_init(&w->c, NULL) != 0) {
+        (void)pthread_mutex_destroy(&w->m);
+        return false;
+    }
+    w->started = pthread_create(&w->tid, NULL, pipe_writer, w) == 0;
+    if (!w->started) {
+        (void)pthread_cond_destroy(&w->c);
+        (void)pthread_mutex_destroy(&w->m);
+    }
+    return w->started;
+}
+
+/* The buffer to fill next (waits until the writer has emptied it); NULL after a write error. */
+static uint8_t *
+pipe_get(struct pipe_out *w)
+{
+    uint8_t *b;
+
+    (void)pthread_mutex_lock(&w->m);
+    while (w->full[w->next] && w->error == 0) {
+        (void)pthread_cond_wait(&w->c, &w->m);
+    }
+    b = w->error == 0 ? w->buf[w->next] : NULL;
+    (void)pthread_mutex_unlock(&w->m);
+    return b;
+}
+
+static void
+pipe_put(struct pipe_out *w, size_t len)
+{
+    (void)pthread_mutex_lock(&w->m);
+    w->len[w->next] = len;
+    w->full[w->next] = true;
+    w->next ^= 1u;
+    (void)pthread_cond_broadcast(&w->c);
+    (void)pthread_mutex_unlock(&w->m);
+}
+
+/* Wait for the writer; returns 0 or the errno of a failed write. Wipes and frees the buffers. */
+static int
+pipe_stop(struct pipe_out *w, size_t cap)
+{
+    int e;
+
+    if (w->started) {
+        (void)pthread_mutex_lock(&w->m);
+        w->done = true;
+        (void)pthread_cond_broadcast(&w->c);
+        (void)pthread_mutex_unlock(&w->m);
+        (void)pthread_join(w->tid, NULL);
+        (void)pthread_cond_destroy(&w->c);
+        (void)pthread_mutex_destroy(&w->m);
+    }
+    e = w->error;
+    for (int i = 0; i < 2; i++) {
+        if (w->buf[i] != NULL) {
+            sodium_memzero(w->buf[i], cap);
+        }
+        pcl_free(w->buf[i]);
+    }
+    memset(w, 0, sizeof(*w));
+    return e;
+}
+
 static enum pcl_rc
 finish(int fd, const char *tmp, const char *out, enum pcl_rc rc, struct pcl_err *err)
 {
@@ -149,19 +275,22 @@ pcl_model_encrypt(const char *in_path, const char *out_path, const struct pcl_mo
     crypto_secretstream_xchacha20poly1305_state st;
     uint8_t *hdr = NULL, *in = NULL, *out = NULL;
     uint8_t fkey[PCL_MODEL_KEY_BYTES];
-    size_t chunk = o->chunk != 0 ? o->chunk : DEFAULT_CHUNK, hl = 0;
+    size_t chunk = o->chunk != 0 ? o->chunk : DEFAULT_CHUNK, hl = 0, maplen = 0;
     char tmp[4200] = "";
     int ifd = -1, ofd = -1;
+    void *map = NULL;
+    struct stat ist;
+    struct pipe_out pipe;
     enum pcl_rc rc = PCL_OK;
 
     if (chunk > MAX_CHUNK || (o->mode == PCL_MODEL_KEY_RECIPIENTS &&
                               (o->nrecipients == 0 || o->nrecipients > MAX_RCPT))) {
         return pcl_err_set(err, PCL_EINVAL, "encrypt: chunk size or recipient count out of range");
     }
+    memset(&pipe, 0, sizeof(pipe));
     hdr = pcl_malloc(HDR_MAX);
     in = pcl_malloc(chunk);
-    out = pcl_malloc(chunk + crypto_secretstream_xchacha20poly1305_ABYTES);
-    if (hdr == NULL || in == NULL || out == NULL) {
+    if (hdr == NULL || in == NULL) {
         rc = pcl_err_set(err, PCL_ENOMEM, "encrypt: out of memory");
         goto out;
     }
@@ -231,12 +360,32 @@ pcl_model_encrypt(const char *in_path, const char *out_path, const struct pcl_mo
         goto out;
     }
     (void)posix_fadvise(ifd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    for (;;) {
+    /* a regular file is mapped (one copy less per chunk); anything else is read */
+    if (fstat(ifd, &ist) == 0 && S_ISREG(ist.st_mode) && ist.st_size > 0 &&
+        (uint64_t)ist.st_size <= SIZE_MAX) {
+        map = mmap(NULL, (size_t)ist.st_size, PROT_READ, MAP_PRIVATE, ifd, 0);
+        if (map == MAP_FAILED) {
+            map = NULL;
+        } else {
+            maplen = (size_t)ist.st_size;
+            (void)madvise(map, maplen, MADV_SEQUENTIAL);
+        }
+    }
+    if (!pipe_start(&pipe, ofd, chunk + crypto_secretstream_xchacha20poly1305_ABYTES)) {
+        (void)pipe_stop(&pipe, chunk + crypto_secretstream_xchacha20poly1305_ABYTES);
+        rc = pcl_err_set(err, PCL_ENOMEM, "encrypt: cannot start the writer");
+        goto out;
+    }
+    for (size_t off = 0;; off += chunk) {
         size_t got = 0;
         unsigned long long clen = 0;
+        const uint8_t *src = in;
         uint8_t tag;
 
-        if (!read_full(ifd, in, chunk, &got)) {
+        if (map != NULL) {
+            got = off < maplen ? PCL_MIN(chunk, maplen - off) : 0;
+            src = (const uint8_t *)map + PCL_MIN(off, maplen);
+        } else if (!read_full(ifd, in, chunk, &got)) {
             rc = pcl_err_set(err, PCL_EIO, "%s: %s", in_path, strerror(errno));
             goto out;
         }
@@ -244,20 +393,31 @@ pcl_model_encrypt(const char *in_path, const char *out_path, const struct pcl_mo
          * tagging FINAL on a short (or empty) chunk; a file of whole chunks ends with an empty
          * FINAL chunk */
         tag = got < chunk ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
-        (void)crypto_secretstream_xchacha20poly1305_push(&st, out, &clen, in, got, hdr, hl, tag);
-        if (!write_all(ofd, out, (size_t)clen)) {
-            rc = pcl_err_set(err, PCL_EIO, "%s: %s", out_path, strerror(errno));
-            goto out;
+        out = pipe_get(&pipe);
+        if (out == NULL) {
+            break; /* the writer failed; reported below */
         }
+        (void)crypto_secretstream_xchacha20poly1305_push(&st, out, &clen, src, got, hdr, hl, tag);
+        pipe_put(&pipe, (size_t)clen);
         if (tag != 0) {
             break;
         }
     }
-out:
+out : {
+    int we = pipe_stop(&pipe, chunk + crypto_secretstream_xchacha20poly1305_ABYTES);
+
+    if (we != 0 && rc == PCL_OK) {
+        rc = pcl_err_set(err, PCL_EIO, "%s: %s", out_path, strerror(we));
+    }
+}
+    out = NULL; /* was a pipeline buffer */
     sodium_memzero(fkey, sizeof(fkey));
     sodium_memzero(&st, sizeof(st));
     if (in != NULL) {
         sodium_memzero(in, chunk);
+    }
+    if (map != NULL) {
+        (void)munmap(map, maplen);
     }
     if (ifd != -1) {
         (void)close(ifd);
@@ -359,8 +519,10 @@ pcl_model_decrypt(const char *in_path, const char *out_path, const struct pcl_mo
     uint64_t index = 0;
     char tmp[4200] = "";
     int ifd = -1, ofd = -1;
+    struct pipe_out pipe;
     enum pcl_rc rc;
 
+    memset(&pipe, 0, sizeof(pipe));
     hdr = pcl_malloc(HDR_MAX);
     if (hdr == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "decrypt: out of memory");
@@ -381,13 +543,16 @@ pcl_model_decrypt(const char *in_path, const char *out_path, const struct pcl_mo
         goto out;
     }
     in = pcl_malloc(chunk + crypto_secretstream_xchacha20poly1305_ABYTES);
-    out = pcl_malloc(chunk);
-    if (in == NULL || out == NULL) {
+    if (in == NULL) {
         rc = pcl_err_set(err, PCL_ENOMEM, "decrypt: out of memory");
         goto out;
     }
     rc = tmp_open(out_path, tmp, sizeof(tmp), &ofd, err);
     if (rc != PCL_OK) {
+        goto out;
+    }
+    if (!pipe_start(&pipe, ofd, chunk)) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "decrypt: cannot start the writer");
         goto out;
     }
     (void)posix_fadvise(ifd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -406,6 +571,10 @@ pcl_model_decrypt(const char *in_path, const char *out_path, const struct pcl_mo
                              "tag)",
                              in_path, (unsigned long long)index);
             goto out;
+        }
+        out = pipe_get(&pipe);
+        if (out == NULL) {
+            break; /* the writer failed; reported below */
         }
         if (crypto_secretstream_xchacha20poly1305_pull(&st, out, &mlen, &tag, in, got, hdr, hl) !=
             0) {
@@ -427,15 +596,20 @@ pcl_model_decrypt(const char *in_path, const char *out_path, const struct pcl_mo
                              (unsigned long long)index);
             goto out;
         }
-        if (!write_all(ofd, out, (size_t)mlen)) {
-            rc = pcl_err_set(err, PCL_EIO, "%s: %s", out_path, strerror(errno));
-            goto out;
-        }
+        /* only authenticated plaintext reaches the (temporary) output */
+        pipe_put(&pipe, (size_t)mlen);
         if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
             break;
         }
     }
-out:
+out : {
+    int we = pipe_stop(&pipe, chunk);
+
+    if (we != 0 && rc == PCL_OK) {
+        rc = pcl_err_set(err, PCL_EIO, "%s: %s", out_path, strerror(we));
+    }
+}
+    out = NULL; /* was a pipeline buffer */
     sodium_memzero(fkey, sizeof(fkey));
     sodium_memzero(&st, sizeof(st));
     if (out != NULL) {
