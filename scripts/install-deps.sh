@@ -7,12 +7,13 @@ set -euo pipefail
 PKGS=(
     build-essential cmake pkg-config git
     libvectorscan-dev libpcre2-dev libjansson-dev libsodium-dev libssl-dev
-    libsqlite3-dev libyaml-dev libicu-dev libzip-dev zlib1g-dev
+    libsqlite3-dev libyaml-dev libicu-dev libzip-dev zlib1g-dev libbz2-dev liblzma-dev liblz4-dev
     libevent-dev libcmocka-dev
     clang clang-format libclang-rt-14-dev
     python3 ripgrep nodejs curl openssl
     nginx-light wrk
     golang-go golang-golang-x-mod-dev
+    python3-numpy python3-joblib python3-torch python3-h5py
 )
 
 # npm ships inside the nodejs package on some machines (NodeSource) and as "npm" on plain

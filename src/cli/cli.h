@@ -33,6 +33,7 @@ int pcl_cmd_detectors(int argc, char **argv);
 int pcl_cmd_injection(int argc, char **argv);
 int pcl_cmd_keys(int argc, char **argv);
 int pcl_cmd_mock_upstream(int argc, char **argv);
+int pcl_cmd_model(int argc, char **argv);
 int pcl_cmd_redact(int argc, char **argv);
 int pcl_cmd_scan(int argc, char **argv);
 int pcl_cmd_serve(int argc, char **argv);
