@@ -134,6 +134,11 @@ enum pcl_rc pcl_note_signer_generate(const char *name, enum pcl_note_key_type ty
                                      struct pcl_note_signer **out, struct pcl_err *err) PCL_WUR;
 /* Wipes the key. NULL is a no-op. */
 void pcl_note_signer_free(struct pcl_note_signer *s);
+/* A signing key from a file (at most 4 KiB) or, when path is NULL, from the environment
+ * variable env (e.g. "PORTCULLIS_AUDIT_KEY"). PCL_ENOTFOUND when path is NULL and env is unset;
+ * errors name the file or variable. The text read is wiped. */
+enum pcl_rc pcl_note_signer_load(const char *path, const char *env, struct pcl_note_signer **out,
+                                 struct pcl_err *err) PCL_WUR;
 /* Append the private key string (a secret: keep it out of logs) or the verifier key string. */
 enum pcl_rc pcl_note_signer_format(const struct pcl_note_signer *s, struct pcl_buf *out) PCL_WUR;
 enum pcl_rc pcl_note_signer_vkey(const struct pcl_note_signer *s, struct pcl_buf *out) PCL_WUR;

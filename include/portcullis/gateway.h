@@ -27,6 +27,10 @@ void pcl_gw_config_free(struct pcl_gw_config *c);
 enum pcl_rc pcl_gw_config_describe(const struct pcl_gw_config *c, struct pcl_buf *out) PCL_WUR;
 /* The store URL the config names (borrowed). */
 const char *pcl_gw_config_store(const struct pcl_gw_config *c);
+/* The tamper-evident log the config names (audit.log) and its signing-key file
+ * (audit.signer_key_file); NULL when not set. Borrowed. */
+const char *pcl_gw_config_audit_log(const struct pcl_gw_config *c);
+const char *pcl_gw_config_audit_key_file(const struct pcl_gw_config *c);
 
 /* ---- API keys ----------------------------------------------------------------------- */
 

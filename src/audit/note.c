@@ -689,3 +689,42 @@ pcl_note_free(struct pcl_note *n)
     pcl_free(n->msg);
     pcl_free(n);
 }
+
+enum pcl_rc
+pcl_note_signer_load(const char *path, const char *env, struct pcl_note_signer **out,
+                     struct pcl_err *err)
+{
+    char buf[4097];
+    size_t len = 0;
+    enum pcl_rc rc;
+
+    *out = NULL;
+    if (path != NULL) {
+        FILE *f = fopen(path, "rb");
+
+        if (f == NULL) {
+            return pcl_err_set(err, PCL_EIO, "note: signing key %s: %s", path, strerror(errno));
+        }
+        len = fread(buf, 1, sizeof(buf), f);
+        (void)fclose(f);
+        if (len == sizeof(buf)) {
+            sodium_memzero(buf, sizeof(buf));
+            return pcl_err_set(err, PCL_EINVAL, "note: signing key %s: larger than 4 KiB", path);
+        }
+    } else {
+        const char *v = env != NULL ? getenv(env) : NULL; /* NOLINT(concurrency-mt-unsafe) */
+
+        if (v == NULL || v[0] == '\0') {
+            return pcl_err_set(err, PCL_ENOTFOUND, "note: no signing key (%s is not set)",
+                               env != NULL ? env : "no variable");
+        }
+        len = strlen(v);
+        if (len >= sizeof(buf)) {
+            return pcl_err_set(err, PCL_EINVAL, "note: %s: longer than 4 KiB", env);
+        }
+        memcpy(buf, v, len);
+    }
+    rc = pcl_note_signer_parse(buf, len, out, err);
+    sodium_memzero(buf, sizeof(buf));
+    return rc;
+}

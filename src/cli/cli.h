@@ -44,6 +44,24 @@ int pcl_cmd_unredact(int argc, char **argv);
  * PORTCULLIS_CACHE_DIR is set to the empty string. Borrowed (static storage). */
 const char *pcl_cli_cache_dir(void);
 
+/* The tamper-evident log for a command's governance events (audit_sink.c). */
+struct pcl_audit_log;
+struct pcl_note_signer;
+struct pcl_cli_audit {
+    struct pcl_audit_log *log; /* NULL: no audit log configured, events are not written */
+    struct pcl_note_signer *signer;
+};
+/* Open the log at url (else $PORTCULLIS_AUDIT_DB; neither = none, PCL_OK) with the signing key
+ * in key_file (else $PORTCULLIS_AUDIT_KEY). */
+enum pcl_rc pcl_cli_audit_open(const char *url, const char *key_file, struct pcl_cli_audit *a,
+                               struct pcl_err *err);
+void pcl_cli_audit_close(struct pcl_cli_audit *a);
+/* Append one event and wait until it is durable (no-op without a log). */
+enum pcl_rc pcl_cli_audit_event(struct pcl_cli_audit *a, const char *kind, const char *json,
+                                size_t len, struct pcl_err *err);
+enum pcl_rc pcl_cli_audit_governance(struct pcl_cli_audit *a, const char *action,
+                                     const char *target, const char *detail, struct pcl_err *err);
+
 /* Print "portcullis: <cmd>: <message>" to stderr. */
 void pcl_cli_error(const char *cmd, const char *fmt, ...) PCL_PRINTF(2, 3);
 void pcl_cli_warn(const char *cmd, const char *fmt, ...) PCL_PRINTF(2, 3);

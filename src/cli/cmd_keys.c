@@ -5,6 +5,7 @@
 #include <portcullis/gateway.h>
 
 #include <getopt.h>
+#include <sodium.h>
 #include <time.h>
 
 static const char keys_usage[] =
@@ -145,8 +146,22 @@ num_arg(const char *s, int64_t *out)
     return true;
 }
 
+/* Record a key change in the audit log (when one is configured). */
 static int
-keys_create(struct pcl_keystore *ks, int argc, char **argv)
+audit_key(struct pcl_cli_audit *audit, const char *action, const char *id, const char *detail)
+{
+    struct pcl_err err;
+
+    if (pcl_cli_audit_governance(audit, action, id, detail, &err) != PCL_OK) {
+        pcl_cli_error("keys", "%s %s done, but not recorded in the audit log: %s", action, id,
+                      err.msg);
+        return PCL_EXIT_ERROR;
+    }
+    return PCL_EXIT_OK;
+}
+
+static int
+keys_create(struct pcl_keystore *ks, struct pcl_cli_audit *audit, int argc, char **argv)
 {
     static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
                                          {"routes", required_argument, NULL, 'r'},
@@ -239,8 +254,13 @@ keys_create(struct pcl_keystore *ks, int argc, char **argv)
                       "portcullis: keys: created %s (\"%s\"); the key above is shown only once\n",
                       info.id, info.name);
     }
-    pcl_key_info_fini(&info);
-    return PCL_EXIT_OK;
+    sodium_memzero(key, sizeof(key));
+    {
+        int rc = audit_key(audit, "key.created", info.id, info.name);
+
+        pcl_key_info_fini(&info);
+        return rc;
+    }
 }
 
 static const char *
@@ -274,6 +294,7 @@ pcl_cmd_keys(int argc, char **argv)
     const char *store = NULL, *config = NULL, *url, *cmd;
     struct pcl_gw_config *cfg = NULL;
     struct pcl_keystore *ks = NULL;
+    struct pcl_cli_audit audit = {0};
     struct pcl_key_info info;
     struct pcl_err err;
     int i = 1, rc = PCL_EXIT_OK;
@@ -309,13 +330,17 @@ pcl_cmd_keys(int argc, char **argv)
         pcl_cli_error("keys", "%s", err.msg);
         return PCL_EXIT_USAGE;
     }
-    if (pcl_keystore_open(url, &ks, &err) != PCL_OK) {
+    if (pcl_keystore_open(url, &ks, &err) != PCL_OK ||
+        pcl_cli_audit_open(cfg != NULL ? pcl_gw_config_audit_log(cfg) : NULL,
+                           cfg != NULL ? pcl_gw_config_audit_key_file(cfg) : NULL, &audit,
+                           &err) != PCL_OK) {
         pcl_cli_error("keys", "%s", err.msg);
+        pcl_keystore_free(ks);
         pcl_gw_config_free(cfg);
         return PCL_EXIT_ERROR;
     }
     if (strcmp(cmd, "create") == 0) {
-        rc = keys_create(ks, argc - i, argv + i);
+        rc = keys_create(ks, &audit, argc - i, argv + i);
     } else if (strcmp(cmd, "list") == 0) {
         struct list_ctx l = {.json = json};
 
@@ -346,6 +371,7 @@ pcl_cmd_keys(int argc, char **argv)
             prc = pcl_keystore_revoke(ks, id, &err);
             if (prc == PCL_OK) {
                 (void)fprintf(stderr, "portcullis: keys: revoked %s\n", id);
+                rc = audit_key(&audit, "key.revoked", id, NULL);
             }
         } else {
             char key[PCL_APIKEY_LEN + 1];
@@ -370,6 +396,13 @@ pcl_cmd_keys(int argc, char **argv)
                                   "the key above is shown only once\n",
                                   info.id, id, (long long)grace);
                 }
+                sodium_memzero(key, sizeof(key));
+                {
+                    char detail[64];
+
+                    (void)snprintf(detail, sizeof(detail), "replaces %.16s", id);
+                    rc = audit_key(&audit, "key.rotated", info.id, detail);
+                }
                 pcl_key_info_fini(&info);
             }
         }
@@ -384,6 +417,7 @@ pcl_cmd_keys(int argc, char **argv)
         (void)fprintf(stderr, "%s", keys_usage);
         rc = PCL_EXIT_USAGE;
     }
+    pcl_cli_audit_close(&audit);
     pcl_keystore_free(ks);
     pcl_gw_config_free(cfg);
     return rc;

@@ -1153,37 +1153,40 @@ static void
 registry_usage(FILE *f)
 {
     (void)fprintf(
-        f, "usage: portcullis model register NAME VERSION PATH [options]\n"
-           "       portcullis model list [NAME] [--format text|json]\n"
-           "       portcullis model show NAME VERSION\n"
-           "       portcullis model lineage NAME VERSION\n"
-           "       portcullis model promote NAME VERSION STAGE [--approvals N]\n"
-           "       portcullis model bom NAME VERSION [-o FILE]\n"
-           "\n"
-           "A registry of model versions in the store: digest (SHA-256 manifest of the files),\n"
-           "scan outcome, signature status and signer, parent version, datasets, stage, who\n"
-           "and when. Every change is recorded as an event (and appended to --audit-log).\n"
-           "STAGE is registered, staging, production or archived; production needs a clean\n"
-           "scan and a valid signature, and --approvals N distinct principals (default 1).\n"
-           "`bom` writes a CycloneDX 1.6 ML-BOM with the parent chain as pedigree.\n"
-           "\n"
-           "options:\n"
-           "      --store URL            registry store (default $PORTCULLIS_STORE, else\n"
-           "                             sqlite://portcullis-registry.db)\n"
-           "      --by PRINCIPAL         who acts (default $USER)\n"
-           "      --audit-log FILE       append each event as a JSON line\n"
-           "      --parent VERSION       register: the version this one derives from\n"
-           "      --dataset PATH|DIGEST  register: training data (a file or directory is hashed;\n"
-           "                             or sha256:<hex>); repeatable\n"
-           "      --signature FILE       register: signature to verify (default PATH/model.sig or\n"
-           "                             PATH.sig when present), with --public-key,\n"
-           "                             --certificate-chain or --trust-root as in `verify`\n"
-           "      --approvals N          promote: distinct principals needed (default 1)\n"
-           "  -f, --format FMT           list/show: text (default) or json\n"
-           "  -o, --output FILE          bom: write to FILE\n"
-           "\n"
-           "exit codes: 0 done, 1 promotion refused or pending approval, 2 usage, 3 not found,\n"
-           "            4 error\n");
+        f,
+        "usage: portcullis model register NAME VERSION PATH [options]\n"
+        "       portcullis model list [NAME] [--format text|json]\n"
+        "       portcullis model show NAME VERSION\n"
+        "       portcullis model lineage NAME VERSION\n"
+        "       portcullis model promote NAME VERSION STAGE [--approvals N]\n"
+        "       portcullis model bom NAME VERSION [-o FILE]\n"
+        "\n"
+        "A registry of model versions in the store: digest (SHA-256 manifest of the files),\n"
+        "scan outcome, signature status and signer, parent version, datasets, stage, who\n"
+        "and when. Every change is recorded as an event (and appended to --audit-log).\n"
+        "STAGE is registered, staging, production or archived; production needs a clean\n"
+        "scan and a valid signature, and --approvals N distinct principals (default 1).\n"
+        "`bom` writes a CycloneDX 1.6 ML-BOM with the parent chain as pedigree.\n"
+        "\n"
+        "options:\n"
+        "      --store URL            registry store (default $PORTCULLIS_STORE, else\n"
+        "                             sqlite://portcullis-registry.db)\n"
+        "      --by PRINCIPAL         who acts (default $USER)\n"
+        "      --audit-log FILE       append each event as a JSON line\n"
+        "                             (and with $PORTCULLIS_AUDIT_DB + $PORTCULLIS_AUDIT_KEY set,\n"
+        "                             each event is also an entry of that tamper-evident log)\n"
+        "      --parent VERSION       register: the version this one derives from\n"
+        "      --dataset PATH|DIGEST  register: training data (a file or directory is hashed;\n"
+        "                             or sha256:<hex>); repeatable\n"
+        "      --signature FILE       register: signature to verify (default PATH/model.sig or\n"
+        "                             PATH.sig when present), with --public-key,\n"
+        "                             --certificate-chain or --trust-root as in `verify`\n"
+        "      --approvals N          promote: distinct principals needed (default 1)\n"
+        "  -f, --format FMT           list/show: text (default) or json\n"
+        "  -o, --output FILE          bom: write to FILE\n"
+        "\n"
+        "exit codes: 0 done, 1 promotion refused or pending approval, 2 usage, 3 not found,\n"
+        "            4 error\n");
 }
 
 struct reg_opts {
@@ -1199,6 +1202,31 @@ struct reg_opts {
     struct pcl_model_sign_opts so;
     const char *chain[MAX_LIST];
 };
+
+/* Registry events: a JSON line in --audit-log, and an entry in the tamper-evident log when one
+ * is configured ($PORTCULLIS_AUDIT_DB with $PORTCULLIS_AUDIT_KEY). */
+struct audit_sinks {
+    const char *path;
+    struct pcl_cli_audit log;
+    bool failed;
+};
+
+static void audit_line(void *arg, const char *json, size_t len);
+
+static void
+audit_both(void *arg, const char *json, size_t len)
+{
+    struct audit_sinks *a = arg;
+    struct pcl_err err;
+
+    if (a->path != NULL) {
+        audit_line((void *)(uintptr_t)a->path, json, len);
+    }
+    if (pcl_cli_audit_event(&a->log, "model", json, len, &err) != PCL_OK) {
+        pcl_cli_error("model", "registry event not recorded in the audit log: %s", err.msg);
+        a->failed = true;
+    }
+}
 
 static void
 audit_line(void *arg, const char *json, size_t len)
@@ -1558,6 +1586,7 @@ cmd_model_registry(int argc, char **argv)
     struct pcl_model_registry *reg = NULL;
     struct pcl_err err = {0};
     char url[4200];
+    struct audit_sinks sinks = {0};
     int ch, rc;
     uint64_t u;
 
@@ -1631,11 +1660,15 @@ cmd_model_registry(int argc, char **argv)
     }
     (void)snprintf(url, sizeof(url), "%s",
                    ro.store != NULL ? ro.store : "sqlite://portcullis-registry.db");
-    if (pcl_store_open(url, &st, &err) != PCL_OK ||
-        pcl_model_registry_open(st, ro.audit_log != NULL ? audit_line : NULL,
-                                (void *)(uintptr_t)ro.audit_log, &reg, &err) != PCL_OK) {
+    sinks.path = ro.audit_log;
+    if (pcl_cli_audit_open(NULL, NULL, &sinks.log, &err) != PCL_OK ||
+        pcl_store_open(url, &st, &err) != PCL_OK ||
+        pcl_model_registry_open(st,
+                                ro.audit_log != NULL || sinks.log.log != NULL ? audit_both : NULL,
+                                &sinks, &reg, &err) != PCL_OK) {
         pcl_cli_error(what, "%s", err.msg);
         pcl_store_free(st);
+        pcl_cli_audit_close(&sinks.log);
         return PCL_EXIT_ERROR;
     }
     if (strcmp(what, "register") == 0) {
@@ -1668,6 +1701,10 @@ cmd_model_registry(int argc, char **argv)
     }
     pcl_model_registry_free(reg);
     pcl_store_free(st);
+    pcl_cli_audit_close(&sinks.log);
+    if (sinks.failed && rc == PCL_EXIT_OK) {
+        rc = PCL_EXIT_ERROR;
+    }
     return rc;
 }
 

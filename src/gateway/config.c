@@ -1468,6 +1468,18 @@ pcl_gw_config_store(const struct pcl_gw_config *c)
     return c->store;
 }
 
+const char *
+pcl_gw_config_audit_log(const struct pcl_gw_config *c)
+{
+    return c->audit_log;
+}
+
+const char *
+pcl_gw_config_audit_key_file(const struct pcl_gw_config *c)
+{
+    return c->audit_key_file;
+}
+
 enum pcl_rc
 pcl_gw_config_describe(const struct pcl_gw_config *c, struct pcl_buf *out)
 {

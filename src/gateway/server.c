@@ -586,42 +586,17 @@ static enum pcl_rc
 audit_open(struct pcl_gw *gw, const struct pcl_gw_config *cfg, struct pcl_err *err)
 {
     struct pcl_audit_opts o;
-    struct pcl_buf key;
-    enum pcl_rc rc = PCL_OK;
+    enum pcl_rc rc;
 
     if (cfg->audit_log == NULL) {
         return PCL_OK;
     }
-    pcl_buf_init(&key, 4096);
-    if (cfg->audit_key_file != NULL) {
-        FILE *f = fopen(cfg->audit_key_file, "rb");
-        char chunk[512];
-        size_t n;
-
-        if (f == NULL) {
-            rc = pcl_err_set(err, PCL_EIO, "gateway: audit.signer_key_file %s: %s",
-                             cfg->audit_key_file, strerror(errno));
-        }
-        while (rc == PCL_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-            rc = pcl_buf_append(&key, chunk, n);
-        }
-        if (f != NULL) {
-            (void)fclose(f);
-        }
-        sodium_memzero(chunk, sizeof(chunk));
-    } else {
-        const char *env = getenv("PORTCULLIS_AUDIT_KEY"); /* NOLINT(concurrency-mt-unsafe) */
-
-        rc = env != NULL && env[0] != '\0'
-                 ? pcl_buf_appends(&key, env)
-                 : pcl_err_set(err, PCL_EINVAL,
-                               "gateway: audit.log needs a signing key: audit.signer_key_file "
-                               "or PORTCULLIS_AUDIT_KEY (portcullis audit keygen)");
+    rc = pcl_note_signer_load(cfg->audit_key_file, "PORTCULLIS_AUDIT_KEY", &gw->signer, err);
+    if (rc == PCL_ENOTFOUND) {
+        return pcl_err_set(err, PCL_EINVAL,
+                           "gateway: audit.log needs a signing key: audit.signer_key_file or "
+                           "PORTCULLIS_AUDIT_KEY (portcullis audit keygen)");
     }
-    if (rc == PCL_OK) {
-        rc = pcl_note_signer_parse(key.ptr, key.len, &gw->signer, err);
-    }
-    pcl_buf_fini_secure(&key);
     if (rc != PCL_OK) {
         return rc;
     }

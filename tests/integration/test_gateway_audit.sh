@@ -64,12 +64,17 @@ wait "$gw_pid"
 check "gateway drains the audit queue and exits" $?
 
 db="sqlite://$tmp/audit.db"
+late=$("$bin" keys --config "$tmp/gw.yaml" create --name late 2>/dev/null)
+"$bin" keys --config "$tmp/gw.yaml" revoke "${late:4:8}" 2>/dev/null
 "$bin" audit tail --db "$db" -n 100 >"$tmp/tail" 2>/dev/null
 n=$(grep -c '"kind":"interaction"' "$tmp/tail")
 [ "$n" = 7 ]
 check "every interaction logged (7 = $n)" $?
 grep -q '"action":"start"' "$tmp/tail" && grep -q '"action":"shutdown"' "$tmp/tail"
 check "governance events (start, shutdown) logged" $?
+grep -q "\"action\":\"key.created\".*\"target\":\"${late:4:8}\"" "$tmp/tail" &&
+    grep -q '"action":"key.revoked"' "$tmp/tail"
+check "key changes made with the CLI are in the same log" $?
 ! grep -q -e '@example.com' -e 'receipt please' -e '4111' "$tmp/tail"
 check "no raw prompt text or values in the log" $?
 grep -q '"EMAIL_ADDRESS"' "$tmp/tail" && grep -q '"request_digest":"sha256:' "$tmp/tail"
