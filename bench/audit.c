@@ -469,7 +469,7 @@ main(int argc, char **argv)
     if (sodium_init() < 0) {
         return 1;
     }
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* options come in "--name value" pairs */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -491,7 +491,6 @@ main(int argc, char **argv)
         } else {
             usage();
         }
-        i++;
     }
     if (c.seconds > 0) {
         bench_appends(&c);

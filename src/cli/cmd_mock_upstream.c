@@ -1825,8 +1825,9 @@ static void
 reply_garbage(struct mock_reply *r, bool stream)
 {
     static const char *const events[] = {
-        "data: "
-        "{\"id\":\"chatcmpl-garbage\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"de\n\n",
+        ("data: "
+         "{\"id\":\"chatcmpl-garbage\",\"object\":\"chat.completion.chunk\",\"choices\":[{"
+         "\"de\n\n"),
         "this line has no field name\n\n",
         "data: \xff\xfe not UTF-8 and not JSON\n\n",
         "data: [DONE]\n\n",
