@@ -309,6 +309,8 @@ pcl_gw_inspect_injection(struct gw_inspector *in, const struct gw_policy *p, con
 /* ---- streamed text ------------------------------------------------------------------ */
 
 #define HISTORY_KEEP 256
+/* Smallest release of a stream that is not ending. */
+#define RELEASE_MIN 16
 /* A PEM/PGP block is held back whole (up to this size) so its body never leaks early. */
 #define BLOCK_HOLD_MAX (64u << 10)
 
@@ -422,6 +424,11 @@ pcl_gw_textstream_feed(struct gw_textstream *t, struct gw_inspector *in, const s
         return PCL_OK;
     }
     cut = finish ? plen : cut_point(t, plen);
+    if (!finish && cut < RELEASE_MIN) {
+        /* too little to release: wait for more text rather than scan the window for a few
+         * bytes (streams then move in steps of at least RELEASE_MIN bytes, ~4 tokens) */
+        return PCL_OK;
+    }
     pcl_buf_reset(&in->region);
     rc = pcl_buf_append(&in->region, t->history.ptr != NULL ? t->history.ptr : "", hlen);
     if (rc == PCL_OK) {

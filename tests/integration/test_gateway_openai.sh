@@ -80,7 +80,7 @@ assert.doesNotMatch(text, /jane\.doe@example\.com/);
 assert.doesNotMatch(text, /4111/);
 assert.match(text, /<EMAIL_ADDRESS>/);
 assert.match(text, /<CREDIT_CARD>/);
-assert.ok(chunks > 10, `still streamed (${chunks} chunks)`);
+assert.ok(chunks > 3, `still streamed (${chunks} chunks)`);
 ok(`chat stream: split values redacted, ${chunks} chunks`);
 
 const su = await c.chat.completions.create({ model: 'gpt-4o-mini', stream: true,
