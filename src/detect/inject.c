@@ -2,6 +2,7 @@
 /* The prompt-injection detector: signatures compiled into Vectorscan, matched over the token
  * view and the case-folded text of the input and of every decoded span, a linear model over
  * windows, and the tiered verdict with its evidence. */
+#include "dbcache.h"
 #include "inject_int.h"
 
 #include <dirent.h>
@@ -227,95 +228,7 @@ load_sig_path(struct pcl_inject *d, const char *path, struct pcl_err *err)
     return rc;
 }
 
-/* ---- compiled database cache ---------------------------------------------------------- */
-
-/* <dir>/inject-v2-<kind>-<blake2b of the Vectorscan version, expressions, flags, ids>.hsdb.
- * The ids (signature indices) are part of the key: adding a signature to an earlier file
- * shifts them while the expressions of this database stay the same. */
-static void
-cache_path(const char *dir, char *const *exprs, const unsigned *flags, const unsigned *ids,
-           size_t n, bool raw, char *out, size_t cap)
-{
-    crypto_generichash_state st;
-    unsigned char h[20];
-    char hex[41];
-    const char *ver = hs_version();
-
-    (void)crypto_generichash_init(&st, NULL, 0, sizeof(h));
-    (void)crypto_generichash_update(&st, (const unsigned char *)ver, strlen(ver) + 1);
-    for (size_t i = 0; i < n; i++) {
-        (void)crypto_generichash_update(&st, (const unsigned char *)exprs[i], strlen(exprs[i]) + 1);
-        (void)crypto_generichash_update(&st, (const unsigned char *)&flags[i], sizeof(flags[i]));
-        (void)crypto_generichash_update(&st, (const unsigned char *)&ids[i], sizeof(ids[i]));
-    }
-    (void)crypto_generichash_final(&st, h, sizeof(h));
-    (void)sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-    (void)snprintf(out, cap, "%s/inject-v2-%s-%s.hsdb", dir, raw ? "raw" : "tok", hex);
-}
-
-static hs_database_t *
-cache_load(const char *path)
-{
-    hs_database_t *db = NULL;
-    struct stat st;
-    char *bytes = NULL;
-    FILE *f = fopen(path, "rb");
-
-    if (f == NULL) {
-        return NULL;
-    }
-    if (fstat(fileno(f), &st) == 0 && st.st_size > 0 && st.st_size < (off_t)1 << 30) {
-        bytes = pcl_malloc((size_t)st.st_size);
-        if (bytes != NULL && fread(bytes, 1, (size_t)st.st_size, f) == (size_t)st.st_size &&
-            hs_deserialize_database(bytes, (size_t)st.st_size, &db) != HS_SUCCESS) {
-            db = NULL;
-        }
-    }
-    pcl_free(bytes);
-    (void)fclose(f);
-    return db;
-}
-
-/* Best effort: a cache that cannot be written only costs the next start its compile. */
-static void
-cache_save(const char *dir, const char *path, const hs_database_t *db)
-{
-    char *bytes = NULL;
-    char tmp[4300];
-    size_t len = 0;
-    FILE *f;
-    bool ok;
-
-    if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-        /* the parent too (~/.cache on a fresh account), then retry */
-        char parent[4096];
-        char *slash;
-
-        (void)snprintf(parent, sizeof(parent), "%s", dir);
-        slash = strrchr(parent, '/');
-        if (slash == NULL || slash == parent) {
-            return;
-        }
-        *slash = '\0';
-        if ((mkdir(parent, 0700) == -1 && errno != EEXIST) ||
-            (mkdir(dir, 0700) == -1 && errno != EEXIST)) {
-            return;
-        }
-    }
-    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) {
-        return;
-    }
-    (void)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-    f = fopen(tmp, "wb");
-    if (f != NULL) {
-        ok = fwrite(bytes, 1, len, f) == len;
-        ok = fclose(f) == 0 && ok;
-        if (!ok || rename(tmp, path) == -1) {
-            (void)unlink(tmp);
-        }
-    }
-    free(bytes); /* allocated by Vectorscan's default allocator */
-}
+/* Compiled databases are cached by dbcache.c (kinds inject-v2-raw and inject-v2-tok). */
 
 /* Compile the signatures whose raw flag equals raw into one database; ids are indices. */
 static enum pcl_rc
@@ -397,8 +310,9 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cac
         goto out;
     }
     if (cache_dir != NULL) {
-        cache_path(cache_dir, exprs, flags, ids, n, raw, cpath, sizeof(cpath));
-        *db = cache_load(cpath);
+        pcl_dbcache_path(cache_dir, raw ? "inject-v2-raw" : "inject-v2-tok", exprs, flags, ids, n,
+                         cpath, sizeof(cpath));
+        *db = pcl_dbcache_load(cpath);
         if (*db != NULL) {
             goto out;
         }
@@ -416,7 +330,7 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cac
         (void)hs_free_compile_error(cerr);
         *db = NULL;
     } else if (cache_dir != NULL) {
-        cache_save(cache_dir, cpath, *db);
+        pcl_dbcache_save(cache_dir, cpath, *db);
     }
 out:
     pcl_free(exprs);
