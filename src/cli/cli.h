@@ -62,6 +62,10 @@ enum pcl_rc pcl_cli_audit_event(struct pcl_cli_audit *a, const char *kind, const
 enum pcl_rc pcl_cli_audit_governance(struct pcl_cli_audit *a, const char *action,
                                      const char *target, const char *detail, struct pcl_err *err);
 
+/* A file path as a relative SARIF artifact URI: "./" stripped, everything but unreserved
+ * characters and '/' percent-encoded (scan_out.c). */
+void pcl_cli_sarif_uri(struct pcl_jw *jw, const char *path);
+
 /* Print "portcullis: <cmd>: <message>" to stderr. */
 void pcl_cli_error(const char *cmd, const char *fmt, ...) PCL_PRINTF(2, 3);
 void pcl_cli_warn(const char *cmd, const char *fmt, ...) PCL_PRINTF(2, 3);

@@ -125,29 +125,6 @@ jw_finding(struct pcl_jw *jw, const struct pcl_model_finding *f)
 }
 
 static void
-sarif_uri(struct pcl_jw *jw, const char *path)
-{
-    char tmp[4096 * 3 + 1];
-    size_t k = 0;
-
-    while (path[0] == '.' && path[1] == '/') {
-        path += 2;
-    }
-    for (const char *p = path; *p != '\0' && k + 4 < sizeof(tmp); p++) {
-        unsigned char ch = (unsigned char)*p;
-
-        if (pcl_is_alnum((char)ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~' ||
-            ch == '/') {
-            tmp[k++] = (char)ch;
-        } else {
-            (void)snprintf(tmp + k, 4, "%%%02X", ch);
-            k += 3;
-        }
-    }
-    pcl_jw_str(jw, tmp, k);
-}
-
-static void
 sarif_result(struct pcl_jw *jw, const char *path, const struct pcl_model_finding *f)
 {
     char msg[600];
@@ -172,7 +149,7 @@ sarif_result(struct pcl_jw *jw, const char *path, const struct pcl_model_finding
     pcl_jw_key(jw, "artifactLocation");
     pcl_jw_obj_begin(jw);
     pcl_jw_key(jw, "uri");
-    sarif_uri(jw, path);
+    pcl_cli_sarif_uri(jw, path);
     pcl_jw_obj_end(jw);
     if (f->member[0] == '\0' && f->offset != UINT64_MAX) {
         pcl_jw_key(jw, "region");

@@ -134,9 +134,8 @@ jw_profile(struct scan_writer *w, const struct scan_profile *p)
     pcl_jw_obj_end(jw);
 }
 
-/* Relative URI for SARIF: strip "./", percent-encode everything but unreserved and '/'. */
-static void
-jw_uri(struct pcl_jw *jw, const char *path)
+void
+pcl_cli_sarif_uri(struct pcl_jw *jw, const char *path)
 {
     char tmp[4096 * 3 + 1];
     size_t k = 0;
@@ -203,7 +202,7 @@ sarif_result(struct scan_writer *w, const struct scan_file *f, const struct scan
     pcl_jw_key(jw, "artifactLocation");
     pcl_jw_obj_begin(jw);
     pcl_jw_key(jw, "uri");
-    jw_uri(jw, f->path);
+    pcl_cli_sarif_uri(jw, f->path);
     pcl_jw_obj_end(jw);
     pcl_jw_key(jw, "region");
     pcl_jw_obj_begin(jw);
