@@ -428,6 +428,26 @@ client_send(struct gw_req *r, const char *s, size_t n)
     r->out_bytes += n;
 }
 
+/* Send one SSE event the gateway made (event type optional); takes ev. */
+static void
+send_event(struct gw_req *r, const char *type, json_t *ev)
+{
+    char *s = ev != NULL ? json_dumps(ev, JSON_COMPACT) : NULL;
+
+    if (s != NULL) {
+        if (type != NULL) {
+            client_send(r, "event: ", 7);
+            client_send(r, type, strlen(type));
+            client_send(r, "\n", 1);
+        }
+        client_send(r, "data: ", 6);
+        client_send(r, s, strlen(s));
+        client_send(r, "\n\n", 2);
+        free(s); /* NOLINT: jansson allocates with malloc */
+    }
+    json_decref(ev);
+}
+
 static void
 client_end(struct gw_req *r)
 {
@@ -1205,17 +1225,9 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
                 pcl_gw_textstream_feed(&r->ts[0], r->in, r->policy, "stream", "", 0, true, &r->vout,
                                        &err) == PCL_OK &&
                 r->ts[0].out.len > 0 && r->vout.action != GW_BLOCK) {
-                json_t *extra = json_pack("{s:s,s:s%}", "type", "response.output_text.delta",
-                                          "delta", r->ts[0].out.ptr, r->ts[0].out.len);
-                char *s = extra != NULL ? json_dumps(extra, JSON_COMPACT) : NULL;
-
-                if (s != NULL) {
-                    client_send(r, "event: response.output_text.delta\ndata: ", 40);
-                    client_send(r, s, strlen(s));
-                    client_send(r, "\n\n", 2);
-                    free(s); /* NOLINT: jansson allocates with malloc */
-                }
-                json_decref(extra);
+                send_event(r, "response.output_text.delta",
+                           json_pack("{s:s,s:s%}", "type", "response.output_text.delta", "delta",
+                                     r->ts[0].out.ptr, r->ts[0].out.len));
             }
             if (json_is_object(resp)) {
                 read_usage(r, json_object_get(resp, "usage"));
@@ -1431,17 +1443,9 @@ up_done(struct evhttp_request *u, void *arg)
                 pcl_gw_textstream_feed(&r->ts[k], r->in, r->policy, "stream", "", 0, true, &r->vout,
                                        &err) == PCL_OK &&
                 r->vout.action != GW_BLOCK && r->ts[k].out.len > 0) {
-                json_t *ev = json_pack("{s:[{s:i,s:{s:s%}}]}", "choices", "index", (int)k, "delta",
-                                       "content", r->ts[k].out.ptr, r->ts[k].out.len);
-                char *s = ev != NULL ? json_dumps(ev, JSON_COMPACT) : NULL;
-
-                if (s != NULL) {
-                    client_send(r, "data: ", 6);
-                    client_send(r, s, strlen(s));
-                    client_send(r, "\n\n", 2);
-                    free(s); /* NOLINT: jansson allocates with malloc */
-                }
-                json_decref(ev);
+                send_event(r, NULL,
+                           json_pack("{s:[{s:i,s:{s:s%}}]}", "choices", "index", (int)k, "delta",
+                                     "content", r->ts[k].out.ptr, r->ts[k].out.len));
             }
         }
         up_release(r, true);
