@@ -62,6 +62,11 @@ enum pcl_rc pcl_cli_audit_event(struct pcl_cli_audit *a, const char *kind, const
 enum pcl_rc pcl_cli_audit_governance(struct pcl_cli_audit *a, const char *action,
                                      const char *target, const char *detail, struct pcl_err *err);
 
+/* SARIF 2.1.0 log framing shared by `scan` and `model scan` (scan_out.c): open writes the log,
+ * one run and its tool driver up to an open "rules" array; rules_end closes the rules, the
+ * driver and the tool, leaving the run open for "results". */
+void pcl_cli_sarif_open(struct pcl_jw *jw);
+void pcl_cli_sarif_rules_end(struct pcl_jw *jw);
 /* A file path as a relative SARIF artifact URI: "./" stripped, everything but unreserved
  * characters and '/' percent-encoded (scan_out.c). */
 void pcl_cli_sarif_uri(struct pcl_jw *jw, const char *path);

@@ -352,24 +352,7 @@ sarif_begin(struct pcl_jw *jw)
         {"unscannable", "content could not be analysed (malformed, encrypted, over a limit)"},
     };
 
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "$schema");
-    pcl_jw_cstr(jw, "https://json.schemastore.org/sarif-2.1.0.json");
-    pcl_jw_key(jw, "version");
-    pcl_jw_cstr(jw, "2.1.0");
-    pcl_jw_key(jw, "runs");
-    pcl_jw_arr_begin(jw);
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "tool");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "driver");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "name");
-    pcl_jw_cstr(jw, "portcullis");
-    pcl_jw_key(jw, "version");
-    pcl_jw_cstr(jw, PCL_VERSION);
-    pcl_jw_key(jw, "rules");
-    pcl_jw_arr_begin(jw);
+    pcl_cli_sarif_open(jw);
     for (size_t i = 0; i < PCL_ARRAY_LEN(rules); i++) {
         pcl_jw_obj_begin(jw);
         pcl_jw_key(jw, "id");
@@ -381,9 +364,7 @@ sarif_begin(struct pcl_jw *jw)
         pcl_jw_obj_end(jw);
         pcl_jw_obj_end(jw);
     }
-    pcl_jw_arr_end(jw);
-    pcl_jw_obj_end(jw);
-    pcl_jw_obj_end(jw);
+    pcl_cli_sarif_rules_end(jw);
     pcl_jw_key(jw, "results");
     pcl_jw_arr_begin(jw);
 }

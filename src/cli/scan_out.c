@@ -135,6 +135,39 @@ jw_profile(struct scan_writer *w, const struct scan_profile *p)
 }
 
 void
+pcl_cli_sarif_open(struct pcl_jw *jw)
+{
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "$schema");
+    pcl_jw_cstr(jw, "https://json.schemastore.org/sarif-2.1.0.json");
+    pcl_jw_key(jw, "version");
+    pcl_jw_cstr(jw, "2.1.0");
+    pcl_jw_key(jw, "runs");
+    pcl_jw_arr_begin(jw);
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "tool");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "driver");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "name");
+    pcl_jw_cstr(jw, "portcullis");
+    pcl_jw_key(jw, "version");
+    pcl_jw_cstr(jw, PCL_VERSION);
+    pcl_jw_key(jw, "semanticVersion");
+    pcl_jw_cstr(jw, PCL_VERSION);
+    pcl_jw_key(jw, "rules");
+    pcl_jw_arr_begin(jw);
+}
+
+void
+pcl_cli_sarif_rules_end(struct pcl_jw *jw)
+{
+    pcl_jw_arr_end(jw); /* rules */
+    pcl_jw_obj_end(jw); /* driver */
+    pcl_jw_obj_end(jw); /* tool */
+}
+
+void
 pcl_cli_sarif_uri(struct pcl_jw *jw, const char *path)
 {
     char tmp[4096 * 3 + 1];
@@ -243,26 +276,7 @@ sarif_begin(struct scan_writer *w)
     struct pcl_jw *jw = &w->jw;
     size_t nd = pcl_engine_detector_count(w->e);
 
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "$schema");
-    pcl_jw_cstr(jw, "https://json.schemastore.org/sarif-2.1.0.json");
-    pcl_jw_key(jw, "version");
-    pcl_jw_cstr(jw, "2.1.0");
-    pcl_jw_key(jw, "runs");
-    pcl_jw_arr_begin(jw);
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "tool");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "driver");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "name");
-    pcl_jw_cstr(jw, "portcullis");
-    pcl_jw_key(jw, "version");
-    pcl_jw_cstr(jw, PCL_VERSION);
-    pcl_jw_key(jw, "semanticVersion");
-    pcl_jw_cstr(jw, PCL_VERSION);
-    pcl_jw_key(jw, "rules");
-    pcl_jw_arr_begin(jw);
+    pcl_cli_sarif_open(jw);
     for (size_t i = 0; i < nd; i++) {
         const struct pcl_detector_info *d = pcl_engine_detector(w->e, i);
         bool severe = (d->categories & PCL_CAT_CONTACT) == 0;
@@ -298,9 +312,7 @@ sarif_begin(struct scan_writer *w)
         pcl_jw_obj_end(jw);
         pcl_jw_obj_end(jw);
     }
-    pcl_jw_arr_end(jw);
-    pcl_jw_obj_end(jw); /* driver */
-    pcl_jw_obj_end(jw); /* tool */
+    pcl_cli_sarif_rules_end(jw);
     pcl_jw_key(jw, "columnKind");
     pcl_jw_cstr(jw, "unicodeCodePoints");
     pcl_jw_key(jw, "results");
