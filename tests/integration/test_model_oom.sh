@@ -10,35 +10,8 @@ BIN=${PCL_BIN:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 MAX=${PCL_OOM_MAX:-3000}
-fails=0
-runs=0
-
-torture() { # name, command...
-    local name=$1; shift
-    local want n rc
-    "$@" > "$T/want.out" 2> /dev/null
-    want=$?
-    for ((n = 1; n <= MAX; n++)); do
-        PCL_FAIL_ALLOC=$n "$@" > "$T/out" 2> "$T/err"
-        rc=$?
-        runs=$((runs + 1))
-        if [ "$rc" -ge 5 ]; then
-            echo "FAIL: $name: allocation $n: exit $rc"; tail -5 "$T/err"
-            fails=$((fails + 1))
-            return
-        fi
-        if [ "$rc" -eq "$want" ] && cmp -s "$T/out" "$T/want.out"; then
-            echo "$name: clean through $((n - 1)) failing allocations"
-            return
-        fi
-        if [ "$rc" -ne "$want" ] && [ ! -s "$T/err" ]; then
-            echo "FAIL: $name: allocation $n: exit $rc without a message"
-            fails=$((fails + 1))
-            return
-        fi
-    done
-    echo "$name: stopped at $MAX allocations"
-}
+# shellcheck source=oom_lib.sh
+. "$(dirname "$0")/oom_lib.sh"
 
 mkdir -p "$T/m"
 printf 'cpickle\nloads\n(c_codecs\nencode\n(Vcos\\u000asystem\\u000a(tR.\nVlatin1\ntRtR.' > "$T/m/nested.pkl"
@@ -62,5 +35,4 @@ torture "model sign" "$BIN" model sign --key "$T/k.pem" -o "$T/m.sig" "$T/m"
 "$BIN" model sign --key "$T/k.pem" -o "$T/m.sig" "$T/m" 2> /dev/null
 torture "model verify" "$BIN" model verify --public-key "$T/pub.pem" --signature "$T/m.sig" "$T/m"
 
-echo "$runs runs: $((runs - fails)) passed, $fails failed"
-test "$fails" -eq 0
+oom_summary
