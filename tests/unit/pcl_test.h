@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <portcullis/core.h>
 
@@ -117,5 +118,29 @@ pcl_test_unhex(const char *hex, uint8_t *out, size_t cap)
 
 /* Path of a file under the source tree, e.g. PCL_TEST_PATH("tests/data/x.json"). */
 #define PCL_TEST_PATH(rel) PCL_SOURCE_DIR "/" rel
+
+/* $PCL_EVAL_DIR when its subdirectory `sub` (e.g. "tlog") is readable, else NULL: tests of
+ * the shared eval data skip on checkouts without ../shared/eval next to them. */
+static inline const char *
+pcl_test_eval_dir(const char *sub)
+{
+    const char *d = getenv("PCL_EVAL_DIR");
+    char path[4096];
+
+    if (d == NULL || d[0] == '\0') {
+        return NULL;
+    }
+    (void)snprintf(path, sizeof(path), "%s/%s", d, sub);
+    return access(path, R_OK) == 0 ? d : NULL;
+}
+
+/* Skip the current cmocka test when pcl_test_eval_dir(sub) is NULL, saying why. */
+#define PCL_TEST_SKIP_WITHOUT_EVAL(sub)                                                            \
+    do {                                                                                           \
+        if (pcl_test_eval_dir(sub) == NULL) {                                                      \
+            printf("skipped: no %s/ under $PCL_EVAL_DIR (../shared/eval)\n", sub);                 \
+            skip();                                                                                \
+        }                                                                                          \
+    } while (0)
 
 #endif

@@ -26,24 +26,10 @@
 static const char *
 eval_dir(void)
 {
-    const char *d = getenv("PCL_EVAL_DIR");
-    char tlog[4096];
-
-    if (d == NULL || d[0] == '\0') {
-        return NULL;
-    }
-    /* a checkout without ../shared/eval next to it skips, like the other eval tests */
-    (void)snprintf(tlog, sizeof(tlog), "%s/tlog", d);
-    return access(tlog, R_OK) == 0 ? d : NULL;
+    return pcl_test_eval_dir("tlog");
 }
 
-#define SKIP_WITHOUT_EVAL()                                                                        \
-    do {                                                                                           \
-        if (eval_dir() == NULL) {                                                                  \
-            printf("skipped: no tlog/ vectors under $PCL_EVAL_DIR (../shared/eval)\n");            \
-            skip();                                                                                \
-        }                                                                                          \
-    } while (0)
+#define SKIP_WITHOUT_EVAL() PCL_TEST_SKIP_WITHOUT_EVAL("tlog")
 
 static json_t *
 load_json(const char *rel)
