@@ -1241,13 +1241,11 @@ parse_root(struct cfg *y, yaml_node_t *root)
                     rc = unknown(y, iv, "injection", ik, "data");
                 }
             }
-        } else if (strcmp(k, "demo") == 0) {
-            rc = bool_val(y, v, "demo", &c->demo);
         } else if (strcmp(k, "detect") != 0 && strcmp(k, "classify") != 0 &&
                    strcmp(k, "redact") != 0) {
             rc = unknown(y, v, "top level", k,
                          "server, store, access_log, audit, limits, upstreams, routes, "
-                         "policies, injection, detect, classify, redact, demo");
+                         "policies, injection, detect, classify, redact");
         }
     }
     if (rc == PCL_OK && ups != NULL) {

@@ -121,7 +121,6 @@ struct pcl_gw_config {
     bool audit_fail_closed;       /* a full audit queue refuses requests (503) */
     unsigned audit_checkpoint_ms; /* checkpoint period */
     bool metrics;                 /* serve /metrics */
-    bool demo;                    /* demo banner; nothing else */
     struct gw_limit per_ip, per_key;
     int64_t default_output_tokens; /* estimate when max_tokens is absent */
     struct gw_upstream *ups;       /* array of nups */

@@ -72,7 +72,6 @@ struct gw_req {
     struct pcl_buf ubody;
     struct gw_sse sse;
     struct gw_textstream ts[MAX_CHOICES];
-    bool ts_init;
     /* outcome */
     int status;
     const char *decision; /* allow, alert, redact, block, error, limit */
@@ -771,10 +770,8 @@ req_free(struct gw_req *r)
     pcl_buf_fini(&r->ubody);
     pcl_buf_fini(&r->held);
     pcl_gw_sse_fini(&r->sse);
-    if (r->ts_init) {
-        for (size_t i = 0; i < MAX_CHOICES; i++) {
-            pcl_gw_textstream_fini(&r->ts[i]);
-        }
+    for (size_t i = 0; i < MAX_CHOICES; i++) {
+        pcl_gw_textstream_fini(&r->ts[i]);
     }
     pcl_arena_free(r->arena);
     pcl_canary_watch_free(r->canary);
@@ -1296,7 +1293,6 @@ up_header(struct evhttp_request *u, void *arg)
     ct = evhttp_find_header(evhttp_request_get_input_headers(u), "Content-Type");
     if (r->ustatus == 200 && ct != NULL && strncmp(ct, "text/event-stream", 17) == 0) {
         r->streaming = true;
-        pcl_gw_sse_init(&r->sse, MAX_SSE_EVENT);
         if (r->creq != NULL && !r->client_gone) {
             add_header(r->creq, "Content-Type", "text/event-stream");
             add_header(r->creq, "Cache-Control", "no-cache");
@@ -1637,7 +1633,6 @@ forward(struct gw_req *r, const char *body, size_t n)
         (void)evbuffer_add(evhttp_request_get_output_buffer(r->ureq), body, n);
     }
     (void)snprintf(path, sizeof(path), "%s%s%s", u->base_path, req_path, q != NULL ? q : "");
-    pcl_buf_init(&r->ubody, MAX_UPSTREAM);
     r->deadline = evtimer_new(r->w->base, on_deadline, r);
     if (r->deadline != NULL) {
         (void)evtimer_add(r->deadline, &tv);
@@ -2028,7 +2023,6 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
     for (size_t i = 0; i < MAX_CHOICES; i++) {
         pcl_gw_textstream_init(&r->ts[i], r->cfg->holdback);
     }
-    r->ts_init = true;
     pcl_gw_sse_init(&r->sse, MAX_SSE_EVENT);
     pcl_buf_init(&r->ubody, MAX_UPSTREAM);
     /* request id: the worker's random 64-bit prefix and a counter (no syscall per request) */
