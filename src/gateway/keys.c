@@ -310,7 +310,7 @@ pcl_keystore_create(struct pcl_keystore *ks, const struct pcl_key_spec *spec,
 
 static enum pcl_rc
 one_row(struct pcl_keystore *ks, const char *sql, const void *arg, size_t n, bool blob,
-        struct pcl_key_info *info, struct pcl_err *err)
+        bool with_now, struct pcl_key_info *info, struct pcl_err *err)
 {
     struct pcl_stmt *st = NULL;
     enum pcl_rc rc;
@@ -320,7 +320,7 @@ one_row(struct pcl_keystore *ks, const char *sql, const void *arg, size_t n, boo
     if (rc == PCL_OK) {
         rc = blob ? pcl_stmt_bind_blob(st, 1, arg, n, err) : pcl_stmt_bind_text(st, 1, arg, n, err);
     }
-    if (rc == PCL_OK) {
+    if (rc == PCL_OK && with_now) {
         rc = pcl_stmt_bind_int(st, 2, (int64_t)time(NULL), err);
     }
     if (rc == PCL_OK) {
@@ -342,8 +342,8 @@ pcl_keystore_show(struct pcl_keystore *ks, const char *id, struct pcl_key_info *
 {
     enum pcl_rc rc;
 
-    rc = one_row(ks, "SELECT " KEY_COLS " FROM pcl_keys WHERE id = ? AND ? IS NOT NULL", id,
-                 PCL_MIN(strlen(id), (size_t)PCL_APIKEY_ID_LEN), false, info, err);
+    rc = one_row(ks, "SELECT " KEY_COLS " FROM pcl_keys WHERE id = ?", id,
+                 PCL_MIN(strlen(id), (size_t)PCL_APIKEY_ID_LEN), false, false, info, err);
     if (rc == PCL_ENOTFOUND) {
         rc = pcl_err_set(err, PCL_ENOTFOUND, "keys: no key with id \"%.16s\"", id);
     }
@@ -364,7 +364,7 @@ pcl_keystore_lookup(struct pcl_keystore *ks, const char *key, size_t n, struct p
     rc = one_row(ks,
                  "SELECT " KEY_COLS " FROM pcl_keys WHERE hash = ?"
                  " AND (revoked = 0 OR revoked > ?2) AND (expires = 0 OR expires > ?2)",
-                 hash, sizeof(hash), true, info, err);
+                 hash, sizeof(hash), true, true, info, err);
     if (rc == PCL_ENOTFOUND) {
         rc = pcl_err_set(err, PCL_ENOTFOUND, "keys: unknown, revoked or expired key");
     }
