@@ -67,6 +67,9 @@ enum pcl_rc pcl_cli_audit_governance(struct pcl_cli_audit *a, const char *action
  * driver and the tool, leaving the run open for "results". */
 void pcl_cli_sarif_open(struct pcl_jw *jw);
 void pcl_cli_sarif_rules_end(struct pcl_jw *jw);
+/* In a result: "message" with msg and the first location's physicalLocation with its
+ * artifactLocation; physicalLocation, the location and "locations" stay open for a region. */
+void pcl_cli_sarif_location_begin(struct pcl_jw *jw, const char *msg, const char *path);
 /* A file path as a relative SARIF artifact URI: "./" stripped, everything but unreserved
  * characters and '/' percent-encoded (scan_out.c). */
 void pcl_cli_sarif_uri(struct pcl_jw *jw, const char *path);

@@ -136,21 +136,7 @@ sarif_result(struct pcl_jw *jw, const char *path, const struct pcl_model_finding
     pcl_jw_cstr(jw, f->rule);
     pcl_jw_key(jw, "level");
     pcl_jw_cstr(jw, sarif_level(f));
-    pcl_jw_key(jw, "message");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "text");
-    pcl_jw_cstr(jw, msg);
-    pcl_jw_obj_end(jw);
-    pcl_jw_key(jw, "locations");
-    pcl_jw_arr_begin(jw);
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "physicalLocation");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "artifactLocation");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "uri");
-    pcl_cli_sarif_uri(jw, path);
-    pcl_jw_obj_end(jw);
+    pcl_cli_sarif_location_begin(jw, msg, path);
     if (f->member[0] == '\0' && f->offset != UINT64_MAX) {
         pcl_jw_key(jw, "region");
         pcl_jw_obj_begin(jw);

@@ -168,6 +168,26 @@ pcl_cli_sarif_rules_end(struct pcl_jw *jw)
 }
 
 void
+pcl_cli_sarif_location_begin(struct pcl_jw *jw, const char *msg, const char *path)
+{
+    pcl_jw_key(jw, "message");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "text");
+    pcl_jw_cstr(jw, msg);
+    pcl_jw_obj_end(jw);
+    pcl_jw_key(jw, "locations");
+    pcl_jw_arr_begin(jw);
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "physicalLocation");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "artifactLocation");
+    pcl_jw_obj_begin(jw);
+    pcl_jw_key(jw, "uri");
+    pcl_cli_sarif_uri(jw, path);
+    pcl_jw_obj_end(jw); /* artifactLocation */
+}
+
+void
 pcl_cli_sarif_uri(struct pcl_jw *jw, const char *path)
 {
     char tmp[4096 * 3 + 1];
@@ -222,21 +242,7 @@ sarif_result(struct scan_writer *w, const struct scan_file *f, const struct scan
                                       PCL_CAT_HEALTH | PCL_CAT_SPECIAL)) != 0
                         ? "error"
                         : "warning");
-    pcl_jw_key(jw, "message");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "text");
-    pcl_jw_cstr(jw, msg);
-    pcl_jw_obj_end(jw);
-    pcl_jw_key(jw, "locations");
-    pcl_jw_arr_begin(jw);
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "physicalLocation");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "artifactLocation");
-    pcl_jw_obj_begin(jw);
-    pcl_jw_key(jw, "uri");
-    pcl_cli_sarif_uri(jw, f->path);
-    pcl_jw_obj_end(jw);
+    pcl_cli_sarif_location_begin(jw, msg, f->path);
     pcl_jw_key(jw, "region");
     pcl_jw_obj_begin(jw);
     pcl_jw_key(jw, "startLine");
