@@ -139,7 +139,9 @@ struct pcl_model_verify {
     char signer[256];           /* certificate subject or "public key" */
     char why[PCL_ERR_MSG_SIZE]; /* first reason the signature or statement failed, or "" */
     bool tlog_unchecked;        /* a Sigstore bundle: its transparency-log entry was not verified */
-    size_t nresources;          /* resources in the signature */
+    bool tlog_verified; /* a Sigstore bundle: its Rekor entry, inclusion proof, checkpoint and
+                         * signed entry timestamp verified against the trusted root */
+    size_t nresources;  /* resources in the signature */
     struct pcl_model_diff *diffs; /* heap array of ndiffs */
     size_t ndiffs;
 };

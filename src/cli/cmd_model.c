@@ -746,7 +746,7 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
         pcl_jw_key(&jw, "statement_ok");
         pcl_jw_bool(&jw, v->statement_ok);
         pcl_jw_key(&jw, "tlog_verified");
-        pcl_jw_bool(&jw, !v->tlog_unchecked);
+        pcl_jw_bool(&jw, v->tlog_verified);
         pcl_jw_key(&jw, "legacy_v0_2");
         pcl_jw_bool(&jw, v->legacy);
         pcl_jw_key(&jw, "signer");
@@ -781,6 +781,10 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
                v->signer[0] != '\0' ? " by " : "", v->signer);
         if (v->legacy) {
             printf("  note: v0.2 signature (legacy PAE encoding)\n");
+        }
+        if (v->tlog_verified) {
+            printf("  transparency log: entry, inclusion proof, checkpoint and entry timestamp "
+                   "verified\n");
         }
         if (v->tlog_unchecked) {
             printf("  note: Sigstore transparency-log entry not verified (offline check of "

@@ -4,6 +4,7 @@
  * Sigstore bundle v0.3 with an ECDSA key or certificate, and verified with a public key or a
  * certificate chain, reporting every added, removed or modified file. */
 #include "mscan.h"
+#include "rekor.h"
 
 #include <portcullis/formats.h>
 
@@ -1265,8 +1266,10 @@ pcl_model_verify(const char *path, const struct pcl_model_sign_opts *o,
     struct pcl_buf raw, msg;
     json_t *root = NULL, *env, *vm, *st = NULL, *ignores = NULL;
     json_error_t jerr;
-    uint8_t *payload = NULL, *sig = NULL;
-    size_t plen = 0, slen = 0, nex = 0;
+    uint8_t *payload = NULL, *sig = NULL, *cert = NULL;
+    size_t plen = 0, slen = 0, nex = 0, cert_len = 0;
+    bool tlog_ok = true;
+    char tlog_why[PCL_ERR_MSG_SIZE] = "";
     struct expect *ex = NULL;
     EVP_PKEY *key = NULL;
     const EVP_MD *md;
@@ -1358,9 +1361,21 @@ pcl_model_verify(const char *path, const struct pcl_model_sign_opts *o,
                 goto out;
             }
             chain = tmp;
-            v->tlog_unchecked = true;
-            if (it != NULL) {
-                when = strtoll(it, NULL, 10);
+            if (o->trust_root_path != NULL) {
+                /* keyless: the log entry authenticates the time the short-lived certificate
+                 * is checked at, and proves the signature was published */
+                struct pcl_rekor_bundle rb = {payload, plen, sig, slen, NULL, 0};
+
+                cert = b64_decode(json_object_get(one, "rawBytes"), &cert_len);
+                rb.cert = cert;
+                rb.cert_len = cert_len;
+                tlog_ok = cert != NULL && pcl_rekor_verify(te, o->trust_root_path, &rb, &when,
+                                                           tlog_why, sizeof(tlog_why));
+            } else {
+                v->tlog_unchecked = true;
+                if (it != NULL) {
+                    when = strtoll(it, NULL, 10);
+                }
             }
         }
         key = chain_key(chain, when, o, v, err, &fatal);
@@ -1395,6 +1410,12 @@ pcl_model_verify(const char *path, const struct pcl_model_sign_opts *o,
                 (void)snprintf(v->why, sizeof(v->why), "DSSE signature does not verify");
             }
         }
+    }
+    v->tlog_verified = v->signature_ok && tlog_ok && cert != NULL;
+    if (v->signature_ok && !tlog_ok) {
+        v->signature_ok = false;
+        (void)snprintf(v->why, sizeof(v->why), "transparency log: %.200s",
+                       tlog_why[0] != '\0' ? tlog_why : "the signing certificate is not DER");
     }
     st = json_loadb((const char *)payload, plen, 0, &jerr);
     rc = parse_statement(st, v, &ex, &nex, &ser, &shard, &symlinks, &ignores, &subject);
@@ -1443,6 +1464,7 @@ out:
     EVP_PKEY_free(key);
     pcl_free(payload);
     pcl_free(sig);
+    pcl_free(cert);
     json_decref(st);
     json_decref(root);
     pcl_buf_fini(&raw);

@@ -58,6 +58,51 @@ assert d['signature_ok'] and not d['valid']
     "$BIN" model verify --trust-root "$VS/golden/custom_trust_config.json" --identity nobody@example.com \
         "$VS/vectors/v1.0.0-sigstore" > /dev/null; rc=$?
     check "wrong Sigstore identity is invalid" test "$rc" -eq 1
+    # the Rekor entry: verified when intact, each tampering named
+    SIG_ID=(--trust-root "$VS/golden/custom_trust_config.json" --identity stefanb@us.ibm.com
+        --identity-provider https://sigstore.verify.ibm.com/oauth2)
+    "$BIN" model verify "${SIG_ID[@]}" --format json "$VS/vectors/v1.0.0-sigstore" > "$T/r.json"; rc=$?
+    check "Sigstore bundle with its Rekor entry verifies" test "$rc" -eq 0
+    check "tlog_verified reported" py "
+import json; assert json.load(open('$T/r.json'))['tlog_verified']"
+    "$BIN" model verify --public-key "$VS/keys/signing-key-pub.pem" --format json \
+        "$VS/vectors/v1.0.0-elliptic-key" > "$T/r.json"
+    check "key bundles report no tlog" py "
+import json; assert not json.load(open('$T/r.json'))['tlog_verified']"
+    cp -r "$VS/vectors/v1.0.0-sigstore" "$T/rk" && chmod -R u+w "$T/rk"
+    tamper() { # $1 = python statement on te (the tlog entry) or tr (trust root); $2 = expected reason
+        py "
+import json
+b=json.load(open('$VS/vectors/v1.0.0-sigstore/model.sig'))
+te=b['verificationMaterial']['tlogEntries'][0]
+tr=json.load(open('$VS/golden/custom_trust_config.json'))
+$1
+json.dump(b,open('$T/rk/model.sig','w'))
+json.dump(tr,open('$T/tr.json','w'))
+" || return 1
+        "$BIN" model verify --trust-root "$T/tr.json" --identity stefanb@us.ibm.com \
+            --format json "$T/rk" > "$T/r.json"
+        py "
+import json
+d=json.load(open('$T/r.json'))
+assert not d['valid'] and not d['tlog_verified'], d
+assert '$2' in d['reason'], d['reason']"
+    }
+    check "tampered proof hash rejected" tamper "
+h=te['inclusionProof']['hashes']; h[3]=h[4]" "inclusion proof"
+    check "moved integration time rejected" tamper "
+te['integratedTime']=str(int(te['integratedTime'])+60)" "signed entry timestamp"
+    check "forged checkpoint rejected" tamper "
+e=te['inclusionProof']['checkpoint']['envelope']; te['inclusionProof']['checkpoint']['envelope']=e.replace('\n84439920\n','\n84439921\n')" "checkpoint"
+    check "entry for another envelope rejected" tamper "
+import base64
+body=json.loads(base64.b64decode(te['canonicalizedBody']))
+body['spec']['payloadHash']['value']='0'*64
+te['canonicalizedBody']=base64.b64encode(json.dumps(body).encode()).decode()" "payload hash"
+    check "unknown log rejected" tamper "
+tr['trustedRoot']['tlogs']=[]" "does not name"
+    check "missing entry rejected" tamper "
+b['verificationMaterial']['tlogEntries']=[]" "no transparency-log entry"
 else
     echo "note: PCL_EVAL_DIR/models/model-signing absent; vector checks skipped"
 fi
