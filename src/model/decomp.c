@@ -9,6 +9,10 @@
 #include <lzma.h>
 #include <zlib.h>
 
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 enum ckind {
     CK_NONE = 0,
     CK_GZIP = 1,
@@ -19,7 +23,8 @@ enum ckind {
     CK_RAW = 6, /* raw deflate (zip members) */
 };
 
-#define CHUNK ((size_t)1 << 20)
+#define CHUNK    ((size_t)1 << 20)
+#define SPILL_AT ((size_t)16 << 20) /* larger output goes to a temporary file */
 
 int
 mscan_compressed_sniff(const uint8_t *d, size_t n)
@@ -72,38 +77,98 @@ mscan_compressed_name(int kind)
     }
 }
 
+/* Decompressed output: a heap window that grows to SPILL_AT, then is written out to an
+ * unlinked temporary file each time it fills, so memory stays constant however large the
+ * stream; the finished file is memory-mapped for the parsers. The decompressors write at
+ * p + len with cap - len bytes of room; cap never lets the total pass max. */
 struct out {
     uint8_t *p;
-    size_t len, cap;
-    size_t max;
+    size_t len, cap, alloc;
+    uint64_t max;
+    uint64_t spilled; /* bytes already written to fd */
+    int fd;           /* -1 until the first spill */
+    int io_errno;     /* set when spilling failed */
 };
 
-/* Room for at least one more chunk; false when the limit is reached (or out of memory, which
- * sets *nomem). */
+static uint64_t
+out_total(const struct out *o)
+{
+    return o->spilled + o->len;
+}
+
+static int
+spill_open(void)
+{
+    const char *dir = getenv("TMPDIR"); /* NOLINT(concurrency-mt-unsafe) */
+    char path[4096];
+    int fd;
+
+    (void)snprintf(path, sizeof(path), "%s/portcullis-inflate-XXXXXX",
+                   dir != NULL && dir[0] != '\0' ? dir : "/tmp");
+    fd = mkstemp(path);
+    if (fd >= 0) {
+        (void)unlink(path);
+    }
+    return fd;
+}
+
+static bool
+out_spill(struct out *o)
+{
+    size_t off = 0;
+
+    if (o->fd < 0) {
+        o->fd = spill_open();
+        if (o->fd < 0) {
+            o->io_errno = errno;
+            return false;
+        }
+    }
+    while (off < o->len) {
+        ssize_t w = write(o->fd, o->p + off, o->len - off);
+
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            o->io_errno = w < 0 ? errno : ENOSPC;
+            return false;
+        }
+        off += (size_t)w;
+    }
+    o->spilled += o->len;
+    o->len = 0;
+    return true;
+}
+
+/* Room for at least one more chunk; false when the limit is reached, or out of memory (sets
+ * *nomem), or the spill file cannot be written (sets o->io_errno). */
 static bool
 out_grow(struct out *o, bool *nomem)
 {
-    size_t ncap;
-    uint8_t *np;
-
     if (o->cap - o->len >= 4096) {
         return true;
     }
-    if (o->len >= o->max) {
+    if (out_total(o) >= o->max) {
         return false;
     }
-    ncap = o->cap == 0 ? PCL_MIN(CHUNK, o->max) : PCL_MIN(o->cap * 2, o->max);
-    if (ncap <= o->len) {
-        return false;
+    if (o->alloc >= SPILL_AT && o->alloc - o->len < 4096) {
+        if (!out_spill(o)) {
+            return false;
+        }
+    } else if (o->alloc - o->len < 4096) {
+        size_t ncap = o->alloc == 0 ? CHUNK : PCL_MIN(o->alloc * 2, SPILL_AT);
+        uint8_t *np = pcl_realloc(o->p, ncap);
+
+        if (np == NULL) {
+            *nomem = true;
+            return false;
+        }
+        o->p = np;
+        o->alloc = ncap;
     }
-    np = pcl_realloc(o->p, ncap);
-    if (np == NULL) {
-        *nomem = true;
-        return false;
-    }
-    o->p = np;
-    o->cap = ncap;
-    return true;
+    o->cap = (size_t)PCL_MIN((uint64_t)o->alloc, o->len + (o->max - out_total(o)));
+    return o->cap > o->len;
 }
 
 /* Returns 0 on success, 1 on corrupt data (why set), 2 on limit, -1 out of memory. */
@@ -294,20 +359,67 @@ run_lz4(const uint8_t *d, size_t n, struct out *o, const char **why)
     return 0;
 }
 
-/* Decompress into a heap buffer; *res is NULL when an unscannable finding was added. */
+static void
+out_fini(struct out *o)
+{
+    pcl_free(o->p);
+    if (o->fd >= 0) {
+        (void)close(o->fd);
+    }
+}
+
+/* Hand the output over as res: the heap window when nothing was spilled, else the spill file
+ * (with the window's tail written out) mapped read-only. */
 static enum pcl_rc
-decompress(struct mscan *s, const uint8_t *d, size_t n, int kind, uint8_t **res, size_t *reslen)
+out_finish(struct mscan *s, struct out *o, struct mscan_bytes *res)
+{
+    void *map;
+
+    if (o->fd < 0) {
+        *res = (struct mscan_bytes){.p = o->p, .len = o->len, .mapped = false};
+        o->p = NULL;
+        return PCL_OK;
+    }
+    if (o->len > 0 && !out_spill(o)) {
+        return mscan_unscannable(s, 0, "cannot write decompressed data to a temporary file: %s",
+                                 strerror(o->io_errno));
+    }
+    map = mmap(NULL, (size_t)o->spilled, PROT_READ, MAP_PRIVATE, o->fd, 0);
+    if (map == MAP_FAILED) {
+        return mscan_unscannable(s, 0, "cannot map %llu bytes of decompressed data: %s",
+                                 (unsigned long long)o->spilled, strerror(errno));
+    }
+    (void)madvise(map, (size_t)o->spilled, MADV_SEQUENTIAL);
+    *res = (struct mscan_bytes){.p = map, .len = (size_t)o->spilled, .mapped = true};
+    return PCL_OK;
+}
+
+void
+mscan_bytes_free(struct mscan_bytes *b)
+{
+    if (b->mapped) {
+        (void)munmap(b->p, b->len);
+    } else {
+        pcl_free(b->p);
+    }
+    *b = (struct mscan_bytes){0};
+}
+
+/* Decompress into res (empty when an unscannable finding was added instead). */
+static enum pcl_rc
+decompress(struct mscan *s, const uint8_t *d, size_t n, int kind, struct mscan_bytes *res)
 {
     struct out o;
     const char *why = "corrupt data";
     uint64_t budget = s->o.max_decompressed - PCL_MIN(s->inflated, s->o.max_decompressed);
     uint64_t ratio_cap = PCL_MAX((uint64_t)n * s->o.max_ratio, (uint64_t)64 << 10);
+    enum pcl_rc rc = PCL_OK;
     int r;
 
-    *res = NULL;
-    *reslen = 0;
+    *res = (struct mscan_bytes){0};
     memset(&o, 0, sizeof(o));
-    o.max = (size_t)PCL_MIN(PCL_MIN(budget, ratio_cap), (uint64_t)SIZE_MAX / 2);
+    o.fd = -1;
+    o.max = PCL_MIN(PCL_MIN(budget, ratio_cap), (uint64_t)SIZE_MAX / 2);
     switch (kind) {
     case CK_GZIP:
         r = run_zlib(d, n, MAX_WBITS + 16, &o, &why);
@@ -329,63 +441,58 @@ decompress(struct mscan *s, const uint8_t *d, size_t n, int kind, uint8_t **res,
         break;
     }
     if (r == -1) {
-        pcl_free(o.p);
-        return pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");
-    }
-    if (r == 2) {
-        pcl_free(o.p);
-        return mscan_unscannable(
-            s, 0, "%s data expands past %s (%zu bytes): decompression bomb or oversized model",
+        rc = pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");
+    } else if (r == 2 && o.io_errno != 0) {
+        rc = mscan_unscannable(s, 0, "cannot write decompressed data to a temporary file: %s",
+                               strerror(o.io_errno));
+    } else if (r == 2) {
+        rc = mscan_unscannable(
+            s, 0, "%s data expands past %s (%llu bytes): decompression bomb or oversized model",
             mscan_compressed_name(kind),
-            o.max == budget ? "the size budget" : "the compression ratio limit", o.max);
-    }
-    if (r == 1 && kind == CK_ZLIB && o.len == 0) {
-        pcl_free(o.p); /* a two-byte coincidence, not zlib */
-        return PCL_OK;
-    }
-    if (r == 1) {
-        enum pcl_rc rc;
-
-        /* what was inflated before the damage is still scanned: a loader would run it */
-        rc = mscan_unscannable(s, 0, "%s data is damaged after %zu bytes: %s",
-                               mscan_compressed_name(kind), o.len, why);
-        if (rc != PCL_OK || o.len == 0) {
-            pcl_free(o.p);
-            return rc;
+            o.max == budget ? "the size budget" : "the compression ratio limit",
+            (unsigned long long)o.max);
+    } else if (r == 1 && kind == CK_ZLIB && out_total(&o) == 0) {
+        rc = PCL_OK; /* a two-byte coincidence, not zlib */
+    } else {
+        if (r == 1) {
+            /* what was inflated before the damage is still scanned: a loader would run it */
+            rc = mscan_unscannable(s, 0, "%s data is damaged after %llu bytes: %s",
+                                   mscan_compressed_name(kind), (unsigned long long)out_total(&o),
+                                   why);
+        }
+        if (rc == PCL_OK && out_total(&o) > 0) {
+            s->inflated += out_total(&o);
+            rc = out_finish(s, &o, res);
         }
     }
-    s->inflated += o.len;
-    *res = o.p;
-    *reslen = o.len;
-    return PCL_OK;
+    out_fini(&o);
+    return rc;
 }
 
 enum pcl_rc
-mscan_inflate_raw(struct mscan *s, const uint8_t *data, size_t len, uint64_t expect, uint8_t **out,
-                  size_t *outlen)
+mscan_inflate_raw(struct mscan *s, const uint8_t *data, size_t len, struct mscan_bytes *out)
 {
-    (void)expect;
-    return decompress(s, data, len, CK_RAW, out, outlen);
+    return decompress(s, data, len, CK_RAW, out);
 }
 
 enum pcl_rc
 mscan_compressed(struct mscan *s, const uint8_t *data, size_t len, int kind)
 {
-    uint8_t *buf = NULL;
-    size_t blen = 0, old;
+    struct mscan_bytes b;
+    size_t old;
     enum pcl_rc rc;
     char label[32];
     int n;
 
-    rc = decompress(s, data, len, kind, &buf, &blen);
-    if (rc != PCL_OK || buf == NULL) {
+    rc = decompress(s, data, len, kind, &b);
+    if (rc != PCL_OK || b.p == NULL) {
         return rc;
     }
     n = snprintf(label, sizeof(label), "<%s>", mscan_compressed_name(kind));
     old = mscan_member_push(s, label, n > 0 ? (size_t)n : 0);
-    rc = mscan_blob(s, buf, blen, label);
+    rc = mscan_blob(s, b.p, b.len, label);
     mscan_member_pop(s, old);
-    pcl_free(buf);
+    mscan_bytes_free(&b);
     return rc;
 }
 

@@ -68,11 +68,19 @@ const char *mscan_compressed_name(int kind);
 /* True for kinds recognised by a weak header (zlib): tried after the other formats, and data
  * that does not inflate at all is then not compressed. */
 bool mscan_compressed_is_weak(int kind);
-/* Inflate a raw deflate stream (zip member) into *out (heap, caller frees with pcl_free) with
- * the scan's size and ratio limits; on a limit or corrupt data adds an unscannable finding,
- * sets *out NULL and returns PCL_OK. */
-enum pcl_rc mscan_inflate_raw(struct mscan *s, const uint8_t *data, size_t len, uint64_t expect,
-                              uint8_t **out, size_t *outlen) PCL_WUR;
+/* Decompressed bytes: on the heap when small, else memory-mapped from an unlinked temporary
+ * file that was written in 16 MiB steps, so the heap stays constant whatever the size. */
+struct mscan_bytes {
+    uint8_t *p;
+    size_t len;
+    bool mapped;
+};
+void mscan_bytes_free(struct mscan_bytes *b);
+/* Inflate a raw deflate stream (zip member) into *out (free with mscan_bytes_free) with the
+ * scan's size and ratio limits; on a limit or corrupt data adds an unscannable finding, leaves
+ * out->p NULL and returns PCL_OK. */
+enum pcl_rc mscan_inflate_raw(struct mscan *s, const uint8_t *data, size_t len,
+                              struct mscan_bytes *out) PCL_WUR;
 
 enum pcl_rc mscan_npy(struct mscan *s, const uint8_t *data, size_t len) PCL_WUR;
 /* True when data[0..avail) holds a complete .npy header of a fixed-size (non-object) dtype:

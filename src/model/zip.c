@@ -104,8 +104,7 @@ scan_member(struct mscan *s, const uint8_t *d, size_t n, const struct zent *e, s
 {
     char name[256];
     size_t old, nl = PCL_MIN(e->nlen, sizeof(name) - 1);
-    uint8_t *buf = NULL;
-    size_t blen = 0;
+    struct mscan_bytes buf = {0};
     const uint8_t *m;
     size_t mlen;
     enum pcl_rc rc = PCL_OK;
@@ -129,8 +128,9 @@ scan_member(struct mscan *s, const uint8_t *d, size_t n, const struct zent *e, s
         m = d + data_off;
         mlen = (size_t)e->csize;
     } else if (e->method == 8 && e->usize >= STREAM_MIN) {
-        /* a large deflated NumPy array (np.savez_compressed) is counted, not kept: constant
-         * memory; anything else is inflated whole (bounded) so it can be parsed */
+        /* a large deflated NumPy array (np.savez_compressed) is only counted; anything else
+         * is inflated (bounded) through a temporary file so it can be parsed in constant
+         * memory */
         uint8_t head[4096];
         size_t hl = 0;
         uint64_t total = 0;
@@ -145,19 +145,19 @@ scan_member(struct mscan *s, const uint8_t *d, size_t n, const struct zent *e, s
             rc = mscan_npy_sized(s, head, hl, total);
             goto out;
         }
-        rc = mscan_inflate_raw(s, d + data_off, (size_t)e->csize, e->usize, &buf, &blen);
-        if (rc != PCL_OK || buf == NULL) {
+        rc = mscan_inflate_raw(s, d + data_off, (size_t)e->csize, &buf);
+        if (rc != PCL_OK || buf.p == NULL) {
             goto out;
         }
-        m = buf;
-        mlen = blen;
+        m = buf.p;
+        mlen = buf.len;
     } else if (e->method == 8) {
-        rc = mscan_inflate_raw(s, d + data_off, (size_t)e->csize, e->usize, &buf, &blen);
-        if (rc != PCL_OK || buf == NULL) {
+        rc = mscan_inflate_raw(s, d + data_off, (size_t)e->csize, &buf);
+        if (rc != PCL_OK || buf.p == NULL) {
             goto out;
         }
-        m = buf;
-        mlen = blen;
+        m = buf.p;
+        mlen = buf.len;
     } else {
         rc = mscan_unscannable(s, data_off, "compression method %u is not supported", e->method);
         goto out;
@@ -184,7 +184,7 @@ scan_member(struct mscan *s, const uint8_t *d, size_t n, const struct zent *e, s
     }
     rc = mscan_blob(s, m, mlen, name);
 out:
-    pcl_free(buf);
+    mscan_bytes_free(&buf);
     mscan_member_pop(s, old);
     return rc;
 }

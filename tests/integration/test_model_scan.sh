@@ -127,6 +127,29 @@ else
     echo "note: python3-torch/numpy/joblib/h5py not installed; real-file checks skipped"
 fi
 
+# --- constant memory: a 300 MiB deflated pickle member (and a gzip-wrapped one) is inflated
+# through a temporary file, so the scanner's peak RSS stays far below the member's size
+py "
+import gzip, zipfile
+big = b'\x80\x04\x8e' + (300 << 20).to_bytes(8, 'little') + bytes(300 << 20) + b'0cos\nsystem\n(Vid\ntR.'
+with zipfile.ZipFile('$T/big.pt', 'w', zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+    z.writestr('archive/data.pkl', big)
+with gzip.open('$T/big.pkl.gz', 'wb', compresslevel=1) as f:
+    f.write(big)
+"
+for f in big.pt big.pkl.gz; do
+    check "large $f: malicious global found in constant memory" py "
+import resource, subprocess, json
+p = subprocess.run(['$BIN', 'model', 'scan', '--format', 'json', '$T/$f'], capture_output=True)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+d = json.loads(p.stdout)['files'][0]
+assert p.returncode == 1 and d['outcome'] == 'malicious', d
+assert any(x['global'] == 'os.system' for x in d['findings']), d
+assert rss < 150, 'peak RSS %d MiB for a 300 MiB member' % rss
+"
+done
+rm -f "$T/big.pt" "$T/big.pkl.gz"
+
 # --- the labelled corpus: every malicious file caught, no benign file malicious
 if [ -n "$EVAL" ] && [ -d "$EVAL/models" ]; then
     /usr/bin/python3 "$SRC/bench/model_eval.py" "$BIN" "$EVAL/models" --check > "$T/eval.txt"; rc=$?
