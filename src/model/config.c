@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON model configurations: Keras (Lambda layers carry marshalled bytecode; `module` and
  * function references import arbitrary Python), Hugging Face (auto_map names custom code run
- * with trust_remote_code, chat templates are Jinja), and Keras 2 HDF5 files, whose
- * model_config attribute is located in the file bytes. */
+ * with trust_remote_code, chat templates are Jinja), and the model_config of Keras 2 HDF5 files
+ * (read by hdf5.c). */
 #include "mscan.h"
 
 #include <jansson.h>
@@ -150,93 +150,24 @@ mscan_json_config(struct mscan *s, const uint8_t *data, size_t len)
     return rc;
 }
 
-/* First occurrence of needle in hay (memmem is a GNU extension). */
-static const uint8_t *
-find_bytes(const uint8_t *hay, size_t n, const char *needle, size_t k)
+enum pcl_rc
+mscan_hdf5_config(struct mscan *s, const uint8_t *data, size_t len, const char *attr)
 {
-    const uint8_t *p = hay, *end = hay + n;
+    json_error_t jerr;
+    json_t *root = json_loadb((const char *)data, len, 0, &jerr);
+    enum pcl_rc rc;
 
-    while (k > 0 && (size_t)(end - p) >= k) {
-        p = memchr(p, needle[0], (size_t)(end - p) - k + 1);
-        if (p == NULL) {
-            return NULL;
-        }
-        if (memcmp(p, needle, k) == 0) {
-            return p;
-        }
-        p++;
+    if (root == NULL) {
+        return mscan_unscannable(s, 0, "hdf5: the %s attribute is not JSON: offset %d: %s", attr,
+                                 jerr.position, jerr.text);
     }
-    return NULL;
-}
-
-/* End of the JSON object starting at p[0] == '{' (string-aware), or 0. */
-static size_t
-json_extent(const uint8_t *p, size_t n)
-{
-    size_t depth = 0;
-    bool str = false;
-
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-
-        if (str) {
-            if (c == '\\') {
-                i++;
-            } else if (c == '"') {
-                str = false;
-            }
-        } else if (c == '"') {
-            str = true;
-        } else if (c == '{') {
-            depth++;
-        } else if (c == '}') {
-            if (--depth == 0) {
-                return i + 1;
-            }
-        } else if (c == 0) {
-            return 0;
-        }
-    }
-    return 0;
+    rc = check_tree(s, root);
+    json_decref(root);
+    return rc;
 }
 
 enum pcl_rc
 mscan_hdf5(struct mscan *s, const uint8_t *d, size_t n)
 {
-    static const char needle[] = "{\"class_name\"";
-    size_t pos = 0;
-    enum pcl_rc rc = PCL_OK;
-    bool found = false;
-
-    /* Keras 2 stores model_config (and training_config) as string attributes; their bytes
-     * sit contiguously in the file. Every JSON object that starts like a Keras config is
-     * parsed and checked. */
-    while (rc == PCL_OK && pos < n) {
-        const uint8_t *hit = find_bytes(d + pos, n - pos, needle, sizeof(needle) - 1);
-        size_t off, ext;
-        json_t *root;
-
-        if (hit == NULL) {
-            break;
-        }
-        off = (size_t)(hit - d);
-        ext = json_extent(hit, PCL_MIN(n - off, H5_MAX_JSON));
-        if (ext == 0) {
-            pos = off + 1;
-            continue;
-        }
-        root = json_loadb((const char *)hit, ext, 0, NULL);
-        if (root != NULL) {
-            found = true;
-            rc = check_tree(s, root);
-            json_decref(root);
-        }
-        pos = off + ext;
-    }
-    if (rc == PCL_OK && !found && find_bytes(d, n, "model_config", 12) != NULL) {
-        rc = mscan_unscannable(s, 0,
-                               "hdf5: a model_config attribute exists but its JSON was not "
-                               "found in the file bytes (compressed or split storage)");
-    }
-    return rc;
+    return mscan_hdf5_attrs(s, d, n, H5_MAX_JSON);
 }

@@ -102,8 +102,16 @@ bool mscan_onnx_sniff(const uint8_t *data, size_t len);
 /* JSON configs: Keras (Lambda layers, module/function references) and Hugging Face
  * (auto_map custom code). */
 enum pcl_rc mscan_json_config(struct mscan *s, const uint8_t *data, size_t len) PCL_WUR;
-/* HDF5 (Keras .h5): the model_config attribute is found in the file bytes. */
+/* HDF5 (Keras .h5): the root group's model_config and training_config attributes. */
 enum pcl_rc mscan_hdf5(struct mscan *s, const uint8_t *data, size_t len) PCL_WUR;
+/* Read those attributes with libhdf5 in a forked, CPU- and memory-limited child and check each
+ * with mscan_hdf5_config(); a child that fails, crashes or hits a limit, or an attribute that
+ * is not a scalar string or is over max_json bytes, is an unscannable finding. */
+enum pcl_rc mscan_hdf5_attrs(struct mscan *s, const uint8_t *data, size_t len,
+                             size_t max_json) PCL_WUR;
+/* Check one config attribute's JSON (unscannable when it is not JSON). */
+enum pcl_rc mscan_hdf5_config(struct mscan *s, const uint8_t *data, size_t len,
+                              const char *attr) PCL_WUR;
 /* Jinja chat template: flags code-execution constructs. */
 enum pcl_rc mscan_jinja(struct mscan *s, const char *tpl, size_t len, uint64_t offset) PCL_WUR;
 

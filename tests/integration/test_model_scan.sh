@@ -127,6 +127,51 @@ else
     echo "note: python3-torch/numpy/joblib/h5py not installed; real-file checks skipped"
 fi
 
+# --- Keras .h5 read through libhdf5: every way h5py can store the attribute, and bad files
+if py 'import h5py, numpy' 2>/dev/null; then
+    mkdir -p "$T/h5"
+    (cd "$T/h5" && /usr/bin/python3 - <<'PY'
+import json
+import h5py, numpy
+def lam(pad):
+    return json.dumps({"class_name": "Sequential", "config": {"layers": [
+        {"class_name": "Lambda", "config": {"function": ["eA==", None, None], "name": "x" * pad}}]}})
+with h5py.File("fixed.h5", "w") as f:          # fixed-length ASCII bytes
+    f.attrs["model_config"] = numpy.bytes_(lam(1))
+with h5py.File("dense.h5", "w", libver="latest") as f:  # dense attribute storage, 200 KB value
+    for i in range(40):
+        f.attrs["a%02d" % i] = i
+    f.attrs["model_config"] = lam(200000)
+with h5py.File("training.h5", "w") as f:       # the training config is read too
+    f.attrs["training_config"] = json.dumps({"loss": {"module": "builtins", "class_name": "function", "config": "eval"}})
+with h5py.File("weights.h5", "w") as f:        # weights only: nothing to run
+    f.create_dataset("w", data=numpy.ones((8, 8)))
+with h5py.File("int.h5", "w") as f:
+    f.attrs["model_config"] = 42
+with h5py.File("notjson.h5", "w") as f:
+    f.attrs["model_config"] = "{not json"
+data = open("fixed.h5", "rb").read()
+open("truncated.h5", "wb").write(data[:600])
+open("garbage.h5", "wb").write(data[:8] + bytes(range(256)) * 16)
+PY
+    )
+    "$BIN" model scan --format json "$T/h5" > "$T/h5.json"
+    check "h5 via libhdf5: outcomes" py "
+import json
+d=json.load(open('$T/h5.json'))
+by={f['path'].rsplit('/',1)[1]:f for f in d['files']}
+want={'fixed.h5':'malicious','dense.h5':'malicious','training.h5':'malicious','weights.h5':'clean',
+      'int.h5':'unscannable','notjson.h5':'unscannable','truncated.h5':'unscannable','garbage.h5':'unscannable'}
+for k,o in want.items():
+    assert by[k]['outcome']==o and by[k]['format']=='hdf5', (k, by[k])
+msg={k:' '.join(x['message'] for x in by[k]['findings']) for k in by}
+assert 'keras.lambda' in {x['rule'] for x in by['dense.h5']['findings']}
+assert 'builtins.eval' in {x['global'] for x in by['training.h5']['findings']}, by['training.h5']
+assert 'not a scalar string' in msg['int.h5'] and 'not JSON' in msg['notjson.h5'], msg
+assert 'libhdf5' in msg['garbage.h5'], msg
+"
+fi
+
 # --- constant memory: a 300 MiB deflated pickle member (and a gzip-wrapped one) is inflated
 # through a temporary file, so the scanner's peak RSS stays far below the member's size
 py "
