@@ -121,6 +121,9 @@ void pcl_buf_consume(struct pcl_buf *b, size_t n);
 char *pcl_buf_steal(struct pcl_buf *b, size_t *len);
 
 /* ---- encodings ---------------------------------------------------------------------- */
+/* Decimal digits only (no sign, space or prefix) with a value <= max; false otherwise. */
+bool pcl_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
 /* Decoders write at most `cap` bytes to out, set *outlen, and return PCL_EINVAL on a bad
  * character or length (err says which offset) and PCL_ELIMIT when cap is too small. */
 

@@ -330,24 +330,6 @@ close_log(struct pcl_note_signer *signer, struct pcl_audit_log *log)
     pcl_note_signer_free(signer);
 }
 
-static bool
-parse_u64(const char *s, uint64_t *out)
-{
-    char *end = NULL;
-    unsigned long long v;
-
-    if (s == NULL || !pcl_is_digit(s[0])) {
-        return false;
-    }
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0') {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 static FILE *
 open_output(const struct audit_opts *o, bool secret)
 {
@@ -699,7 +681,7 @@ run_show(const struct audit_opts *o, const char *arg)
     uint64_t idx;
     int ex;
 
-    if (!parse_u64(arg, &idx)) {
+    if (!pcl_parse_u64(arg, UINT64_MAX, &idx)) {
         pcl_cli_error(CMD, "show: want an entry index, got \"%s\"", arg != NULL ? arg : "");
         return PCL_EXIT_USAGE;
     }
@@ -738,7 +720,7 @@ run_prove(const struct audit_opts *o, const char *arg)
     size_t n = 0;
     int ex;
 
-    if (!parse_u64(arg, &idx)) {
+    if (!pcl_parse_u64(arg, UINT64_MAX, &idx)) {
         pcl_cli_error(CMD, "prove: want an entry index, got \"%s\"", arg != NULL ? arg : "");
         return PCL_EXIT_USAGE;
     }
@@ -797,7 +779,7 @@ run_consistency(const struct audit_opts *o, const char *a, const char *b)
     size_t n = 0;
     int ex;
 
-    if (!parse_u64(a, &s1) || !parse_u64(b, &s2)) {
+    if (!pcl_parse_u64(a, UINT64_MAX, &s1) || !pcl_parse_u64(b, UINT64_MAX, &s2)) {
         pcl_cli_error(CMD, "consistency: want two tree sizes A B");
         return PCL_EXIT_USAGE;
     }
@@ -1710,7 +1692,7 @@ parse_opt(struct audit_opts *o, int c, const char *arg)
         o->name = arg;
         break;
     case OPT_SIZE:
-        if (!parse_u64(arg, &o->size)) {
+        if (!pcl_parse_u64(arg, UINT64_MAX, &o->size)) {
             return false;
         }
         o->have_size = true;
@@ -1724,7 +1706,7 @@ parse_opt(struct audit_opts *o, int c, const char *arg)
     case OPT_EVERY: {
         uint64_t v = 0;
 
-        if (!parse_u64(arg, &v) || v == 0 || v > INT32_MAX) {
+        if (!pcl_parse_u64(arg, INT32_MAX, &v) || v == 0) {
             return false;
         }
         o->checkpoint_every = (long)v;
@@ -1739,7 +1721,7 @@ parse_opt(struct audit_opts *o, int c, const char *arg)
     case 'n': {
         uint64_t v = 0;
 
-        if (!parse_u64(arg, &v) || v > INT32_MAX) {
+        if (!pcl_parse_u64(arg, INT32_MAX, &v)) {
             return false;
         }
         o->count = (long)v;

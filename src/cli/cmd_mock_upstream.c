@@ -2246,18 +2246,12 @@ usage(FILE *f)
 static bool
 parse_ulong(const char *s, unsigned long max, unsigned long *out)
 {
-    char *end = NULL;
-    unsigned long v;
+    uint64_t v = 0;
 
-    if (s == NULL || !pcl_is_digit(s[0])) {
+    if (!pcl_parse_u64(s, max, &v)) {
         return false;
     }
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v > max) {
-        return false;
-    }
-    *out = v;
+    *out = (unsigned long)v;
     return true;
 }
 

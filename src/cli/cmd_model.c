@@ -547,21 +547,6 @@ sign_usage(FILE *f, bool verify)
            "exit codes: 0 signed, 2 usage, 4 error\n");
 }
 
-static bool
-parse_u64(const char *s, uint64_t *v)
-{
-    char *end = NULL;
-    unsigned long long x;
-
-    errno = 0;
-    x = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-') {
-        return false;
-    }
-    *v = x;
-    return true;
-}
-
 static int
 cmd_model_sign_verify(int argc, char **argv, bool verify)
 {
@@ -631,7 +616,7 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
             o.serial = PCL_MODEL_SERIAL_SHARDS;
             break;
         case OPT_SHARD_SIZE:
-            if (!parse_u64(optarg, &u) || u == 0) {
+            if (!pcl_parse_u64(optarg, UINT64_MAX, &u) || u == 0) {
                 pcl_cli_error(cmd, "--shard-size: expected a positive integer, got \"%s\"", optarg);
                 return PCL_EXIT_USAGE;
             }
@@ -663,7 +648,7 @@ cmd_model_sign_verify(int argc, char **argv, bool verify)
             o.identity_provider = optarg;
             break;
         case 'j':
-            if (!parse_u64(optarg, &u) || u == 0 || u > 64) {
+            if (!pcl_parse_u64(optarg, 64, &u) || u == 0) {
                 pcl_cli_error(cmd, "--threads: expected 1..64, got \"%s\"", optarg);
                 return PCL_EXIT_USAGE;
             }
@@ -1582,7 +1567,7 @@ cmd_model_registry(int argc, char **argv)
             ro.so.trust_root_path = optarg;
             break;
         case OPT_APPROVALS:
-            if (!parse_u64(optarg, &u) || u == 0 || u > 100) {
+            if (!pcl_parse_u64(optarg, 100, &u) || u == 0) {
                 pcl_cli_error(what, "--approvals: expected 1..100, got \"%s\"", optarg);
                 return PCL_EXIT_USAGE;
             }

@@ -1159,15 +1159,12 @@ list_free(char **list, size_t n)
 static bool
 parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-    char *end = NULL;
-    unsigned long v;
+    uint64_t v = 0;
 
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v > max) {
+    if (!pcl_parse_u64(s, max, &v)) {
         return false;
     }
-    *out = v;
+    *out = (unsigned long)v;
     return true;
 }
 

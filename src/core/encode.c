@@ -75,6 +75,29 @@ rev_lookup(const int8_t *table, unsigned char c)
     return c < 128 ? table[c] : -1;
 }
 
+/* ---- decimal ------------------------------------------------------------------------ */
+
+bool
+pcl_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (s == NULL || !pcl_is_digit(s[0])) {
+        return false;
+    }
+    for (; *s != '\0'; s++) {
+        if (!pcl_is_digit(*s) || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10) {
+            return false;
+        }
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    if (v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 /* ---- hex ---------------------------------------------------------------------------- */
 
 enum pcl_rc

@@ -56,28 +56,15 @@ b64_dup(json_t *s, size_t *n)
     return out;
 }
 
-/* Decimal JSON string or integer; false when neither or out of range. */
+/* Decimal JSON string or non-negative integer; false when neither. */
 static bool
 json_u64(json_t *j, uint64_t *out)
 {
-    const char *s = json_string_value(j);
-    char *end = NULL;
-    unsigned long long v;
-
     if (json_is_integer(j) && json_integer_value(j) >= 0) {
         *out = (uint64_t)json_integer_value(j);
         return true;
     }
-    if (s == NULL || *s < '0' || *s > '9') {
-        return false;
-    }
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0') {
-        return false;
-    }
-    *out = v;
-    return true;
+    return pcl_parse_u64(json_string_value(j), UINT64_MAX, out);
 }
 
 /* The tlog key of the trusted root (or a ClientTrustConfig wrapping one) whose log ID is id. */

@@ -13,6 +13,48 @@
 
 #include <sodium.h>
 
+/* ---- decimal ------------------------------------------------------------------------ */
+
+static void
+test_pcl_parse_u64_accepts_digits_up_to_max(void **state)
+{
+    uint64_t v = 7;
+
+    (void)state;
+    assert_true(pcl_parse_u64("0", 10, &v));
+    assert_int_equal(v, 0);
+    assert_true(pcl_parse_u64("10", 10, &v));
+    assert_int_equal(v, 10);
+    assert_true(pcl_parse_u64("18446744073709551615", UINT64_MAX, &v));
+    assert_true(v == UINT64_MAX);
+}
+
+static void
+test_pcl_parse_u64_rejects_bad_input(void **state)
+{
+    uint64_t v = 7;
+    static const char *const bad[] = {
+        "",
+        "-1",
+        "+1",
+        " 1",
+        "1 ",
+        "0x10",
+        "1e3",
+        "12a",
+        "18446744073709551616",
+        "99999999999999999999999",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_false(pcl_parse_u64(bad[i], UINT64_MAX, &v));
+    }
+    assert_false(pcl_parse_u64(NULL, UINT64_MAX, &v));
+    assert_false(pcl_parse_u64("11", 10, &v));
+    assert_int_equal(v, 7); /* untouched on failure */
+}
+
 /* ---- hex ---------------------------------------------------------------------------- */
 
 static void
@@ -791,6 +833,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pcl_parse_u64_accepts_digits_up_to_max),
+        cmocka_unit_test(test_pcl_parse_u64_rejects_bad_input),
         cmocka_unit_test(test_pcl_hex_encode_vectors),
         cmocka_unit_test(test_pcl_hex_decode_vectors),
         cmocka_unit_test(test_pcl_hex_decode_invalid),
