@@ -281,6 +281,14 @@ pk_pop(struct pk *p)
     return p->stack[--p->sp];
 }
 
+/* The stack entries from index `start` up (NULL when there are none: the stack may still be
+ * unallocated, and NULL + 0 is undefined). */
+static struct pk_val **
+pk_stack_from(struct pk *p, size_t start)
+{
+    return start < p->sp ? p->stack + start : NULL;
+}
+
 static struct pk_val *
 pk_top(struct pk *p)
 {
@@ -1334,7 +1342,7 @@ pk_step_containers(struct pk *p, uint8_t opc)
                          : opc == 'l' ? PK_LIST
                          : opc == 'd' ? PK_DICT
                                       : PK_SET,
-                         p->stack + start, p->sp - start);
+                         pk_stack_from(p, start), p->sp - start);
         p->sp = start;
         pk_push(p, v);
         return;
@@ -1366,7 +1374,7 @@ pk_step_containers(struct pk *p, uint8_t opc)
         if (opc == 'u' && (p->sp - start) % 2 != 0) {
             pk_fail(p, false, "SETITEMS with an odd number of items");
         }
-        pk_add_items(p, target, p->stack + start, p->sp - start, opc == 'u',
+        pk_add_items(p, target, pk_stack_from(p, start), p->sp - start, opc == 'u',
                      opc == 'e'   ? "APPENDS"
                      : opc == 'u' ? "SETITEMS"
                                   : "ADDITEMS");
@@ -1412,7 +1420,7 @@ pk_step_calls(struct pk *p, uint8_t opc)
             return;
         }
         pk_pop_mark(p, &start);
-        args = pk_container(p, PK_TUPLE, p->stack + start, p->sp - start);
+        args = pk_container(p, PK_TUPLE, pk_stack_from(p, start), p->sp - start);
         p->sp = start;
         pk_push(p, pk_call(p, callable, args, "INST"));
         return;
@@ -1424,7 +1432,7 @@ pk_step_calls(struct pk *p, uint8_t opc)
             return;
         }
         callable = p->stack[start];
-        args = pk_container(p, PK_TUPLE, p->stack + start + 1, p->sp - start - 1);
+        args = pk_container(p, PK_TUPLE, pk_stack_from(p, start + 1), p->sp - start - 1);
         p->sp = start;
         pk_push(p, pk_call(p, callable, args, "OBJ"));
         return;
