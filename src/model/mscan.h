@@ -23,6 +23,10 @@ struct mscan {
     uint64_t analysed_max; /* bound on bytes dispatched: overlapping or nested members */
     const char *dir;       /* directory of the scanned file (ONNX external data); may be NULL */
     struct pcl_err *err;
+    /* open-addressing index over r->findings by (rule, member, global): repeats merge in O(1)
+     * even when a hostile file raises the same finding for every one of 200000 members */
+    uint32_t *fidx;  /* slot = finding index + 1, 0 = empty */
+    size_t fidx_cap; /* power of two, or 0 before the first finding */
 };
 
 /* Add a finding at offset in the current member; merges repeats of the same rule, global and

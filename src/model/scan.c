@@ -90,6 +90,54 @@ static enum pcl_rc add_v(struct mscan *s, enum pcl_model_sev sev, bool unscannab
                          const char *rule, const char *ref, uint64_t offset, const char *global,
                          const char *fmt, va_list ap) PCL_PRINTF(8, 0);
 
+/* FNV-1a over the merge key of a finding. */
+static uint64_t
+finding_hash(const char *rule, const char *member, const char *global)
+{
+    const char *parts[3] = {rule, member, global != NULL ? global : ""};
+    uint64_t h = 0xcbf29ce484222325u;
+
+    for (size_t i = 0; i < 3; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p != '\0'; p++) {
+            h = (h ^ *p) * 0x100000001b3u;
+        }
+        h = (h ^ 0xffu) * 0x100000001b3u; /* separator: ("ab","c") != ("a","bc") */
+    }
+    return h;
+}
+
+/* Record the newest finding in the index: at `slot` (the empty slot its lookup ended
+ * on) or, when the table is missing or half full, in a rebuilt table twice the size. */
+static enum pcl_rc
+findings_index(struct mscan *s, size_t slot)
+{
+    struct pcl_model_report *r = s->r;
+
+    if (r->nfindings * 2 > s->fidx_cap) {
+        size_t ncap = s->fidx_cap == 0 ? 64 : s->fidx_cap * 2;
+        uint32_t *nt = pcl_calloc(ncap, sizeof(*nt));
+
+        if (nt == NULL) {
+            return pcl_err_set(s->err, PCL_ENOMEM, "model: out of memory");
+        }
+        for (size_t i = 0; i < r->nfindings; i++) {
+            const struct pcl_model_finding *f = &r->findings[i];
+            size_t j = finding_hash(f->rule, f->member, f->global) & (ncap - 1);
+
+            while (nt[j] != 0) {
+                j = (j + 1) & (ncap - 1);
+            }
+            nt[j] = (uint32_t)(i + 1);
+        }
+        pcl_free(s->fidx);
+        s->fidx = nt;
+        s->fidx_cap = ncap;
+        return PCL_OK;
+    }
+    s->fidx[slot] = (uint32_t)r->nfindings;
+    return PCL_OK;
+}
+
 static enum pcl_rc
 add_v(struct mscan *s, enum pcl_model_sev sev, bool unscannable, const char *rule, const char *ref,
       uint64_t offset, const char *global, const char *fmt, va_list ap)
@@ -98,15 +146,21 @@ add_v(struct mscan *s, enum pcl_model_sev sev, bool unscannable, const char *rul
     struct pcl_model_finding *f;
     char msg[PCL_ERR_MSG_SIZE];
 
-    for (size_t i = 0; i < r->nfindings; i++) {
-        f = &r->findings[i];
-        if (strcmp(f->rule, rule) == 0 && strcmp(f->member, s->member) == 0 &&
-            ((f->global == NULL && global == NULL) ||
-             (f->global != NULL && global != NULL && strcmp(f->global, global) == 0))) {
-            if (f->count < UINT32_MAX) {
-                f->count++;
+    uint64_t h = finding_hash(rule, s->member, global);
+    size_t slot = 0;
+
+    if (s->fidx_cap > 0) {
+        for (slot = h & (s->fidx_cap - 1); s->fidx[slot] != 0;
+             slot = (slot + 1) & (s->fidx_cap - 1)) {
+            f = &r->findings[s->fidx[slot] - 1];
+            if (strcmp(f->rule, rule) == 0 && strcmp(f->member, s->member) == 0 &&
+                ((f->global == NULL && global == NULL) ||
+                 (f->global != NULL && global != NULL && strcmp(f->global, global) == 0))) {
+                if (f->count < UINT32_MAX) {
+                    f->count++;
+                }
+                return PCL_OK;
             }
-            return PCL_OK;
         }
     }
     /* past the limit, reasons for being unscannable are still kept (a few) */
@@ -143,7 +197,7 @@ add_v(struct mscan *s, enum pcl_model_sev sev, bool unscannable, const char *rul
     f->offset = offset;
     f->count = 1;
     r->nfindings++;
-    return PCL_OK;
+    return findings_index(s, slot);
 }
 
 enum pcl_rc
@@ -164,16 +218,11 @@ mscan_unscannable(struct mscan *s, uint64_t offset, const char *fmt, ...)
 {
     va_list ap;
     enum pcl_rc rc;
-    char msg[PCL_ERR_MSG_SIZE];
 
-    va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    /* one entry per distinct reason: the message is the dedup key's stand-in */
+    /* repeats in one member merge (rule "unscannable"); the first reason is the one kept */
     va_start(ap, fmt);
     rc = add_v(s, PCL_MODEL_SEV_INFO, true, "unscannable", NULL, offset, NULL, fmt, ap);
     va_end(ap);
-    (void)msg;
     return rc;
 }
 
@@ -415,6 +464,7 @@ scan_run(const char *name, const char *dir, const void *data, size_t len,
     /* legitimate nesting sees each byte a few times (a member, then its own members) */
     s.analysed_max = (uint64_t)len * 4 + s.o.max_decompressed * 2;
     rc = mscan_blob(&s, data, len, base != NULL ? base + 1 : name);
+    pcl_free(s.fidx);
     if (rc != PCL_OK) {
         pcl_model_report_free(r);
         return rc;
