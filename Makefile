@@ -5,7 +5,7 @@ BUILD  := build/$(PRESET)
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 
-.PHONY: all deps build run test asan release fuzz bench install clean format
+.PHONY: all deps build run test asan release fuzz fuzz-replay bench install clean format
 
 all: build
 
@@ -36,6 +36,9 @@ release: deps
 
 fuzz: deps
 	@$(MAKE) --no-print-directory build PRESET=fuzz
+
+fuzz-replay: fuzz
+	@bash scripts/fuzz-replay.sh build/fuzz/fuzz
 
 bench: release
 	bash bench/scan.sh
