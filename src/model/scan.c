@@ -383,11 +383,9 @@ mscan_blob(struct mscan *s, const uint8_t *data, size_t len, const char *hint)
 {
     enum pcl_rc rc;
 
-    if (s->depth >= s->o.max_depth) {
-        return mscan_unscannable(s, 0, "containers nested deeper than %u levels", s->o.max_depth);
-    }
     /* overlapping members (many central-directory entries over one local header) nested in
-     * each other multiply the work without any decompression: bound members and bytes */
+     * each other multiply the work without any decompression: bound members (those too deep
+     * to open included) and bytes */
     if (s->blobs > MAX_BLOBS) {
         return PCL_OK; /* already reported once */
     }
@@ -397,6 +395,9 @@ mscan_blob(struct mscan *s, const uint8_t *data, size_t len, const char *hint)
                                  "more than %u members or %llu bytes of content in one "
                                  "file (overlapping or nested members)",
                                  MAX_BLOBS, (unsigned long long)s->analysed_max);
+    }
+    if (s->depth >= s->o.max_depth) {
+        return mscan_unscannable(s, 0, "containers nested deeper than %u levels", s->o.max_depth);
     }
     s->depth++;
     s->r->bytes += len;
