@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* YAML configuration for the engine (`detect:`) and the classifier (`classify:`). */
 #include "detector.h"
+#include "yamlx.h"
 
 #include <yaml.h>
 
@@ -341,6 +342,12 @@ pcl_engine_opts_load(const char *path, struct pcl_engine_opts **out, struct pcl_
     root = yaml_document_get_root_node(&c.doc);
     if (root != NULL && root->type != YAML_MAPPING_NODE) {
         rc = cfg_fail(&c, root, "top level", "expected a mapping");
+        goto out;
+    }
+    n = pcl_yaml_duplicate_key(&c.doc);
+    if (n != NULL) {
+        /* a YAML parser keeps one of the two silently; say which line repeats */
+        rc = cfg_fail(&c, n, scalar(n), "duplicate key");
         goto out;
     }
     n = top_key(&c, "detect");

@@ -2,6 +2,7 @@
 /* The gateway's YAML configuration: parsing with line numbers, ${VAR} substitution,
  * validation, defaults, and compiling what the server needs (engine, TLS contexts). */
 #include "gw.h"
+#include "yamlx.h"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -1160,22 +1161,11 @@ parse_root(struct cfg *y, yaml_node_t *root)
     }
     rc = want_map(y, root, "top level");
     /* A key given twice is a mistake YAML parsers silently resolve; refuse it. */
-    for (yaml_node_t *n = y->doc.nodes.start; rc == PCL_OK && n < y->doc.nodes.top; n++) {
-        if (n->type != YAML_MAPPING_NODE) {
-            continue;
-        }
-        for (yaml_node_pair_t *a = n->data.mapping.pairs.start;
-             rc == PCL_OK && a < n->data.mapping.pairs.top; a++) {
-            const char *ka = raw_scalar(node(y, a->key));
+    if (rc == PCL_OK) {
+        yaml_node_t *dup = pcl_yaml_duplicate_key(&y->doc);
 
-            for (yaml_node_pair_t *b = a + 1; ka != NULL && b < n->data.mapping.pairs.top; b++) {
-                const char *kb = raw_scalar(node(y, b->key));
-
-                if (kb != NULL && strcmp(ka, kb) == 0) {
-                    rc = fail(y, node(y, b->key), "duplicate key \"%s\"", kb);
-                    break;
-                }
-            }
+        if (dup != NULL) {
+            rc = fail(y, dup, "duplicate key \"%s\"", raw_scalar(dup));
         }
     }
     /* Upstreams and policies first: routes refer to them by name. */

@@ -212,6 +212,10 @@ printf 'detect:\n  min_scor: 0.5\n' > "$T/bad.yaml"
 "$BIN" scan -q --config "$T/bad.yaml" "$T/a.txt" > /dev/null 2> "$T/bad.err"
 check "bad config exit 2" test $? -eq 2
 check "bad config names line" grep -q "line 2" "$T/bad.err"
+printf 'detect:\n  disable: [EMAIL_ADDRESS]\n  min_score: 0.5\n  disable: [US_SSN]\n' > "$T/dup.yaml"
+"$BIN" scan -q --config "$T/dup.yaml" "$T/a.txt" > /dev/null 2> "$T/dup.err"
+check "duplicate config key exit 2" test $? -eq 2
+check "duplicate config key named with its line" grep -q "line 4: disable: duplicate key" "$T/dup.err"
 
 # --- bundled examples
 "$BIN" scan -q --config "$SRC/examples/portcullis.yaml" --fail-on never "$SRC/examples/data" > "$T/ex.txt"
