@@ -43,6 +43,11 @@ enum pcl_det_flags {
                                         '-' in front of the cluster ("AB 12 34 56 C") */
     PCL_DET_LEAD0 = 1u << 6,         /* numeric: a group of 3-6 digits starting with '0' and
                                         followed by a separator (trunk prefix + area code) */
+    PCL_DET_TOKEN = 1u << 8,         /* every match starts where a run of letters and digits
+                                        starts (no letter or digit before it), and that run
+                                        has token_min..token_max bytes, a first byte in
+                                        token_first and a second in token_second: the engine
+                                        finds such runs itself (see PCL_DET_NUMERIC) */
     PCL_DET_NUMERIC = 1u << 4,       /* every match is digit groups joined by at most three
                                         bytes of " -./()" (and may start with '+' or '('), with at
                                         least min_digits digits: the engine finds such digit
@@ -72,6 +77,10 @@ struct pcl_detector {
                                    the cluster have these lengths: alternatives separated by
                                    "|", each a comma list of lengths or ranges: "3,2,4",
                                    "4,4,4,4|4,6,5", "1..3,1..3,1..3,1..3" */
+    uint8_t token_min;          /* PCL_DET_TOKEN: shortest and longest run of letters and */
+    uint8_t token_max;          /* ... digits a match starts, */
+    const char *token_first;    /* ... the bytes its first byte may be (as anchor_run), */
+    const char *token_second;   /* ... and its second (NULL = any letter or digit) */
     pcl_validate_fn *validate;  /* NULL = pattern alone decides */
     pcl_trim_fn *trim;          /* NULL = no trimming; else replaces validate */
     pcl_hexgate_fn *hexgate;    /* set: triggered by hex runs that pass it (every match is

@@ -3,6 +3,7 @@
  * validation, context scoring and overlap resolution. */
 #include "engine.h"
 #include "dbcache.h"
+#include "scanmask.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -390,6 +391,22 @@ add_gate(struct pcl_engine *e, uint32_t id)
     e->gates[k] = g;
 }
 
+/* Add token detector id (a table row with PCL_DET_TOKEN). */
+static void
+add_token(struct pcl_engine *e, uint32_t id)
+{
+    const struct pcl_det_rt *d = &e->dets[id];
+
+    e->tok[e->ntok++] = id;
+    for (unsigned c = 0; c < 256; c++) {
+        if (in_byteset(d->token_first, (unsigned char)c)) {
+            e->tok_first[c >> 3] = (uint8_t)(e->tok_first[c >> 3] | (1u << (c & 7)));
+            e->tok_digit_first = e->tok_digit_first && c >= '0' && c <= '9';
+        }
+    }
+    e->tok_min = PCL_MIN(e->tok_min, (uint32_t)d->row->token_min);
+}
+
 /* A context word as a Vectorscan literal: every byte but [A-Za-z0-9] as \\xHH. */
 static char *
 literal_expr(const char *word)
@@ -442,11 +459,14 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
     e->trig = pcl_calloc(cap + 1, sizeof(*e->trig));
     e->hex = pcl_calloc(e->ndets + 1, sizeof(*e->hex));
     e->gates = pcl_calloc(e->ndets + 1, sizeof(*e->gates));
+    e->tok = pcl_calloc(e->ndets + 1, sizeof(*e->tok));
+    e->tok_digit_first = true;
+    e->tok_min = UINT32_MAX;
     *exprs_out = exprs;
     *flags_out = flags;
     *ids_out = ids;
     if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->hex == NULL ||
-        e->gates == NULL) {
+        e->gates == NULL || e->tok == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
     }
     /* Patterns first, then context words: they go into two databases (see e->kwdb). */
@@ -462,6 +482,12 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
 
             if (pass == 0 && numeric) {
                 add_gate(e, (uint32_t)i);
+                continue;
+            }
+            if (!anchored && !numeric && (d->flags & PCL_DET_TOKEN) != 0) {
+                if (pass == 0) {
+                    add_token(e, (uint32_t)i);
+                }
                 continue;
             }
             if (!anchored && !numeric && d->hexgate != NULL) {
@@ -630,6 +656,12 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
             parse_byteset(row->anchor_run, d->anchor_run);
             d->has_run = true;
         }
+        if ((row->flags & PCL_DET_TOKEN) != 0) {
+            parse_byteset(row->token_first != NULL ? row->token_first : "A-Za-z0-9",
+                          d->token_first);
+            parse_byteset(row->token_second != NULL ? row->token_second : "A-Za-z0-9",
+                          d->token_second);
+        }
         patterns[e->ndets] = row->pattern;
         e->ndets++;
         rc = compile_pcre(d, row->pattern, err);
@@ -724,6 +756,7 @@ pcl_engine_free(struct pcl_engine *e)
     pcl_free(e->dets);
     pcl_free(e->trig);
     pcl_free(e->hex);
+    pcl_free(e->tok);
     pcl_free(e->gates);
     hs_free_database(e->db);
     hs_free_database(e->kwdb);
@@ -954,10 +987,18 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
      * Trying starts in order finds the same leftmost matches. */
     anchored = pos < limit && limit - pos <= 8;
     while (pos < hi) {
-        int rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, anchored ? PCRE2_ANCHORED : 0,
-                             s->md, s->mctx);
+        int rc;
         PCRE2_SIZE *ov;
         size_t ms, me, vs, ve;
+
+        if (anchored && pos >= limit) {
+            /* after a match that ended at or past the limit: a try here would see a subject
+             * cut short, so pos stays undecided for the next trigger (two tokens one byte
+             * apart) */
+            break;
+        }
+        rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, anchored ? PCRE2_ANCHORED : 0, s->md,
+                         s->mctx);
 
         if (rc == PCRE2_ERROR_NOMATCH && anchored) {
             pos++;
@@ -1054,10 +1095,6 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
 
 /* ---- digit clusters ----------------------------------------------------------------- */
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 /* Byte classes shared by the digit-cluster and hex-run scanners. */
 enum {
     CLS_DIGIT = 1u << 0,
@@ -1111,29 +1148,13 @@ in_class(unsigned char c, unsigned cls)
 static size_t
 next_in_class(const unsigned char *p, size_t n, size_t i, unsigned cls)
 {
-#if defined(__SSE2__)
-    const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
-    const __m128i colon = _mm_set1_epi8(':'), dash = _mm_set1_epi8('-'), dot = _mm_set1_epi8('.');
-
-    while (i + 16 <= n) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        __m128i m =
-            cls == CLS_DIGIT
-                ? _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above))
-                : _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, dash)),
-                               _mm_cmpeq_epi8(v, dot));
-        int mask = _mm_movemask_epi8(m);
-
-        if (mask != 0) {
-            return i + (size_t)__builtin_ctz((unsigned)mask);
+    /* in digit-dense text the next one is often a few bytes away: look there first */
+    for (size_t end = PCL_MIN(n, i + 4); i < end; i++) {
+        if (in_class(p[i], cls)) {
+            return i;
         }
-        i += 16;
     }
-#endif
-    while (i < n && !in_class(p[i], cls)) {
-        i++;
-    }
-    return i;
+    return pcl_scanmask_next(p, n, i, cls == CLS_DIGIT ? PCL_SCANMASK_DIGIT : PCL_SCANMASK_HEXSEP);
 }
 
 /* Letters right before p[at] (up to 8), or 0 when the run does not start at a word
@@ -1323,6 +1344,61 @@ hex_scan(struct pcl_scratch *s)
     }
 }
 
+/* ---- letter-digit tokens ------------------------------------------------------------ */
+
+/* Find runs of letters and digits (64 bytes of input at a time) whose first byte some token
+ * detector accepts, and confirm, anchored at the run's start, the token detectors whose
+ * length and first two bytes the run fits. */
+static void
+token_scan(struct pcl_scratch *s)
+{
+    const struct pcl_engine *e = s->e;
+    const unsigned char *p = (const unsigned char *)s->buf;
+    size_t n = s->len;
+    uint64_t carry = 0; /* 1 when the byte before the block is a letter or digit */
+    unsigned want = (1u << PCL_SCANMASK_ALNUM) | (1u << PCL_SCANMASK_DIGIT);
+
+    for (size_t at = 0; at < n && s->rc == PCL_OK; at += 64) {
+        struct pcl_scanmask m;
+        uint64_t starts;
+
+        pcl_scanmask_at(p, n, at, want, &m);
+        starts = m.alnum & ~((m.alnum << 1) | carry);
+        carry = m.alnum >> 63;
+        if (e->tok_digit_first) {
+            starts &= m.digit;
+        }
+        while (starts != 0) {
+            unsigned off = (unsigned)__builtin_ctzll(starts);
+            size_t pos = at + off, len;
+
+            starts &= starts - 1;
+            if (!in_byteset(e->tok_first, p[pos])) {
+                continue;
+            }
+            len = off == 0 ? 64 : (size_t)__builtin_ctzll(~(m.alnum >> off));
+            if (off + len >= 64) {
+                len = pcl_scanmask_run(p, n, pos, PCL_SCANMASK_ALNUM);
+            }
+            if (len < e->tok_min) {
+                continue;
+            }
+            for (size_t k = 0; k < e->ntok; k++) {
+                uint32_t id = e->tok[k];
+                const struct pcl_det_rt *d = &e->dets[id];
+
+                if (len < d->row->token_min || len > d->row->token_max ||
+                    !in_byteset(d->token_first, p[pos]) ||
+                    (len >= 2 && !in_byteset(d->token_second, p[pos + 1]))) {
+                    continue;
+                }
+                /* the pattern consumes the byte before the run */
+                confirm_range(s, id, pos > 0 ? pos - 1 : 0, pos + 1, false);
+            }
+        }
+    }
+}
+
 static int
 finding_cmp(const void *a, const void *b)
 {
@@ -1416,6 +1492,9 @@ pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char
     }
     if (e->nhex > 0 && s->rc == PCL_OK) {
         hex_scan(s);
+    }
+    if (e->ntok > 0 && s->rc == PCL_OK) {
+        token_scan(s);
     }
     if (s->rc == PCL_ENOMEM) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");

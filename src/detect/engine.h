@@ -24,8 +24,10 @@ struct pcl_det_rt {
     double context_score;
     uint32_t max_len;
     const struct pcl_detector *row; /* the table row; NULL for a custom detector */
-    uint8_t shape[96];              /* parsed row shape: per alternative a count k, then k (lo, hi)
-                                       pairs; a 0 count ends the list; empty = no shape gate */
+    uint8_t token_first[32];        /* PCL_DET_TOKEN: bitsets of the first and second bytes */
+    uint8_t token_second[32];
+    uint8_t shape[96]; /* parsed row shape: per alternative a count k, then k (lo, hi)
+                          pairs; a 0 count ends the list; empty = no shape gate */
     unsigned flags;
     bool has_group;
 };
@@ -62,12 +64,17 @@ struct pcl_engine {
     size_t nnumeric;
     uint32_t *hex; /* indexes of hex-run detectors; array of nhex */
     size_t nhex;
-    hs_database_t *db;   /* patterns: expressions [0, npattern) */
-    hs_database_t *kwdb; /* literals (anchors and context words): expressions
-                            [npattern, ntrig). Kept apart because Vectorscan 5.4 drops some
-                            reports of a pattern when a literal of another expression starts
-                            right after it in the same database (seen with the e-mail
-                            pattern followed by " ssn" or " token") */
+    uint32_t *tok; /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
+    size_t ntok;
+    uint8_t tok_first[32]; /* union of the token detectors' first bytes */
+    bool tok_digit_first;  /* every token detector's first byte is a digit */
+    uint32_t tok_min;      /* shortest run any token detector accepts */
+    hs_database_t *db;     /* patterns: expressions [0, npattern) */
+    hs_database_t *kwdb;   /* literals (anchors and context words): expressions
+                              [npattern, ntrig). Kept apart because Vectorscan 5.4 drops some
+                              reports of a pattern when a literal of another expression starts
+                              right after it in the same database (seen with the e-mail
+                              pattern followed by " ssn" or " token") */
     size_t npattern;
     double min_score;
     uint32_t match_limit;

@@ -106,7 +106,7 @@ pcl_test_unhex(const char *hex, uint8_t *out, size_t cap)
     size_t n = 0;
 
     for (; hex[0] != '\0'; hex += 2) {
-        unsigned int byte;
+        unsigned int byte = 0; /* fail_msg() is not known to return */
 
         if (hex[1] == '\0' || n == cap || sscanf(hex, "%2x", &byte) != 1) {
             fail_msg("unhex: bad literal or capacity %zu too small", cap);

@@ -86,6 +86,38 @@ test_engine_scan_finds_email(void **state)
     pcl_engine_free(e);
 }
 
+/* Two Bitcoin addresses one byte apart are two findings with exact bounds, wherever the
+ * token scanner's 64-byte blocks fall (the padding moves the pair across block edges). */
+static void
+test_engine_scan_adjacent_base58_addresses(void **state)
+{
+    static const char a[] = "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"; /* 34 bytes */
+    static const char b[] = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"; /* 34 bytes */
+    static const char seps[] = {' ', ',', ';', '\n', '/', '|'};
+    struct pcl_engine *e = engine_default();
+    static struct list l;
+    char text[256];
+
+    (void)state;
+    for (size_t pad = 0; pad < 70; pad++) {
+        for (size_t k = 0; k < sizeof(seps); k++) {
+            memset(text, ' ', pad);
+            memcpy(text + pad, a, 34);
+            text[pad + 34] = seps[k];
+            memcpy(text + pad + 35, b, 34);
+            scan_whole(e, text, pad + 69, &l);
+            assert_int_equal(l.n, 2);
+            assert_string_equal(type_of(e, &l.f[0]), "CRYPTO");
+            assert_string_equal(type_of(e, &l.f[1]), "CRYPTO");
+            assert_int_equal(l.f[0].start, pad);
+            assert_int_equal(l.f[0].end, pad + 34);
+            assert_int_equal(l.f[1].start, pad + 35);
+            assert_int_equal(l.f[1].end, pad + 69);
+        }
+    }
+    pcl_engine_free(e);
+}
+
 static void
 test_engine_new_rejects_unknown_name(void **state)
 {
@@ -409,6 +441,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engine_scan_finds_email),
+        cmocka_unit_test(test_engine_scan_adjacent_base58_addresses),
         cmocka_unit_test(test_engine_new_rejects_unknown_name),
         cmocka_unit_test(test_engine_new_custom_detector),
         cmocka_unit_test(test_engine_new_bad_custom_pattern),

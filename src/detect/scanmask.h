@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Byte-class bit masks over 64 input bytes at a time (SSE2, baseline on x86-64; scalar
+ * elsewhere), used by the engine's candidate scanners to skip text without candidate bytes. */
+#ifndef PCL_DETECT_SCANMASK_H
+#define PCL_DETECT_SCANMASK_H
+
+#include "common.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* The classes a mask can hold; bit i of a mask is set when byte i of the block is in it. */
+enum pcl_scanmask_class {
+    PCL_SCANMASK_DIGIT,   /* 0-9 */
+    PCL_SCANMASK_ALNUM,   /* 0-9 A-Z a-z */
+    PCL_SCANMASK_HEXSEP,  /* ':' '-' '.' */
+    PCL_SCANMASK_NCLASSES /* count */
+};
+
+/* Masks of one 64-byte block; classes not asked for are left 0. */
+struct pcl_scanmask {
+    uint64_t digit;
+    uint64_t alnum;
+    uint64_t hexsep;
+};
+
+#if defined(__SSE2__)
+/* Bytes of v in [lo, hi] (unsigned), as 0xff lanes: shift the range to start at -128 and
+ * compare signed. */
+static inline __m128i
+pcl_scanmask_range16(__m128i v, unsigned char lo, unsigned char hi)
+{
+    __m128i x = _mm_add_epi8(v, _mm_set1_epi8((char)(unsigned char)(0x80u - lo)));
+
+    return _mm_cmplt_epi8(x, _mm_set1_epi8((char)(unsigned char)(0x80u + (unsigned)(hi - lo) + 1)));
+}
+#endif
+
+static inline bool
+pcl_scanmask_is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20u) >= 'a' && (c | 0x20u) <= 'z');
+}
+
+/* Masks of p[0..64), which must all be readable; want is a bit set of (1u << class). */
+static inline void
+pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m)
+{
+    m->digit = m->alnum = m->hexsep = 0;
+#if defined(__SSE2__)
+    for (unsigned k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i d = pcl_scanmask_range16(v, '0', '9');
+        unsigned sh = 16 * k;
+
+        if ((want & (1u << PCL_SCANMASK_DIGIT)) != 0) {
+            m->digit |= (uint64_t)(uint16_t)_mm_movemask_epi8(d) << sh;
+        }
+        if ((want & (1u << PCL_SCANMASK_ALNUM)) != 0) {
+            __m128i l = pcl_scanmask_range16(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+
+            m->alnum |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(d, l)) << sh;
+        }
+        if ((want & (1u << PCL_SCANMASK_HEXSEP)) != 0) {
+            __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+
+            m->hexsep |= (uint64_t)(uint16_t)_mm_movemask_epi8(s) << sh;
+        }
+    }
+#else
+    for (unsigned i = 0; i < 64; i++) {
+        unsigned char c = p[i];
+        uint64_t bit = (uint64_t)1 << i;
+
+        if ((want & (1u << PCL_SCANMASK_DIGIT)) != 0 && c >= '0' && c <= '9') {
+            m->digit |= bit;
+        }
+        if ((want & (1u << PCL_SCANMASK_ALNUM)) != 0 && pcl_scanmask_is_alnum(c)) {
+            m->alnum |= bit;
+        }
+        if ((want & (1u << PCL_SCANMASK_HEXSEP)) != 0 && (c == ':' || c == '-' || c == '.')) {
+            m->hexsep |= bit;
+        }
+    }
+#endif
+}
+
+/* Masks of p[at..at+64) within p[0..n): bytes at or past n count as in no class. */
+static inline void
+pcl_scanmask_at(const unsigned char *p, size_t n, size_t at, unsigned want, struct pcl_scanmask *m)
+{
+    unsigned char tail[64];
+
+    if (at + 64 <= n) {
+        pcl_scanmask_block(p + at, want, m);
+        return;
+    }
+    memset(tail, 0, sizeof(tail));
+    if (at < n) {
+        memcpy(tail, p + at, n - at);
+    }
+    pcl_scanmask_block(tail, want, m);
+}
+
+/* Mask of class cls (one enum value) of p[at..at+64) within p[0..n). */
+static inline uint64_t
+pcl_scanmask_get(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_class cls)
+{
+    struct pcl_scanmask m;
+
+    pcl_scanmask_at(p, n, at, 1u << cls, &m);
+    switch (cls) {
+    case PCL_SCANMASK_DIGIT:
+        return m.digit;
+    case PCL_SCANMASK_ALNUM:
+        return m.alnum;
+    case PCL_SCANMASK_HEXSEP:
+    case PCL_SCANMASK_NCLASSES:
+        break;
+    }
+    return m.hexsep;
+}
+
+/* Offset of the first byte at or after at in p[0..n) that is in class cls, or n. */
+static inline size_t
+pcl_scanmask_next(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_class cls)
+{
+    while (at < n) {
+        uint64_t m = pcl_scanmask_get(p, n, at, cls);
+
+        if (m != 0) {
+            return PCL_MIN(n, at + (size_t)__builtin_ctzll(m));
+        }
+        at += 64;
+    }
+    return n;
+}
+
+/* Length of the run of class cls starting at p[at] (0 when p[at] is not in it). */
+static inline size_t
+pcl_scanmask_run(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_class cls)
+{
+    size_t len = 0;
+
+    while (at + len < n) {
+        uint64_t m = ~pcl_scanmask_get(p, n, at + len, cls);
+
+        if (m != 0) {
+            return len + (size_t)__builtin_ctzll(m);
+        }
+        len += 64;
+    }
+    return len;
+}
+
+#endif

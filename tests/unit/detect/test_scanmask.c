@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Tests for the 64-byte byte-class masks: every byte value, block tails and random buffers
+ * against a byte-by-byte reference. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "scanmask.h"
+
+static bool
+ref_in(unsigned char c, enum pcl_scanmask_class cls)
+{
+    switch (cls) {
+    case PCL_SCANMASK_DIGIT:
+        return c >= '0' && c <= '9';
+    case PCL_SCANMASK_ALNUM:
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    case PCL_SCANMASK_HEXSEP:
+        return c == ':' || c == '-' || c == '.';
+    case PCL_SCANMASK_NCLASSES:
+        break;
+    }
+    return false;
+}
+
+static uint64_t
+ref_mask(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_class cls)
+{
+    uint64_t m = 0;
+
+    for (size_t i = 0; i < 64 && at + i < n; i++) {
+        if (ref_in(p[at + i], cls)) {
+            m |= (uint64_t)1 << i;
+        }
+    }
+    return m;
+}
+
+/* xorshift64: deterministic test data */
+static uint64_t
+next_rand(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* Every byte value 0..255 in four blocks: each class bit matches the reference. */
+static void
+test_pcl_scanmask_block_every_byte(void **state)
+{
+    unsigned char buf[256];
+
+    (void)state;
+    for (unsigned i = 0; i < 256; i++) {
+        buf[i] = (unsigned char)i;
+    }
+    for (size_t at = 0; at < 256; at += 64) {
+        struct pcl_scanmask m;
+
+        pcl_scanmask_block(buf + at, ~0u, &m);
+        assert_true(m.digit == ref_mask(buf, 256, at, PCL_SCANMASK_DIGIT));
+        assert_true(m.alnum == ref_mask(buf, 256, at, PCL_SCANMASK_ALNUM));
+        assert_true(m.hexsep == ref_mask(buf, 256, at, PCL_SCANMASK_HEXSEP));
+    }
+}
+
+/* Bytes past the end count as in no class, whatever the memory after them holds. */
+static void
+test_pcl_scanmask_at_tail(void **state)
+{
+    static const char text[] = "12ab:-.9Z"; /* 9 bytes, then the terminator */
+
+    (void)state;
+    for (size_t n = 0; n <= 9; n++) {
+        for (size_t at = 0; at <= n; at++) {
+            const unsigned char *p = (const unsigned char *)text;
+
+            assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_DIGIT) ==
+                        ref_mask(p, n, at, PCL_SCANMASK_DIGIT));
+            assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_ALNUM) ==
+                        ref_mask(p, n, at, PCL_SCANMASK_ALNUM));
+            assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_HEXSEP) ==
+                        ref_mask(p, n, at, PCL_SCANMASK_HEXSEP));
+        }
+    }
+}
+
+/* next() and run() against a linear search, at every offset of random buffers. */
+static void
+test_pcl_scanmask_next_and_run_random(void **state)
+{
+    static const char alphabet[] = "0123456789abcXYZ:-. \n\x80\xff";
+    unsigned char buf[300];
+    uint64_t x = 0x9e3779b97f4a7c15u;
+
+    (void)state;
+    for (int round = 0; round < 200; round++) {
+        size_t n = (size_t)(next_rand(&x) % sizeof(buf));
+        /* sparse or dense classes, so long runs and long gaps both occur */
+        unsigned dense = (unsigned)(next_rand(&x) % 4);
+
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = next_rand(&x);
+
+            buf[i] = dense == 0 && r % 8 != 0
+                         ? (unsigned char)' '
+                         : (unsigned char)alphabet[(r >> 8) % (sizeof(alphabet) - 1)];
+        }
+        for (size_t at = 0; at <= n; at++) {
+            for (int c = 0; c < PCL_SCANMASK_NCLASSES; c++) {
+                enum pcl_scanmask_class cls = (enum pcl_scanmask_class)c;
+                size_t want = at, run = 0;
+
+                while (want < n && !ref_in(buf[want], cls)) {
+                    want++;
+                }
+                while (at + run < n && ref_in(buf[at + run], cls)) {
+                    run++;
+                }
+                assert_int_equal(pcl_scanmask_next(buf, n, at, cls), want);
+                assert_int_equal(pcl_scanmask_run(buf, n, at, cls), run);
+            }
+        }
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pcl_scanmask_block_every_byte),
+        cmocka_unit_test(test_pcl_scanmask_at_tail),
+        cmocka_unit_test(test_pcl_scanmask_next_and_run_random),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
