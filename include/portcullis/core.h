@@ -82,6 +82,10 @@ void pcl_arena_reset(struct pcl_arena *a);
 void pcl_arena_free(struct pcl_arena *a);
 /* Bytes handed out since the last reset. */
 size_t pcl_arena_used(const struct pcl_arena *a);
+/* True when p points into memory of one of a's chunks (handed out or not): lets an allocator
+ * that serves some requests from an arena tell its pointers from heap ones. Costs one
+ * comparison per chunk; NULL a or p = false. */
+bool pcl_arena_owns(const struct pcl_arena *a, const void *p);
 
 /* ---- strings and buffers ------------------------------------------------------------ */
 

@@ -182,3 +182,21 @@ pcl_arena_used(const struct pcl_arena *a)
 {
     return a->used;
 }
+
+bool
+pcl_arena_owns(const struct pcl_arena *a, const void *p)
+{
+    uintptr_t u = (uintptr_t)p;
+
+    if (a == NULL || p == NULL) {
+        return false;
+    }
+    for (const struct chunk *c = a->head; c != NULL; c = c->next) {
+        uintptr_t lo = (uintptr_t)c->data;
+
+        if (u >= lo && u - lo < c->size) {
+            return true;
+        }
+    }
+    return false;
+}

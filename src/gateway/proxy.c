@@ -2,6 +2,8 @@
 /* One request through the gateway: route, authenticate, limit, validate, inspect, forward,
  * inspect the answer (whole or streamed), settle tokens, and record metrics, access log
  * and audit event. Runs on the worker's event loop; never blocks. */
+#include "answer.h"
+#include "jmem.h"
 #include "server.h"
 #include "sse.h"
 
@@ -65,11 +67,14 @@ struct gw_req {
     bool awaiting_audit;          /* answer held until its audit entry is durable */
     enum pcl_rc audit_rc;         /* set by the log's writer thread */
     uint64_t audit_index;
-    int64_t wall_ms;     /* unix time of arrival */
-    char fwd_digest[72]; /* "sha256:<hex>" of the body forwarded upstream */
-    struct pcl_buf held; /* answer waiting for its audit entry */
+    int64_t wall_ms;      /* unix time of arrival */
+    char fwd_digest[72];  /* "sha256:<hex>" of the body forwarded upstream */
+    struct pcl_buf held;  /* answer waiting for its audit entry */
+    char resp_digest[72]; /* "sha256:<hex>" of the upstream's buffered body (audit log) */
     enum uerr uerr;
-    struct pcl_buf ubody;
+    struct evbuffer *ubody;     /* buffered upstream body; NULL until the first bytes */
+    struct evbuffer *out;       /* stream output not yet handed to evhttp (one chunk per read) */
+    struct pcl_arena *ev_arena; /* JSON of the SSE event being processed; reset after each */
     struct gw_sse sse;
     struct gw_textstream ts[MAX_CHOICES];
     /* outcome */
@@ -161,28 +166,32 @@ add_header(struct evhttp_request *req, const char *k, const char *v)
     (void)evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
 }
 
+/* Send a whole answer whose body is in eb (moved out of eb, not copied; NULL = empty). */
+static void
+send_body_eb(struct gw_req *r, int code, const char *ctype, struct evbuffer *eb)
+{
+    r->status = code;
+    if (r->client_gone || r->creq == NULL) {
+        return;
+    }
+    add_header(r->creq, "Content-Type", ctype);
+    add_header(r->creq, "x-request-id", r->request_id);
+    evhttp_send_reply(r->creq, code, status_reason(code), eb);
+    r->creq = NULL;
+}
+
 static void
 send_body(struct gw_req *r, int code, const char *ctype, const char *body, size_t n)
 {
     struct evbuffer *eb = evbuffer_new();
 
-    r->status = code;
-    if (r->client_gone || r->creq == NULL) {
-        if (eb != NULL) {
-            evbuffer_free(eb);
-        }
-        return;
-    }
-    add_header(r->creq, "Content-Type", ctype);
-    add_header(r->creq, "x-request-id", r->request_id);
     if (eb != NULL) {
         (void)evbuffer_add(eb, body, n);
     }
-    evhttp_send_reply(r->creq, code, status_reason(code), eb);
+    send_body_eb(r, code, ctype, eb);
     if (eb != NULL) {
         evbuffer_free(eb);
     }
-    r->creq = NULL;
 }
 
 static void send_error(struct gw_req *r, int code, const char *errcode, const char *param,
@@ -409,40 +418,76 @@ up_cancel(struct gw_req *r)
 
 /* ---- streaming to the client ---------------------------------------------------------- */
 
+/* Stream output collects in r->out while one upstream read is processed and goes to the
+ * client as one chunk (client_flush): the events of a read leave together, as they came. */
+static bool
+client_out(struct gw_req *r)
+{
+    if (r->client_gone || r->creq == NULL) {
+        return false;
+    }
+    if (r->out == NULL) {
+        r->out = evbuffer_new();
+    }
+    return r->out != NULL;
+}
+
 static void
 client_send(struct gw_req *r, const char *s, size_t n)
 {
-    struct evbuffer *eb;
-
-    if (r->client_gone || r->creq == NULL || n == 0) {
+    if (n == 0 || !client_out(r)) {
         return;
     }
-    eb = evbuffer_new();
-    if (eb == NULL) {
-        return;
-    }
-    (void)evbuffer_add(eb, s, n);
-    evhttp_send_reply_chunk(r->creq, eb);
-    evbuffer_free(eb);
+    (void)evbuffer_add(r->out, s, n);
     r->out_bytes += n;
+}
+
+static void
+client_flush(struct gw_req *r)
+{
+    if (r->out != NULL && evbuffer_get_length(r->out) > 0) {
+        if (r->client_gone || r->creq == NULL) {
+            (void)evbuffer_drain(r->out, evbuffer_get_length(r->out));
+            return;
+        }
+        evhttp_send_reply_chunk(r->creq, r->out); /* moves the bytes out of r->out */
+    }
+}
+
+/* Queue one SSE event for the client. Out of memory drops the event (never half of one) and
+ * keeps those before it. */
+static void
+out_event(struct gw_req *r, const char *type, size_t tlen, const json_t *ev)
+{
+    size_t before;
+    struct evbuffer *keep;
+
+    if (!client_out(r)) {
+        return;
+    }
+    before = evbuffer_get_length(r->out);
+    if (pcl_gw_answer_event(r->out, type, tlen, ev) == PCL_OK) {
+        r->out_bytes += evbuffer_get_length(r->out) - before;
+        return;
+    }
+    keep = evbuffer_new();
+    if (keep != NULL && evbuffer_remove_buffer(r->out, keep, before) == (int)before) {
+        evbuffer_free(r->out);
+        r->out = keep;
+        return;
+    }
+    if (keep != NULL) {
+        evbuffer_free(keep);
+    }
+    (void)evbuffer_drain(r->out, evbuffer_get_length(r->out));
 }
 
 /* Send one SSE event the gateway made (event type optional); takes ev. */
 static void
 send_event(struct gw_req *r, const char *type, json_t *ev)
 {
-    char *s = ev != NULL ? json_dumps(ev, JSON_COMPACT) : NULL;
-
-    if (s != NULL) {
-        if (type != NULL) {
-            client_send(r, "event: ", 7);
-            client_send(r, type, strlen(type));
-            client_send(r, "\n", 1);
-        }
-        client_send(r, "data: ", 6);
-        client_send(r, s, strlen(s));
-        client_send(r, "\n\n", 2);
-        free(s); /* NOLINT: jansson allocates with malloc */
+    if (ev != NULL) {
+        out_event(r, type, type != NULL ? strlen(type) : 0, ev);
     }
     json_decref(ev);
 }
@@ -450,6 +495,7 @@ send_event(struct gw_req *r, const char *type, json_t *ev)
 static void
 client_end(struct gw_req *r)
 {
+    client_flush(r);
     if (r->creq != NULL) {
         evhttp_send_reply_end(r->creq);
         r->creq = NULL;
@@ -586,7 +632,7 @@ log_interaction(struct gw_req *r, pcl_audit_done_fn *done, struct pcl_err *err)
 {
     struct pcl_audit_finding_count counts[2 * GW_MAX_TYPES];
     struct pcl_audit_interaction ev;
-    struct pcl_buf json, rs;
+    struct pcl_buf json;
     uint64_t now = pcl_gw_now_us();
     size_t n = 0;
     enum pcl_rc rc;
@@ -619,12 +665,10 @@ log_interaction(struct gw_req *r, pcl_audit_done_fn *done, struct pcl_err *err)
                       : -1;
     ev.streamed = r->info.stream;
     pcl_buf_init(&json, 1u << 20);
-    pcl_buf_init(&rs, 128);
     rc = PCL_OK;
     ev.request_digest = r->fwd_digest[0] != '\0' ? r->fwd_digest : NULL;
-    if (r->ubody.len > 0 && !r->streaming) {
-        rc = pcl_audit_digest(r->ubody.ptr, r->ubody.len, &rs);
-        ev.response_digest = rc == PCL_OK ? rs.ptr : NULL;
+    if (r->resp_digest[0] != '\0' && !r->streaming) {
+        ev.response_digest = r->resp_digest;
     }
     if (rc == PCL_OK) {
         rc = pcl_audit_interaction_json(&ev, &json);
@@ -634,7 +678,6 @@ log_interaction(struct gw_req *r, pcl_audit_done_fn *done, struct pcl_err *err)
     }
     r->audited = true;
     pcl_buf_fini(&json);
-    pcl_buf_fini(&rs);
     return rc;
 }
 
@@ -765,9 +808,19 @@ req_free(struct gw_req *r)
         event_free(r->deadline);
     }
     if (r->body != NULL) {
+        /* the tree lives in the arena (heap parts are freed, arena parts stay) */
+        struct pcl_arena *prev = pcl_gw_jmem_enter(r->arena);
+
         json_decref(r->body);
+        pcl_gw_jmem_leave(prev);
     }
-    pcl_buf_fini(&r->ubody);
+    if (r->ubody != NULL) {
+        evbuffer_free(r->ubody);
+    }
+    if (r->out != NULL) {
+        evbuffer_free(r->out);
+    }
+    pcl_arena_free(r->ev_arena);
     pcl_buf_fini(&r->held);
     pcl_gw_sse_fini(&r->sse);
     for (size_t i = 0; i < MAX_CHOICES; i++) {
@@ -970,21 +1023,23 @@ receipt_send(evutil_socket_t fd, short what, void *arg)
     req_finish(r);
 }
 
-/* Send a 200 answer — at once, or, when the client asked for a receipt or the audit log fails
- * closed, only after its audit entry is durable. */
+/* Send a 200 answer whose body is in eb (moved, not copied) — at once, or, when the client
+ * asked for a receipt or the audit log fails closed, only after its audit entry is durable. */
 static void
-answer(struct gw_req *r, const char *body, size_t n)
+answer(struct gw_req *r, struct evbuffer *eb)
 {
     struct pcl_err err;
     enum pcl_rc rc;
+    size_t n = evbuffer_get_length(eb);
 
+    r->out_bytes = n;
     if (r->gw->alog == NULL || (!r->want_receipt && !r->gw->audit_fail_closed)) {
-        send_body(r, 200, "application/json", body, n);
+        send_body_eb(r, 200, "application/json", eb);
         return;
     }
     pcl_buf_init(&r->held, MAX_UPSTREAM);
     r->status = 200;
-    rc = pcl_buf_append(&r->held, body, n);
+    rc = pcl_buf_append(&r->held, n > 0 ? (const char *)evbuffer_pullup(eb, -1) : "", n);
     if (rc == PCL_OK) {
         rc = log_interaction(r, receipt_done, &err);
     }
@@ -997,7 +1052,7 @@ answer(struct gw_req *r, const char *body, size_t n)
         send_error(r, 503, "audit_unavailable", NULL,
                    "the audit log cannot take the interaction (queue full), so it is refused");
     } else {
-        send_body(r, 200, "application/json", body, n);
+        send_body_eb(r, 200, "application/json", eb);
     }
 }
 
@@ -1006,18 +1061,30 @@ answer_buffered(struct gw_req *r)
 {
     json_error_t jerr;
     json_t *body;
-    char *out;
+    struct evbuffer *eb;
     struct text_walk rw = {.r = r, .dir = &r->policy->response, .v = &r->vout};
+    size_t blen = r->ubody != NULL ? evbuffer_get_length(r->ubody) : 0;
+    /* one contiguous view of the upstream's bytes (no copy when they came in one read) */
+    const char *bytes = blen > 0 ? (const char *)evbuffer_pullup(r->ubody, -1) : "";
 
+    if (bytes == NULL) {
+        send_error(r, 500, "internal_error", NULL, "out of memory");
+        return;
+    }
     if (r->ustatus != 200) {
         /* pass the upstream's own error through when it is one; never raw garbage */
-        body = json_loadb(r->ubody.ptr != NULL ? r->ubody.ptr : "", r->ubody.len, 0, &jerr);
+        body = json_loadb(bytes, blen, 0, &jerr);
         if (body != NULL && json_is_object(json_object_get(body, "error")) && r->ustatus < 500) {
-            out = json_dumps(body, JSON_COMPACT);
+            eb = evbuffer_new();
             r->decision = "upstream_error";
-            send_body(r, r->ustatus, "application/json", out != NULL ? out : "{}",
-                      out != NULL ? strlen(out) : 2);
-            free(out); /* NOLINT: jansson allocates with malloc */
+            if (eb == NULL || pcl_gw_answer_json(eb, body) != PCL_OK) {
+                send_error(r, 500, "internal_error", NULL, "out of memory");
+            } else {
+                send_body_eb(r, r->ustatus, "application/json", eb);
+            }
+            if (eb != NULL) {
+                evbuffer_free(eb);
+            }
         } else {
             const char *msg =
                 json_string_value(json_object_get(json_object_get(body, "error"), "message"));
@@ -1030,7 +1097,16 @@ answer_buffered(struct gw_req *r)
         }
         return;
     }
-    body = json_loadb(r->ubody.ptr != NULL ? r->ubody.ptr : "", r->ubody.len, 0, &jerr);
+    if (r->gw->alog != NULL && blen > 0) {
+        struct pcl_buf d;
+
+        pcl_buf_init(&d, sizeof(r->resp_digest) - 1);
+        if (pcl_audit_digest(bytes, blen, &d) == PCL_OK) {
+            (void)snprintf(r->resp_digest, sizeof(r->resp_digest), "%s", d.ptr);
+        }
+        pcl_buf_fini(&d);
+    }
+    body = json_loadb(bytes, blen, 0, &jerr);
     if (body == NULL) {
         char labels[160];
 
@@ -1063,17 +1139,16 @@ answer_buffered(struct gw_req *r)
         send_error(r, 502, "response_blocked", r->vout.where,
                    "the upstream's answer was blocked by policy (%s)", r->vout.where);
     } else if (r->vout.redacted == 0 && r->route->api != GW_API_MODELS) {
-        /* nothing changed: send the upstream's bytes as they came */
+        /* nothing changed: send the upstream's bytes as they came, moved not copied */
         if (r->decision == NULL) {
             r->decision = r->vin.action == GW_REDACT                                ? "redact"
                           : r->vout.action == GW_ALERT || r->vin.action == GW_ALERT ? "alert"
                                                                                     : "allow";
         }
-        r->out_bytes = r->ubody.len;
-        answer(r, r->ubody.ptr, r->ubody.len);
+        answer(r, r->ubody);
     } else {
-        out = json_dumps(body, JSON_COMPACT);
-        if (out == NULL) {
+        eb = evbuffer_new();
+        if (eb == NULL || pcl_gw_answer_json(eb, body) != PCL_OK) {
             send_error(r, 500, "internal_error", NULL, "out of memory");
         } else {
             if (r->decision == NULL) {
@@ -1081,9 +1156,10 @@ answer_buffered(struct gw_req *r)
                               : r->vout.action == GW_ALERT || r->vin.action == GW_ALERT ? "alert"
                                                                                         : "allow";
             }
-            r->out_bytes = strlen(out);
-            answer(r, out, strlen(out));
-            free(out); /* NOLINT: jansson allocates with malloc */
+            answer(r, eb);
+        }
+        if (eb != NULL) {
+            evbuffer_free(eb);
         }
     }
     json_decref(body);
@@ -1091,16 +1167,13 @@ answer_buffered(struct gw_req *r)
 
 /* One SSE event from the upstream: transform and forward (or hold). */
 static int
-on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dlen)
+event_process(struct gw_req *r, const char *event, size_t elen, const char *data, size_t dlen)
 {
-    struct gw_req *r = ctx;
     json_error_t jerr;
     json_t *ev, *choices, *c;
     size_t i;
     struct pcl_err err;
     bool forward = true;
-    struct pcl_buf line;
-    char *out;
 
     if (dlen == 6 && memcmp(data, "[DONE]", 6) == 0) {
         /* release what is still held back, then end */
@@ -1256,18 +1329,7 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
         }
     }
     if (forward) {
-        out = json_dumps(ev, JSON_COMPACT);
-        pcl_buf_init(&line, MAX_SSE_EVENT * 2);
-        if (out != NULL &&
-            (elen == 0 || (pcl_buf_appends(&line, "event: ") == PCL_OK &&
-                           pcl_buf_append(&line, event, elen) == PCL_OK &&
-                           pcl_buf_appendc(&line, '\n') == PCL_OK)) &&
-            pcl_buf_appends(&line, "data: ") == PCL_OK && pcl_buf_appends(&line, out) == PCL_OK &&
-            pcl_buf_appends(&line, "\n\n") == PCL_OK) {
-            client_send(r, line.ptr, line.len);
-        }
-        pcl_buf_fini(&line);
-        free(out); /* NOLINT: jansson allocates with malloc */
+        out_event(r, event, elen, ev);
     }
     json_decref(ev);
     if (r->vin.action == GW_REDACT || r->vout.action == GW_REDACT) {
@@ -1276,6 +1338,25 @@ on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dle
         r->decision = "alert";
     }
     return 0;
+}
+
+/* The parser's callback: the event's JSON lives in r->ev_arena, which is emptied after it. */
+static int
+on_event(void *ctx, const char *event, size_t elen, const char *data, size_t dlen)
+{
+    struct gw_req *r = ctx;
+    struct pcl_arena *prev;
+    int rc;
+
+    if (r->ev_arena == NULL) {
+        /* generous: past it jansson falls back to the heap, so this bounds RSS, not events */
+        r->ev_arena = pcl_arena_new(8192, 4u << 20);
+    }
+    prev = pcl_gw_jmem_enter(r->ev_arena);
+    rc = event_process(r, event, elen, data, dlen);
+    pcl_gw_jmem_leave(prev);
+    pcl_arena_reset(r->ev_arena);
+    return rc;
 }
 
 /* ---- upstream callbacks ------------------------------------------------------------- */
@@ -1319,14 +1400,19 @@ up_chunk(struct evhttp_request *u, void *arg)
     if (r->cancelled || r->finished || n == 0) {
         return;
     }
-    p = evbuffer_pullup(in, -1);
     if (!r->streaming) {
-        if (pcl_buf_append(&r->ubody, p, n) != PCL_OK) {
+        /* keep the bytes in libevent's chains: moved here, moved again to the client */
+        if (r->ubody == NULL) {
+            r->ubody = evbuffer_new();
+        }
+        if (r->ubody == NULL || evbuffer_get_length(r->ubody) > MAX_UPSTREAM - n ||
+            evbuffer_add_buffer(r->ubody, in) != 0) {
             r->uerr = UERR_TOO_BIG;
         }
-        (void)evbuffer_drain(in, n);
+        (void)evbuffer_drain(in, evbuffer_get_length(in));
         return;
     }
+    p = evbuffer_pullup(in, -1);
     r->in_feed = true;
     rc = pcl_gw_sse_feed(&r->sse, (const char *)p, n, on_event, r, &stopped, &err);
     r->in_feed = false;
@@ -1341,6 +1427,7 @@ up_chunk(struct evhttp_request *u, void *arg)
     }
     if (!stopped) {
         (void)evbuffer_drain(in, n);
+        client_flush(r); /* the events of this read, as one chunk */
     }
     /* stopped: stream_stop cancelled the upstream request; touch nothing more */
 }
@@ -1406,10 +1493,8 @@ upstream_failed(struct gw_req *r)
 }
 
 static void
-up_done(struct evhttp_request *u, void *arg)
+up_done_in(struct gw_req *r, struct evhttp_request *u)
 {
-    struct gw_req *r = arg;
-
     if (r->cancelled || r->finished) {
         return;
     }
@@ -1454,6 +1539,17 @@ up_done(struct evhttp_request *u, void *arg)
     if (!r->awaiting_audit) {
         req_finish(r);
     }
+}
+
+/* The upstream answered in full (or failed): JSON made here lives in the request's arena. */
+static void
+up_done(struct evhttp_request *u, void *arg)
+{
+    struct gw_req *r = arg;
+    struct pcl_arena *prev = pcl_gw_jmem_enter(r->arena);
+
+    up_done_in(r, u); /* may free r and its arena; nothing allocates after */
+    pcl_gw_jmem_leave(prev);
 }
 
 static void
@@ -1580,8 +1676,9 @@ block_message(struct gw_req *r, char *out, size_t cap)
     (void)snprintf(out + o, cap - o, ") in %s", r->vin.where);
 }
 
+/* Send the request upstream; body (NULL for GET) is moved into the upstream request. */
 static void
-forward(struct gw_req *r, const char *body, size_t n)
+forward(struct gw_req *r, struct evbuffer *body)
 {
     const struct gw_upstream *u = r->route->up;
     struct evkeyvalq *h;
@@ -1589,6 +1686,7 @@ forward(struct gw_req *r, const char *body, size_t n)
     struct timeval tv = {.tv_sec = u->total_ms / 1000, .tv_usec = (u->total_ms % 1000) * 1000};
     const char *req_path = r->route->up_path != NULL ? r->route->up_path : r->path;
     const char *q = strchr(evhttp_request_get_uri(r->creq), '?');
+    size_t n;
 
     r->up_idx = (size_t)(u - r->cfg->ups);
     r->uconn = pool_get(r->w, r->up_idx);
@@ -1617,11 +1715,13 @@ forward(struct gw_req *r, const char *body, size_t n)
             (void)evhttp_add_header(h, u->auth_header, u->api_key);
         }
     }
+    n = body != NULL ? evbuffer_get_length(body) : 0;
     if (body != NULL && r->gw->alog != NULL) {
         struct pcl_buf d;
+        const unsigned char *bytes = n > 0 ? evbuffer_pullup(body, -1) : (const unsigned char *)"";
 
         pcl_buf_init(&d, sizeof(r->fwd_digest) - 1);
-        if (pcl_audit_digest(body, n, &d) == PCL_OK) {
+        if (bytes != NULL && pcl_audit_digest(bytes, n, &d) == PCL_OK) {
             (void)snprintf(r->fwd_digest, sizeof(r->fwd_digest), "%s", d.ptr);
         }
         pcl_buf_fini(&d);
@@ -1630,7 +1730,7 @@ forward(struct gw_req *r, const char *body, size_t n)
         (void)evhttp_add_header(h, "Content-Type", "application/json");
         (void)snprintf(num, sizeof(num), "%zu", n);
         (void)evhttp_add_header(h, "Content-Length", num);
-        (void)evbuffer_add(evhttp_request_get_output_buffer(r->ureq), body, n);
+        (void)evbuffer_add_buffer(evhttp_request_get_output_buffer(r->ureq), body);
     }
     (void)snprintf(path, sizeof(path), "%s%s%s", u->base_path, req_path, q != NULL ? q : "");
     r->deadline = evtimer_new(r->w->base, on_deadline, r);
@@ -1760,7 +1860,7 @@ pipeline(struct gw_req *r)
     struct evbuffer *in;
     json_error_t jerr;
     struct text_walk rw = {.r = r, .v = &r->vin};
-    char *out;
+    struct evbuffer *out;
     int64_t key_max;
 
     if (atomic_load(&r->gw->draining)) {
@@ -1855,7 +1955,7 @@ pipeline(struct gw_req *r)
         }
         r->key_admitted = true;
         limit_headers(r, &view);
-        forward(r, NULL, 0);
+        forward(r, NULL);
         return;
     }
     ctype = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
@@ -1964,18 +2064,21 @@ pipeline(struct gw_req *r)
         add_header(req, "x-portcullis-stripped-fields", num);
     }
     if (!r->info.modified && r->vin.redacted == 0) {
-        /* nothing changed: forward the client's bytes, no re-serialisation */
-        forward(r, (const char *)evbuffer_pullup(in, -1), blen);
+        /* nothing changed: forward the client's bytes (moved), no re-serialisation */
+        forward(r, in);
         return;
     }
-    out = json_dumps(r->body, JSON_COMPACT);
-    if (out == NULL) {
+    out = evbuffer_new();
+    if (out == NULL || pcl_gw_answer_json(out, r->body) != PCL_OK) {
+        if (out != NULL) {
+            evbuffer_free(out);
+        }
         send_error(r, 500, "internal_error", NULL, "out of memory");
         req_finish(r);
         return;
     }
-    forward(r, out, strlen(out));
-    free(out); /* NOLINT: jansson allocates with malloc */
+    forward(r, out);
+    evbuffer_free(out);
 }
 
 void
@@ -1988,6 +2091,7 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
     const char *q;
     char *addr = NULL;
     ev_uint16_t port = 0;
+    struct pcl_arena *prev;
 
     if (pcl_gw_worker_sync(w, &err) != PCL_OK) {
         (void)fprintf(stderr, "portcullis: serve: %s\n", err.msg);
@@ -2024,7 +2128,6 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
         pcl_gw_textstream_init(&r->ts[i], r->cfg->holdback);
     }
     pcl_gw_sse_init(&r->sse, MAX_SSE_EVENT);
-    pcl_buf_init(&r->ubody, MAX_UPSTREAM);
     /* request id: the worker's random 64-bit prefix and a counter (no syscall per request) */
     if (w->rid_prefix == 0) {
         randombytes_buf(&w->rid_prefix, sizeof(w->rid_prefix));
@@ -2046,5 +2149,8 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
         req_finish(r);
         return;
     }
-    pipeline(r);
+    /* the request body's JSON lives in the request's arena */
+    prev = pcl_gw_jmem_enter(r->arena);
+    pipeline(r); /* may free r and its arena; nothing allocates after */
+    pcl_gw_jmem_leave(prev);
 }

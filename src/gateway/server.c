@@ -2,6 +2,7 @@
 /* Process side of the gateway: listeners (one SO_REUSEPORT socket per worker), worker
  * threads, signals (SIGTERM/SIGINT drain, SIGHUP reload), the key cache and housekeeping. */
 #include "server.h"
+#include "jmem.h"
 
 #include <event2/bufferevent_ssl.h>
 #include <event2/thread.h>
@@ -617,6 +618,8 @@ pcl_gw_new(const struct pcl_gw_opts *opts, struct pcl_gw_config *cfg, struct pcl
     enum pcl_rc rc = PCL_OK;
 
     *out = NULL;
+    /* request JSON in request arenas (jmem.h); the heap everywhere else */
+    pcl_gw_jmem_install();
     gw = pcl_calloc(1, sizeof(*gw));
     if (gw == NULL) {
         pcl_gw_config_unref(cfg);

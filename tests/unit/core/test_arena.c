@@ -286,6 +286,38 @@ test_pcl_arena_out_of_memory(void **state)
     assert_int_equal(pcl_test_oom(arena_work, NULL, true), 12);
 }
 
+static void
+test_pcl_arena_owns_chunks_only(void **state)
+{
+    struct pcl_arena *a = pcl_arena_new(256, 0);
+    char *p, *q, *big;
+    char local = 0;
+    void *heap = pcl_malloc(16);
+
+    (void)state;
+    assert_non_null(a);
+    assert_non_null(heap);
+    assert_false(pcl_arena_owns(a, NULL));
+    assert_false(pcl_arena_owns(NULL, heap));
+    p = pcl_arena_alloc(a, 10);
+    big = pcl_arena_alloc(a, 1000); /* a chunk of its own */
+    q = pcl_arena_alloc(a, 10);
+    assert_non_null(p);
+    assert_non_null(big);
+    assert_non_null(q);
+    assert_true(pcl_arena_owns(a, p));
+    assert_true(pcl_arena_owns(a, p + 9));
+    assert_true(pcl_arena_owns(a, big + 999));
+    assert_true(pcl_arena_owns(a, q));
+    assert_false(pcl_arena_owns(a, heap));
+    assert_false(pcl_arena_owns(a, &local));
+    pcl_arena_reset(a); /* keeps the oldest chunk only */
+    assert_true(pcl_arena_owns(a, p));
+    assert_false(pcl_arena_owns(a, big));
+    pcl_arena_free(a);
+    pcl_free(heap);
+}
+
 int
 main(void)
 {
@@ -295,6 +327,7 @@ main(void)
         cmocka_unit_test(test_pcl_arena_max_bytes_limit),
         cmocka_unit_test(test_pcl_arena_alloc_huge_fails),
         cmocka_unit_test(test_pcl_arena_strndup_copies),
+        cmocka_unit_test(test_pcl_arena_owns_chunks_only),
         cmocka_unit_test(test_pcl_arena_defer_order_reset_and_free),
         cmocka_unit_test(test_pcl_arena_defer_frees_heap),
         cmocka_unit_test(test_pcl_arena_defer_over_limit_fails),
