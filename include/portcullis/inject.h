@@ -165,7 +165,7 @@ struct pcl_inject_opts {
     const char *const *sig_paths;
     size_t nsig_paths;
     const char *model_path; /* weights file; NULL = signatures only */
-    double flag;            /* default 0.95 */
+    double flag;            /* default 0.8 */
     double block;           /* default 0.999 */
     size_t window;          /* model window in bytes of the token view (default 512) */
     size_t max_input;       /* longest input (default 1 MiB); longer is PCL_ELIMIT */
@@ -229,15 +229,31 @@ struct pcl_inject_model;
 /* A labeled example for training. */
 struct pcl_inject_example {
     struct pcl_str text;
-    int label; /* 1 = injection, 0 = benign */
+    int label;          /* 1 = injection, 0 = benign */
+    const char *source; /* borrowed; where the row comes from (any string), or NULL */
 };
 
 struct pcl_inject_train_opts {
-    unsigned epochs; /* default 6 */
-    double l2;       /* default 1e-6 */
-    double lr;       /* AdaGrad base rate, default 0.2 */
-    uint64_t seed;   /* shuffle order */
+    unsigned epochs;      /* default 6 */
+    double l2;            /* default 1e-6 */
+    double lr;            /* AdaGrad base rate, default 0.2 */
+    uint64_t seed;        /* shuffle order */
+    bool balance_sources; /* weigh rows so that large sources do not drown small ones */
 };
+
+/* Per-example loss weights used by training, into w[0..n). Positives are weighted by the
+ * class ratio (benign rows / injection rows) so both classes weigh the same. With
+ * balance_sources, a row of a group (source, label) of size k is further weighted by
+ * sqrt(mean group size of its label / k), renormalized so each label keeps its total weight:
+ * a source ten times larger than average counts about three times, not ten. Rows with a NULL
+ * source form one group. Returns PCL_ENOMEM (w undefined) when out of memory. */
+enum pcl_rc pcl_inject_train_weights(const struct pcl_inject_example *ex, size_t n,
+                                     bool balance_sources, double *w) PCL_WUR;
+
+/* Whether a row's source ("owner/repo:path", optionally prefixed "synthetic:") is selected
+ * by list[0..nlist): an entry without ':' names a whole repository ("owner/repo"), an entry
+ * with ':' one file ("owner/repo:path", exact). */
+bool pcl_inject_source_listed(const char *source, const char *const *list, size_t nlist);
 
 /* Learn weights from n examples (features are extracted with det's sanitizer and signatures,
  * so a model trained with one signature set should be shipped with it). Caller frees *out

@@ -36,6 +36,8 @@ struct inj_opts {
     const char *out;
     unsigned epochs;
     uint64_t seed;
+    double l2, lr; /* train: 0 = library default */
+    bool balance;  /* train: --balance-sources */
     const char *field;
     size_t window;
     bool no_cache;
@@ -59,6 +61,9 @@ enum {
     OPT_FIELD,
     OPT_WINDOW,
     OPT_NO_CACHE,
+    OPT_BALANCE,
+    OPT_L2,
+    OPT_LR,
 };
 
 static const struct option long_opts[] = {
@@ -79,6 +84,9 @@ static const struct option long_opts[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"window", required_argument, NULL, OPT_WINDOW},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"balance-sources", no_argument, NULL, OPT_BALANCE},
+    {"l2", required_argument, NULL, OPT_L2},
+    {"lr", required_argument, NULL, OPT_LR},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -111,16 +119,19 @@ usage(FILE *f)
         "  --format text|json    output format (default text; json is one object per input)\n"
         "  --jsonl               inputs are JSON lines (scan)\n"
         "  --field NAME          JSON field holding the text (default \"text\")\n"
-        "  --flag P --block P    model probability thresholds (default 0.95 and 0.999)\n"
+        "  --flag P --block P    model probability thresholds (default 0.8 and 0.999)\n"
         "  --source user|document  judge as typed by the user or as inserted content\n"
         "  --window BYTES        model window (default 512)\n"
         "  --no-cache            compile the signatures even when a cached database matches\n"
         "  --fail-on T           exit 1 when a verdict is at least T: flag, block, never\n"
         "                        (default block)\n"
-        "  --sources LIST        eval/train: only rows whose source repository is listed\n"
-        "  --exclude-sources LIST  eval/train: skip rows from these repositories\n"
+        "  --sources LIST        eval/train: only rows whose source is listed (comma-separated\n"
+        "                        owner/repo for a repository, owner/repo:path for one file)\n"
+        "  --exclude-sources LIST  eval/train: skip rows from these sources\n"
         "  -o, --output FILE     train: where to write the weights\n"
         "  --epochs N --seed N   train: passes over the data (default 6), shuffle seed\n"
+        "  --balance-sources     train: weigh each source about equally (sqrt of its size)\n"
+        "  --l2 X --lr X         train: L2 penalty (default 1e-6), AdaGrad rate (default 0.2)\n"
         "  --watch CANARY        canary: watch the input for CANARY (chunked as read)\n"
         "  --allow-host H        output: links and images may carry data to H (repeatable)\n"
         "  --system-prompt FILE  output: flag responses that repeat this system prompt\n"
@@ -291,6 +302,28 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
         case OPT_EXCLUDE:
             o->nexclude = split_list(optarg, o->exclude, MAX_SOURCES);
             break;
+        case OPT_BALANCE:
+            o->balance = true;
+            break;
+        case OPT_L2:
+        case OPT_LR: {
+            char *end = NULL;
+            double v;
+
+            errno = 0;
+            v = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' || !(v > 0.0) || v > 10.0) {
+                pcl_cli_error(CMD, "--%s: expected a number in (0, 10], got \"%s\"",
+                              ch == OPT_L2 ? "l2" : "lr", optarg);
+                return PCL_EXIT_USAGE;
+            }
+            if (ch == OPT_L2) {
+                o->l2 = v;
+            } else {
+                o->lr = v;
+            }
+            break;
+        }
         case OPT_EPOCHS:
         case OPT_SEED:
         case OPT_WINDOW: {
@@ -635,6 +668,7 @@ struct row {
     char *category;
     char *lang;
     char *obfuscation;
+    char *source;
 };
 
 struct rows {
@@ -650,34 +684,10 @@ rows_fini(struct rows *rs)
         pcl_free(rs->r[i].category);
         pcl_free(rs->r[i].lang);
         pcl_free(rs->r[i].obfuscation);
+        pcl_free(rs->r[i].source);
     }
     pcl_free(rs->r);
     memset(rs, 0, sizeof(*rs));
-}
-
-/* The repository of a source field: "owner/repo:path" or "synthetic:owner/repo:path". */
-static size_t
-source_repo(const char *s, const char **repo)
-{
-    const char *c;
-
-    if (strncmp(s, "synthetic:", 10) == 0) {
-        s += 10;
-    }
-    c = strchr(s, ':');
-    *repo = s;
-    return c != NULL ? (size_t)(c - s) : strlen(s);
-}
-
-static bool
-listed(const char *repo, size_t n, const char *const *list, size_t nlist)
-{
-    for (size_t i = 0; i < nlist; i++) {
-        if (strlen(list[i]) == n && strncmp(list[i], repo, n) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 static char *
@@ -728,11 +738,10 @@ load_rows(const struct inj_opts *o, const char *path, struct rows *rs)
             break;
         }
         if (o->nsources > 0 || o->nexclude > 0) {
-            const char *repo = "";
-            size_t rn = json_is_string(src) ? source_repo(json_string_value(src), &repo) : 0;
+            const char *sv = json_is_string(src) ? json_string_value(src) : NULL;
 
-            if ((o->nsources > 0 && !listed(repo, rn, o->sources, o->nsources)) ||
-                listed(repo, rn, o->exclude, o->nexclude)) {
+            if ((o->nsources > 0 && !pcl_inject_source_listed(sv, o->sources, o->nsources)) ||
+                pcl_inject_source_listed(sv, o->exclude, o->nexclude)) {
                 json_decref(root);
                 continue;
             }
@@ -757,6 +766,7 @@ load_rows(const struct inj_opts *o, const char *path, struct rows *rs)
         rs->r[rs->n].category = dup_field(root, "category");
         rs->r[rs->n].lang = dup_field(root, "lang");
         rs->r[rs->n].obfuscation = dup_field(root, "obfuscation");
+        rs->r[rs->n].source = dup_field(root, "source");
         json_decref(root);
         if (rs->r[rs->n].text == NULL) {
             pcl_cli_error(CMD, "out of memory");
@@ -810,9 +820,11 @@ cmd_train(int argc, char **argv)
     for (size_t i = 0; i < rs.n; i++) {
         ex[i].text = (struct pcl_str){rs.r[i].text, rs.r[i].len};
         ex[i].label = rs.r[i].label;
+        ex[i].source = rs.r[i].source;
         pos += (size_t)rs.r[i].label;
     }
-    to = (struct pcl_inject_train_opts){.epochs = o.epochs, .seed = o.seed};
+    to = (struct pcl_inject_train_opts){
+        .epochs = o.epochs, .seed = o.seed, .l2 = o.l2, .lr = o.lr, .balance_sources = o.balance};
     if (pcl_inject_model_train(det, ex, rs.n, &to, &m, &err) != PCL_OK ||
         pcl_inject_model_save(m, o.out, &err) != PCL_OK) {
         pcl_cli_error(CMD, "train: %s", err.msg);

@@ -368,11 +368,132 @@ pcl_model_load(const char *path, struct pcl_inject_model **out, struct pcl_err *
 
 /* ---- training ------------------------------------------------------------------------ */
 
+bool
+pcl_inject_source_listed(const char *source, const char *const *list, size_t nlist)
+{
+    const char *c;
+    size_t rn;
+
+    if (source == NULL) {
+        return false;
+    }
+    if (strncmp(source, "synthetic:", 10) == 0) {
+        source += 10;
+    }
+    c = strchr(source, ':');
+    rn = c != NULL ? (size_t)(c - source) : strlen(source);
+    for (size_t i = 0; i < nlist; i++) {
+        if (strchr(list[i], ':') != NULL) {
+            if (strcmp(list[i], source) == 0) {
+                return true;
+            }
+        } else if (strlen(list[i]) == rn && strncmp(list[i], source, rn) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+struct grp_key {
+    const char *src; /* borrowed from the example, "" for NULL */
+    int label;
+    size_t i; /* example index */
+};
+
+static int
+grp_cmp(const void *a, const void *b)
+{
+    const struct grp_key *x = a, *y = b;
+    int c = strcmp(x->src, y->src);
+
+    if (c != 0) {
+        return c;
+    }
+    if (x->label != y->label) {
+        return x->label < y->label ? -1 : 1;
+    }
+    return x->i < y->i ? -1 : (x->i > y->i ? 1 : 0);
+}
+
+/* Weights per (source, label) group: sqrt(mean group size / group size), then each label is
+ * renormalized to its row count. Returns false when out of memory. */
+static bool
+source_weights(const struct pcl_inject_example *ex, size_t n, double *w)
+{
+    struct grp_key *k = pcl_calloc(n, sizeof(*k));
+    size_t ngrp[2] = {0, 0}, nrow[2] = {0, 0};
+    double sum[2] = {0, 0};
+
+    if (k == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        k[i] = (struct grp_key){
+            .src = ex[i].source != NULL ? ex[i].source : "", .label = ex[i].label != 0, .i = i};
+        nrow[k[i].label]++;
+    }
+    qsort(k, n, sizeof(*k), grp_cmp);
+    for (size_t a = 0; a < n;) {
+        size_t b = a + 1;
+
+        while (b < n && k[b].label == k[a].label && strcmp(k[b].src, k[a].src) == 0) {
+            b++;
+        }
+        ngrp[k[a].label]++;
+        a = b;
+    }
+    for (size_t a = 0; a < n;) {
+        size_t b = a + 1;
+        int l = k[a].label;
+        double mean, wt;
+
+        while (b < n && k[b].label == l && strcmp(k[b].src, k[a].src) == 0) {
+            b++;
+        }
+        mean = (double)nrow[l] / (double)ngrp[l];
+        wt = sqrt(mean / (double)(b - a));
+        for (size_t j = a; j < b; j++) {
+            w[k[j].i] = wt;
+            sum[l] += wt;
+        }
+        a = b;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int l = ex[i].label != 0;
+
+        w[i] *= (double)nrow[l] / sum[l];
+    }
+    pcl_free(k);
+    return true;
+}
+
+enum pcl_rc
+pcl_inject_train_weights(const struct pcl_inject_example *ex, size_t n, bool balance_sources,
+                         double *w)
+{
+    size_t pos = 0;
+    double pw;
+
+    for (size_t i = 0; i < n; i++) {
+        w[i] = 1.0;
+        pos += ex[i].label != 0 ? 1 : 0;
+    }
+    if (balance_sources && !source_weights(ex, n, w)) {
+        return PCL_ENOMEM;
+    }
+    pw = pos > 0 && pos < n ? (double)(n - pos) / (double)pos : 1.0;
+    for (size_t i = 0; i < n; i++) {
+        w[i] *= ex[i].label != 0 ? pw : 1.0;
+    }
+    return PCL_OK;
+}
+
 struct example_feat {
     uint32_t *idx; /* array of n */
     size_t n;
     float dense[PCL_MODEL_DENSE];
     int label;
+    double weight; /* loss weight (class and source balance) */
 };
 
 enum pcl_rc
@@ -387,8 +508,7 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
     struct pcl_feat f;
     float *g2 = NULL; /* AdaGrad accumulators, array of DIM + DENSE + 1 (bias last) */
     size_t *order = NULL;
-    size_t pos = 0;
-    double pw;
+    double *wt = NULL; /* array of n: loss weights */
     uint64_t rng;
     enum pcl_rc rc;
 
@@ -399,6 +519,7 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
         o.l2 = opts->l2 > 0 ? opts->l2 : o.l2;
         o.lr = opts->lr > 0 ? opts->lr : o.lr;
         o.seed = opts->seed;
+        o.balance_sources = opts->balance_sources;
     }
     if (n == 0) {
         return pcl_err_set(err, PCL_EINVAL, "injection: no training examples");
@@ -410,7 +531,8 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
     fx = pcl_calloc(n, sizeof(*fx));
     order = pcl_calloc(n, sizeof(*order));
     g2 = pcl_calloc(PCL_MODEL_DIM + PCL_MODEL_DENSE + 1, sizeof(*g2));
-    if (fx == NULL || order == NULL || g2 == NULL || model_new(&m) != PCL_OK) {
+    wt = pcl_calloc(n, sizeof(*wt));
+    if (fx == NULL || order == NULL || g2 == NULL || wt == NULL || model_new(&m) != PCL_OK) {
         rc = pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
         goto out;
     }
@@ -435,11 +557,15 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
         fx[i].n = f.n;
         memcpy(fx[i].dense, f.dense, sizeof(f.dense));
         fx[i].label = ex[i].label;
-        pos += (size_t)ex[i].label;
         order[i] = i;
     }
-    /* balance the classes: positives weigh neg/pos */
-    pw = pos > 0 && pos < n ? (double)(n - pos) / (double)pos : 1.0;
+    if (pcl_inject_train_weights(ex, n, o.balance_sources, wt) != PCL_OK) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        fx[i].weight = wt[i];
+    }
     rng = o.seed * 6364136223846793005ull + 1442695040888963407ull;
     for (unsigned ep = 0; ep < o.epochs; ep++) {
         for (size_t i = n; i > 1; i--) {
@@ -459,7 +585,7 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
 
             memcpy(view.dense, e->dense, sizeof(view.dense));
             p = pcl_model_score(m, &view);
-            g = (p - (double)e->label) * (e->label == 1 ? pw : 1.0);
+            g = (p - (double)e->label) * e->weight;
             scale = e->n > 0 ? 1.0 / sqrt((double)e->n) : 0.0;
             for (size_t i = 0; i < e->n; i++) {
                 uint32_t ix = e->idx[i];
@@ -491,6 +617,7 @@ out:
     pcl_free(fx);
     pcl_free(order);
     pcl_free(g2);
+    pcl_free(wt);
     pcl_feat_fini(&f);
     pcl_inject_model_free(m);
     pcl_inject_scratch_free(s);

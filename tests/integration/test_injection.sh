@@ -77,6 +77,15 @@ out=$(pi scan --data "$DATA" --model "$tmp/model.txt" --fail-on never --format j
 python3 -c 'import json,sys; r=json.loads(sys.argv[1]); assert r["model"] > 0.5, r' "$out"
 pi train --data "$DATA" -o "$tmp/m2.txt" --sources c/d "$tmp/train.jsonl" 2>"$tmp/err" || fail "train --sources"
 grep -q "trained on 30 examples (0 injection, 30 benign)" "$tmp/err" || fail "--sources filter"
+# owner/repo:path selects one file; --balance-sources, --l2 and --lr are accepted and checked
+pi train --data "$DATA" -o "$tmp/m2.txt" --sources a/b:x,c/d:other "$tmp/train.jsonl" 2>"$tmp/err" || fail "train --sources file"
+grep -q "trained on 30 examples (30 injection, 0 benign)" "$tmp/err" || fail "--sources owner/repo:path"
+pi eval --data "$DATA" --model "$tmp/model.txt" --exclude-sources a/b:x "$tmp/train.jsonl" | grep -q "rows 30 (0 injection, 30 benign)" || fail "eval --exclude-sources file"
+pi train --data "$DATA" -o "$tmp/m4.txt" --balance-sources --l2 1e-5 --lr 0.1 "$tmp/train.jsonl" 2>"$tmp/err" || fail "train --balance-sources: $(cat "$tmp/err")"
+for bad in "--l2 0" "--l2 x" "--lr -1" "--lr nan"; do
+    rc=0; pi train --data "$DATA" -o "$tmp/m5.txt" $bad "$tmp/train.jsonl" 2>"$tmp/err" || rc=$?
+    [ "$rc" -eq 2 ] && grep -q "expected a number in (0, 10]" "$tmp/err" || fail "train $bad accepted"
+done
 printf '{"text":"x","label":7}\n' >"$tmp/badlabel.jsonl"
 rc=0; pi train --data "$DATA" -o "$tmp/m3.txt" "$tmp/badlabel.jsonl" 2>"$tmp/err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "badlabel.jsonl: line 1: need string \"text\" and label 0 or 1" "$tmp/err" || fail "bad label"

@@ -6,7 +6,11 @@ indirect injections hidden in documents, tool results and e-mails (the kinds the
 training sources lack). Benign: defensive system prompts, security and code questions that
 use trigger words, and ordinary tasks. Fixed seed: the output is reproducible."""
 import json
+import os
 import random
+
+import supplement_en
+from supplement_ml import LANGS, QUESTIONS, SYS
 
 random.seed(20261126)
 
@@ -94,6 +98,94 @@ BENIGN = [
 ]
 
 
+def multilingual(rng):
+    """Per language: goal x framing attacks (a sample), attacks tacked onto an ordinary request,
+    and benign texts, pairs of benign texts and system prompts followed by a user turn, so the
+    model sees each language on both sides. Source: portcullis/supplement:ml/LANG."""
+    rows = []
+    for lang, t in sorted(LANGS.items()):
+        atk = []
+        for fr in t["frames"]:
+            if "{g}" in fr:
+                for g in t["goals"]:
+                    atk.append(fr.format(g=g))
+            else:
+                atk.append(fr)
+        atk = rng.sample(atk, min(len(atk), 36))
+        plain = t["benign"][2:]
+        for a in rng.sample(atk, 8):
+            atk.append(rng.choice(plain) + " " + a)
+        ben = list(t["benign"])
+        for i, a in enumerate(plain):
+            for b in plain[i + 1:]:
+                ben.append(a + " " + b)
+        for sp in t["benign"][:2]:
+            for q in QUESTIONS[lang]:
+                ben.append(sp + "\n\n" + q)
+        if lang in SYS:
+            roles, secrets, rules = SYS[lang]
+            sysp = set()
+            for _ in range(30):
+                parts = [rng.choice(roles), rng.choice(secrets)] + rng.sample(rules, 2)
+                sep = "" if lang in ("zh", "ja", "th") else " "
+                text = sep.join(parts)
+                if rng.random() < 0.4:
+                    text += "\n\n" + rng.choice(QUESTIONS[lang])
+                sysp.add(text)
+            ben += sorted(sysp)
+        src = "portcullis/supplement:ml/" + lang
+        rows += [{"text": x, "label": 1, "lang": lang, "source": src} for x in atk]
+        rows += [{"text": x, "label": 0, "lang": lang, "source": src} for x in ben]
+    return rows
+
+
+def styles(rng):
+    """English attacks per technique (each framing with sampled goals), two framings mixed,
+    indirect injections in code and documents, and the benign texts of the same shapes, alone
+    and as system prompt + question or document + question. Source:
+    portcullis/supplement:en/STYLE (benign: en/benign)."""
+    en = supplement_en
+    rows = []
+    fill = lambda fr, g: fr.format(g=g, G=g[0].upper() + g[1:])
+    for style, frames in sorted(en.FRAMES.items()):
+        src = "portcullis/supplement:en/" + style
+        for fr in frames:
+            gs = rng.sample(en.GOALS, 4) if "{g}" in fr else [None]
+            for g in gs:
+                rows.append({"text": fill(fr, g) if g else fr, "label": 1, "source": src})
+    every = [f for fs in en.FRAMES.values() for f in fs if "{g}" in f]
+    for _ in range(40):
+        a, b = rng.sample(every, 2)
+        g = rng.choice(en.GOALS)
+        rows.append({"text": fill(a, g) + " " + fill(b, g), "label": 1,
+                     "source": "portcullis/supplement:en/mixed"})
+    for d in en.DOCS:
+        for g in rng.sample(en.GOALS, 4):
+            rows.append({"text": d.format(g=g) + "\n\nPlease summarize the content above.",
+                         "label": 1, "source": "portcullis/supplement:en/document"})
+    src = "portcullis/supplement:en/benign"
+    ben = list(en.BENIGN)
+    for sp in en.BENIGN[:6]:
+        for q in rng.sample(en.BENIGN[6:], 4):
+            ben.append(sp + "\n\nUser: " + q)
+    for _ in range(60):
+        a, b = rng.sample(en.BENIGN[6:], 2)
+        ben.append(a + " " + b)
+    rows += [{"text": x, "label": 0, "source": src} for x in ben]
+    sysp = []
+    for _ in range(160):
+        parts = [rng.choice(en.SYS_ROLES), rng.choice(en.SYS_SECRETS)]
+        parts += rng.sample(en.SYS_RULES, rng.randint(1, 3))
+        parts.append(rng.choice(en.SYS_SCOPES))
+        text = " ".join(p for p in parts if p)
+        if rng.random() < 0.4:
+            text += "\n\nUser: " + rng.choice(en.SYS_TURNS)
+        sysp.append(text)
+    rows += [{"text": x, "label": 0, "source": "portcullis/supplement:en/system_prompt"}
+             for x in sorted(set(sysp))]
+    return rows
+
+
 def main():
     rows = []
     for lead in LEADS:
@@ -109,10 +201,14 @@ def main():
                  "How do I bake bread?", "What's the weather usually like in May?"]
     for b in BENIGN:
         rows.append({"text": b + "\n\n" + random.choice(questions), "label": 0})
+    for r in rows:
+        r["source"] = "portcullis/supplement:data/injection/train/supplement.jsonl"
+    rows += multilingual(random.Random(20261127))
+    rows += styles(random.Random(20261128))
     random.shuffle(rows)
-    with open("supplement.jsonl", "w", encoding="utf-8") as f:
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "supplement.jsonl")
+    with open(out, "w", encoding="utf-8") as f:
         for r in rows:
-            r["source"] = "portcullis/supplement:data/injection/train/supplement.jsonl"
             r["category"] = "supplement"
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
