@@ -5,6 +5,8 @@
 # that appends continue where they stopped, and that the tree matches every checkpoint signed.
 set -uo pipefail
 
+PY=/usr/bin/python3
+
 BIN=${PCL_BIN:?}
 T=$(mktemp -d)
 apid=""
@@ -54,14 +56,20 @@ PY
 fails=0
 acks=()
 for round in 1 2 3; do
-    start=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM audit_leaf').fetchone()[0])" log.db 2> /dev/null || echo 0)
+    start=$($PY -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM audit_leaf').fetchone()[0])" log.db 2> /dev/null || echo 0)
     rm -f fifo
     mkfifo fifo
-    python3 gen.py "$start" > fifo &
+    $PY gen.py "$start" > fifo &
     gpid=$!
     "$BIN" audit append --key-file log.key --checkpoint-every 997 < fifo > "acks.$round" 2> "err.$round" &
     apid=$!
-    sleep "1.$((RANDOM % 9))"
+    # kill while appends are under way: after the first acknowledgement (start-up time
+    # varies with the machine's load), then a random 0.1-0.9 s more
+    for _ in $(seq 200); do
+        [ -s "acks.$round" ] && break
+        sleep 0.1
+    done
+    sleep "0.$((RANDOM % 9 + 1))"
     kill -9 "$apid"
     wait "$apid" 2> /dev/null
     apid=""
@@ -72,7 +80,7 @@ for round in 1 2 3; do
     if [ ! -s "acks.$round" ]; then
         echo "FAIL: round $round: nothing was acknowledged"; cat "err.$round"; fails=$((fails + 1))
     fi
-    if ! python3 check.py log.db "${acks[@]}"; then
+    if ! $PY check.py log.db "${acks[@]}"; then
         echo "FAIL: round $round: acknowledged events lost"; fails=$((fails + 1))
     fi
     if ! "$BIN" audit verify --vkey-file log.vkey > "verify.$round" 2>&1; then
@@ -80,10 +88,10 @@ for round in 1 2 3; do
     fi
 done
 # a clean run afterwards continues the same tree and signs a final checkpoint
-python3 gen.py "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM audit_leaf').fetchone()[0])" log.db)" | head -n 1000 |
+$PY gen.py "$($PY -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM audit_leaf').fetchone()[0])" log.db)" | head -n 1000 |
     "$BIN" audit append --key-file log.key > acks.final || { echo "FAIL: append after crashes"; fails=$((fails + 1)); }
 acks+=(acks.final)
-python3 check.py log.db "${acks[@]}" || fails=$((fails + 1))
+$PY check.py log.db "${acks[@]}" || fails=$((fails + 1))
 "$BIN" audit verify --vkey-file log.vkey || fails=$((fails + 1))
 [ "$fails" -eq 0 ] && echo "audit crash: ok"
 [ "$fails" -eq 0 ]
