@@ -239,6 +239,9 @@ struct pcl_inject_train_opts {
     double lr;            /* AdaGrad base rate, default 0.2 */
     uint64_t seed;        /* shuffle order */
     bool balance_sources; /* weigh rows so that large sources do not drown small ones */
+    unsigned windows;     /* model windows per example learned from (default 1: the first);
+                             with more, each step learns on the highest-scoring one, as a
+                             scan takes the highest (max pooling) */
 };
 
 /* Per-example loss weights used by training, into w[0..n). Positives are weighted by the
