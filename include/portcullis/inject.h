@@ -165,7 +165,7 @@ struct pcl_inject_opts {
     const char *const *sig_paths;
     size_t nsig_paths;
     const char *model_path; /* weights file; NULL = signatures only */
-    double flag;            /* default 0.8 */
+    double flag;            /* default 0.95 */
     double block;           /* default 0.999 */
     size_t window;          /* model window in bytes of the token view (default 512) */
     size_t max_input;       /* longest input (default 1 MiB); longer is PCL_ELIMIT */

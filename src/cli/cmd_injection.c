@@ -122,7 +122,7 @@ usage(FILE *f)
         "  --format text|json    output format (default text; json is one object per input)\n"
         "  --jsonl               inputs are JSON lines (scan)\n"
         "  --field NAME          JSON field holding the text (default \"text\")\n"
-        "  --flag P --block P    model probability thresholds (default 0.8 and 0.999)\n"
+        "  --flag P --block P    model probability thresholds (default 0.95 and 0.999)\n"
         "  --source user|document  judge as typed by the user or as inserted content\n"
         "  --window BYTES        model window (default 512)\n"
         "  --no-cache            compile the signatures even when a cached database matches\n"

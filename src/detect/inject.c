@@ -19,7 +19,7 @@
 
 #define INJ_MAX_INPUT_DEFAULT ((size_t)1 << 20)
 #define INJ_WINDOW_DEFAULT    512u
-#define INJ_FLAG_DEFAULT      0.8
+#define INJ_FLAG_DEFAULT      0.95
 #define INJ_BLOCK_DEFAULT     0.999
 #define INJ_MAX_HITS          1024u
 #define INJ_MAX_EV            256u
