@@ -10,12 +10,20 @@ build=${1:-$here/build/release}
 eval_dir=${PCL_EVAL_DIR:-$here/../shared/eval}/injection
 bin="$build/portcullis"
 data="$here/data/injection"
-# The shipped model was trained on these sources only (plus data/injection/train/supplement.jsonl);
-# every figure below excludes them.
+# The shipped model was trained on these sources only (plus data/injection/train/supplement.jsonl,
+# with --balance-sources; docs/injection.md); every figure below excludes them. Within the
+# held-out rows, injection_eval.jsonl served as the dev file and the others as test files
+# (docs/benchmarks.md).
 train=NVIDIA/garak,JailbreakBench/artifacts,sherdencooper/GPTFuzz,f/awesome-chatgpt-prompts,leolee99/PIGuard,openai/grade-school-math,yizhongw/self-instruct,cyberark/FuzzyAI
 
 [ -d "$eval_dir" ] || { echo "no eval data in $eval_dir" >&2; exit 77; }
 held="--exclude-sources $train"
+all3="$eval_dir/injection_eval.jsonl $eval_dir/multilingual_obfuscated.jsonl $eval_dir/obfuscated_synthetic.jsonl"
+for flag in 0.95 0.8; do
+    echo "=== all three files (held-out sources), --flag $flag"
+    "$bin" injection eval --data "$data" --flag "$flag" $held $all3 | sed -n 1,5p
+    echo
+done
 for f in injection_eval multilingual_obfuscated obfuscated_synthetic benign_extra_nc; do
     echo "=== $f (held-out sources): portcullis (signatures + model)"
     "$bin" injection eval --data "$data" $held "$eval_dir/$f.jsonl"

@@ -165,7 +165,7 @@ struct pcl_inject_opts {
     const char *const *sig_paths;
     size_t nsig_paths;
     const char *model_path; /* weights file; NULL = signatures only */
-    double flag;            /* default 0.8 */
+    double flag;            /* default 0.95 */
     double block;           /* default 0.999 */
     size_t window;          /* model window in bytes of the token view (default 512) */
     size_t max_input;       /* longest input (default 1 MiB); longer is PCL_ELIMIT */
@@ -239,6 +239,9 @@ struct pcl_inject_train_opts {
     double lr;            /* AdaGrad base rate, default 0.2 */
     uint64_t seed;        /* shuffle order */
     bool balance_sources; /* weigh rows so that large sources do not drown small ones */
+    unsigned windows;     /* model windows per example learned from (default 1: the first);
+                             with more, each step learns on the highest-scoring one, as a
+                             scan takes the highest (max pooling) */
 };
 
 /* Per-example loss weights used by training, into w[0..n). Positives are weighted by the

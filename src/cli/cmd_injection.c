@@ -36,8 +36,9 @@ struct inj_opts {
     const char *out;
     unsigned epochs;
     uint64_t seed;
-    double l2, lr; /* train: 0 = library default */
-    bool balance;  /* train: --balance-sources */
+    double l2, lr;          /* train: 0 = library default */
+    unsigned train_windows; /* train: --train-windows, 0 = library default */
+    bool balance;           /* train: --balance-sources */
     const char *field;
     size_t window;
     bool no_cache;
@@ -64,6 +65,7 @@ enum {
     OPT_BALANCE,
     OPT_L2,
     OPT_LR,
+    OPT_TRAIN_WINDOWS,
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +89,7 @@ static const struct option long_opts[] = {
     {"balance-sources", no_argument, NULL, OPT_BALANCE},
     {"l2", required_argument, NULL, OPT_L2},
     {"lr", required_argument, NULL, OPT_LR},
+    {"train-windows", required_argument, NULL, OPT_TRAIN_WINDOWS},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -119,7 +122,7 @@ usage(FILE *f)
         "  --format text|json    output format (default text; json is one object per input)\n"
         "  --jsonl               inputs are JSON lines (scan)\n"
         "  --field NAME          JSON field holding the text (default \"text\")\n"
-        "  --flag P --block P    model probability thresholds (default 0.8 and 0.999)\n"
+        "  --flag P --block P    model probability thresholds (default 0.95 and 0.999)\n"
         "  --source user|document  judge as typed by the user or as inserted content\n"
         "  --window BYTES        model window (default 512)\n"
         "  --no-cache            compile the signatures even when a cached database matches\n"
@@ -132,6 +135,7 @@ usage(FILE *f)
         "  --epochs N --seed N   train: passes over the data (default 6), shuffle seed\n"
         "  --balance-sources     train: weigh each source about equally (sqrt of its size)\n"
         "  --l2 X --lr X         train: L2 penalty (default 1e-6), AdaGrad rate (default 0.2)\n"
+        "  --train-windows N     train: learn from up to N windows per example (default 1)\n"
         "  --watch CANARY        canary: watch the input for CANARY (chunked as read)\n"
         "  --allow-host H        output: links and images may carry data to H (repeatable)\n"
         "  --system-prompt FILE  output: flag responses that repeat this system prompt\n"
@@ -326,6 +330,7 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
         }
         case OPT_EPOCHS:
         case OPT_SEED:
+        case OPT_TRAIN_WINDOWS:
         case OPT_WINDOW: {
             char *end = NULL;
             unsigned long long v;
@@ -334,9 +339,13 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
             v = strtoull(optarg, &end, 10);
             if (errno != 0 || end == optarg || *end != '\0' ||
                 (ch == OPT_EPOCHS && (v == 0 || v > 1000)) ||
+                (ch == OPT_TRAIN_WINDOWS && (v == 0 || v > 256)) ||
                 (ch == OPT_WINDOW && (v < 64 || v > (1u << 24)))) {
                 pcl_cli_error(CMD, "--%s: bad number \"%s\"",
-                              ch == OPT_EPOCHS ? "epochs" : (ch == OPT_SEED ? "seed" : "window"),
+                              ch == OPT_EPOCHS   ? "epochs"
+                              : ch == OPT_SEED   ? "seed"
+                              : ch == OPT_WINDOW ? "window"
+                                                 : "train-windows",
                               optarg);
                 return PCL_EXIT_USAGE;
             }
@@ -344,6 +353,8 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
                 o->epochs = (unsigned)v;
             } else if (ch == OPT_SEED) {
                 o->seed = v;
+            } else if (ch == OPT_TRAIN_WINDOWS) {
+                o->train_windows = (unsigned)v;
             } else {
                 o->window = (size_t)v;
             }
@@ -823,8 +834,12 @@ cmd_train(int argc, char **argv)
         ex[i].source = rs.r[i].source;
         pos += (size_t)rs.r[i].label;
     }
-    to = (struct pcl_inject_train_opts){
-        .epochs = o.epochs, .seed = o.seed, .l2 = o.l2, .lr = o.lr, .balance_sources = o.balance};
+    to = (struct pcl_inject_train_opts){.epochs = o.epochs,
+                                        .seed = o.seed,
+                                        .l2 = o.l2,
+                                        .lr = o.lr,
+                                        .balance_sources = o.balance,
+                                        .windows = o.train_windows};
     if (pcl_inject_model_train(det, ex, rs.n, &to, &m, &err) != PCL_OK ||
         pcl_inject_model_save(m, o.out, &err) != PCL_OK) {
         pcl_cli_error(CMD, "train: %s", err.msg);

@@ -19,7 +19,7 @@
 
 #define INJ_MAX_INPUT_DEFAULT ((size_t)1 << 20)
 #define INJ_WINDOW_DEFAULT    512u
-#define INJ_FLAG_DEFAULT      0.8
+#define INJ_FLAG_DEFAULT      0.95
 #define INJ_BLOCK_DEFAULT     0.999
 #define INJ_MAX_HITS          1024u
 #define INJ_MAX_EV            256u
@@ -690,6 +690,38 @@ hidden_ratio(const struct pcl_san_result *r, size_t len)
     return len > 0 ? (double)n / (double)len : 0.0;
 }
 
+/* The model window after [*a, *b) of the token view t[0..n) (first call: *a = *b = 0): windows
+ * of `window` bytes overlapping by a quarter, cut at token boundaries. Returns false when the
+ * previous window was the last. Scanning and training both walk windows with it. */
+static bool
+next_window(const char *t, size_t n, size_t window, size_t *a, size_t *b)
+{
+    size_t na = *a, nb;
+
+    if (n == 0) {
+        return false;
+    }
+    if (*b != 0) {
+        if (*b >= n) {
+            return false;
+        }
+        na += window * 3 / 4;
+        while (na < n && t[na] != ' ') {
+            na++;
+        }
+        if (na + 2 >= n) {
+            return false;
+        }
+    }
+    nb = PCL_MIN(na + window, n);
+    while (nb < n && nb > na + 1 && t[nb - 1] != ' ') {
+        nb--;
+    }
+    *a = na;
+    *b = nb;
+    return true;
+}
+
 /* Score windows of the token view s->tok (rebuilt by the caller); evidence for the best. */
 static enum pcl_rc
 score_windows(const struct pcl_inject *d, struct pcl_inject_scratch *s,
@@ -697,24 +729,17 @@ score_windows(const struct pcl_inject *d, struct pcl_inject_scratch *s,
               struct pcl_err *err)
 {
     size_t n = s->tok.len;
-    size_t step = d->window * 3 / 4; /* windows overlap by a quarter */
-    size_t a = 0;
+    size_t a = 0, b = 0;
     size_t bs = 0, be = 0;
     double top = -1.0;
 
     if (d->model == NULL || n <= 2) {
         return PCL_OK;
     }
-    for (;;) {
-        size_t b = PCL_MIN(a + d->window, n);
+    while (next_window(s->tok.ptr, n, d->window, &a, &b)) {
         double p;
-        enum pcl_rc rc;
+        enum pcl_rc rc = pcl_feat_extract(s->tok.ptr + a, b - a, ctx, &s->feat);
 
-        /* cut at token boundaries */
-        while (b < n && b > a + 1 && s->tok.ptr[b - 1] != ' ') {
-            b--;
-        }
-        rc = pcl_feat_extract(s->tok.ptr + a, b - a, ctx, &s->feat);
         if (rc != PCL_OK) {
             return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
         }
@@ -723,16 +748,6 @@ score_windows(const struct pcl_inject *d, struct pcl_inject_scratch *s,
             top = p;
             bs = a;
             be = b;
-        }
-        if (b >= n) {
-            break;
-        }
-        a += step;
-        while (a < n && s->tok.ptr[a] != ' ') {
-            a++;
-        }
-        if (a + 2 >= n) {
-            break;
         }
     }
     if (top > *best) {
@@ -1001,8 +1016,9 @@ pcl_inject_scan(const struct pcl_inject *d, struct pcl_inject_scratch *s, const 
 }
 
 enum pcl_rc
-pcl_inject_features(const struct pcl_inject *d, struct pcl_inject_scratch *s, const char *text,
-                    size_t len, struct pcl_feat *f, struct pcl_err *err)
+pcl_inject_window_features(const struct pcl_inject *d, struct pcl_inject_scratch *s,
+                           const char *text, size_t len, size_t max_windows, pcl_window_fn *fn,
+                           void *arg, struct pcl_feat *f, struct pcl_err *err)
 {
     struct pcl_san_result *r = &s->san_res;
     struct pcl_feat_ctx ctx;
@@ -1037,9 +1053,28 @@ pcl_inject_features(const struct pcl_inject *d, struct pcl_inject_scratch *s, co
         return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
     }
     ctx.hidden_ratio = hidden_ratio(r, pcl_utf8_count(text, len));
-    rc = pcl_feat_extract(s->tok.ptr, PCL_MIN(s->tok.len, d->window), &ctx, f);
-    if (rc != PCL_OK) {
-        return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
+    {
+        size_t a = 0, b = 0, k = 0;
+
+        while (k < max_windows && next_window(s->tok.ptr, s->tok.len, d->window, &a, &b)) {
+            rc = pcl_feat_extract(s->tok.ptr + a, b - a, &ctx, f);
+            if (rc == PCL_OK) {
+                rc = fn(arg, f);
+            }
+            if (rc != PCL_OK) {
+                return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
+            }
+            k++;
+        }
+        if (k == 0) { /* empty token view: one empty window, as a scan scores nothing */
+            rc = pcl_feat_extract("", 0, &ctx, f);
+            if (rc == PCL_OK) {
+                rc = fn(arg, f);
+            }
+            if (rc != PCL_OK) {
+                return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
+            }
+        }
     }
     return PCL_OK;
 }

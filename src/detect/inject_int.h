@@ -57,10 +57,16 @@ double pcl_model_score(const struct pcl_inject_model *m, const struct pcl_feat *
 enum pcl_rc pcl_model_load(const char *path, struct pcl_inject_model **out,
                            struct pcl_err *err) PCL_WUR;
 
-/* Features of a whole text as the detector sees it (first window, decoded texts merged), for
+/* Called with the features of one window; f is reused for the next window. */
+typedef enum pcl_rc pcl_window_fn(void *arg, const struct pcl_feat *f);
+
+/* Features of a text as the detector scans it (decoded texts merged, signature hits of the
+ * whole text), one call of fn per model window in order, at most max_windows calls (the
+ * first ones); a text with no tokens gives one empty window. f is the caller's buffer. For
  * training. */
-enum pcl_rc pcl_inject_features(const struct pcl_inject *det, struct pcl_inject_scratch *s,
-                                const char *text, size_t len, struct pcl_feat *f,
-                                struct pcl_err *err) PCL_WUR;
+enum pcl_rc pcl_inject_window_features(const struct pcl_inject *det, struct pcl_inject_scratch *s,
+                                       const char *text, size_t len, size_t max_windows,
+                                       pcl_window_fn *fn, void *arg, struct pcl_feat *f,
+                                       struct pcl_err *err) PCL_WUR;
 
 #endif

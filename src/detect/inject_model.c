@@ -488,20 +488,54 @@ pcl_inject_train_weights(const struct pcl_inject_example *ex, size_t n, bool bal
     return PCL_OK;
 }
 
-struct example_feat {
+struct win_feat {
     uint32_t *idx; /* array of n */
     size_t n;
     float dense[PCL_MODEL_DENSE];
+};
+
+struct example_feat {
+    struct win_feat *w; /* array of nw: the example's first model windows */
+    size_t nw;
     int label;
     double weight; /* loss weight (class and source balance) */
 };
+
+/* pcl_window_fn collecting windows into an example (its w has room for the maximum). */
+static enum pcl_rc
+collect_window(void *arg, const struct pcl_feat *f)
+{
+    struct example_feat *e = arg;
+    struct win_feat *w = &e->w[e->nw];
+
+    w->idx = pcl_malloc((f->n + 1) * sizeof(*w->idx));
+    if (w->idx == NULL) {
+        return PCL_ENOMEM;
+    }
+    if (f->n > 0) {
+        memcpy(w->idx, f->idx, f->n * sizeof(*f->idx));
+    }
+    w->n = f->n;
+    memcpy(w->dense, f->dense, sizeof(f->dense));
+    e->nw++;
+    return PCL_OK;
+}
+
+static double
+win_score(const struct pcl_inject_model *m, const struct win_feat *w)
+{
+    struct pcl_feat view = {.idx = w->idx, .n = w->n};
+
+    memcpy(view.dense, w->dense, sizeof(view.dense));
+    return pcl_model_score(m, &view);
+}
 
 enum pcl_rc
 pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_example *ex, size_t n,
                        const struct pcl_inject_train_opts *opts, struct pcl_inject_model **out,
                        struct pcl_err *err)
 {
-    struct pcl_inject_train_opts o = {.epochs = 6, .l2 = 1e-6, .lr = 0.2, .seed = 1};
+    struct pcl_inject_train_opts o = {.epochs = 6, .l2 = 1e-6, .lr = 0.2, .seed = 1, .windows = 1};
     struct example_feat *fx = NULL;
     struct pcl_inject_scratch *s = NULL;
     struct pcl_inject_model *m = NULL;
@@ -520,6 +554,7 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
         o.lr = opts->lr > 0 ? opts->lr : o.lr;
         o.seed = opts->seed;
         o.balance_sources = opts->balance_sources;
+        o.windows = opts->windows != 0 ? opts->windows : o.windows;
     }
     if (n == 0) {
         return pcl_err_set(err, PCL_EINVAL, "injection: no training examples");
@@ -541,21 +576,17 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
             rc = pcl_err_set(err, PCL_EINVAL, "injection: example %zu: label must be 0 or 1", i);
             goto out;
         }
-        rc = pcl_inject_features(det, s, ex[i].text.ptr, PCL_MIN(ex[i].text.len, (size_t)1 << 19),
-                                 &f, err);
-        if (rc != PCL_OK) {
-            goto out;
-        }
-        fx[i].idx = pcl_malloc((f.n + 1) * sizeof(*fx[i].idx));
-        if (fx[i].idx == NULL) {
+        fx[i].w = pcl_calloc(o.windows, sizeof(*fx[i].w));
+        if (fx[i].w == NULL) {
             rc = pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
             goto out;
         }
-        if (f.n > 0) {
-            memcpy(fx[i].idx, f.idx, f.n * sizeof(*f.idx));
+        rc = pcl_inject_window_features(det, s, ex[i].text.ptr,
+                                        PCL_MIN(ex[i].text.len, (size_t)1 << 19), o.windows,
+                                        collect_window, &fx[i], &f, err);
+        if (rc != PCL_OK) {
+            goto out;
         }
-        fx[i].n = f.n;
-        memcpy(fx[i].dense, f.dense, sizeof(f.dense));
         fx[i].label = ex[i].label;
         order[i] = i;
     }
@@ -579,13 +610,21 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
             order[j] = t;
         }
         for (size_t k = 0; k < n; k++) {
-            const struct example_feat *e = &fx[order[k]];
-            struct pcl_feat view = {.idx = e->idx, .n = e->n};
-            double p, g, scale;
+            const struct example_feat *ef = &fx[order[k]];
+            const struct win_feat *e = &ef->w[0];
+            double p = win_score(m, e), g, scale;
 
-            memcpy(view.dense, e->dense, sizeof(view.dense));
-            p = pcl_model_score(m, &view);
-            g = (p - (double)e->label) * e->weight;
+            /* a scan takes the highest window, so learn on it (max pooling): an injection
+             * needs one window that scores high, benign text needs every window low */
+            for (size_t j = 1; j < ef->nw; j++) {
+                double q = win_score(m, &ef->w[j]);
+
+                if (q > p) {
+                    p = q;
+                    e = &ef->w[j];
+                }
+            }
+            g = (p - (double)ef->label) * ef->weight;
             scale = e->n > 0 ? 1.0 / sqrt((double)e->n) : 0.0;
             for (size_t i = 0; i < e->n; i++) {
                 uint32_t ix = e->idx[i];
@@ -611,7 +650,10 @@ pcl_inject_model_train(const struct pcl_inject *det, const struct pcl_inject_exa
 out:
     if (fx != NULL) {
         for (size_t i = 0; i < n; i++) {
-            pcl_free(fx[i].idx);
+            for (size_t j = 0; j < fx[i].nw; j++) {
+                pcl_free(fx[i].w[j].idx);
+            }
+            pcl_free(fx[i].w);
         }
     }
     pcl_free(fx);

@@ -82,6 +82,9 @@ pi train --data "$DATA" -o "$tmp/m2.txt" --sources a/b:x,c/d:other "$tmp/train.j
 grep -q "trained on 30 examples (30 injection, 0 benign)" "$tmp/err" || fail "--sources owner/repo:path"
 pi eval --data "$DATA" --model "$tmp/model.txt" --exclude-sources a/b:x "$tmp/train.jsonl" | grep -q "rows 30 (0 injection, 30 benign)" || fail "eval --exclude-sources file"
 pi train --data "$DATA" -o "$tmp/m4.txt" --balance-sources --l2 1e-5 --lr 0.1 "$tmp/train.jsonl" 2>"$tmp/err" || fail "train --balance-sources: $(cat "$tmp/err")"
+pi train --data "$DATA" -o "$tmp/m6.txt" --train-windows 4 "$tmp/train.jsonl" 2>"$tmp/err" || fail "train --train-windows: $(cat "$tmp/err")"
+rc=0; pi train --data "$DATA" -o "$tmp/m7.txt" --train-windows 0 "$tmp/train.jsonl" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q 'train-windows: bad number' "$tmp/err" || fail "--train-windows 0 accepted"
 for bad in "--l2 0" "--l2 x" "--lr -1" "--lr nan"; do
     rc=0; pi train --data "$DATA" -o "$tmp/m5.txt" $bad "$tmp/train.jsonl" 2>"$tmp/err" || rc=$?
     [ "$rc" -eq 2 ] && grep -q "expected a number in (0, 10]" "$tmp/err" || fail "train $bad accepted"

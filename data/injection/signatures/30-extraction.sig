@@ -49,3 +49,6 @@ extraction.id.password       extraction flag  id kata sandi ~3 apa|adalah|berika
 extraction.id.password2      extraction flag  id apa|berikan|sebutkan|katakan|tunjukkan|beri*|beritahu* ~4 kata sandi
 extraction.id.secret_code    extraction flag  id apa|berikan|sebutkan|katakan|tunjukkan|beritahu* ~4 kode rahasia
 extraction.th.password       extraction flag  th รหัสผ่าน|รหัสลับ|ความลับ ~2 คืออะไร|บอก|อะไร
+# asking the assistant for its own secret (a question rather than an order)
+extraction.what_your_secret  extraction flag  en what|whats|tell|give|share|spell ~2 your ~1 password|passcode|passphrase|codeword
+extraction.what_the_secret   extraction flag  en what|whats|tell|give|share|spell ~3 the ~1 secret|hidden|confidential ~1 password|key|code|word|phrase|passphrase|codeword|token

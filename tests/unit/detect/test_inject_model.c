@@ -164,6 +164,82 @@ test_inject_model_train_balanced_learns(void **state)
     pcl_inject_free(det);
 }
 
+/* A payload after about 1,500 bytes of filler is past the first 512-byte window. The words
+ * are made up so that no signature (a whole-text feature) helps: learning from the first
+ * window only cannot tell the classes apart, learning from every window can. */
+static const char late_filler[] =
+    "The committee met on Tuesday to review the quarterly figures for the regional "
+    "offices. Sales in the northern district rose slightly while costs stayed flat. ";
+
+static size_t
+late_text(char *buf, size_t cap, const char *tail)
+{
+    size_t len = 0;
+
+    for (int k = 0; k < 10; k++) {
+        len += (size_t)snprintf(buf + len, cap - len, "%s", late_filler);
+    }
+    len += (size_t)snprintf(buf + len, cap - len, "%s", tail);
+    return len;
+}
+
+static double
+train_late_and_score(struct pcl_inject *det, unsigned windows, const char *tail)
+{
+    static char texts[40][2048];
+    struct pcl_inject_example ex[40];
+    struct pcl_inject_train_opts to = {.epochs = 10, .seed = 3, .windows = windows};
+    struct pcl_inject_model *m = NULL;
+    struct pcl_inject_scratch *s = NULL;
+    struct pcl_inject_policy pol = {.flag = 1.1, .block = 1.1};
+    struct pcl_inject_verdict v;
+    struct pcl_err err;
+    char probe[2048];
+    size_t plen = late_text(probe, sizeof(probe), tail);
+    double p;
+
+    for (size_t i = 0; i < 40; i++) {
+        char tail_i[64];
+        size_t len;
+
+        (void)snprintf(tail_i, sizeof(tail_i), "%s %zu",
+                       i % 2 == 0 ? "zorblax quinto fermavix" : "plomary vesk tundrel", i);
+        len = late_text(texts[i], sizeof(texts[i]), tail_i);
+        ex[i] = (struct pcl_inject_example){.text = {texts[i], len}, .label = i % 2 == 0};
+    }
+    assert_int_equal(pcl_inject_model_train(det, ex, 40, &to, &m, &err), PCL_OK);
+    pcl_inject_model_set(det, m);
+    assert_int_equal(pcl_inject_scratch_new(det, &s, &err), PCL_OK);
+    assert_int_equal(pcl_inject_scan(det, s, probe, plen, &pol, &v, &err), PCL_OK);
+    p = v.model;
+    pcl_inject_scratch_free(s);
+    return p;
+}
+
+static void
+test_inject_model_train_windows_late_injection(void **state)
+{
+    static const char *paths[] = {SIGDIR};
+    struct pcl_inject_opts o;
+    struct pcl_inject *det = NULL;
+    struct pcl_err err;
+    double a1, a8, o8;
+
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.sig_paths = paths;
+    o.nsig_paths = 1;
+    o.window = 512;
+    assert_int_equal(pcl_inject_new(&o, &det, &err), PCL_OK);
+    a1 = train_late_and_score(det, 1, "zorblax quinto fermavix 99");
+    a8 = train_late_and_score(det, 8, "zorblax quinto fermavix 99");
+    o8 = train_late_and_score(det, 8, "plomary vesk tundrel 99");
+    assert_true(a8 > 0.5);
+    assert_true(o8 < 0.5);
+    assert_true(a8 > a1 + 0.2);
+    pcl_inject_free(det);
+}
+
 int
 main(void)
 {
@@ -172,6 +248,7 @@ main(void)
         cmocka_unit_test(test_inject_train_weights_class_balance),
         cmocka_unit_test(test_inject_train_weights_source_balance),
         cmocka_unit_test(test_inject_model_train_balanced_learns),
+        cmocka_unit_test(test_inject_model_train_windows_late_injection),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
