@@ -500,10 +500,29 @@ test_hexgate_cases(void **state)
         {{.colons = 7, .groups = 8, .min_group = 4, .max_group = 40}, false, true},
     };
 
+    /* with the run's text, the MAC gate is exact: the whole run in one notation */
+    static const struct {
+        const char *text;
+        bool mac;
+    } texts[] = {
+        {"00:1a:2b:3c:4d:5e", true},  {"00-1A-2B-3C-4D-5E", true},
+        {"0123.4567.89ab", true},     {"00:1a:2b:3c:4d:5e.", true},
+        {"0123.4567.89ab.", true},    {"00:1a:2b:3c:4d:5e:", false},
+        {"00:1a-2b:3c:4d:5e", false}, {"00:1a:2b:3c:4d:5e:6f", false},
+        {"10.0.0.1", false},          {"1.2.3", false},
+        {"12:34:56", false},          {"2001:db8::1", false},
+        {"0123.4567.89ab.cd", false}, {"000:1a:2b:3c:4d:5e", false},
+    };
+
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         assert_int_equal(pcl_hexgate_ipv6(&cases[i].run), cases[i].ipv6);
         assert_int_equal(pcl_hexgate_mac(&cases[i].run), cases[i].mac);
+    }
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct pcl_hexrun r = {.text = texts[i].text, .len = strlen(texts[i].text)};
+
+        assert_int_equal(pcl_hexgate_mac(&r), texts[i].mac);
     }
 }
 
