@@ -607,7 +607,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
      .max_len = 15,
      .shape = "3,4,4|4,3,4|5,5..6|5,3,3|3,3,4",
      .flags = PCL_DET_NUMERIC,
-     .min_digits = 11,
+     .min_digits = 10, /* 01xxx xxxxx: ten-digit numbers of some geographic areas */
      .min_groups = 2,
      .min_run = 3,
      .validate = pcl_validate_phone_grouped,
@@ -624,7 +624,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
                 "(?:\\([2-9][0-9]{2}\\) ?|[2-9][0-9]{2}[ .\\-])[2-9][0-9]{2}[ .\\-][0-9]{4}"
                 "(?: ?(?:[xX]|ext\\.?|#) ?[0-9]{1,5})?)(?![A-Za-z0-9]|[.\\- ][0-9])",
      .max_len = 32,
-     .shape = "3,3,4",
+     .shape = "3,3,4|4,3,4", /* 4: the country code 1 joined to the area code */
      .flags = PCL_DET_NUMERIC,
      .min_digits = 10,
      .min_groups = 3,
