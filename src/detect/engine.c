@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The detection engine: one Vectorscan prefilter pass, PCRE2 JIT confirmation of each hit,
- * validation, context scoring and overlap resolution. */
+/* The detection engine: Vectorscan literal pass and the engine's own digit-cluster, hex-run
+ * and token scanners, PCRE2 JIT confirmation of each trigger, validation, context scoring and
+ * overlap resolution. */
 #include "engine.h"
 #include "dbcache.h"
 #include "scanmask.h"
