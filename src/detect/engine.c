@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The detection engine: one Vectorscan prefilter pass, PCRE2 JIT confirmation of each hit,
- * validation, context scoring and overlap resolution. */
+/* The detection engine: Vectorscan literal pass and the engine's own digit-cluster, hex-run
+ * and token scanners, PCRE2 JIT confirmation of each trigger, validation, context scoring and
+ * overlap resolution. */
 #include "engine.h"
 #include "dbcache.h"
 #include "scanmask.h"
@@ -361,6 +362,25 @@ shape_fits(const uint8_t *shape, const uint32_t *g, size_t ng)
     return false;
 }
 
+/* Whether some group g[i] (starting at p + at[i]) fits a one-group alternative of the shape
+ * and passes check. */
+static bool
+group_passes(const uint8_t *shape, pcl_validate_fn *check, const unsigned char *p, const size_t *at,
+             const uint32_t *g, size_t ng)
+{
+    for (const uint8_t *alt = shape; alt[0] != 0; alt += 1 + 2 * alt[0]) {
+        if (alt[0] != 1) {
+            continue;
+        }
+        for (size_t i = 0; i < ng; i++) {
+            if (g[i] >= alt[1] && g[i] <= alt[2] && check((const char *)p + at[i], g[i])) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* Add the cluster gate of numeric detector id (a table row), keeping gates sorted by fewest
  * digits so a cluster's dispatch stops at the first one it cannot satisfy. */
 static void
@@ -381,6 +401,8 @@ add_gate(struct pcl_engine *e, uint32_t id)
         .lead_gap = (d->flags & PCL_DET_LEAD_GAP) != 0,
         .lead0 = (d->flags & PCL_DET_LEAD0) != 0,
         .has_shape = d->shape[0] != 0,
+        .group_check = d->shape[0] != 0 ? row->group_check : NULL,
+        .cluster_check = row->cluster_check,
     };
     size_t k = e->nnumeric++;
 
@@ -405,6 +427,44 @@ add_token(struct pcl_engine *e, uint32_t id)
         }
     }
     e->tok_min = PCL_MIN(e->tok_min, (uint32_t)d->row->token_min);
+}
+
+/* The numeric dispatch tables: for each count a cluster can have, the gates it may pass, so a
+ * cluster ANDs four words instead of walking every gate. */
+static void
+build_num_dispatch(struct pcl_engine *e)
+{
+    /* the built-in tables hold 23 numeric rows; custom detectors are never numeric */
+    PCL_ASSERT(e->nnumeric <= 64);
+    for (size_t k = 0; k < e->nnumeric; k++) {
+        const struct pcl_numgate *g = &e->gates[k];
+        uint64_t bit = (uint64_t)1 << k;
+
+        for (unsigned v = 0; v <= PCL_NUM_CAP; v++) {
+            if (g->min_digits <= v) {
+                e->num_by_digits[v] |= bit;
+            }
+            if (g->min_groups <= v) {
+                e->num_by_groups[v] |= bit;
+            }
+            if (g->min_run <= v) {
+                e->num_by_longest[v] |= bit;
+            }
+            /* a capped length stands for every longer one: only max_run 0 admits it */
+            if (g->max_run == 0 || (v < PCL_NUM_CAP && v <= g->max_run)) {
+                e->num_single[v] |= bit;
+            }
+        }
+        if (g->plus) {
+            e->num_plus |= bit;
+        }
+        if (g->lead0) {
+            e->num_lead0 |= bit;
+        }
+        if (g->lead_alpha > 0 || g->trail_alpha > 0) {
+            e->num_letters |= bit;
+        }
+    }
 }
 
 /* A context word as a Vectorscan literal: every byte but [A-Za-z0-9] as \\xHH. */
@@ -528,7 +588,7 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
                     continue;
                 }
                 exprs[n] = literal_expr(lit);
-                flags[n] = HS_FLAG_CASELESS;
+                flags[n] = anchored && (d->flags & PCL_DET_ANCHOR_CASE) != 0 ? 0 : HS_FLAG_CASELESS;
                 e->trig[n] = (struct pcl_trigger){
                     .det = (uint32_t)i, .kwlen = (uint32_t)wl, .anchor = anchored};
                 ids[n] = (unsigned)n;
@@ -706,6 +766,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
     if (rc != PCL_OK) {
         goto out;
     }
+    build_num_dispatch(e);
     for (size_t i = 0; i < e->ndets; i++) {
         struct pcl_det_rt *d = &e->dets[i];
         uint32_t groups = 0;
@@ -1144,19 +1205,6 @@ in_class(unsigned char c, unsigned cls)
     return (byte_class[c] & cls) != 0;
 }
 
-/* Offset of the first byte at or after i in class cls (CLS_DIGIT or CLS_HEXSEP), or n. */
-static size_t
-next_in_class(const unsigned char *p, size_t n, size_t i, unsigned cls)
-{
-    /* in digit-dense text the next one is often a few bytes away: look there first */
-    for (size_t end = PCL_MIN(n, i + 4); i < end; i++) {
-        if (in_class(p[i], cls)) {
-            return i;
-        }
-    }
-    return pcl_scanmask_next(p, n, i, cls == CLS_DIGIT ? PCL_SCANMASK_DIGIT : PCL_SCANMASK_HEXSEP);
-}
-
 /* Letters right before p[at] (up to 8), or 0 when the run does not start at a word
  * boundary (a letter or digit before it, or longer than 8): country codes and ID prefixes
  * stand at the start of a token. */
@@ -1194,14 +1242,19 @@ numeric_scan(struct pcl_scratch *s)
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len, i = 0;
     uint32_t need = e->gates[0].min_digits;
+    struct pcl_scanmask_cursor cur;
+
+    pcl_scanmask_cursor_init(&cur, p, n, PCL_SCANMASK_DIGIT);
 
     while (s->rc == PCL_OK) {
         size_t cs, ce;
         uint32_t digits = 0, groups = 0, longest = 0;
         uint32_t glen[32], lead = 0, lead_gap = 0, trail = 0;
-        bool plus, lead0 = false, around = false;
+        size_t gat[32]; /* where each of the first 32 groups starts */
+        uint64_t cand;
+        bool plus, lead0 = false;
 
-        i = next_in_class(p, n, i, CLS_DIGIT);
+        i = pcl_scanmask_cursor_next(&cur, i);
         if (i >= n) {
             break;
         }
@@ -1210,9 +1263,7 @@ numeric_scan(struct pcl_scratch *s)
         for (;;) {
             size_t g, r = i;
 
-            while (i < n && in_class(p[i], CLS_DIGIT)) {
-                i++;
-            }
+            i += pcl_scanmask_cursor_run(&cur, i);
             digits += (uint32_t)(i - r);
             if (p[r] == '0' && i - r >= 3 && i - r <= 6 && i < n &&
                 in_class(p[i], CLS_CLUSTERSEP)) {
@@ -1220,6 +1271,7 @@ numeric_scan(struct pcl_scratch *s)
             }
             if (groups < PCL_ARRAY_LEN(glen)) {
                 glen[groups] = (uint32_t)(i - r);
+                gat[groups] = r;
             }
             groups++;
             longest = PCL_MAX(longest, (uint32_t)(i - r));
@@ -1236,33 +1288,37 @@ numeric_scan(struct pcl_scratch *s)
         if (digits < need) {
             continue;
         }
-        for (size_t k = 0; k < e->nnumeric; k++) {
-            const struct pcl_numgate *gt = &e->gates[k];
+        cand = e->num_by_digits[PCL_MIN(digits, PCL_NUM_CAP)] &
+               e->num_by_groups[PCL_MIN(groups, PCL_NUM_CAP)] &
+               e->num_by_longest[PCL_MIN(longest, PCL_NUM_CAP)];
+        if (groups == 1) {
+            /* max_run only rules a cluster out when all its runs are too long: a long run
+             * elsewhere may sit beside a match */
+            cand &= e->num_single[PCL_MIN(longest, PCL_NUM_CAP)];
+        }
+        if (!plus) {
+            cand &= ~e->num_plus;
+        }
+        if (!lead0) {
+            cand &= ~e->num_lead0;
+        }
+        if ((cand & e->num_letters) != 0) {
+            /* letters around the cluster: looked at only when a detector asks */
+            lead = letters_before(p, cs);
+            lead_gap = lead;
+            if (lead == 0 && cs >= 2 && (p[cs - 1] == ' ' || p[cs - 1] == '-')) {
+                lead_gap = letters_before(p, cs - 1);
+            }
+            trail = letters_after(p, n, ce);
+            if (trail == 0 && ce + 1 < n && (p[ce] == ' ' || p[ce] == '-')) {
+                trail = letters_after(p, n, ce + 1);
+            }
+        }
+        while (cand != 0) {
+            const struct pcl_numgate *gt = &e->gates[__builtin_ctzll(cand)];
             size_t back;
 
-            if (gt->min_digits > digits) {
-                break;
-            }
-            /* Cheap necessary conditions before PCRE2. max_run only rules a cluster out
-             * when all its runs are too long: a long run elsewhere may sit beside a match. */
-            if (groups < gt->min_groups || longest < gt->min_run ||
-                (gt->max_run != 0 && groups == 1 && longest > gt->max_run) || (gt->plus && !plus) ||
-                (gt->lead0 && !lead0)) {
-                continue;
-            }
-            if (!around && (gt->lead_alpha > 0 || gt->trail_alpha > 0)) {
-                /* letters around the cluster: looked at only when a detector asks */
-                around = true;
-                lead = letters_before(p, cs);
-                lead_gap = lead;
-                if (lead == 0 && cs >= 2 && (p[cs - 1] == ' ' || p[cs - 1] == '-')) {
-                    lead_gap = letters_before(p, cs - 1);
-                }
-                trail = letters_after(p, n, ce);
-                if (trail == 0 && ce + 1 < n && (p[ce] == ' ' || p[ce] == '-')) {
-                    trail = letters_after(p, n, ce + 1);
-                }
-            }
+            cand &= cand - 1;
             if (gt->lead_alpha > 0) {
                 uint32_t l = gt->lead_gap ? lead_gap : lead;
 
@@ -1272,6 +1328,13 @@ numeric_scan(struct pcl_scratch *s)
             }
             if (trail < gt->trail_alpha || (gt->has_shape && groups <= PCL_ARRAY_LEN(glen) &&
                                             !shape_fits(e->dets[gt->id].shape, glen, groups))) {
+                continue;
+            }
+            if (gt->group_check != NULL && groups <= PCL_ARRAY_LEN(glen) &&
+                !group_passes(e->dets[gt->id].shape, gt->group_check, p, gat, glen, groups)) {
+                continue;
+            }
+            if (gt->cluster_check != NULL && !gt->cluster_check(s->buf, n, cs, ce)) {
                 continue;
             }
             /* a match may begin with "+", "(" or its leading letters, and the boundary byte
@@ -1292,12 +1355,14 @@ hex_scan(struct pcl_scratch *s)
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len, i = 0;
+    struct pcl_scanmask_cursor cur;
 
+    pcl_scanmask_cursor_init(&cur, p, n, PCL_SCANMASK_HEXSEP);
     while (s->rc == PCL_OK) {
         struct pcl_hexrun r = {.min_group = UINT32_MAX};
         size_t rs, re, j, g = 0;
 
-        i = next_in_class(p, n, i, CLS_HEXSEP);
+        i = pcl_scanmask_cursor_next(&cur, i);
         if (i >= n) {
             break;
         }
@@ -1333,6 +1398,8 @@ hex_scan(struct pcl_scratch *s)
             r.double_colon |= p[j] == ':' && j > rs && p[j - 1] == ':';
         }
         re = j;
+        r.text = (const char *)p + rs;
+        r.len = re - rs;
         for (size_t k = 0; k < e->nhex; k++) {
             uint32_t id = e->hex[k];
 

@@ -32,6 +32,9 @@ struct pcl_det_rt {
     bool has_group;
 };
 
+/* Cap on the counts that index the numeric dispatch tables (digits, groups, run lengths). */
+#define PCL_NUM_CAP 63
+
 /* A numeric detector's cluster gate, packed so the dispatch loop stays in a few cache lines. */
 struct pcl_numgate {
     uint32_t id; /* detector index */
@@ -46,6 +49,8 @@ struct pcl_numgate {
     uint8_t lead_gap;
     uint8_t lead0;
     uint8_t has_shape;
+    pcl_validate_fn *group_check;  /* the row's group_check, or NULL */
+    pcl_cluster_fn *cluster_check; /* the row's cluster_check, or NULL */
 };
 
 /* What a Vectorscan expression id stands for. */
@@ -62,7 +67,15 @@ struct pcl_engine {
     size_t ntrig;
     struct pcl_numgate *gates; /* numeric detectors' gates by min_digits; array of nnumeric */
     size_t nnumeric;
-    uint32_t *hex; /* indexes of hex-run detectors; array of nhex */
+    /* Which gates (bit k = gates[k]; at most 64) a cluster can pass, by its counts: */
+    uint64_t num_by_digits[PCL_NUM_CAP + 1];  /* min_digits <= digits (capped) */
+    uint64_t num_by_groups[PCL_NUM_CAP + 1];  /* min_groups <= groups (capped) */
+    uint64_t num_by_longest[PCL_NUM_CAP + 1]; /* min_run <= longest run (capped) */
+    uint64_t num_single[PCL_NUM_CAP + 1];     /* one group of this length: max_run allows it */
+    uint64_t num_plus;                        /* gates that need a '+' before the cluster */
+    uint64_t num_lead0;                       /* gates that need a trunk '0' group */
+    uint64_t num_letters;                     /* gates that look at letters around it */
+    uint32_t *hex;                            /* indexes of hex-run detectors; array of nhex */
     size_t nhex;
     uint32_t *tok; /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
     size_t ntok;

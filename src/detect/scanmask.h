@@ -156,4 +156,79 @@ pcl_scanmask_run(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_
     return len;
 }
 
+/* A forward search that keeps the mask of the aligned 64-byte block it last looked at, so the
+ * many nearby searches of a scanner (one per digit group in digit-dense text) cost one mask
+ * computation per block and a shift and a count per search. */
+struct pcl_scanmask_cursor {
+    const unsigned char *p; /* borrowed input p[0..n) */
+    size_t n;
+    size_t base;   /* bits describe p[base..base+64); base is a multiple of 64 */
+    uint64_t bits; /* mask of the class there */
+    bool valid;
+    enum pcl_scanmask_class cls;
+};
+
+static inline void
+pcl_scanmask_cursor_init(struct pcl_scanmask_cursor *c, const unsigned char *p, size_t n,
+                         enum pcl_scanmask_class cls)
+{
+    c->p = p;
+    c->n = n;
+    c->base = 0;
+    c->bits = 0;
+    c->valid = false;
+    c->cls = cls;
+}
+
+/* The class mask of the block holding at, shifted so bit 0 is at; 64 - (at % 64) bits of it
+ * are meaningful. */
+static inline uint64_t
+pcl_scanmask_cursor_bits(struct pcl_scanmask_cursor *c, size_t at)
+{
+    size_t base = at & ~(size_t)63;
+
+    if (!c->valid || base != c->base) {
+        c->base = base;
+        c->bits = pcl_scanmask_get(c->p, c->n, base, c->cls);
+        c->valid = true;
+    }
+    return c->bits >> (at - base);
+}
+
+/* Offset of the first byte at or after at in the cursor's class, or n. */
+static inline size_t
+pcl_scanmask_cursor_next(struct pcl_scanmask_cursor *c, size_t at)
+{
+    while (at < c->n) {
+        uint64_t m = pcl_scanmask_cursor_bits(c, at);
+
+        if (m != 0) {
+            return PCL_MIN(c->n, at + (size_t)__builtin_ctzll(m));
+        }
+        at = (at & ~(size_t)63) + 64;
+    }
+    return c->n;
+}
+
+/* Length of the run of the cursor's class that starts at at (0 when p[at] is not in it). */
+static inline size_t
+pcl_scanmask_cursor_run(struct pcl_scanmask_cursor *c, size_t at)
+{
+    size_t from = at;
+
+    while (at < c->n) {
+        size_t left = 64 - (at & 63);
+        uint64_t m = ~pcl_scanmask_cursor_bits(c, at);
+
+        if (left < 64) {
+            m &= ((uint64_t)1 << left) - 1;
+        }
+        if (m != 0) {
+            return PCL_MIN(c->n, at + (size_t)__builtin_ctzll(m)) - from;
+        }
+        at += left;
+    }
+    return c->n - from;
+}
+
 #endif

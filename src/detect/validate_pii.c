@@ -679,6 +679,21 @@ pcl_trim_iban(const char *s, size_t n)
 }
 
 bool
+pcl_cluster_iban(const char *p, size_t n, size_t cs, size_t ce)
+{
+    char cc[3] = {0};
+
+    (void)n;
+    (void)ce;
+    if (cs < 2) {
+        return false;
+    }
+    cc[0] = upper(p[cs - 2]);
+    cc[1] = upper(p[cs - 1]);
+    return iban_length(cc) != 0;
+}
+
+bool
 pcl_validate_iban(const char *s, size_t n)
 {
     char b[34];
@@ -1146,6 +1161,30 @@ pcl_validate_es_nif(const char *s, size_t n)
 }
 
 bool
+pcl_cluster_es_nif(const char *p, size_t n, size_t cs, size_t ce)
+{
+    /* some run of exactly 8 digits followed by its check letter, or '-' and the letter */
+    for (size_t i = cs; i < ce;) {
+        size_t r = i;
+
+        while (i < ce && pcl_is_digit(p[i])) {
+            i++;
+        }
+        if (i - r == 8) {
+            size_t end = i < n && p[i] == '-' ? i + 2 : i + 1;
+
+            if (end <= n && pcl_validate_es_nif(p + r, end - r)) {
+                return true;
+            }
+        }
+        while (i < ce && !pcl_is_digit(p[i])) {
+            i++;
+        }
+    }
+    return false;
+}
+
+bool
 pcl_validate_es_nie(const char *s, size_t n)
 {
     char a[9];
@@ -1553,6 +1592,19 @@ pcl_validate_fr_nir(const char *s, size_t n)
 }
 
 bool
+pcl_check_fi_hetu_date(const char *s, size_t n)
+{
+    unsigned dd, mm;
+
+    if (n != 6) {
+        return false;
+    }
+    dd = two(s);
+    mm = two(s + 2);
+    return dd >= 1 && dd <= 31 && mm >= 1 && mm <= 12;
+}
+
+bool
 pcl_validate_fi_hetu(const char *s, size_t n)
 {
     static const char checks[] = "0123456789ABCDEFHJKLMNPRSTUVWXY";
@@ -1619,9 +1671,41 @@ pcl_hexgate_ipv6(const struct pcl_hexrun *r)
            (r->double_colon || r->colons >= 7 || (r->colons >= 6 && r->dots >= 3));
 }
 
+/* Whether s[0..n) is exactly a MAC in one of the pattern's three notations, or one with a
+ * '.' after it (a sentence end). */
+static bool
+mac_shape(const char *s, size_t n)
+{
+    if ((n == 18 && s[17] == '.') || (n == 15 && s[14] == '.')) {
+        n--;
+    }
+    if (n == 17 && (s[2] == ':' || s[2] == '-')) {
+        for (size_t i = 0; i < 17; i++) {
+            if (i % 3 == 2 ? s[i] != s[2] : !is_hex(s[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    if (n == 14) {
+        for (size_t i = 0; i < 14; i++) {
+            if (i % 5 == 4 ? s[i] != '.' : !is_hex(s[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
 bool
 pcl_hexgate_mac(const struct pcl_hexrun *r)
 {
+    /* The pattern allows no hex digit or separator on either side of a MAC, so a whole run
+     * is a MAC or holds none. */
+    if (r->text != NULL) {
+        return mac_shape(r->text, r->len);
+    }
     return (r->colons >= 5 || r->dashes >= 5 || r->dots >= 2) && r->min_group <= 4 &&
            r->groups >= 3;
 }

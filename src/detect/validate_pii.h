@@ -44,6 +44,8 @@ bool pcl_validate_mac(const char *s, size_t n);
 bool pcl_validate_credit_card(const char *s, size_t n);
 /* IBAN (either case): country length table, check digits 02..98, ISO 7064 mod 97-10; spaces
  * only between groups of four. */
+/* The two letters right before the cluster are an IBAN country code (any case). */
+bool pcl_cluster_iban(const char *p, size_t n, size_t cs, size_t ce);
 bool pcl_validate_iban(const char *s, size_t n);
 /* Length of the IBAN at the start of s[0..n) (the country's length, cut at a group boundary),
  * 0 when that prefix is not a valid IBAN: a match may have swallowed a following word. */
@@ -83,6 +85,8 @@ bool pcl_validate_ca_sin(const char *s, size_t n);
 /* Aadhaar: 12 digits, first 2-9, Verhoeff check digit, not a palindrome. */
 bool pcl_validate_in_aadhaar(const char *s, size_t n);
 /* Spanish DNI/NIF: 8 digits and the mod 23 letter. */
+/* Some 8-digit run of the cluster is followed by its DNI check letter (or '-' and it). */
+bool pcl_cluster_es_nif(const char *p, size_t n, size_t cs, size_t ce);
 bool pcl_validate_es_nif(const char *s, size_t n);
 /* Spanish NIE: X/Y/Z mapped to 0/1/2, then the mod 23 letter. */
 bool pcl_validate_es_nie(const char *s, size_t n);
@@ -117,6 +121,8 @@ bool pcl_validate_de_tax_id(const char *s, size_t n);
  * 97-key. */
 bool pcl_validate_fr_nir(const char *s, size_t n);
 /* Finnish personal identity code: real date, individual number 002-899, mod 31 check. */
+/* The first six digits of a HETU are a plausible DDMM date (a cheap group gate). */
+bool pcl_check_fi_hetu_date(const char *s, size_t n);
 bool pcl_validate_fi_hetu(const char *s, size_t n);
 /* Dutch BSN: 9 digits, the "11-proef". */
 bool pcl_validate_nl_bsn(const char *s, size_t n);

@@ -447,6 +447,51 @@ test_validate_pii_empty_and_short(void **state)
     }
 }
 
+/* The cheap checks the engine runs on a digit cluster before PCRE2: each must pass every
+ * real value (they are necessary conditions), and should reject common look-alikes. */
+static void
+test_cluster_checks_cases(void **state)
+{
+    static const struct {
+        const char *text; /* the cluster is text[cs, ce) */
+        size_t cs;
+        size_t ce;
+        bool iban;
+        bool nif;
+    } cases[] = {
+        {"DE89 3704 0044 0532 0130 00", 2, 27, true, false},
+        {"de89370400440532013000", 2, 22, true, false}, /* lower-case IBANs are taken */
+        {"QQ89 3704", 2, 9, false, false},              /* no such country */
+        {"PT30", 2, 4, true, false},                    /* country only: PCRE2 decides */
+        {"12345678Z", 0, 8, false, true},
+        {"12345678-Z", 0, 8, false, true},
+        {"12345678A", 0, 8, false, false},         /* wrong check letter */
+        {"id 2024 12345678Z", 3, 16, false, true}, /* the 8-digit run is not the first */
+        {"12345678", 0, 8, false, false},          /* no letter */
+    };
+    static const struct {
+        const char *digits;
+        bool ok;
+    } dates[] = {
+        {"131052", true},  {"010100", true},  {"311299", true},  {"001052", false},
+        {"321052", false}, {"131352", false}, {"130052", false},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t n = strlen(cases[i].text);
+
+        assert_int_equal(pcl_cluster_iban(cases[i].text, n, cases[i].cs, cases[i].ce),
+                         cases[i].iban);
+        assert_int_equal(pcl_cluster_es_nif(cases[i].text, n, cases[i].cs, cases[i].ce),
+                         cases[i].nif);
+    }
+    for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+        assert_int_equal(pcl_check_fi_hetu_date(dates[i].digits, 6), dates[i].ok);
+    }
+    assert_false(pcl_check_fi_hetu_date("13105", 5));
+}
+
 /* An IBAN match may run on into the next word; trimming keeps exactly the country's length,
  * cut at a group boundary, or rejects. */
 static void
@@ -500,10 +545,29 @@ test_hexgate_cases(void **state)
         {{.colons = 7, .groups = 8, .min_group = 4, .max_group = 40}, false, true},
     };
 
+    /* with the run's text, the MAC gate is exact: the whole run in one notation */
+    static const struct {
+        const char *text;
+        bool mac;
+    } texts[] = {
+        {"00:1a:2b:3c:4d:5e", true},  {"00-1A-2B-3C-4D-5E", true},
+        {"0123.4567.89ab", true},     {"00:1a:2b:3c:4d:5e.", true},
+        {"0123.4567.89ab.", true},    {"00:1a:2b:3c:4d:5e:", false},
+        {"00:1a-2b:3c:4d:5e", false}, {"00:1a:2b:3c:4d:5e:6f", false},
+        {"10.0.0.1", false},          {"1.2.3", false},
+        {"12:34:56", false},          {"2001:db8::1", false},
+        {"0123.4567.89ab.cd", false}, {"000:1a:2b:3c:4d:5e", false},
+    };
+
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         assert_int_equal(pcl_hexgate_ipv6(&cases[i].run), cases[i].ipv6);
         assert_int_equal(pcl_hexgate_mac(&cases[i].run), cases[i].mac);
+    }
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct pcl_hexrun r = {.text = texts[i].text, .len = strlen(texts[i].text)};
+
+        assert_int_equal(pcl_hexgate_mac(&r), texts[i].mac);
     }
 }
 
@@ -518,6 +582,7 @@ main(void)
         cmocka_unit_test(test_validate_pii_empty_and_short),
         cmocka_unit_test(test_trim_iban_cases),
         cmocka_unit_test(test_hexgate_cases),
+        cmocka_unit_test(test_cluster_checks_cases),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
