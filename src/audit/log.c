@@ -841,11 +841,13 @@ writer_main(void *arg)
     return NULL;
 }
 
-/* Queue r and, unless async, wait for it. */
+/* Queue r and, unless async, wait for it. Once an async r is queued it belongs to the writer
+ * thread, which may complete and free it at any moment: r is not touched after that. */
 static enum pcl_rc
 submit(struct pcl_audit_log *log, struct req *r, struct pcl_err *err)
 {
     bool waited = false;
+    const bool async = r->async;
 
     r->t_enq_us = pcl_audit_mono_us();
     (void)pthread_mutex_lock(&log->mu);
@@ -876,13 +878,15 @@ submit(struct pcl_audit_log *log, struct req *r, struct pcl_err *err)
     log->q[(log->qhead + log->qlen) % log->qcap] = r;
     log->qlen++;
     (void)pthread_cond_signal(&log->cv_work);
-    if (!r->async) {
-        while (!r->finished) {
-            (void)pthread_cond_wait(&log->cv_done, &log->mu);
-        }
+    if (async) {
+        (void)pthread_mutex_unlock(&log->mu);
+        return PCL_OK;
+    }
+    while (!r->finished) {
+        (void)pthread_cond_wait(&log->cv_done, &log->mu);
     }
     (void)pthread_mutex_unlock(&log->mu);
-    if (!r->async && r->rc != PCL_OK) {
+    if (r->rc != PCL_OK) {
         if (err != NULL) {
             *err = r->err;
         }
