@@ -861,17 +861,64 @@ req_free(struct gw_req *r)
     if (r->out != NULL) {
         evbuffer_free(r->out);
     }
-    pcl_arena_free(r->ev_arena);
     pcl_buf_fini(&r->held);
     pcl_gw_sse_fini(&r->sse);
     for (size_t i = 0; i < MAX_CHOICES; i++) {
         pcl_gw_textstream_fini(&r->ts[i]);
     }
-    pcl_arena_free(r->arena);
     pcl_canary_watch_free(r->canary);
     pcl_gw_inspector_free(r->in);
     pcl_gw_config_unref(r->cfg);
+    if (r->w->nspare < GW_SPARE_REQS) {
+        /* keep the state and the arenas' first chunks for the worker's next request */
+        pcl_arena_reset(r->arena);
+        pcl_arena_reset(r->ev_arena);
+        r->w->spare[r->w->nspare++] = r;
+        return;
+    }
+    pcl_arena_free(r->arena);
+    pcl_arena_free(r->ev_arena);
     pcl_free(r);
+}
+
+void
+pcl_gw_worker_spares_free(struct gw_worker *w)
+{
+    while (w->nspare > 0) {
+        struct gw_req *r = w->spare[--w->nspare];
+
+        pcl_arena_free(r->arena);
+        pcl_arena_free(r->ev_arena);
+        pcl_free(r);
+    }
+}
+
+/* A zeroed request state with an empty arena: a recycled one, or new. NULL when out of
+ * memory. */
+static struct gw_req *
+req_new(struct gw_worker *w)
+{
+    struct gw_req *r;
+    struct pcl_arena *a, *ev;
+
+    if (w->nspare > 0) {
+        r = w->spare[--w->nspare];
+        a = r->arena;
+        ev = r->ev_arena;
+        memset(r, 0, sizeof(*r));
+        r->arena = a;
+        r->ev_arena = ev;
+        return r;
+    }
+    r = pcl_calloc(1, sizeof(*r));
+    if (r != NULL) {
+        r->arena = pcl_arena_new(4096, 1u << 20);
+    }
+    if (r == NULL || r->arena == NULL) {
+        pcl_free(r);
+        return NULL;
+    }
+    return r;
 }
 
 static void
@@ -2151,12 +2198,8 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
         evhttp_send_error(req, 500, "configuration unavailable");
         return;
     }
-    r = pcl_calloc(1, sizeof(*r));
-    if (r != NULL) {
-        r->arena = pcl_arena_new(4096, 1u << 20);
-    }
-    if (r == NULL || r->arena == NULL) {
-        pcl_free(r);
+    r = req_new(w);
+    if (r == NULL) {
         evhttp_send_error(req, 503, "out of memory");
         return;
     }

@@ -776,6 +776,7 @@ pcl_gw_free(struct pcl_gw *gw)
         if (w->base != NULL) {
             event_base_free(w->base);
         }
+        pcl_gw_worker_spares_free(w);
     }
     pcl_free(gw->workers);
     pcl_gw_config_unref(gw->cfg);
