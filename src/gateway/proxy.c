@@ -317,7 +317,7 @@ up_closed(struct evhttp_connection *c, void *arg)
 }
 
 static struct evhttp_connection *
-pool_get(struct gw_worker *w, size_t idx)
+pool_get(struct gw_worker *w, size_t idx, bool *pooled)
 {
     const struct gw_upstream *u = &w->cfg->ups[idx];
     struct gw_pool *p = &w->pools[idx];
@@ -325,6 +325,7 @@ pool_get(struct gw_worker *w, size_t idx)
     struct evhttp_connection *c;
     struct timeval tv = {.tv_sec = u->read_ms / 1000, .tv_usec = (u->read_ms % 1000) * 1000};
 
+    *pooled = p->nidle > 0;
     if (p->nidle > 0) {
         return p->idle[--p->nidle];
     }
@@ -416,6 +417,43 @@ up_cancel(struct gw_req *r)
     up_release(r, false);
 }
 
+/* ---- writing without waiting for the loop ---------------------------------------------- */
+
+/* evhttp queues what it sends in the connection's bufferevent and writes it when epoll next
+ * reports the socket writable: an epoll_ctl to add write interest, a loop pass, the write,
+ * and an epoll_ctl to drop it again, per message. For a finished message on a plain TCP
+ * connection we write the queued bytes at once instead and, when they all went out, run the
+ * write callback libevent would have run (evhttp then completes the message: a reply is
+ * released and the connection reads the next request; an upstream request starts reading
+ * its answer). Otherwise — nothing queued, TLS (whose bytes must go through OpenSSL), a
+ * socket that takes only part, an error — libevent carries on exactly as before. Call only
+ * where nothing of ours can run from that callback: the connection's close callback is unset
+ * or the request it would reach is done. */
+static void
+write_now_done(struct evhttp_connection *c)
+{
+    struct bufferevent *bev = c != NULL ? evhttp_connection_get_bufferevent(c) : NULL;
+    struct evbuffer *out;
+    evutil_socket_t fd;
+    int n;
+
+    if (bev == NULL || bufferevent_openssl_get_ssl(bev) != NULL) {
+        return;
+    }
+    fd = bufferevent_getfd(bev);
+    out = bufferevent_get_output(bev);
+    if (fd == -1 || evbuffer_get_length(out) == 0) {
+        return;
+    }
+    /* a socket bufferevent keeps its output's start frozen between its own writes */
+    (void)evbuffer_unfreeze(out, 1);
+    n = evbuffer_write(out, fd);
+    (void)evbuffer_freeze(out, 1);
+    if (n > 0 && evbuffer_get_length(out) == 0) {
+        bufferevent_trigger(bev, EV_WRITE, 0);
+    }
+}
+
 /* ---- streaming to the client ---------------------------------------------------------- */
 
 /* Stream output collects in r->out while one upstream read is processed and goes to the
@@ -450,7 +488,10 @@ client_flush(struct gw_req *r)
             (void)evbuffer_drain(r->out, evbuffer_get_length(r->out));
             return;
         }
-        evhttp_send_reply_chunk(r->creq, r->out); /* moves the bytes out of r->out */
+        /* moves the bytes out of r->out; libevent writes them on its next loop pass, together
+         * with whatever else this pass adds (the end of the stream, when the upstream's
+         * last read ends it) */
+        evhttp_send_reply_chunk(r->creq, r->out);
     }
 }
 
@@ -820,22 +861,71 @@ req_free(struct gw_req *r)
     if (r->out != NULL) {
         evbuffer_free(r->out);
     }
-    pcl_arena_free(r->ev_arena);
     pcl_buf_fini(&r->held);
     pcl_gw_sse_fini(&r->sse);
     for (size_t i = 0; i < MAX_CHOICES; i++) {
         pcl_gw_textstream_fini(&r->ts[i]);
     }
-    pcl_arena_free(r->arena);
     pcl_canary_watch_free(r->canary);
     pcl_gw_inspector_free(r->in);
     pcl_gw_config_unref(r->cfg);
+    if (r->w->nspare < GW_SPARE_REQS) {
+        /* keep the state and the arenas' first chunks for the worker's next request */
+        pcl_arena_reset(r->arena);
+        pcl_arena_reset(r->ev_arena);
+        r->w->spare[r->w->nspare++] = r;
+        return;
+    }
+    pcl_arena_free(r->arena);
+    pcl_arena_free(r->ev_arena);
     pcl_free(r);
+}
+
+void
+pcl_gw_worker_spares_free(struct gw_worker *w)
+{
+    while (w->nspare > 0) {
+        struct gw_req *r = w->spare[--w->nspare];
+
+        pcl_arena_free(r->arena);
+        pcl_arena_free(r->ev_arena);
+        pcl_free(r);
+    }
+}
+
+/* A zeroed request state with an empty arena: a recycled one, or new. NULL when out of
+ * memory. */
+static struct gw_req *
+req_new(struct gw_worker *w)
+{
+    struct gw_req *r;
+    struct pcl_arena *a, *ev;
+
+    if (w->nspare > 0) {
+        r = w->spare[--w->nspare];
+        a = r->arena;
+        ev = r->ev_arena;
+        memset(r, 0, sizeof(*r));
+        r->arena = a;
+        r->ev_arena = ev;
+        return r;
+    }
+    r = pcl_calloc(1, sizeof(*r));
+    if (r != NULL) {
+        r->arena = pcl_arena_new(4096, 1u << 20);
+    }
+    if (r == NULL || r->arena == NULL) {
+        pcl_free(r);
+        return NULL;
+    }
+    return r;
 }
 
 static void
 req_finish(struct gw_req *r)
 {
+    struct evhttp_connection *cconn;
+
     if (r->finished) {
         return;
     }
@@ -871,8 +961,11 @@ req_finish(struct gw_req *r)
         }
         r->creq = NULL;
     }
+    cconn = r->client_gone ? NULL : r->cconn;
     atomic_fetch_sub(&r->gw->inflight, 1);
     req_free(r);
+    /* the reply is complete and r is gone (its close callback was unset above): send it */
+    write_now_done(cconn);
 }
 
 /* ---- responses -------------------------------------------------------------------------- */
@@ -1687,9 +1780,10 @@ forward(struct gw_req *r, struct evbuffer *body)
     const char *req_path = r->route->up_path != NULL ? r->route->up_path : r->path;
     const char *q = strchr(evhttp_request_get_uri(r->creq), '?');
     size_t n;
+    bool pooled = false;
 
     r->up_idx = (size_t)(u - r->cfg->ups);
-    r->uconn = pool_get(r->w, r->up_idx);
+    r->uconn = pool_get(r->w, r->up_idx, &pooled);
     r->ureq = r->uconn != NULL ? evhttp_request_new(up_done, r) : NULL;
     if (r->ureq == NULL) {
         up_release(r, false);
@@ -1744,6 +1838,12 @@ forward(struct gw_req *r, struct evbuffer *body)
         r->ureq = NULL;
         r->uerr = UERR_CONNECT;
         upstream_failed(r);
+        return;
+    }
+    if (pooled) {
+        /* a connected keep-alive connection: the request goes out now, and evhttp starts
+         * reading its answer (nothing of ours runs from that callback) */
+        write_now_done(r->uconn);
     }
 }
 
@@ -2098,12 +2198,8 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
         evhttp_send_error(req, 500, "configuration unavailable");
         return;
     }
-    r = pcl_calloc(1, sizeof(*r));
-    if (r != NULL) {
-        r->arena = pcl_arena_new(4096, 1u << 20);
-    }
-    if (r == NULL || r->arena == NULL) {
-        pcl_free(r);
+    r = req_new(w);
+    if (r == NULL) {
         evhttp_send_error(req, 503, "out of memory");
         return;
     }

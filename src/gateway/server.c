@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <sodium.h>
@@ -359,6 +360,10 @@ listen_socket(const char *host, int port, evutil_socket_t *out, int *bound, stru
     fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
         setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1 ||
+        /* accepted sockets inherit it: a streamed event (or the end of a stream) must not
+         * wait for the ACK of the previous write (Nagle), which with delayed ACKs stalls
+         * streams for tens of milliseconds */
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1 ||
         bind(fd, res->ai_addr, res->ai_addrlen) == -1 || listen(fd, 1024) == -1 ||
         getsockname(fd, (struct sockaddr *)&ss, &slen) == -1) {
         enum pcl_rc rc =
@@ -771,6 +776,7 @@ pcl_gw_free(struct pcl_gw *gw)
         if (w->base != NULL) {
             event_base_free(w->base);
         }
+        pcl_gw_worker_spares_free(w);
     }
     pcl_free(gw->workers);
     pcl_gw_config_unref(gw->cfg);

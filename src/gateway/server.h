@@ -37,6 +37,12 @@ struct gw_pool {
     size_t nidle, cap;
 };
 
+struct gw_req;
+
+/* Finished request states a worker keeps for the next requests (with their arenas' first
+ * chunks), so a request costs no large calloc. */
+#define GW_SPARE_REQS 64
+
 struct gw_worker {
     struct pcl_gw *gw;
     unsigned idx;
@@ -52,6 +58,8 @@ struct gw_worker {
     struct gw_inspector *in;              /* for cfg */
     struct gw_pool *pools;                /* one per cfg->ups */
     size_t npools;
+    struct gw_req *spare[GW_SPARE_REQS]; /* recycled request states, nspare of them (proxy.c) */
+    size_t nspare;
 };
 
 struct pcl_gw {
@@ -97,6 +105,8 @@ void pcl_gw_handle(struct evhttp_request *req, void *arg);
 /* Bring the worker's per-config state up to date (inspector, pools). */
 enum pcl_rc pcl_gw_worker_sync(struct gw_worker *w, struct pcl_err *err);
 void pcl_gw_worker_drop(struct gw_worker *w);
+/* Free the worker's recycled request states; after its loop and HTTP server are gone. */
+void pcl_gw_worker_spares_free(struct gw_worker *w);
 
 /* Write one line to the access log / audit sink. */
 void pcl_gw_log_access(struct pcl_gw *gw, const char *line, size_t n);
