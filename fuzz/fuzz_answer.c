@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target for the answer path (src/gateway/jmem.c, src/gateway/answer.c): an upstream
  * body parsed in an arena scope, its strings rewritten the way redaction does, then
- * serialised into an evbuffer, into the arena and as an SSE event — all three must equal
- * jansson's own dump and parse back to the same value; nothing may leak or touch freed
+ * serialised into an evbuffer and as an SSE event — both must equal jansson's own dump, which
+ * parses back to the same value; nothing may leak or touch freed
  * memory whether nodes land in the arena or (full arena, big blocks) on the heap. */
 #include "answer.h"
 #include "jmem.h"
@@ -65,7 +65,8 @@ run(const uint8_t *data, size_t size, size_t arena_max)
     prev = pcl_gw_jmem_enter(a);
     j = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
     if (j != NULL) {
-        char *want, *dumped;
+        char *want;
+        json_t *back;
         size_t n;
 
         rewrite(j, 0);
@@ -83,16 +84,11 @@ run(const uint8_t *data, size_t size, size_t arena_max)
                     abort();
                 }
             }
-            dumped = pcl_gw_json_dump(j, a, &n);
-            if (dumped != NULL) {
-                json_t *back = json_loadb(dumped, n, 0, NULL);
-
-                check_same(dumped, n, want);
-                if (back == NULL || !json_equal(back, j)) {
-                    abort();
-                }
-                json_decref(back);
+            back = json_loads(want, 0, NULL);
+            if (back == NULL || !json_equal(back, j)) {
+                abort();
             }
+            json_decref(back);
         }
         json_decref(j);
         if (want != NULL) {

@@ -25,8 +25,4 @@ void pcl_gw_jmem_install(void);
 struct pcl_arena *pcl_gw_jmem_enter(struct pcl_arena *a);
 void pcl_gw_jmem_leave(struct pcl_arena *prev);
 
-/* Serialise j compactly (JSON_COMPACT) into arena a, NUL-terminated; *len gets its length.
- * NULL when out of memory or past a's limit. Borrowed until a is reset or freed. */
-char *pcl_gw_json_dump(const json_t *j, struct pcl_arena *a, size_t *len) PCL_WUR;
-
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests for jansson's arena scopes (src/gateway/jmem.c): what lands in the arena, what stays
- * on the heap (outside scopes, big blocks, a full arena), nesting, and the arena dump. */
+ * on the heap (outside scopes, big blocks, a full arena), and nesting. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -120,62 +120,6 @@ test_pcl_gw_jmem_enter_nests(void **state)
     pcl_arena_free(b);
 }
 
-static void
-test_pcl_gw_json_dump_matches_jansson(void **state)
-{
-    static const char *const docs[] = {
-        "{}",
-        "[]",
-        "{\"a\":1,\"b\":[true,false,null],\"c\":\"\\u00e9\\n\\\"\"}",
-        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Paris \"}}]}",
-        "\"just a string\"", /* not a document: NULL, as from json_dumps */
-    };
-    struct pcl_arena *a = pcl_arena_new(256, 1u << 20);
-
-    (void)state;
-    assert_non_null(a);
-    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-        json_t *j = json_loads(docs[i], JSON_DECODE_ANY, NULL);
-        char *want, *got;
-        size_t len;
-
-        assert_non_null(j);
-        want = json_dumps(j, JSON_COMPACT);
-        got = pcl_gw_json_dump(j, a, &len);
-        if (want == NULL) {
-            assert_null(got);
-            json_decref(j);
-            continue;
-        }
-        assert_non_null(got);
-        assert_int_equal(len, strlen(want));
-        assert_string_equal(got, want);
-        assert_true(pcl_arena_owns(a, got));
-        free(want);
-        json_decref(j);
-    }
-    pcl_arena_free(a);
-}
-
-static void
-test_pcl_gw_json_dump_past_limit_fails(void **state)
-{
-    struct pcl_arena *a = pcl_arena_new(256, 300);
-    char text[1000];
-    json_t *j;
-    size_t len = 1;
-
-    (void)state;
-    assert_non_null(a);
-    memset(text, 'y', sizeof(text));
-    j = json_stringn(text, sizeof(text));
-    assert_non_null(j);
-    assert_null(pcl_gw_json_dump(j, a, &len));
-    assert_int_equal(len, 0);
-    json_decref(j);
-    pcl_arena_free(a);
-}
-
 int
 main(void)
 {
@@ -184,8 +128,6 @@ main(void)
         cmocka_unit_test(test_pcl_gw_jmem_outside_scope_uses_heap),
         cmocka_unit_test(test_pcl_gw_jmem_big_and_full_go_to_heap),
         cmocka_unit_test(test_pcl_gw_jmem_enter_nests),
-        cmocka_unit_test(test_pcl_gw_json_dump_matches_jansson),
-        cmocka_unit_test(test_pcl_gw_json_dump_past_limit_fails),
     };
 
     return cmocka_run_group_tests(tests, install, NULL);
