@@ -666,6 +666,19 @@ findings_json(struct pcl_jw *w, struct gw_req *r, const struct gw_verdict *v)
     pcl_jw_obj_end(w);
 }
 
+/* "sha256:<hex>" of p[0..n) into out (left empty when it cannot be made), for the audit log. */
+static void
+digest_of(char *out, size_t cap, const void *p, size_t n)
+{
+    struct pcl_buf d;
+
+    pcl_buf_init(&d, cap - 1);
+    if (pcl_audit_digest(p, n, &d) == PCL_OK) {
+        (void)snprintf(out, cap, "%s", d.ptr);
+    }
+    pcl_buf_fini(&d);
+}
+
 /* The interaction as a canonical event for the tamper-evident log: counts by entity type,
  * token usage, latency and digests of what was forwarded and answered, never the text. */
 static enum pcl_rc
@@ -706,14 +719,11 @@ log_interaction(struct gw_req *r, pcl_audit_done_fn *done, struct pcl_err *err)
                       : -1;
     ev.streamed = r->info.stream;
     pcl_buf_init(&json, 1u << 20);
-    rc = PCL_OK;
     ev.request_digest = r->fwd_digest[0] != '\0' ? r->fwd_digest : NULL;
     if (r->resp_digest[0] != '\0' && !r->streaming) {
         ev.response_digest = r->resp_digest;
     }
-    if (rc == PCL_OK) {
-        rc = pcl_audit_interaction_json(&ev, &json);
-    }
+    rc = pcl_audit_interaction_json(&ev, &json);
     if (rc == PCL_OK) {
         rc = pcl_gw_audit_log(r->gw, "interaction", json.ptr, json.len, done, r, err);
     }
@@ -1164,6 +1174,9 @@ answer_buffered(struct gw_req *r)
         send_error(r, 500, "internal_error", NULL, "out of memory");
         return;
     }
+    if (r->gw->alog != NULL && blen > 0) {
+        digest_of(r->resp_digest, sizeof(r->resp_digest), bytes, blen);
+    }
     if (r->ustatus != 200) {
         /* pass the upstream's own error through when it is one; never raw garbage */
         body = json_loadb(bytes, blen, 0, &jerr);
@@ -1189,15 +1202,6 @@ answer_buffered(struct gw_req *r)
             json_decref(body);
         }
         return;
-    }
-    if (r->gw->alog != NULL && blen > 0) {
-        struct pcl_buf d;
-
-        pcl_buf_init(&d, sizeof(r->resp_digest) - 1);
-        if (pcl_audit_digest(bytes, blen, &d) == PCL_OK) {
-            (void)snprintf(r->resp_digest, sizeof(r->resp_digest), "%s", d.ptr);
-        }
-        pcl_buf_fini(&d);
     }
     body = json_loadb(bytes, blen, 0, &jerr);
     if (body == NULL) {
@@ -1811,14 +1815,11 @@ forward(struct gw_req *r, struct evbuffer *body)
     }
     n = body != NULL ? evbuffer_get_length(body) : 0;
     if (body != NULL && r->gw->alog != NULL) {
-        struct pcl_buf d;
         const unsigned char *bytes = n > 0 ? evbuffer_pullup(body, -1) : (const unsigned char *)"";
 
-        pcl_buf_init(&d, sizeof(r->fwd_digest) - 1);
-        if (bytes != NULL && pcl_audit_digest(bytes, n, &d) == PCL_OK) {
-            (void)snprintf(r->fwd_digest, sizeof(r->fwd_digest), "%s", d.ptr);
+        if (bytes != NULL) {
+            digest_of(r->fwd_digest, sizeof(r->fwd_digest), bytes, n);
         }
-        pcl_buf_fini(&d);
     }
     if (body != NULL) {
         (void)evhttp_add_header(h, "Content-Type", "application/json");
