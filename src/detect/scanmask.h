@@ -37,12 +37,6 @@ pcl_scanmask_range16(__m128i v, unsigned char lo, unsigned char hi)
 }
 #endif
 
-static inline bool
-pcl_scanmask_is_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20u) >= 'a' && (c | 0x20u) <= 'z');
-}
-
 /* Masks of p[0..64), which must all be readable; want is a bit set of (1u << class). */
 static inline void
 pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m)
@@ -75,10 +69,10 @@ pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m
         unsigned char c = p[i];
         uint64_t bit = (uint64_t)1 << i;
 
-        if ((want & (1u << PCL_SCANMASK_DIGIT)) != 0 && c >= '0' && c <= '9') {
+        if ((want & (1u << PCL_SCANMASK_DIGIT)) != 0 && pcl_is_digit((char)c)) {
             m->digit |= bit;
         }
-        if ((want & (1u << PCL_SCANMASK_ALNUM)) != 0 && pcl_scanmask_is_alnum(c)) {
+        if ((want & (1u << PCL_SCANMASK_ALNUM)) != 0 && pcl_is_alnum((char)c)) {
             m->alnum |= bit;
         }
         if ((want & (1u << PCL_SCANMASK_HEXSEP)) != 0 && (c == ':' || c == '-' || c == '.')) {
