@@ -332,12 +332,9 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
         case OPT_SEED:
         case OPT_TRAIN_WINDOWS:
         case OPT_WINDOW: {
-            char *end = NULL;
-            unsigned long long v;
+            uint64_t v = 0;
 
-            errno = 0;
-            v = strtoull(optarg, &end, 10);
-            if (errno != 0 || end == optarg || *end != '\0' ||
+            if (!pcl_parse_u64(optarg, UINT64_MAX, &v) ||
                 (ch == OPT_EPOCHS && (v == 0 || v > 1000)) ||
                 (ch == OPT_TRAIN_WINDOWS && (v == 0 || v > 256)) ||
                 (ch == OPT_WINDOW && (v < 64 || v > (1u << 24)))) {
