@@ -197,14 +197,20 @@ data_dir(const struct inj_opts *o)
     return NULL;
 }
 
+/* A decimal number in (0, max]. */
 static bool
-parse_prob(const char *s, double *out)
+parse_positive(const char *s, double max, double *out)
 {
     char *end = NULL;
+    double v;
 
     errno = 0;
-    *out = strtod(s, &end);
-    return errno == 0 && end != s && *end == '\0' && *out > 0.0 && *out <= 1.01;
+    v = strtod(s, &end);
+    if (errno != 0 || end == s || *end != '\0' || !(v > 0.0) || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
 }
 
 static size_t
@@ -272,7 +278,7 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
             break;
         case OPT_FLAG:
         case OPT_BLOCK:
-            if (!parse_prob(optarg, ch == OPT_FLAG ? &o->flag : &o->block)) {
+            if (!parse_positive(optarg, 1.01, ch == OPT_FLAG ? &o->flag : &o->block)) {
                 pcl_cli_error(CMD, "--%s: expected a probability in (0, 1], got \"%s\"",
                               ch == OPT_FLAG ? "flag" : "block", optarg);
                 return PCL_EXIT_USAGE;
@@ -311,12 +317,9 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
             break;
         case OPT_L2:
         case OPT_LR: {
-            char *end = NULL;
-            double v;
+            double v = 0;
 
-            errno = 0;
-            v = strtod(optarg, &end);
-            if (errno != 0 || end == optarg || *end != '\0' || !(v > 0.0) || v > 10.0) {
+            if (!parse_positive(optarg, 10.0, &v)) {
                 pcl_cli_error(CMD, "--%s: expected a number in (0, 10], got \"%s\"",
                               ch == OPT_L2 ? "l2" : "lr", optarg);
                 return PCL_EXIT_USAGE;
