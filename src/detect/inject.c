@@ -1024,6 +1024,8 @@ pcl_inject_window_features(const struct pcl_inject *d, struct pcl_inject_scratch
     struct pcl_feat_ctx ctx;
     struct view view;
     enum pcl_rc rc;
+    size_t a = 0, b = 0, k = 0;
+    bool more;
 
     memset(&ctx, 0, sizeof(ctx));
     s->nev = 0;
@@ -1053,28 +1055,17 @@ pcl_inject_window_features(const struct pcl_inject *d, struct pcl_inject_scratch
         return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
     }
     ctx.hidden_ratio = hidden_ratio(r, pcl_utf8_count(text, len));
-    {
-        size_t a = 0, b = 0, k = 0;
-
-        while (k < max_windows && next_window(s->tok.ptr, s->tok.len, d->window, &a, &b)) {
-            rc = pcl_feat_extract(s->tok.ptr + a, b - a, &ctx, f);
-            if (rc == PCL_OK) {
-                rc = fn(arg, f);
-            }
-            if (rc != PCL_OK) {
-                return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
-            }
-            k++;
+    /* an empty token view still gives one (empty) window, as a scan scores nothing */
+    more = next_window(s->tok.ptr, s->tok.len, d->window, &a, &b);
+    do {
+        rc = pcl_feat_extract(more ? s->tok.ptr + a : "", more ? b - a : 0, &ctx, f);
+        if (rc == PCL_OK) {
+            rc = fn(arg, f);
         }
-        if (k == 0) { /* empty token view: one empty window, as a scan scores nothing */
-            rc = pcl_feat_extract("", 0, &ctx, f);
-            if (rc == PCL_OK) {
-                rc = fn(arg, f);
-            }
-            if (rc != PCL_OK) {
-                return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
-            }
+        if (rc != PCL_OK) {
+            return pcl_err_set(err, rc, "injection: features: %s", pcl_rc_str(rc));
         }
-    }
+    } while (++k < max_windows && more &&
+             (more = next_window(s->tok.ptr, s->tok.len, d->window, &a, &b)));
     return PCL_OK;
 }

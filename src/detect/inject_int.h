@@ -61,7 +61,7 @@ enum pcl_rc pcl_model_load(const char *path, struct pcl_inject_model **out,
 typedef enum pcl_rc pcl_window_fn(void *arg, const struct pcl_feat *f);
 
 /* Features of a text as the detector scans it (decoded texts merged, signature hits of the
- * whole text), one call of fn per model window in order, at most max_windows calls (the
+ * whole text), one call of fn per model window in order, at most max_windows (>= 1) calls (the
  * first ones); a text with no tokens gives one empty window. f is the caller's buffer. For
  * training. */
 enum pcl_rc pcl_inject_window_features(const struct pcl_inject *det, struct pcl_inject_scratch *s,
