@@ -85,6 +85,8 @@ pi train --data "$DATA" -o "$tmp/m4.txt" --balance-sources --l2 1e-5 --lr 0.1 "$
 pi train --data "$DATA" -o "$tmp/m6.txt" --train-windows 4 "$tmp/train.jsonl" 2>"$tmp/err" || fail "train --train-windows: $(cat "$tmp/err")"
 rc=0; pi train --data "$DATA" -o "$tmp/m7.txt" --train-windows 0 "$tmp/train.jsonl" 2>"$tmp/err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q 'train-windows: bad number' "$tmp/err" || fail "--train-windows 0 accepted"
+rc=0; pi train --data "$DATA" -o "$tmp/m8.txt" --seed -1 "$tmp/train.jsonl" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q 'seed: bad number' "$tmp/err" || fail "--seed -1 accepted (wraps around)"
 for bad in "--l2 0" "--l2 x" "--lr -1" "--lr nan"; do
     rc=0; pi train --data "$DATA" -o "$tmp/m5.txt" $bad "$tmp/train.jsonl" 2>"$tmp/err" || rc=$?
     [ "$rc" -eq 2 ] && grep -q "expected a number in (0, 10]" "$tmp/err" || fail "train $bad accepted"
