@@ -52,6 +52,10 @@ for i in 1 2 3 4 5; do
     chat -d "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"mail $i@example.com\"}]}" >/dev/null
 done
 s=$(chat -d '{"model":"mock-leak","stream":true,"messages":[{"role":"user","content":"x"}]}')
+# an upstream error (the mock answers a malformed mock-tokens-N with a 400 error object)
+s=$(chat -d '{"model":"mock-tokens-x","messages":[{"role":"user","content":"x"}]}')
+[ "$s" = 400 ]
+check "upstream error passed through ($s)" $?
 s=$(chat -H 'x-portcullis-receipt: 1' \
     -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"receipt please"}]}')
 receipt=$(grep -i '^x-portcullis-receipt:' "$tmp/headers" | cut -d' ' -f2 | tr -d '\r')
@@ -68,8 +72,8 @@ late=$("$bin" keys --config "$tmp/gw.yaml" create --name late 2>/dev/null)
 "$bin" keys --config "$tmp/gw.yaml" revoke "${late:4:8}" 2>/dev/null
 "$bin" audit tail --db "$db" -n 100 >"$tmp/tail" 2>/dev/null
 n=$(grep -c '"kind":"interaction"' "$tmp/tail")
-[ "$n" = 7 ]
-check "every interaction logged (7 = $n)" $?
+[ "$n" = 8 ]
+check "every interaction logged (8 = $n)" $?
 grep -q '"action":"start"' "$tmp/tail" && grep -q '"action":"shutdown"' "$tmp/tail"
 check "governance events (start, shutdown) logged" $?
 grep -q "\"action\":\"key.created\".*\"target\":\"${late:4:8}\"" "$tmp/tail" &&
@@ -79,6 +83,8 @@ check "key changes made with the CLI are in the same log" $?
 check "no raw prompt text or values in the log" $?
 grep -q '"EMAIL_ADDRESS"' "$tmp/tail" && grep -q '"request_digest":"sha256:' "$tmp/tail"
 check "entries hold findings counts and digests" $?
+grep '"kind":"interaction"' "$tmp/tail" | grep '"status":400' | grep -q '"response_digest":"sha256:'
+check "an upstream error's entry holds the digest of its answer" $?
 "$bin" audit verify --db "$db" --vkey-file "$tmp/audit.vkey" >"$tmp/verify.out" 2>&1
 check "the whole log verifies against the published key" $?
 printf '%s' "$receipt" | base64 -d >"$tmp/receipt.tlog"
