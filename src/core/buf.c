@@ -10,7 +10,7 @@ pcl_buf_init(struct pcl_buf *b, size_t max)
     b->ptr = NULL;
     b->len = 0;
     b->cap = 0;
-    b->max = max == 0 ? SIZE_MAX / 2 : max;
+    b->max = max == 0 || max > SIZE_MAX / 2 ? SIZE_MAX / 2 : max; /* max + 1 must not wrap */
 }
 
 void

@@ -115,6 +115,22 @@ test_pcl_buf_max_limit(void **state)
     }
 }
 
+/* A max of SIZE_MAX (as "no limit") is clamped, not wrapped: max + 1 used to be 0, the
+ * buffer got 0 bytes of capacity and the next append wrote past it. */
+static void
+test_pcl_buf_max_size_max_is_clamped(void **state)
+{
+    struct pcl_buf b;
+
+    (void)state;
+    pcl_buf_init(&b, SIZE_MAX);
+    assert_true(b.max == SIZE_MAX / 2);
+    assert_int_equal(pcl_buf_appends(&b, "a long enough string to need a real allocation"), PCL_OK);
+    assert_true(b.cap > b.len);
+    assert_string_equal(b.ptr, "a long enough string to need a real allocation");
+    pcl_buf_fini(&b);
+}
+
 static void
 test_pcl_buf_max_limit_other_entry_points(void **state)
 {
@@ -267,6 +283,7 @@ main(void)
         cmocka_unit_test(test_pcl_buf_append_binary_with_nul),
         cmocka_unit_test(test_pcl_buf_grows_large),
         cmocka_unit_test(test_pcl_buf_max_limit),
+        cmocka_unit_test(test_pcl_buf_max_size_max_is_clamped),
         cmocka_unit_test(test_pcl_buf_max_limit_other_entry_points),
         cmocka_unit_test(test_pcl_buf_consume_cases),
         cmocka_unit_test(test_pcl_buf_reset_keeps_capacity),
