@@ -77,6 +77,26 @@ rev_lookup(const int8_t *table, unsigned char c)
 
 /* ---- decimal ------------------------------------------------------------------------ */
 
+size_t
+pcl_fmt_i64(char *out, int64_t v)
+{
+    char t[PCL_I64_CHARS];
+    size_t i = sizeof(t), n;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        t[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0) {
+        t[--i] = '-';
+    }
+    n = sizeof(t) - i;
+    memcpy(out, t + i, n);
+    out[n] = '\0';
+    return n;
+}
+
 bool
 pcl_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {

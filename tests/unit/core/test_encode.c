@@ -30,6 +30,23 @@ test_pcl_parse_u64_accepts_digits_up_to_max(void **state)
 }
 
 static void
+test_pcl_fmt_i64_matches_printf(void **state)
+{
+    static const int64_t vals[] = {0,   1,          -1,        9,         10,
+                                   -10, 1234567890, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+        char got[PCL_I64_CHARS], want[32];
+        size_t n = pcl_fmt_i64(got, vals[i]);
+
+        (void)snprintf(want, sizeof(want), "%lld", (long long)vals[i]);
+        assert_string_equal(got, want);
+        assert_int_equal(n, strlen(want));
+    }
+}
+
+static void
 test_pcl_parse_u64_rejects_bad_input(void **state)
 {
     uint64_t v = 7;
@@ -835,6 +852,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcl_parse_u64_accepts_digits_up_to_max),
         cmocka_unit_test(test_pcl_parse_u64_rejects_bad_input),
+        cmocka_unit_test(test_pcl_fmt_i64_matches_printf),
         cmocka_unit_test(test_pcl_hex_encode_vectors),
         cmocka_unit_test(test_pcl_hex_decode_vectors),
         cmocka_unit_test(test_pcl_hex_decode_invalid),
