@@ -83,6 +83,12 @@ enum pcl_rc pcl_gw_request_check(enum gw_api api, const struct gw_policy *p, int
                                  const char *key_models, json_t *body,
                                  struct gw_reqinfo *info) PCL_WUR;
 
+/* pre, then "[idx]" unless idx is PCL_GW_NO_INDEX, then post (NULL = none) into out, cut to
+ * cap - 1 bytes and NUL-terminated as snprintf would; returns the length written. The field
+ * paths of every request are made this way, without printf. */
+#define PCL_GW_NO_INDEX SIZE_MAX
+size_t pcl_gw_path(char *out, size_t cap, const char *pre, size_t idx, const char *post);
+
 /* Call fn on every text field of a request (response = false) or response body of api;
  * `fields` are the route's configured paths for GW_API_JSON. fn may replace the string's
  * value with json_string_setn. Return non-zero from fn to stop. */

@@ -142,7 +142,7 @@ check_content(json_t *c, const char *param, const struct gw_policy *p, bool allo
         json_t *text = json_object_get(part, "text");
         char sub[96];
 
-        (void)snprintf(sub, sizeof(sub), "%s[%zu]", param, i);
+        (void)pcl_gw_path(sub, sizeof(sub), param, i, NULL);
         if (!json_is_object(part) || !json_is_string(type)) {
             return bad(info, sub, "%s must be an object with a string \"type\"", sub);
         }
@@ -181,18 +181,18 @@ check_messages(json_t *body, const struct gw_policy *p, struct gw_reqinfo *info)
         const char *r;
         enum pcl_rc rc;
 
-        (void)snprintf(param, sizeof(param), "messages[%zu]", i);
+        (void)pcl_gw_path(param, sizeof(param), "messages", i, NULL);
         if (!json_is_object(m)) {
             return bad(info, param, "%s must be an object", param);
         }
-        (void)snprintf(param, sizeof(param), "messages[%zu].role", i);
+        (void)pcl_gw_path(param, sizeof(param), "messages", i, ".role");
         if (!json_is_string(role) || !in_list(roles, json_string_value(role))) {
             return bad(info, param,
                        "%s must be one of system, developer, user, assistant, tool, function",
                        param);
         }
         r = json_string_value(role);
-        (void)snprintf(param, sizeof(param), "messages[%zu].content", i);
+        (void)pcl_gw_path(param, sizeof(param), "messages", i, ".content");
         rc = check_content(json_object_get(m, "content"), param, p,
                            strcmp(r, "assistant") == 0 &&
                                (json_object_get(m, "tool_calls") != NULL ||
@@ -203,7 +203,7 @@ check_messages(json_t *body, const struct gw_policy *p, struct gw_reqinfo *info)
             return rc;
         }
         if (strcmp(r, "tool") == 0 && !json_is_string(json_object_get(m, "tool_call_id"))) {
-            (void)snprintf(param, sizeof(param), "messages[%zu].tool_call_id", i);
+            (void)pcl_gw_path(param, sizeof(param), "messages", i, ".tool_call_id");
             return bad(info, param, "%s is required for role tool", param);
         }
         info->est_prompt += 4;
@@ -227,7 +227,7 @@ check_text_or_list(json_t *v, const char *param, const struct gw_policy *p, stru
     json_array_foreach (v, i, e) {
         char sub[64];
 
-        (void)snprintf(sub, sizeof(sub), "%s[%zu]", param, i);
+        (void)pcl_gw_path(sub, sizeof(sub), param, i, NULL);
         if (json_is_string(e)) {
             enum pcl_rc rc = check_content(e, sub, p, false, info);
 
@@ -273,14 +273,14 @@ check_responses_input(json_t *body, const struct gw_policy *p, struct gw_reqinfo
         char param[64];
         json_t *content = json_object_get(item, "content");
 
-        (void)snprintf(param, sizeof(param), "input[%zu]", i);
+        (void)pcl_gw_path(param, sizeof(param), "input", i, NULL);
         if (!json_is_object(item)) {
             return bad(info, param, "%s must be an object", param);
         }
         if (content != NULL) {
             enum pcl_rc rc;
 
-            (void)snprintf(param, sizeof(param), "input[%zu].content", i);
+            (void)pcl_gw_path(param, sizeof(param), "input", i, ".content");
             rc = check_content(content, param, p, false, info);
             if (rc != PCL_OK) {
                 return rc;
@@ -501,6 +501,33 @@ pcl_gw_request_check(enum gw_api api, const struct gw_policy *p, int64_t key_max
 
 /* ---- text fields -------------------------------------------------------------------- */
 
+size_t
+pcl_gw_path(char *out, size_t cap, const char *pre, size_t idx, const char *post)
+{
+    char num[PCL_I64_CHARS];
+    const char *parts[4] = {pre, NULL, NULL, post};
+    size_t n = 0;
+
+    if (cap == 0) {
+        return 0;
+    }
+    if (idx != PCL_GW_NO_INDEX) {
+        (void)pcl_fmt_i64(num, (int64_t)idx);
+        parts[1] = "[";
+        parts[2] = num;
+    }
+    for (size_t k = 0; k < 4; k++) {
+        for (const char *c = parts[k]; c != NULL && *c != '\0' && n + 1 < cap; c++) {
+            out[n++] = *c;
+        }
+        if (k == 2 && parts[2] != NULL && n + 1 < cap) {
+            out[n++] = ']';
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
 struct walk {
     gw_text_fn *fn;
     void *ctx;
@@ -508,19 +535,14 @@ struct walk {
     char path[160];
 };
 
-static void visit(struct walk *w, json_t *s, const char *fmt, ...) PCL_PRINTF(3, 4);
-
+/* The path is built only for a string: most probed members are absent. */
 static void
-visit(struct walk *w, json_t *s, const char *fmt, ...)
+visit(struct walk *w, json_t *s, const char *pre, size_t idx, const char *post)
 {
-    va_list ap;
-
     if (w->stop || !json_is_string(s)) {
         return;
     }
-    va_start(ap, fmt);
-    (void)vsnprintf(w->path, sizeof(w->path), fmt, ap);
-    va_end(ap);
+    (void)pcl_gw_path(w->path, sizeof(w->path), pre, idx, post);
     w->stop = w->fn(w->ctx, s, w->path) != 0;
 }
 
@@ -532,12 +554,12 @@ visit_content(struct walk *w, json_t *c, const char *prefix)
     json_t *part;
 
     if (json_is_string(c)) {
-        visit(w, c, "%s", prefix);
+        visit(w, c, prefix, PCL_GW_NO_INDEX, NULL);
         return;
     }
     json_array_foreach (c, i, part) {
-        visit(w, json_object_get(part, "text"), "%s[%zu].text", prefix, i);
-        visit(w, json_object_get(part, "refusal"), "%s[%zu].refusal", prefix, i);
+        visit(w, json_object_get(part, "text"), prefix, i, ".text");
+        visit(w, json_object_get(part, "refusal"), prefix, i, ".refusal");
     }
 }
 
@@ -546,10 +568,15 @@ visit_tool_calls(struct walk *w, json_t *calls, const char *prefix)
 {
     size_t i;
     json_t *c;
+    char pre[128];
 
+    if (json_array_size(calls) == 0) {
+        return;
+    }
+    (void)pcl_gw_path(pre, sizeof(pre), prefix, PCL_GW_NO_INDEX, ".tool_calls");
     json_array_foreach (calls, i, c) {
-        visit(w, json_object_get(json_object_get(c, "function"), "arguments"),
-              "%s.tool_calls[%zu].function.arguments", prefix, i);
+        visit(w, json_object_get(json_object_get(c, "function"), "arguments"), pre, i,
+              ".function.arguments");
     }
 }
 
@@ -560,10 +587,10 @@ visit_list(struct walk *w, json_t *v, const char *name)
     json_t *e;
 
     if (json_is_string(v)) {
-        visit(w, v, "%s", name);
+        visit(w, v, name, PCL_GW_NO_INDEX, NULL);
     }
     json_array_foreach (v, i, e) {
-        visit(w, e, "%s[%zu]", name, i);
+        visit(w, e, name, i, NULL);
     }
 }
 
@@ -645,7 +672,7 @@ visit_path(struct walk *w, json_t *root, const char *path)
         }
     }
     for (size_t i = 0; i < ncur; i++) {
-        visit(w, cur[i], "%s", path);
+        visit(w, cur[i], path, PCL_GW_NO_INDEX, NULL);
     }
 out:
     pcl_free(cur);
@@ -665,9 +692,9 @@ pcl_gw_texts(enum gw_api api, bool response, char *const *fields, json_t *body, 
     case GW_API_CHAT:
         if (!response) {
             json_array_foreach (json_object_get(body, "messages"), i, e) {
-                (void)snprintf(prefix, sizeof(prefix), "messages[%zu].content", i);
+                (void)pcl_gw_path(prefix, sizeof(prefix), "messages", i, ".content");
                 visit_content(&w, json_object_get(e, "content"), prefix);
-                (void)snprintf(prefix, sizeof(prefix), "messages[%zu]", i);
+                (void)pcl_gw_path(prefix, sizeof(prefix), "messages", i, NULL);
                 visit_tool_calls(&w, json_object_get(e, "tool_calls"), prefix);
             }
             break;
@@ -675,21 +702,21 @@ pcl_gw_texts(enum gw_api api, bool response, char *const *fields, json_t *body, 
         json_array_foreach (json_object_get(body, "choices"), i, e) {
             json_t *m = json_object_get(e, "message");
 
-            (void)snprintf(prefix, sizeof(prefix), "choices[%zu].message.content", i);
+            (void)pcl_gw_path(prefix, sizeof(prefix), "choices", i, ".message.content");
             visit_content(&w, json_object_get(m, "content"), prefix);
-            visit(&w, json_object_get(m, "refusal"), "choices[%zu].message.refusal", i);
-            (void)snprintf(prefix, sizeof(prefix), "choices[%zu].message", i);
+            visit(&w, json_object_get(m, "refusal"), "choices", i, ".message.refusal");
+            (void)pcl_gw_path(prefix, sizeof(prefix), "choices", i, ".message");
             visit_tool_calls(&w, json_object_get(m, "tool_calls"), prefix);
         }
         break;
     case GW_API_COMPLETIONS:
         if (!response) {
             visit_list(&w, json_object_get(body, "prompt"), "prompt");
-            visit(&w, json_object_get(body, "suffix"), "suffix");
+            visit(&w, json_object_get(body, "suffix"), "suffix", PCL_GW_NO_INDEX, NULL);
             break;
         }
         json_array_foreach (json_object_get(body, "choices"), i, e) {
-            visit(&w, json_object_get(e, "text"), "choices[%zu].text", i);
+            visit(&w, json_object_get(e, "text"), "choices", i, ".text");
         }
         break;
     case GW_API_EMBEDDINGS:
@@ -699,22 +726,22 @@ pcl_gw_texts(enum gw_api api, bool response, char *const *fields, json_t *body, 
         break;
     case GW_API_RESPONSES:
         if (!response) {
-            visit(&w, json_object_get(body, "instructions"), "instructions");
-            visit(&w, json_object_get(body, "input"), "input");
+            visit(&w, json_object_get(body, "instructions"), "instructions", PCL_GW_NO_INDEX, NULL);
+            visit(&w, json_object_get(body, "input"), "input", PCL_GW_NO_INDEX, NULL);
             json_array_foreach (json_object_get(body, "input"), i, e) {
-                (void)snprintf(prefix, sizeof(prefix), "input[%zu].content", i);
+                (void)pcl_gw_path(prefix, sizeof(prefix), "input", i, ".content");
                 visit_content(&w, json_object_get(e, "content"), prefix);
-                visit(&w, json_object_get(e, "output"), "input[%zu].output", i);
-                visit(&w, json_object_get(e, "arguments"), "input[%zu].arguments", i);
+                visit(&w, json_object_get(e, "output"), "input", i, ".output");
+                visit(&w, json_object_get(e, "arguments"), "input", i, ".arguments");
             }
             break;
         }
         json_array_foreach (json_object_get(body, "output"), i, e) {
-            (void)snprintf(prefix, sizeof(prefix), "output[%zu].content", i);
+            (void)pcl_gw_path(prefix, sizeof(prefix), "output", i, ".content");
             visit_content(&w, json_object_get(e, "content"), prefix);
-            visit(&w, json_object_get(e, "arguments"), "output[%zu].arguments", i);
+            visit(&w, json_object_get(e, "arguments"), "output", i, ".arguments");
         }
-        visit(&w, json_object_get(body, "output_text"), "output_text");
+        visit(&w, json_object_get(body, "output_text"), "output_text", PCL_GW_NO_INDEX, NULL);
         break;
     case GW_API_MODELS:
         break;
