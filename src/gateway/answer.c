@@ -3,6 +3,8 @@
  * straight into the buffer's own chain. */
 #include "answer.h"
 
+#include "jtree.h"
+
 /* Smallest space reserved at a time (jansson hands over short pieces). */
 #define RESERVE_MIN 4096
 
@@ -59,7 +61,7 @@ writer_put(const char *s, size_t n, void *ctx)
 static enum pcl_rc
 writer_json(struct writer *w, const json_t *j)
 {
-    if (j == NULL || json_dump_callback(j, writer_put, w, JSON_COMPACT) != 0) {
+    if (j == NULL || pcl_gw_json_dump(j, writer_put, w) != 0) {
         w->failed = true;
     }
     return w->failed ? PCL_ENOMEM : PCL_OK;

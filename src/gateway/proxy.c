@@ -4,6 +4,7 @@
  * and audit event. Runs on the worker's event loop; never blocks. */
 #include "answer.h"
 #include "jmem.h"
+#include "jtree.h"
 #include "server.h"
 #include "sse.h"
 
@@ -1179,7 +1180,7 @@ answer_buffered(struct gw_req *r)
     }
     if (r->ustatus != 200) {
         /* pass the upstream's own error through when it is one; never raw garbage */
-        body = json_loadb(bytes, blen, 0, &jerr);
+        body = pcl_gw_json_parse(bytes, blen, 0, &jerr);
         if (body != NULL && json_is_object(json_object_get(body, "error")) && r->ustatus < 500) {
             eb = evbuffer_new();
             r->decision = "upstream_error";
@@ -1203,7 +1204,7 @@ answer_buffered(struct gw_req *r)
         }
         return;
     }
-    body = json_loadb(bytes, blen, 0, &jerr);
+    body = pcl_gw_json_parse(bytes, blen, 0, &jerr);
     if (body == NULL) {
         char labels[160];
 
@@ -1288,7 +1289,7 @@ event_process(struct gw_req *r, const char *event, size_t elen, const char *data
         client_send(r, "data: [DONE]\n\n", 14);
         return 0;
     }
-    ev = json_loadb(data, dlen, 0, &jerr);
+    ev = pcl_gw_json_parse(data, dlen, 0, &jerr);
     if (ev == NULL) {
         stream_stop(r, "upstream_invalid_response", "upstream sent an event that is not JSON");
         return 1;
@@ -2068,8 +2069,8 @@ pipeline(struct gw_req *r)
     }
     in = evhttp_request_get_input_buffer(req);
     blen = evbuffer_get_length(in);
-    r->body = json_loadb(blen > 0 ? (const char *)evbuffer_pullup(in, -1) : "", blen,
-                         JSON_REJECT_DUPLICATES, &jerr);
+    r->body = pcl_gw_json_parse(blen > 0 ? (const char *)evbuffer_pullup(in, -1) : "", blen,
+                                JSON_REJECT_DUPLICATES, &jerr);
     if (r->body == NULL) {
         pcl_gw_metric_add(r->gw->metrics, "portcullis_bad_requests_total", "reason=\"json\"", 1);
         send_error(r, 400, "invalid_json", NULL, "invalid JSON body at line %d, column %d: %s",

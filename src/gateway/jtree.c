@@ -1,0 +1,849 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One-pass JSON reader and writer for jansson trees (jtree.h). The reader is iterative: an
+ * explicit stack of open containers, each value attached to its parent as soon as it starts,
+ * so an error anywhere only has to release the root. */
+#include "jtree.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- reader ------------------------------------------------------------------------- */
+
+/* Byte classes inside a string: 0 = copied as is (printable ASCII but '"' and '\\'). */
+enum { C_PLAIN = 0, C_QUOTE, C_ESC, C_CTRL, C_HIGH };
+
+#define X16(c) c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c
+static const unsigned char str_class[256] = {
+    X16(C_CTRL), X16(C_CTRL), /* 0x00-0x1f */
+    0,           0,           C_QUOTE,     0,           0,     0, 0, 0,
+    0,           0,           0,           0,           0,     0, 0, 0, /* 0x20-0x2f: '"' */
+    X16(0),      X16(0),                                                /* 0x30-0x4f */
+    0,           0,           0,           0,           0,     0, 0, 0,
+    0,           0,           0,           0,           C_ESC, 0, 0, 0, /* 0x50-0x5f: '\\' */
+    X16(0),      X16(0),                                                /* 0x60-0x7f */
+    X16(C_HIGH), X16(C_HIGH), X16(C_HIGH), X16(C_HIGH),                 /* 0x80-0xbf */
+    X16(C_HIGH), X16(C_HIGH), X16(C_HIGH), X16(C_HIGH),                 /* 0xc0-0xff */
+};
+#undef X16
+
+#define STACK_INLINE 64
+
+struct reader {
+    const char *buf;
+    const char *p;
+    const char *end;
+    json_error_t *err;
+    json_t **stack; /* open containers, innermost last */
+    size_t depth;
+    size_t cap;
+    json_t *inline_stack[STACK_INLINE];
+    struct pcl_buf key; /* the pending key of the innermost object (decoded) */
+    struct pcl_buf str; /* a decoded string value with escapes */
+    const char *kptr;   /* the pending key: kptr[0..klen) (in buf or in key) */
+    size_t klen;
+    size_t flags;
+};
+
+static void fail(struct reader *r, const char *at, const char *fmt, ...) PCL_PRINTF(3, 4);
+
+static void
+fail(struct reader *r, const char *at, const char *fmt, ...)
+{
+    va_list ap;
+    size_t line = 1, col = 1;
+
+    if (r->err == NULL) {
+        return;
+    }
+    for (const char *q = r->buf; q < at; q++) {
+        if (*q == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    va_start(ap, fmt);
+    (void)vsnprintf(r->err->text, sizeof(r->err->text), fmt, ap);
+    va_end(ap);
+    (void)snprintf(r->err->source, sizeof(r->err->source), "<buffer>");
+    r->err->line = line > INT_MAX ? -1 : (int)line;
+    r->err->column = col > INT_MAX ? -1 : (int)col;
+    r->err->position = (size_t)(at - r->buf) > INT_MAX ? -1 : (int)(at - r->buf);
+}
+
+static inline void
+skip_ws(struct reader *r)
+{
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t')) {
+        r->p++;
+    }
+}
+
+static int
+hex4(const char *s, unsigned *out)
+{
+    unsigned v = 0;
+
+    for (int i = 0; i < 4; i++) {
+        unsigned c = (unsigned char)s[i];
+
+        v <<= 4;
+        if (c >= '0' && c <= '9') {
+            v |= c - '0';
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            v |= (c | 0x20) - 'a' + 10;
+        } else {
+            return -1;
+        }
+    }
+    *out = v;
+    return 0;
+}
+
+static size_t
+put_utf8(char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xc0 | cp >> 6);
+        o[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xe0 | cp >> 12);
+        o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+        o[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (char)(0xf0 | cp >> 18);
+    o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+    o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+    o[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Decode the escapes of raw[0..n) (already checked for UTF-8 and control bytes) into out. */
+static int
+unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
+{
+    const char *s = raw, *e = raw + n;
+
+    out->len = 0;
+    while (s < e) {
+        const char *bs = memchr(s, '\\', (size_t)(e - s));
+        char tmp[8];
+        size_t tl = 1;
+        unsigned u, lo;
+
+        if (bs == NULL) {
+            bs = e;
+        }
+        if (bs > s && pcl_buf_append(out, s, (size_t)(bs - s)) != PCL_OK) {
+            fail(r, s, "out of memory");
+            return -1;
+        }
+        if (bs == e) {
+            break;
+        }
+        /* the scan guaranteed a character after every backslash */
+        switch (bs[1]) {
+        case '"':
+        case '\\':
+        case '/':
+            tmp[0] = bs[1];
+            break;
+        case 'b':
+            tmp[0] = '\b';
+            break;
+        case 'f':
+            tmp[0] = '\f';
+            break;
+        case 'n':
+            tmp[0] = '\n';
+            break;
+        case 'r':
+            tmp[0] = '\r';
+            break;
+        case 't':
+            tmp[0] = '\t';
+            break;
+        case 'u':
+            if (e - bs < 6 || hex4(bs + 2, &u) != 0) {
+                fail(r, bs, "invalid escape");
+                return -1;
+            }
+            if (u == 0) {
+                fail(r, bs, "\\u0000 is not allowed in a string");
+                return -1;
+            }
+            if (u >= 0xdc00 && u <= 0xdfff) {
+                fail(r, bs, "invalid Unicode '\\u%04X' (a low surrogate alone)", u);
+                return -1;
+            }
+            if (u >= 0xd800 && u <= 0xdbff) {
+                if (e - bs < 12 || bs[6] != '\\' || bs[7] != 'u' || hex4(bs + 8, &lo) != 0 ||
+                    lo < 0xdc00 || lo > 0xdfff) {
+                    fail(r, bs, "invalid Unicode '\\u%04X' (a high surrogate without its pair)", u);
+                    return -1;
+                }
+                tl = put_utf8(tmp, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                s = bs + 12;
+                if (pcl_buf_append(out, tmp, tl) != PCL_OK) {
+                    fail(r, bs, "out of memory");
+                    return -1;
+                }
+                continue;
+            }
+            tl = put_utf8(tmp, u);
+            s = bs + 6;
+            if (pcl_buf_append(out, tmp, tl) != PCL_OK) {
+                fail(r, bs, "out of memory");
+                return -1;
+            }
+            continue;
+        default:
+            fail(r, bs, "invalid escape '\\%c'", bs[1] >= 0x20 && bs[1] < 0x7f ? bs[1] : '?');
+            return -1;
+        }
+        s = bs + 2;
+        if (pcl_buf_append(out, tmp, tl) != PCL_OK) {
+            fail(r, bs, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The string literal at r->p (its opening quote): its decoded value in *ptr and *len (pointing
+ * into buf when it has no escapes, into scratch otherwise); r->p moves past it. */
+static int
+read_string(struct reader *r, struct pcl_buf *scratch, const char **ptr, size_t *len)
+{
+    const unsigned char *s = (const unsigned char *)r->p + 1;
+    const unsigned char *e = (const unsigned char *)r->end;
+    const unsigned char *start = s;
+    bool escapes = false;
+
+    for (;;) {
+        unsigned char cls;
+
+        while (s < e && str_class[*s] == C_PLAIN) {
+            s++;
+        }
+        if (s == e) {
+            fail(r, (const char *)start - 1, "premature end of input in a string");
+            return -1;
+        }
+        cls = str_class[*s];
+        if (cls == C_QUOTE) {
+            break;
+        }
+        if (cls == C_ESC) {
+            if (s + 1 == e) {
+                fail(r, (const char *)s, "premature end of input in a string");
+                return -1;
+            }
+            escapes = true;
+            s += 2; /* the escaped byte is checked when decoding; a control byte is caught
+                       here first only if it is not escaped, as in jansson */
+            if (s[-1] < 0x20 || s[-1] >= 0x80) {
+                fail(r, (const char *)s - 2, "invalid escape");
+                return -1;
+            }
+            continue;
+        }
+        if (cls == C_CTRL) {
+            fail(r, (const char *)s, "control character 0x%x in a string", *s);
+            return -1;
+        }
+        {
+            uint32_t cp;
+            size_t n = pcl_utf8_decode((const char *)s, (size_t)(e - s), &cp);
+
+            if (n == 0) {
+                fail(r, (const char *)s, "unable to decode byte 0x%x (not UTF-8)", *s);
+                return -1;
+            }
+            s += n;
+        }
+    }
+    r->p = (const char *)s + 1;
+    if (!escapes) {
+        *ptr = (const char *)start;
+        *len = (size_t)(s - start);
+        return 0;
+    }
+    if (unescape(r, (const char *)start, (size_t)(s - start), scratch) != 0) {
+        return -1;
+    }
+    *ptr = scratch->ptr != NULL ? scratch->ptr : "";
+    *len = scratch->len;
+    return 0;
+}
+
+static json_t *
+read_number(struct reader *r)
+{
+    const char *s = r->p, *q = r->p, *e = r->end;
+    bool real = false;
+
+    if (q < e && *q == '-') {
+        q++;
+    }
+    if (q < e && *q == '0') {
+        q++;
+        if (q < e && *q >= '0' && *q <= '9') {
+            fail(r, s, "invalid token (a number with a leading zero)");
+            return NULL;
+        }
+    } else if (q < e && *q >= '1' && *q <= '9') {
+        while (q < e && *q >= '0' && *q <= '9') {
+            q++;
+        }
+    } else {
+        fail(r, s, "invalid token");
+        return NULL;
+    }
+    if (q < e && *q == '.') {
+        real = true;
+        q++;
+        if (q == e || *q < '0' || *q > '9') {
+            fail(r, s, "invalid token (a number without digits after its '.')");
+            return NULL;
+        }
+        while (q < e && *q >= '0' && *q <= '9') {
+            q++;
+        }
+    }
+    if (q < e && (*q == 'e' || *q == 'E')) {
+        real = true;
+        q++;
+        if (q < e && (*q == '+' || *q == '-')) {
+            q++;
+        }
+        if (q == e || *q < '0' || *q > '9') {
+            fail(r, s, "invalid token (a number without exponent digits)");
+            return NULL;
+        }
+        while (q < e && *q >= '0' && *q <= '9') {
+            q++;
+        }
+    }
+    r->p = q;
+    if (!real) {
+        bool neg = *s == '-';
+        uint64_t v = 0;
+        uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+
+        for (const char *d = s + neg; d < q; d++) {
+            unsigned dig = (unsigned)(*d - '0');
+
+            if (v > (lim - dig) / 10) {
+                fail(r, s, neg ? "too big negative integer" : "too big integer");
+                return NULL;
+            }
+            v = v * 10 + dig;
+        }
+        /* -(2^63) is the one value whose magnitude is not an int64_t */
+        return json_integer(neg ? (json_int_t)(0 - v) : (json_int_t)v);
+    }
+    {
+        char local[64];
+        char *t = local;
+        size_t n = (size_t)(q - s);
+        double d;
+        json_t *out;
+
+        if (n >= sizeof(local)) {
+            t = pcl_malloc(n + 1);
+            if (t == NULL) {
+                fail(r, s, "out of memory");
+                return NULL;
+            }
+        }
+        memcpy(t, s, n);
+        t[n] = '\0';
+        errno = 0;
+        d = strtod(t, NULL);
+        if (t != local) {
+            pcl_free(t);
+        }
+        if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)) {
+            fail(r, s, "real number overflow");
+            return NULL;
+        }
+        out = json_real(d);
+        return out;
+    }
+}
+
+/* Attach a new value to the innermost container (or make it the root). Steals v. */
+static int
+attach(struct reader *r, json_t **root, json_t *v, const char *at)
+{
+    json_t *top;
+
+    if (v == NULL) {
+        fail(r, at, "out of memory");
+        return -1;
+    }
+    if (r->depth == 0) {
+        *root = v;
+        return 0;
+    }
+    top = r->stack[r->depth - 1];
+    if ((r->flags & JSON_REJECT_DUPLICATES) && json_is_object(top) &&
+        json_object_getn(top, r->kptr, r->klen) != NULL) {
+        json_decref(v);
+        fail(r, at, "duplicate object key");
+        return -1;
+    }
+    if (json_is_array(top) ? json_array_append_new(top, v) != 0
+                           : json_object_setn_new_nocheck(top, r->kptr, r->klen, v) != 0) {
+        fail(r, at, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+push(struct reader *r, json_t *c, const char *at)
+{
+    if (r->depth == PCL_GW_JTREE_MAX_DEPTH) {
+        fail(r, at, "maximum parsing depth reached (%d)", PCL_GW_JTREE_MAX_DEPTH);
+        return -1;
+    }
+    if (r->depth == r->cap) {
+        size_t ncap = r->cap * 4 > PCL_GW_JTREE_MAX_DEPTH ? PCL_GW_JTREE_MAX_DEPTH : r->cap * 4;
+        json_t **ns = pcl_malloc(ncap * sizeof(*ns));
+
+        if (ns == NULL) {
+            fail(r, at, "out of memory");
+            return -1;
+        }
+        memcpy(ns, r->stack, r->depth * sizeof(*ns));
+        if (r->stack != r->inline_stack) {
+            pcl_free(r->stack);
+        }
+        r->stack = ns;
+        r->cap = ncap;
+    }
+    r->stack[r->depth++] = c;
+    return 0;
+}
+
+/* The key of the next member at r->p, then its ':'. */
+static int
+read_key(struct reader *r)
+{
+    skip_ws(r);
+    if (r->p == r->end || *r->p != '"') {
+        fail(r, r->p,
+             r->p == r->end ? "premature end of input (a key or '}' expected)"
+                            : "string or '}' expected");
+        return -1;
+    }
+    if (read_string(r, &r->key, &r->kptr, &r->klen) != 0) {
+        return -1;
+    }
+    if (memchr(r->kptr, '\0', r->klen) != NULL) {
+        fail(r, r->p, "NUL byte in object key not supported");
+        return -1;
+    }
+    skip_ws(r);
+    if (r->p == r->end || *r->p != ':') {
+        fail(r, r->p, "':' expected");
+        return -1;
+    }
+    r->p++;
+    return 0;
+}
+
+static json_t *
+parse(struct reader *r)
+{
+    size_t flags = r->flags;
+
+    json_t *root = NULL;
+
+    skip_ws(r);
+    if (!(flags & JSON_DECODE_ANY) && (r->p == r->end || (*r->p != '{' && *r->p != '['))) {
+        fail(r, r->p, "'[' or '{' expected");
+        return NULL;
+    }
+    for (;;) {
+        const char *at;
+
+        /* a value */
+        skip_ws(r);
+        at = r->p;
+        if (r->p == r->end) {
+            fail(r, at, "premature end of input (a value expected)");
+            goto bad;
+        }
+        switch (*r->p) {
+        case '{': {
+            json_t *o = json_object();
+
+            if (attach(r, &root, o, at) != 0 || push(r, o, at) != 0) {
+                goto bad;
+            }
+            r->p++;
+            skip_ws(r);
+            if (r->p < r->end && *r->p == '}') {
+                r->p++;
+                r->depth--;
+                break;
+            }
+            if (read_key(r) != 0) {
+                goto bad;
+            }
+            continue;
+        }
+        case '[': {
+            json_t *a = json_array();
+
+            if (attach(r, &root, a, at) != 0 || push(r, a, at) != 0) {
+                goto bad;
+            }
+            r->p++;
+            skip_ws(r);
+            if (r->p < r->end && *r->p == ']') {
+                r->p++;
+                r->depth--;
+                break;
+            }
+            continue;
+        }
+        case '"': {
+            const char *s;
+            size_t n;
+
+            if (read_string(r, &r->str, &s, &n) != 0 ||
+                attach(r, &root, json_stringn_nocheck(s, n), at) != 0) {
+                goto bad;
+            }
+            break;
+        }
+        case 't':
+        case 'f':
+        case 'n': {
+            static const char *const words[] = {"true", "false", "null"};
+            size_t w = *r->p == 't' ? 0 : *r->p == 'f' ? 1 : 2;
+            size_t wl = strlen(words[w]);
+            json_t *v;
+
+            if ((size_t)(r->end - r->p) < wl || memcmp(r->p, words[w], wl) != 0) {
+                fail(r, at, "invalid token");
+                goto bad;
+            }
+            r->p += wl;
+            v = w == 0 ? json_true() : w == 1 ? json_false() : json_null();
+            if (attach(r, &root, v, at) != 0) {
+                goto bad;
+            }
+            break;
+        }
+        default:
+            if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9')) {
+                json_t *v = read_number(r);
+
+                if (v == NULL || attach(r, &root, v, at) != 0) {
+                    goto bad;
+                }
+                break;
+            }
+            fail(r, at, "invalid token");
+            goto bad;
+        }
+        /* after a value: close containers, or go on to the next member or element */
+        for (;;) {
+            json_t *top;
+
+            if (r->depth == 0) {
+                skip_ws(r);
+                if (r->p != r->end) {
+                    fail(r, r->p, "end of file expected");
+                    goto bad;
+                }
+                return root;
+            }
+            top = r->stack[r->depth - 1];
+            skip_ws(r);
+            if (r->p == r->end) {
+                fail(r, r->p, "premature end of input (',' or '%c' expected)",
+                     json_is_array(top) ? ']' : '}');
+                goto bad;
+            }
+            if (*r->p == ',') {
+                r->p++;
+                if (json_is_object(top) && read_key(r) != 0) {
+                    goto bad;
+                }
+                break;
+            }
+            if (*r->p == (json_is_array(top) ? ']' : '}')) {
+                r->p++;
+                r->depth--;
+                continue;
+            }
+            fail(r, r->p, "',' or '%c' expected", json_is_array(top) ? ']' : '}');
+            goto bad;
+        }
+    }
+bad:
+    json_decref(root);
+    return NULL;
+}
+
+json_t *
+pcl_gw_json_parse(const char *buf, size_t len, size_t flags, json_error_t *err)
+{
+    struct reader r = {
+        .buf = buf != NULL ? buf : "",
+        .p = buf != NULL ? buf : "",
+        .end = (buf != NULL ? buf : "") + (buf != NULL ? len : 0),
+        .err = err,
+        .cap = STACK_INLINE,
+        .flags = flags,
+    };
+    json_t *root;
+
+    r.stack = r.inline_stack;
+    pcl_buf_init(&r.key, 0);
+    pcl_buf_init(&r.str, 0);
+    root = parse(&r);
+    if (r.stack != r.inline_stack) {
+        pcl_free(r.stack);
+    }
+    pcl_buf_fini(&r.key);
+    pcl_buf_fini(&r.str);
+    return root;
+}
+
+/* ---- writer ------------------------------------------------------------------------- */
+
+#define OUT_BUF 4096
+
+struct writer {
+    json_dump_callback_t put;
+    void *data;
+    size_t n;
+    bool failed;
+    char buf[OUT_BUF];
+};
+
+static void
+flush(struct writer *w)
+{
+    if (w->n > 0 && !w->failed && w->put(w->buf, w->n, w->data) != 0) {
+        w->failed = true;
+    }
+    w->n = 0;
+}
+
+static void
+emit(struct writer *w, const char *s, size_t n)
+{
+    if (w->failed) {
+        return;
+    }
+    if (n > OUT_BUF - w->n) {
+        flush(w);
+        if (n >= OUT_BUF) {
+            if (!w->failed && w->put(s, n, w->data) != 0) {
+                w->failed = true;
+            }
+            return;
+        }
+    }
+    memcpy(w->buf + w->n, s, n);
+    w->n += n;
+}
+
+static inline void
+emit_char(struct writer *w, char c)
+{
+    if (w->n == OUT_BUF) {
+        flush(w);
+    }
+    w->buf[w->n++] = c;
+}
+
+/* jansson's dump_string without flags: '"', '\\' and control bytes escaped (\b \f \n \r \t,
+ * others as \u00XX in upper-case hex), everything else as is; invalid UTF-8 fails. */
+static void
+emit_string(struct writer *w, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str, *e = s + len;
+
+    emit_char(w, '"');
+    while (s < e && !w->failed) {
+        const unsigned char *run = s;
+        unsigned char c;
+        char esc[8];
+        size_t el = 2;
+
+        while (s < e && str_class[*s] == C_PLAIN) {
+            s++;
+        }
+        if (s > run) {
+            emit(w, (const char *)run, (size_t)(s - run));
+        }
+        if (s == e) {
+            break;
+        }
+        c = *s;
+        if (str_class[c] == C_HIGH) {
+            uint32_t cp;
+            size_t n = pcl_utf8_decode((const char *)s, (size_t)(e - s), &cp);
+
+            if (n == 0) {
+                w->failed = true;
+                return;
+            }
+            emit(w, (const char *)s, n);
+            s += n;
+            continue;
+        }
+        esc[0] = '\\';
+        switch (c) {
+        case '"':
+        case '\\':
+            esc[1] = (char)c;
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = "0123456789ABCDEF"[c >> 4];
+            esc[5] = "0123456789ABCDEF"[c & 15];
+            el = 6;
+            break;
+        }
+        emit(w, esc, el);
+        s++;
+    }
+    emit_char(w, '"');
+}
+
+static void
+emit_integer(struct writer *w, json_int_t v)
+{
+    char t[PCL_I64_CHARS];
+
+    emit(w, t, pcl_fmt_i64(t, (int64_t)v));
+}
+
+static int
+writer_put_cb(const char *s, size_t n, void *data)
+{
+    emit(data, s, n);
+    return ((struct writer *)data)->failed ? -1 : 0;
+}
+
+static void
+emit_value(struct writer *w, const json_t *j, size_t depth)
+{
+    if (w->failed) {
+        return;
+    }
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        /* jansson's iterator takes a mutable object but only reads it */
+        json_t *o = (json_t *)(uintptr_t)j;
+        bool first = true;
+
+        if (depth >= PCL_GW_JTREE_MAX_DEPTH) {
+            w->failed = true;
+            return;
+        }
+        emit_char(w, '{');
+        for (void *it = json_object_iter(o); it != NULL && !w->failed;
+             it = json_object_iter_next(o, it)) {
+            if (!first) {
+                emit_char(w, ',');
+            }
+            first = false;
+            emit_string(w, json_object_iter_key(it), json_object_iter_key_len(it));
+            emit_char(w, ':');
+            emit_value(w, json_object_iter_value(it), depth + 1);
+        }
+        emit_char(w, '}');
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(j);
+
+        if (depth >= PCL_GW_JTREE_MAX_DEPTH) {
+            w->failed = true;
+            return;
+        }
+        emit_char(w, '[');
+        for (size_t i = 0; i < n && !w->failed; i++) {
+            if (i > 0) {
+                emit_char(w, ',');
+            }
+            emit_value(w, json_array_get(j, i), depth + 1);
+        }
+        emit_char(w, ']');
+        break;
+    }
+    case JSON_STRING:
+        emit_string(w, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER:
+        emit_integer(w, json_integer_value(j));
+        break;
+    case JSON_REAL:
+        /* jansson's shortest round-trip form of a double: its own code, for the same bytes */
+        if (json_dump_callback(j, writer_put_cb, w, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+            w->failed = true;
+        }
+        break;
+    case JSON_TRUE:
+        emit(w, "true", 4);
+        break;
+    case JSON_FALSE:
+        emit(w, "false", 5);
+        break;
+    case JSON_NULL:
+        emit(w, "null", 4);
+        break;
+    }
+}
+
+int
+pcl_gw_json_dump(const json_t *j, json_dump_callback_t put, void *data)
+{
+    struct writer w = {.put = put, .data = data};
+
+    if (j == NULL) {
+        return -1;
+    }
+    emit_value(&w, j, 0);
+    flush(&w);
+    return w.failed ? -1 : 0;
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Tests for the gateway's JSON reader and writer (src/gateway/jtree.c): the same trees and the
+ * same refusals as jansson, errors that say where, the writer's bytes equal to jansson's, and
+ * the field paths of src/gateway/request.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "inspect.h"
+#include "jtree.h"
+
+static json_t *
+both(const char *text, size_t len, size_t flags)
+{
+    json_error_t je, ge;
+    json_t *want = json_loadb(text, len, flags, &je);
+    json_t *got = pcl_gw_json_parse(text, len, flags, &ge);
+
+    if (want == NULL) {
+        if (got != NULL) {
+            fail_msg("jansson refuses %s (%s) but the reader accepts it", text, je.text);
+        }
+        json_decref(got);
+        return NULL;
+    }
+    if (got == NULL) {
+        fail_msg("jansson accepts %s but the reader refuses it: %s", text, ge.text);
+    }
+    assert_true(json_equal(want, got));
+    json_decref(want);
+    return got;
+}
+
+static void
+test_reader_accepts_what_jansson_accepts(void **state)
+{
+    static const char *const docs[] = {
+        "{}",
+        "[]",
+        " \t\r\n{ \"a\" : [ 1 , -2 , 3.5 , -0 , 1e3 , 1E-2 , 0.0 ] } \n",
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":1}",
+        "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u20AC\\ud83d\\ude00\"]",
+        "[\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f\"]",
+        "[true,false,null,{\"\":{}}]",
+        "[9223372036854775807,-9223372036854775808]",
+        "[1.7976931348623157e308,4.9e-324,1e-400]",
+        "{\"a\":1,\"a\":2}",
+        "{\"k\\u00e9y\":{\"nested\":[[[[]]]]}}",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        json_t *j = both(docs[i], strlen(docs[i]), 0);
+
+        assert_non_null(j);
+        json_decref(j);
+    }
+    /* a later duplicate replaces the earlier one */
+    {
+        json_t *j = pcl_gw_json_parse("{\"a\":1,\"a\":2}", 13, 0, NULL);
+
+        assert_int_equal(json_integer_value(json_object_get(j, "a")), 2);
+        assert_int_equal(json_object_size(j), 1);
+        json_decref(j);
+    }
+}
+
+static void
+test_reader_refuses_what_jansson_refuses(void **state)
+{
+    static const char *const docs[] = {
+        "",
+        "   ",
+        "1",
+        "\"top-level string\"",
+        "[1,]",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "{1:2}",
+        "[01]",
+        "[1.]",
+        "[.5]",
+        "[-]",
+        "[1e]",
+        "[+1]",
+        "[9223372036854775808]",
+        "[-9223372036854775809]",
+        "[1e400]",
+        "[truex]",
+        "[nul]",
+        "[\"\\x\"]",
+        "[\"\\u12\"]",
+        "[\"\\u0000\"]",
+        "[\"\\ud800\"]",
+        "[\"\\udc00\"]",
+        "[\"\\ud800\\u0041\"]",
+        "[\"a\x01\"]",
+        "[\"\xed\xa0\x80\"]",
+        "[\"\xc0\xaf\"]",
+        "[\"\xf4\x90\x80\x80\"]",
+        "[\"\xe2\x82\"]",
+        "[\"unterminated",
+        "[1] [2]",
+        "[1]x",
+        "{\"a\":[1,2}",
+        "\xef\xbb\xbf[1]",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        assert_null(both(docs[i], strlen(docs[i]), 0));
+    }
+}
+
+static void
+test_reader_flags(void **state)
+{
+    json_t *j;
+    json_error_t e;
+
+    (void)state;
+    j = both("\"s\"", 3, JSON_DECODE_ANY);
+    assert_string_equal(json_string_value(j), "s");
+    json_decref(j);
+    j = both(" 42 ", 4, JSON_DECODE_ANY);
+    assert_int_equal(json_integer_value(j), 42);
+    json_decref(j);
+    assert_null(both("{\"a\":1,\"b\":{\"a\":2},\"a\":3}", 25, JSON_REJECT_DUPLICATES));
+    assert_null(pcl_gw_json_parse("{\"a\":1,\"a\":2}", 13, JSON_REJECT_DUPLICATES, &e));
+    assert_string_equal(e.text, "duplicate object key");
+    j = both("{\"a\":1,\"b\":{\"a\":2}}", 19, JSON_REJECT_DUPLICATES);
+    assert_non_null(j);
+    json_decref(j);
+}
+
+/* A NUL byte outside a string is refused; jansson drops one after a number or a literal. */
+static void
+test_reader_refuses_nul_outside_strings(void **state)
+{
+    json_error_t e;
+
+    (void)state;
+    assert_null(pcl_gw_json_parse("[1\0]", 4, 0, &e));
+    assert_int_equal(e.position, 2);
+    assert_null(pcl_gw_json_parse("[true\0]", 7, 0, NULL));
+    assert_null(pcl_gw_json_parse("[\"a\0\"]", 6, 0, NULL));
+}
+
+static void
+test_reader_errors_say_where(void **state)
+{
+    json_error_t e;
+
+    (void)state;
+    assert_null(pcl_gw_json_parse("{\n  \"a\": 1,\n  \"b\" 2\n}", 21, 0, &e));
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 7);
+    assert_int_equal(e.position, 18);
+    assert_string_equal(e.text, "':' expected");
+    assert_null(pcl_gw_json_parse("[\"ok\", \"bad \x01\"]", 14, 0, &e));
+    assert_string_equal(e.text, "control character 0x1 in a string");
+    assert_int_equal(e.position, 12);
+    assert_null(pcl_gw_json_parse("[1,2", 4, 0, &e));
+    assert_string_equal(e.text, "premature end of input (',' or ']' expected)");
+    assert_null(pcl_gw_json_parse("[\"\xff\"]", 4, 0, &e));
+    assert_string_equal(e.text, "unable to decode byte 0xff (not UTF-8)");
+}
+
+static void
+test_reader_depth_limit(void **state)
+{
+    size_t n = PCL_GW_JTREE_MAX_DEPTH + 1;
+    char *deep = malloc(2 * n);
+    json_error_t e;
+    json_t *j;
+
+    (void)state;
+    assert_non_null(deep);
+    memset(deep, '[', n);
+    memset(deep + n, ']', n);
+    assert_null(pcl_gw_json_parse(deep, 2 * n, 0, &e));
+    assert_string_equal(e.text, "maximum parsing depth reached (2048)");
+    assert_null(json_loadb(deep, 2 * n, 0, NULL));
+    /* one level less is fine, for both */
+    j = both(deep + 1, 2 * n - 2, 0);
+    assert_non_null(j);
+    json_decref(j);
+    free(deep);
+}
+
+static int
+collect(const char *s, size_t n, void *data)
+{
+    return pcl_buf_append(data, s, n) == PCL_OK ? 0 : -1;
+}
+
+static void
+check_dump(json_t *j)
+{
+    char *want = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+    struct pcl_buf out;
+
+    assert_non_null(want);
+    pcl_buf_init(&out, 0);
+    assert_int_equal(pcl_gw_json_dump(j, collect, &out), 0);
+    assert_int_equal(out.len, strlen(want));
+    assert_memory_equal(out.ptr, want, out.len);
+    pcl_buf_fini(&out);
+    free(want);
+}
+
+static void
+test_writer_matches_jansson(void **state)
+{
+    static const char *const docs[] = {
+        "{\"b\":1,\"a\":[true,false,null],\"c\":{\"d\":\"e\"},\"\":[]}",
+        "[\"\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f \xc3\xa9\xf0\x9f\x98\x80\"]",
+        "[0.7,1.0,-0.0,1e300,1.5e-7,123456789.125,0.1,3.14159]",
+        "[-9223372036854775808,9223372036854775807,0,-1]",
+    };
+    json_t *big;
+    char *s = malloc(10000);
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        json_t *j = pcl_gw_json_parse(docs[i], strlen(docs[i]), 0, NULL);
+
+        assert_non_null(j);
+        check_dump(j);
+        json_decref(j);
+    }
+    /* a string longer than the writer's buffer, with escapes across its edge */
+    assert_non_null(s);
+    for (size_t i = 0; i < 9999; i++) {
+        s[i] = i % 97 == 0 ? '\n' : (char)('a' + i % 26);
+    }
+    s[9999] = '\0';
+    big = json_pack("{s:s,s:[s,i]}", "text", s, "more", s, 7);
+    assert_non_null(big);
+    check_dump(big);
+    json_decref(big);
+    free(s);
+}
+
+static void
+test_writer_refuses_invalid_utf8(void **state)
+{
+    json_t *j = json_stringn_nocheck("\xff", 1);
+    struct pcl_buf out;
+
+    (void)state;
+    pcl_buf_init(&out, 0);
+    assert_int_equal(pcl_gw_json_dump(j, collect, &out), -1);
+    pcl_buf_fini(&out);
+    json_decref(j);
+}
+
+static void
+test_pcl_gw_path(void **state)
+{
+    char out[16];
+
+    (void)state;
+    assert_int_equal(pcl_gw_path(out, sizeof(out), "messages", 3, ".role"), 15);
+    assert_string_equal(out, "messages[3].rol");
+    assert_int_equal(pcl_gw_path(out, sizeof(out), "input", PCL_GW_NO_INDEX, NULL), 5);
+    assert_string_equal(out, "input");
+    assert_int_equal(pcl_gw_path(out, sizeof(out), "a", 1234567, NULL), 10);
+    assert_string_equal(out, "a[1234567]");
+    assert_int_equal(pcl_gw_path(out, 1, "abc", 1, "x"), 0);
+    assert_string_equal(out, "");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reader_accepts_what_jansson_accepts),
+        cmocka_unit_test(test_reader_refuses_what_jansson_refuses),
+        cmocka_unit_test(test_reader_flags),
+        cmocka_unit_test(test_reader_refuses_nul_outside_strings),
+        cmocka_unit_test(test_reader_errors_say_where),
+        cmocka_unit_test(test_reader_depth_limit),
+        cmocka_unit_test(test_writer_matches_jansson),
+        cmocka_unit_test(test_writer_refuses_invalid_utf8),
+        cmocka_unit_test(test_pcl_gw_path),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
