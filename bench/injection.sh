@@ -19,7 +19,7 @@ train=NVIDIA/garak,JailbreakBench/artifacts,sherdencooper/GPTFuzz,f/awesome-chat
 [ -d "$eval_dir" ] || { echo "no eval data in $eval_dir" >&2; exit 77; }
 held="--exclude-sources $train"
 all3="$eval_dir/injection_eval.jsonl $eval_dir/multilingual_obfuscated.jsonl $eval_dir/obfuscated_synthetic.jsonl"
-for flag in 0.95 0.8; do
+for flag in 0.95 0.75; do
     echo "=== all three files (held-out sources), --flag $flag"
     "$bin" injection eval --data "$data" --flag "$flag" $held $all3 | sed -n 1,5p
     echo

@@ -10,6 +10,7 @@ import os
 import random
 
 import supplement_en
+import supplement_tech
 from supplement_ml import LANGS, QUESTIONS, SYS
 
 random.seed(20261126)
@@ -205,6 +206,7 @@ def main():
         r["source"] = "portcullis/supplement:data/injection/train/supplement.jsonl"
     rows += multilingual(random.Random(20261127))
     rows += styles(random.Random(20261128))
+    rows += supplement_tech.generate(random.Random(20261201))
     random.shuffle(rows)
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "supplement.jsonl")
     with open(out, "w", encoding="utf-8") as f:
