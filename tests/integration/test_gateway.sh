@@ -129,8 +129,8 @@ s=$(chat "$K" gpt-4o-mini "mail me at bob.smith@example.org please")
 check "request e-mail redacted before the upstream" $?
 ! grep -q 'bob.smith@example.org' "$tmp/up.log"
 check "upstream never saw the e-mail" $?
-[ -n "$(hdr x-request-id)" ] && [ "$(hdr x-ratelimit-limit-requests)" = "" ]
-check "request id header" $?
+[[ "$(hdr x-request-id)" =~ ^[0-9a-f]{32}$ ]] && [ "$(hdr x-ratelimit-limit-requests)" = "" ]
+check "request id header (32 hex digits)" $?
 s=$(chat "$K" gpt-4o-mini "deploy with AKIAZ3MHQXLP7RW2NDVC now")
 [ "$s" = 400 ] && body_has '"code":"content_blocked"' && body_has 'messages\[0\].content' &&
     body_has AWS_ACCESS_KEY_ID && ! body_has AKIAZ3MHQXLP7RW2NDVC
@@ -226,7 +226,7 @@ codes=""
 for _ in 1 2 3 4; do codes="$codes $(chat "$K_RPM" gpt-4o-mini hi)"; done
 [ "$codes" = " 200 200 200 429" ] && [ -n "$(hdr retry-after)" ] &&
     [ "$(hdr x-ratelimit-limit-requests)" = 3 ] && [ "$(hdr x-ratelimit-remaining-requests)" = 0 ] &&
-    body_has rate_limit_exceeded
+    [[ "$(hdr x-ratelimit-reset-requests)" =~ ^[0-9]+\.[0-9]{3}s$ ]] && body_has rate_limit_exceeded
 check "requests per minute: exactly 3 pass, then 429 with Retry-After (got$codes)" $?
 # the first call reserves its estimate and settles at its real use (250 completion tokens),
 # leaving less than the second call's estimate
