@@ -77,7 +77,10 @@ void *pcl_arena_alloc(struct pcl_arena *a, size_t n) PCL_WUR;
 char *pcl_arena_strndup(struct pcl_arena *a, const char *s, size_t len) PCL_WUR;
 /* Run fn(arg) at the next reset or free (last registered runs first). */
 enum pcl_rc pcl_arena_defer(struct pcl_arena *a, pcl_defer_fn *fn, void *arg) PCL_WUR;
-/* Run deferred cleanups and forget every allocation; keeps the first chunk. */
+/* Run deferred cleanups and forget every allocation. Keeps one chunk: when the allocations
+ * spilled over several, one of their combined size if that is at most PCL_ARENA_KEEP_MAX (so
+ * a run of similar uses stops calling malloc), else the first. */
+#define PCL_ARENA_KEEP_MAX (64u << 10)
 void pcl_arena_reset(struct pcl_arena *a);
 void pcl_arena_free(struct pcl_arena *a);
 /* Bytes handed out since the last reset. */

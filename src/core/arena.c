@@ -137,23 +137,32 @@ run_defers(struct pcl_arena *a)
 void
 pcl_arena_reset(struct pcl_arena *a)
 {
-    struct chunk *c;
+    struct chunk *c, *keep = NULL;
+    size_t total = 0;
 
     if (a == NULL) {
         return;
     }
     run_defers(a);
-    /* Keep the oldest chunk (the last in the list): the steady-state size of a request. */
+    for (c = a->head; c != NULL; c = c->next) {
+        total += c->size;
+    }
+    /* A use that spilled over several chunks will likely do so again: one chunk of their
+     * combined size (bounded) serves the next one without a malloc. Otherwise, or when
+     * that chunk cannot be had, the oldest chunk (the last in the list) is kept. */
+    if (a->head != NULL && a->head->next != NULL && total <= PCL_ARENA_KEEP_MAX) {
+        keep = chunk_new(total);
+    }
     c = a->head;
-    while (c != NULL && c->next != NULL) {
+    while (c != NULL && (keep != NULL || c->next != NULL)) {
         struct chunk *next = c->next;
 
         pcl_free(c);
         c = next;
     }
-    a->head = c;
-    if (c != NULL) {
-        c->used = 0;
+    a->head = keep != NULL ? keep : c;
+    if (a->head != NULL) {
+        a->head->used = 0;
     }
     a->used = 0;
 }

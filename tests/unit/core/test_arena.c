@@ -226,12 +226,46 @@ test_pcl_arena_reset_reuses_memory(void **state)
     assert_non_null(a);
     first = pcl_arena_alloc(a, 64);
     assert_non_null(first);
+    pcl_arena_reset(a);
+    assert_int_equal(pcl_arena_used(a), 0);
+    /* One chunk: it is kept, so the next allocation lands where the first one did. */
+    (void)pcl_alloc_fail_at(1, true);
+    again = pcl_arena_alloc(a, 64);
+    assert_int_equal(pcl_alloc_fail_at(0, false), 0);
+    assert_ptr_equal(again, first);
     for (int i = 0; i < 100; i++) {
         assert_non_null(pcl_arena_alloc(a, 500)); /* spill into more chunks */
     }
     pcl_arena_reset(a);
     assert_int_equal(pcl_arena_used(a), 0);
-    /* The first chunk is kept, so the next allocation lands where the first one did. */
+    /* Spilled: one chunk of the combined size replaces them, so the same use again needs
+     * no allocation at all. */
+    (void)pcl_alloc_fail_at(1, true);
+    assert_non_null(pcl_arena_alloc(a, 64));
+    for (int i = 0; i < 100; i++) {
+        assert_non_null(pcl_arena_alloc(a, 500));
+    }
+    assert_int_equal(pcl_alloc_fail_at(0, false), 0);
+    /* The combined chunk cannot be had: the oldest chunk is kept instead. */
+    pcl_arena_free(a);
+    a = pcl_arena_new(1024, 0);
+    assert_non_null(a);
+    first = pcl_arena_alloc(a, 64);
+    for (int i = 0; i < 10; i++) {
+        assert_non_null(pcl_arena_alloc(a, 500));
+    }
+    (void)pcl_alloc_fail_at(1, false);
+    pcl_arena_reset(a);
+    assert_int_equal(pcl_alloc_fail_at(0, false), 1);
+    (void)pcl_alloc_fail_at(1, true);
+    again = pcl_arena_alloc(a, 64);
+    assert_int_equal(pcl_alloc_fail_at(0, false), 0);
+    assert_ptr_equal(again, first);
+    /* More than PCL_ARENA_KEEP_MAX in all: the oldest chunk again, the memory goes back. */
+    for (int i = 0; i < 200; i++) {
+        assert_non_null(pcl_arena_alloc(a, 500));
+    }
+    pcl_arena_reset(a);
     (void)pcl_alloc_fail_at(1, true);
     again = pcl_arena_alloc(a, 64);
     assert_int_equal(pcl_alloc_fail_at(0, false), 0);
@@ -311,9 +345,12 @@ test_pcl_arena_owns_chunks_only(void **state)
     assert_true(pcl_arena_owns(a, q));
     assert_false(pcl_arena_owns(a, heap));
     assert_false(pcl_arena_owns(a, &local));
-    pcl_arena_reset(a); /* keeps the oldest chunk only */
-    assert_true(pcl_arena_owns(a, p));
+    pcl_arena_reset(a); /* spilled: one new chunk of the combined size replaces them */
+    assert_false(pcl_arena_owns(a, p));
     assert_false(pcl_arena_owns(a, big));
+    q = pcl_arena_alloc(a, 1200);
+    assert_non_null(q);
+    assert_true(pcl_arena_owns(a, q));
     pcl_arena_free(a);
     pcl_free(heap);
 }
