@@ -53,6 +53,70 @@ one(const uint8_t *data, size_t size, size_t flags)
     json_decref(got);
 }
 
+/* The tokenizer accepts what the reader accepts; rewriting string tokens with their own
+ * decoded text, escaped again, through the splicer gives back the same tree. */
+static void
+tokens(const uint8_t *data, size_t size)
+{
+    static struct pcl_gw_jtok t[4096];
+    const char *buf = (const char *)data;
+    struct pcl_gw_jedit ed[16];
+    struct pcl_buf repl[16], sc, out;
+    size_t n, ned = 0;
+    int rc = pcl_gw_jtok_parse(buf, size, t, 4096, &n, NULL);
+    json_t *tree = pcl_gw_json_parse(buf, size, 0, NULL);
+
+    if ((rc == 0 && tree == NULL) || (rc == -1 && tree != NULL)) {
+        abort();
+    }
+    if (rc != 0) {
+        json_decref(tree);
+        return;
+    }
+    if (t[0].skip != n || t[0].start > t[0].end || t[0].end > size) {
+        abort();
+    }
+    pcl_buf_init(&sc, 0);
+    pcl_buf_init(&out, 0);
+    for (size_t i = 0; i < 16; i++) {
+        pcl_buf_init(&repl[i], 0);
+    }
+    for (size_t i = 0; i < n && ned < 16; i++) {
+        const char *p;
+        size_t len;
+
+        if (t[i].skip <= i || t[i].skip > n || t[i].end > size) {
+            abort();
+        }
+        if (t[i].type != JSON_STRING) {
+            continue;
+        }
+        if (pcl_gw_jtok_str(buf, &t[i], &sc, &p, &len) != 0 ||
+            pcl_json_escape(&repl[ned], p, len) != PCL_OK) {
+            abort();
+        }
+        ed[ned] = (struct pcl_gw_jedit){t[i].start, t[i].end, repl[ned].ptr, repl[ned].len};
+        ned++;
+    }
+    if (pcl_gw_jtok_splice(buf, size, ed, ned, collect, &out) != 0) {
+        abort();
+    }
+    {
+        json_t *back = pcl_gw_json_parse(out.ptr != NULL ? out.ptr : "", out.len, 0, NULL);
+
+        if (back == NULL || !json_equal(back, tree)) {
+            abort();
+        }
+        json_decref(back);
+    }
+    for (size_t i = 0; i < 16; i++) {
+        pcl_buf_fini(&repl[i]);
+    }
+    pcl_buf_fini(&sc);
+    pcl_buf_fini(&out);
+    json_decref(tree);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,5 +126,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     one(data, size, 0);
     one(data, size, JSON_DECODE_ANY);
     one(data, size, JSON_REJECT_DUPLICATES);
+    tokens(data, size);
     return 0;
 }

@@ -288,12 +288,14 @@ read_string(struct reader *r, struct pcl_buf *scratch, const char **ptr, size_t 
     return 0;
 }
 
-static json_t *
-read_number(struct reader *r)
+/* The number at r->p, checked as jansson does: *real says which kind, *iv or *dv its value;
+ * r->p moves past it. */
+static int
+scan_number(struct reader *r, bool *real, json_int_t *iv, double *dv)
 {
     const char *s = r->p, *q = r->p, *e = r->end;
-    bool real = false;
 
+    *real = false;
     if (q < e && *q == '-') {
         q++;
     }
@@ -301,7 +303,7 @@ read_number(struct reader *r)
         q++;
         if (q < e && *q >= '0' && *q <= '9') {
             fail(r, s, "invalid token (a number with a leading zero)");
-            return NULL;
+            return -1;
         }
     } else if (q < e && *q >= '1' && *q <= '9') {
         while (q < e && *q >= '0' && *q <= '9') {
@@ -309,35 +311,35 @@ read_number(struct reader *r)
         }
     } else {
         fail(r, s, "invalid token");
-        return NULL;
+        return -1;
     }
     if (q < e && *q == '.') {
-        real = true;
+        *real = true;
         q++;
         if (q == e || *q < '0' || *q > '9') {
             fail(r, s, "invalid token (a number without digits after its '.')");
-            return NULL;
+            return -1;
         }
         while (q < e && *q >= '0' && *q <= '9') {
             q++;
         }
     }
     if (q < e && (*q == 'e' || *q == 'E')) {
-        real = true;
+        *real = true;
         q++;
         if (q < e && (*q == '+' || *q == '-')) {
             q++;
         }
         if (q == e || *q < '0' || *q > '9') {
             fail(r, s, "invalid token (a number without exponent digits)");
-            return NULL;
+            return -1;
         }
         while (q < e && *q >= '0' && *q <= '9') {
             q++;
         }
     }
     r->p = q;
-    if (!real) {
+    if (!*real) {
         bool neg = *s == '-';
         uint64_t v = 0;
         uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
@@ -347,41 +349,52 @@ read_number(struct reader *r)
 
             if (v > (lim - dig) / 10) {
                 fail(r, s, neg ? "too big negative integer" : "too big integer");
-                return NULL;
+                return -1;
             }
             v = v * 10 + dig;
         }
         /* -(2^63) is the one value whose magnitude is not an int64_t */
-        return json_integer(neg ? (json_int_t)(0 - v) : (json_int_t)v);
+        *iv = neg ? (json_int_t)(0 - v) : (json_int_t)v;
+        return 0;
     }
     {
         char local[64];
         char *t = local;
         size_t n = (size_t)(q - s);
-        double d;
-        json_t *out;
 
         if (n >= sizeof(local)) {
             t = pcl_malloc(n + 1);
             if (t == NULL) {
                 fail(r, s, "out of memory");
-                return NULL;
+                return -1;
             }
         }
         memcpy(t, s, n);
         t[n] = '\0';
         errno = 0;
-        d = strtod(t, NULL);
+        *dv = strtod(t, NULL);
         if (t != local) {
             pcl_free(t);
         }
-        if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)) {
+        if (errno == ERANGE && (*dv == HUGE_VAL || *dv == -HUGE_VAL)) {
             fail(r, s, "real number overflow");
-            return NULL;
+            return -1;
         }
-        out = json_real(d);
-        return out;
     }
+    return 0;
+}
+
+static json_t *
+read_number(struct reader *r)
+{
+    bool real;
+    json_int_t iv = 0;
+    double dv = 0;
+
+    if (scan_number(r, &real, &iv, &dv) != 0) {
+        return NULL;
+    }
+    return real ? json_real(dv) : json_integer(iv);
 }
 
 /* Attach a new value to the innermost container (or make it the root). Steals v. */
@@ -626,6 +639,327 @@ pcl_gw_json_parse(const char *buf, size_t len, size_t flags, json_error_t *err)
     pcl_buf_fini(&r.key);
     pcl_buf_fini(&r.str);
     return root;
+}
+
+/* ---- flat tokens ------------------------------------------------------------------- */
+
+#define TOK_DEPTH 64
+
+struct tokenizer {
+    struct reader r;
+    struct pcl_gw_jtok *t;
+    size_t cap, n;
+    uint32_t stack[TOK_DEPTH];
+    size_t depth;
+    bool full; /* more tokens or nesting than the caller allows */
+};
+
+static long
+tok_new(struct tokenizer *k, json_type type, const char *at)
+{
+    struct pcl_gw_jtok *t;
+
+    if (k->n == k->cap) {
+        k->full = true;
+        return -1;
+    }
+    if (k->depth > 0) {
+        k->t[k->stack[k->depth - 1]].count++;
+    }
+    t = &k->t[k->n];
+    t->type = type;
+    t->start = (uint32_t)(at - k->r.buf);
+    t->end = t->start;
+    t->count = 0;
+    t->skip = (uint32_t)k->n + 1;
+    return (long)k->n++;
+}
+
+/* A key as a token of its own (not counted as a member: its value is). */
+static int
+tok_key(struct tokenizer *k)
+{
+    const char *ptr, *at;
+    size_t len;
+
+    skip_ws(&k->r);
+    at = k->r.p;
+    if (at == k->r.end || *at != '"') {
+        fail(&k->r, at,
+             at == k->r.end ? "premature end of input (a key or '}' expected)"
+                            : "string or '}' expected");
+        return -1;
+    }
+    if (read_string(&k->r, &k->r.key, &ptr, &len) != 0) {
+        return -1;
+    }
+    if (memchr(ptr, '\0', len) != NULL) {
+        fail(&k->r, at, "NUL byte in object key not supported");
+        return -1;
+    }
+    if (k->n == k->cap) {
+        k->full = true;
+        return -1;
+    }
+    k->t[k->n] = (struct pcl_gw_jtok){.type = JSON_STRING,
+                                      .start = (uint32_t)(at - k->r.buf),
+                                      .end = (uint32_t)(k->r.p - k->r.buf),
+                                      .skip = (uint32_t)k->n + 1};
+    k->n++;
+    skip_ws(&k->r);
+    if (k->r.p == k->r.end || *k->r.p != ':') {
+        fail(&k->r, k->r.p, "':' expected");
+        return -1;
+    }
+    k->r.p++;
+    return 0;
+}
+
+static int
+tokenize(struct tokenizer *k)
+{
+    struct reader *r = &k->r;
+
+    skip_ws(r);
+    if (r->p == r->end || (*r->p != '{' && *r->p != '[')) {
+        fail(r, r->p, "'[' or '{' expected");
+        return -1;
+    }
+    for (;;) {
+        const char *at;
+        long i;
+
+        skip_ws(r);
+        at = r->p;
+        if (at == r->end) {
+            fail(r, at, "premature end of input (a value expected)");
+            return -1;
+        }
+        if (*at == '{' || *at == '[') {
+            char close = *at == '{' ? '}' : ']';
+
+            i = tok_new(k, *at == '{' ? JSON_OBJECT : JSON_ARRAY, at);
+            if (i < 0) {
+                return -1;
+            }
+            if (k->depth == TOK_DEPTH) {
+                k->full = true;
+                return -1;
+            }
+            k->stack[k->depth++] = (uint32_t)i;
+            r->p++;
+            skip_ws(r);
+            if (r->p < r->end && *r->p == close) {
+                r->p++;
+                k->depth--;
+                k->t[i].end = (uint32_t)(r->p - r->buf);
+                k->t[i].skip = (uint32_t)k->n;
+            } else {
+                if (close == '}' && tok_key(k) != 0) {
+                    return -1;
+                }
+                continue;
+            }
+        } else if (*at == '"') {
+            const char *ptr;
+            size_t len;
+
+            if ((i = tok_new(k, JSON_STRING, at)) < 0 || read_string(r, &r->str, &ptr, &len) != 0) {
+                return -1;
+            }
+            k->t[i].end = (uint32_t)(r->p - r->buf);
+        } else if (*at == 't' || *at == 'f' || *at == 'n') {
+            static const char *const words[] = {"true", "false", "null"};
+            static const json_type types[] = {JSON_TRUE, JSON_FALSE, JSON_NULL};
+            size_t w = *at == 't' ? 0 : *at == 'f' ? 1 : 2;
+            size_t wl = strlen(words[w]);
+
+            if ((size_t)(r->end - at) < wl || memcmp(at, words[w], wl) != 0) {
+                fail(r, at, "invalid token");
+                return -1;
+            }
+            if ((i = tok_new(k, types[w], at)) < 0) {
+                return -1;
+            }
+            r->p += wl;
+            k->t[i].end = (uint32_t)(r->p - r->buf);
+        } else if (*at == '-' || (*at >= '0' && *at <= '9')) {
+            bool real;
+            json_int_t iv;
+            double dv;
+
+            if (scan_number(r, &real, &iv, &dv) != 0 ||
+                (i = tok_new(k, real ? JSON_REAL : JSON_INTEGER, at)) < 0) {
+                return -1;
+            }
+            k->t[i].end = (uint32_t)(r->p - r->buf);
+        } else {
+            fail(r, at, "invalid token");
+            return -1;
+        }
+        /* after a value: close containers, or go on to the next member or element */
+        for (;;) {
+            struct pcl_gw_jtok *top;
+            char close;
+
+            if (k->depth == 0) {
+                skip_ws(r);
+                if (r->p != r->end) {
+                    fail(r, r->p, "end of file expected");
+                    return -1;
+                }
+                return 0;
+            }
+            top = &k->t[k->stack[k->depth - 1]];
+            close = top->type == JSON_ARRAY ? ']' : '}';
+            skip_ws(r);
+            if (r->p == r->end) {
+                fail(r, r->p, "premature end of input (',' or '%c' expected)", close);
+                return -1;
+            }
+            if (*r->p == ',') {
+                r->p++;
+                if (top->type == JSON_OBJECT && tok_key(k) != 0) {
+                    return -1;
+                }
+                break;
+            }
+            if (*r->p != close) {
+                fail(r, r->p, "',' or '%c' expected", close);
+                return -1;
+            }
+            r->p++;
+            k->depth--;
+            top->end = (uint32_t)(r->p - r->buf);
+            top->skip = (uint32_t)k->n;
+        }
+    }
+}
+
+int
+pcl_gw_jtok_parse(const char *buf, size_t len, struct pcl_gw_jtok *t, size_t cap, size_t *n,
+                  json_error_t *err)
+{
+    struct tokenizer k = {
+        .r = {.buf = buf, .p = buf, .end = buf + len, .err = err},
+        .t = t,
+        .cap = cap,
+    };
+    int rc;
+
+    *n = 0;
+    if (buf == NULL || len >= UINT32_MAX) {
+        return 1;
+    }
+    k.r.stack = k.r.inline_stack;
+    k.r.cap = STACK_INLINE;
+    pcl_buf_init(&k.r.key, 0);
+    pcl_buf_init(&k.r.str, 0);
+    rc = tokenize(&k);
+    pcl_buf_fini(&k.r.key);
+    pcl_buf_fini(&k.r.str);
+    if (rc != 0) {
+        return k.full ? 1 : -1;
+    }
+    *n = k.n;
+    return 0;
+}
+
+int
+pcl_gw_jtok_str(const char *buf, const struct pcl_gw_jtok *t, struct pcl_buf *scratch,
+                const char **ptr, size_t *len)
+{
+    const char *raw = buf + t->start + 1;
+    size_t n = t->end - t->start - 2;
+    struct reader r = {.buf = buf, .p = raw, .end = raw + n};
+
+    if (memchr(raw, '\\', n) == NULL) {
+        *ptr = raw;
+        *len = n;
+        return 0;
+    }
+    if (unescape(&r, raw, n, scratch) != 0) {
+        return -1;
+    }
+    *ptr = scratch->ptr != NULL ? scratch->ptr : "";
+    *len = scratch->len;
+    return 0;
+}
+
+size_t
+pcl_gw_jtok_get(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const char *key)
+{
+    size_t klen = strlen(key), found = 0, i = obj + 1;
+
+    if (t[obj].type != JSON_OBJECT) {
+        return 0;
+    }
+    for (uint32_t m = 0; m < t[obj].count; m++) {
+        const char *raw = buf + t[i].start + 1;
+        size_t n = t[i].end - t[i].start - 2;
+        bool same = n == klen && memcmp(raw, key, klen) == 0;
+
+        if (!same && memchr(raw, '\\', n) != NULL) {
+            struct pcl_buf sc;
+            const char *p;
+            size_t pl;
+
+            pcl_buf_init(&sc, 0);
+            same = pcl_gw_jtok_str(buf, &t[i], &sc, &p, &pl) == 0 && pl == klen &&
+                   memcmp(p, key, klen) == 0;
+            pcl_buf_fini(&sc);
+        }
+        if (same) {
+            found = i + 1; /* a later repeat replaces it, as in jansson */
+        }
+        i = t[i + 1].skip;
+    }
+    return found;
+}
+
+json_int_t
+pcl_gw_jtok_int(const char *buf, const struct pcl_gw_jtok *t)
+{
+    uint64_t v = 0;
+    const char *d = buf + t->start, *e = buf + t->end;
+    bool neg = d < e && *d == '-';
+
+    for (d += neg; d < e; d++) {
+        v = v * 10 + (uint64_t)(*d - '0');
+    }
+    return neg ? (json_int_t)(0 - v) : (json_int_t)v;
+}
+
+int
+pcl_gw_jtok_splice(const char *buf, size_t len, struct pcl_gw_jedit *e, size_t n,
+                   json_dump_callback_t put, void *data)
+{
+    size_t at = 0;
+
+    /* insertion sort by start (a handful of edits); an insertion sorts before a
+     * replacement that starts at the same byte */
+    for (size_t i = 1; i < n; i++) {
+        struct pcl_gw_jedit x = e[i];
+        size_t j = i;
+
+        while (j > 0 &&
+               (e[j - 1].start > x.start || (e[j - 1].start == x.start && e[j - 1].end > x.end))) {
+            e[j] = e[j - 1];
+            j--;
+        }
+        e[j] = x;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].start < at || e[i].end < e[i].start || e[i].end > len) {
+            return -1;
+        }
+        if ((e[i].start > at && put(buf + at, e[i].start - at, data) != 0) ||
+            (e[i].len > 0 && put(e[i].repl, e[i].len, data) != 0)) {
+            return -1;
+        }
+        at = e[i].end;
+    }
+    return len > at && put(buf + at, len - at, data) != 0 ? -1 : 0;
 }
 
 /* ---- writer ------------------------------------------------------------------------- */

@@ -32,4 +32,47 @@ json_t *pcl_gw_json_parse(const char *buf, size_t len, size_t flags, json_error_
  * nests deeper than PCL_GW_JTREE_MAX_DEPTH; 0 otherwise. */
 int pcl_gw_json_dump(const json_t *j, json_dump_callback_t put, void *data);
 
+/* ---- flat tokens: reading a small document, and splicing edits into its bytes, without a
+ * tree (the SSE events of a stream, one per token) ---- */
+
+struct pcl_gw_jtok {
+    json_type type; /* JSON_OBJECT ... JSON_NULL; a key is a JSON_STRING */
+    uint32_t start; /* raw bytes [start, end): a string with its quotes, a container with */
+    uint32_t end;   /* its brackets, a number or literal as written */
+    uint32_t skip;  /* index of the first token after this value (and all it contains) */
+    uint32_t count; /* containers: members or elements */
+};
+
+/* Tokens of buf[0..len) in document order; an object is followed by its members, each a key
+ * token then its value's tokens. Accepts what pcl_gw_json_parse(buf, len, 0, ...) accepts.
+ * 0 with *n tokens (t[0] is the root); -1 on invalid JSON (err, may be NULL, says what and
+ * where); 1 when the document needs more than cap tokens, nests deeper than 64 levels or is
+ * 4 GiB or more (the caller takes the tree path instead). */
+int pcl_gw_jtok_parse(const char *buf, size_t len, struct pcl_gw_jtok *t, size_t cap, size_t *n,
+                      json_error_t *err);
+
+/* Index of the value of member key of object t[obj] (the last one when the key repeats, the
+ * one jansson keeps); 0 when absent or t[obj] is not an object. */
+size_t pcl_gw_jtok_get(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const char *key);
+
+/* The decoded text of string token t: *ptr points into buf when it has no escapes, else into
+ * scratch. -1 only when out of memory. */
+int pcl_gw_jtok_str(const char *buf, const struct pcl_gw_jtok *t, struct pcl_buf *scratch,
+                    const char **ptr, size_t *len);
+
+/* The value of a JSON_INTEGER token. */
+json_int_t pcl_gw_jtok_int(const char *buf, const struct pcl_gw_jtok *t);
+
+/* One edit of a document's bytes: [start, end) becomes repl[0..len) (start == end inserts). */
+struct pcl_gw_jedit {
+    uint32_t start, end;
+    const char *repl;
+    size_t len;
+};
+
+/* Hand buf[0..len) with the edits applied to put, in pieces. Sorts e; -1 when edits overlap
+ * or fall outside buf, or put fails. */
+int pcl_gw_jtok_splice(const char *buf, size_t len, struct pcl_gw_jedit *e, size_t n,
+                       json_dump_callback_t put, void *data);
+
 #endif

@@ -276,6 +276,98 @@ test_pcl_gw_path(void **state)
     assert_string_equal(out, "");
 }
 
+static int
+collect_splice(const char *s, size_t n, void *data)
+{
+    return pcl_buf_append(data, s, n) == PCL_OK ? 0 : -1;
+}
+
+static void
+test_tokens_shape_and_lookup(void **state)
+{
+    static const char doc[] =
+        "{\"id\":\"c1\", \"choices\":[{\"index\":3,\"delta\":{\"content\":\"a\\\"b\\u00e9\"}}],"
+        "\"n\":-9223372036854775808,\"x\":[1.5,true,null],\"k\\u0065y\":1,\"id\":\"c2\"}";
+    struct pcl_gw_jtok t[64];
+    struct pcl_buf sc;
+    size_t n, ch, c0, d, x, idx;
+    const char *p;
+    size_t len;
+
+    (void)state;
+    assert_int_equal(pcl_gw_jtok_parse(doc, strlen(doc), t, 64, &n, NULL), 0);
+    assert_int_equal(t[0].type, JSON_OBJECT);
+    assert_int_equal(t[0].count, 6);
+    assert_int_equal(t[0].skip, n);
+    assert_int_equal(t[0].end, strlen(doc));
+    ch = pcl_gw_jtok_get(doc, t, 0, "choices");
+    assert_int_equal(t[ch].type, JSON_ARRAY);
+    assert_int_equal(t[ch].count, 1);
+    c0 = ch + 1;
+    idx = pcl_gw_jtok_get(doc, t, c0, "index");
+    assert_int_equal(pcl_gw_jtok_int(doc, &t[idx]), 3);
+    d = pcl_gw_jtok_get(doc, t, c0, "delta");
+    x = pcl_gw_jtok_get(doc, t, d, "content");
+    assert_int_equal(t[x].type, JSON_STRING);
+    pcl_buf_init(&sc, 0);
+    assert_int_equal(pcl_gw_jtok_str(doc, &t[x], &sc, &p, &len), 0);
+    assert_int_equal(len, 5);
+    assert_memory_equal(p, "a\"b\xc3\xa9", 5);
+    /* the later of two equal keys, as jansson keeps; an escaped key matches its text */
+    assert_int_equal(pcl_gw_jtok_str(doc, &t[pcl_gw_jtok_get(doc, t, 0, "id")], &sc, &p, &len),
+                     0);
+    assert_memory_equal(p, "c2", 2);
+    assert_int_not_equal(pcl_gw_jtok_get(doc, t, 0, "key"), 0);
+    assert_int_equal(pcl_gw_jtok_int(doc, &t[pcl_gw_jtok_get(doc, t, 0, "n")]), INT64_MIN);
+    assert_int_equal(t[pcl_gw_jtok_get(doc, t, 0, "x") + 1].type, JSON_REAL);
+    assert_int_equal(pcl_gw_jtok_get(doc, t, 0, "absent"), 0);
+    assert_int_equal(pcl_gw_jtok_get(doc, t, ch, "index"), 0); /* not an object */
+    pcl_buf_fini(&sc);
+}
+
+static void
+test_tokens_refuse_and_overflow(void **state)
+{
+    struct pcl_gw_jtok t[8];
+    json_error_t e;
+    size_t n;
+    char deep[200];
+
+    (void)state;
+    assert_int_equal(pcl_gw_jtok_parse("{\"a\":[1,]}", 10, t, 8, &n, &e), -1);
+    assert_int_equal(e.position, 8);
+    assert_int_equal(pcl_gw_jtok_parse("[\"\\ud800\"]", 10, t, 8, &n, NULL), -1);
+    assert_int_equal(pcl_gw_jtok_parse("\"s\"", 3, t, 8, &n, NULL), -1);
+    assert_int_equal(pcl_gw_jtok_parse("[1,2,3,4,5,6,7,8]", 17, t, 8, &n, NULL), 1);
+    memset(deep, '[', 100);
+    memset(deep + 100, ']', 100);
+    assert_int_equal(pcl_gw_jtok_parse(deep, 200, t, 8, &n, NULL), 1);
+}
+
+static void
+test_splice_edits(void **state)
+{
+    static const char doc[] = "{\"a\":\"x\",\"usage\":{\"p\":1},\"b\":[]}";
+    struct pcl_gw_jedit e[3] = {
+        {.start = 30, .end = 30, .repl = "1", .len = 1}, /* insert into "b" */
+        {.start = 5, .end = 8, .repl = "\"yy\"", .len = 4},
+        {.start = 8, .end = 24},                         /* ",\"usage\":{...}" */
+    };
+    struct pcl_buf out;
+
+    (void)state;
+    pcl_buf_init(&out, 0);
+    assert_int_equal(pcl_gw_jtok_splice(doc, strlen(doc), e, 3, collect_splice, &out), 0);
+    assert_string_equal(out.ptr, "{\"a\":\"yy\",\"b\":[1]}");
+    out.len = 0;
+    e[0] = (struct pcl_gw_jedit){.start = 4, .end = 9};
+    e[1] = (struct pcl_gw_jedit){.start = 8, .end = 10}; /* overlaps */
+    assert_int_equal(pcl_gw_jtok_splice(doc, strlen(doc), e, 2, collect_splice, &out), -1);
+    e[0] = (struct pcl_gw_jedit){.start = 4, .end = 99}; /* past the end */
+    assert_int_equal(pcl_gw_jtok_splice(doc, strlen(doc), e, 1, collect_splice, &out), -1);
+    pcl_buf_fini(&out);
+}
+
 int
 main(void)
 {
@@ -289,6 +381,9 @@ main(void)
         cmocka_unit_test(test_writer_matches_jansson),
         cmocka_unit_test(test_writer_refuses_invalid_utf8),
         cmocka_unit_test(test_pcl_gw_path),
+        cmocka_unit_test(test_tokens_shape_and_lookup),
+        cmocka_unit_test(test_tokens_refuse_and_overflow),
+        cmocka_unit_test(test_splice_edits),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
