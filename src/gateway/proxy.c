@@ -1307,6 +1307,240 @@ answer_buffered(struct gw_req *r)
     json_decref(body);
 }
 
+/* A budget crossed mid-stream stops the stream now rather than at the end: true when it did. */
+static bool
+budget_crossed(struct gw_req *r)
+{
+    if (r->who.budget > 0) {
+        int64_t used = r->gw->lim->ops->budget_add(
+            r->gw->lim, r->who.id, pcl_gw_period_start(r->who.period, (int64_t)time(NULL)), 0);
+
+        if (used + r->info.est_prompt + (int64_t)(r->out_bytes / 4) > r->who.budget) {
+            stream_stop(r, "budget_exceeded", "the token budget of this key ran out mid-stream");
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+event_decision(struct gw_req *r)
+{
+    if (r->vin.action == GW_REDACT || r->vout.action == GW_REDACT) {
+        r->decision = "redact";
+    } else if (r->decision == NULL && (r->vin.action == GW_ALERT || r->vout.action == GW_ALERT)) {
+        r->decision = "alert";
+    }
+}
+
+static void
+read_usage_tok(struct gw_req *r, const char *data, const struct pcl_gw_jtok *t, size_t usage)
+{
+    size_t p = pcl_gw_jtok_get(data, t, usage, "prompt_tokens");
+    size_t c = pcl_gw_jtok_get(data, t, usage, "completion_tokens");
+
+    if (p == 0) {
+        p = pcl_gw_jtok_get(data, t, usage, "input_tokens"); /* responses API */
+        c = pcl_gw_jtok_get(data, t, usage, "output_tokens");
+    }
+    if (p != 0 && t[p].type == JSON_INTEGER) {
+        r->prompt_tokens = pcl_gw_jtok_int(data, &t[p]);
+        r->completion_tokens =
+            c != 0 && t[c].type == JSON_INTEGER ? pcl_gw_jtok_int(data, &t[c]) : 0;
+        r->usage_seen = true;
+    }
+}
+
+static int
+splice_put(const char *s, size_t n, void *arg)
+{
+    return pcl_buf_append(arg, s, n) == PCL_OK ? 0 : -1;
+}
+
+#define SPLICE_TOKENS  160
+#define SPLICE_CHOICES 4
+
+/* The common chat and completions chunk, read as tokens and edited in its own bytes (the
+ * released text spliced in, usage the client did not ask for cut out) instead of a jansson
+ * tree made and serialised for every event. Same decisions as the tree path below, which
+ * takes every event of another shape: returns -1, having changed nothing, for those;
+ * otherwise what event_process returns. */
+static int
+event_splice(struct gw_req *r, const char *event, size_t elen, const char *data, size_t dlen)
+{
+    struct pcl_gw_jtok t[SPLICE_TOKENS];
+    struct pcl_gw_jedit ed[SPLICE_CHOICES + 1];
+    struct pcl_buf repl[SPLICE_CHOICES], sc, ob;
+    struct {
+        size_t c, delta, text;
+        json_int_t idx;
+        bool fin;
+    } ch[SPLICE_CHOICES];
+    size_t nt, nch = 0, ned = 0, choices, usage, nusage = 0;
+    bool completions = r->route->api == GW_API_COMPLETIONS, forward = true;
+    struct pcl_err err;
+    int rc = 0;
+
+    if (pcl_gw_jtok_parse(data, dlen, t, SPLICE_TOKENS, &nt, NULL) != 0 ||
+        t[0].type != JSON_OBJECT) {
+        return -1;
+    }
+    choices = pcl_gw_jtok_get(data, t, 0, "choices");
+    usage = pcl_gw_jtok_get(data, t, 0, "usage");
+    if (choices == 0 || t[choices].type != JSON_ARRAY || t[choices].count > SPLICE_CHOICES) {
+        return -1;
+    }
+    /* the shape of every choice is checked before any state changes */
+    for (size_t i = choices + 1; nch < t[choices].count; i = t[i].skip, nch++) {
+        size_t idx = pcl_gw_jtok_get(data, t, i, "index");
+        size_t fr = pcl_gw_jtok_get(data, t, i, "finish_reason");
+        size_t d = completions ? 0 : pcl_gw_jtok_get(data, t, i, "delta");
+        size_t x = completions ? pcl_gw_jtok_get(data, t, i, "text")
+                   : d != 0    ? pcl_gw_jtok_get(data, t, d, "content")
+                               : 0;
+
+        if (t[i].type != JSON_OBJECT || idx == 0 || t[idx].type != JSON_INTEGER ||
+            (d != 0 && t[d].type != JSON_OBJECT) ||
+            (x != 0 && t[x].type != JSON_STRING && t[x].type != JSON_NULL)) {
+            return -1;
+        }
+        ch[nch].c = i;
+        ch[nch].delta = d;
+        ch[nch].text = x;
+        ch[nch].idx = pcl_gw_jtok_int(data, &t[idx]);
+        ch[nch].fin = fr != 0 && t[fr].type == JSON_STRING;
+    }
+    /* a repeated "usage" key: the tree path removes what jansson kept, so leave it to it */
+    for (size_t m = 0, i = 1; m < t[0].count; m++, i = t[i + 1].skip) {
+        nusage += t[i].end - t[i].start == 7 && memcmp(data + t[i].start, "\"usage\"", 7) == 0;
+    }
+    if (nusage > 1) {
+        return -1;
+    }
+    if (usage != 0 && t[usage].type == JSON_OBJECT) {
+        read_usage_tok(r, data, t, usage);
+    }
+    if (!r->info.client_usage && usage != 0) {
+        /* usage was asked for by the gateway, not the client: the client sees the stream it
+         * asked for (no usage member, no usage-only chunk) */
+        uint32_t from = t[usage - 1].start, to = t[usage].end;
+        const char *q = data + from;
+
+        while (q > data && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r' || q[-1] == '\n')) {
+            q--;
+        }
+        if (q > data && q[-1] == ',') {
+            from = (uint32_t)(q - 1 - data); /* ",\"usage\":{...}" */
+        } else if (t[0].count > 1) {
+            to = t[t[usage].skip].start; /* "\"usage\":{...}, " up to the next key */
+        }
+        ed[ned++] = (struct pcl_gw_jedit){.start = from, .end = to};
+        if (t[choices].count == 0) {
+            forward = false;
+        }
+        usage = 0;
+    }
+    for (size_t k = 0; k < SPLICE_CHOICES; k++) {
+        pcl_buf_init(&repl[k], 0);
+    }
+    pcl_buf_init(&sc, 0);
+    pcl_buf_init(&ob, 0);
+    for (size_t k = 0; k < nch; k++) {
+        bool is_text = ch[k].text != 0 && t[ch[k].text].type == JSON_STRING;
+        const char *tp = "";
+        size_t tl = 0;
+        struct gw_textstream *ts;
+
+        if (ch[k].idx < 0 || ch[k].idx >= MAX_CHOICES) {
+            stream_stop(r, "too_many_choices", "more parallel choices than the gateway inspects");
+            rc = 1;
+            goto out;
+        }
+        ts = &r->ts[ch[k].idx];
+        if (!is_text && !ch[k].fin) {
+            continue;
+        }
+        if (is_text && pcl_gw_jtok_str(data, &t[ch[k].text], &sc, &tp, &tl) != 0) {
+            stream_stop(r, "inspection_failed", "the answer could not be inspected");
+            rc = 1;
+            goto out;
+        }
+        if (r->canary != NULL && is_text && pcl_canary_watch_feed(r->canary, tp, tl, NULL)) {
+            r->decision = "block";
+            stream_stop(r, "prompt_leak",
+                        "the answer repeats the confidential marker of its system prompt");
+            rc = 1;
+            goto out;
+        }
+        if (pcl_gw_textstream_feed(ts, r->in, r->policy, "stream", tp, tl, ch[k].fin, &r->vout,
+                                   &err) != PCL_OK &&
+            !r->policy->fail_open) {
+            stream_stop(r, "inspection_failed", "the answer could not be inspected");
+            rc = 1;
+            goto out;
+        }
+        if (r->vout.action == GW_BLOCK) {
+            stream_stop(r, "response_blocked", "the answer was stopped by policy");
+            rc = 1;
+            goto out;
+        }
+        if (is_text || ts->out.len > 0) {
+            size_t obj = completions ? ch[k].c : ch[k].delta;
+
+            if (!is_text && ch[k].text == 0 &&
+                (obj == 0 ||
+                 pcl_buf_appends(&repl[k], completions ? "\"text\":" : "\"content\":") != PCL_OK)) {
+                goto skip; /* no delta to put the text in (the tree path drops it too) */
+            }
+            if (pcl_json_escape(&repl[k], ts->out.ptr != NULL ? ts->out.ptr : "", ts->out.len) !=
+                    PCL_OK ||
+                (!is_text && ch[k].text == 0 && t[obj].count > 0 &&
+                 pcl_buf_appendc(&repl[k], ',') != PCL_OK)) {
+                stream_stop(r, "inspection_failed", "the answer could not be inspected");
+                rc = 1;
+                goto out;
+            }
+            ed[ned++] = ch[k].text != 0 ? (struct pcl_gw_jedit){.start = t[ch[k].text].start,
+                                                                .end = t[ch[k].text].end,
+                                                                .repl = repl[k].ptr,
+                                                                .len = repl[k].len}
+                                        : (struct pcl_gw_jedit){.start = t[obj].start + 1,
+                                                                .end = t[obj].start + 1,
+                                                                .repl = repl[k].ptr,
+                                                                .len = repl[k].len};
+        }
+    skip:
+        r->out_bytes += ts->out.len;
+        /* a pure-content chunk whose text is all held back is not sent yet */
+        if (ts->out.len == 0 && !ch[k].fin && (ch[k].delta != 0 ? t[ch[k].delta].count : 0) <= 1 &&
+            t[choices].count == 1 && usage == 0) {
+            forward = false;
+        }
+    }
+    if (budget_crossed(r)) {
+        rc = 1;
+        goto out;
+    }
+    if (forward && client_out(r)) {
+        if ((elen == 0 || (pcl_buf_appends(&ob, "event: ") == PCL_OK &&
+                           pcl_buf_append(&ob, event, elen) == PCL_OK &&
+                           pcl_buf_appendc(&ob, '\n') == PCL_OK)) &&
+            pcl_buf_appends(&ob, "data: ") == PCL_OK &&
+            pcl_gw_jtok_splice(data, dlen, ed, ned, splice_put, &ob) == 0 &&
+            pcl_buf_appends(&ob, "\n\n") == PCL_OK && evbuffer_add(r->out, ob.ptr, ob.len) == 0) {
+            r->out_bytes += ob.len;
+        }
+    }
+    event_decision(r);
+out:
+    for (size_t k = 0; k < SPLICE_CHOICES; k++) {
+        pcl_buf_fini(&repl[k]);
+    }
+    pcl_buf_fini(&sc);
+    pcl_buf_fini(&ob);
+    return rc;
+}
+
 /* One SSE event from the upstream: transform and forward (or hold). */
 static int
 event_process(struct gw_req *r, const char *event, size_t elen, const char *data, size_t dlen)
@@ -1332,6 +1566,13 @@ event_process(struct gw_req *r, const char *event, size_t elen, const char *data
         }
         client_send(r, "data: [DONE]\n\n", 14);
         return 0;
+    }
+    if (r->route->api == GW_API_CHAT || r->route->api == GW_API_COMPLETIONS) {
+        int rc = event_splice(r, event, elen, data, dlen);
+
+        if (rc >= 0) {
+            return rc;
+        }
     }
     ev = pcl_gw_json_parse(data, dlen, 0, &jerr);
     if (ev == NULL) {
@@ -1459,26 +1700,15 @@ event_process(struct gw_req *r, const char *event, size_t elen, const char *data
             return 1;
         }
     }
-    /* budget crossed mid-stream: stop now rather than at the end */
-    if (r->who.budget > 0) {
-        int64_t used = r->gw->lim->ops->budget_add(
-            r->gw->lim, r->who.id, pcl_gw_period_start(r->who.period, (int64_t)time(NULL)), 0);
-
-        if (used + r->info.est_prompt + (int64_t)(r->out_bytes / 4) > r->who.budget) {
-            json_decref(ev);
-            stream_stop(r, "budget_exceeded", "the token budget of this key ran out mid-stream");
-            return 1;
-        }
+    if (budget_crossed(r)) {
+        json_decref(ev);
+        return 1;
     }
     if (forward) {
         out_event(r, event, elen, ev);
     }
     json_decref(ev);
-    if (r->vin.action == GW_REDACT || r->vout.action == GW_REDACT) {
-        r->decision = "redact";
-    } else if (r->decision == NULL && (r->vin.action == GW_ALERT || r->vout.action == GW_ALERT)) {
-        r->decision = "alert";
-    }
+    event_decision(r);
     return 0;
 }
 
