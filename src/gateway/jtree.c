@@ -887,34 +887,49 @@ pcl_gw_jtok_str(const char *buf, const struct pcl_gw_jtok *t, struct pcl_buf *sc
 }
 
 size_t
-pcl_gw_jtok_get(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const char *key)
+pcl_gw_jtok_getv(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const char *const *keys,
+                 size_t *out, size_t nkeys)
 {
-    size_t klen = strlen(key), found = 0, i = obj + 1;
+    size_t i = obj + 1, matched = 0;
 
+    for (size_t k = 0; k < nkeys; k++) {
+        out[k] = 0;
+    }
     if (t[obj].type != JSON_OBJECT) {
         return 0;
     }
     for (uint32_t m = 0; m < t[obj].count; m++) {
         const char *raw = buf + t[i].start + 1;
         size_t n = t[i].end - t[i].start - 2;
-        bool same = n == klen && memcmp(raw, key, klen) == 0;
+        bool escaped = memchr(raw, '\\', n) != NULL;
+        struct pcl_buf sc;
+        const char *p = raw;
+        size_t pl = n;
 
-        if (!same && memchr(raw, '\\', n) != NULL) {
-            struct pcl_buf sc;
-            const char *p;
-            size_t pl;
-
-            pcl_buf_init(&sc, 0);
-            same = pcl_gw_jtok_str(buf, &t[i], &sc, &p, &pl) == 0 && pl == klen &&
-                   memcmp(p, key, klen) == 0;
-            pcl_buf_fini(&sc);
+        pcl_buf_init(&sc, 0);
+        if (escaped && pcl_gw_jtok_str(buf, &t[i], &sc, &p, &pl) != 0) {
+            p = "";
+            pl = 0;
         }
-        if (same) {
-            found = i + 1; /* a later repeat replaces it, as in jansson */
+        for (size_t k = 0; k < nkeys; k++) {
+            if (strlen(keys[k]) == pl && memcmp(p, keys[k], pl) == 0) {
+                out[k] = i + 1; /* a later repeat replaces it, as in jansson */
+                matched++;
+            }
         }
+        pcl_buf_fini(&sc);
         i = t[i + 1].skip;
     }
-    return found;
+    return matched;
+}
+
+size_t
+pcl_gw_jtok_get(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const char *key)
+{
+    size_t v;
+
+    (void)pcl_gw_jtok_getv(buf, t, obj, &key, &v, 1);
+    return v;
 }
 
 json_int_t

@@ -1376,8 +1376,10 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
         json_int_t idx;
         bool fin;
     } ch[SPLICE_CHOICES];
-    size_t nt, nch = 0, ned = 0, choices, usage, nusage = 0;
+    static const char *const root_keys[] = {"choices", "usage"};
     bool completions = r->route->api == GW_API_COMPLETIONS, forward = true;
+    const char *const choice_keys[] = {"index", "finish_reason", completions ? "text" : "delta"};
+    size_t nt, nch = 0, ned = 0, choices, usage, rk[2];
     struct pcl_err err;
     int rc = 0;
 
@@ -1385,19 +1387,25 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
         t[0].type != JSON_OBJECT) {
         return -1;
     }
-    choices = pcl_gw_jtok_get(data, t, 0, "choices");
-    usage = pcl_gw_jtok_get(data, t, 0, "usage");
+    /* a repeated "choices" or "usage" key: the tree path handles what jansson kept */
+    if (pcl_gw_jtok_getv(data, t, 0, root_keys, rk, 2) > 2) {
+        return -1;
+    }
+    choices = rk[0];
+    usage = rk[1];
     if (choices == 0 || t[choices].type != JSON_ARRAY || t[choices].count > SPLICE_CHOICES) {
         return -1;
     }
     /* the shape of every choice is checked before any state changes */
     for (size_t i = choices + 1; nch < t[choices].count; i = t[i].skip, nch++) {
-        size_t idx = pcl_gw_jtok_get(data, t, i, "index");
-        size_t fr = pcl_gw_jtok_get(data, t, i, "finish_reason");
-        size_t d = completions ? 0 : pcl_gw_jtok_get(data, t, i, "delta");
-        size_t x = completions ? pcl_gw_jtok_get(data, t, i, "text")
-                   : d != 0    ? pcl_gw_jtok_get(data, t, d, "content")
-                               : 0;
+        size_t ck[3];
+        size_t idx, fr, d, x;
+
+        (void)pcl_gw_jtok_getv(data, t, i, choice_keys, ck, 3);
+        idx = ck[0];
+        fr = ck[1];
+        d = completions ? 0 : ck[2];
+        x = completions ? ck[2] : d != 0 ? pcl_gw_jtok_get(data, t, d, "content") : 0;
 
         if (t[i].type != JSON_OBJECT || idx == 0 || t[idx].type != JSON_INTEGER ||
             (d != 0 && t[d].type != JSON_OBJECT) ||
@@ -1409,13 +1417,6 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
         ch[nch].text = x;
         ch[nch].idx = pcl_gw_jtok_int(data, &t[idx]);
         ch[nch].fin = fr != 0 && t[fr].type == JSON_STRING;
-    }
-    /* a repeated "usage" key: the tree path removes what jansson kept, so leave it to it */
-    for (size_t m = 0, i = 1; m < t[0].count; m++, i = t[i + 1].skip) {
-        nusage += t[i].end - t[i].start == 7 && memcmp(data + t[i].start, "\"usage\"", 7) == 0;
-    }
-    if (nusage > 1) {
-        return -1;
     }
     if (usage != 0 && t[usage].type == JSON_OBJECT) {
         read_usage_tok(r, data, t, usage);

@@ -321,6 +321,16 @@ test_tokens_shape_and_lookup(void **state)
     assert_int_equal(pcl_gw_jtok_int(doc, &t[pcl_gw_jtok_get(doc, t, 0, "n")]), INT64_MIN);
     assert_int_equal(t[pcl_gw_jtok_get(doc, t, 0, "x") + 1].type, JSON_REAL);
     assert_int_equal(pcl_gw_jtok_get(doc, t, 0, "absent"), 0);
+    {
+        static const char *const keys[] = {"id", "choices", "absent"};
+        size_t v[3];
+
+        /* "id" twice, "choices" once; each found at its last occurrence */
+        assert_int_equal(pcl_gw_jtok_getv(doc, t, 0, keys, v, 3), 3);
+        assert_int_equal(v[0], pcl_gw_jtok_get(doc, t, 0, "id"));
+        assert_int_equal(v[1], ch);
+        assert_int_equal(v[2], 0);
+    }
     assert_int_equal(pcl_gw_jtok_get(doc, t, ch, "index"), 0); /* not an object */
     pcl_buf_fini(&sc);
 }
