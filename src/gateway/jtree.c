@@ -891,33 +891,39 @@ pcl_gw_jtok_getv(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const
                  size_t *out, size_t nkeys)
 {
     size_t i = obj + 1, matched = 0;
+    size_t klen[8];
 
+    if (nkeys > 8) {
+        return (size_t)-1;
+    }
     for (size_t k = 0; k < nkeys; k++) {
         out[k] = 0;
+        klen[k] = strlen(keys[k]);
     }
     if (t[obj].type != JSON_OBJECT) {
         return 0;
     }
     for (uint32_t m = 0; m < t[obj].count; m++) {
-        const char *raw = buf + t[i].start + 1;
-        size_t n = t[i].end - t[i].start - 2;
-        bool escaped = memchr(raw, '\\', n) != NULL;
+        const char *p = buf + t[i].start + 1;
+        size_t pl = t[i].end - t[i].start - 2;
         struct pcl_buf sc;
-        const char *p = raw;
-        size_t pl = n;
+        bool escaped = memchr(p, '\\', pl) != NULL;
 
-        pcl_buf_init(&sc, 0);
-        if (escaped && pcl_gw_jtok_str(buf, &t[i], &sc, &p, &pl) != 0) {
-            p = "";
-            pl = 0;
+        if (escaped) {
+            pcl_buf_init(&sc, 0);
+            if (pcl_gw_jtok_str(buf, &t[i], &sc, &p, &pl) != 0) {
+                pl = SIZE_MAX; /* matches no key */
+            }
         }
         for (size_t k = 0; k < nkeys; k++) {
-            if (strlen(keys[k]) == pl && memcmp(p, keys[k], pl) == 0) {
+            if (klen[k] == pl && memcmp(p, keys[k], pl) == 0) {
                 out[k] = i + 1; /* a later repeat replaces it, as in jansson */
                 matched++;
             }
         }
-        pcl_buf_fini(&sc);
+        if (escaped) {
+            pcl_buf_fini(&sc);
+        }
         i = t[i + 1].skip;
     }
     return matched;

@@ -55,8 +55,9 @@ int pcl_gw_jtok_parse(const char *buf, size_t len, struct pcl_gw_jtok *t, size_t
  * one jansson keeps); 0 when absent or t[obj] is not an object. */
 size_t pcl_gw_jtok_get(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const char *key);
 
-/* The same for nkeys keys in one pass over the members: out[k] for keys[k]. Returns how many
- * members matched one of the keys, repeats included (a repeated key counts each time). */
+/* The same for nkeys (at most 8) keys in one pass over the members: out[k] for keys[k].
+ * Returns how many members matched one of the keys, repeats included (a repeated key counts
+ * each time); (size_t)-1 for more than 8 keys. */
 size_t pcl_gw_jtok_getv(const char *buf, const struct pcl_gw_jtok *t, size_t obj,
                         const char *const *keys, size_t *out, size_t nkeys);
 
