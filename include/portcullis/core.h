@@ -187,6 +187,9 @@ bool pcl_utf8_is_valid(const char *s, size_t n, size_t *bad);
 size_t pcl_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Number of code points in a valid UTF-8 string (invalid bytes count as one each). */
 size_t pcl_utf8_count(const char *s, size_t n);
+/* UTF-8 of code point cp (a Unicode scalar value, at most U+10FFFF) into out[0..4); returns
+ * its length, 1 to 4. */
+size_t pcl_utf8_encode(char *out, uint32_t cp);
 
 /* ---- JSON writer -------------------------------------------------------------------- */
 

@@ -202,31 +202,6 @@ hex4(const char *p, size_t avail)
     return v;
 }
 
-static size_t
-utf8_put(char *out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 static enum pcl_rc
 jw_str_append(struct jw *w, const char *p, size_t n, struct pcl_err *err)
 {
@@ -273,7 +248,7 @@ jw_unicode(struct jw *w, size_t content, struct pcl_err *err)
     } else if (cp >= 0xdc00 && cp <= 0xdfff) {
         cp = 0xfffd; /* lone low surrogate */
     }
-    n = utf8_put(tmp, cp);
+    n = pcl_utf8_encode(tmp, cp);
     rc = jw_str_append(w, tmp, n, err);
     if (rc != PCL_OK) {
         return rc;

@@ -720,33 +720,6 @@ ignorable_is_legit(const struct pcl_san_scratch *s, size_t k)
     }
     return false;
 }
-
-/* UTF-8 of c (a valid scalar value) into u; returns its length. */
-static size_t
-utf8_put(char *u, uint32_t c)
-{
-    if (c < 0x80) {
-        u[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        u[0] = (char)(0xC0 | (c >> 6));
-        u[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        u[0] = (char)(0xE0 | (c >> 12));
-        u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    u[0] = (char)(0xF0 | (c >> 18));
-    u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    u[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* RLO ... PDF (or end of line): the logical order is the reverse of what is displayed. */
 static enum pcl_rc
 decode_rlo(struct pcl_san_scratch *s, size_t k)
@@ -768,7 +741,7 @@ decode_rlo(struct pcl_san_scratch *s, size_t k)
         if (is_bidi(c) || (s->cps[i].flags & CP_DROP) != 0) {
             continue;
         }
-        rc = pcl_buf_append(&s->tmp, u, utf8_put(u, c));
+        rc = pcl_buf_append(&s->tmp, u, pcl_utf8_encode(u, c));
         if (rc != PCL_OK) {
             return rc;
         }

@@ -30,21 +30,34 @@ static const unsigned char str_class[256] = {
 #undef X16
 
 #define STACK_INLINE 64
+#define TOK_DEPTH    64 /* token output: deeper documents go to the tree */
 
+/* An open container: its jansson value (tree output) or its token (token output). */
+struct frame {
+    json_t *j;
+    uint32_t tok;
+    bool array;
+};
+
+/* One reader, two outputs: a jansson tree (t == NULL) or flat tokens. */
 struct reader {
     const char *buf;
     const char *p;
     const char *end;
     json_error_t *err;
-    json_t **stack; /* open containers, innermost last */
+    size_t flags;
+    json_t *root;          /* tree output */
+    struct pcl_gw_jtok *t; /* token output: t[0..n), at most cap */
+    size_t cap, n;
+    bool full;           /* more tokens or nesting than the token output allows */
+    struct frame *stack; /* open containers, innermost last */
     size_t depth;
-    size_t cap;
-    json_t *inline_stack[STACK_INLINE];
+    size_t scap;
+    struct frame inline_stack[STACK_INLINE];
     struct pcl_buf key; /* the pending key of the innermost object (decoded) */
     struct pcl_buf str; /* a decoded string value with escapes */
     const char *kptr;   /* the pending key: kptr[0..klen) (in buf or in key) */
     size_t klen;
-    size_t flags;
 };
 
 static void fail(struct reader *r, const char *at, const char *fmt, ...) PCL_PRINTF(3, 4);
@@ -102,31 +115,6 @@ hex4(const char *s, unsigned *out)
     }
     *out = v;
     return 0;
-}
-
-static size_t
-put_utf8(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xc0 | cp >> 6);
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | cp >> 12);
-        o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | cp >> 18);
-    o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-    o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-    o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
 }
 
 /* Decode the escapes of raw[0..n) (already checked for UTF-8 and control bytes) into out. */
@@ -193,7 +181,7 @@ unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
                     fail(r, bs, "invalid Unicode '\\u%04X' (a high surrogate without its pair)", u);
                     return -1;
                 }
-                tl = put_utf8(tmp, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                tl = pcl_utf8_encode(tmp, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
                 s = bs + 12;
                 if (pcl_buf_append(out, tmp, tl) != PCL_OK) {
                     fail(r, bs, "out of memory");
@@ -201,7 +189,7 @@ unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
                 }
                 continue;
             }
-            tl = put_utf8(tmp, u);
+            tl = pcl_utf8_encode(tmp, u);
             s = bs + 6;
             if (pcl_buf_append(out, tmp, tl) != PCL_OK) {
                 fail(r, bs, "out of memory");
@@ -384,22 +372,9 @@ scan_number(struct reader *r, bool *real, json_int_t *iv, double *dv)
     return 0;
 }
 
-static json_t *
-read_number(struct reader *r)
-{
-    bool real;
-    json_int_t iv = 0;
-    double dv = 0;
-
-    if (scan_number(r, &real, &iv, &dv) != 0) {
-        return NULL;
-    }
-    return real ? json_real(dv) : json_integer(iv);
-}
-
-/* Attach a new value to the innermost container (or make it the root). Steals v. */
+/* Link a new tree value to the innermost container (or make it the root). Steals v. */
 static int
-attach(struct reader *r, json_t **root, json_t *v, const char *at)
+attach(struct reader *r, json_t *v, const char *at)
 {
     json_t *top;
 
@@ -408,10 +383,10 @@ attach(struct reader *r, json_t **root, json_t *v, const char *at)
         return -1;
     }
     if (r->depth == 0) {
-        *root = v;
+        r->root = v;
         return 0;
     }
-    top = r->stack[r->depth - 1];
+    top = r->stack[r->depth - 1].j;
     if ((r->flags & JSON_REJECT_DUPLICATES) && json_is_object(top) &&
         json_object_getn(top, r->kptr, r->klen) != NULL) {
         json_decref(v);
@@ -426,16 +401,92 @@ attach(struct reader *r, json_t **root, json_t *v, const char *at)
     return 0;
 }
 
-static int
-push(struct reader *r, json_t *c, const char *at)
+/* A token starting at `at` (its end is set by the caller); counted as a member or element of
+ * the innermost container unless it is a key. */
+static long
+tok_new(struct reader *r, json_type type, const char *at, bool key)
 {
-    if (r->depth == PCL_GW_JTREE_MAX_DEPTH) {
-        fail(r, at, "maximum parsing depth reached (%d)", PCL_GW_JTREE_MAX_DEPTH);
+    struct pcl_gw_jtok *t;
+
+    if (r->n == r->cap) {
+        r->full = true;
         return -1;
     }
-    if (r->depth == r->cap) {
-        size_t ncap = r->cap * 4 > PCL_GW_JTREE_MAX_DEPTH ? PCL_GW_JTREE_MAX_DEPTH : r->cap * 4;
-        json_t **ns = pcl_malloc(ncap * sizeof(*ns));
+    if (!key && r->depth > 0) {
+        r->t[r->stack[r->depth - 1].tok].count++;
+    }
+    t = &r->t[r->n];
+    *t = (struct pcl_gw_jtok){.type = type,
+                              .start = (uint32_t)(at - r->buf),
+                              .end = (uint32_t)(r->p - r->buf),
+                              .skip = (uint32_t)r->n + 1};
+    return (long)r->n++;
+}
+
+/* A value that starts at `at` and ends at r->p: made and linked (tree) or recorded
+ * (tokens). s/n is a string's decoded text, iv/dv a number's value. Containers are opened. */
+static int
+produce(struct reader *r, json_type type, const char *at, const char *s, size_t n, json_int_t iv,
+        double dv)
+{
+    struct frame f = {.array = type == JSON_ARRAY};
+    bool container = type == JSON_OBJECT || type == JSON_ARRAY;
+
+    if (r->t != NULL) {
+        long i = tok_new(r, type, at, false);
+
+        if (i < 0) {
+            return -1;
+        }
+        f.tok = (uint32_t)i;
+    } else {
+        json_t *v = NULL;
+
+        switch (type) {
+        case JSON_OBJECT:
+            v = json_object();
+            break;
+        case JSON_ARRAY:
+            v = json_array();
+            break;
+        case JSON_STRING:
+            v = json_stringn_nocheck(s, n);
+            break;
+        case JSON_INTEGER:
+            v = json_integer(iv);
+            break;
+        case JSON_REAL:
+            v = json_real(dv);
+            break;
+        case JSON_TRUE:
+            v = json_true();
+            break;
+        case JSON_FALSE:
+            v = json_false();
+            break;
+        case JSON_NULL:
+            v = json_null();
+            break;
+        }
+        if (attach(r, v, at) != 0) {
+            return -1;
+        }
+        f.j = v;
+    }
+    if (!container) {
+        return 0;
+    }
+    if (r->depth == (r->t != NULL ? TOK_DEPTH : PCL_GW_JTREE_MAX_DEPTH)) {
+        if (r->t != NULL) {
+            r->full = true;
+        } else {
+            fail(r, at, "maximum parsing depth reached (%d)", PCL_GW_JTREE_MAX_DEPTH);
+        }
+        return -1;
+    }
+    if (r->depth == r->scap) {
+        size_t ncap = PCL_MIN(r->scap * 4, (size_t)PCL_GW_JTREE_MAX_DEPTH);
+        struct frame *ns = pcl_malloc(ncap * sizeof(*ns));
 
         if (ns == NULL) {
             fail(r, at, "out of memory");
@@ -446,28 +497,46 @@ push(struct reader *r, json_t *c, const char *at)
             pcl_free(r->stack);
         }
         r->stack = ns;
-        r->cap = ncap;
+        r->scap = ncap;
     }
-    r->stack[r->depth++] = c;
+    r->stack[r->depth++] = f;
     return 0;
+}
+
+/* The innermost container ends at r->p. */
+static void
+close_container(struct reader *r)
+{
+    struct frame *f = &r->stack[--r->depth];
+
+    if (r->t != NULL) {
+        r->t[f->tok].end = (uint32_t)(r->p - r->buf);
+        r->t[f->tok].skip = (uint32_t)r->n;
+    }
 }
 
 /* The key of the next member at r->p, then its ':'. */
 static int
 read_key(struct reader *r)
 {
+    const char *at;
+
     skip_ws(r);
-    if (r->p == r->end || *r->p != '"') {
-        fail(r, r->p,
-             r->p == r->end ? "premature end of input (a key or '}' expected)"
-                            : "string or '}' expected");
+    at = r->p;
+    if (at == r->end || *at != '"') {
+        fail(r, at,
+             at == r->end ? "premature end of input (a key or '}' expected)"
+                          : "string or '}' expected");
         return -1;
     }
     if (read_string(r, &r->key, &r->kptr, &r->klen) != 0) {
         return -1;
     }
     if (memchr(r->kptr, '\0', r->klen) != NULL) {
-        fail(r, r->p, "NUL byte in object key not supported");
+        fail(r, at, "NUL byte in object key not supported");
+        return -1;
+    }
+    if (r->t != NULL && tok_new(r, JSON_STRING, at, true) < 0) {
         return -1;
     }
     skip_ws(r);
@@ -479,256 +548,18 @@ read_key(struct reader *r)
     return 0;
 }
 
-static json_t *
+static int
 parse(struct reader *r)
 {
-    size_t flags = r->flags;
-
-    json_t *root = NULL;
-
     skip_ws(r);
-    if (!(flags & JSON_DECODE_ANY) && (r->p == r->end || (*r->p != '{' && *r->p != '['))) {
+    if (!(r->flags & JSON_DECODE_ANY) && (r->p == r->end || (*r->p != '{' && *r->p != '['))) {
         fail(r, r->p, "'[' or '{' expected");
-        return NULL;
+        return -1;
     }
     for (;;) {
         const char *at;
 
         /* a value */
-        skip_ws(r);
-        at = r->p;
-        if (r->p == r->end) {
-            fail(r, at, "premature end of input (a value expected)");
-            goto bad;
-        }
-        switch (*r->p) {
-        case '{': {
-            json_t *o = json_object();
-
-            if (attach(r, &root, o, at) != 0 || push(r, o, at) != 0) {
-                goto bad;
-            }
-            r->p++;
-            skip_ws(r);
-            if (r->p < r->end && *r->p == '}') {
-                r->p++;
-                r->depth--;
-                break;
-            }
-            if (read_key(r) != 0) {
-                goto bad;
-            }
-            continue;
-        }
-        case '[': {
-            json_t *a = json_array();
-
-            if (attach(r, &root, a, at) != 0 || push(r, a, at) != 0) {
-                goto bad;
-            }
-            r->p++;
-            skip_ws(r);
-            if (r->p < r->end && *r->p == ']') {
-                r->p++;
-                r->depth--;
-                break;
-            }
-            continue;
-        }
-        case '"': {
-            const char *s;
-            size_t n;
-
-            if (read_string(r, &r->str, &s, &n) != 0 ||
-                attach(r, &root, json_stringn_nocheck(s, n), at) != 0) {
-                goto bad;
-            }
-            break;
-        }
-        case 't':
-        case 'f':
-        case 'n': {
-            static const char *const words[] = {"true", "false", "null"};
-            size_t w = *r->p == 't' ? 0 : *r->p == 'f' ? 1 : 2;
-            size_t wl = strlen(words[w]);
-            json_t *v;
-
-            if ((size_t)(r->end - r->p) < wl || memcmp(r->p, words[w], wl) != 0) {
-                fail(r, at, "invalid token");
-                goto bad;
-            }
-            r->p += wl;
-            v = w == 0 ? json_true() : w == 1 ? json_false() : json_null();
-            if (attach(r, &root, v, at) != 0) {
-                goto bad;
-            }
-            break;
-        }
-        default:
-            if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9')) {
-                json_t *v = read_number(r);
-
-                if (v == NULL || attach(r, &root, v, at) != 0) {
-                    goto bad;
-                }
-                break;
-            }
-            fail(r, at, "invalid token");
-            goto bad;
-        }
-        /* after a value: close containers, or go on to the next member or element */
-        for (;;) {
-            json_t *top;
-
-            if (r->depth == 0) {
-                skip_ws(r);
-                if (r->p != r->end) {
-                    fail(r, r->p, "end of file expected");
-                    goto bad;
-                }
-                return root;
-            }
-            top = r->stack[r->depth - 1];
-            skip_ws(r);
-            if (r->p == r->end) {
-                fail(r, r->p, "premature end of input (',' or '%c' expected)",
-                     json_is_array(top) ? ']' : '}');
-                goto bad;
-            }
-            if (*r->p == ',') {
-                r->p++;
-                if (json_is_object(top) && read_key(r) != 0) {
-                    goto bad;
-                }
-                break;
-            }
-            if (*r->p == (json_is_array(top) ? ']' : '}')) {
-                r->p++;
-                r->depth--;
-                continue;
-            }
-            fail(r, r->p, "',' or '%c' expected", json_is_array(top) ? ']' : '}');
-            goto bad;
-        }
-    }
-bad:
-    json_decref(root);
-    return NULL;
-}
-
-json_t *
-pcl_gw_json_parse(const char *buf, size_t len, size_t flags, json_error_t *err)
-{
-    struct reader r = {
-        .buf = buf != NULL ? buf : "",
-        .p = buf != NULL ? buf : "",
-        .end = (buf != NULL ? buf : "") + (buf != NULL ? len : 0),
-        .err = err,
-        .cap = STACK_INLINE,
-        .flags = flags,
-    };
-    json_t *root;
-
-    r.stack = r.inline_stack;
-    pcl_buf_init(&r.key, 0);
-    pcl_buf_init(&r.str, 0);
-    root = parse(&r);
-    if (r.stack != r.inline_stack) {
-        pcl_free(r.stack);
-    }
-    pcl_buf_fini(&r.key);
-    pcl_buf_fini(&r.str);
-    return root;
-}
-
-/* ---- flat tokens ------------------------------------------------------------------- */
-
-#define TOK_DEPTH 64
-
-struct tokenizer {
-    struct reader r;
-    struct pcl_gw_jtok *t;
-    size_t cap, n;
-    uint32_t stack[TOK_DEPTH];
-    size_t depth;
-    bool full; /* more tokens or nesting than the caller allows */
-};
-
-static long
-tok_new(struct tokenizer *k, json_type type, const char *at)
-{
-    struct pcl_gw_jtok *t;
-
-    if (k->n == k->cap) {
-        k->full = true;
-        return -1;
-    }
-    if (k->depth > 0) {
-        k->t[k->stack[k->depth - 1]].count++;
-    }
-    t = &k->t[k->n];
-    t->type = type;
-    t->start = (uint32_t)(at - k->r.buf);
-    t->end = t->start;
-    t->count = 0;
-    t->skip = (uint32_t)k->n + 1;
-    return (long)k->n++;
-}
-
-/* A key as a token of its own (not counted as a member: its value is). */
-static int
-tok_key(struct tokenizer *k)
-{
-    const char *ptr, *at;
-    size_t len;
-
-    skip_ws(&k->r);
-    at = k->r.p;
-    if (at == k->r.end || *at != '"') {
-        fail(&k->r, at,
-             at == k->r.end ? "premature end of input (a key or '}' expected)"
-                            : "string or '}' expected");
-        return -1;
-    }
-    if (read_string(&k->r, &k->r.key, &ptr, &len) != 0) {
-        return -1;
-    }
-    if (memchr(ptr, '\0', len) != NULL) {
-        fail(&k->r, at, "NUL byte in object key not supported");
-        return -1;
-    }
-    if (k->n == k->cap) {
-        k->full = true;
-        return -1;
-    }
-    k->t[k->n] = (struct pcl_gw_jtok){.type = JSON_STRING,
-                                      .start = (uint32_t)(at - k->r.buf),
-                                      .end = (uint32_t)(k->r.p - k->r.buf),
-                                      .skip = (uint32_t)k->n + 1};
-    k->n++;
-    skip_ws(&k->r);
-    if (k->r.p == k->r.end || *k->r.p != ':') {
-        fail(&k->r, k->r.p, "':' expected");
-        return -1;
-    }
-    k->r.p++;
-    return 0;
-}
-
-static int
-tokenize(struct tokenizer *k)
-{
-    struct reader *r = &k->r;
-
-    skip_ws(r);
-    if (r->p == r->end || (*r->p != '{' && *r->p != '[')) {
-        fail(r, r->p, "'[' or '{' expected");
-        return -1;
-    }
-    for (;;) {
-        const char *at;
-        long i;
-
         skip_ws(r);
         at = r->p;
         if (at == r->end) {
@@ -738,36 +569,28 @@ tokenize(struct tokenizer *k)
         if (*at == '{' || *at == '[') {
             char close = *at == '{' ? '}' : ']';
 
-            i = tok_new(k, *at == '{' ? JSON_OBJECT : JSON_ARRAY, at);
-            if (i < 0) {
-                return -1;
-            }
-            if (k->depth == TOK_DEPTH) {
-                k->full = true;
-                return -1;
-            }
-            k->stack[k->depth++] = (uint32_t)i;
             r->p++;
+            if (produce(r, close == '}' ? JSON_OBJECT : JSON_ARRAY, at, NULL, 0, 0, 0) != 0) {
+                return -1;
+            }
             skip_ws(r);
             if (r->p < r->end && *r->p == close) {
                 r->p++;
-                k->depth--;
-                k->t[i].end = (uint32_t)(r->p - r->buf);
-                k->t[i].skip = (uint32_t)k->n;
+                close_container(r);
             } else {
-                if (close == '}' && tok_key(k) != 0) {
+                if (close == '}' && read_key(r) != 0) {
                     return -1;
                 }
                 continue;
             }
         } else if (*at == '"') {
-            const char *ptr;
-            size_t len;
+            const char *str;
+            size_t n;
 
-            if ((i = tok_new(k, JSON_STRING, at)) < 0 || read_string(r, &r->str, &ptr, &len) != 0) {
+            if (read_string(r, &r->str, &str, &n) != 0 ||
+                produce(r, JSON_STRING, at, str, n, 0, 0) != 0) {
                 return -1;
             }
-            k->t[i].end = (uint32_t)(r->p - r->buf);
         } else if (*at == 't' || *at == 'f' || *at == 'n') {
             static const char *const words[] = {"true", "false", "null"};
             static const json_type types[] = {JSON_TRUE, JSON_FALSE, JSON_NULL};
@@ -778,31 +601,28 @@ tokenize(struct tokenizer *k)
                 fail(r, at, "invalid token");
                 return -1;
             }
-            if ((i = tok_new(k, types[w], at)) < 0) {
+            r->p += wl;
+            if (produce(r, types[w], at, NULL, 0, 0, 0) != 0) {
                 return -1;
             }
-            r->p += wl;
-            k->t[i].end = (uint32_t)(r->p - r->buf);
         } else if (*at == '-' || (*at >= '0' && *at <= '9')) {
             bool real;
-            json_int_t iv;
-            double dv;
+            json_int_t iv = 0;
+            double dv = 0;
 
             if (scan_number(r, &real, &iv, &dv) != 0 ||
-                (i = tok_new(k, real ? JSON_REAL : JSON_INTEGER, at)) < 0) {
+                produce(r, real ? JSON_REAL : JSON_INTEGER, at, NULL, 0, iv, dv) != 0) {
                 return -1;
             }
-            k->t[i].end = (uint32_t)(r->p - r->buf);
         } else {
             fail(r, at, "invalid token");
             return -1;
         }
         /* after a value: close containers, or go on to the next member or element */
         for (;;) {
-            struct pcl_gw_jtok *top;
             char close;
 
-            if (k->depth == 0) {
+            if (r->depth == 0) {
                 skip_ws(r);
                 if (r->p != r->end) {
                     fail(r, r->p, "end of file expected");
@@ -810,8 +630,7 @@ tokenize(struct tokenizer *k)
                 }
                 return 0;
             }
-            top = &k->t[k->stack[k->depth - 1]];
-            close = top->type == JSON_ARRAY ? ']' : '}';
+            close = r->stack[r->depth - 1].array ? ']' : '}';
             skip_ws(r);
             if (r->p == r->end) {
                 fail(r, r->p, "premature end of input (',' or '%c' expected)", close);
@@ -819,7 +638,7 @@ tokenize(struct tokenizer *k)
             }
             if (*r->p == ',') {
                 r->p++;
-                if (top->type == JSON_OBJECT && tok_key(k) != 0) {
+                if (close == '}' && read_key(r) != 0) {
                     return -1;
                 }
                 break;
@@ -829,39 +648,60 @@ tokenize(struct tokenizer *k)
                 return -1;
             }
             r->p++;
-            k->depth--;
-            top->end = (uint32_t)(r->p - r->buf);
-            top->skip = (uint32_t)k->n;
+            close_container(r);
         }
     }
 }
+
+/* Run the reader over buf[0..len) into r's output (set by the caller). */
+static int
+run(struct reader *r, const char *buf, size_t len)
+{
+    int rc;
+
+    r->buf = r->p = buf;
+    r->end = buf + len;
+    r->stack = r->inline_stack;
+    r->scap = STACK_INLINE;
+    pcl_buf_init(&r->key, 0);
+    pcl_buf_init(&r->str, 0);
+    rc = parse(r);
+    if (r->stack != r->inline_stack) {
+        pcl_free(r->stack);
+    }
+    pcl_buf_fini(&r->key);
+    pcl_buf_fini(&r->str);
+    return rc;
+}
+
+json_t *
+pcl_gw_json_parse(const char *buf, size_t len, size_t flags, json_error_t *err)
+{
+    struct reader r = {.err = err, .flags = flags};
+
+    if (run(&r, buf != NULL ? buf : "", buf != NULL ? len : 0) != 0) {
+        json_decref(r.root);
+        return NULL;
+    }
+    return r.root;
+}
+
+/* ---- flat tokens ------------------------------------------------------------------- */
 
 int
 pcl_gw_jtok_parse(const char *buf, size_t len, struct pcl_gw_jtok *t, size_t cap, size_t *n,
                   json_error_t *err)
 {
-    struct tokenizer k = {
-        .r = {.buf = buf, .p = buf, .end = buf + len, .err = err},
-        .t = t,
-        .cap = cap,
-    };
-    int rc;
+    struct reader r = {.err = err, .t = t, .cap = cap};
 
     *n = 0;
     if (buf == NULL || len >= UINT32_MAX) {
         return 1;
     }
-    k.r.stack = k.r.inline_stack;
-    k.r.cap = STACK_INLINE;
-    pcl_buf_init(&k.r.key, 0);
-    pcl_buf_init(&k.r.str, 0);
-    rc = tokenize(&k);
-    pcl_buf_fini(&k.r.key);
-    pcl_buf_fini(&k.r.str);
-    if (rc != 0) {
-        return k.full ? 1 : -1;
+    if (run(&r, buf, len) != 0) {
+        return r.full ? 1 : -1;
     }
-    *n = k.n;
+    *n = r.n;
     return 0;
 }
 

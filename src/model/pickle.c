@@ -517,31 +517,6 @@ pk_str(struct pk *p, enum pk_kind kind, const uint8_t *s, size_t len)
     return v;
 }
 
-static size_t
-utf8_put(uint8_t *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (uint8_t)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (uint8_t)(0xC0 | (cp >> 6));
-        o[1] = (uint8_t)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (uint8_t)(0xE0 | (cp >> 12));
-        o[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (uint8_t)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (uint8_t)(0xF0 | (cp >> 18));
-    o[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (uint8_t)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 static int
 hexval(uint8_t c)
 {
@@ -588,7 +563,7 @@ pk_raw_unicode(struct pk *p, const uint8_t *s, size_t len)
                 i += 1 + digits;
             }
         }
-        k += utf8_put(o + k, cp);
+        k += pcl_utf8_encode((char *)o + k, cp);
     }
     return pk_str(p, PK_STR, o, k);
 }

@@ -285,10 +285,30 @@ test_pcl_utf8_4_byte_edges(void **state)
     }
 }
 
+static void
+test_pcl_utf8_encode_round_trips(void **state)
+{
+    static const uint32_t cps[] = {0,      0x41,   0x7f,    0x80,    0x7ff,
+                                   0x800,  0xe9,   0x20ac,  0xd7ff,  0xe000,
+                                   0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+        char out[4];
+        uint32_t back = 0;
+        size_t n = pcl_utf8_encode(out, cps[i]);
+
+        assert_int_equal(n, cps[i] < 0x80 ? 1 : cps[i] < 0x800 ? 2 : cps[i] < 0x10000 ? 3 : 4);
+        assert_int_equal(pcl_utf8_decode(out, n, &back), n);
+        assert_int_equal(back, cps[i]);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pcl_utf8_encode_round_trips),
         cmocka_unit_test(test_pcl_utf8_is_valid_table),
         cmocka_unit_test(test_pcl_utf8_decode_table),
         cmocka_unit_test(test_pcl_utf8_count_table),
