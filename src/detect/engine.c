@@ -3,6 +3,7 @@
  * and token scanners, PCRE2 JIT confirmation of each trigger, validation, context scoring and
  * overlap resolution. */
 #include "engine.h"
+#include "cluster.h"
 #include "dbcache.h"
 #include "scanmask.h"
 
@@ -461,8 +462,19 @@ build_num_dispatch(struct pcl_engine *e)
         if (g->lead0) {
             e->num_lead0 |= bit;
         }
-        if (g->lead_alpha > 0 || g->trail_alpha > 0) {
-            e->num_letters |= bit;
+        for (unsigned v = 0; v <= PCL_NUM_LETTERS; v++) {
+            /* a gate with lead_alpha looks at lead, or with lead_gap at lead_gap only */
+            bool in = g->lead_alpha == 0 || (v >= g->lead_alpha && v <= g->lead_max);
+
+            if (in || g->lead_gap) {
+                e->num_by_lead[v] |= bit;
+            }
+            if (in || !g->lead_gap) {
+                e->num_by_lead_gap[v] |= bit;
+            }
+            if (v >= g->trail_alpha) {
+                e->num_by_trail[v] |= bit;
+            }
         }
     }
 }
@@ -1156,47 +1168,24 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
 
 /* ---- digit clusters ----------------------------------------------------------------- */
 
-/* Byte classes shared by the digit-cluster and hex-run scanners. */
+_Static_assert(PCL_NUM_LETTERS == PCL_CLUSTER_LETTERS, "letter tables cover every count");
+
+/* Byte classes of the hex-run scanner (digit clusters use the masks of cluster.h). */
 enum {
-    CLS_DIGIT = 1u << 0,
-    CLS_HEX = 1u << 1,        /* 0-9 a-f A-F */
-    CLS_HEXSEP = 1u << 2,     /* ':' '-' '.': joins hex groups */
-    CLS_CLUSTERSEP = 1u << 3, /* ' ' '-' '.' '/' '(' ')': joins digit groups */
+    CLS_HEX = 1u << 0,    /* 0-9 a-f A-F */
+    CLS_HEXSEP = 1u << 1, /* ':' '-' '.': joins hex groups */
 };
 
-#define CLS_D            (CLS_DIGIT | CLS_HEX)
 #define CLS_HEX_RANGE(c) [c] = CLS_HEX
 
 static const uint8_t byte_class[256] = {
-    ['0'] = CLS_D,
-    ['1'] = CLS_D,
-    ['2'] = CLS_D,
-    ['3'] = CLS_D,
-    ['4'] = CLS_D,
-    ['5'] = CLS_D,
-    ['6'] = CLS_D,
-    ['7'] = CLS_D,
-    ['8'] = CLS_D,
-    ['9'] = CLS_D,
-    CLS_HEX_RANGE('a'),
-    CLS_HEX_RANGE('b'),
-    CLS_HEX_RANGE('c'),
-    CLS_HEX_RANGE('d'),
-    CLS_HEX_RANGE('e'),
-    CLS_HEX_RANGE('f'),
-    CLS_HEX_RANGE('A'),
-    CLS_HEX_RANGE('B'),
-    CLS_HEX_RANGE('C'),
-    CLS_HEX_RANGE('D'),
-    CLS_HEX_RANGE('E'),
-    CLS_HEX_RANGE('F'),
-    [':'] = CLS_HEXSEP,
-    ['-'] = CLS_HEXSEP | CLS_CLUSTERSEP,
-    ['.'] = CLS_HEXSEP | CLS_CLUSTERSEP,
-    [' '] = CLS_CLUSTERSEP,
-    ['/'] = CLS_CLUSTERSEP,
-    ['('] = CLS_CLUSTERSEP,
-    [')'] = CLS_CLUSTERSEP,
+    CLS_HEX_RANGE('0'), CLS_HEX_RANGE('1'), CLS_HEX_RANGE('2'), CLS_HEX_RANGE('3'),
+    CLS_HEX_RANGE('4'), CLS_HEX_RANGE('5'), CLS_HEX_RANGE('6'), CLS_HEX_RANGE('7'),
+    CLS_HEX_RANGE('8'), CLS_HEX_RANGE('9'), CLS_HEX_RANGE('a'), CLS_HEX_RANGE('b'),
+    CLS_HEX_RANGE('c'), CLS_HEX_RANGE('d'), CLS_HEX_RANGE('e'), CLS_HEX_RANGE('f'),
+    CLS_HEX_RANGE('A'), CLS_HEX_RANGE('B'), CLS_HEX_RANGE('C'), CLS_HEX_RANGE('D'),
+    CLS_HEX_RANGE('E'), CLS_HEX_RANGE('F'), [':'] = CLS_HEXSEP, ['-'] = CLS_HEXSEP,
+    ['.'] = CLS_HEXSEP,
 };
 
 static inline bool
@@ -1205,143 +1194,67 @@ in_class(unsigned char c, unsigned cls)
     return (byte_class[c] & cls) != 0;
 }
 
-/* Letters right before p[at] (up to 8), or 0 when the run does not start at a word
- * boundary (a letter or digit before it, or longer than 8): country codes and ID prefixes
- * stand at the start of a token. */
-static uint32_t
-letters_before(const unsigned char *p, size_t at)
-{
-    uint32_t k = 0;
-
-    while (k < 9 && k < at && pcl_is_alpha((char)p[at - 1 - k])) {
-        k++;
-    }
-    if (k > 8 || (k < at && pcl_is_alnum((char)p[at - 1 - k]))) {
-        return 0;
-    }
-    return k;
-}
-
-static uint32_t
-letters_after(const unsigned char *p, size_t n, size_t at)
-{
-    uint32_t k = 0;
-
-    while (k < 8 && at + k < n && pcl_is_alpha((char)p[at + k])) {
-        k++;
-    }
-    return k;
-}
-
-/* Find digit clusters (digit runs joined by at most three separator bytes) and confirm every
- * numeric detector whose min_digits the cluster reaches, around the cluster. */
+/* Confirm, around cluster cl, every numeric detector whose gate the cluster passes. */
 static void
-numeric_scan(struct pcl_scratch *s)
+cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
 {
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
-    size_t n = s->len, i = 0;
-    uint32_t need = e->gates[0].min_digits;
-    struct pcl_scanmask_cursor cur;
+    size_t cs = cl->start, ce = cl->end;
+    uint32_t groups = cl->groups, longest = cl->longest;
+    uint64_t cand;
 
-    pcl_scanmask_cursor_init(&cur, p, n, PCL_SCANMASK_DIGIT);
+    if (cl->digits < e->gates[0].min_digits) {
+        return;
+    }
+    cand = e->num_by_digits[PCL_MIN(cl->digits, PCL_NUM_CAP)] &
+           e->num_by_groups[PCL_MIN(groups, PCL_NUM_CAP)] &
+           e->num_by_longest[PCL_MIN(longest, PCL_NUM_CAP)] & e->num_by_lead[cl->lead] &
+           e->num_by_lead_gap[cl->lead_gap] & e->num_by_trail[cl->trail];
+    if (groups == 1) {
+        /* max_run only rules a cluster out when all its runs are too long: a long run
+         * elsewhere may sit beside a match */
+        cand &= e->num_single[PCL_MIN(longest, PCL_NUM_CAP)];
+    }
+    if (!cl->plus) {
+        cand &= ~e->num_plus;
+    }
+    if (!cl->lead0) {
+        cand &= ~e->num_lead0;
+    }
+    while (cand != 0) {
+        const struct pcl_numgate *gt = &e->gates[__builtin_ctzll(cand)];
+        size_t back;
 
-    while (s->rc == PCL_OK) {
-        size_t cs, ce;
-        uint32_t digits = 0, groups = 0, longest = 0;
-        uint32_t glen[32], lead = 0, lead_gap = 0, trail = 0;
-        size_t gat[32]; /* where each of the first 32 groups starts */
-        uint64_t cand;
-        bool plus, lead0 = false;
-
-        i = pcl_scanmask_cursor_next(&cur, i);
-        if (i >= n) {
-            break;
-        }
-        cs = i;
-        plus = cs > 0 && p[cs - 1] == '+';
-        for (;;) {
-            size_t g, r = i;
-
-            i += pcl_scanmask_cursor_run(&cur, i);
-            digits += (uint32_t)(i - r);
-            if (p[r] == '0' && i - r >= 3 && i - r <= 6 && i < n &&
-                in_class(p[i], CLS_CLUSTERSEP)) {
-                lead0 = true; /* a trunk "0" + area code group; superset of the real rule */
-            }
-            if (groups < PCL_ARRAY_LEN(glen)) {
-                glen[groups] = (uint32_t)(i - r);
-                gat[groups] = r;
-            }
-            groups++;
-            longest = PCL_MAX(longest, (uint32_t)(i - r));
-            ce = i;
-            g = i;
-            while (g < n && g - i < 3 && in_class(p[g], CLS_CLUSTERSEP)) {
-                g++;
-            }
-            if (g == i || g >= n || !in_class(p[g], CLS_DIGIT)) {
-                break;
-            }
-            i = g;
-        }
-        if (digits < need) {
+        cand &= cand - 1;
+        if (gt->has_shape && groups <= PCL_CLUSTER_GROUPS &&
+            !shape_fits(e->dets[gt->id].shape, cl->glen, groups)) {
             continue;
         }
-        cand = e->num_by_digits[PCL_MIN(digits, PCL_NUM_CAP)] &
-               e->num_by_groups[PCL_MIN(groups, PCL_NUM_CAP)] &
-               e->num_by_longest[PCL_MIN(longest, PCL_NUM_CAP)];
-        if (groups == 1) {
-            /* max_run only rules a cluster out when all its runs are too long: a long run
-             * elsewhere may sit beside a match */
-            cand &= e->num_single[PCL_MIN(longest, PCL_NUM_CAP)];
+        if (gt->group_check != NULL && groups <= PCL_CLUSTER_GROUPS &&
+            !group_passes(e->dets[gt->id].shape, gt->group_check, p, cl->gat, cl->glen, groups)) {
+            continue;
         }
-        if (!plus) {
-            cand &= ~e->num_plus;
+        if (gt->cluster_check != NULL && !gt->cluster_check(s->buf, s->len, cs, ce)) {
+            continue;
         }
-        if (!lead0) {
-            cand &= ~e->num_lead0;
-        }
-        if ((cand & e->num_letters) != 0) {
-            /* letters around the cluster: looked at only when a detector asks */
-            lead = letters_before(p, cs);
-            lead_gap = lead;
-            if (lead == 0 && cs >= 2 && (p[cs - 1] == ' ' || p[cs - 1] == '-')) {
-                lead_gap = letters_before(p, cs - 1);
-            }
-            trail = letters_after(p, n, ce);
-            if (trail == 0 && ce + 1 < n && (p[ce] == ' ' || p[ce] == '-')) {
-                trail = letters_after(p, n, ce + 1);
-            }
-        }
-        while (cand != 0) {
-            const struct pcl_numgate *gt = &e->gates[__builtin_ctzll(cand)];
-            size_t back;
+        /* a match may begin with "+", "(" or its leading letters, and the boundary byte
+         * before them */
+        back = 4 + (size_t)gt->lead_alpha;
+        confirm_range(s, gt->id, cs >= back ? cs - back : 0, ce, false);
+    }
+}
 
-            cand &= cand - 1;
-            if (gt->lead_alpha > 0) {
-                uint32_t l = gt->lead_gap ? lead_gap : lead;
+/* Find digit clusters (cluster.h) and confirm, around each, the numeric detectors it may
+ * hold. */
+static void
+numeric_scan(struct pcl_scratch *s)
+{
+    struct pcl_cluster_iter it;
 
-                if (l < gt->lead_alpha || l > gt->lead_max) {
-                    continue;
-                }
-            }
-            if (trail < gt->trail_alpha || (gt->has_shape && groups <= PCL_ARRAY_LEN(glen) &&
-                                            !shape_fits(e->dets[gt->id].shape, glen, groups))) {
-                continue;
-            }
-            if (gt->group_check != NULL && groups <= PCL_ARRAY_LEN(glen) &&
-                !group_passes(e->dets[gt->id].shape, gt->group_check, p, gat, glen, groups)) {
-                continue;
-            }
-            if (gt->cluster_check != NULL && !gt->cluster_check(s->buf, n, cs, ce)) {
-                continue;
-            }
-            /* a match may begin with "+", "(" or its leading letters, and the boundary byte
-             * before them */
-            back = 4 + (size_t)gt->lead_alpha;
-            confirm_range(s, gt->id, cs >= back ? cs - back : 0, ce, false);
-        }
+    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len);
+    while (s->rc == PCL_OK && pcl_cluster_next(&it)) {
+        cluster_dispatch(s, &it.cl);
     }
 }
 

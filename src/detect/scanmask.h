@@ -12,10 +12,11 @@
 
 /* The classes a mask can hold; bit i of a mask is set when byte i of the block is in it. */
 enum pcl_scanmask_class {
-    PCL_SCANMASK_DIGIT,   /* 0-9 */
-    PCL_SCANMASK_ALNUM,   /* 0-9 A-Z a-z */
-    PCL_SCANMASK_HEXSEP,  /* ':' '-' '.' */
-    PCL_SCANMASK_NCLASSES /* count */
+    PCL_SCANMASK_DIGIT,      /* 0-9 */
+    PCL_SCANMASK_ALNUM,      /* 0-9 A-Z a-z */
+    PCL_SCANMASK_HEXSEP,     /* ':' '-' '.' */
+    PCL_SCANMASK_CLUSTERSEP, /* ' ' '(' ')' '-' '.' '/': join the digit groups of a cluster */
+    PCL_SCANMASK_NCLASSES    /* count */
 };
 
 /* Masks of one 64-byte block; classes not asked for are left 0. */
@@ -23,6 +24,7 @@ struct pcl_scanmask {
     uint64_t digit;
     uint64_t alnum;
     uint64_t hexsep;
+    uint64_t clustersep;
 };
 
 #if defined(__SSE2__)
@@ -41,7 +43,7 @@ pcl_scanmask_range16(__m128i v, unsigned char lo, unsigned char hi)
 static inline void
 pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m)
 {
-    m->digit = m->alnum = m->hexsep = 0;
+    m->digit = m->alnum = m->hexsep = m->clustersep = 0;
 #if defined(__SSE2__)
     for (unsigned k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
@@ -63,6 +65,14 @@ pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m
 
             m->hexsep |= (uint64_t)(uint16_t)_mm_movemask_epi8(s) << sh;
         }
+        if ((want & (1u << PCL_SCANMASK_CLUSTERSEP)) != 0) {
+            /* ' ', then '(' ')' and '-' '.' '/' as two ranges */
+            __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                                  pcl_scanmask_range16(v, '(', ')')),
+                                     pcl_scanmask_range16(v, '-', '/'));
+
+            m->clustersep |= (uint64_t)(uint16_t)_mm_movemask_epi8(s) << sh;
+        }
     }
 #else
     for (unsigned i = 0; i < 64; i++) {
@@ -77,6 +87,10 @@ pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m
         }
         if ((want & (1u << PCL_SCANMASK_HEXSEP)) != 0 && (c == ':' || c == '-' || c == '.')) {
             m->hexsep |= bit;
+        }
+        if ((want & (1u << PCL_SCANMASK_CLUSTERSEP)) != 0 &&
+            (c == ' ' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/')) {
+            m->clustersep |= bit;
         }
     }
 #endif
@@ -111,6 +125,8 @@ pcl_scanmask_get(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_
         return m.digit;
     case PCL_SCANMASK_ALNUM:
         return m.alnum;
+    case PCL_SCANMASK_CLUSTERSEP:
+        return m.clustersep;
     case PCL_SCANMASK_HEXSEP:
     case PCL_SCANMASK_NCLASSES:
         break;

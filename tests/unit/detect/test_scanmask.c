@@ -20,6 +20,8 @@ ref_in(unsigned char c, enum pcl_scanmask_class cls)
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     case PCL_SCANMASK_HEXSEP:
         return c == ':' || c == '-' || c == '.';
+    case PCL_SCANMASK_CLUSTERSEP:
+        return c == ' ' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/';
     case PCL_SCANMASK_NCLASSES:
         break;
     }
@@ -66,6 +68,7 @@ test_pcl_scanmask_block_every_byte(void **state)
         assert_true(m.digit == ref_mask(buf, 256, at, PCL_SCANMASK_DIGIT));
         assert_true(m.alnum == ref_mask(buf, 256, at, PCL_SCANMASK_ALNUM));
         assert_true(m.hexsep == ref_mask(buf, 256, at, PCL_SCANMASK_HEXSEP));
+        assert_true(m.clustersep == ref_mask(buf, 256, at, PCL_SCANMASK_CLUSTERSEP));
     }
 }
 
@@ -86,6 +89,8 @@ test_pcl_scanmask_at_tail(void **state)
                         ref_mask(p, n, at, PCL_SCANMASK_ALNUM));
             assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_HEXSEP) ==
                         ref_mask(p, n, at, PCL_SCANMASK_HEXSEP));
+            assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_CLUSTERSEP) ==
+                        ref_mask(p, n, at, PCL_SCANMASK_CLUSTERSEP));
         }
     }
 }
@@ -94,7 +99,7 @@ test_pcl_scanmask_at_tail(void **state)
 static void
 test_pcl_scanmask_next_and_run_random(void **state)
 {
-    static const char alphabet[] = "0123456789abcXYZ:-. \n\x80\xff";
+    static const char alphabet[] = "0123456789abcXYZ:-. /()\n\x80\xff";
     unsigned char buf[300];
     uint64_t x = 0x9e3779b97f4a7c15u;
 
