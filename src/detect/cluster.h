@@ -143,24 +143,31 @@ pcl_cluster_letters_after(uint64_t alpha)
                        : PCL_MIN(PCL_CLUSTER_LETTERS, (uint32_t)__builtin_ctzll(~alpha));
 }
 
-/* A cluster starts at bit q of the current block. */
+/* A cluster starts at bit q of the current block. Letters are counted from the masks only
+ * when one stands right before the cluster, or before one ' ' or '-' there. */
 static inline void
 pcl_cluster_open(struct pcl_cluster_iter *it, unsigned q)
 {
     struct pcl_cluster *cl = &it->cl;
     size_t pos = it->at + q;
-    /* the 64 bytes before pos, bit 63 the nearest (two shifts: q may be 0) */
-    uint64_t a = ((it->cur.alpha << (63 - q)) << 1) | (it->prev.alpha >> q);
-    uint64_t an = a | ((it->cur.digit << (63 - q)) << 1) | (it->prev.digit >> q);
+    unsigned char c = pos > 0 ? it->p[pos - 1] : 0;
 
     cl->start = pos;
-    cl->plus = pos > 0 && it->p[pos - 1] == '+';
+    cl->plus = c == '+';
     cl->digits = cl->groups = cl->longest = 0;
     cl->lead0 = false;
-    cl->lead = pcl_cluster_letters_before(a, an);
-    cl->lead_gap = cl->lead;
-    if (cl->lead == 0 && pos >= 2 && (it->p[pos - 1] == ' ' || it->p[pos - 1] == '-')) {
-        cl->lead_gap = pcl_cluster_letters_before(a << 1, an << 1);
+    cl->lead = cl->lead_gap = 0;
+    if (pcl_is_alpha((char)c) ||
+        ((c == ' ' || c == '-') && pos >= 2 && pcl_is_alpha((char)it->p[pos - 2]))) {
+        /* the 64 bytes before pos, bit 63 the nearest (two shifts: q may be 0) */
+        uint64_t a = ((it->cur.alpha << (63 - q)) << 1) | (it->prev.alpha >> q);
+        uint64_t an = a | ((it->cur.digit << (63 - q)) << 1) | (it->prev.digit >> q);
+
+        if (pcl_is_alpha((char)c)) {
+            cl->lead = cl->lead_gap = pcl_cluster_letters_before(a, an);
+        } else {
+            cl->lead_gap = pcl_cluster_letters_before(a << 1, an << 1);
+        }
     }
     it->in_cluster = true;
 }
@@ -171,13 +178,16 @@ pcl_cluster_close(struct pcl_cluster_iter *it, unsigned q)
 {
     struct pcl_cluster *cl = &it->cl;
     size_t pos = it->at + q;
-    /* the 64 bytes from pos on, bit 0 first */
-    uint64_t a = (it->cur.alpha >> q) | ((it->next.alpha << (63 - q)) << 1);
+    unsigned char c = pos < it->n ? it->p[pos] : 0;
 
     cl->end = pos;
-    cl->trail = pcl_cluster_letters_after(a);
-    if (cl->trail == 0 && pos + 1 < it->n && (it->p[pos] == ' ' || it->p[pos] == '-')) {
-        cl->trail = pcl_cluster_letters_after(a >> 1);
+    cl->trail = 0;
+    if (pcl_is_alpha((char)c) ||
+        ((c == ' ' || c == '-') && pos + 1 < it->n && pcl_is_alpha((char)it->p[pos + 1]))) {
+        /* the 64 bytes from pos on, bit 0 first */
+        uint64_t a = (it->cur.alpha >> q) | ((it->next.alpha << (63 - q)) << 1);
+
+        cl->trail = pcl_cluster_letters_after(pcl_is_alpha((char)c) ? a : a >> 1);
     }
     it->in_cluster = false;
 }
