@@ -33,20 +33,18 @@ struct pcl_cluster {
     size_t gat[PCL_CLUSTER_GROUPS];    /* where each of them starts */
 };
 
-/* Masks of one 64-byte block. */
-struct pcl_cluster_block {
-    uint64_t digit;
-    uint64_t alpha; /* A-Z a-z */
-    uint64_t sep;   /* cluster separators */
-};
+/* The classes the walk needs (and the engine's other scanners share). */
+#define PCL_CLUSTER_WANT                                                                           \
+    ((1u << PCL_SCANMASK_DIGIT) | (1u << PCL_SCANMASK_ALNUM) | (1u << PCL_SCANMASK_CLUSTERSEP) |   \
+     (1u << PCL_SCANMASK_HEXSEP))
 
 /* A forward walk over p[0..n), one cluster per pcl_cluster_next(). */
 struct pcl_cluster_iter {
     const unsigned char *p; /* borrowed input p[0..n) */
     size_t n;
     size_t at; /* the current block is p[at..at+64); at is a multiple of 64 */
-    struct pcl_cluster_block prev, cur, next; /* blocks at at - 64, at, at + 64 (zero
-                                                 outside p[0..n)) */
+    struct pcl_scanmask prev, cur, next; /* masks of the blocks at at - 64, at, at + 64 (zero
+                                            outside p[0..n)) */
     uint64_t join;         /* current block: first bytes of separator runs that join two groups */
     uint64_t events;       /* current block: group starts and ends not walked yet */
     size_t gstart;         /* start of the open group */
@@ -57,28 +55,21 @@ struct pcl_cluster_iter {
 
 /* Masks of p[at..at+64) within p[0..n); zero past n. */
 static inline void
-pcl_cluster_masks(const unsigned char *p, size_t n, size_t at, struct pcl_cluster_block *b)
+pcl_cluster_masks(const unsigned char *p, size_t n, size_t at, struct pcl_scanmask *m)
 {
-    struct pcl_scanmask m;
-
     if (at >= n) {
-        b->digit = b->alpha = b->sep = 0;
+        memset(m, 0, sizeof(*m));
         return;
     }
-    pcl_scanmask_at(p, n, at,
-                    (1u << PCL_SCANMASK_DIGIT) | (1u << PCL_SCANMASK_ALNUM) |
-                        (1u << PCL_SCANMASK_CLUSTERSEP),
-                    &m);
-    b->digit = m.digit;
-    b->alpha = m.alnum & ~m.digit;
-    b->sep = m.clustersep;
+    pcl_scanmask_at(p, n, at, PCL_CLUSTER_WANT, m);
 }
 
 /* Derive join and events of the current block. */
 static inline void
 pcl_cluster_derive(struct pcl_cluster_iter *it)
 {
-    uint64_t d = it->cur.digit, x = it->cur.sep, nd = it->next.digit, nx = it->next.sep;
+    uint64_t d = it->cur.digit, x = it->cur.clustersep;
+    uint64_t nd = it->next.digit, nx = it->next.clustersep;
     uint64_t before = (d << 1) | (it->prev.digit >> 63); /* bit i: byte i - 1 is a digit */
     uint64_t d1 = (d >> 1) | (nd << 63), d2 = (d >> 2) | (nd << 62), d3 = (d >> 3) | (nd << 61);
     uint64_t x1 = (x >> 1) | (nx << 63), x2 = (x >> 2) | (nx << 62);
@@ -103,7 +94,7 @@ pcl_cluster_iter_init(struct pcl_cluster_iter *it, const unsigned char *p, size_
 }
 
 /* Move to the next block; false when none is left to walk. A group still open at the end of
- * the input closes in the (all zero) block after it. */
+ * the input closes in the (all zero) block after it. Its masks are then it->cur. */
 static inline bool
 pcl_cluster_advance(struct pcl_cluster_iter *it)
 {
@@ -160,8 +151,8 @@ pcl_cluster_open(struct pcl_cluster_iter *it, unsigned q)
     if (pcl_is_alpha((char)c) ||
         ((c == ' ' || c == '-') && pos >= 2 && pcl_is_alpha((char)it->p[pos - 2]))) {
         /* the 64 bytes before pos, bit 63 the nearest (two shifts: q may be 0) */
-        uint64_t a = ((it->cur.alpha << (63 - q)) << 1) | (it->prev.alpha >> q);
-        uint64_t an = a | ((it->cur.digit << (63 - q)) << 1) | (it->prev.digit >> q);
+        uint64_t an = ((it->cur.alnum << (63 - q)) << 1) | (it->prev.alnum >> q);
+        uint64_t a = an & ~(((it->cur.digit << (63 - q)) << 1) | (it->prev.digit >> q));
 
         if (pcl_is_alpha((char)c)) {
             cl->lead = cl->lead_gap = pcl_cluster_letters_before(a, an);
@@ -185,28 +176,25 @@ pcl_cluster_close(struct pcl_cluster_iter *it, unsigned q)
     if (pcl_is_alpha((char)c) ||
         ((c == ' ' || c == '-') && pos + 1 < it->n && pcl_is_alpha((char)it->p[pos + 1]))) {
         /* the 64 bytes from pos on, bit 0 first */
-        uint64_t a = (it->cur.alpha >> q) | ((it->next.alpha << (63 - q)) << 1);
+        uint64_t a = ((it->cur.alnum & ~it->cur.digit) >> q) |
+                     (((it->next.alnum & ~it->next.digit) << (63 - q)) << 1);
 
         cl->trail = pcl_cluster_letters_after(pcl_is_alpha((char)c) ? a : a >> 1);
     }
     it->in_cluster = false;
 }
 
-/* Find the next cluster into it->cl; false at the end of the input. */
+/* Find the next cluster that ends in the current block into it->cl; false when none is left
+ * there (then pcl_cluster_advance() moves on). */
 static inline bool
-pcl_cluster_next(struct pcl_cluster_iter *it)
+pcl_cluster_next_in_block(struct pcl_cluster_iter *it)
 {
     struct pcl_cluster *cl = &it->cl;
 
-    for (;;) {
+    while (it->events != 0) {
         unsigned q;
         uint32_t len;
 
-        while (it->events == 0) {
-            if (!pcl_cluster_advance(it)) {
-                return false;
-            }
-        }
         q = (unsigned)__builtin_ctzll(it->events);
         it->events &= it->events - 1;
         if (((it->cur.digit >> q) & 1) != 0) {
@@ -232,7 +220,8 @@ pcl_cluster_next(struct pcl_cluster_iter *it)
         }
         cl->groups++;
         cl->longest = PCL_MAX(cl->longest, len);
-        if (len >= 3 && len <= 6 && ((it->cur.sep >> q) & 1) != 0 && it->p[it->gstart] == '0') {
+        if (len >= 3 && len <= 6 && ((it->cur.clustersep >> q) & 1) != 0 &&
+            it->p[it->gstart] == '0') {
             cl->lead0 = true;
         }
         if (((it->join >> q) & 1) == 0) {
@@ -240,6 +229,19 @@ pcl_cluster_next(struct pcl_cluster_iter *it)
             return true;
         }
     }
+    return false;
+}
+
+/* Find the next cluster into it->cl; false at the end of the input. */
+static inline bool
+pcl_cluster_next(struct pcl_cluster_iter *it)
+{
+    while (!pcl_cluster_next_in_block(it)) {
+        if (!pcl_cluster_advance(it)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 #endif

@@ -1245,138 +1245,153 @@ cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
     }
 }
 
-/* Find digit clusters (cluster.h) and confirm, around each, the numeric detectors it may
- * hold. */
-static void
-numeric_scan(struct pcl_scratch *s)
-{
-    struct pcl_cluster_iter it;
-
-    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len);
-    while (s->rc == PCL_OK && pcl_cluster_next(&it)) {
-        cluster_dispatch(s, &it.cl);
-    }
-}
-
 /* ---- hex runs -------------------------------------------------------------------- */
 
-/* Find runs of hex digits joined by single ':', '-' or '.' ("::" allowed) around every such
- * separator, and confirm the hex-run detectors whose gate the run passes. */
-static void
-hex_scan(struct pcl_scratch *s)
+/* The hex run around the separator at p[i]: runs of hex digits joined by single ':', '-'
+ * or '.' ("::" allowed). Confirms the hex-run detectors whose gate the run passes; returns
+ * where the run ends, or i + 1 when no run stands there. */
+static size_t
+hex_run(struct pcl_scratch *s, size_t i)
 {
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
-    size_t n = s->len, i = 0;
-    struct pcl_scanmask_cursor cur;
+    size_t n = s->len, rs, re, j, g = 0;
+    struct pcl_hexrun r = {.min_group = UINT32_MAX};
 
-    pcl_scanmask_cursor_init(&cur, p, n, PCL_SCANMASK_HEXSEP);
-    while (s->rc == PCL_OK) {
-        struct pcl_hexrun r = {.min_group = UINT32_MAX};
-        size_t rs, re, j, g = 0;
+    if (i == 0 || i + 1 >= n || !in_class(p[i - 1], CLS_HEX) ||
+        !(in_class(p[i + 1], CLS_HEX) || (p[i] == ':' && p[i + 1] == ':'))) {
+        return i + 1;
+    }
+    rs = i;
+    while (rs > 0 && in_class(p[rs - 1], CLS_HEX | CLS_HEXSEP)) {
+        rs--;
+    }
+    /* one forward pass: find the end and count groups and separators */
+    for (j = rs;; j++) {
+        unsigned c = j < n ? byte_class[p[j]] : 0;
 
-        i = pcl_scanmask_cursor_next(&cur, i);
-        if (i >= n) {
-            break;
-        }
-        if (i == 0 || i + 1 >= n || !in_class(p[i - 1], CLS_HEX) ||
-            !(in_class(p[i + 1], CLS_HEX) || (p[i] == ':' && p[i + 1] == ':'))) {
-            i++;
+        if ((c & CLS_HEX) != 0) {
+            g++;
             continue;
         }
-        rs = i;
-        while (rs > 0 && in_class(p[rs - 1], CLS_HEX | CLS_HEXSEP)) {
-            rs--;
+        if (g > 0) {
+            r.groups++;
+            r.min_group = PCL_MIN(r.min_group, (uint32_t)g);
+            r.max_group = PCL_MAX(r.max_group, (uint32_t)g);
+            g = 0;
         }
-        /* one forward pass: find the end and count groups and separators */
-        for (j = rs;; j++) {
-            unsigned c = j < n ? byte_class[p[j]] : 0;
+        if ((c & CLS_HEXSEP) == 0) {
+            break;
+        }
+        r.colons += p[j] == ':';
+        r.dashes += p[j] == '-';
+        r.dots += p[j] == '.';
+        r.double_colon |= p[j] == ':' && j > rs && p[j - 1] == ':';
+    }
+    re = j;
+    r.text = (const char *)p + rs;
+    r.len = re - rs;
+    for (size_t k = 0; k < e->nhex; k++) {
+        uint32_t id = e->hex[k];
 
-            if ((c & CLS_HEX) != 0) {
-                g++;
-                continue;
-            }
-            if (g > 0) {
-                r.groups++;
-                r.min_group = PCL_MIN(r.min_group, (uint32_t)g);
-                r.max_group = PCL_MAX(r.max_group, (uint32_t)g);
-                g = 0;
-            }
-            if ((c & CLS_HEXSEP) == 0) {
-                break;
-            }
-            r.colons += p[j] == ':';
-            r.dashes += p[j] == '-';
-            r.dots += p[j] == '.';
-            r.double_colon |= p[j] == ':' && j > rs && p[j - 1] == ':';
+        if (e->dets[id].hexgate(&r)) {
+            confirm_range(s, id, rs >= 2 ? rs - 2 : 0, re, false);
         }
-        re = j;
-        r.text = (const char *)p + rs;
-        r.len = re - rs;
-        for (size_t k = 0; k < e->nhex; k++) {
-            uint32_t id = e->hex[k];
+    }
+    return re;
+}
 
-            if (e->dets[id].hexgate(&r)) {
-                confirm_range(s, id, rs >= 2 ? rs - 2 : 0, re, false);
-            }
+/* The hex runs around the separators (sep, a mask) of the block at `at` that stand at or
+ * after *next; *next becomes the offset the next search starts from. */
+static void
+hex_block(struct pcl_scratch *s, size_t at, uint64_t sep, size_t *next)
+{
+    while (sep != 0 && s->rc == PCL_OK) {
+        size_t i = at + (size_t)__builtin_ctzll(sep);
+
+        sep &= sep - 1;
+        if (i >= *next) {
+            *next = hex_run(s, i);
         }
-        i = re;
     }
 }
 
 /* ---- letter-digit tokens ------------------------------------------------------------ */
 
-/* Find runs of letters and digits (64 bytes of input at a time) whose first byte some token
- * detector accepts, and confirm, anchored at the run's start, the token detectors whose
- * length and first two bytes the run fits. */
+/* The runs of letters and digits starting in the block at `at` (masks m; *carry is 1 when
+ * the byte before the block is a letter or digit) whose first byte some token detector
+ * accepts: confirm, anchored at the run's start, the token detectors whose length and first
+ * two bytes the run fits. */
 static void
-token_scan(struct pcl_scratch *s)
+token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m, uint64_t *carry)
 {
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len;
-    uint64_t carry = 0; /* 1 when the byte before the block is a letter or digit */
-    unsigned want = (1u << PCL_SCANMASK_ALNUM) | (1u << PCL_SCANMASK_DIGIT);
+    uint64_t starts = m->alnum & ~((m->alnum << 1) | *carry);
 
-    for (size_t at = 0; at < n && s->rc == PCL_OK; at += 64) {
-        struct pcl_scanmask m;
-        uint64_t starts;
+    *carry = m->alnum >> 63;
+    if (e->tok_digit_first) {
+        starts &= m->digit;
+    }
+    while (starts != 0 && s->rc == PCL_OK) {
+        unsigned off = (unsigned)__builtin_ctzll(starts);
+        size_t pos = at + off, len;
 
-        pcl_scanmask_at(p, n, at, want, &m);
-        starts = m.alnum & ~((m.alnum << 1) | carry);
-        carry = m.alnum >> 63;
-        if (e->tok_digit_first) {
-            starts &= m.digit;
+        starts &= starts - 1;
+        if (!in_byteset(e->tok_first, p[pos])) {
+            continue;
         }
-        while (starts != 0) {
-            unsigned off = (unsigned)__builtin_ctzll(starts);
-            size_t pos = at + off, len;
+        len = off == 0 ? 64 : (size_t)__builtin_ctzll(~(m->alnum >> off));
+        if (off + len >= 64) {
+            len = pcl_scanmask_run(p, n, pos, PCL_SCANMASK_ALNUM);
+        }
+        if (len < e->tok_min) {
+            continue;
+        }
+        for (size_t k = 0; k < e->ntok; k++) {
+            uint32_t id = e->tok[k];
+            const struct pcl_det_rt *d = &e->dets[id];
 
-            starts &= starts - 1;
-            if (!in_byteset(e->tok_first, p[pos])) {
+            if (len < d->row->token_min || len > d->row->token_max ||
+                !in_byteset(d->token_first, p[pos]) ||
+                (len >= 2 && !in_byteset(d->token_second, p[pos + 1]))) {
                 continue;
             }
-            len = off == 0 ? 64 : (size_t)__builtin_ctzll(~(m.alnum >> off));
-            if (off + len >= 64) {
-                len = pcl_scanmask_run(p, n, pos, PCL_SCANMASK_ALNUM);
-            }
-            if (len < e->tok_min) {
-                continue;
-            }
-            for (size_t k = 0; k < e->ntok; k++) {
-                uint32_t id = e->tok[k];
-                const struct pcl_det_rt *d = &e->dets[id];
-
-                if (len < d->row->token_min || len > d->row->token_max ||
-                    !in_byteset(d->token_first, p[pos]) ||
-                    (len >= 2 && !in_byteset(d->token_second, p[pos + 1]))) {
-                    continue;
-                }
-                /* the pattern consumes the byte before the run */
-                confirm_range(s, id, pos > 0 ? pos - 1 : 0, pos + 1, false);
-            }
+            /* the pattern consumes the byte before the run */
+            confirm_range(s, id, pos > 0 ? pos - 1 : 0, pos + 1, false);
         }
     }
+}
+
+/* ---- the block pass ----------------------------------------------------------------- */
+
+/* One pass over the buffer, 64 bytes at a time: the byte-class masks of each block are
+ * computed once (by the cluster walk, which looks one block ahead) and feed the digit-cluster,
+ * hex-run and token scanners. Each detector belongs to one scanner, so interleaving them
+ * confirms every detector in the same order as separate passes would. */
+static void
+block_scan(struct pcl_scratch *s)
+{
+    const struct pcl_engine *e = s->e;
+    struct pcl_cluster_iter it;
+    uint64_t carry = 0;
+    size_t hex_next = 0;
+
+    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len);
+    do {
+        if (e->nnumeric > 0) {
+            while (s->rc == PCL_OK && pcl_cluster_next_in_block(&it)) {
+                cluster_dispatch(s, &it.cl);
+            }
+        }
+        if (e->nhex > 0) {
+            hex_block(s, it.at, it.cur.hexsep, &hex_next);
+        }
+        if (e->ntok > 0) {
+            token_block(s, it.at, &it.cur, &carry);
+        }
+    } while (s->rc == PCL_OK && pcl_cluster_advance(&it));
 }
 
 static int
@@ -1467,14 +1482,8 @@ pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char
             return pcl_err_set(err, PCL_EINTERNAL, "detect: vectorscan scan failed (%d)", hrc);
         }
     }
-    if (e->nnumeric > 0 && s->rc == PCL_OK) {
-        numeric_scan(s);
-    }
-    if (e->nhex > 0 && s->rc == PCL_OK) {
-        hex_scan(s);
-    }
-    if (e->ntok > 0 && s->rc == PCL_OK) {
-        token_scan(s);
+    if ((e->nnumeric > 0 || e->nhex > 0 || e->ntok > 0) && s->rc == PCL_OK) {
+        block_scan(s);
     }
     if (s->rc == PCL_ENOMEM) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
