@@ -1318,12 +1318,13 @@ hex_block(struct pcl_scratch *s, size_t at, uint64_t sep, size_t *next)
 
 /* ---- letter-digit tokens ------------------------------------------------------------ */
 
-/* The runs of letters and digits starting in the block at `at` (masks m; *carry is 1 when
- * the byte before the block is a letter or digit) whose first byte some token detector
- * accepts: confirm, anchored at the run's start, the token detectors whose length and first
- * two bytes the run fits. */
+/* The runs of letters and digits starting in the block at `at` (masks m, and next those of
+ * the block after it; *carry is 1 when the byte before the block is a letter or digit) whose
+ * first byte some token detector accepts: confirm, anchored at the run's start, the token
+ * detectors whose length and first two bytes the run fits. */
 static void
-token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m, uint64_t *carry)
+token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m,
+            const struct pcl_scanmask *next, uint64_t *carry)
 {
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
@@ -1333,6 +1334,10 @@ token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m, uint
     *carry = m->alnum >> 63;
     if (e->tok_digit_first) {
         starts &= m->digit;
+    }
+    if (e->tok_min >= 2 && e->tok_min <= 64) {
+        /* runs shorter than any token detector accepts, from the masks */
+        starts &= pcl_scanmask_runs_from(m->alnum, next->alnum, (unsigned)e->tok_min);
     }
     while (starts != 0 && s->rc == PCL_OK) {
         unsigned off = (unsigned)__builtin_ctzll(starts);
@@ -1389,7 +1394,7 @@ block_scan(struct pcl_scratch *s)
             hex_block(s, it.at, it.cur.hexsep, &hex_next);
         }
         if (e->ntok > 0) {
-            token_block(s, it.at, &it.cur, &carry);
+            token_block(s, it.at, &it.cur, &it.next, &carry);
         }
     } while (s->rc == PCL_OK && pcl_cluster_advance(&it));
 }

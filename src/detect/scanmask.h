@@ -134,6 +134,26 @@ pcl_scanmask_get(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_
     return m.hexsep;
 }
 
+/* Bits i of lo (the mask of one block; hi that of the next) where a run of at least k set
+ * bits starts, 1 <= k <= 64: the run i..i+k-1 may go on into hi. Bits past hi count as
+ * clear. */
+static inline uint64_t
+pcl_scanmask_runs_from(uint64_t lo, uint64_t hi, unsigned k)
+{
+    unsigned w = 1;
+
+    /* lo:hi holds runs of at least w; each step doubles w (bit i and bit i + w) */
+    while (2 * w <= k) {
+        lo &= (lo >> w) | (hi << (64 - w));
+        hi &= hi >> w;
+        w *= 2;
+    }
+    if (k > w) {
+        lo &= (lo >> (k - w)) | (hi << (64 - (k - w)));
+    }
+    return lo;
+}
+
 /* Offset of the first byte at or after at in p[0..n) that is in class cls, or n. */
 static inline size_t
 pcl_scanmask_next(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_class cls)
