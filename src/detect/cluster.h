@@ -220,10 +220,9 @@ pcl_cluster_next_in_block(struct pcl_cluster_iter *it)
         }
         cl->groups++;
         cl->longest = PCL_MAX(cl->longest, len);
-        if (len >= 3 && len <= 6 && ((it->cur.clustersep >> q) & 1) != 0 &&
-            it->p[it->gstart] == '0') {
-            cl->lead0 = true;
-        }
+        /* without branches: which groups start with '0' follows no pattern */
+        cl->lead0 |= (len - 3u <= 3u) & (unsigned)((it->cur.clustersep >> q) & 1) &
+                     (it->p[it->gstart] == '0');
         if (((it->join >> q) & 1) == 0) {
             pcl_cluster_close(it, q);
             return true;

@@ -1204,24 +1204,17 @@ cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
     uint32_t groups = cl->groups, longest = cl->longest;
     uint64_t cand;
 
-    if (cl->digits < e->gates[0].min_digits) {
-        return;
-    }
+    /* no early exit for too few digits: num_by_digits is 0 there, and a branch on the
+     * digit count would follow no pattern */
     cand = e->num_by_digits[PCL_MIN(cl->digits, PCL_NUM_CAP)] &
            e->num_by_groups[PCL_MIN(groups, PCL_NUM_CAP)] &
            e->num_by_longest[PCL_MIN(longest, PCL_NUM_CAP)] & e->num_by_lead[cl->lead] &
            e->num_by_lead_gap[cl->lead_gap] & e->num_by_trail[cl->trail];
-    if (groups == 1) {
-        /* max_run only rules a cluster out when all its runs are too long: a long run
-         * elsewhere may sit beside a match */
-        cand &= e->num_single[PCL_MIN(longest, PCL_NUM_CAP)];
-    }
-    if (!cl->plus) {
-        cand &= ~e->num_plus;
-    }
-    if (!cl->lead0) {
-        cand &= ~e->num_lead0;
-    }
+    /* max_run only rules a cluster out when all its runs are too long: a long run elsewhere
+     * may sit beside a match */
+    cand &= groups == 1 ? e->num_single[PCL_MIN(longest, PCL_NUM_CAP)] : ~(uint64_t)0;
+    cand &= cl->plus ? ~(uint64_t)0 : ~e->num_plus;
+    cand &= cl->lead0 ? ~(uint64_t)0 : ~e->num_lead0;
     while (cand != 0) {
         const struct pcl_numgate *gt = &e->gates[__builtin_ctzll(cand)];
         size_t back;
