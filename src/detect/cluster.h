@@ -50,6 +50,9 @@ struct pcl_cluster_iter {
     size_t gstart;         /* start of the open group */
     bool in_group;         /* a group started and has not ended */
     bool in_cluster;       /* a cluster started and has not been reported */
+    uint32_t skip_below;   /* a cluster of one group of fewer digits than this, with no letter
+                              right before it, that ends in the block where it starts, is not
+                              reported (0: every cluster is) */
     struct pcl_cluster cl; /* the cluster being built; valid after pcl_cluster_next() */
 };
 
@@ -81,13 +84,15 @@ pcl_cluster_derive(struct pcl_cluster_iter *it)
     it->events = d ^ before;
 }
 
-/* Start walking p[0..n). */
+/* Start walking p[0..n); see skip_below. */
 static inline void
-pcl_cluster_iter_init(struct pcl_cluster_iter *it, const unsigned char *p, size_t n)
+pcl_cluster_iter_init(struct pcl_cluster_iter *it, const unsigned char *p, size_t n,
+                      uint32_t skip_below)
 {
     memset(it, 0, sizeof(*it));
     it->p = p;
     it->n = n;
+    it->skip_below = skip_below;
     pcl_cluster_masks(p, n, 0, &it->cur);
     pcl_cluster_masks(p, n, 64, &it->next);
     pcl_cluster_derive(it);
@@ -200,6 +205,17 @@ pcl_cluster_next_in_block(struct pcl_cluster_iter *it)
         if (((it->cur.digit >> q) & 1) != 0) {
             /* a group starts; events alternate, so the next one (if any) is its end */
             if (!it->in_cluster) {
+                size_t pos = it->at + q;
+
+                if (it->events != 0) {
+                    unsigned end = (unsigned)__builtin_ctzll(it->events);
+
+                    if (end - q < it->skip_below && ((it->join >> end) & 1) == 0 &&
+                        (pos == 0 || !pcl_is_alpha((char)it->p[pos - 1]))) {
+                        it->events &= it->events - 1; /* a short lone group: skipped */
+                        continue;
+                    }
+                }
                 pcl_cluster_open(it, q);
             }
             it->gstart = it->at + q;

@@ -437,6 +437,7 @@ build_num_dispatch(struct pcl_engine *e)
 {
     /* the built-in tables hold 23 numeric rows; custom detectors are never numeric */
     PCL_ASSERT(e->nnumeric <= 64);
+    e->num_skip_below = UINT32_MAX;
     for (size_t k = 0; k < e->nnumeric; k++) {
         const struct pcl_numgate *g = &e->gates[k];
         uint64_t bit = (uint64_t)1 << k;
@@ -455,6 +456,10 @@ build_num_dispatch(struct pcl_engine *e)
             if (g->max_run == 0 || (v < PCL_NUM_CAP && v <= g->max_run)) {
                 e->num_single[v] |= bit;
             }
+        }
+        /* with no letter right before a cluster, lead is 0: only these gates remain */
+        if (g->lead_alpha == 0 || g->lead_gap) {
+            e->num_skip_below = PCL_MIN(e->num_skip_below, (uint32_t)g->min_digits);
         }
         if (g->plus) {
             e->num_plus |= bit;
@@ -1376,7 +1381,7 @@ block_scan(struct pcl_scratch *s)
     uint64_t carry = 0;
     size_t hex_next = 0;
 
-    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len);
+    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, e->num_skip_below);
     do {
         if (e->nnumeric > 0) {
             while (s->rc == PCL_OK && pcl_cluster_next_in_block(&it)) {

@@ -132,23 +132,41 @@ assert_same_cluster(const struct pcl_cluster *a, const struct pcl_cluster *b)
     }
 }
 
-/* The block walk and the reference walk report the same clusters in p[0..n). Returns how
- * many. */
+/* The block walk and the reference walk report the same clusters in p[0..n), leaving out
+ * lone groups of fewer than skip_below digits with no letter before them that end in the
+ * block where they start. Returns how many. */
 static size_t
-check_walk(const unsigned char *p, size_t n)
+check_walk_skip(const unsigned char *p, size_t n, uint32_t skip_below)
 {
     struct pcl_cluster_iter it;
     struct pcl_cluster want;
     size_t i = 0, count = 0;
 
-    pcl_cluster_iter_init(&it, p, n);
+    pcl_cluster_iter_init(&it, p, n, skip_below);
     while (ref_next(p, n, &i, &want)) {
+        if (want.groups == 1 && want.digits < skip_below &&
+            (want.start == 0 || !ref_alpha(p[want.start - 1])) &&
+            want.start / 64 == want.end / 64) {
+            continue;
+        }
         assert_true(pcl_cluster_next(&it));
         assert_same_cluster(&it.cl, &want);
         count++;
     }
     assert_false(pcl_cluster_next(&it));
     assert_false(pcl_cluster_next(&it)); /* stays at the end */
+    return count;
+}
+
+/* check_walk_skip() reporting every cluster, and also with short lone groups left out. */
+static size_t
+check_walk(const unsigned char *p, size_t n)
+{
+    size_t count = check_walk_skip(p, n, 0);
+
+    (void)check_walk_skip(p, n, 4);
+    (void)check_walk_skip(p, n, 7);
+    (void)check_walk_skip(p, n, UINT32_MAX);
     return count;
 }
 
@@ -194,7 +212,7 @@ test_pcl_cluster_next_table(void **state)
         size_t n = strlen(cases[c].text), k = 0;
         struct pcl_cluster_iter it;
 
-        pcl_cluster_iter_init(&it, p, n);
+        pcl_cluster_iter_init(&it, p, n, 0);
         while (pcl_cluster_next(&it)) {
             assert_true(k < cases[c].nclusters);
             assert_int_equal(it.cl.start, cases[c].want[k].start);
@@ -206,6 +224,29 @@ test_pcl_cluster_next_table(void **state)
         assert_int_equal(k, cases[c].nclusters);
         assert_int_equal(check_walk(p, n), cases[c].nclusters);
     }
+}
+
+/* Lone short groups are skipped unless a letter stands right before them; groups joined to
+ * others are still reported. */
+static void
+test_pcl_cluster_next_skip(void **state)
+{
+    static const char text[] = "12, x34, 5.6, 78901, ab12, 9";
+    struct pcl_cluster_iter it;
+    size_t starts[8], k = 0;
+
+    (void)state;
+    pcl_cluster_iter_init(&it, (const unsigned char *)text, strlen(text), 4);
+    while (pcl_cluster_next(&it)) {
+        assert_true(k < PCL_ARRAY_LEN(starts));
+        starts[k++] = it.cl.start;
+    }
+    /* "x34" (a letter before), "5.6" (two groups), "78901" (5 digits), "ab12"; not "12", "9" */
+    assert_int_equal(k, 4);
+    assert_int_equal(starts[0], 5);
+    assert_int_equal(starts[1], 9);
+    assert_int_equal(starts[2], 14);
+    assert_int_equal(starts[3], 23);
 }
 
 /* Letters, '+' and the trunk-zero flag around the last cluster of each text. */
@@ -237,7 +278,7 @@ test_pcl_cluster_next_letters(void **state)
 
         struct pcl_cluster last;
 
-        pcl_cluster_iter_init(&it, p, n);
+        pcl_cluster_iter_init(&it, p, n, 0);
         assert_true(pcl_cluster_next(&it));
         do {
             last = it.cl;
@@ -305,7 +346,7 @@ test_pcl_cluster_next_long_runs(void **state)
     {
         struct pcl_cluster_iter it;
 
-        pcl_cluster_iter_init(&it, buf, 299);
+        pcl_cluster_iter_init(&it, buf, 299, 0);
         assert_true(pcl_cluster_next(&it));
         assert_int_equal(it.cl.groups, 100);
         assert_int_equal(it.cl.digits, 200);
@@ -348,6 +389,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcl_cluster_next_table),
         cmocka_unit_test(test_pcl_cluster_next_letters),
+        cmocka_unit_test(test_pcl_cluster_next_skip),
         cmocka_unit_test(test_pcl_cluster_next_block_edges),
         cmocka_unit_test(test_pcl_cluster_next_long_runs),
         cmocka_unit_test(test_pcl_cluster_next_random),
