@@ -53,7 +53,8 @@ struct pcl_cluster_iter {
     uint32_t skip_below;   /* a cluster of one group of fewer digits than this, with no letter
                               right before it, that ends in the block where it starts, is not
                               reported (0: every cluster is) */
-    struct pcl_cluster cl; /* the cluster being built; valid after pcl_cluster_next() */
+    struct pcl_cluster cl; /* the cluster being built; valid once pcl_cluster_next() or
+                              pcl_cluster_next_in_block() returned true */
 };
 
 /* Masks of p[at..at+64) within p[0..n); zero past n. */
