@@ -3,6 +3,7 @@
  * and token scanners, PCRE2 JIT confirmation of each trigger, validation, context scoring and
  * overlap resolution. */
 #include "engine.h"
+#include "cluster.h"
 #include "dbcache.h"
 #include "scanmask.h"
 
@@ -436,6 +437,7 @@ build_num_dispatch(struct pcl_engine *e)
 {
     /* the built-in tables hold 23 numeric rows; custom detectors are never numeric */
     PCL_ASSERT(e->nnumeric <= 64);
+    e->num_skip_below = UINT32_MAX;
     for (size_t k = 0; k < e->nnumeric; k++) {
         const struct pcl_numgate *g = &e->gates[k];
         uint64_t bit = (uint64_t)1 << k;
@@ -455,14 +457,29 @@ build_num_dispatch(struct pcl_engine *e)
                 e->num_single[v] |= bit;
             }
         }
+        /* with no letter right before a cluster, lead is 0: only these gates remain */
+        if (g->lead_alpha == 0 || g->lead_gap) {
+            e->num_skip_below = PCL_MIN(e->num_skip_below, (uint32_t)g->min_digits);
+        }
         if (g->plus) {
             e->num_plus |= bit;
         }
         if (g->lead0) {
             e->num_lead0 |= bit;
         }
-        if (g->lead_alpha > 0 || g->trail_alpha > 0) {
-            e->num_letters |= bit;
+        for (unsigned v = 0; v <= PCL_NUM_LETTERS; v++) {
+            /* a gate with lead_alpha looks at lead, or with lead_gap at lead_gap only */
+            bool in = g->lead_alpha == 0 || (v >= g->lead_alpha && v <= g->lead_max);
+
+            if (in || g->lead_gap) {
+                e->num_by_lead[v] |= bit;
+            }
+            if (in || !g->lead_gap) {
+                e->num_by_lead_gap[v] |= bit;
+            }
+            if (v >= g->trail_alpha) {
+                e->num_by_trail[v] |= bit;
+            }
         }
     }
 }
@@ -1156,47 +1173,24 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
 
 /* ---- digit clusters ----------------------------------------------------------------- */
 
-/* Byte classes shared by the digit-cluster and hex-run scanners. */
+_Static_assert(PCL_NUM_LETTERS == PCL_CLUSTER_LETTERS, "letter tables cover every count");
+
+/* Byte classes of the hex-run scanner (digit clusters use the masks of cluster.h). */
 enum {
-    CLS_DIGIT = 1u << 0,
-    CLS_HEX = 1u << 1,        /* 0-9 a-f A-F */
-    CLS_HEXSEP = 1u << 2,     /* ':' '-' '.': joins hex groups */
-    CLS_CLUSTERSEP = 1u << 3, /* ' ' '-' '.' '/' '(' ')': joins digit groups */
+    CLS_HEX = 1u << 0,    /* 0-9 a-f A-F */
+    CLS_HEXSEP = 1u << 1, /* ':' '-' '.': joins hex groups */
 };
 
-#define CLS_D            (CLS_DIGIT | CLS_HEX)
 #define CLS_HEX_RANGE(c) [c] = CLS_HEX
 
 static const uint8_t byte_class[256] = {
-    ['0'] = CLS_D,
-    ['1'] = CLS_D,
-    ['2'] = CLS_D,
-    ['3'] = CLS_D,
-    ['4'] = CLS_D,
-    ['5'] = CLS_D,
-    ['6'] = CLS_D,
-    ['7'] = CLS_D,
-    ['8'] = CLS_D,
-    ['9'] = CLS_D,
-    CLS_HEX_RANGE('a'),
-    CLS_HEX_RANGE('b'),
-    CLS_HEX_RANGE('c'),
-    CLS_HEX_RANGE('d'),
-    CLS_HEX_RANGE('e'),
-    CLS_HEX_RANGE('f'),
-    CLS_HEX_RANGE('A'),
-    CLS_HEX_RANGE('B'),
-    CLS_HEX_RANGE('C'),
-    CLS_HEX_RANGE('D'),
-    CLS_HEX_RANGE('E'),
-    CLS_HEX_RANGE('F'),
-    [':'] = CLS_HEXSEP,
-    ['-'] = CLS_HEXSEP | CLS_CLUSTERSEP,
-    ['.'] = CLS_HEXSEP | CLS_CLUSTERSEP,
-    [' '] = CLS_CLUSTERSEP,
-    ['/'] = CLS_CLUSTERSEP,
-    ['('] = CLS_CLUSTERSEP,
-    [')'] = CLS_CLUSTERSEP,
+    CLS_HEX_RANGE('0'), CLS_HEX_RANGE('1'), CLS_HEX_RANGE('2'), CLS_HEX_RANGE('3'),
+    CLS_HEX_RANGE('4'), CLS_HEX_RANGE('5'), CLS_HEX_RANGE('6'), CLS_HEX_RANGE('7'),
+    CLS_HEX_RANGE('8'), CLS_HEX_RANGE('9'), CLS_HEX_RANGE('a'), CLS_HEX_RANGE('b'),
+    CLS_HEX_RANGE('c'), CLS_HEX_RANGE('d'), CLS_HEX_RANGE('e'), CLS_HEX_RANGE('f'),
+    CLS_HEX_RANGE('A'), CLS_HEX_RANGE('B'), CLS_HEX_RANGE('C'), CLS_HEX_RANGE('D'),
+    CLS_HEX_RANGE('E'), CLS_HEX_RANGE('F'), [':'] = CLS_HEXSEP, ['-'] = CLS_HEXSEP,
+    ['.'] = CLS_HEXSEP,
 };
 
 static inline bool
@@ -1205,265 +1199,202 @@ in_class(unsigned char c, unsigned cls)
     return (byte_class[c] & cls) != 0;
 }
 
-/* Letters right before p[at] (up to 8), or 0 when the run does not start at a word
- * boundary (a letter or digit before it, or longer than 8): country codes and ID prefixes
- * stand at the start of a token. */
-static uint32_t
-letters_before(const unsigned char *p, size_t at)
-{
-    uint32_t k = 0;
-
-    while (k < 9 && k < at && pcl_is_alpha((char)p[at - 1 - k])) {
-        k++;
-    }
-    if (k > 8 || (k < at && pcl_is_alnum((char)p[at - 1 - k]))) {
-        return 0;
-    }
-    return k;
-}
-
-static uint32_t
-letters_after(const unsigned char *p, size_t n, size_t at)
-{
-    uint32_t k = 0;
-
-    while (k < 8 && at + k < n && pcl_is_alpha((char)p[at + k])) {
-        k++;
-    }
-    return k;
-}
-
-/* Find digit clusters (digit runs joined by at most three separator bytes) and confirm every
- * numeric detector whose min_digits the cluster reaches, around the cluster. */
+/* Confirm, around cluster cl, every numeric detector whose gate the cluster passes. */
 static void
-numeric_scan(struct pcl_scratch *s)
+cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
 {
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
-    size_t n = s->len, i = 0;
-    uint32_t need = e->gates[0].min_digits;
-    struct pcl_scanmask_cursor cur;
+    size_t cs = cl->start, ce = cl->end;
+    uint32_t groups = cl->groups, longest = cl->longest;
+    uint64_t cand;
 
-    pcl_scanmask_cursor_init(&cur, p, n, PCL_SCANMASK_DIGIT);
+    /* no early exit for too few digits: num_by_digits is 0 there, and a branch on the
+     * digit count would follow no pattern */
+    cand = e->num_by_digits[PCL_MIN(cl->digits, PCL_NUM_CAP)] &
+           e->num_by_groups[PCL_MIN(groups, PCL_NUM_CAP)] &
+           e->num_by_longest[PCL_MIN(longest, PCL_NUM_CAP)] & e->num_by_lead[cl->lead] &
+           e->num_by_lead_gap[cl->lead_gap] & e->num_by_trail[cl->trail];
+    /* max_run only rules a cluster out when all its runs are too long: a long run elsewhere
+     * may sit beside a match */
+    cand &= groups == 1 ? e->num_single[PCL_MIN(longest, PCL_NUM_CAP)] : ~(uint64_t)0;
+    cand &= cl->plus ? ~(uint64_t)0 : ~e->num_plus;
+    cand &= cl->lead0 ? ~(uint64_t)0 : ~e->num_lead0;
+    while (cand != 0) {
+        const struct pcl_numgate *gt = &e->gates[__builtin_ctzll(cand)];
+        size_t back;
 
-    while (s->rc == PCL_OK) {
-        size_t cs, ce;
-        uint32_t digits = 0, groups = 0, longest = 0;
-        uint32_t glen[32], lead = 0, lead_gap = 0, trail = 0;
-        size_t gat[32]; /* where each of the first 32 groups starts */
-        uint64_t cand;
-        bool plus, lead0 = false;
-
-        i = pcl_scanmask_cursor_next(&cur, i);
-        if (i >= n) {
-            break;
-        }
-        cs = i;
-        plus = cs > 0 && p[cs - 1] == '+';
-        for (;;) {
-            size_t g, r = i;
-
-            i += pcl_scanmask_cursor_run(&cur, i);
-            digits += (uint32_t)(i - r);
-            if (p[r] == '0' && i - r >= 3 && i - r <= 6 && i < n &&
-                in_class(p[i], CLS_CLUSTERSEP)) {
-                lead0 = true; /* a trunk "0" + area code group; superset of the real rule */
-            }
-            if (groups < PCL_ARRAY_LEN(glen)) {
-                glen[groups] = (uint32_t)(i - r);
-                gat[groups] = r;
-            }
-            groups++;
-            longest = PCL_MAX(longest, (uint32_t)(i - r));
-            ce = i;
-            g = i;
-            while (g < n && g - i < 3 && in_class(p[g], CLS_CLUSTERSEP)) {
-                g++;
-            }
-            if (g == i || g >= n || !in_class(p[g], CLS_DIGIT)) {
-                break;
-            }
-            i = g;
-        }
-        if (digits < need) {
+        cand &= cand - 1;
+        if (gt->has_shape && groups <= PCL_CLUSTER_GROUPS &&
+            !shape_fits(e->dets[gt->id].shape, cl->glen, groups)) {
             continue;
         }
-        cand = e->num_by_digits[PCL_MIN(digits, PCL_NUM_CAP)] &
-               e->num_by_groups[PCL_MIN(groups, PCL_NUM_CAP)] &
-               e->num_by_longest[PCL_MIN(longest, PCL_NUM_CAP)];
-        if (groups == 1) {
-            /* max_run only rules a cluster out when all its runs are too long: a long run
-             * elsewhere may sit beside a match */
-            cand &= e->num_single[PCL_MIN(longest, PCL_NUM_CAP)];
+        if (gt->group_check != NULL && groups <= PCL_CLUSTER_GROUPS &&
+            !group_passes(e->dets[gt->id].shape, gt->group_check, p, cl->gat, cl->glen, groups)) {
+            continue;
         }
-        if (!plus) {
-            cand &= ~e->num_plus;
+        if (gt->cluster_check != NULL && !gt->cluster_check(s->buf, s->len, cs, ce)) {
+            continue;
         }
-        if (!lead0) {
-            cand &= ~e->num_lead0;
-        }
-        if ((cand & e->num_letters) != 0) {
-            /* letters around the cluster: looked at only when a detector asks */
-            lead = letters_before(p, cs);
-            lead_gap = lead;
-            if (lead == 0 && cs >= 2 && (p[cs - 1] == ' ' || p[cs - 1] == '-')) {
-                lead_gap = letters_before(p, cs - 1);
-            }
-            trail = letters_after(p, n, ce);
-            if (trail == 0 && ce + 1 < n && (p[ce] == ' ' || p[ce] == '-')) {
-                trail = letters_after(p, n, ce + 1);
-            }
-        }
-        while (cand != 0) {
-            const struct pcl_numgate *gt = &e->gates[__builtin_ctzll(cand)];
-            size_t back;
-
-            cand &= cand - 1;
-            if (gt->lead_alpha > 0) {
-                uint32_t l = gt->lead_gap ? lead_gap : lead;
-
-                if (l < gt->lead_alpha || l > gt->lead_max) {
-                    continue;
-                }
-            }
-            if (trail < gt->trail_alpha || (gt->has_shape && groups <= PCL_ARRAY_LEN(glen) &&
-                                            !shape_fits(e->dets[gt->id].shape, glen, groups))) {
-                continue;
-            }
-            if (gt->group_check != NULL && groups <= PCL_ARRAY_LEN(glen) &&
-                !group_passes(e->dets[gt->id].shape, gt->group_check, p, gat, glen, groups)) {
-                continue;
-            }
-            if (gt->cluster_check != NULL && !gt->cluster_check(s->buf, n, cs, ce)) {
-                continue;
-            }
-            /* a match may begin with "+", "(" or its leading letters, and the boundary byte
-             * before them */
-            back = 4 + (size_t)gt->lead_alpha;
-            confirm_range(s, gt->id, cs >= back ? cs - back : 0, ce, false);
-        }
+        /* a match may begin with "+", "(" or its leading letters, and the boundary byte
+         * before them */
+        back = 4 + (size_t)gt->lead_alpha;
+        confirm_range(s, gt->id, cs >= back ? cs - back : 0, ce, false);
     }
 }
 
 /* ---- hex runs -------------------------------------------------------------------- */
 
-/* Find runs of hex digits joined by single ':', '-' or '.' ("::" allowed) around every such
- * separator, and confirm the hex-run detectors whose gate the run passes. */
-static void
-hex_scan(struct pcl_scratch *s)
+/* The hex run around the separator at p[i]: runs of hex digits joined by single ':', '-'
+ * or '.' ("::" allowed). Confirms the hex-run detectors whose gate the run passes; returns
+ * where the run ends, or i + 1 when no run stands there. */
+static size_t
+hex_run(struct pcl_scratch *s, size_t i)
 {
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
-    size_t n = s->len, i = 0;
-    struct pcl_scanmask_cursor cur;
+    size_t n = s->len, rs, re, j, g = 0;
+    struct pcl_hexrun r = {.min_group = UINT32_MAX};
 
-    pcl_scanmask_cursor_init(&cur, p, n, PCL_SCANMASK_HEXSEP);
-    while (s->rc == PCL_OK) {
-        struct pcl_hexrun r = {.min_group = UINT32_MAX};
-        size_t rs, re, j, g = 0;
+    if (i == 0 || i + 1 >= n || !in_class(p[i - 1], CLS_HEX) ||
+        !(in_class(p[i + 1], CLS_HEX) || (p[i] == ':' && p[i + 1] == ':'))) {
+        return i + 1;
+    }
+    rs = i;
+    while (rs > 0 && in_class(p[rs - 1], CLS_HEX | CLS_HEXSEP)) {
+        rs--;
+    }
+    /* one forward pass: find the end and count groups and separators */
+    for (j = rs;; j++) {
+        unsigned c = j < n ? byte_class[p[j]] : 0;
 
-        i = pcl_scanmask_cursor_next(&cur, i);
-        if (i >= n) {
-            break;
-        }
-        if (i == 0 || i + 1 >= n || !in_class(p[i - 1], CLS_HEX) ||
-            !(in_class(p[i + 1], CLS_HEX) || (p[i] == ':' && p[i + 1] == ':'))) {
-            i++;
+        if ((c & CLS_HEX) != 0) {
+            g++;
             continue;
         }
-        rs = i;
-        while (rs > 0 && in_class(p[rs - 1], CLS_HEX | CLS_HEXSEP)) {
-            rs--;
+        if (g > 0) {
+            r.groups++;
+            r.min_group = PCL_MIN(r.min_group, (uint32_t)g);
+            r.max_group = PCL_MAX(r.max_group, (uint32_t)g);
+            g = 0;
         }
-        /* one forward pass: find the end and count groups and separators */
-        for (j = rs;; j++) {
-            unsigned c = j < n ? byte_class[p[j]] : 0;
+        if ((c & CLS_HEXSEP) == 0) {
+            break;
+        }
+        r.colons += p[j] == ':';
+        r.dashes += p[j] == '-';
+        r.dots += p[j] == '.';
+        r.double_colon |= p[j] == ':' && j > rs && p[j - 1] == ':';
+    }
+    re = j;
+    r.text = (const char *)p + rs;
+    r.len = re - rs;
+    for (size_t k = 0; k < e->nhex; k++) {
+        uint32_t id = e->hex[k];
 
-            if ((c & CLS_HEX) != 0) {
-                g++;
-                continue;
-            }
-            if (g > 0) {
-                r.groups++;
-                r.min_group = PCL_MIN(r.min_group, (uint32_t)g);
-                r.max_group = PCL_MAX(r.max_group, (uint32_t)g);
-                g = 0;
-            }
-            if ((c & CLS_HEXSEP) == 0) {
-                break;
-            }
-            r.colons += p[j] == ':';
-            r.dashes += p[j] == '-';
-            r.dots += p[j] == '.';
-            r.double_colon |= p[j] == ':' && j > rs && p[j - 1] == ':';
+        if (e->dets[id].hexgate(&r)) {
+            confirm_range(s, id, rs >= 2 ? rs - 2 : 0, re, false);
         }
-        re = j;
-        r.text = (const char *)p + rs;
-        r.len = re - rs;
-        for (size_t k = 0; k < e->nhex; k++) {
-            uint32_t id = e->hex[k];
+    }
+    return re;
+}
 
-            if (e->dets[id].hexgate(&r)) {
-                confirm_range(s, id, rs >= 2 ? rs - 2 : 0, re, false);
-            }
+/* The hex runs around the separators (sep, a mask) of the block at `at` that stand at or
+ * after *next; *next becomes the offset the next search starts from. */
+static void
+hex_block(struct pcl_scratch *s, size_t at, uint64_t sep, size_t *next)
+{
+    while (sep != 0 && s->rc == PCL_OK) {
+        size_t i = at + (size_t)__builtin_ctzll(sep);
+
+        sep &= sep - 1;
+        if (i >= *next) {
+            *next = hex_run(s, i);
         }
-        i = re;
     }
 }
 
 /* ---- letter-digit tokens ------------------------------------------------------------ */
 
-/* Find runs of letters and digits (64 bytes of input at a time) whose first byte some token
- * detector accepts, and confirm, anchored at the run's start, the token detectors whose
- * length and first two bytes the run fits. */
+/* The runs of letters and digits starting in the block at `at` (masks m, and next those of
+ * the block after it; *carry is 1 when the byte before the block is a letter or digit) whose
+ * first byte some token detector accepts: confirm, anchored at the run's start, the token
+ * detectors whose length and first two bytes the run fits. */
 static void
-token_scan(struct pcl_scratch *s)
+token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m,
+            const struct pcl_scanmask *next, uint64_t *carry)
 {
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len;
-    uint64_t carry = 0; /* 1 when the byte before the block is a letter or digit */
-    unsigned want = (1u << PCL_SCANMASK_ALNUM) | (1u << PCL_SCANMASK_DIGIT);
+    uint64_t starts = m->alnum & ~((m->alnum << 1) | *carry);
 
-    for (size_t at = 0; at < n && s->rc == PCL_OK; at += 64) {
-        struct pcl_scanmask m;
-        uint64_t starts;
+    *carry = m->alnum >> 63;
+    if (e->tok_digit_first) {
+        starts &= m->digit;
+    }
+    if (e->tok_min >= 2 && e->tok_min <= 64) {
+        /* runs shorter than any token detector accepts, from the masks */
+        starts &= pcl_scanmask_runs_from(m->alnum, next->alnum, (unsigned)e->tok_min);
+    }
+    while (starts != 0 && s->rc == PCL_OK) {
+        unsigned off = (unsigned)__builtin_ctzll(starts);
+        size_t pos = at + off, len;
 
-        pcl_scanmask_at(p, n, at, want, &m);
-        starts = m.alnum & ~((m.alnum << 1) | carry);
-        carry = m.alnum >> 63;
-        if (e->tok_digit_first) {
-            starts &= m.digit;
+        starts &= starts - 1;
+        if (!in_byteset(e->tok_first, p[pos])) {
+            continue;
         }
-        while (starts != 0) {
-            unsigned off = (unsigned)__builtin_ctzll(starts);
-            size_t pos = at + off, len;
+        len = off == 0 ? 64 : (size_t)__builtin_ctzll(~(m->alnum >> off));
+        if (off + len >= 64) {
+            len = pcl_scanmask_run(p, n, pos, PCL_SCANMASK_ALNUM);
+        }
+        if (len < e->tok_min) {
+            continue;
+        }
+        for (size_t k = 0; k < e->ntok; k++) {
+            uint32_t id = e->tok[k];
+            const struct pcl_det_rt *d = &e->dets[id];
 
-            starts &= starts - 1;
-            if (!in_byteset(e->tok_first, p[pos])) {
+            if (len < d->row->token_min || len > d->row->token_max ||
+                !in_byteset(d->token_first, p[pos]) ||
+                (len >= 2 && !in_byteset(d->token_second, p[pos + 1]))) {
                 continue;
             }
-            len = off == 0 ? 64 : (size_t)__builtin_ctzll(~(m.alnum >> off));
-            if (off + len >= 64) {
-                len = pcl_scanmask_run(p, n, pos, PCL_SCANMASK_ALNUM);
-            }
-            if (len < e->tok_min) {
-                continue;
-            }
-            for (size_t k = 0; k < e->ntok; k++) {
-                uint32_t id = e->tok[k];
-                const struct pcl_det_rt *d = &e->dets[id];
-
-                if (len < d->row->token_min || len > d->row->token_max ||
-                    !in_byteset(d->token_first, p[pos]) ||
-                    (len >= 2 && !in_byteset(d->token_second, p[pos + 1]))) {
-                    continue;
-                }
-                /* the pattern consumes the byte before the run */
-                confirm_range(s, id, pos > 0 ? pos - 1 : 0, pos + 1, false);
-            }
+            /* the pattern consumes the byte before the run */
+            confirm_range(s, id, pos > 0 ? pos - 1 : 0, pos + 1, false);
         }
     }
+}
+
+/* ---- the block pass ----------------------------------------------------------------- */
+
+/* One pass over the buffer, 64 bytes at a time: the byte-class masks of each block are
+ * computed once (by the cluster walk, which looks one block ahead) and feed the digit-cluster,
+ * hex-run and token scanners. Each detector belongs to one scanner, so interleaving them
+ * confirms every detector in the same order as separate passes would. */
+static void
+block_scan(struct pcl_scratch *s)
+{
+    const struct pcl_engine *e = s->e;
+    struct pcl_cluster_iter it;
+    uint64_t carry = 0;
+    size_t hex_next = 0;
+
+    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, e->num_skip_below);
+    do {
+        if (e->nnumeric > 0) {
+            while (s->rc == PCL_OK && pcl_cluster_next_in_block(&it)) {
+                cluster_dispatch(s, &it.cl);
+            }
+        }
+        if (e->nhex > 0) {
+            hex_block(s, it.at, it.cur.hexsep, &hex_next);
+        }
+        if (e->ntok > 0) {
+            token_block(s, it.at, &it.cur, &it.next, &carry);
+        }
+    } while (s->rc == PCL_OK && pcl_cluster_advance(&it));
 }
 
 static int
@@ -1554,14 +1485,8 @@ pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char
             return pcl_err_set(err, PCL_EINTERNAL, "detect: vectorscan scan failed (%d)", hrc);
         }
     }
-    if (e->nnumeric > 0 && s->rc == PCL_OK) {
-        numeric_scan(s);
-    }
-    if (e->nhex > 0 && s->rc == PCL_OK) {
-        hex_scan(s);
-    }
-    if (e->ntok > 0 && s->rc == PCL_OK) {
-        token_scan(s);
+    if ((e->nnumeric > 0 || e->nhex > 0 || e->ntok > 0) && s->rc == PCL_OK) {
+        block_scan(s);
     }
     if (s->rc == PCL_ENOMEM) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");

@@ -34,6 +34,8 @@ struct pcl_det_rt {
 
 /* Cap on the counts that index the numeric dispatch tables (digits, groups, run lengths). */
 #define PCL_NUM_CAP 63
+/* Most letters counted before or after a digit cluster (PCL_CLUSTER_LETTERS). */
+#define PCL_NUM_LETTERS 8
 
 /* A numeric detector's cluster gate, packed so the dispatch loop stays in a few cache lines. */
 struct pcl_numgate {
@@ -74,8 +76,13 @@ struct pcl_engine {
     uint64_t num_single[PCL_NUM_CAP + 1];     /* one group of this length: max_run allows it */
     uint64_t num_plus;                        /* gates that need a '+' before the cluster */
     uint64_t num_lead0;                       /* gates that need a trunk '0' group */
-    uint64_t num_letters;                     /* gates that look at letters around it */
-    uint32_t *hex;                            /* indexes of hex-run detectors; array of nhex */
+    uint32_t num_skip_below; /* fewest digits of a gate that takes a cluster with no letter
+                                right before it (lead 0): shorter lone groups are skipped */
+    /* by the letters around the cluster (struct pcl_cluster lead, lead_gap, trail; 0-8): */
+    uint64_t num_by_lead[PCL_NUM_LETTERS + 1];     /* lead_alpha..lead_max, or no lead needed */
+    uint64_t num_by_lead_gap[PCL_NUM_LETTERS + 1]; /* the same for PCL_DET_LEAD_GAP gates */
+    uint64_t num_by_trail[PCL_NUM_LETTERS + 1];    /* trail_alpha <= trail */
+    uint32_t *hex;                                 /* indexes of hex-run detectors; array of nhex */
     size_t nhex;
     uint32_t *tok; /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
     size_t ntok;

@@ -12,10 +12,11 @@
 
 /* The classes a mask can hold; bit i of a mask is set when byte i of the block is in it. */
 enum pcl_scanmask_class {
-    PCL_SCANMASK_DIGIT,   /* 0-9 */
-    PCL_SCANMASK_ALNUM,   /* 0-9 A-Z a-z */
-    PCL_SCANMASK_HEXSEP,  /* ':' '-' '.' */
-    PCL_SCANMASK_NCLASSES /* count */
+    PCL_SCANMASK_DIGIT,      /* 0-9 */
+    PCL_SCANMASK_ALNUM,      /* 0-9 A-Z a-z */
+    PCL_SCANMASK_HEXSEP,     /* ':' '-' '.' */
+    PCL_SCANMASK_CLUSTERSEP, /* ' ' '(' ')' '-' '.' '/': join the digit groups of a cluster */
+    PCL_SCANMASK_NCLASSES    /* count */
 };
 
 /* Masks of one 64-byte block; classes not asked for are left 0. */
@@ -23,6 +24,7 @@ struct pcl_scanmask {
     uint64_t digit;
     uint64_t alnum;
     uint64_t hexsep;
+    uint64_t clustersep;
 };
 
 #if defined(__SSE2__)
@@ -41,7 +43,7 @@ pcl_scanmask_range16(__m128i v, unsigned char lo, unsigned char hi)
 static inline void
 pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m)
 {
-    m->digit = m->alnum = m->hexsep = 0;
+    m->digit = m->alnum = m->hexsep = m->clustersep = 0;
 #if defined(__SSE2__)
     for (unsigned k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
@@ -63,6 +65,14 @@ pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m
 
             m->hexsep |= (uint64_t)(uint16_t)_mm_movemask_epi8(s) << sh;
         }
+        if ((want & (1u << PCL_SCANMASK_CLUSTERSEP)) != 0) {
+            /* ' ', then '(' ')' and '-' '.' '/' as two ranges */
+            __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                                  pcl_scanmask_range16(v, '(', ')')),
+                                     pcl_scanmask_range16(v, '-', '/'));
+
+            m->clustersep |= (uint64_t)(uint16_t)_mm_movemask_epi8(s) << sh;
+        }
     }
 #else
     for (unsigned i = 0; i < 64; i++) {
@@ -77,6 +87,10 @@ pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m
         }
         if ((want & (1u << PCL_SCANMASK_HEXSEP)) != 0 && (c == ':' || c == '-' || c == '.')) {
             m->hexsep |= bit;
+        }
+        if ((want & (1u << PCL_SCANMASK_CLUSTERSEP)) != 0 &&
+            (c == ' ' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/')) {
+            m->clustersep |= bit;
         }
     }
 #endif
@@ -111,11 +125,33 @@ pcl_scanmask_get(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_
         return m.digit;
     case PCL_SCANMASK_ALNUM:
         return m.alnum;
+    case PCL_SCANMASK_CLUSTERSEP:
+        return m.clustersep;
     case PCL_SCANMASK_HEXSEP:
     case PCL_SCANMASK_NCLASSES:
         break;
     }
     return m.hexsep;
+}
+
+/* Bits i of lo (the mask of one block; hi that of the next) where a run of at least k set
+ * bits starts, 1 <= k <= 64: the run i..i+k-1 may go on into hi. Bits past hi count as
+ * clear. */
+static inline uint64_t
+pcl_scanmask_runs_from(uint64_t lo, uint64_t hi, unsigned k)
+{
+    unsigned w = 1;
+
+    /* lo:hi holds runs of at least w; each step doubles w (bit i and bit i + w) */
+    while (2 * w <= k) {
+        lo &= (lo >> w) | (hi << (64 - w));
+        hi &= hi >> w;
+        w *= 2;
+    }
+    if (k > w) {
+        lo &= (lo >> (k - w)) | (hi << (64 - (k - w)));
+    }
+    return lo;
 }
 
 /* Offset of the first byte at or after at in p[0..n) that is in class cls, or n. */
@@ -148,81 +184,6 @@ pcl_scanmask_run(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_
         len += 64;
     }
     return len;
-}
-
-/* A forward search that keeps the mask of the aligned 64-byte block it last looked at, so the
- * many nearby searches of a scanner (one per digit group in digit-dense text) cost one mask
- * computation per block and a shift and a count per search. */
-struct pcl_scanmask_cursor {
-    const unsigned char *p; /* borrowed input p[0..n) */
-    size_t n;
-    size_t base;   /* bits describe p[base..base+64); base is a multiple of 64 */
-    uint64_t bits; /* mask of the class there */
-    bool valid;
-    enum pcl_scanmask_class cls;
-};
-
-static inline void
-pcl_scanmask_cursor_init(struct pcl_scanmask_cursor *c, const unsigned char *p, size_t n,
-                         enum pcl_scanmask_class cls)
-{
-    c->p = p;
-    c->n = n;
-    c->base = 0;
-    c->bits = 0;
-    c->valid = false;
-    c->cls = cls;
-}
-
-/* The class mask of the block holding at, shifted so bit 0 is at; 64 - (at % 64) bits of it
- * are meaningful. */
-static inline uint64_t
-pcl_scanmask_cursor_bits(struct pcl_scanmask_cursor *c, size_t at)
-{
-    size_t base = at & ~(size_t)63;
-
-    if (!c->valid || base != c->base) {
-        c->base = base;
-        c->bits = pcl_scanmask_get(c->p, c->n, base, c->cls);
-        c->valid = true;
-    }
-    return c->bits >> (at - base);
-}
-
-/* Offset of the first byte at or after at in the cursor's class, or n. */
-static inline size_t
-pcl_scanmask_cursor_next(struct pcl_scanmask_cursor *c, size_t at)
-{
-    while (at < c->n) {
-        uint64_t m = pcl_scanmask_cursor_bits(c, at);
-
-        if (m != 0) {
-            return PCL_MIN(c->n, at + (size_t)__builtin_ctzll(m));
-        }
-        at = (at & ~(size_t)63) + 64;
-    }
-    return c->n;
-}
-
-/* Length of the run of the cursor's class that starts at at (0 when p[at] is not in it). */
-static inline size_t
-pcl_scanmask_cursor_run(struct pcl_scanmask_cursor *c, size_t at)
-{
-    size_t from = at;
-
-    while (at < c->n) {
-        size_t left = 64 - (at & 63);
-        uint64_t m = ~pcl_scanmask_cursor_bits(c, at);
-
-        if (left < 64) {
-            m &= ((uint64_t)1 << left) - 1;
-        }
-        if (m != 0) {
-            return PCL_MIN(c->n, at + (size_t)__builtin_ctzll(m)) - from;
-        }
-        at += left;
-    }
-    return c->n - from;
 }
 
 #endif

@@ -20,6 +20,8 @@ ref_in(unsigned char c, enum pcl_scanmask_class cls)
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     case PCL_SCANMASK_HEXSEP:
         return c == ':' || c == '-' || c == '.';
+    case PCL_SCANMASK_CLUSTERSEP:
+        return c == ' ' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/';
     case PCL_SCANMASK_NCLASSES:
         break;
     }
@@ -66,6 +68,7 @@ test_pcl_scanmask_block_every_byte(void **state)
         assert_true(m.digit == ref_mask(buf, 256, at, PCL_SCANMASK_DIGIT));
         assert_true(m.alnum == ref_mask(buf, 256, at, PCL_SCANMASK_ALNUM));
         assert_true(m.hexsep == ref_mask(buf, 256, at, PCL_SCANMASK_HEXSEP));
+        assert_true(m.clustersep == ref_mask(buf, 256, at, PCL_SCANMASK_CLUSTERSEP));
     }
 }
 
@@ -86,6 +89,8 @@ test_pcl_scanmask_at_tail(void **state)
                         ref_mask(p, n, at, PCL_SCANMASK_ALNUM));
             assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_HEXSEP) ==
                         ref_mask(p, n, at, PCL_SCANMASK_HEXSEP));
+            assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_CLUSTERSEP) ==
+                        ref_mask(p, n, at, PCL_SCANMASK_CLUSTERSEP));
         }
     }
 }
@@ -94,7 +99,7 @@ test_pcl_scanmask_at_tail(void **state)
 static void
 test_pcl_scanmask_next_and_run_random(void **state)
 {
-    static const char alphabet[] = "0123456789abcXYZ:-. \n\x80\xff";
+    static const char alphabet[] = "0123456789abcXYZ:-. /()\n\x80\xff";
     unsigned char buf[300];
     uint64_t x = 0x9e3779b97f4a7c15u;
 
@@ -129,6 +134,42 @@ test_pcl_scanmask_next_and_run_random(void **state)
     }
 }
 
+/* runs_from() against a bit-by-bit count on random and run-heavy mask pairs, every k. */
+static void
+test_pcl_scanmask_runs_from_random(void **state)
+{
+    uint64_t x = 0xda942042e4dd58b5u;
+
+    (void)state;
+    for (int round = 0; round < 2000; round++) {
+        uint64_t lo = next_rand(&x), hi = next_rand(&x);
+
+        if (round % 3 == 1) { /* long runs: few clear bits */
+            lo |= next_rand(&x) | next_rand(&x);
+            hi |= next_rand(&x) | next_rand(&x);
+        } else if (round % 3 == 2) {
+            lo = round % 2 == 0 ? ~(uint64_t)0 : lo | (lo << 1) | (lo << 2);
+            hi = hi | (hi >> 1);
+        }
+        for (unsigned k = 1; k <= 64; k++) {
+            uint64_t want = 0;
+
+            for (unsigned i = 0; i < 64; i++) {
+                unsigned j = 0;
+
+                while (j < k && i + j < 128 &&
+                       (((i + j < 64 ? lo >> (i + j) : hi >> (i + j - 64)) & 1) != 0)) {
+                    j++;
+                }
+                if (j == k) {
+                    want |= (uint64_t)1 << i;
+                }
+            }
+            assert_true(pcl_scanmask_runs_from(lo, hi, k) == want);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -136,6 +177,7 @@ main(void)
         cmocka_unit_test(test_pcl_scanmask_block_every_byte),
         cmocka_unit_test(test_pcl_scanmask_at_tail),
         cmocka_unit_test(test_pcl_scanmask_next_and_run_random),
+        cmocka_unit_test(test_pcl_scanmask_runs_from_random),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
