@@ -314,8 +314,7 @@ test_tokens_shape_and_lookup(void **state)
     assert_int_equal(len, 5);
     assert_memory_equal(p, "a\"b\xc3\xa9", 5);
     /* the later of two equal keys, as jansson keeps; an escaped key matches its text */
-    assert_int_equal(pcl_gw_jtok_str(doc, &t[pcl_gw_jtok_get(doc, t, 0, "id")], &sc, &p, &len),
-                     0);
+    assert_int_equal(pcl_gw_jtok_str(doc, &t[pcl_gw_jtok_get(doc, t, 0, "id")], &sc, &p, &len), 0);
     assert_memory_equal(p, "c2", 2);
     assert_int_not_equal(pcl_gw_jtok_get(doc, t, 0, "key"), 0);
     assert_int_equal(pcl_gw_jtok_int(doc, &t[pcl_gw_jtok_get(doc, t, 0, "n")]), INT64_MIN);
@@ -361,7 +360,7 @@ test_splice_edits(void **state)
     struct pcl_gw_jedit e[3] = {
         {.start = 30, .end = 30, .repl = "1", .len = 1}, /* insert into "b" */
         {.start = 5, .end = 8, .repl = "\"yy\"", .len = 4},
-        {.start = 8, .end = 24},                         /* ",\"usage\":{...}" */
+        {.start = 8, .end = 24}, /* ",\"usage\":{...}" */
     };
     struct pcl_buf out;
 
