@@ -21,91 +21,26 @@ out=$root/bench/out
 mkdir -p "$out"
 tmp=$(mktemp -d)
 pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    [ -f "$tmp/up/nginx.pid" ] && kill "$(cat "$tmp/up/nginx.pid")" 2>/dev/null || true
-    [ -f "$tmp/px/nginx.pid" ] && kill "$(cat "$tmp/px/nginx.pid")" 2>/dev/null || true
-    sleep 0.2
-    rm -rf "$tmp"
-}
+# shellcheck source=bench/gateway_lib.sh
+source "$root/bench/gateway_lib.sh"
+cleanup() { gw_cleanup; }
 trap cleanup EXIT
 
-for tool in wrk nginx taskset curl; do
-    command -v "$tool" >/dev/null || { echo "bench/gateway.sh: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
-done
+gw_need_tools bench/gateway.sh
 [ -x "$bin" ] || { echo "bench/gateway.sh: build first (make release)" >&2; exit 1; }
 
 UP=18201 PX=18202 GW=18203
-chat='{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Paris is the capital of France. It has been the seat of government for centuries and is known for its museums, its food and its river."},"finish_reason":"stop"}],"usage":{"prompt_tokens":20,"completion_tokens":32,"total_tokens":52}}'
-sse=""
-for w in Paris is the capital of France. It has been the seat of government for centuries and is known for its museums, its food and its river.; do
-    sse+="data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"$w \"}}]}\n\n"
-done
-sse+='data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
-sse+='data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":32,"total_tokens":52}}\n\ndata: [DONE]\n\n'
-printf '%s' "$chat" >"$tmp/chat.json"
-printf "$sse" >"$tmp/chat.sse"
+gw_start_nginx $UP $PX
 
-nginx_conf() { # dir body
-    mkdir -p "$1"
-    cat >"$1/nginx.conf" <<EOF
-worker_processes 1;
-pid $1/nginx.pid;
-error_log $1/error.log warn;
-$( [ "$(id -u)" = 0 ] && echo "user root;" )
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $1/body; proxy_temp_path $1/proxy;
-    fastcgi_temp_path $1/fcgi; uwsgi_temp_path $1/uwsgi; scgi_temp_path $1/scgi;
-    keepalive_requests 1000000;
-    $2
-}
-EOF
-}
-nginx_conf "$tmp/up" "
-    server {
-        listen 127.0.0.1:$UP;
-        location = /v1/chat/completions { default_type application/json; alias $tmp/chat.json; }
-        location = /v1/sse { default_type text/event-stream; alias $tmp/chat.sse; }
-        error_page 405 =200 \$uri;
-    }"
-nginx_conf "$tmp/px" "
-    upstream up { server 127.0.0.1:$UP; keepalive 64; }
-    server {
-        listen 127.0.0.1:$PX;
-        location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection \"\";
-                     proxy_buffering off; }
-    }"
-taskset -c 1 nginx -c "$tmp/up/nginx.conf"
-taskset -c 0 nginx -c "$tmp/px/nginx.conf"
-
-cat >"$tmp/gw.yaml" <<EOF
-server: {listen: "127.0.0.1:$GW", workers: 1}
-store: sqlite://$tmp/keys.db
-upstreams: [{name: up, url: "http://127.0.0.1:$UP", api_key: sk-bench}]
-limits: {per_key: {rpm: 1000000000, tpm: 1000000000000}}
-policies:
-  - name: full
-    request: {default: redact, credential: block}
-    response: {default: redact}
-routes:
-  - {path: /v1/chat/completions, api: chat}
-  - {path: /v1/sse, api: chat, upstream_path: /v1/sse}
-EOF
+gw_config "$tmp/gw.yaml" $GW $UP "sqlite://$tmp/keys.db"
 key=$("$bin" keys --store "sqlite://$tmp/keys.db" create --name bench 2>/dev/null)
 taskset -c 0 "$bin" serve --config "$tmp/gw.yaml" 2>"$tmp/gw.err" &
 gw_pid=$!
 pids+=($gw_pid)
 for _ in $(seq 1 100); do curl -s "127.0.0.1:$GW/healthz" >/dev/null && break; sleep 0.05; done
 
-body='{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is the capital of France? Reply to jane.doe@example.com."}],"max_tokens":64}'
-cat >"$tmp/post.lua" <<EOF
-wrk.method = "POST"
-wrk.body = '$body'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-EOF
+body=$gw_body
+gw_wrk_script "$tmp/post.lua" "$key"
 
 # "p50 p99 rps" from wrk --latency output (latencies in ms)
 run_wrk() { # conns url

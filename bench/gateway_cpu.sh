@@ -18,62 +18,14 @@ rounds=${ROUNDS:-5}
 secs=${SECS:-3}
 tmp=$(mktemp -d)
 pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    [ -f "$tmp/up/nginx.pid" ] && kill "$(cat "$tmp/up/nginx.pid")" 2>/dev/null || true
-    [ -f "$tmp/px/nginx.pid" ] && kill "$(cat "$tmp/px/nginx.pid")" 2>/dev/null || true
-    sleep 0.2
-    rm -rf "$tmp"
-}
+# shellcheck source=bench/gateway_lib.sh
+source "$root/bench/gateway_lib.sh"
+cleanup() { gw_cleanup; }
 trap cleanup EXIT
-for tool in wrk nginx taskset curl; do
-    command -v "$tool" >/dev/null || { echo "bench/gateway_cpu.sh: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
-done
+gw_need_tools bench/gateway_cpu.sh
 
 UP=18301 PX=18302
-chat='{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Paris is the capital of France. It has been the seat of government for centuries and is known for its museums, its food and its river."},"finish_reason":"stop"}],"usage":{"prompt_tokens":20,"completion_tokens":32,"total_tokens":52}}'
-sse=""
-for w in Paris is the capital of France. It has been the seat of government for centuries and is known for its museums, its food and its river.; do
-    sse+="data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"$w \"}}]}\n\n"
-done
-sse+='data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
-sse+='data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":32,"total_tokens":52}}\n\ndata: [DONE]\n\n'
-printf '%s' "$chat" >"$tmp/chat.json"
-printf "$sse" >"$tmp/chat.sse"
-
-nginx_conf() { # dir body
-    mkdir -p "$1"
-    cat >"$1/nginx.conf" <<NGX
-worker_processes 1;
-pid $1/nginx.pid;
-error_log $1/error.log warn;
-$( [ "$(id -u)" = 0 ] && echo "user root;" )
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $1/body; proxy_temp_path $1/proxy;
-    fastcgi_temp_path $1/fcgi; uwsgi_temp_path $1/uwsgi; scgi_temp_path $1/scgi;
-    keepalive_requests 1000000;
-    $2
-}
-NGX
-}
-nginx_conf "$tmp/up" "
-    server {
-        listen 127.0.0.1:$UP;
-        location = /v1/chat/completions { default_type application/json; alias $tmp/chat.json; }
-        location = /v1/sse { default_type text/event-stream; alias $tmp/chat.sse; }
-        error_page 405 =200 \$uri;
-    }"
-nginx_conf "$tmp/px" "
-    upstream up { server 127.0.0.1:$UP; keepalive 64; }
-    server {
-        listen 127.0.0.1:$PX;
-        location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection \"\";
-                     proxy_buffering off; }
-    }"
-taskset -c 1 nginx -c "$tmp/up/nginx.conf"
-taskset -c 0 nginx -c "$tmp/px/nginx.conf"
+gw_start_nginx $UP $PX
 sleep 0.3
 # the worker of the proxy nginx (its master does no request work)
 px_pid=$(pgrep -P "$(cat "$tmp/px/nginx.pid")" | head -1)
@@ -84,19 +36,7 @@ for build in "$@"; do
     bin=$build/portcullis
     [ -x "$bin" ] || { echo "bench/gateway_cpu.sh: no $bin" >&2; exit 1; }
     port=$((18310 + i))
-    cat >"$tmp/gw$i.yaml" <<YAML
-server: {listen: "127.0.0.1:$port", workers: 1}
-store: sqlite://$tmp/keys$i.db
-upstreams: [{name: up, url: "http://127.0.0.1:$UP", api_key: sk-bench}]
-limits: {per_key: {rpm: 1000000000, tpm: 1000000000000}}
-policies:
-  - name: full
-    request: {default: redact, credential: block}
-    response: {default: redact}
-routes:
-  - {path: /v1/chat/completions, api: chat}
-  - {path: /v1/sse, api: chat, upstream_path: /v1/sse}
-YAML
+    gw_config "$tmp/gw$i.yaml" $port $UP "sqlite://$tmp/keys$i.db"
     key=$("$bin" keys --store "sqlite://$tmp/keys$i.db" create --name bench 2>/dev/null)
     echo "$key" >"$tmp/key$i"
     taskset -c 0 "$bin" serve --config "$tmp/gw$i.yaml" 2>"$tmp/gw$i.err" &
@@ -106,16 +46,10 @@ YAML
     i=$((i + 1))
 done
 
-body='{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is the capital of France? Reply to jane.doe@example.com."}],"max_tokens":64}'
 lua() { # key -> script path
     local f
     f=$tmp/post-$RANDOM.lua
-    cat >"$f" <<LUA
-wrk.method = "POST"
-wrk.body = '$body'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $1"
-LUA
+    gw_wrk_script "$f" "$1"
     echo "$f"
 }
 scripts=("$(lua none)")
