@@ -939,6 +939,10 @@ req_free(struct gw_req *r)
 void
 pcl_gw_worker_spares_free(struct gw_worker *w)
 {
+    for (size_t i = 0; w->splice_ready && i < PCL_ARRAY_LEN(w->splice); i++) {
+        pcl_buf_fini(&w->splice[i]);
+    }
+    w->splice_ready = false;
     while (w->nspare > 0) {
         struct gw_req *r = w->spare[--w->nspare];
 
@@ -1359,6 +1363,26 @@ splice_put(const char *s, size_t n, void *arg)
 
 #define SPLICE_TOKENS  160
 #define SPLICE_CHOICES 4
+#define SPLICE_KEEP    (64u << 10) /* scratch kept between events, at most, per buffer */
+
+/* The worker's splice buffers (output, replacement texts, decoding), emptied: kept between
+ * events so that an event allocates nothing; one that grew past SPLICE_KEEP is released. */
+static void
+splice_bufs(struct gw_worker *w, struct pcl_buf **ob, struct pcl_buf **rb, struct pcl_buf **sc)
+{
+    for (size_t i = 0; i < PCL_ARRAY_LEN(w->splice); i++) {
+        if (!w->splice_ready) {
+            pcl_buf_init(&w->splice[i], 64u << 20);
+        } else if (w->splice[i].cap > SPLICE_KEEP) {
+            pcl_buf_fini(&w->splice[i]);
+        }
+        w->splice[i].len = 0;
+    }
+    w->splice_ready = true;
+    *ob = &w->splice[0];
+    *rb = &w->splice[1];
+    *sc = &w->splice[2];
+}
 
 /* The common chat and completions chunk, read as tokens and edited in its own bytes (the
  * released text spliced in, usage the client did not ask for cut out) instead of a jansson
@@ -1370,7 +1394,8 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
 {
     struct pcl_gw_jtok t[SPLICE_TOKENS];
     struct pcl_gw_jedit ed[SPLICE_CHOICES + 1];
-    struct pcl_buf repl[SPLICE_CHOICES], sc, ob;
+    struct pcl_buf *ob, *rb, *sc;
+    size_t roff[SPLICE_CHOICES + 1] = {0};
     struct {
         size_t c, delta, text;
         json_int_t idx;
@@ -1441,11 +1466,7 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
         }
         usage = 0;
     }
-    for (size_t k = 0; k < SPLICE_CHOICES; k++) {
-        pcl_buf_init(&repl[k], 0);
-    }
-    pcl_buf_init(&sc, 0);
-    pcl_buf_init(&ob, 0);
+    splice_bufs(r->w, &ob, &rb, &sc);
     for (size_t k = 0; k < nch; k++) {
         bool is_text = ch[k].text != 0 && t[ch[k].text].type == JSON_STRING;
         const char *tp = "";
@@ -1461,7 +1482,7 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
         if (!is_text && !ch[k].fin) {
             continue;
         }
-        if (is_text && pcl_gw_jtok_str(data, &t[ch[k].text], &sc, &tp, &tl) != 0) {
+        if (is_text && pcl_gw_jtok_str(data, &t[ch[k].text], sc, &tp, &tl) != 0) {
             stream_stop(r, "inspection_failed", "the answer could not be inspected");
             rc = 1;
             goto out;
@@ -1487,28 +1508,30 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
         }
         if (is_text || ts->out.len > 0) {
             size_t obj = completions ? ch[k].c : ch[k].delta;
+            size_t before = rb->len;
 
             if (!is_text && ch[k].text == 0 &&
                 (obj == 0 ||
-                 pcl_buf_appends(&repl[k], completions ? "\"text\":" : "\"content\":") != PCL_OK)) {
+                 pcl_buf_appends(rb, completions ? "\"text\":" : "\"content\":") != PCL_OK)) {
+                rb->len = before;
                 goto skip; /* no delta to put the text in (the tree path drops it too) */
             }
-            if (pcl_json_escape(&repl[k], ts->out.ptr != NULL ? ts->out.ptr : "", ts->out.len) !=
+            if (pcl_json_escape(rb, ts->out.ptr != NULL ? ts->out.ptr : "", ts->out.len) !=
                     PCL_OK ||
                 (!is_text && ch[k].text == 0 && t[obj].count > 0 &&
-                 pcl_buf_appendc(&repl[k], ',') != PCL_OK)) {
+                 pcl_buf_appendc(rb, ',') != PCL_OK)) {
                 stream_stop(r, "inspection_failed", "the answer could not be inspected");
                 rc = 1;
                 goto out;
             }
+            /* the text's place in rb: rb may still move as it grows */
+            roff[ned] = before;
             ed[ned++] = ch[k].text != 0 ? (struct pcl_gw_jedit){.start = t[ch[k].text].start,
                                                                 .end = t[ch[k].text].end,
-                                                                .repl = repl[k].ptr,
-                                                                .len = repl[k].len}
+                                                                .len = rb->len - before}
                                         : (struct pcl_gw_jedit){.start = t[obj].start + 1,
                                                                 .end = t[obj].start + 1,
-                                                                .repl = repl[k].ptr,
-                                                                .len = repl[k].len};
+                                                                .len = rb->len - before};
         }
     skip:
         r->out_bytes += ts->out.len;
@@ -1522,23 +1545,21 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
         rc = 1;
         goto out;
     }
+    for (size_t i = 0; i < ned; i++) {
+        ed[i].repl = ed[i].len > 0 ? rb->ptr + roff[i] : NULL;
+    }
     if (forward && client_out(r)) {
-        if ((elen == 0 || (pcl_buf_appends(&ob, "event: ") == PCL_OK &&
-                           pcl_buf_append(&ob, event, elen) == PCL_OK &&
-                           pcl_buf_appendc(&ob, '\n') == PCL_OK)) &&
-            pcl_buf_appends(&ob, "data: ") == PCL_OK &&
-            pcl_gw_jtok_splice(data, dlen, ed, ned, splice_put, &ob) == 0 &&
-            pcl_buf_appends(&ob, "\n\n") == PCL_OK && evbuffer_add(r->out, ob.ptr, ob.len) == 0) {
-            r->out_bytes += ob.len;
+        if ((elen == 0 ||
+             (pcl_buf_appends(ob, "event: ") == PCL_OK &&
+              pcl_buf_append(ob, event, elen) == PCL_OK && pcl_buf_appendc(ob, '\n') == PCL_OK)) &&
+            pcl_buf_appends(ob, "data: ") == PCL_OK &&
+            pcl_gw_jtok_splice(data, dlen, ed, ned, splice_put, ob) == 0 &&
+            pcl_buf_appends(ob, "\n\n") == PCL_OK && evbuffer_add(r->out, ob->ptr, ob->len) == 0) {
+            r->out_bytes += ob->len;
         }
     }
     event_decision(r);
 out:
-    for (size_t k = 0; k < SPLICE_CHOICES; k++) {
-        pcl_buf_fini(&repl[k]);
-    }
-    pcl_buf_fini(&sc);
-    pcl_buf_fini(&ob);
     return rc;
 }
 

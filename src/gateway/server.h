@@ -60,6 +60,8 @@ struct gw_worker {
     size_t npools;
     struct gw_req *spare[GW_SPARE_REQS]; /* recycled request states, nspare of them (proxy.c) */
     size_t nspare;
+    struct pcl_buf splice[3]; /* SSE splice scratch (proxy.c), kept between events */
+    bool splice_ready;
 };
 
 struct pcl_gw {
@@ -106,7 +108,7 @@ void pcl_gw_handle(struct evhttp_request *req, void *arg);
 enum pcl_rc pcl_gw_worker_sync(struct gw_worker *w, struct pcl_err *err);
 void pcl_gw_worker_drop(struct gw_worker *w);
 /* Free the worker's recycled request states; after its loop and HTTP server are gone. */
-void pcl_gw_worker_spares_free(struct gw_worker *w);
+void pcl_gw_worker_spares_free(struct gw_worker *w); /* and the splice scratch */
 
 /* Write one line to the access log / audit sink. */
 void pcl_gw_log_access(struct pcl_gw *gw, const char *line, size_t n);
