@@ -53,10 +53,10 @@ struct reader {
     struct frame *stack; /* open containers, innermost last */
     size_t depth;
     size_t scap;
-    struct frame inline_stack[STACK_INLINE];
-    struct pcl_buf key; /* the pending key of the innermost object (decoded) */
-    struct pcl_buf str; /* a decoded string value with escapes */
-    const char *kptr;   /* the pending key: kptr[0..klen) (in buf or in key) */
+    struct frame *inline_stack; /* run()'s, on its stack: left uninitialised, not zeroed */
+    struct pcl_buf key;         /* the pending key of the innermost object (decoded) */
+    struct pcl_buf str;         /* a decoded string value with escapes */
+    const char *kptr;           /* the pending key: kptr[0..klen) (in buf or in key) */
     size_t klen;
 };
 
@@ -657,11 +657,12 @@ parse(struct reader *r)
 static int
 run(struct reader *r, const char *buf, size_t len)
 {
+    struct frame inline_stack[STACK_INLINE];
     int rc;
 
     r->buf = r->p = buf;
     r->end = buf + len;
-    r->stack = r->inline_stack;
+    r->stack = r->inline_stack = inline_stack;
     r->scap = STACK_INLINE;
     pcl_buf_init(&r->key, 0);
     pcl_buf_init(&r->str, 0);
