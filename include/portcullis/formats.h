@@ -216,6 +216,10 @@ struct pcl_json_walk_stats {
 enum pcl_rc pcl_json_walk(const char *buf, size_t len, const struct pcl_json_walk_opts *opts,
                           struct pcl_json_walk_stats *stats, struct pcl_err *err) PCL_WUR;
 
+/* The four hex digits of a \uXXXX escape at p[0..avail): their value, or -1 when there are
+ * fewer than four or one is not a hex digit. */
+long pcl_json_hex4(const char *p, size_t avail);
+
 /* One replacement for pcl_json_rewrite. [raw_start, raw_end) is either a whole string literal
  * with its quotes (pcl_json_value raw_start/raw_end) and the output is a quoted JSON string,
  * or a range inside a literal's content (from pcl_rawmap_span) and the output is escaped

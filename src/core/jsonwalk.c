@@ -169,39 +169,6 @@ jw_esc_add(struct jw *w, size_t dec, size_t raw, uint32_t dlen, uint32_t rlen, s
     return PCL_OK;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c = pcl_lower(c);
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return -1;
-}
-
-/* Four hex digits at p (end-bounded); -1 when malformed. */
-static long
-hex4(const char *p, size_t avail)
-{
-    long v = 0;
-
-    if (avail < 4) {
-        return -1;
-    }
-    for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
-
-        if (h < 0) {
-            return -1;
-        }
-        v = v * 16 + h;
-    }
-    return v;
-}
-
 static enum pcl_rc
 jw_str_append(struct jw *w, const char *p, size_t n, struct pcl_err *err)
 {
@@ -221,7 +188,7 @@ static enum pcl_rc
 jw_unicode(struct jw *w, size_t content, struct pcl_err *err)
 {
     size_t at = w->pos;
-    long hi = hex4(w->buf + at + 2, w->end - at - 2);
+    long hi = pcl_json_hex4(w->buf + at + 2, w->end - at - 2);
     uint32_t cp;
     uint32_t rlen = 6;
     char tmp[4];
@@ -237,7 +204,7 @@ jw_unicode(struct jw *w, size_t content, struct pcl_err *err)
         long lo = -1;
 
         if (w->end - at >= 12 && w->buf[at + 6] == '\\' && w->buf[at + 7] == 'u') {
-            lo = hex4(w->buf + at + 8, w->end - at - 8);
+            lo = pcl_json_hex4(w->buf + at + 8, w->end - at - 8);
         }
         if (lo >= 0xdc00 && lo <= 0xdfff) {
             cp = 0x10000 + ((cp - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
@@ -887,4 +854,26 @@ out:
                            rc == PCL_ELIMIT ? "output larger than the limit" : "out of memory");
     }
     return PCL_OK;
+}
+
+long
+pcl_json_hex4(const char *p, size_t avail)
+{
+    long v = 0;
+
+    if (avail < 4) {
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        char c = pcl_lower(p[i]);
+
+        if (c >= '0' && c <= '9') {
+            v = v * 16 + (c - '0');
+        } else if (c >= 'a' && c <= 'f') {
+            v = v * 16 + (c - 'a' + 10);
+        } else {
+            return -1;
+        }
+    }
+    return v;
 }

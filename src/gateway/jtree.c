@@ -4,6 +4,8 @@
  * so an error anywhere only has to release the root. */
 #include "jtree.h"
 
+#include <portcullis/formats.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -96,27 +98,6 @@ skip_ws(struct reader *r)
     }
 }
 
-static int
-hex4(const char *s, unsigned *out)
-{
-    unsigned v = 0;
-
-    for (int i = 0; i < 4; i++) {
-        unsigned c = (unsigned char)s[i];
-
-        v <<= 4;
-        if (c >= '0' && c <= '9') {
-            v |= c - '0';
-        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-            v |= (c | 0x20) - 'a' + 10;
-        } else {
-            return -1;
-        }
-    }
-    *out = v;
-    return 0;
-}
-
 /* Decode the escapes of raw[0..n) (already checked for UTF-8 and control bytes) into out. */
 static int
 unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
@@ -128,7 +109,7 @@ unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
         const char *bs = memchr(s, '\\', (size_t)(e - s));
         char tmp[8];
         size_t tl = 1;
-        unsigned u, lo;
+        long u, lo;
 
         if (bs == NULL) {
             bs = e;
@@ -163,7 +144,7 @@ unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
             tmp[0] = '\t';
             break;
         case 'u':
-            if (e - bs < 6 || hex4(bs + 2, &u) != 0) {
+            if ((u = pcl_json_hex4(bs + 2, (size_t)(e - bs - 2))) < 0) {
                 fail(r, bs, "invalid escape");
                 return -1;
             }
@@ -172,16 +153,20 @@ unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
                 return -1;
             }
             if (u >= 0xdc00 && u <= 0xdfff) {
-                fail(r, bs, "invalid Unicode '\\u%04X' (a low surrogate alone)", u);
+                fail(r, bs, "invalid Unicode '\\u%04lX' (a low surrogate alone)", u);
                 return -1;
             }
             if (u >= 0xd800 && u <= 0xdbff) {
-                if (e - bs < 12 || bs[6] != '\\' || bs[7] != 'u' || hex4(bs + 8, &lo) != 0 ||
-                    lo < 0xdc00 || lo > 0xdfff) {
-                    fail(r, bs, "invalid Unicode '\\u%04X' (a high surrogate without its pair)", u);
+                lo = e - bs >= 12 && bs[6] == '\\' && bs[7] == 'u'
+                         ? pcl_json_hex4(bs + 8, (size_t)(e - bs - 8))
+                         : -1;
+                if (lo < 0xdc00 || lo > 0xdfff) {
+                    fail(r, bs, "invalid Unicode '\\u%04lX' (a high surrogate without its pair)",
+                         u);
                     return -1;
                 }
-                tl = pcl_utf8_encode(tmp, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                tl = pcl_utf8_encode(tmp,
+                                     (uint32_t)(0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00)));
                 s = bs + 12;
                 if (pcl_buf_append(out, tmp, tl) != PCL_OK) {
                     fail(r, bs, "out of memory");
@@ -189,7 +174,7 @@ unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
                 }
                 continue;
             }
-            tl = pcl_utf8_encode(tmp, u);
+            tl = pcl_utf8_encode(tmp, (uint32_t)u);
             s = bs + 6;
             if (pcl_buf_append(out, tmp, tl) != PCL_OK) {
                 fail(r, bs, "out of memory");

@@ -436,10 +436,23 @@ test_pcl_json_walk_out_of_memory(void **state)
     }
 }
 
+static void
+test_pcl_json_hex4(void **state)
+{
+    (void)state;
+    assert_int_equal(pcl_json_hex4("00e9", 4), 0xe9);
+    assert_int_equal(pcl_json_hex4("FFFFx", 5), 0xffff);
+    assert_int_equal(pcl_json_hex4("D83d", 4), 0xd83d);
+    assert_int_equal(pcl_json_hex4("12", 2), -1);   /* too short */
+    assert_int_equal(pcl_json_hex4("12g4", 4), -1); /* not hex */
+    assert_int_equal(pcl_json_hex4("-123", 4), -1);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pcl_json_hex4),
         cmocka_unit_test(test_pcl_json_walk_table),
         cmocka_unit_test(test_pcl_json_walk_syntax_errors),
         cmocka_unit_test(test_pcl_json_walk_depth_limit),
