@@ -1079,21 +1079,33 @@ walk_text(void *ctx, json_t *str, const char *path)
     return tw->v->action == GW_BLOCK ? 1 : 0;
 }
 
+/* The member names of a usage object: chat/completions, then the responses API's. */
+static const char *const usage_keys[] = {"prompt_tokens", "completion_tokens", "input_tokens",
+                                         "output_tokens"};
+
+/* Settle on the upstream's usage: an integer prompt count (p_int) makes it seen. */
+static void
+set_usage(struct gw_req *r, bool p_int, json_int_t p, bool c_int, json_int_t c)
+{
+    if (p_int) {
+        r->prompt_tokens = p;
+        r->completion_tokens = c_int ? c : 0;
+        r->usage_seen = true;
+    }
+}
+
 static void
 read_usage(struct gw_req *r, json_t *usage)
 {
-    json_t *p = json_object_get(usage, "prompt_tokens");
-    json_t *c = json_object_get(usage, "completion_tokens");
+    json_t *p = json_object_get(usage, usage_keys[0]);
+    json_t *c = json_object_get(usage, usage_keys[1]);
 
     if (p == NULL) {
-        p = json_object_get(usage, "input_tokens"); /* responses API */
-        c = json_object_get(usage, "output_tokens");
+        p = json_object_get(usage, usage_keys[2]);
+        c = json_object_get(usage, usage_keys[3]);
     }
-    if (json_is_integer(p)) {
-        r->prompt_tokens = json_integer_value(p);
-        r->completion_tokens = json_is_integer(c) ? json_integer_value(c) : 0;
-        r->usage_seen = true;
-    }
+    set_usage(r, json_is_integer(p), json_integer_value(p), json_is_integer(c),
+              json_integer_value(c));
 }
 
 /* Keep only the models this key and the policy allow. */
@@ -1337,22 +1349,46 @@ event_decision(struct gw_req *r)
     }
 }
 
+/* One choice's text of an event (text NULL when the event has none for it): the canary
+ * watch, then the hold-back inspection; ts->out is what may be sent now. Shared by the splice
+ * and the tree paths. Returns 1 when the stream was stopped. */
+static int
+choice_feed(struct gw_req *r, struct gw_textstream *ts, const char *text, size_t len, bool fin)
+{
+    struct pcl_err err;
+
+    if (r->canary != NULL && text != NULL && pcl_canary_watch_feed(r->canary, text, len, NULL)) {
+        r->decision = "block";
+        stream_stop(r, "prompt_leak",
+                    "the answer repeats the confidential marker of its system prompt");
+        return 1;
+    }
+    if (pcl_gw_textstream_feed(ts, r->in, r->policy, "stream", text != NULL ? text : "",
+                               text != NULL ? len : 0, fin, &r->vout, &err) != PCL_OK &&
+        !r->policy->fail_open) {
+        stream_stop(r, "inspection_failed", "the answer could not be inspected");
+        return 1;
+    }
+    if (r->vout.action == GW_BLOCK) {
+        stream_stop(r, "response_blocked", "the answer was stopped by policy");
+        return 1;
+    }
+    return 0;
+}
+
 static void
 read_usage_tok(struct gw_req *r, const char *data, const struct pcl_gw_jtok *t, size_t usage)
 {
-    size_t p = pcl_gw_jtok_get(data, t, usage, "prompt_tokens");
-    size_t c = pcl_gw_jtok_get(data, t, usage, "completion_tokens");
+    size_t v[4], p, c;
+    bool p_int, c_int;
 
-    if (p == 0) {
-        p = pcl_gw_jtok_get(data, t, usage, "input_tokens"); /* responses API */
-        c = pcl_gw_jtok_get(data, t, usage, "output_tokens");
-    }
-    if (p != 0 && t[p].type == JSON_INTEGER) {
-        r->prompt_tokens = pcl_gw_jtok_int(data, &t[p]);
-        r->completion_tokens =
-            c != 0 && t[c].type == JSON_INTEGER ? pcl_gw_jtok_int(data, &t[c]) : 0;
-        r->usage_seen = true;
-    }
+    (void)pcl_gw_jtok_getv(data, t, usage, usage_keys, v, 4);
+    p = v[0] != 0 ? v[0] : v[2];
+    c = v[0] != 0 ? v[1] : v[3];
+    p_int = p != 0 && t[p].type == JSON_INTEGER;
+    c_int = c != 0 && t[c].type == JSON_INTEGER;
+    set_usage(r, p_int, p_int ? pcl_gw_jtok_int(data, &t[p]) : 0, c_int,
+              c_int ? pcl_gw_jtok_int(data, &t[c]) : 0);
 }
 
 static int
@@ -1405,7 +1441,6 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
     bool completions = r->route->api == GW_API_COMPLETIONS, forward = true;
     const char *const choice_keys[] = {"index", "finish_reason", completions ? "text" : "delta"};
     size_t nt, nch = 0, ned = 0, choices, usage, rk[2];
-    struct pcl_err err;
     int rc = 0;
 
     if (pcl_gw_jtok_parse(data, dlen, t, SPLICE_TOKENS, &nt, NULL) != 0 ||
@@ -1487,22 +1522,7 @@ event_splice(struct gw_req *r, const char *event, size_t elen, const char *data,
             rc = 1;
             goto out;
         }
-        if (r->canary != NULL && is_text && pcl_canary_watch_feed(r->canary, tp, tl, NULL)) {
-            r->decision = "block";
-            stream_stop(r, "prompt_leak",
-                        "the answer repeats the confidential marker of its system prompt");
-            rc = 1;
-            goto out;
-        }
-        if (pcl_gw_textstream_feed(ts, r->in, r->policy, "stream", tp, tl, ch[k].fin, &r->vout,
-                                   &err) != PCL_OK &&
-            !r->policy->fail_open) {
-            stream_stop(r, "inspection_failed", "the answer could not be inspected");
-            rc = 1;
-            goto out;
-        }
-        if (r->vout.action == GW_BLOCK) {
-            stream_stop(r, "response_blocked", "the answer was stopped by policy");
+        if (choice_feed(r, ts, is_text ? tp : NULL, tl, ch[k].fin) != 0) {
             rc = 1;
             goto out;
         }
@@ -1631,27 +1651,8 @@ event_process(struct gw_req *r, const char *event, size_t elen, const char *data
         if (!json_is_string(text) && !fin) {
             continue;
         }
-        if (r->canary != NULL && json_is_string(text) &&
-            pcl_canary_watch_feed(r->canary, json_string_value(text), json_string_length(text),
-                                  NULL)) {
+        if (choice_feed(r, ts, json_string_value(text), json_string_length(text), fin) != 0) {
             json_decref(ev);
-            r->decision = "block";
-            stream_stop(r, "prompt_leak",
-                        "the answer repeats the confidential marker of its system prompt");
-            return 1;
-        }
-        if (pcl_gw_textstream_feed(ts, r->in, r->policy, "stream",
-                                   json_is_string(text) ? json_string_value(text) : "",
-                                   json_is_string(text) ? json_string_length(text) : 0, fin,
-                                   &r->vout, &err) != PCL_OK &&
-            !r->policy->fail_open) {
-            json_decref(ev);
-            stream_stop(r, "inspection_failed", "the answer could not be inspected");
-            return 1;
-        }
-        if (r->vout.action == GW_BLOCK) {
-            json_decref(ev);
-            stream_stop(r, "response_blocked", "the answer was stopped by policy");
             return 1;
         }
         if (json_is_string(text)) {
