@@ -136,6 +136,10 @@ bool pcl_parse_u64(const char *s, uint64_t max, uint64_t *out);
 #define PCL_I64_CHARS 21
 size_t pcl_fmt_i64(char *out, int64_t v);
 
+/* The NULL-terminated parts joined into out, cut to cap - 1 bytes and NUL-terminated as
+ * snprintf would; returns the length written. */
+size_t pcl_strjoin(char *out, size_t cap, const char *const *parts);
+
 /* Decoders write at most `cap` bytes to out, set *outlen, and return PCL_EINVAL on a bad
  * character or length (err says which offset) and PCL_ELIMIT when cap is too small. */
 

@@ -97,6 +97,24 @@ pcl_fmt_i64(char *out, int64_t v)
     return n;
 }
 
+size_t
+pcl_strjoin(char *out, size_t cap, const char *const *parts)
+{
+    size_t n = 0;
+
+    if (cap == 0) {
+        return 0;
+    }
+    for (; *parts != NULL; parts++) {
+        size_t l = PCL_MIN(strlen(*parts), cap - 1 - n);
+
+        memcpy(out + n, *parts, l);
+        n += l;
+    }
+    out[n] = '\0';
+    return n;
+}
+
 bool
 pcl_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {

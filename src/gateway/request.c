@@ -505,27 +505,13 @@ size_t
 pcl_gw_path(char *out, size_t cap, const char *pre, size_t idx, const char *post)
 {
     char num[PCL_I64_CHARS];
-    const char *parts[4] = {pre, NULL, NULL, post};
-    size_t n = 0;
 
-    if (cap == 0) {
-        return 0;
+    if (idx == PCL_GW_NO_INDEX) {
+        return pcl_strjoin(out, cap, (const char *const[]){pre, post != NULL ? post : "", NULL});
     }
-    if (idx != PCL_GW_NO_INDEX) {
-        (void)pcl_fmt_i64(num, (int64_t)idx);
-        parts[1] = "[";
-        parts[2] = num;
-    }
-    for (size_t k = 0; k < 4; k++) {
-        for (const char *c = parts[k]; c != NULL && *c != '\0' && n + 1 < cap; c++) {
-            out[n++] = *c;
-        }
-        if (k == 2 && parts[2] != NULL && n + 1 < cap) {
-            out[n++] = ']';
-        }
-    }
-    out[n] = '\0';
-    return n;
+    (void)pcl_fmt_i64(num, (int64_t)idx);
+    return pcl_strjoin(out, cap,
+                       (const char *const[]){pre, "[", num, "]", post != NULL ? post : "", NULL});
 }
 
 struct walk {

@@ -47,6 +47,22 @@ test_pcl_fmt_i64_matches_printf(void **state)
 }
 
 static void
+test_pcl_strjoin_cuts_like_snprintf(void **state)
+{
+    char out[8];
+
+    (void)state;
+    assert_int_equal(pcl_strjoin(out, sizeof(out), (const char *const[]){"ab", "", "cd", NULL}), 4);
+    assert_string_equal(out, "abcd");
+    assert_int_equal(pcl_strjoin(out, sizeof(out), (const char *const[]){"abcde", "fghij", NULL}),
+                     7);
+    assert_string_equal(out, "abcdefg");
+    assert_int_equal(pcl_strjoin(out, sizeof(out), (const char *const[]){NULL}), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(pcl_strjoin(out, 0, (const char *const[]){"x", NULL}), 0);
+}
+
+static void
 test_pcl_parse_u64_rejects_bad_input(void **state)
 {
     uint64_t v = 7;
@@ -853,6 +869,7 @@ main(void)
         cmocka_unit_test(test_pcl_parse_u64_accepts_digits_up_to_max),
         cmocka_unit_test(test_pcl_parse_u64_rejects_bad_input),
         cmocka_unit_test(test_pcl_fmt_i64_matches_printf),
+        cmocka_unit_test(test_pcl_strjoin_cuts_like_snprintf),
         cmocka_unit_test(test_pcl_hex_encode_vectors),
         cmocka_unit_test(test_pcl_hex_decode_vectors),
         cmocka_unit_test(test_pcl_hex_decode_invalid),
