@@ -53,22 +53,34 @@ one(const uint8_t *data, size_t size, size_t flags)
     json_decref(got);
 }
 
-/* The tokenizer accepts what the reader accepts; rewriting string tokens with their own
- * decoded text, escaped again, through the splicer gives back the same tree. */
+/* The tokenizer accepts what the reader accepts, and its fast loop gives the tokens of the
+ * reader's general loop (at two capacities, so that running out of tokens is exercised);
+ * rewriting string tokens with their own decoded text, escaped again, through the splicer
+ * gives back the same tree. */
 static void
 tokens(const uint8_t *data, size_t size)
 {
-    static struct pcl_gw_jtok t[4096];
+    static struct pcl_gw_jtok t[4096], ref[4096];
     const char *buf = (const char *)data;
     struct pcl_gw_jedit ed[16];
     struct pcl_buf repl[16], sc, out;
-    size_t n, ned = 0;
+    size_t n, nref, ned = 0;
     int rc = pcl_gw_jtok_parse(buf, size, t, 4096, &n, NULL);
+    int rcref = pcl_gw_jtok_parse_ref(buf, size, ref, 4096, &nref, NULL);
     json_t *tree = pcl_gw_json_parse(buf, size, 0, NULL);
 
     if ((rc == 0 && tree == NULL) || (rc == -1 && tree != NULL)) {
         abort();
     }
+    if (rc != rcref || n != nref || memcmp(t, ref, n * sizeof(*t)) != 0) {
+        abort();
+    }
+    rc = pcl_gw_jtok_parse(buf, size, t, 8, &n, NULL);
+    rcref = pcl_gw_jtok_parse_ref(buf, size, ref, 8, &nref, NULL);
+    if (rc != rcref || n != nref || memcmp(t, ref, n * sizeof(*t)) != 0) {
+        abort();
+    }
+    rc = pcl_gw_jtok_parse(buf, size, t, 4096, &n, NULL);
     if (rc != 0) {
         json_decref(tree);
         return;
@@ -90,6 +102,10 @@ tokens(const uint8_t *data, size_t size)
         }
         if (t[i].type != JSON_STRING) {
             continue;
+        }
+        /* a string's count says whether it was written with escapes */
+        if ((t[i].count != 0) != (memchr(buf + t[i].start, '\\', t[i].end - t[i].start) != NULL)) {
+            abort();
         }
         if (pcl_gw_jtok_str(buf, &t[i], &sc, &p, &len) != 0 ||
             pcl_json_escape(&repl[ned], p, len) != PCL_OK) {

@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- reader ------------------------------------------------------------------------- */
 
 /* Byte classes inside a string: 0 = copied as is (printable ASCII but '"' and '\\'). */
@@ -194,10 +198,37 @@ unescape(struct reader *r, const char *raw, size_t n, struct pcl_buf *out)
     return 0;
 }
 
+/* The first byte of s[0..e) that is not copied as is ('"', '\\', a control byte or a byte of
+ * a multi-byte UTF-8 sequence), or e: 16 bytes at a time where SSE2 is there. */
+static inline const unsigned char *
+plain_end(const unsigned char *s, const unsigned char *e)
+{
+#if defined(__SSE2__)
+    while (e - s >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+        /* signed compare: below 0x20 is a control byte, below 0 a byte from 0x80 up */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                              _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                 _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+        if (bits != 0) {
+            return s + __builtin_ctz(bits);
+        }
+        s += 16;
+    }
+#endif
+    while (s < e && str_class[*s] == C_PLAIN) {
+        s++;
+    }
+    return s;
+}
+
 /* The string literal at r->p (its opening quote): its decoded value in *ptr and *len (pointing
- * into buf when it has no escapes, into scratch otherwise); r->p moves past it. */
+ * into buf when it has no escapes, into scratch otherwise; *escaped says which); r->p moves
+ * past it. */
 static int
-read_string(struct reader *r, struct pcl_buf *scratch, const char **ptr, size_t *len)
+read_string(struct reader *r, struct pcl_buf *scratch, const char **ptr, size_t *len, bool *escaped)
 {
     const unsigned char *s = (const unsigned char *)r->p + 1;
     const unsigned char *e = (const unsigned char *)r->end;
@@ -207,9 +238,7 @@ read_string(struct reader *r, struct pcl_buf *scratch, const char **ptr, size_t 
     for (;;) {
         unsigned char cls;
 
-        while (s < e && str_class[*s] == C_PLAIN) {
-            s++;
-        }
+        s = plain_end(s, e);
         if (s == e) {
             fail(r, (const char *)start - 1, "premature end of input in a string");
             return -1;
@@ -248,6 +277,7 @@ read_string(struct reader *r, struct pcl_buf *scratch, const char **ptr, size_t 
         }
     }
     r->p = (const char *)s + 1;
+    *escaped = escapes;
     if (!escapes) {
         *ptr = (const char *)start;
         *len = (size_t)(s - start);
@@ -505,6 +535,7 @@ static int
 read_key(struct reader *r)
 {
     const char *at;
+    bool escaped;
 
     skip_ws(r);
     at = r->p;
@@ -514,15 +545,19 @@ read_key(struct reader *r)
                           : "string or '}' expected");
         return -1;
     }
-    if (read_string(r, &r->key, &r->kptr, &r->klen) != 0) {
+    if (read_string(r, &r->key, &r->kptr, &r->klen, &escaped) != 0) {
         return -1;
     }
-    if (memchr(r->kptr, '\0', r->klen) != NULL) {
+    /* a raw NUL is refused as a control byte; only an escape can make one */
+    if (escaped && memchr(r->kptr, '\0', r->klen) != NULL) {
         fail(r, at, "NUL byte in object key not supported");
         return -1;
     }
-    if (r->t != NULL && tok_new(r, JSON_STRING, at, true) < 0) {
-        return -1;
+    if (r->t != NULL) {
+        if (tok_new(r, JSON_STRING, at, true) < 0) {
+            return -1;
+        }
+        r->t[r->n - 1].count = escaped;
     }
     skip_ws(r);
     if (r->p == r->end || *r->p != ':') {
@@ -571,10 +606,14 @@ parse(struct reader *r)
         } else if (*at == '"') {
             const char *str;
             size_t n;
+            bool escaped;
 
-            if (read_string(r, &r->str, &str, &n) != 0 ||
+            if (read_string(r, &r->str, &str, &n, &escaped) != 0 ||
                 produce(r, JSON_STRING, at, str, n, 0, 0) != 0) {
                 return -1;
+            }
+            if (r->t != NULL) {
+                r->t[r->n - 1].count = escaped;
             }
         } else if (*at == 't' || *at == 'f' || *at == 'n') {
             static const char *const words[] = {"true", "false", "null"};
@@ -674,9 +713,231 @@ pcl_gw_json_parse(const char *buf, size_t len, size_t flags, json_error_t *err)
 
 /* ---- flat tokens ------------------------------------------------------------------- */
 
+/* Whitespace at p, or p itself; NULL at a byte below 0x20 that is not whitespace (invalid
+ * outside a string). */
+static inline const char *
+tok_ws(const char *p, const char *end)
+{
+    while (p < end && (unsigned char)*p <= ' ') {
+        if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') {
+            return NULL;
+        }
+        p++;
+    }
+    return p;
+}
+
+/* The string literal at p, without its value: where it ends, or NULL when it is not valid.
+ * Plain runs are skipped inline; escapes and multi-byte UTF-8 go through read_string.
+ * *escaped: it had escapes. */
+static inline const char *
+tok_string(struct reader *r, const char *p, bool *escaped)
+{
+    const unsigned char *s = plain_end((const unsigned char *)p + 1, (const unsigned char *)r->end);
+    const char *str;
+    size_t n;
+
+    *escaped = false;
+    if (s < (const unsigned char *)r->end && *s == '"') {
+        return (const char *)s + 1;
+    }
+    r->p = p;
+    if (read_string(r, &r->str, &str, &n, escaped) != 0) {
+        return NULL;
+    }
+    if (*escaped && memchr(str, '\0', n) != NULL) {
+        return NULL; /* not reached (unescape refuses \u0000); as read_key would */
+    }
+    return r->p;
+}
+
+/* The token output in one tight loop, for the documents the gateway meets per SSE event.
+ * Whatever it accepts parse() accepts with the same tokens; anything else (invalid JSON,
+ * more than cap tokens, more than TOK_DEPTH levels) returns 1 without a word, and the
+ * caller runs parse() for the verdict and the error's place. 0 with r->n tokens. */
+static int
+tok_fast(struct reader *r)
+{
+    const char *const buf = r->buf, *const end = r->end;
+    const char *p = tok_ws(buf, end);
+    struct pcl_gw_jtok *const t = r->t;
+    uint32_t stk[TOK_DEPTH];
+    uint64_t arrays = 0; /* bit d: the container at depth d is an array */
+    size_t depth = 0, n = 0;
+    bool esc = false;
+
+    if (p == NULL || p == end || (*p != '{' && *p != '[')) {
+        return 1;
+    }
+    for (;;) {
+        const char *at = p;
+        json_type type;
+
+        /* a value at p (whitespace skipped) */
+        if (p == end || n == r->cap) {
+            return 1;
+        }
+        switch (*p) {
+        case '"':
+            if ((p = tok_string(r, p, &esc)) == NULL) {
+                return 1;
+            }
+            type = JSON_STRING;
+            break;
+        case '{':
+        case '[':
+            if (depth == TOK_DEPTH) {
+                return 1;
+            }
+            if (depth > 0) {
+                t[stk[depth - 1]].count++;
+            }
+            t[n] = (struct pcl_gw_jtok){.type = *p == '{' ? JSON_OBJECT : JSON_ARRAY,
+                                        .start = (uint32_t)(p - buf)};
+            arrays = *p == '[' ? arrays | (1ull << depth) : arrays & ~(1ull << depth);
+            stk[depth++] = (uint32_t)n++;
+            if ((p = tok_ws(p + 1, end)) == NULL || p == end) {
+                return 1;
+            }
+            if (*p == ((arrays >> (depth - 1)) & 1 ? ']' : '}')) {
+                goto close; /* empty */
+            }
+            if ((arrays >> (depth - 1)) & 1) {
+                continue; /* the first element */
+            }
+            goto key;
+        case 't':
+        case 'n':
+            if (end - p < 4 || memcmp(p, *p == 't' ? "true" : "null", 4) != 0) {
+                return 1;
+            }
+            type = *p == 't' ? JSON_TRUE : JSON_NULL;
+            p += 4;
+            break;
+        case 'f':
+            if (end - p < 5 || memcmp(p, "false", 5) != 0) {
+                return 1;
+            }
+            type = JSON_FALSE;
+            p += 5;
+            break;
+        default: {
+            const char *d = p + (*p == '-'), *q = d;
+            bool real;
+            json_int_t iv;
+            double dv;
+
+            if (*p != '-' && (*p < '0' || *p > '9')) {
+                return 1;
+            }
+            while (q < end && *q >= '0' && *q <= '9') {
+                q++;
+            }
+            /* an integer of 1 to 18 digits, no leading zero: valid, and no overflow */
+            if (q > d && q - d <= 18 && (*d != '0' || q - d == 1) &&
+                (q == end || (*q != '.' && *q != 'e' && *q != 'E'))) {
+                p = q;
+                type = JSON_INTEGER;
+                break;
+            }
+            r->p = p;
+            if (scan_number(r, &real, &iv, &dv) != 0) {
+                return 1;
+            }
+            p = r->p;
+            type = real ? JSON_REAL : JSON_INTEGER;
+            break;
+        }
+        }
+        /* depth > 0 here: the root is a container */
+        t[stk[depth - 1]].count++;
+        t[n] = (struct pcl_gw_jtok){.type = type,
+                                    .start = (uint32_t)(at - buf),
+                                    .end = (uint32_t)(p - buf),
+                                    .skip = (uint32_t)n + 1,
+                                    .count = type == JSON_STRING && esc};
+        n++;
+        /* after a value: close containers, or go on to the next member or element */
+        for (;;) {
+            if ((p = tok_ws(p, end)) == NULL || p == end) {
+                return 1;
+            }
+            if (*p == ',') {
+                p++;
+                if ((arrays >> (depth - 1)) & 1) {
+                    if ((p = tok_ws(p, end)) == NULL) {
+                        return 1;
+                    }
+                    break;
+                }
+                goto key;
+            }
+            if (*p != ((arrays >> (depth - 1)) & 1 ? ']' : '}')) {
+                return 1;
+            }
+        close:
+            p++;
+            t[stk[depth - 1]].end = (uint32_t)(p - buf);
+            t[stk[depth - 1]].skip = (uint32_t)n;
+            if (--depth == 0) {
+                if ((p = tok_ws(p, end)) == NULL || p != end) {
+                    return 1;
+                }
+                r->n = n;
+                return 0;
+            }
+        }
+        continue;
+    key:
+        /* a member's key at p (whitespace before it not yet skipped), then its ':' */
+        if ((p = tok_ws(p, end)) == NULL || p == end || *p != '"' || n == r->cap) {
+            return 1;
+        }
+        at = p;
+        if ((p = tok_string(r, p, &esc)) == NULL) {
+            return 1;
+        }
+        t[n] = (struct pcl_gw_jtok){.type = JSON_STRING,
+                                    .start = (uint32_t)(at - buf),
+                                    .end = (uint32_t)(p - buf),
+                                    .skip = (uint32_t)n + 1,
+                                    .count = esc};
+        n++;
+        if ((p = tok_ws(p, end)) == NULL || p == end || *p != ':') {
+            return 1;
+        }
+        if ((p = tok_ws(p + 1, end)) == NULL) {
+            return 1;
+        }
+    }
+}
+
 int
 pcl_gw_jtok_parse(const char *buf, size_t len, struct pcl_gw_jtok *t, size_t cap, size_t *n,
                   json_error_t *err)
+{
+    struct reader r = {.err = NULL, .t = t, .cap = cap, .buf = buf, .end = buf + len};
+    int rc;
+
+    *n = 0;
+    if (buf == NULL || len >= UINT32_MAX) {
+        return 1;
+    }
+    pcl_buf_init(&r.key, 0);
+    pcl_buf_init(&r.str, 0);
+    rc = tok_fast(&r);
+    pcl_buf_fini(&r.key);
+    pcl_buf_fini(&r.str);
+    if (rc == 0) {
+        *n = r.n;
+        return 0;
+    }
+    return pcl_gw_jtok_parse_ref(buf, len, t, cap, n, err);
+}
+
+int
+pcl_gw_jtok_parse_ref(const char *buf, size_t len, struct pcl_gw_jtok *t, size_t cap, size_t *n,
+                      json_error_t *err)
 {
     struct reader r = {.err = err, .t = t, .cap = cap};
 
@@ -699,7 +960,7 @@ pcl_gw_jtok_str(const char *buf, const struct pcl_gw_jtok *t, struct pcl_buf *sc
     size_t n = t->end - t->start - 2;
     struct reader r = {.buf = buf, .p = raw, .end = raw + n};
 
-    if (memchr(raw, '\\', n) == NULL) {
+    if (t->count == 0) { /* no escapes */
         *ptr = raw;
         *len = n;
         return 0;
@@ -712,19 +973,49 @@ pcl_gw_jtok_str(const char *buf, const struct pcl_gw_jtok *t, struct pcl_buf *sc
     return 0;
 }
 
+/* Raw key bytes p[0..pl) (which hold no NUL) equal to the C string k. */
+static inline bool
+key_is(const char *p, size_t pl, const char *k)
+{
+    for (size_t i = 0; i < pl; i++) {
+        if (k[i] != p[i]) {
+            return false; /* also where k ends first */
+        }
+    }
+    return k[pl] == '\0';
+}
+
+/* Member t[i]'s key written with escapes: which of keys it decodes to, as a bit set. */
+static unsigned
+key_match_escaped(const char *buf, const struct pcl_gw_jtok *t, const char *const *keys,
+                  size_t nkeys)
+{
+    struct pcl_buf sc;
+    const char *p;
+    size_t pl;
+    unsigned hit = 0;
+
+    pcl_buf_init(&sc, 0);
+    if (pcl_gw_jtok_str(buf, t, &sc, &p, &pl) == 0 && memchr(p, '\0', pl) == NULL) {
+        for (size_t k = 0; k < nkeys; k++) {
+            hit |= key_is(p, pl, keys[k]) ? 1u << k : 0;
+        }
+    }
+    pcl_buf_fini(&sc);
+    return hit;
+}
+
 size_t
 pcl_gw_jtok_getv(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const char *const *keys,
                  size_t *out, size_t nkeys)
 {
     size_t i = obj + 1, matched = 0;
-    size_t klen[8];
 
     if (nkeys > 8) {
         return (size_t)-1;
     }
     for (size_t k = 0; k < nkeys; k++) {
         out[k] = 0;
-        klen[k] = strlen(keys[k]);
     }
     if (t[obj].type != JSON_OBJECT) {
         return 0;
@@ -732,23 +1023,20 @@ pcl_gw_jtok_getv(const char *buf, const struct pcl_gw_jtok *t, size_t obj, const
     for (uint32_t m = 0; m < t[obj].count; m++) {
         const char *p = buf + t[i].start + 1;
         size_t pl = t[i].end - t[i].start - 2;
-        struct pcl_buf sc;
-        bool escaped = memchr(p, '\\', pl) != NULL;
+        unsigned hit = 0;
 
-        if (escaped) {
-            pcl_buf_init(&sc, 0);
-            if (pcl_gw_jtok_str(buf, &t[i], &sc, &p, &pl) != 0) {
-                pl = SIZE_MAX; /* matches no key */
+        if (t[i].count != 0) {
+            hit = key_match_escaped(buf, &t[i], keys, nkeys);
+        } else {
+            for (size_t k = 0; k < nkeys; k++) {
+                hit |= key_is(p, pl, keys[k]) ? 1u << k : 0;
             }
         }
-        for (size_t k = 0; k < nkeys; k++) {
-            if (klen[k] == pl && memcmp(p, keys[k], pl) == 0) {
+        for (size_t k = 0; hit != 0; k++, hit >>= 1) {
+            if (hit & 1) {
                 out[k] = i + 1; /* a later repeat replaces it, as in jansson */
                 matched++;
             }
-        }
-        if (escaped) {
-            pcl_buf_fini(&sc);
         }
         i = t[i + 1].skip;
     }

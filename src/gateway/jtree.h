@@ -40,7 +40,7 @@ struct pcl_gw_jtok {
     uint32_t start; /* raw bytes [start, end): a string with its quotes, a container with */
     uint32_t end;   /* its brackets, a number or literal as written */
     uint32_t skip;  /* index of the first token after this value (and all it contains) */
-    uint32_t count; /* containers: members or elements */
+    uint32_t count; /* containers: members or elements; strings: 1 when written with escapes */
 };
 
 /* Tokens of buf[0..len) in document order; an object is followed by its members, each a key
@@ -50,6 +50,12 @@ struct pcl_gw_jtok {
  * 4 GiB or more (the caller takes the tree path instead). */
 int pcl_gw_jtok_parse(const char *buf, size_t len, struct pcl_gw_jtok *t, size_t cap, size_t *n,
                       json_error_t *err);
+
+/* The same through the tree reader's general loop only. pcl_gw_jtok_parse runs a tighter loop
+ * first and falls back to this one for anything it does not take (errors included); tests and
+ * the fuzz target check that both give the same tokens. */
+int pcl_gw_jtok_parse_ref(const char *buf, size_t len, struct pcl_gw_jtok *t, size_t cap, size_t *n,
+                          json_error_t *err);
 
 /* Index of the value of member key of object t[obj] (the last one when the key repeats, the
  * one jansson keeps); 0 when absent or t[obj] is not an object. */
@@ -61,8 +67,8 @@ size_t pcl_gw_jtok_get(const char *buf, const struct pcl_gw_jtok *t, size_t obj,
 size_t pcl_gw_jtok_getv(const char *buf, const struct pcl_gw_jtok *t, size_t obj,
                         const char *const *keys, size_t *out, size_t nkeys);
 
-/* The decoded text of string token t: *ptr points into buf when it has no escapes, else into
- * scratch. -1 only when out of memory. */
+/* The decoded text of string token t (made by pcl_gw_jtok_parse): *ptr points into buf when it
+ * has no escapes, else into scratch. -1 only when out of memory. */
 int pcl_gw_jtok_str(const char *buf, const struct pcl_gw_jtok *t, struct pcl_buf *scratch,
                     const char **ptr, size_t *len);
 

@@ -353,6 +353,90 @@ test_tokens_refuse_and_overflow(void **state)
     assert_int_equal(pcl_gw_jtok_parse(deep, 200, t, 8, &n, NULL), 1);
 }
 
+/* The tokenizer's fast loop gives the general loop's tokens and verdicts, at every capacity
+ * from too small to enough. */
+static void
+test_tokens_fast_loop_matches_reference(void **state)
+{
+    static const char *const docs[] = {
+        "{}",
+        "[]",
+        " \t\r\n{ \"a\" : [ 1 , -2 , 3.5 , -0 , 1e3 , 1E-2 , 0.0 ] } \n",
+        "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+        "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Paris \"},\"logprobs\":null,"
+        "\"finish_reason\":null}]}",
+        "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u20AC\\ud83d\\ude00\"]",
+        "[\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f\"]",
+        "[\"a string longer than sixteen bytes, with \\\" an escape past them\"]",
+        "[true,false,null,{\"\":{}},[[]],{\"a\":[]}]",
+        "[9223372036854775807,-9223372036854775808,123456789012345678,1234567890123456789]",
+        "[0,-0,10,-10,0.5,-0.5e-3,1E+2]",
+        "[1.7976931348623157e308,4.9e-324,1e-400]",
+        "{\"a\":1,\"a\":2}",
+        "{\"k\\u00e9y\":{\"nested\":[[[[]]]]}}",
+        /* refused */
+        "",
+        "1",
+        "\"s\"",
+        "[01]",
+        "[-]",
+        "[1.]",
+        "[1e]",
+        "[9223372036854775808]",
+        "[-9223372036854775809]",
+        "[1e400]",
+        "[tru]",
+        "[nul]",
+        "[falsey]",
+        "{\"a\" 1}",
+        "{\"a\":1,}",
+        "[1,]",
+        "[1 2]",
+        "{\"a\":1]",
+        "[\"\x01\"]",
+        "[\"\xff\"]",
+        "[\"\\u0000\"]",
+        "[\"\\ud800\"]",
+        "[\"\\x\"]",
+        "[\"open",
+        "[1]\x01",
+        "[1] x",
+        "[\x0b1]",
+        "{\"a\":1",
+    };
+    struct pcl_gw_jtok t[64], ref[64];
+    json_error_t e, eref;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        for (size_t cap = 1; cap <= 64; cap++) {
+            size_t n = 99, nref = 99;
+            int rc = pcl_gw_jtok_parse(docs[i], strlen(docs[i]), t, cap, &n, &e);
+            int rcref = pcl_gw_jtok_parse_ref(docs[i], strlen(docs[i]), ref, cap, &nref, &eref);
+
+            if (rc != rcref || n != nref) {
+                fail_msg("%s at capacity %zu: %d with %zu tokens, the reference %d with %zu",
+                         docs[i], cap, rc, n, rcref, nref);
+            }
+            assert_memory_equal(t, ref, n * sizeof(*t));
+            if (rc == -1) {
+                assert_int_equal(e.position, eref.position);
+                assert_string_equal(e.text, eref.text);
+            }
+        }
+    }
+    /* every refused document above is refused, every other one taken at capacity 64 */
+    {
+        size_t n;
+
+        assert_int_equal(pcl_gw_jtok_parse(docs[3], strlen(docs[3]), t, 64, &n, NULL), 0);
+        assert_int_equal(n, 20);
+        assert_int_equal(pcl_gw_jtok_parse("[01]", 4, t, 64, &n, NULL), -1);
+        assert_int_equal(pcl_gw_jtok_parse("[1234567890123456789]", 21, t, 64, &n, NULL), 0);
+        assert_int_equal(pcl_gw_jtok_int("[1234567890123456789]", &t[1]), 1234567890123456789LL);
+    }
+}
+
 static void
 test_splice_edits(void **state)
 {
@@ -392,6 +476,7 @@ main(void)
         cmocka_unit_test(test_pcl_gw_path),
         cmocka_unit_test(test_tokens_shape_and_lookup),
         cmocka_unit_test(test_tokens_refuse_and_overflow),
+        cmocka_unit_test(test_tokens_fast_loop_matches_reference),
         cmocka_unit_test(test_splice_edits),
     };
 
