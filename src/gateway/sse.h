@@ -15,6 +15,8 @@ struct gw_sse {
     struct pcl_buf line;  /* the line being read */
     struct pcl_buf data;  /* data of the event being read */
     struct pcl_buf event; /* event type of the event being read */
+    const char *dref;     /* inside a feed: the event's one data line, still in the caller's */
+    size_t dlen;          /* buffer (data is empty meanwhile) */
     bool has_data;
     bool after_cr;     /* last byte was CR: a following LF belongs to the same line end */
     unsigned bom_seen; /* bytes of a leading BOM consumed (3 = done) */
