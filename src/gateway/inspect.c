@@ -378,6 +378,10 @@ cut_point(const struct gw_textstream *t, size_t plen)
     size_t cut = plen > t->holdback ? plen - t->holdback : 0;
     size_t run = plen, blk;
 
+    if (cut < RELEASE_MIN) {
+        return cut; /* the steps below only move the cut back: nothing is released yet */
+    }
+
     /* never cut inside a word/token: hold back the trailing non-space run, and digit groups
      * before it ("4111 1111 1111 11", "+44 20 79"), bounded */
     for (;;) {
