@@ -9,9 +9,7 @@
 #include "sse.h"
 
 #include <event2/bufferevent_ssl.h>
-#include <sys/queue.h>
 
-#include <event2/keyvalq_struct.h>
 #include <openssl/ssl.h>
 #include <sodium.h>
 #include <time.h>
@@ -33,8 +31,7 @@ struct gw_req {
     struct gw_worker *w;
     struct pcl_gw *gw;
     struct pcl_gw_config *cfg; /* ref held */
-    struct evhttp_request *creq;
-    struct evhttp_connection *cconn;
+    struct gw_http_req *creq;  /* the client's request (http.h); NULL once answered */
     struct pcl_arena *arena;
     struct gw_inspector *in;         /* the worker's inspector for cfg (ref held) */
     struct pcl_canary_watch *canary; /* when the policy plants a canary */
@@ -162,9 +159,9 @@ error_json(struct pcl_buf *b, int code, const char *errcode, const char *param, 
 }
 
 static void
-add_header(struct evhttp_request *req, const char *k, const char *v)
+add_header(struct gw_http_req *req, const char *k, const char *v)
 {
-    (void)evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
+    gw_http_add_header(req, k, v);
 }
 
 /* Send a whole answer whose body is in eb (moved out of eb, not copied; NULL = empty). */
@@ -177,7 +174,7 @@ send_body_eb(struct gw_req *r, int code, const char *ctype, struct evbuffer *eb)
     }
     add_header(r->creq, "Content-Type", ctype);
     add_header(r->creq, "x-request-id", r->request_id);
-    evhttp_send_reply(r->creq, code, status_reason(code), eb);
+    gw_http_send(r->creq, code, status_reason(code), eb);
     r->creq = NULL;
 }
 
@@ -450,14 +447,12 @@ up_cancel(struct gw_req *r)
 
 /* evhttp queues what it sends in the connection's bufferevent and writes it when epoll next
  * reports the socket writable: an epoll_ctl to add write interest, a loop pass, the write,
- * and an epoll_ctl to drop it again, per message. For a finished message on a plain TCP
- * connection we write the queued bytes at once instead and, when they all went out, run the
- * write callback libevent would have run (evhttp then completes the message: a reply is
- * released and the connection reads the next request; an upstream request starts reading
- * its answer). Otherwise — nothing queued, TLS (whose bytes must go through OpenSSL), a
- * socket that takes only part, an error — libevent carries on exactly as before. Call only
- * where nothing of ours can run from that callback: the connection's close callback is unset
- * or the request it would reach is done. */
+ * and an epoll_ctl to drop it again, per message. For a request on a pooled upstream
+ * connection (plain TCP) we write the queued bytes at once instead and, when they all went
+ * out, run the write callback libevent would have run (evhttp then starts reading the
+ * answer). Otherwise — nothing queued, TLS (whose bytes must go through OpenSSL), a socket
+ * that takes only part, an error — libevent carries on exactly as before. The client side
+ * (http.c) writes its replies directly by itself. */
 static void
 write_now_done(struct evhttp_connection *c)
 {
@@ -517,10 +512,8 @@ client_flush(struct gw_req *r)
             (void)evbuffer_drain(r->out, evbuffer_get_length(r->out));
             return;
         }
-        /* moves the bytes out of r->out; libevent writes them on its next loop pass, together
-         * with whatever else this pass adds (the end of the stream, when the upstream's
-         * last read ends it) */
-        evhttp_send_reply_chunk(r->creq, r->out);
+        /* moves the bytes out of r->out and writes them to the client at once */
+        gw_http_chunk(r->creq, r->out);
     }
 }
 
@@ -567,7 +560,7 @@ client_end(struct gw_req *r)
 {
     client_flush(r);
     if (r->creq != NULL) {
-        evhttp_send_reply_end(r->creq);
+        gw_http_end(r->creq);
         r->creq = NULL;
     }
 }
@@ -967,14 +960,12 @@ req_new(struct gw_worker *w)
 static void
 req_finish(struct gw_req *r)
 {
-    struct evhttp_connection *cconn;
-
     if (r->finished) {
         return;
     }
     r->finished = true;
-    if (r->cconn != NULL && !r->client_gone) {
-        evhttp_connection_set_closecb(r->cconn, NULL, NULL);
+    if (r->creq != NULL && !r->client_gone) {
+        gw_http_set_gone_cb(r->creq, NULL, NULL);
     }
     if (r->has_key && r->key_admitted) {
         int64_t tokens = settled_tokens(r);
@@ -995,20 +986,17 @@ req_finish(struct gw_req *r)
         r->status = r->client_gone ? 499 : 200;
     }
     record(r);
-    /* a reply that was never sent (client gone) must still be released to libevent */
+    /* a reply that was never sent (client gone) must still be released to the HTTP layer */
     if (r->creq != NULL) {
         if (r->started) {
-            evhttp_send_reply_end(r->creq);
+            gw_http_end(r->creq);
         } else {
-            evhttp_send_reply(r->creq, 500, "Internal Server Error", NULL);
+            gw_http_send(r->creq, 500, "Internal Server Error", NULL);
         }
         r->creq = NULL;
     }
-    cconn = r->client_gone ? NULL : r->cconn;
     atomic_fetch_sub(&r->gw->inflight, 1);
     req_free(r);
-    /* the reply is complete and r is gone (its close callback was unset above): send it */
-    write_now_done(cconn);
 }
 
 /* ---- responses -------------------------------------------------------------------------- */
@@ -1757,7 +1745,7 @@ up_header(struct evhttp_request *u, void *arg)
             add_header(r->creq, "Content-Type", "text/event-stream");
             add_header(r->creq, "Cache-Control", "no-cache");
             add_header(r->creq, "x-request-id", r->request_id);
-            evhttp_send_reply_start(r->creq, 200, "OK");
+            gw_http_start(r->creq, 200, "OK");
             r->started = true;
             r->status = 200;
         }
@@ -1948,15 +1936,14 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-client_closed(struct evhttp_connection *c, void *arg)
+client_closed(struct gw_http_req *c, void *arg)
 {
     struct gw_req *r = arg;
 
     (void)c;
-    /* libevent keeps the request alive for us (evcon is gone); stop the upstream and
-     * finish, releasing it. */
+    /* the HTTP layer keeps the request until we end it (what we write is dropped): stop the
+     * upstream and finish, releasing it. */
     r->client_gone = true;
-    r->cconn = NULL;
     if (r->finished || r->awaiting_audit) {
         return; /* receipt_send finishes it */
     }
@@ -2064,7 +2051,7 @@ forward(struct gw_req *r, struct evbuffer *body)
     char path[1024], num[32], host[300], auth[600];
     struct timeval tv = {.tv_sec = u->total_ms / 1000, .tv_usec = (u->total_ms % 1000) * 1000};
     const char *req_path = r->route->up_path != NULL ? r->route->up_path : r->path;
-    const char *q = strchr(evhttp_request_get_uri(r->creq), '?');
+    const char *q = strchr(r->creq->target, '?');
     size_t n;
     bool pooled = false;
 
@@ -2116,7 +2103,7 @@ forward(struct gw_req *r, struct evbuffer *body)
         (void)evtimer_add(r->deadline, &tv);
     }
     r->t_up0 = pcl_gw_now_us();
-    if (evhttp_make_request(r->uconn, r->ureq, body != NULL ? EVHTTP_REQ_POST : EVHTTP_REQ_GET,
+    if (evhttp_make_request(r->uconn, r->ureq, body != NULL ? EVHTTP_REQ_POST : GW_HTTP_GET,
                             path) != 0) {
         /* libevent freed the request */
         r->ureq = NULL;
@@ -2164,29 +2151,11 @@ serve_builtin(struct gw_req *r, const char *path)
     r->decision = "builtin";
 }
 
-static bool
-smuggling(struct evhttp_request *req)
-{
-    struct evkeyvalq *h = evhttp_request_get_input_headers(req);
-    struct evkeyval *kv;
-    int cl = 0, te = 0;
-
-    TAILQ_FOREACH (kv, h, next) {
-        if (strcasecmp(kv->key, "Content-Length") == 0) {
-            cl++;
-        } else if (strcasecmp(kv->key, "Transfer-Encoding") == 0) {
-            te++;
-        }
-    }
-    return cl > 1 || te > 1 || (cl > 0 && te > 0);
-}
-
 /* The API key from Authorization: Bearer, x-api-key or api-key. */
 static const char *
-presented_key(struct evhttp_request *req, size_t *n)
+presented_key(struct gw_http_req *req, size_t *n)
 {
-    struct evkeyvalq *h = evhttp_request_get_input_headers(req);
-    const char *a = evhttp_find_header(h, "Authorization");
+    const char *a = gw_http_header(req, "Authorization");
 
     if (a != NULL && strncasecmp(a, "Bearer ", 7) == 0) {
         a += 7;
@@ -2194,9 +2163,9 @@ presented_key(struct evhttp_request *req, size_t *n)
             a++;
         }
     } else {
-        a = evhttp_find_header(h, "x-api-key");
+        a = gw_http_header(req, "x-api-key");
         if (a == NULL) {
-            a = evhttp_find_header(h, "api-key");
+            a = gw_http_header(req, "api-key");
         }
     }
     if (a != NULL) {
@@ -2236,8 +2205,8 @@ plant_canary(struct gw_req *r)
 static void
 pipeline(struct gw_req *r)
 {
-    struct evhttp_request *req = r->creq;
-    enum evhttp_cmd_type method = evhttp_request_get_command(req);
+    struct gw_http_req *req = r->creq;
+    enum gw_http_method method = req->method;
     const char *key, *ctype;
     size_t keylen = 0, blen;
     struct gw_limit_view view;
@@ -2255,17 +2224,8 @@ pipeline(struct gw_req *r)
     }
     if ((strcmp(r->path, "/healthz") == 0 || strcmp(r->path, "/readyz") == 0 ||
          (strcmp(r->path, "/metrics") == 0 && r->cfg->metrics)) &&
-        (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD)) {
+        (method == GW_HTTP_GET || method == GW_HTTP_HEAD)) {
         serve_builtin(r, r->path);
-        req_finish(r);
-        return;
-    }
-    if (smuggling(req)) {
-        pcl_gw_metric_add(r->gw->metrics, "portcullis_bad_requests_total", "reason=\"smuggling\"",
-                          1);
-        add_header(req, "Connection", "close");
-        send_error(r, 400, "invalid_request", NULL,
-                   "conflicting Content-Length / Transfer-Encoding headers");
         req_finish(r);
         return;
     }
@@ -2282,7 +2242,7 @@ pipeline(struct gw_req *r)
         req_finish(r);
         return;
     }
-    if ((r->route->api == GW_API_MODELS) != (method == EVHTTP_REQ_GET)) {
+    if ((r->route->api == GW_API_MODELS) != (method == GW_HTTP_GET)) {
         add_header(req, "Allow", r->route->api == GW_API_MODELS ? "GET" : "POST");
         send_error(r, 405, "method_not_allowed", NULL, "%s takes %s", r->route->path,
                    r->route->api == GW_API_MODELS ? "GET" : "POST");
@@ -2328,7 +2288,7 @@ pipeline(struct gw_req *r)
         return;
     }
     r->ip_admitted = true;
-    if (method == EVHTTP_REQ_GET) {
+    if (method == GW_HTTP_GET) {
         r->key_limit = merge_limit(&r->who.limit, &r->cfg->per_key);
         (void)JOIN(r->key_subject, "key:", r->who.id);
         if (!r->gw->lim->ops->admit(r->gw->lim, r->key_subject, &r->key_limit, 0, pcl_gw_now_us(),
@@ -2342,15 +2302,15 @@ pipeline(struct gw_req *r)
         forward(r, NULL);
         return;
     }
-    ctype = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+    ctype = gw_http_header(req, "Content-Type");
     if (ctype == NULL || strncasecmp(ctype, "application/json", 16) != 0) {
         send_error(r, 415, "unsupported_media_type", NULL,
                    "send the body as Content-Type: application/json");
         req_finish(r);
         return;
     }
-    in = evhttp_request_get_input_buffer(req);
-    blen = evbuffer_get_length(in);
+    in = req->body;
+    blen = in != NULL ? evbuffer_get_length(in) : 0;
     r->body = pcl_gw_json_parse(blen > 0 ? (const char *)evbuffer_pullup(in, -1) : "", blen,
                                 JSON_REJECT_DUPLICATES, &jerr);
     if (r->body == NULL) {
@@ -2466,33 +2426,30 @@ pipeline(struct gw_req *r)
 }
 
 void
-pcl_gw_handle(struct evhttp_request *req, void *arg)
+pcl_gw_handle(struct gw_http_req *req, void *arg)
 {
     struct gw_worker *w = arg;
     struct gw_req *r;
     struct pcl_err err;
-    const char *uri = evhttp_request_get_uri(req);
+    const char *uri = req->target;
     const char *q;
-    char *addr = NULL;
-    ev_uint16_t port = 0;
     struct pcl_arena *prev;
 
     if (pcl_gw_worker_sync(w, &err) != PCL_OK) {
         (void)fprintf(stderr, "portcullis: serve: %s\n", err.msg);
-        evhttp_send_error(req, 500, "configuration unavailable");
+        gw_http_send(req, 500, "Internal Server Error", NULL);
         return;
     }
     r = req_new(w);
     if (r == NULL) {
-        evhttp_send_error(req, 503, "out of memory");
+        gw_http_send(req, 503, "Service Unavailable", NULL);
         return;
     }
     atomic_fetch_add(&w->gw->inflight, 1);
     r->t0 = pcl_gw_now_us();
     {
         struct timespec ts;
-        const char *rr =
-            evhttp_find_header(evhttp_request_get_input_headers(req), "x-portcullis-receipt");
+        const char *rr = gw_http_header(req, "x-portcullis-receipt");
 
         (void)clock_gettime(CLOCK_REALTIME, &ts);
         r->wall_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -2503,7 +2460,6 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
     r->cfg = pcl_gw_config_ref(w->cfg);
     r->in = pcl_gw_inspector_ref(w->in);
     r->creq = req;
-    r->cconn = evhttp_request_get_connection(req);
     for (size_t i = 0; i < MAX_CHOICES; i++) {
         pcl_gw_textstream_init(&r->ts[i], r->cfg->holdback);
     }
@@ -2516,19 +2472,20 @@ pcl_gw_handle(struct evhttp_request *req, void *arg)
     hex64(r->request_id, w->rid_prefix);
     hex64(r->request_id + 16, ++w->rid_counter);
     r->request_id[32] = '\0';
-    if (r->cconn != NULL) {
-        evhttp_connection_get_peer(r->cconn, &addr, &port);
-        evhttp_connection_set_closecb(r->cconn, client_closed, r);
-    }
-    (void)JOIN(r->ip, addr != NULL ? addr : "unknown");
-    q = uri != NULL ? strchr(uri, '?') : NULL;
-    (void)snprintf(r->path, sizeof(r->path), "%.*s",
-                   (int)(q != NULL ? (size_t)(q - uri) : (uri != NULL ? strlen(uri) : 0)),
-                   uri != NULL ? uri : "");
-    if (uri == NULL || strlen(uri) >= sizeof(r->path) + 2048) {
+    gw_http_set_gone_cb(req, client_closed, r);
+    (void)JOIN(r->ip, gw_http_peer(req));
+    q = memchr(uri, '?', req->target_len);
+    if (req->target_len >= sizeof(r->path) + 2048) {
         send_error(r, 400, "invalid_path", NULL, "request URI too long");
         req_finish(r);
         return;
+    }
+    {
+        size_t n = q != NULL ? (size_t)(q - uri) : req->target_len;
+
+        n = PCL_MIN(n, sizeof(r->path) - 1);
+        memcpy(r->path, uri, n);
+        r->path[n] = '\0';
     }
     /* the request body's JSON lives in the request's arena */
     prev = pcl_gw_jmem_enter(r->arena);

@@ -4,7 +4,6 @@
 #include "server.h"
 #include "jmem.h"
 
-#include <event2/bufferevent_ssl.h>
 #include <event2/thread.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -382,32 +381,36 @@ listen_socket(const char *host, int port, evutil_socket_t *out, int *bound, stru
     return PCL_OK;
 }
 
-static struct bufferevent *
-tls_bev(struct event_base *base, void *arg)
+/* A request the HTTP layer refused (http.h), counted like the handler's own refusals. */
+static void
+http_refused(const char *kind, void *arg)
 {
-    SSL *ssl = SSL_new(arg);
+    struct gw_worker *w = arg;
+    char labels[64];
 
-    if (ssl == NULL) {
-        return NULL;
-    }
-    return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
+    (void)pcl_strjoin(labels, sizeof(labels), (const char *const[]){"reason=\"", kind, "\"", NULL});
+    pcl_gw_metric_add(w->gw->metrics, "portcullis_bad_requests_total", labels, 1);
 }
 
 static enum pcl_rc
 worker_init(struct pcl_gw *gw, struct gw_worker *w, const struct pcl_gw_config *c,
             struct pcl_err *err)
 {
-    struct timeval tv = {.tv_sec = c->read_timeout_ms / 1000,
-                         .tv_usec = (c->read_timeout_ms % 1000) * 1000};
+    struct gw_http_opts ho = {.max_header = c->max_header,
+                              .max_body = c->max_body,
+                              .timeout_ms = c->read_timeout_ms,
+                              .ssl_ctx = c->ssl_ctx,
+                              .handler = pcl_gw_handle,
+                              .refused = http_refused,
+                              .arg = w};
     enum pcl_rc rc;
     int bound = 0;
 
     w->gw = gw;
     w->fd = -1;
     {
-        /* Batch epoll_ctl changes per loop iteration: evhttp adds and removes write interest
-         * around every response, which would otherwise cost two syscalls each time. */
+        /* Batch epoll_ctl changes per loop iteration: evhttp (upstream side) adds and removes
+         * write interest around every request, which would otherwise cost two syscalls. */
         struct event_config *ec = event_config_new();
 
         if (ec != NULL) {
@@ -419,31 +422,17 @@ worker_init(struct pcl_gw *gw, struct gw_worker *w, const struct pcl_gw_config *
     if (w->base == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "gateway: cannot create an event loop");
     }
-    w->http = evhttp_new(w->base);
     w->dns = evdns_base_new(w->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
-    if (w->http == NULL) {
-        return pcl_err_set(err, PCL_ENOMEM, "gateway: cannot create an HTTP server");
-    }
-    evhttp_set_max_headers_size(w->http, (ev_ssize_t)c->max_header);
-    evhttp_set_max_body_size(w->http, (ev_ssize_t)c->max_body);
-    evhttp_set_timeout_tv(w->http, &tv);
-    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-    evhttp_set_default_content_type(w->http, "application/json");
-    evhttp_set_gencb(w->http, pcl_gw_handle, w);
-    if (c->ssl_ctx != NULL) {
-        evhttp_set_bevcb(w->http, tls_bev, c->ssl_ctx);
-    }
     rc = listen_socket(c->listen_host, gw->port != 0 ? gw->port : c->listen_port, &w->fd, &bound,
                        err);
     if (rc != PCL_OK) {
         return rc;
     }
     gw->port = bound;
-    w->listener = evhttp_accept_socket_with_handle(w->http, w->fd);
-    if (w->listener == NULL) {
-        return pcl_err_set(err, PCL_EIO, "gateway: cannot accept on the listening socket");
+    w->http = gw_http_server_new(w->base, w->fd, &ho);
+    w->fd = -1; /* the server owns it now */
+    if (w->http == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "gateway: cannot create an HTTP server");
     }
     return PCL_OK;
 }
@@ -523,11 +512,9 @@ stop_accepting(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    /* Closing the listener stops new connections; open ones finish their requests. */
-    if (w->listener != NULL) {
-        evhttp_del_accept_socket(w->http, w->listener);
-        w->listener = NULL;
-    }
+    /* Closing the listener stops new connections; open ones finish their requests, idle
+     * keep-alive connections close now. */
+    gw_http_server_drain(w->http);
 }
 
 struct drain {
@@ -766,10 +753,11 @@ pcl_gw_free(struct pcl_gw *gw)
     for (unsigned i = 0; i < gw->nworkers; i++) {
         struct gw_worker *w = &gw->workers[i];
 
+        /* requests still in flight (drain timeout) are told their client is gone while the
+         * worker's pools still exist */
+        gw_http_server_free(w->http);
+        w->http = NULL;
         pcl_gw_worker_drop(w);
-        if (w->http != NULL) {
-            evhttp_free(w->http);
-        }
         if (w->dns != NULL) {
             evdns_base_free(w->dns, 0);
         }

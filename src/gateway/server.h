@@ -14,6 +14,7 @@
 #include <portcullis/audit.h>
 
 #include "gw.h"
+#include "http.h"
 #include "inspect.h"
 #include "metrics.h"
 #include "ratelimit.h"
@@ -48,15 +49,14 @@ struct gw_worker {
     unsigned idx;
     pthread_t thread;
     struct event_base *base;
-    struct evhttp *http;
+    struct gw_http_server *http; /* the client-facing server (http.h) */
     struct evdns_base *dns;
     evutil_socket_t fd;
-    struct evhttp_bound_socket *listener; /* NULL once draining */
-    uint64_t gen;                         /* config generation in use */
-    uint64_t rid_prefix, rid_counter;     /* request ids: random prefix + counter */
-    struct pcl_gw_config *cfg;            /* ref held */
-    struct gw_inspector *in;              /* for cfg */
-    struct gw_pool *pools;                /* one per cfg->ups */
+    uint64_t gen;                     /* config generation in use */
+    uint64_t rid_prefix, rid_counter; /* request ids: random prefix + counter */
+    struct pcl_gw_config *cfg;        /* ref held */
+    struct gw_inspector *in;          /* for cfg */
+    struct gw_pool *pools;            /* one per cfg->ups */
     size_t npools;
     struct gw_req *spare[GW_SPARE_REQS]; /* recycled request states, nspare of them (proxy.c) */
     size_t nspare;
@@ -103,7 +103,7 @@ bool pcl_gw_key_find(struct pcl_gw *gw, const char *key, size_t n, struct pcl_ar
                      struct gw_principal *out);
 
 /* The request handler (proxy.c). */
-void pcl_gw_handle(struct evhttp_request *req, void *arg);
+void pcl_gw_handle(struct gw_http_req *req, void *arg);
 /* Bring the worker's per-config state up to date (inspector, pools). */
 enum pcl_rc pcl_gw_worker_sync(struct gw_worker *w, struct pcl_err *err);
 void pcl_gw_worker_drop(struct gw_worker *w);
