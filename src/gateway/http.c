@@ -226,10 +226,10 @@ parse_header(struct gw_http_parser *p, char *line, size_t n, struct gw_http_req 
     }
     if (i == n || line[i] != ':') {
         return fail(p, 400, "header",
-                    i < n && (line[i] == ' ' || line[i] == '\t')
+                    memchr(line + i, ':', n - i) == NULL ? "header line without a colon"
+                    : line[i] == ' ' || line[i] == '\t'
                         ? "whitespace between a header name and its colon"
-                    : i < n ? "invalid character in a header name"
-                            : "header line without a colon");
+                        : "invalid character in a header name");
     }
     if (i == 0) {
         return fail(p, 400, "header", "empty header name");
