@@ -2103,7 +2103,7 @@ forward(struct gw_req *r, struct evbuffer *body)
         (void)evtimer_add(r->deadline, &tv);
     }
     r->t_up0 = pcl_gw_now_us();
-    if (evhttp_make_request(r->uconn, r->ureq, body != NULL ? EVHTTP_REQ_POST : GW_HTTP_GET,
+    if (evhttp_make_request(r->uconn, r->ureq, body != NULL ? EVHTTP_REQ_POST : EVHTTP_REQ_GET,
                             path) != 0) {
         /* libevent freed the request */
         r->ureq = NULL;
