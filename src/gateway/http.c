@@ -1370,7 +1370,9 @@ gw_http_chunk(struct gw_http_req *req, struct evbuffer *body)
     } else {
         (void)evbuffer_add_buffer(conn_out(c), body);
     }
-    conn_flush(c);
+    /* written at the end of this loop pass: when the stream's end (or more of it) comes in
+     * the same pass, it leaves in the same write */
+    conn_later(c);
 }
 
 void

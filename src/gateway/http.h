@@ -167,7 +167,8 @@ void gw_http_add_header(struct gw_http_req *req, const char *name, const char *v
 void gw_http_send(struct gw_http_req *req, int status, const char *reason, struct evbuffer *body);
 /* Start a streamed reply (chunked for HTTP/1.1, close-delimited for HTTP/1.0). */
 void gw_http_start(struct gw_http_req *req, int status, const char *reason);
-/* Send one piece of a started reply (moves body's bytes); written at once when possible. */
+/* Send one piece of a started reply (moves body's bytes); written when the current loop pass
+ * ends (with the end of the reply, when that comes in the same pass). */
 void gw_http_chunk(struct gw_http_req *req, struct evbuffer *body);
 /* End a started reply and the request. */
 void gw_http_end(struct gw_http_req *req);

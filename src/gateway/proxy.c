@@ -512,7 +512,8 @@ client_flush(struct gw_req *r)
             (void)evbuffer_drain(r->out, evbuffer_get_length(r->out));
             return;
         }
-        /* moves the bytes out of r->out and writes them to the client at once */
+        /* moves the bytes out of r->out; written at the end of this loop pass, with the end of
+         * the stream when the upstream's last read ends it */
         gw_http_chunk(r->creq, r->out);
     }
 }
