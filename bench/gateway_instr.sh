@@ -13,13 +13,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -ge 1 ] || { echo "usage: bench/gateway_instr.sh BUILD_DIR [BUILD_DIR ...]" >&2; exit 2; }
 secs=${SECS:-10}
-tmp=$(mktemp -d)
-pids=()
 # shellcheck source=bench/gateway_lib.sh
 source "$root/bench/gateway_lib.sh"
-cleanup() { gw_cleanup; }
-trap cleanup EXIT
-gw_need_tools bench/gateway_instr.sh
+gw_setup bench/gateway_instr.sh
 for tool in valgrind callgrind_control callgrind_annotate; do
     command -v "$tool" >/dev/null || { echo "bench/gateway_instr.sh: $tool is missing (apt-get install valgrind)" >&2; exit 1; }
 done
