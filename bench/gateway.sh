@@ -19,14 +19,9 @@ duration=${DURATION:-10s}
 long_requests=${LONG_REQUESTS:-1000000}
 out=$root/bench/out
 mkdir -p "$out"
-tmp=$(mktemp -d)
-pids=()
 # shellcheck source=bench/gateway_lib.sh
 source "$root/bench/gateway_lib.sh"
-cleanup() { gw_cleanup; }
-trap cleanup EXIT
-
-gw_need_tools bench/gateway.sh
+gw_setup bench/gateway.sh
 [ -x "$bin" ] || { echo "bench/gateway.sh: build first (make release)" >&2; exit 1; }
 
 UP=18201 PX=18202 GW=18203

@@ -16,13 +16,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -ge 1 ] || { echo "usage: bench/gateway_cpu.sh BUILD_DIR [BUILD_DIR ...]" >&2; exit 2; }
 rounds=${ROUNDS:-5}
 secs=${SECS:-3}
-tmp=$(mktemp -d)
-pids=()
 # shellcheck source=bench/gateway_lib.sh
 source "$root/bench/gateway_lib.sh"
-cleanup() { gw_cleanup; }
-trap cleanup EXIT
-gw_need_tools bench/gateway_cpu.sh
+gw_setup bench/gateway_cpu.sh
 
 UP=18301 PX=18302
 gw_start_nginx $UP $PX

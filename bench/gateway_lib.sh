@@ -3,7 +3,7 @@
 # bodies, the nginx upstream and the nginx proxy_pass under test, the gateway config with full
 # inspection both ways, and the chat request wrk sends.
 #
-#   tmp=... pids=(); source bench/gateway_lib.sh
+#   source bench/gateway_lib.sh; gw_setup SCRIPT_NAME   # sets $tmp and pids, cleans up on exit
 #   gw_start_nginx UP_PORT PX_PORT       # upstream on CPU 1, proxy_pass on CPU 0
 #   gw_config FILE LISTEN_PORT UP_PORT STORE_URL
 #   gw_wrk_script FILE KEY
@@ -20,6 +20,15 @@ gw_need_tools() { # script name
     for tool in wrk nginx taskset curl; do
         command -v "$tool" >/dev/null || { echo "$1: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
     done
+}
+
+# The common start of the scripts: a scratch folder, the list of processes to stop, both
+# removed on exit, and the tools checked.
+gw_setup() { # script name
+    tmp=$(mktemp -d)
+    pids=()
+    trap gw_cleanup EXIT
+    gw_need_tools "$1"
 }
 
 gw_body='{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is the capital of France? Reply to jane.doe@example.com."}],"max_tokens":64}'
