@@ -295,26 +295,27 @@ list_has(const char *v, size_t n, const char *tok)
     return false;
 }
 
-/* Message framing and connection semantics from the parsed headers. */
+/* The framing headers (each at most once) and the connection's keep-alive and Expect. */
 static enum gw_http_step
-head_semantics(struct gw_http_parser *p, struct gw_http_req *req)
+scan_headers(struct gw_http_parser *p, struct gw_http_req *req, const struct gw_http_hdr **cl,
+             const struct gw_http_hdr **te)
 {
-    const struct gw_http_hdr *cl = NULL, *te = NULL;
-    bool close = false, keep = false;
+    bool close = false;
+    bool keep = false;
 
     for (size_t i = 0; i < req->nhdrs; i++) {
         const struct gw_http_hdr *h = &req->hdrs[i];
 
         if (h->nlen == 14 && eq_nocase(h->name, "content-length", 14)) {
-            if (cl != NULL) {
+            if (*cl != NULL) {
                 return fail(p, 400, "smuggling", "more than one Content-Length header");
             }
-            cl = h;
+            *cl = h;
         } else if (h->nlen == 17 && eq_nocase(h->name, "transfer-encoding", 17)) {
-            if (te != NULL) {
+            if (*te != NULL) {
                 return fail(p, 400, "smuggling", "more than one Transfer-Encoding header");
             }
-            te = h;
+            *te = h;
         } else if (h->nlen == 10 && eq_nocase(h->name, "connection", 10)) {
             close = close || list_has(h->value, h->vlen, "close");
             keep = keep || list_has(h->value, h->vlen, "keep-alive");
@@ -323,6 +324,20 @@ head_semantics(struct gw_http_parser *p, struct gw_http_req *req)
         }
     }
     req->keep_alive = !close && (req->minor == 1 || keep);
+    return GW_HTTP_HEADERS;
+}
+
+/* Message framing and connection semantics from the parsed headers. */
+static enum gw_http_step
+head_semantics(struct gw_http_parser *p, struct gw_http_req *req)
+{
+    const struct gw_http_hdr *cl = NULL;
+    const struct gw_http_hdr *te = NULL;
+    uint64_t v;
+
+    if (scan_headers(p, req, &cl, &te) != GW_HTTP_HEADERS) {
+        return GW_HTTP_FAIL;
+    }
     if (cl != NULL && te != NULL) {
         return fail(p, 400, "smuggling",
                     "both Content-Length and Transfer-Encoding (refused as request smuggling)");
@@ -338,21 +353,19 @@ head_semantics(struct gw_http_parser *p, struct gw_http_req *req)
         p->phase = PH_CHUNK_SIZE;
         return GW_HTTP_HEADERS;
     }
-    if (cl != NULL) {
-        uint64_t v;
-
-        if (cl->vlen == 0 || cl->vlen > 19 || !pcl_parse_u64(cl->value, UINT64_MAX, &v)) {
-            return fail(p, 400, "content_length", "invalid Content-Length");
-        }
-        if (v > p->max_body) {
-            return fail(p, 413, "body", "request body larger than server.max_body");
-        }
-        req->content_length = v;
-        p->left = v;
-        p->phase = v > 0 ? PH_BODY : PH_DONE;
+    if (cl == NULL) {
+        p->phase = PH_DONE;
         return GW_HTTP_HEADERS;
     }
-    p->phase = PH_DONE;
+    if (cl->vlen == 0 || cl->vlen > 19 || !pcl_parse_u64(cl->value, UINT64_MAX, &v)) {
+        return fail(p, 400, "content_length", "invalid Content-Length");
+    }
+    if (v > p->max_body) {
+        return fail(p, 413, "body", "request body larger than server.max_body");
+    }
+    req->content_length = v;
+    p->left = v;
+    p->phase = v > 0 ? PH_BODY : PH_DONE;
     return GW_HTTP_HEADERS;
 }
 
@@ -632,70 +645,64 @@ trailer(struct gw_http_parser *p, struct evbuffer *in)
     return GW_HTTP_HEADERS;
 }
 
+/* One step of a body: GW_HTTP_HEADERS to go on, or what to return. */
+static enum gw_http_step
+body_step(struct gw_http_parser *p, struct evbuffer *in, struct gw_http_req *req)
+{
+    enum gw_http_step st;
+    size_t moved;
+
+    switch (p->phase) {
+    case PH_BODY:
+        st = move_body(p, in, req, &moved);
+        if (st == GW_HTTP_HEADERS && p->left == 0) {
+            p->phase = PH_DONE;
+            return GW_HTTP_DONE;
+        }
+        return st;
+    case PH_CHUNK_SIZE:
+        return chunk_size(p, in);
+    case PH_CHUNK_DATA:
+        st = move_body(p, in, req, &moved);
+        if (st == GW_HTTP_HEADERS && p->left == 0) {
+            p->phase = PH_CHUNK_CRLF;
+        }
+        return st;
+    case PH_CHUNK_CRLF:
+        return chunk_crlf(p, in);
+    case PH_TRAILER:
+        st = trailer(p, in);
+        return st == GW_HTTP_HEADERS && p->phase == PH_DONE ? GW_HTTP_DONE : st;
+    default:
+        return GW_HTTP_DONE;
+    }
+}
+
 enum gw_http_step
 gw_http_parse(struct gw_http_parser *p, struct evbuffer *in, struct gw_http_req *req)
 {
-    for (;;) {
-        enum gw_http_step st;
-        size_t moved;
+    enum gw_http_step st;
 
-        switch (p->phase) {
-        case PH_HEAD:
-            st = read_head(p, in, req);
-            if (st == GW_HTTP_HEADERS && req->body == NULL && p->phase != PH_DONE) {
-                req->body = evbuffer_new();
-                if (req->body == NULL) {
-                    return fail(p, 503, "memory", "out of memory");
-                }
-            }
-            if (st == GW_HTTP_HEADERS && p->phase == PH_DONE) {
-                return GW_HTTP_DONE;
-            }
+    if (p->phase == PH_HEAD) {
+        st = read_head(p, in, req);
+        if (st != GW_HTTP_HEADERS) {
             return st;
-        case PH_BODY:
-            st = move_body(p, in, req, &moved);
-            if (st == GW_HTTP_HEADERS && p->left == 0) {
-                p->phase = PH_DONE;
-                return GW_HTTP_DONE;
-            }
-            if (st != GW_HTTP_HEADERS) {
-                return st;
-            }
-            break;
-        case PH_CHUNK_SIZE:
-            st = chunk_size(p, in);
-            if (st != GW_HTTP_HEADERS) {
-                return st;
-            }
-            break;
-        case PH_CHUNK_DATA:
-            st = move_body(p, in, req, &moved);
-            if (st != GW_HTTP_HEADERS) {
-                return st;
-            }
-            if (p->left == 0) {
-                p->phase = PH_CHUNK_CRLF;
-            }
-            break;
-        case PH_CHUNK_CRLF:
-            st = chunk_crlf(p, in);
-            if (st != GW_HTTP_HEADERS) {
-                return st;
-            }
-            break;
-        case PH_TRAILER:
-            st = trailer(p, in);
-            if (st != GW_HTTP_HEADERS) {
-                return st;
-            }
-            if (p->phase == PH_DONE) {
-                return GW_HTTP_DONE;
-            }
-            break;
-        default:
+        }
+        if (p->phase == PH_DONE) {
             return GW_HTTP_DONE;
         }
+        if (req->body == NULL) {
+            req->body = evbuffer_new();
+            if (req->body == NULL) {
+                return fail(p, 503, "memory", "out of memory");
+            }
+        }
+        return GW_HTTP_HEADERS; /* the caller may answer Expect: 100-continue first */
     }
+    do {
+        st = body_step(p, in, req);
+    } while (st == GW_HTTP_HEADERS);
+    return st;
 }
 
 /* ---- reply framing ------------------------------------------------------------------- */
@@ -825,13 +832,13 @@ server_date(struct gw_http_server *s)
         memcpy(d, "Thu, 01 Jan 1970 00:00:00 GMT", 30);
         return d;
     }
-    memcpy(d, days + 3 * tm.tm_wday, 3);
+    memcpy(d, days + 3 * (size_t)tm.tm_wday, 3);
     d[3] = ',';
     d[4] = ' ';
     d[5] = (char)('0' + tm.tm_mday / 10);
     d[6] = (char)('0' + tm.tm_mday % 10);
     d[7] = ' ';
-    memcpy(d + 8, months + 3 * tm.tm_mon, 3);
+    memcpy(d + 8, months + 3 * (size_t)tm.tm_mon, 3);
     d[11] = ' ';
     d[12] = (char)('0' + (tm.tm_year + 1900) / 1000);
     d[13] = (char)('0' + (tm.tm_year + 1900) / 100 % 10);
@@ -973,6 +980,7 @@ req_done(struct gw_http_conn *c)
 static void
 refuse(struct gw_http_conn *c)
 {
+    static const char mid[] = "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"";
     struct gw_http_req *req = &c->req;
     struct evbuffer *out = conn_out(c);
     const char *code = c->p.status == 413   ? "request_too_large"
@@ -991,11 +999,9 @@ refuse(struct gw_http_conn *c)
     if (c->srv->o.refused != NULL) {
         c->srv->o.refused(c->p.kind, c->srv->o.arg);
     }
-    n = pcl_strjoin(body, sizeof(body),
-                    (const char *const[]){"{\"error\":{\"message\":\"", c->p.why,
-                                          "\",\"type\":\"invalid_request_error\",\"param\":null,"
-                                          "\"code\":\"",
-                                          code, "\"}}\n", NULL});
+    n = pcl_strjoin(
+        body, sizeof(body),
+        (const char *const[]){"{\"error\":{\"message\":\"", c->p.why, mid, code, "\"}}\n", NULL});
     pcl_buf_reset(&req->rhdrs);
     req->has_ctype = false;
     req->close_after = true;
@@ -1209,7 +1215,7 @@ gw_http_server_new(struct event_base *base, evutil_socket_t fd, const struct gw_
     s->base = base;
     s->o = *o;
     s->tv.tv_sec = o->timeout_ms / 1000;
-    s->tv.tv_usec = (o->timeout_ms % 1000) * 1000;
+    s->tv.tv_usec = (suseconds_t)(o->timeout_ms % 1000) * 1000;
     TAILQ_INIT(&s->conns);
     if (fd != -1) {
         s->lis = evconnlistener_new(base, on_accept, s,
