@@ -437,10 +437,11 @@ build_num_dispatch(struct pcl_engine *e)
 {
     /* the built-in tables hold 23 numeric rows; custom detectors are never numeric */
     PCL_ASSERT(e->nnumeric <= 64);
-    e->num_skip_below = UINT32_MAX;
+    e->num_min_span = e->num_min_span_nolead = UINT32_MAX;
     for (size_t k = 0; k < e->nnumeric; k++) {
         const struct pcl_numgate *g = &e->gates[k];
         uint64_t bit = (uint64_t)1 << k;
+        uint32_t span;
 
         for (unsigned v = 0; v <= PCL_NUM_CAP; v++) {
             if (g->min_digits <= v) {
@@ -457,9 +458,12 @@ build_num_dispatch(struct pcl_engine *e)
                 e->num_single[v] |= bit;
             }
         }
+        /* a cluster of d digits in k groups spans at least d + k - 1 bytes */
+        span = (uint32_t)g->min_digits + PCL_MAX((uint32_t)g->min_groups, 1u) - 1;
+        e->num_min_span = PCL_MIN(e->num_min_span, span);
         /* with no letter right before a cluster, lead is 0: only these gates remain */
         if (g->lead_alpha == 0 || g->lead_gap) {
-            e->num_skip_below = PCL_MIN(e->num_skip_below, (uint32_t)g->min_digits);
+            e->num_min_span_nolead = PCL_MIN(e->num_min_span_nolead, span);
         }
         if (g->plus) {
             e->num_plus |= bit;
@@ -1381,7 +1385,8 @@ block_scan(struct pcl_scratch *s)
     uint64_t carry = 0;
     size_t hex_next = 0;
 
-    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, e->num_skip_below);
+    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, e->num_min_span,
+                          e->num_min_span_nolead);
     do {
         if (e->nnumeric > 0) {
             while (s->rc == PCL_OK && pcl_cluster_next_in_block(&it)) {
