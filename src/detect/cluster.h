@@ -36,7 +36,7 @@ struct pcl_cluster {
 /* The classes the walk needs (and the engine's other scanners share). */
 #define PCL_CLUSTER_WANT                                                                           \
     ((1u << PCL_SCANMASK_DIGIT) | (1u << PCL_SCANMASK_ALNUM) | (1u << PCL_SCANMASK_CLUSTERSEP) |   \
-     (1u << PCL_SCANMASK_HEXSEP))
+     (1u << PCL_SCANMASK_HEXSEP) | (1u << PCL_SCANMASK_HEX))
 
 /* A forward walk over p[0..n), one cluster per pcl_cluster_next(). */
 struct pcl_cluster_iter {

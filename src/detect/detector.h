@@ -29,6 +29,17 @@ struct pcl_hexrun {
  * condition checked before PCRE2. */
 typedef bool pcl_hexgate_fn(const struct pcl_hexrun *r);
 
+/* A necessary condition for a hex run to pass a row's hexgate, cheap to test on the 64-byte
+ * masks of a run: at least min_colons ':' (0: not this way), or a "::" (double_colon), or a
+ * length in bytes whose bit is set in lens (runs of 64 bytes or more always qualify). When
+ * all are zero, every run may pass. The engine skips the gate on runs that fail it; the unit
+ * tests hold each hexgate to its condition. */
+struct pcl_hexpre {
+    uint32_t min_colons;
+    bool double_colon;
+    uint64_t lens;
+};
+
 /* For formats whose pattern may run on into a following word (an IBAN's optional last group
  * eating "EUR"): return the length of the valid value that starts s[0..n), or 0 to reject.
  * Used instead of the validator when set. */
@@ -101,6 +112,7 @@ struct pcl_detector {
     pcl_trim_fn *trim;             /* NULL = no trimming; else replaces validate */
     pcl_hexgate_fn *hexgate;       /* set: triggered by hex runs that pass it (every match is
                                       such a run, or part of one), not by Vectorscan */
+    struct pcl_hexpre hexpre;      /* with hexgate: what a run it passes must show */
     const char *validator;         /* validator's name for docs ("luhn"), NULL with validate */
     const char *const *context;    /* NULL-terminated lower-case words/phrases, or NULL */
     const char *const *anchors;    /* NULL-terminated literals, one of which every match contains

@@ -488,6 +488,25 @@ build_num_dispatch(struct pcl_engine *e)
     }
 }
 
+/* The union of the hex-run detectors' cheap conditions (struct pcl_hexpre). */
+static void
+build_hexpre(struct pcl_engine *e)
+{
+    for (size_t k = 0; k < e->nhex; k++) {
+        const struct pcl_hexpre *pre = &e->dets[e->hex[k]].row->hexpre;
+
+        if (pre->min_colons == 0 && !pre->double_colon && pre->lens == 0) {
+            e->hexpre_all = true;
+        }
+        if (pre->min_colons > 0 &&
+            (e->hexpre.min_colons == 0 || pre->min_colons < e->hexpre.min_colons)) {
+            e->hexpre.min_colons = pre->min_colons;
+        }
+        e->hexpre.double_colon = e->hexpre.double_colon || pre->double_colon;
+        e->hexpre.lens |= pre->lens;
+    }
+}
+
 /* A context word as a Vectorscan literal: every byte but [A-Za-z0-9] as \\xHH. */
 static char *
 literal_expr(const char *word)
@@ -788,6 +807,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         goto out;
     }
     build_num_dispatch(e);
+    build_hexpre(e);
     for (size_t i = 0; i < e->ndets; i++) {
         struct pcl_det_rt *d = &e->dets[i];
         uint32_t groups = 0;
@@ -1303,18 +1323,51 @@ hex_run(struct pcl_scratch *s, size_t i)
     return re;
 }
 
-/* The hex runs around the separators (sep, a mask) of the block at `at` that stand at or
- * after *next; *next becomes the offset the next search starts from. */
+/* The hex runs of the block at `at` (masks m, and prev and next those of the blocks around
+ * it) that hold a separator with a hex digit before it and a hex digit (or a second ':')
+ * after it, from *next on: confirms the hex-run detectors whose gates they pass; *next
+ * becomes the end of the last run. A run inside the block that shows none of the gates'
+ * cheap conditions (e->hexpre) is skipped from the masks; the others, and runs that may reach
+ * into a neighbouring block, are measured byte by byte by hex_run(). */
 static void
-hex_block(struct pcl_scratch *s, size_t at, uint64_t sep, size_t *next)
+hex_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *prev,
+          const struct pcl_scanmask *m, const struct pcl_scanmask *next, size_t *next_at)
 {
-    while (sep != 0 && s->rc == PCL_OK) {
-        size_t i = at + (size_t)__builtin_ctzll(sep);
+    const struct pcl_engine *e = s->e;
+    uint64_t hex = m->hex, sep = m->hexsep, run = hex | sep;
+    /* ':' is the hex separator that joins no digit cluster */
+    uint64_t colon = sep & ~m->clustersep, ncolon = next->hexsep & ~next->clustersep;
+    uint64_t cand = sep & ((hex << 1) | (prev->hex >> 63)) &
+                    ((hex >> 1) | (next->hex << 63) | (colon & ((colon >> 1) | (ncolon << 63))));
 
-        sep &= sep - 1;
-        if (i >= *next) {
-            *next = hex_run(s, i);
+    if (*next_at > at) {
+        cand = *next_at - at >= 64 ? 0 : cand & ~((((uint64_t)1) << (*next_at - at)) - 1);
+    }
+    while (cand != 0 && s->rc == PCL_OK) {
+        unsigned i = (unsigned)__builtin_ctzll(cand);
+        uint64_t below = ~run & ((((uint64_t)1) << i) - 1), after = ~(run >> i);
+        unsigned rs, re;
+
+        if ((below == 0 && (prev->hex | prev->hexsep) >> 63 != 0) || after == 0 ||
+            (i + (unsigned)__builtin_ctzll(after) == 64 && ((next->hex | next->hexsep) & 1) != 0)) {
+            /* the run may begin in the block before or go on into the next one */
+            *next_at = hex_run(s, at + i);
+        } else {
+            uint64_t rm, cm;
+            uint32_t len;
+            bool pre;
+
+            rs = below == 0 ? 0 : 64 - (unsigned)__builtin_clzll(below);
+            re = i + (unsigned)__builtin_ctzll(after);
+            len = re - rs;
+            rm = (len == 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1)) << rs;
+            cm = colon & rm;
+            pre = e->hexpre_all || ((e->hexpre.lens >> (len & 63)) & 1) != 0 || len >= 64 ||
+                  (e->hexpre.double_colon && (cm & (cm >> 1)) != 0) ||
+                  (e->hexpre.min_colons != 0 && pcl_scanmask_popcount(cm) >= e->hexpre.min_colons);
+            *next_at = pre ? hex_run(s, at + i) : at + re;
         }
+        cand = *next_at - at >= 64 ? 0 : cand & ~((((uint64_t)1) << (*next_at - at)) - 1);
     }
 }
 
@@ -1394,7 +1447,7 @@ block_scan(struct pcl_scratch *s)
             }
         }
         if (e->nhex > 0) {
-            hex_block(s, it.at, it.cur.hexsep, &hex_next);
+            hex_block(s, it.at, &it.prev, &it.cur, &it.next, &hex_next);
         }
         if (e->ntok > 0) {
             token_block(s, it.at, &it.cur, &it.next, &carry);
