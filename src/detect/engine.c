@@ -275,94 +275,6 @@ in_byteset(const uint8_t set[32], unsigned char c)
 
 /* ---- digit-group shapes ------------------------------------------------------------ */
 
-static bool
-parse_uint8(const char **p, uint8_t *out)
-{
-    unsigned v = 0;
-    const char *s = *p;
-
-    if (!pcl_is_digit(*s)) {
-        return false;
-    }
-    while (pcl_is_digit(*s)) {
-        v = v * 10 + (unsigned)(*s - '0');
-        if (v > 255) {
-            return false;
-        }
-        s++;
-    }
-    *p = s;
-    *out = (uint8_t)v;
-    return true;
-}
-
-/* "3,2,4|4,6,5|1..3,1..3" into count-prefixed (lo, hi) pairs, 0-terminated. */
-static enum pcl_rc
-parse_shape(const char *shape, uint8_t *out, size_t cap)
-{
-    const char *p = shape;
-    size_t k = 0;
-
-    memset(out, 0, cap);
-    if (shape == NULL) {
-        return PCL_OK;
-    }
-    while (*p != '\0') {
-        size_t count_at = k++;
-        uint8_t count = 0;
-
-        for (;;) {
-            uint8_t lo, hi;
-
-            if (k + 3 > cap || !parse_uint8(&p, &lo)) {
-                return PCL_EINVAL;
-            }
-            hi = lo;
-            if (p[0] == '.' && p[1] == '.') {
-                p += 2;
-                if (!parse_uint8(&p, &hi) || hi < lo) {
-                    return PCL_EINVAL;
-                }
-            }
-            out[k++] = lo;
-            out[k++] = hi;
-            count++;
-            if (*p != ',') {
-                break;
-            }
-            p++;
-        }
-        out[count_at] = count;
-        if (*p == '|') {
-            p++;
-        } else if (*p != '\0') {
-            return PCL_EINVAL;
-        }
-    }
-    return PCL_OK;
-}
-
-/* True when some consecutive groups g[i..] fit one alternative of the shape. */
-static bool
-shape_fits(const uint8_t *shape, const uint32_t *g, size_t ng)
-{
-    for (const uint8_t *alt = shape; alt[0] != 0; alt += 1 + 2 * alt[0]) {
-        size_t k = alt[0];
-
-        for (size_t i = 0; i + k <= ng; i++) {
-            size_t j = 0;
-
-            while (j < k && g[i + j] >= alt[1 + 2 * j] && g[i + j] <= alt[2 + 2 * j]) {
-                j++;
-            }
-            if (j == k) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 /* Whether some group g[i] (starting at p + at[i]) fits a one-group alternative of the shape
  * and passes check. */
 static bool
@@ -443,6 +355,7 @@ build_num_dispatch(struct pcl_engine *e)
         uint64_t bit = (uint64_t)1 << k;
         uint32_t span;
 
+        pcl_shape_compile(e->dets[g->id].shape, &e->gate_shape[k]);
         for (unsigned v = 0; v <= PCL_NUM_CAP; v++) {
             if (g->min_digits <= v) {
                 e->num_by_digits[v] |= bit;
@@ -559,6 +472,7 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
     e->trig = pcl_calloc(cap + 1, sizeof(*e->trig));
     e->hex = pcl_calloc(e->ndets + 1, sizeof(*e->hex));
     e->gates = pcl_calloc(e->ndets + 1, sizeof(*e->gates));
+    e->gate_shape = pcl_calloc(e->ndets + 1, sizeof(*e->gate_shape));
     e->tok = pcl_calloc(e->ndets + 1, sizeof(*e->tok));
     e->tok_digit_first = true;
     e->tok_min = UINT32_MAX;
@@ -566,7 +480,7 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
     *flags_out = flags;
     *ids_out = ids;
     if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->hex == NULL ||
-        e->gates == NULL || e->tok == NULL) {
+        e->gates == NULL || e->gate_shape == NULL || e->tok == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
     }
     /* Patterns first, then context words: they go into two databases (see e->kwdb). */
@@ -744,7 +658,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         d->max_len = row->max_len > 0 ? row->max_len : 256;
         d->flags = row->flags;
         d->row = row;
-        rc = parse_shape(row->shape, d->shape, sizeof(d->shape));
+        rc = pcl_shape_parse(row->shape, d->shape, sizeof(d->shape));
         if (rc != PCL_OK) {
             rc = pcl_err_set(err, rc, "detect: detector \"%s\": bad shape \"%s\"", row->name,
                              row->shape);
@@ -860,6 +774,7 @@ pcl_engine_free(struct pcl_engine *e)
     pcl_free(e->hex);
     pcl_free(e->tok);
     pcl_free(e->gates);
+    pcl_free(e->gate_shape);
     hs_free_database(e->db);
     hs_free_database(e->kwdb);
     pcl_free(e);
@@ -1245,12 +1160,15 @@ cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
     cand &= cl->plus ? ~(uint64_t)0 : ~e->num_plus;
     cand &= cl->lead0 ? ~(uint64_t)0 : ~e->num_lead0;
     while (cand != 0) {
-        const struct pcl_numgate *gt = &e->gates[__builtin_ctzll(cand)];
+        unsigned k = (unsigned)__builtin_ctzll(cand);
+        const struct pcl_numgate *gt = &e->gates[k];
+        const struct pcl_shape_nfa *nfa = &e->gate_shape[k];
         size_t back;
 
         cand &= cand - 1;
         if (gt->has_shape && groups <= PCL_CLUSTER_GROUPS &&
-            !shape_fits(e->dets[gt->id].shape, cl->glen, groups)) {
+            !(nfa->ok && longest < 64 ? pcl_shape_nfa_fits(nfa, cl->glen, groups)
+                                      : pcl_shape_fits(e->dets[gt->id].shape, cl->glen, groups))) {
             continue;
         }
         if (gt->group_check != NULL && groups <= PCL_CLUSTER_GROUPS &&

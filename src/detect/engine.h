@@ -4,6 +4,7 @@
 #define PCL_DETECT_ENGINE_H
 
 #include "detector.h"
+#include "shape.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
@@ -68,6 +69,7 @@ struct pcl_engine {
     struct pcl_trigger *trig; /* per Vectorscan expression id; array of ntrig */
     size_t ntrig;
     struct pcl_numgate *gates; /* numeric detectors' gates by min_digits; array of nnumeric */
+    struct pcl_shape_nfa *gate_shape; /* gates[k]'s shape (shape.h); array of nnumeric */
     size_t nnumeric;
     /* Which gates (bit k = gates[k]; at most 64) a cluster can pass, by its counts: */
     uint64_t num_by_digits[PCL_NUM_CAP + 1];  /* min_digits <= digits (capped) */
