@@ -30,14 +30,20 @@ struct pcl_hexrun {
 typedef bool pcl_hexgate_fn(const struct pcl_hexrun *r);
 
 /* A necessary condition for a hex run to pass a row's hexgate, cheap to test on the 64-byte
- * masks of a run: at least min_colons ':' (0: not this way), or a "::" (double_colon), or a
- * length in bytes whose bit is set in lens (runs of 64 bytes or more always qualify). When
- * all are zero, every run may pass. The engine skips the gate on runs that fail it; the unit
- * tests hold each hexgate to its condition. */
+ * masks of a run: at least min_colons ':' (0: not this way), or a "::" (double_colon), or one
+ * of the nseps separator layouts (a run of len bytes whose ':' '-' '.' stand exactly at the
+ * set bits of at; runs of 64 bytes or more always qualify). When all are zero, every run may
+ * pass. The engine skips the gate on runs that fail it; the unit tests hold each hexgate to
+ * its condition. */
+#define PCL_HEXPRE_SEPS 4
 struct pcl_hexpre {
     uint32_t min_colons;
     bool double_colon;
-    uint64_t lens;
+    uint32_t nseps;
+    struct {
+        uint32_t len;
+        uint64_t at;
+    } seps[PCL_HEXPRE_SEPS]; /* array of nseps */
 };
 
 /* For formats whose pattern may run on into a following word (an IBAN's optional last group

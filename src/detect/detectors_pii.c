@@ -523,7 +523,7 @@ const struct pcl_detector pcl_detectors_pii[] = {
                 ")(?![0-9A-Za-z:\\-]|\\.[0-9A-Za-z])",
      .max_len = 18,
      .hexgate = pcl_hexgate_mac,
-     .hexpre = {.lens = PCL_MAC_RUN_LENS},
+     .hexpre = PCL_MAC_HEXPRE,
      .validate = pcl_validate_mac,
      .validator = "mac48",
      .context = mac_ctx,

@@ -408,15 +408,20 @@ build_hexpre(struct pcl_engine *e)
     for (size_t k = 0; k < e->nhex; k++) {
         const struct pcl_hexpre *pre = &e->dets[e->hex[k]].row->hexpre;
 
-        if (pre->min_colons == 0 && !pre->double_colon && pre->lens == 0) {
+        if ((pre->min_colons == 0 && !pre->double_colon && pre->nseps == 0) ||
+            e->nhexseps + pre->nseps > PCL_ARRAY_LEN(e->hexseps)) {
             e->hexpre_all = true;
         }
-        if (pre->min_colons > 0 &&
-            (e->hexpre.min_colons == 0 || pre->min_colons < e->hexpre.min_colons)) {
-            e->hexpre.min_colons = pre->min_colons;
+        if (pre->min_colons > 0 && (e->hexpre_colons == 0 || pre->min_colons < e->hexpre_colons)) {
+            e->hexpre_colons = pre->min_colons;
         }
-        e->hexpre.double_colon = e->hexpre.double_colon || pre->double_colon;
-        e->hexpre.lens |= pre->lens;
+        e->hexpre_dcolon = e->hexpre_dcolon || pre->double_colon;
+        for (size_t j = 0; j < pre->nseps && e->nhexseps < PCL_ARRAY_LEN(e->hexseps); j++) {
+            e->hexseps[e->nhexseps].len = pre->seps[j].len;
+            e->hexseps[e->nhexseps].at = pre->seps[j].at;
+            e->hexsep_lens |= pre->seps[j].len < 64 ? (uint64_t)1 << pre->seps[j].len : 0;
+            e->nhexseps++;
+        }
     }
 }
 
@@ -1241,18 +1246,67 @@ hex_run(struct pcl_scratch *s, size_t i)
     return re;
 }
 
+/* Bits off..off+63 of the 192-bit word w[0] w[1] w[2] (off < 192; bits past it are 0). */
+static inline uint64_t
+window_bits(const uint64_t w[3], size_t off)
+{
+    size_t k = off / 64;
+    unsigned b = (unsigned)(off % 64);
+    uint64_t hi = k < 2 ? w[k + 1] : 0;
+
+    return b == 0 ? w[k] : (w[k] >> b) | (hi << (64 - b));
+}
+
+/* Whether the hex run p[rs..re) may pass some hex-run detector's gate (e->hexpre_*), from its
+ * length and where its separators and ':' stand: prev, m and next are the masks of the block
+ * at `at` and of the blocks around it, which hold the run (at - 64 <= rs < re <= at + 128). */
+static bool
+hex_pre(const struct pcl_engine *e, size_t at, size_t rs, size_t re,
+        const struct pcl_scanmask *prev, const struct pcl_scanmask *m,
+        const struct pcl_scanmask *next)
+{
+    size_t len = re - rs;
+    uint64_t keep, sp, cl;
+
+    if (e->hexpre_all || len >= 64) {
+        return true;
+    }
+    /* the run's separators and ':' as bits 0..len-1 */
+    keep = ((uint64_t)1 << len) - 1;
+    if (rs >= at && re <= at + 64) {
+        sp = (m->hexsep >> (rs - at)) & keep;
+        cl = sp & ~(m->clustersep >> (rs - at));
+    } else {
+        uint64_t seps[3] = {prev->hexsep, m->hexsep, next->hexsep};
+        uint64_t csep[3] = {prev->clustersep, m->clustersep, next->clustersep};
+
+        sp = window_bits(seps, rs + 64 - at) & keep;
+        cl = sp & ~window_bits(csep, rs + 64 - at);
+    }
+    if (((e->hexsep_lens >> len) & 1) != 0) {
+        for (size_t k = 0; k < e->nhexseps; k++) {
+            if (len == e->hexseps[k].len && sp == e->hexseps[k].at) {
+                return true;
+            }
+        }
+    }
+    return (e->hexpre_dcolon && (cl & (cl >> 1)) != 0) ||
+           (e->hexpre_colons != 0 && pcl_scanmask_popcount(cl) >= e->hexpre_colons);
+}
+
 /* The hex runs of the block at `at` (masks m, and prev and next those of the blocks around
  * it) that hold a separator with a hex digit before it and a hex digit (or a second ':')
- * after it, from *next on: confirms the hex-run detectors whose gates they pass; *next
- * becomes the end of the last run. A run inside the block that shows none of the gates'
- * cheap conditions (e->hexpre) is skipped from the masks; the others, and runs that may reach
- * into a neighbouring block, are measured byte by byte by hex_run(). */
+ * after it, from *next_at on: confirms the hex-run detectors whose gates they pass; *next_at
+ * becomes the end of the last run. A run that ends within the next block and begins within
+ * the one before, and shows none of the gates' cheap conditions (e->hexpre), is skipped from
+ * the masks; the others are measured byte by byte by hex_run(). */
 static void
 hex_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *prev,
           const struct pcl_scanmask *m, const struct pcl_scanmask *next, size_t *next_at)
 {
     const struct pcl_engine *e = s->e;
     uint64_t hex = m->hex, sep = m->hexsep, run = hex | sep;
+    uint64_t prun = prev->hex | prev->hexsep, nrun = next->hex | next->hexsep;
     /* ':' is the hex separator that joins no digit cluster */
     uint64_t colon = sep & ~m->clustersep, ncolon = next->hexsep & ~next->clustersep;
     uint64_t cand = sep & ((hex << 1) | (prev->hex >> 63)) &
@@ -1264,26 +1318,26 @@ hex_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *prev,
     while (cand != 0 && s->rc == PCL_OK) {
         unsigned i = (unsigned)__builtin_ctzll(cand);
         uint64_t below = ~run & ((((uint64_t)1) << i) - 1), after = ~(run >> i);
-        unsigned rs, re;
+        unsigned end = after == 0 ? 64 : i + (unsigned)__builtin_ctzll(after);
+        size_t rs, re;
 
-        if ((below == 0 && (prev->hex | prev->hexsep) >> 63 != 0) || after == 0 ||
-            (i + (unsigned)__builtin_ctzll(after) == 64 && ((next->hex | next->hexsep) & 1) != 0)) {
-            /* the run may begin in the block before or go on into the next one */
+        /* where the run begins and ends: in this block, or in the one before or after */
+        if (below != 0) {
+            rs = at + 64 - (size_t)__builtin_clzll(below);
+        } else if ((prun >> 63) == 0) {
+            rs = at;
+        } else {
+            rs = ~prun == 0 ? SIZE_MAX : at - (size_t)__builtin_clzll(~prun);
+        }
+        if (end < 64 || (nrun & 1) == 0) {
+            re = at + end;
+        } else {
+            re = ~nrun == 0 ? SIZE_MAX : at + 64 + (size_t)__builtin_ctzll(~nrun);
+        }
+        if (rs == SIZE_MAX || re == SIZE_MAX || hex_pre(e, at, rs, re, prev, m, next)) {
             *next_at = hex_run(s, at + i);
         } else {
-            uint64_t rm, cm;
-            uint32_t len;
-            bool pre;
-
-            rs = below == 0 ? 0 : 64 - (unsigned)__builtin_clzll(below);
-            re = i + (unsigned)__builtin_ctzll(after);
-            len = re - rs;
-            rm = (len == 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1)) << rs;
-            cm = colon & rm;
-            pre = e->hexpre_all || ((e->hexpre.lens >> (len & 63)) & 1) != 0 || len >= 64 ||
-                  (e->hexpre.double_colon && (cm & (cm >> 1)) != 0) ||
-                  (e->hexpre.min_colons != 0 && pcl_scanmask_popcount(cm) >= e->hexpre.min_colons);
-            *next_at = pre ? hex_run(s, at + i) : at + re;
+            *next_at = re;
         }
         cand = *next_at - at >= 64 ? 0 : cand & ~((((uint64_t)1) << (*next_at - at)) - 1);
     }

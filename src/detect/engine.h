@@ -87,10 +87,17 @@ struct pcl_engine {
     uint64_t num_by_trail[PCL_NUM_LETTERS + 1];    /* trail_alpha <= trail */
     uint32_t *hex;                                 /* indexes of hex-run detectors; array of nhex */
     size_t nhex;
-    struct pcl_hexpre hexpre; /* a run some hex-run detector's gate may pass shows one of these
-                                 (min_colons: the fewest of the rows that bound it) */
-    bool hexpre_all;          /* some hex-run detector declares no condition: every run */
-    uint32_t *tok;            /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
+    /* the union of the hex-run detectors' cheap conditions (struct pcl_hexpre): */
+    bool hexpre_all;        /* every run (some detector declares none) */
+    uint32_t hexpre_colons; /* the fewest min_colons of the rows that bound it (0: none) */
+    bool hexpre_dcolon;     /* some row takes a run with "::" */
+    struct {
+        uint32_t len;
+        uint64_t at;
+    } hexseps[16]; /* every row's separator layouts; array of nhexseps */
+    size_t nhexseps;
+    uint64_t hexsep_lens; /* bit k: some layout is k bytes long */
+    uint32_t *tok;        /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
     size_t ntok;
     uint8_t tok_first[32]; /* union of the token detectors' first bytes */
     bool tok_digit_first;  /* every token detector's first byte is a digit */

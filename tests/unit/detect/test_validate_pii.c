@@ -614,12 +614,26 @@ hexrun_of(const char *text, size_t n)
 static bool
 hexpre_holds(const struct pcl_hexpre *pre, const struct pcl_hexrun *r)
 {
-    if (pre->min_colons == 0 && !pre->double_colon && pre->lens == 0) {
+    uint64_t seps = 0;
+
+    if (pre->min_colons == 0 && !pre->double_colon && pre->nseps == 0) {
         return true;
     }
+    if (r->len >= 64) {
+        return true;
+    }
+    for (size_t j = 0; j < r->len; j++) {
+        if (r->text[j] == ':' || r->text[j] == '-' || r->text[j] == '.') {
+            seps |= (uint64_t)1 << j;
+        }
+    }
+    for (size_t k = 0; k < pre->nseps; k++) {
+        if (r->len == pre->seps[k].len && seps == pre->seps[k].at) {
+            return true;
+        }
+    }
     return (pre->min_colons != 0 && r->colons >= pre->min_colons) ||
-           (pre->double_colon && r->double_colon) || r->len >= 64 ||
-           ((pre->lens >> r->len) & 1) != 0;
+           (pre->double_colon && r->double_colon);
 }
 
 /* Each hex-run row's gate passes only runs that show its row's hexpre condition (the engine
