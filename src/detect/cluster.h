@@ -38,6 +38,18 @@ struct pcl_cluster {
     ((1u << PCL_SCANMASK_DIGIT) | (1u << PCL_SCANMASK_ALNUM) | (1u << PCL_SCANMASK_CLUSTERSEP) |   \
      (1u << PCL_SCANMASK_HEXSEP) | (1u << PCL_SCANMASK_HEX))
 
+/* Clusters the walk need not report, when it can tell from the masks of one block: those
+ * whose first group has fewer than `lone` digits and that span fewer than `multi` bytes, or
+ * with no letter right before them that may start a word (a letter run that begins the input
+ * or follows a byte that is no letter or digit, or runs on from the block before), fewer
+ * than lone_nolead and multi_nolead. Each is 1 to 64 (1: every cluster is reported). */
+struct pcl_cluster_skip {
+    uint32_t lone;
+    uint32_t multi;
+    uint32_t lone_nolead;
+    uint32_t multi_nolead;
+};
+
 /* A forward walk over p[0..n), one cluster per pcl_cluster_next(). */
 struct pcl_cluster_iter {
     const unsigned char *p; /* borrowed input p[0..n) */
@@ -45,20 +57,16 @@ struct pcl_cluster_iter {
     size_t at; /* the current block is p[at..at+64); at is a multiple of 64 */
     struct pcl_scanmask prev, cur, next; /* masks of the blocks at at - 64, at, at + 64 (zero
                                             outside p[0..n)) */
-    uint64_t join;     /* current block: first bytes of separator runs that join two groups */
-    uint64_t events;   /* current block: group starts and ends not walked yet */
-    uint64_t span;     /* current block: digits and the separators of joining gaps (a
-                          cluster is a run of it) */
-    size_t gstart;     /* start of the open group */
-    bool in_group;     /* a group started and has not ended */
-    bool in_cluster;   /* a cluster started and has not been reported */
-    uint32_t min_span; /* a cluster spanning fewer bytes is not reported (1: every
-                          cluster is), nor one of fewer than min_span_nolead with no
-                          letter right before it that may start a word; only where
-                          the masks of one block tell (see pcl_cluster_drop_short()) */
-    uint32_t min_span_nolead;
-    struct pcl_cluster cl; /* the cluster being built; valid once pcl_cluster_next() or
-                              pcl_cluster_next_in_block() returned true */
+    uint64_t join;   /* current block: first bytes of separator runs that join two groups */
+    uint64_t events; /* current block: group starts and ends not walked yet */
+    uint64_t span;   /* current block: digits and the separators of joining gaps (a
+                        cluster is a run of it) */
+    size_t gstart;   /* start of the open group */
+    bool in_group;   /* a group started and has not ended */
+    bool in_cluster; /* a cluster started and has not been reported */
+    struct pcl_cluster_skip skip; /* clusters not reported (pcl_cluster_drop_short()) */
+    struct pcl_cluster cl;        /* the cluster being built; valid once pcl_cluster_next() or
+                                     pcl_cluster_next_in_block() returned true */
 };
 
 /* Masks of p[at..at+64) within p[0..n); zero past n. */
@@ -84,11 +92,10 @@ pcl_cluster_fill(uint64_t from, uint64_t m)
     return from;
 }
 
-/* Drop from the events, for the whole block at once, the clusters that are too short for any
- * gate (min_span), or without a letter right before them for any gate that needs none
- * (min_span_nolead): most clusters in digit-dense text. Clusters that may go on from the
- * block before (starting at bits 0-2: a gap may be carried in) or into the next one (their
- * span reaches bit 63) are left to the walk. */
+/* Drop from the events, for the whole block at once, the clusters that are too short (see
+ * struct pcl_cluster_skip): most clusters in digit-dense text. Clusters that may go on from
+ * the block before (starting at bits 0-2: a gap may be carried in) or into the next one
+ * (their span reaches bit 63) are left to the walk. */
 static inline void
 pcl_cluster_drop_short(struct pcl_cluster_iter *it)
 {
@@ -99,10 +106,15 @@ pcl_cluster_drop_short(struct pcl_cluster_iter *it)
      * letters after them: lead may be more than 0 only right after those */
     uint64_t word = alpha & (~((it->cur.alnum << 1) | (it->prev.alnum >> 63)) | (palpha >> 63));
     uint64_t alpha_before = pcl_cluster_fill(word, alpha) << 1;
-    uint64_t drop;
+    /* a first group of lone digits or more, or a span of multi bytes or more */
+    uint64_t d = it->cur.digit;
+    uint64_t keep = pcl_scanmask_runs_from(d, 0, it->skip.lone) |
+                    pcl_scanmask_runs_from(span, 0, it->skip.multi);
+    uint64_t keep_nolead = pcl_scanmask_runs_from(d, 0, it->skip.lone_nolead) |
+                           pcl_scanmask_runs_from(span, 0, it->skip.multi_nolead);
 
-    drop = starts & (~pcl_scanmask_runs_from(span, 0, it->min_span) |
-                     (~alpha_before & ~pcl_scanmask_runs_from(span, 0, it->min_span_nolead)));
+    uint64_t drop = starts & ~((alpha_before & keep) | (~alpha_before & keep_nolead));
+
     if ((span >> 63) != 0 && starts != 0) {
         drop &= ~((uint64_t)1 << (63 - __builtin_clzll(starts))); /* the last run may go on */
     }
@@ -129,7 +141,7 @@ pcl_cluster_derive(struct pcl_cluster_iter *it)
     it->join = x & before & (d1 | (x1 & (d2 | (x2 & d3))));
     /* a group starts where a digit follows a non-digit, and ends where the reverse holds */
     it->events = d ^ before;
-    if (it->min_span > 1 || it->min_span_nolead > 1) {
+    if (it->skip.lone_nolead > 1 || it->skip.multi_nolead > 1) {
         /* the separators after a join byte up to the digit it joins (at most two more);
          * gaps carried in from the block before belong to a cluster already open */
         uint64_t g2 = (it->join << 1) & x, g3 = (g2 << 1) & x;
@@ -139,17 +151,20 @@ pcl_cluster_derive(struct pcl_cluster_iter *it)
     }
 }
 
-/* Start walking p[0..n); see min_span and min_span_nolead (1 to 64, min_span at most
- * min_span_nolead). */
+/* Start walking p[0..n), leaving out the clusters skip (may be NULL: none) lets it. */
 static inline void
 pcl_cluster_iter_init(struct pcl_cluster_iter *it, const unsigned char *p, size_t n,
-                      uint32_t min_span, uint32_t min_span_nolead)
+                      const struct pcl_cluster_skip *skip)
 {
     memset(it, 0, sizeof(*it));
     it->p = p;
     it->n = n;
-    it->min_span = PCL_MIN(PCL_MAX(min_span, 1u), 64u);
-    it->min_span_nolead = PCL_MIN(PCL_MAX(min_span_nolead, it->min_span), 64u);
+    it->skip = skip != NULL ? *skip : (struct pcl_cluster_skip){1, 1, 1, 1};
+    it->skip.lone = PCL_MIN(PCL_MAX(it->skip.lone, 1u), 64u);
+    it->skip.multi = PCL_MIN(PCL_MAX(it->skip.multi, 1u), 64u);
+    /* a letter before a cluster only widens the gates it may pass */
+    it->skip.lone_nolead = PCL_MIN(PCL_MAX(it->skip.lone_nolead, it->skip.lone), 64u);
+    it->skip.multi_nolead = PCL_MIN(PCL_MAX(it->skip.multi_nolead, it->skip.multi), 64u);
     pcl_cluster_masks(p, n, 0, &it->cur);
     pcl_cluster_masks(p, n, 64, &it->next);
     pcl_cluster_derive(it);

@@ -349,11 +349,11 @@ build_num_dispatch(struct pcl_engine *e)
 {
     /* the built-in tables hold 23 numeric rows; custom detectors are never numeric */
     PCL_ASSERT(e->nnumeric <= 64);
-    e->num_min_span = e->num_min_span_nolead = UINT32_MAX;
+    e->num_skip = (struct pcl_cluster_skip){64, 64, 64, 64};
     for (size_t k = 0; k < e->nnumeric; k++) {
         const struct pcl_numgate *g = &e->gates[k];
         uint64_t bit = (uint64_t)1 << k;
-        uint32_t span;
+        uint32_t lone, multi, g2 = PCL_MAX((uint32_t)g->min_groups, 2u);
 
         pcl_shape_compile(e->dets[g->id].shape, &e->gate_shape[k]);
         for (unsigned v = 0; v <= PCL_NUM_CAP; v++) {
@@ -371,12 +371,18 @@ build_num_dispatch(struct pcl_engine *e)
                 e->num_single[v] |= bit;
             }
         }
-        /* a cluster of d digits in k groups spans at least d + k - 1 bytes */
-        span = (uint32_t)g->min_digits + PCL_MAX((uint32_t)g->min_groups, 1u) - 1;
-        e->num_min_span = PCL_MIN(e->num_min_span, span);
+        /* the fewest digits of one group this gate takes, and the fewest bytes a cluster of
+         * g2 >= 2 groups spans: digits (at least min_run in the longest group and one in each
+         * other) plus g2 - 1 separators */
+        lone = g->min_groups <= 1 ? PCL_MAX(PCL_MAX((uint32_t)g->min_digits, g->min_run), 1u)
+                                  : UINT32_MAX;
+        multi = PCL_MAX((uint32_t)g->min_digits, (uint32_t)g->min_run + g2 - 1) + g2 - 1;
+        e->num_skip.lone = PCL_MIN(e->num_skip.lone, lone);
+        e->num_skip.multi = PCL_MIN(e->num_skip.multi, multi);
         /* with no letter right before a cluster, lead is 0: only these gates remain */
         if (g->lead_alpha == 0 || g->lead_gap) {
-            e->num_min_span_nolead = PCL_MIN(e->num_min_span_nolead, span);
+            e->num_skip.lone_nolead = PCL_MIN(e->num_skip.lone_nolead, lone);
+            e->num_skip.multi_nolead = PCL_MIN(e->num_skip.multi_nolead, multi);
         }
         if (g->plus) {
             e->num_plus |= bit;
@@ -1410,8 +1416,7 @@ block_scan(struct pcl_scratch *s)
     uint64_t carry = 0;
     size_t hex_next = 0;
 
-    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, e->num_min_span,
-                          e->num_min_span_nolead);
+    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, &e->num_skip);
     do {
         if (e->nnumeric > 0) {
             while (s->rc == PCL_OK && pcl_cluster_next_in_block(&it)) {

@@ -3,6 +3,7 @@
 #ifndef PCL_DETECT_ENGINE_H
 #define PCL_DETECT_ENGINE_H
 
+#include "cluster.h"
 #include "detector.h"
 #include "shape.h"
 
@@ -78,9 +79,7 @@ struct pcl_engine {
     uint64_t num_single[PCL_NUM_CAP + 1];     /* one group of this length: max_run allows it */
     uint64_t num_plus;                        /* gates that need a '+' before the cluster */
     uint64_t num_lead0;                       /* gates that need a trunk '0' group */
-    uint32_t num_min_span;        /* fewest bytes a cluster spans (digits + groups - 1) for any
-                                     gate: shorter ones are skipped by the walk */
-    uint32_t num_min_span_nolead; /* the same for the gates that take a cluster with lead 0 */
+    struct pcl_cluster_skip num_skip;         /* clusters too short for any gate (cluster.h) */
     /* by the letters around the cluster (struct pcl_cluster lead, lead_gap, trail; 0-8): */
     uint64_t num_by_lead[PCL_NUM_LETTERS + 1];     /* lead_alpha..lead_max, or no lead needed */
     uint64_t num_by_lead_gap[PCL_NUM_LETTERS + 1]; /* the same for PCL_DET_LEAD_GAP gates */

@@ -151,22 +151,26 @@ ref_word_before(const unsigned char *p, size_t at)
 }
 
 /* The block walk and the reference walk report the same clusters in p[0..n), leaving out
- * those that start at byte 3 or later of a block, end in it, and span fewer than min_span
- * bytes, or fewer than min_span_nolead with no word's letter right before them. Returns how
- * many are reported. */
+ * those that start at byte 3 or later of a block, end in it, and that the thresholds let it
+ * leave out. Returns how many are reported. */
 static size_t
-check_walk_skip(const unsigned char *p, size_t n, uint32_t min_span, uint32_t min_span_nolead)
+check_walk_skip(const unsigned char *p, size_t n, uint32_t lone, uint32_t multi,
+                uint32_t lone_nolead, uint32_t multi_nolead)
 {
+    struct pcl_cluster_skip skip = {lone, multi, lone_nolead, multi_nolead};
     struct pcl_cluster_iter it;
     struct pcl_cluster want;
     size_t i = 0, count = 0;
 
-    pcl_cluster_iter_init(&it, p, n, min_span, min_span_nolead);
+    pcl_cluster_iter_init(&it, p, n, &skip);
     while (ref_next(p, n, &i, &want)) {
         size_t span = want.end - want.start;
+        bool word = ref_word_before(p, want.start);
+        uint32_t l = word ? lone : PCL_MAX(lone_nolead, lone);
+        uint32_t m = word ? multi : PCL_MAX(multi_nolead, multi);
 
-        if (want.start % 64 >= 3 && want.start / 64 == want.end / 64 &&
-            (span < min_span || (span < min_span_nolead && !ref_word_before(p, want.start)))) {
+        if (want.start % 64 >= 3 && want.start / 64 == want.end / 64 && want.glen[0] < l &&
+            span < m) {
             continue;
         }
         assert_true(pcl_cluster_next(&it));
@@ -182,13 +186,20 @@ check_walk_skip(const unsigned char *p, size_t n, uint32_t min_span, uint32_t mi
 static size_t
 check_walk(const unsigned char *p, size_t n)
 {
-    size_t count = check_walk_skip(p, n, 1, 1);
+    size_t count = check_walk_skip(p, n, 1, 1, 1, 1), all = 0;
+    struct pcl_cluster_iter it;
 
-    (void)check_walk_skip(p, n, 2, 6);
-    (void)check_walk_skip(p, n, 4, 4);
-    (void)check_walk_skip(p, n, 1, 9);
-    (void)check_walk_skip(p, n, 13, 64);
-    (void)check_walk_skip(p, n, 64, 64);
+    pcl_cluster_iter_init(&it, p, n, NULL);
+    while (pcl_cluster_next(&it)) {
+        all++;
+    }
+    assert_int_equal(all, count); /* no thresholds: every cluster */
+    (void)check_walk_skip(p, n, 2, 2, 6, 7);
+    (void)check_walk_skip(p, n, 4, 4, 4, 4);
+    (void)check_walk_skip(p, n, 64, 3, 64, 9);
+    (void)check_walk_skip(p, n, 3, 64, 8, 64);
+    (void)check_walk_skip(p, n, 13, 16, 64, 64);
+    (void)check_walk_skip(p, n, 64, 64, 64, 64);
     return count;
 }
 
@@ -234,7 +245,7 @@ test_pcl_cluster_next_table(void **state)
         size_t n = strlen(cases[c].text), k = 0;
         struct pcl_cluster_iter it;
 
-        pcl_cluster_iter_init(&it, p, n, 1, 1);
+        pcl_cluster_iter_init(&it, p, n, NULL);
         while (pcl_cluster_next(&it)) {
             assert_true(k < cases[c].nclusters);
             assert_int_equal(it.cl.start, cases[c].want[k].start);
@@ -253,12 +264,13 @@ static void
 test_pcl_cluster_next_skip(void **state)
 {
     static const char text[] = "    12, x34, 5.6, 789012, ab12, 9, 3fa12, 1-2-3-4, 4.5, 99a1";
+    static const struct pcl_cluster_skip skip = {2, 2, 6, 6};
     static const size_t want[] = {9, 18, 28, 42};
     struct pcl_cluster_iter it;
     size_t starts[8], k = 0;
 
     (void)state;
-    pcl_cluster_iter_init(&it, (const unsigned char *)text, strlen(text), 2, 6);
+    pcl_cluster_iter_init(&it, (const unsigned char *)text, strlen(text), &skip);
     while (pcl_cluster_next(&it)) {
         assert_true(k < PCL_ARRAY_LEN(starts));
         starts[k++] = it.cl.start;
@@ -300,7 +312,7 @@ test_pcl_cluster_next_letters(void **state)
 
         struct pcl_cluster last;
 
-        pcl_cluster_iter_init(&it, p, n, 1, 1);
+        pcl_cluster_iter_init(&it, p, n, NULL);
         assert_true(pcl_cluster_next(&it));
         do {
             last = it.cl;
@@ -368,7 +380,7 @@ test_pcl_cluster_next_long_runs(void **state)
     {
         struct pcl_cluster_iter it;
 
-        pcl_cluster_iter_init(&it, buf, 299, 1, 1);
+        pcl_cluster_iter_init(&it, buf, 299, NULL);
         assert_true(pcl_cluster_next(&it));
         assert_int_equal(it.cl.groups, 100);
         assert_int_equal(it.cl.digits, 200);
