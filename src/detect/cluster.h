@@ -80,12 +80,13 @@ pcl_cluster_masks(const unsigned char *p, size_t n, size_t at, struct pcl_scanma
     pcl_scanmask_at(p, n, at, PCL_CLUSTER_WANT, m);
 }
 
-/* Bits of m filled forward from the bits of from, within the runs of m that hold them. */
+/* Bits of m filled forward from the bits of from, within the runs of m that hold them, at
+ * least reach bits on from each (reach < 64). */
 static inline uint64_t
-pcl_cluster_fill(uint64_t from, uint64_t m)
+pcl_cluster_fill(uint64_t from, uint64_t m, unsigned reach)
 {
     from &= m;
-    for (unsigned w = 1; w < 64; w *= 2) {
+    for (unsigned w = 1; w <= reach; w *= 2) {
         from |= (from << w) & m;
         m &= m << w;
     }
@@ -105,7 +106,7 @@ pcl_cluster_drop_short(struct pcl_cluster_iter *it)
     /* letters that start a word, or may (a run carried in from the block before), and the
      * letters after them: lead may be more than 0 only right after those */
     uint64_t word = alpha & (~((it->cur.alnum << 1) | (it->prev.alnum >> 63)) | (palpha >> 63));
-    uint64_t alpha_before = pcl_cluster_fill(word, alpha) << 1;
+    uint64_t alpha_before = pcl_cluster_fill(word, alpha, PCL_CLUSTER_LETTERS - 1) << 1;
     /* a first group of lone digits or more, or a span of multi bytes or more */
     uint64_t d = it->cur.digit;
     uint64_t keep = pcl_scanmask_runs_from(d, 0, it->skip.lone) |
@@ -119,7 +120,8 @@ pcl_cluster_drop_short(struct pcl_cluster_iter *it)
         drop &= ~((uint64_t)1 << (63 - __builtin_clzll(starts))); /* the last run may go on */
     }
     if (drop != 0) {
-        uint64_t fill = pcl_cluster_fill(drop, span);
+        /* a dropped cluster spans fewer than multi_nolead bytes */
+        uint64_t fill = pcl_cluster_fill(drop, span, it->skip.multi_nolead - 1);
 
         /* a cluster's events: its group starts and ends, the last one right after it */
         it->events &= ~(fill | (fill << 1));

@@ -134,7 +134,8 @@ assert_same_cluster(const struct pcl_cluster *a, const struct pcl_cluster *b)
 
 /* Whether the letter right before p[at] may start a word as pcl_cluster_drop_short() sees
  * it: the letters before at reach back to a byte that is not a letter or digit (or to the
- * start of the input), or run on from the block before at's. */
+ * start of the input), or run on from the block before at's, and at most 8 of them lie in
+ * at's block (a cluster after more has lead 0). */
 static bool
 ref_word_before(const unsigned char *p, size_t at)
 {
@@ -146,8 +147,9 @@ ref_word_before(const unsigned char *p, size_t at)
     while (j > block && ref_alpha(p[j - 1])) {
         j--;
     }
-    return j == 0 || !(ref_alpha(p[j - 1]) || ref_digit(p[j - 1])) ||
-           (j == block && ref_alpha(p[j - 1]));
+    return (j == 0 || !(ref_alpha(p[j - 1]) || ref_digit(p[j - 1])) ||
+            (j == block && ref_alpha(p[j - 1]))) &&
+           at - j <= PCL_CLUSTER_LETTERS;
 }
 
 /* The block walk and the reference walk report the same clusters in p[0..n), leaving out
