@@ -326,17 +326,40 @@ add_gate(struct pcl_engine *e, uint32_t id)
     e->gates[k] = g;
 }
 
+/* The smallest of the classes digit, letter, letter-or-digit that holds byteset set. */
+static uint8_t
+token_class(const uint8_t set[32])
+{
+    bool digit = true, alpha = true;
+
+    for (unsigned c = 0; c < 256; c++) {
+        if (in_byteset(set, (unsigned char)c)) {
+            digit = digit && pcl_is_digit((char)c);
+            alpha = alpha && pcl_is_alpha((char)c);
+        }
+    }
+    return digit ? PCL_TOKCLS_DIGIT : alpha ? PCL_TOKCLS_ALPHA : PCL_TOKCLS_ALNUM;
+}
+
 /* Add token detector id (a table row with PCL_DET_TOKEN). */
 static void
 add_token(struct pcl_engine *e, uint32_t id)
 {
     const struct pcl_det_rt *d = &e->dets[id];
+    unsigned level = 0;
 
+    while (level < 3 && (2u << level) <= d->row->token_min) {
+        level++;
+    }
+    e->tokm[e->ntok] = (struct pcl_tokmask){
+        .level = (uint8_t)level,
+        .first = token_class(d->token_first),
+        .second = d->row->token_min >= 2 ? token_class(d->token_second) : PCL_TOKCLS_ALNUM,
+    };
     e->tok[e->ntok++] = id;
     for (unsigned c = 0; c < 256; c++) {
         if (in_byteset(d->token_first, (unsigned char)c)) {
             e->tok_first[c >> 3] = (uint8_t)(e->tok_first[c >> 3] | (1u << (c & 7)));
-            e->tok_digit_first = e->tok_digit_first && c >= '0' && c <= '9';
         }
     }
     e->tok_min = PCL_MIN(e->tok_min, (uint32_t)d->row->token_min);
@@ -485,13 +508,13 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
     e->gates = pcl_calloc(e->ndets + 1, sizeof(*e->gates));
     e->gate_shape = pcl_calloc(e->ndets + 1, sizeof(*e->gate_shape));
     e->tok = pcl_calloc(e->ndets + 1, sizeof(*e->tok));
-    e->tok_digit_first = true;
+    e->tokm = pcl_calloc(e->ndets + 1, sizeof(*e->tokm));
     e->tok_min = UINT32_MAX;
     *exprs_out = exprs;
     *flags_out = flags;
     *ids_out = ids;
     if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->hex == NULL ||
-        e->gates == NULL || e->gate_shape == NULL || e->tok == NULL) {
+        e->gates == NULL || e->gate_shape == NULL || e->tok == NULL || e->tokm == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
     }
     /* Patterns first, then context words: they go into two databases (see e->kwdb). */
@@ -784,6 +807,7 @@ pcl_engine_free(struct pcl_engine *e)
     pcl_free(e->trig);
     pcl_free(e->hex);
     pcl_free(e->tok);
+    pcl_free(e->tokm);
     pcl_free(e->gates);
     pcl_free(e->gate_shape);
     hs_free_database(e->db);
@@ -1352,9 +1376,10 @@ hex_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *prev,
 /* ---- letter-digit tokens ------------------------------------------------------------ */
 
 /* The runs of letters and digits starting in the block at `at` (masks m, and next those of
- * the block after it; *carry is 1 when the byte before the block is a letter or digit) whose
- * first byte some token detector accepts: confirm, anchored at the run's start, the token
- * detectors whose length and first two bytes the run fits. */
+ * the block after it; *carry is 1 when the byte before the block is a letter or digit) that
+ * some token detector may take as far as the masks tell (struct pcl_tokmask): confirm,
+ * anchored at the run's start, the token detectors whose length and first two bytes the run
+ * fits. */
 static void
 token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m,
             const struct pcl_scanmask *next, uint64_t *carry)
@@ -1362,16 +1387,28 @@ token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m,
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len;
-    uint64_t starts = m->alnum & ~((m->alnum << 1) | *carry);
+    uint64_t starts = m->alnum & ~((m->alnum << 1) | *carry), any = 0;
+    uint64_t alpha = m->alnum & ~m->digit, nalpha = next->alnum & ~next->digit;
+    uint64_t first[3] = {~(uint64_t)0, m->digit, alpha};
+    uint64_t second[3] = {~(uint64_t)0, (m->digit >> 1) | (next->digit << 63),
+                          (alpha >> 1) | (nalpha << 63)};
+    uint64_t runs[4], lo = m->alnum, hi = next->alnum;
 
     *carry = m->alnum >> 63;
-    if (e->tok_digit_first) {
-        starts &= m->digit;
+    /* runs[j]: where a run of at least 1 << j letters and digits starts (it may go on into
+     * the next block), as pcl_scanmask_runs_from() finds them */
+    runs[0] = lo;
+    for (unsigned j = 1, w = 1; j < 4; j++, w *= 2) {
+        lo &= (lo >> w) | (hi << (64 - w));
+        hi &= hi >> w;
+        runs[j] = lo;
     }
-    if (e->tok_min >= 2 && e->tok_min <= 64) {
-        /* runs shorter than any token detector accepts, from the masks */
-        starts &= pcl_scanmask_runs_from(m->alnum, next->alnum, (unsigned)e->tok_min);
+    for (size_t k = 0; k < e->ntok; k++) {
+        const struct pcl_tokmask *t = &e->tokm[k];
+
+        any |= runs[t->level] & first[t->first] & second[t->second];
     }
+    starts &= any;
     while (starts != 0 && s->rc == PCL_OK) {
         unsigned off = (unsigned)__builtin_ctzll(starts);
         size_t pos = at + off, len;

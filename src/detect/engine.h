@@ -57,6 +57,21 @@ struct pcl_numgate {
     pcl_cluster_fn *cluster_check; /* the row's cluster_check, or NULL */
 };
 
+/* What the masks show of every run a token detector takes (a superset of its row's bounds):
+ * a run of at least 1 << level letters and digits (level 0-3, the largest such power of two
+ * not over token_min and 8), whose first byte is in class first, and second in second. */
+struct pcl_tokmask {
+    uint8_t level;
+    uint8_t first;  /* PCL_TOKCLS_* */
+    uint8_t second; /* the same; PCL_TOKCLS_ALNUM when token_min < 2 */
+};
+
+enum {
+    PCL_TOKCLS_ALNUM = 0, /* any letter or digit: no condition */
+    PCL_TOKCLS_DIGIT = 1,
+    PCL_TOKCLS_ALPHA = 2,
+};
+
 /* What a Vectorscan expression id stands for. */
 struct pcl_trigger {
     uint32_t det;   /* detector index */
@@ -95,11 +110,11 @@ struct pcl_engine {
         uint64_t at;
     } hexseps[16]; /* every row's separator layouts; array of nhexseps */
     size_t nhexseps;
-    uint64_t hexsep_lens; /* bit k: some layout is k bytes long */
-    uint32_t *tok;        /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
+    uint64_t hexsep_lens;     /* bit k: some layout is k bytes long */
+    uint32_t *tok;            /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
+    struct pcl_tokmask *tokm; /* what tok[k]'s runs show in the masks; array of ntok */
     size_t ntok;
     uint8_t tok_first[32]; /* union of the token detectors' first bytes */
-    bool tok_digit_first;  /* every token detector's first byte is a digit */
     uint32_t tok_min;      /* shortest run any token detector accepts */
     hs_database_t *db;     /* patterns: expressions [0, npattern) */
     hs_database_t *kwdb;   /* literals (anchors and context words): expressions

@@ -118,9 +118,9 @@ test_engine_scan_adjacent_base58_addresses(void **state)
     pcl_engine_free(e);
 }
 
-/* Numbers and hex runs of every kind the engine's own scanners trigger on, with short digit
- * clusters and letters around them, are found the same wherever the 64-byte blocks fall:
- * each text moved right by 0..130 bytes, and cut right after the item or not. */
+/* Numbers, hex runs and letter-digit tokens of every kind the engine's own scanners trigger
+ * on, with short digit clusters and letters around them, are found the same wherever the 64-byte
+ * blocks fall: each text moved right by 0..130 bytes, and cut right after the item or not. */
 static void
 test_engine_scan_block_edges(void **state)
 {
@@ -141,6 +141,9 @@ test_engine_scan_block_edges(void **state)
         {"pan ABCPE1234F", "IN_PAN"},
         {"ssn 536-22-1234", "US_SSN"},
         {"dea AB1234563", "MEDICAL_LICENSE"},
+        {"btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "CRYPTO"},
+        {"mbi 1EG4-TE5-MK73", "US_MBI"},
+        {"mbi 5KX2MJ8NP21", "US_MBI"},
     };
     static const char *const tails[] = {"", ", 7 8.9 b4 12:30:45 1-2"};
     static struct list first, l;
