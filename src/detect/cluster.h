@@ -101,22 +101,26 @@ static inline void
 pcl_cluster_drop_short(struct pcl_cluster_iter *it)
 {
     uint64_t span = it->span, starts = span & ~(span << 1) & ~(uint64_t)7;
-    uint64_t alpha = it->cur.alnum & ~it->cur.digit;
-    uint64_t palpha = it->prev.alnum & ~it->prev.digit;
+    uint64_t alpha, palpha, word, alpha_before, d, keep, keep_nolead, drop;
+
+    if (starts == 0) {
+        return; /* no cluster to drop (most blocks of prose) */
+    }
+    alpha = it->cur.alnum & ~it->cur.digit;
+    palpha = it->prev.alnum & ~it->prev.digit;
     /* letters that start a word, or may (a run carried in from the block before), and the
      * letters after them: lead may be more than 0 only right after those */
-    uint64_t word = alpha & (~((it->cur.alnum << 1) | (it->prev.alnum >> 63)) | (palpha >> 63));
-    uint64_t alpha_before = pcl_cluster_fill(word, alpha, PCL_CLUSTER_LETTERS - 1) << 1;
+    word = alpha & (~((it->cur.alnum << 1) | (it->prev.alnum >> 63)) | (palpha >> 63));
+    alpha_before = pcl_cluster_fill(word, alpha, PCL_CLUSTER_LETTERS - 1) << 1;
     /* a first group of lone digits or more, or a span of multi bytes or more */
-    uint64_t d = it->cur.digit;
-    uint64_t keep = pcl_scanmask_runs_from(d, 0, it->skip.lone) |
-                    pcl_scanmask_runs_from(span, 0, it->skip.multi);
-    uint64_t keep_nolead = pcl_scanmask_runs_from(d, 0, it->skip.lone_nolead) |
-                           pcl_scanmask_runs_from(span, 0, it->skip.multi_nolead);
+    d = it->cur.digit;
+    keep = pcl_scanmask_runs_from(d, 0, it->skip.lone) |
+           pcl_scanmask_runs_from(span, 0, it->skip.multi);
+    keep_nolead = pcl_scanmask_runs_from(d, 0, it->skip.lone_nolead) |
+                  pcl_scanmask_runs_from(span, 0, it->skip.multi_nolead);
 
-    uint64_t drop = starts & ~((alpha_before & keep) | (~alpha_before & keep_nolead));
-
-    if ((span >> 63) != 0 && starts != 0) {
+    drop = starts & ~((alpha_before & keep) | (~alpha_before & keep_nolead));
+    if ((span >> 63) != 0) {
         drop &= ~((uint64_t)1 << (63 - __builtin_clzll(starts))); /* the last run may go on */
     }
     if (drop != 0) {

@@ -1392,9 +1392,16 @@ token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m,
     uint64_t first[3] = {~(uint64_t)0, m->digit, alpha};
     uint64_t second[3] = {~(uint64_t)0, (m->digit >> 1) | (next->digit << 63),
                           (alpha >> 1) | (nalpha << 63)};
-    uint64_t runs[4], lo = m->alnum, hi = next->alnum;
+    uint64_t runs[4], lo = m->alnum, hi = next->alnum, firsts = 0;
 
     *carry = m->alnum >> 63;
+    for (size_t k = 0; k < e->ntok; k++) {
+        firsts |= first[e->tokm[k].first];
+    }
+    starts &= firsts;
+    if (starts == 0) {
+        return; /* no run starts with a byte of a token's class */
+    }
     /* runs[j]: where a run of at least 1 << j letters and digits starts (it may go on into
      * the next block), as pcl_scanmask_runs_from() finds them */
     runs[0] = lo;
