@@ -36,7 +36,19 @@ struct pcl_cluster {
 /* The classes the walk needs (and the engine's other scanners share). */
 #define PCL_CLUSTER_WANT                                                                           \
     ((1u << PCL_SCANMASK_DIGIT) | (1u << PCL_SCANMASK_ALNUM) | (1u << PCL_SCANMASK_CLUSTERSEP) |   \
-     (1u << PCL_SCANMASK_HEXSEP))
+     (1u << PCL_SCANMASK_HEXSEP) | (1u << PCL_SCANMASK_HEX))
+
+/* Clusters the walk need not report, when it can tell from the masks of one block: those
+ * whose first group has fewer than `lone` digits and that span fewer than `multi` bytes, or
+ * with no letter right before them that may start a word (a letter run that begins the input
+ * or follows a byte that is no letter or digit, or runs on from the block before), fewer
+ * than lone_nolead and multi_nolead. Each is 1 to 64 (1: every cluster is reported). */
+struct pcl_cluster_skip {
+    uint32_t lone;
+    uint32_t multi;
+    uint32_t lone_nolead;
+    uint32_t multi_nolead;
+};
 
 /* A forward walk over p[0..n), one cluster per pcl_cluster_next(). */
 struct pcl_cluster_iter {
@@ -45,16 +57,16 @@ struct pcl_cluster_iter {
     size_t at; /* the current block is p[at..at+64); at is a multiple of 64 */
     struct pcl_scanmask prev, cur, next; /* masks of the blocks at at - 64, at, at + 64 (zero
                                             outside p[0..n)) */
-    uint64_t join;         /* current block: first bytes of separator runs that join two groups */
-    uint64_t events;       /* current block: group starts and ends not walked yet */
-    size_t gstart;         /* start of the open group */
-    bool in_group;         /* a group started and has not ended */
-    bool in_cluster;       /* a cluster started and has not been reported */
-    uint32_t skip_below;   /* a cluster of one group of fewer digits than this, with no letter
-                              right before it, that ends in the block where it starts, is not
-                              reported (0: every cluster is) */
-    struct pcl_cluster cl; /* the cluster being built; valid once pcl_cluster_next() or
-                              pcl_cluster_next_in_block() returned true */
+    uint64_t join;   /* current block: first bytes of separator runs that join two groups */
+    uint64_t events; /* current block: group starts and ends not walked yet */
+    uint64_t span;   /* current block: digits and the separators of joining gaps (a
+                        cluster is a run of it) */
+    size_t gstart;   /* start of the open group */
+    bool in_group;   /* a group started and has not ended */
+    bool in_cluster; /* a cluster started and has not been reported */
+    struct pcl_cluster_skip skip; /* clusters not reported (pcl_cluster_drop_short()) */
+    struct pcl_cluster cl;        /* the cluster being built; valid once pcl_cluster_next() or
+                                     pcl_cluster_next_in_block() returned true */
 };
 
 /* Masks of p[at..at+64) within p[0..n); zero past n. */
@@ -66,6 +78,58 @@ pcl_cluster_masks(const unsigned char *p, size_t n, size_t at, struct pcl_scanma
         return;
     }
     pcl_scanmask_at(p, n, at, PCL_CLUSTER_WANT, m);
+}
+
+/* Bits of m filled forward from the bits of from, within the runs of m that hold them, at
+ * least reach bits on from each (reach < 64). */
+static inline uint64_t
+pcl_cluster_fill(uint64_t from, uint64_t m, unsigned reach)
+{
+    from &= m;
+    for (unsigned w = 1; w <= reach; w *= 2) {
+        from |= (from << w) & m;
+        m &= m << w;
+    }
+    return from;
+}
+
+/* Drop from the events, for the whole block at once, the clusters that are too short (see
+ * struct pcl_cluster_skip): most clusters in digit-dense text. Clusters that may go on from
+ * the block before (starting at bits 0-2: a gap may be carried in) or into the next one
+ * (their span reaches bit 63) are left to the walk. */
+static inline void
+pcl_cluster_drop_short(struct pcl_cluster_iter *it)
+{
+    uint64_t span = it->span, starts = span & ~(span << 1) & ~(uint64_t)7;
+    uint64_t alpha, palpha, word, alpha_before, d, keep, keep_nolead, drop;
+
+    if (starts == 0) {
+        return; /* no cluster to drop (most blocks of prose) */
+    }
+    alpha = it->cur.alnum & ~it->cur.digit;
+    palpha = it->prev.alnum & ~it->prev.digit;
+    /* letters that start a word, or may (a run carried in from the block before), and the
+     * letters after them: lead may be more than 0 only right after those */
+    word = alpha & (~((it->cur.alnum << 1) | (it->prev.alnum >> 63)) | (palpha >> 63));
+    alpha_before = pcl_cluster_fill(word, alpha, PCL_CLUSTER_LETTERS - 1) << 1;
+    /* a first group of lone digits or more, or a span of multi bytes or more */
+    d = it->cur.digit;
+    keep = pcl_scanmask_runs_from(d, 0, it->skip.lone) |
+           pcl_scanmask_runs_from(span, 0, it->skip.multi);
+    keep_nolead = pcl_scanmask_runs_from(d, 0, it->skip.lone_nolead) |
+                  pcl_scanmask_runs_from(span, 0, it->skip.multi_nolead);
+
+    drop = starts & ~((alpha_before & keep) | (~alpha_before & keep_nolead));
+    if ((span >> 63) != 0) {
+        drop &= ~((uint64_t)1 << (63 - __builtin_clzll(starts))); /* the last run may go on */
+    }
+    if (drop != 0) {
+        /* a dropped cluster spans fewer than multi_nolead bytes */
+        uint64_t fill = pcl_cluster_fill(drop, span, it->skip.multi_nolead - 1);
+
+        /* a cluster's events: its group starts and ends, the last one right after it */
+        it->events &= ~(fill | (fill << 1));
+    }
 }
 
 /* Derive join and events of the current block. */
@@ -83,17 +147,30 @@ pcl_cluster_derive(struct pcl_cluster_iter *it)
     it->join = x & before & (d1 | (x1 & (d2 | (x2 & d3))));
     /* a group starts where a digit follows a non-digit, and ends where the reverse holds */
     it->events = d ^ before;
+    if (it->skip.lone_nolead > 1 || it->skip.multi_nolead > 1) {
+        /* the separators after a join byte up to the digit it joins (at most two more);
+         * gaps carried in from the block before belong to a cluster already open */
+        uint64_t g2 = (it->join << 1) & x, g3 = (g2 << 1) & x;
+
+        it->span = d | it->join | g2 | g3;
+        pcl_cluster_drop_short(it);
+    }
 }
 
-/* Start walking p[0..n); see skip_below. */
+/* Start walking p[0..n), leaving out the clusters skip (may be NULL: none) lets it. */
 static inline void
 pcl_cluster_iter_init(struct pcl_cluster_iter *it, const unsigned char *p, size_t n,
-                      uint32_t skip_below)
+                      const struct pcl_cluster_skip *skip)
 {
     memset(it, 0, sizeof(*it));
     it->p = p;
     it->n = n;
-    it->skip_below = skip_below;
+    it->skip = skip != NULL ? *skip : (struct pcl_cluster_skip){1, 1, 1, 1};
+    it->skip.lone = PCL_MIN(PCL_MAX(it->skip.lone, 1u), 64u);
+    it->skip.multi = PCL_MIN(PCL_MAX(it->skip.multi, 1u), 64u);
+    /* a letter before a cluster only widens the gates it may pass */
+    it->skip.lone_nolead = PCL_MIN(PCL_MAX(it->skip.lone_nolead, it->skip.lone), 64u);
+    it->skip.multi_nolead = PCL_MIN(PCL_MAX(it->skip.multi_nolead, it->skip.multi), 64u);
     pcl_cluster_masks(p, n, 0, &it->cur);
     pcl_cluster_masks(p, n, 64, &it->next);
     pcl_cluster_derive(it);
@@ -206,17 +283,6 @@ pcl_cluster_next_in_block(struct pcl_cluster_iter *it)
         if (((it->cur.digit >> q) & 1) != 0) {
             /* a group starts; events alternate, so the next one (if any) is its end */
             if (!it->in_cluster) {
-                size_t pos = it->at + q;
-
-                if (it->events != 0) {
-                    unsigned end = (unsigned)__builtin_ctzll(it->events);
-
-                    if (end - q < it->skip_below && ((it->join >> end) & 1) == 0 &&
-                        (pos == 0 || !pcl_is_alpha((char)it->p[pos - 1]))) {
-                        it->events &= it->events - 1; /* a short lone group: skipped */
-                        continue;
-                    }
-                }
                 pcl_cluster_open(it, q);
             }
             it->gstart = it->at + q;

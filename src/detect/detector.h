@@ -29,6 +29,23 @@ struct pcl_hexrun {
  * condition checked before PCRE2. */
 typedef bool pcl_hexgate_fn(const struct pcl_hexrun *r);
 
+/* A necessary condition for a hex run to pass a row's hexgate, cheap to test on the 64-byte
+ * masks of a run: at least min_colons ':' (0: not this way), or a "::" (double_colon), or one
+ * of the nseps separator layouts (a run of len bytes whose ':' '-' '.' stand exactly at the
+ * set bits of at; runs of 64 bytes or more always qualify). When all are zero, every run may
+ * pass. The engine skips the gate on runs that fail it; the unit tests hold each hexgate to
+ * its condition. */
+#define PCL_HEXPRE_SEPS 4
+struct pcl_hexpre {
+    uint32_t min_colons;
+    bool double_colon;
+    uint32_t nseps;
+    struct {
+        uint32_t len;
+        uint64_t at;
+    } seps[PCL_HEXPRE_SEPS]; /* array of nseps */
+};
+
 /* For formats whose pattern may run on into a following word (an IBAN's optional last group
  * eating "EUR"): return the length of the valid value that starts s[0..n), or 0 to reject.
  * Used instead of the validator when set. */
@@ -101,6 +118,7 @@ struct pcl_detector {
     pcl_trim_fn *trim;             /* NULL = no trimming; else replaces validate */
     pcl_hexgate_fn *hexgate;       /* set: triggered by hex runs that pass it (every match is
                                       such a run, or part of one), not by Vectorscan */
+    struct pcl_hexpre hexpre;      /* with hexgate: what a run it passes must show */
     const char *validator;         /* validator's name for docs ("luhn"), NULL with validate */
     const char *const *context;    /* NULL-terminated lower-case words/phrases, or NULL */
     const char *const *anchors;    /* NULL-terminated literals, one of which every match contains

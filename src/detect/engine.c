@@ -275,94 +275,6 @@ in_byteset(const uint8_t set[32], unsigned char c)
 
 /* ---- digit-group shapes ------------------------------------------------------------ */
 
-static bool
-parse_uint8(const char **p, uint8_t *out)
-{
-    unsigned v = 0;
-    const char *s = *p;
-
-    if (!pcl_is_digit(*s)) {
-        return false;
-    }
-    while (pcl_is_digit(*s)) {
-        v = v * 10 + (unsigned)(*s - '0');
-        if (v > 255) {
-            return false;
-        }
-        s++;
-    }
-    *p = s;
-    *out = (uint8_t)v;
-    return true;
-}
-
-/* "3,2,4|4,6,5|1..3,1..3" into count-prefixed (lo, hi) pairs, 0-terminated. */
-static enum pcl_rc
-parse_shape(const char *shape, uint8_t *out, size_t cap)
-{
-    const char *p = shape;
-    size_t k = 0;
-
-    memset(out, 0, cap);
-    if (shape == NULL) {
-        return PCL_OK;
-    }
-    while (*p != '\0') {
-        size_t count_at = k++;
-        uint8_t count = 0;
-
-        for (;;) {
-            uint8_t lo, hi;
-
-            if (k + 3 > cap || !parse_uint8(&p, &lo)) {
-                return PCL_EINVAL;
-            }
-            hi = lo;
-            if (p[0] == '.' && p[1] == '.') {
-                p += 2;
-                if (!parse_uint8(&p, &hi) || hi < lo) {
-                    return PCL_EINVAL;
-                }
-            }
-            out[k++] = lo;
-            out[k++] = hi;
-            count++;
-            if (*p != ',') {
-                break;
-            }
-            p++;
-        }
-        out[count_at] = count;
-        if (*p == '|') {
-            p++;
-        } else if (*p != '\0') {
-            return PCL_EINVAL;
-        }
-    }
-    return PCL_OK;
-}
-
-/* True when some consecutive groups g[i..] fit one alternative of the shape. */
-static bool
-shape_fits(const uint8_t *shape, const uint32_t *g, size_t ng)
-{
-    for (const uint8_t *alt = shape; alt[0] != 0; alt += 1 + 2 * alt[0]) {
-        size_t k = alt[0];
-
-        for (size_t i = 0; i + k <= ng; i++) {
-            size_t j = 0;
-
-            while (j < k && g[i + j] >= alt[1 + 2 * j] && g[i + j] <= alt[2 + 2 * j]) {
-                j++;
-            }
-            if (j == k) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 /* Whether some group g[i] (starting at p + at[i]) fits a one-group alternative of the shape
  * and passes check. */
 static bool
@@ -414,17 +326,40 @@ add_gate(struct pcl_engine *e, uint32_t id)
     e->gates[k] = g;
 }
 
+/* The smallest of the classes digit, letter, letter-or-digit that holds byteset set. */
+static uint8_t
+token_class(const uint8_t set[32])
+{
+    bool digit = true, alpha = true;
+
+    for (unsigned c = 0; c < 256; c++) {
+        if (in_byteset(set, (unsigned char)c)) {
+            digit = digit && pcl_is_digit((char)c);
+            alpha = alpha && pcl_is_alpha((char)c);
+        }
+    }
+    return digit ? PCL_TOKCLS_DIGIT : alpha ? PCL_TOKCLS_ALPHA : PCL_TOKCLS_ALNUM;
+}
+
 /* Add token detector id (a table row with PCL_DET_TOKEN). */
 static void
 add_token(struct pcl_engine *e, uint32_t id)
 {
     const struct pcl_det_rt *d = &e->dets[id];
+    unsigned level = 0;
 
+    while (level < 3 && (2u << level) <= d->row->token_min) {
+        level++;
+    }
+    e->tokm[e->ntok] = (struct pcl_tokmask){
+        .level = (uint8_t)level,
+        .first = token_class(d->token_first),
+        .second = d->row->token_min >= 2 ? token_class(d->token_second) : PCL_TOKCLS_ALNUM,
+    };
     e->tok[e->ntok++] = id;
     for (unsigned c = 0; c < 256; c++) {
         if (in_byteset(d->token_first, (unsigned char)c)) {
             e->tok_first[c >> 3] = (uint8_t)(e->tok_first[c >> 3] | (1u << (c & 7)));
-            e->tok_digit_first = e->tok_digit_first && c >= '0' && c <= '9';
         }
     }
     e->tok_min = PCL_MIN(e->tok_min, (uint32_t)d->row->token_min);
@@ -437,11 +372,13 @@ build_num_dispatch(struct pcl_engine *e)
 {
     /* the built-in tables hold 23 numeric rows; custom detectors are never numeric */
     PCL_ASSERT(e->nnumeric <= 64);
-    e->num_skip_below = UINT32_MAX;
+    e->num_skip = (struct pcl_cluster_skip){64, 64, 64, 64};
     for (size_t k = 0; k < e->nnumeric; k++) {
         const struct pcl_numgate *g = &e->gates[k];
         uint64_t bit = (uint64_t)1 << k;
+        uint32_t lone, multi, g2 = PCL_MAX((uint32_t)g->min_groups, 2u);
 
+        pcl_shape_compile(e->dets[g->id].shape, &e->gate_shape[k]);
         for (unsigned v = 0; v <= PCL_NUM_CAP; v++) {
             if (g->min_digits <= v) {
                 e->num_by_digits[v] |= bit;
@@ -457,9 +394,18 @@ build_num_dispatch(struct pcl_engine *e)
                 e->num_single[v] |= bit;
             }
         }
+        /* the fewest digits of one group this gate takes, and the fewest bytes a cluster of
+         * g2 >= 2 groups spans: digits (at least min_run in the longest group and one in each
+         * other) plus g2 - 1 separators */
+        lone = g->min_groups <= 1 ? PCL_MAX(PCL_MAX((uint32_t)g->min_digits, g->min_run), 1u)
+                                  : UINT32_MAX;
+        multi = PCL_MAX((uint32_t)g->min_digits, (uint32_t)g->min_run + g2 - 1) + g2 - 1;
+        e->num_skip.lone = PCL_MIN(e->num_skip.lone, lone);
+        e->num_skip.multi = PCL_MIN(e->num_skip.multi, multi);
         /* with no letter right before a cluster, lead is 0: only these gates remain */
         if (g->lead_alpha == 0 || g->lead_gap) {
-            e->num_skip_below = PCL_MIN(e->num_skip_below, (uint32_t)g->min_digits);
+            e->num_skip.lone_nolead = PCL_MIN(e->num_skip.lone_nolead, lone);
+            e->num_skip.multi_nolead = PCL_MIN(e->num_skip.multi_nolead, multi);
         }
         if (g->plus) {
             e->num_plus |= bit;
@@ -480,6 +426,30 @@ build_num_dispatch(struct pcl_engine *e)
             if (v >= g->trail_alpha) {
                 e->num_by_trail[v] |= bit;
             }
+        }
+    }
+}
+
+/* The union of the hex-run detectors' cheap conditions (struct pcl_hexpre). */
+static void
+build_hexpre(struct pcl_engine *e)
+{
+    for (size_t k = 0; k < e->nhex; k++) {
+        const struct pcl_hexpre *pre = &e->dets[e->hex[k]].row->hexpre;
+
+        if ((pre->min_colons == 0 && !pre->double_colon && pre->nseps == 0) ||
+            e->nhexseps + pre->nseps > PCL_ARRAY_LEN(e->hexseps)) {
+            e->hexpre_all = true;
+        }
+        if (pre->min_colons > 0 && (e->hexpre_colons == 0 || pre->min_colons < e->hexpre_colons)) {
+            e->hexpre_colons = pre->min_colons;
+        }
+        e->hexpre_dcolon = e->hexpre_dcolon || pre->double_colon;
+        for (size_t j = 0; j < pre->nseps && e->nhexseps < PCL_ARRAY_LEN(e->hexseps); j++) {
+            e->hexseps[e->nhexseps].len = pre->seps[j].len;
+            e->hexseps[e->nhexseps].at = pre->seps[j].at;
+            e->hexsep_lens |= pre->seps[j].len < 64 ? (uint64_t)1 << pre->seps[j].len : 0;
+            e->nhexseps++;
         }
     }
 }
@@ -536,14 +506,15 @@ build_triggers(struct pcl_engine *e, const char **patterns, char ***exprs_out, u
     e->trig = pcl_calloc(cap + 1, sizeof(*e->trig));
     e->hex = pcl_calloc(e->ndets + 1, sizeof(*e->hex));
     e->gates = pcl_calloc(e->ndets + 1, sizeof(*e->gates));
+    e->gate_shape = pcl_calloc(e->ndets + 1, sizeof(*e->gate_shape));
     e->tok = pcl_calloc(e->ndets + 1, sizeof(*e->tok));
-    e->tok_digit_first = true;
+    e->tokm = pcl_calloc(e->ndets + 1, sizeof(*e->tokm));
     e->tok_min = UINT32_MAX;
     *exprs_out = exprs;
     *flags_out = flags;
     *ids_out = ids;
     if (exprs == NULL || flags == NULL || ids == NULL || e->trig == NULL || e->hex == NULL ||
-        e->gates == NULL || e->tok == NULL) {
+        e->gates == NULL || e->gate_shape == NULL || e->tok == NULL || e->tokm == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
     }
     /* Patterns first, then context words: they go into two databases (see e->kwdb). */
@@ -721,7 +692,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         d->max_len = row->max_len > 0 ? row->max_len : 256;
         d->flags = row->flags;
         d->row = row;
-        rc = parse_shape(row->shape, d->shape, sizeof(d->shape));
+        rc = pcl_shape_parse(row->shape, d->shape, sizeof(d->shape));
         if (rc != PCL_OK) {
             rc = pcl_err_set(err, rc, "detect: detector \"%s\": bad shape \"%s\"", row->name,
                              row->shape);
@@ -784,6 +755,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
         goto out;
     }
     build_num_dispatch(e);
+    build_hexpre(e);
     for (size_t i = 0; i < e->ndets; i++) {
         struct pcl_det_rt *d = &e->dets[i];
         uint32_t groups = 0;
@@ -835,7 +807,9 @@ pcl_engine_free(struct pcl_engine *e)
     pcl_free(e->trig);
     pcl_free(e->hex);
     pcl_free(e->tok);
+    pcl_free(e->tokm);
     pcl_free(e->gates);
+    pcl_free(e->gate_shape);
     hs_free_database(e->db);
     hs_free_database(e->kwdb);
     pcl_free(e);
@@ -1221,12 +1195,15 @@ cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
     cand &= cl->plus ? ~(uint64_t)0 : ~e->num_plus;
     cand &= cl->lead0 ? ~(uint64_t)0 : ~e->num_lead0;
     while (cand != 0) {
-        const struct pcl_numgate *gt = &e->gates[__builtin_ctzll(cand)];
+        unsigned k = (unsigned)__builtin_ctzll(cand);
+        const struct pcl_numgate *gt = &e->gates[k];
+        const struct pcl_shape_nfa *nfa = &e->gate_shape[k];
         size_t back;
 
         cand &= cand - 1;
         if (gt->has_shape && groups <= PCL_CLUSTER_GROUPS &&
-            !shape_fits(e->dets[gt->id].shape, cl->glen, groups)) {
+            !(nfa->ok && longest < 64 ? pcl_shape_nfa_fits(nfa, cl->glen, groups)
+                                      : pcl_shape_fits(e->dets[gt->id].shape, cl->glen, groups))) {
             continue;
         }
         if (gt->group_check != NULL && groups <= PCL_CLUSTER_GROUPS &&
@@ -1299,27 +1276,110 @@ hex_run(struct pcl_scratch *s, size_t i)
     return re;
 }
 
-/* The hex runs around the separators (sep, a mask) of the block at `at` that stand at or
- * after *next; *next becomes the offset the next search starts from. */
-static void
-hex_block(struct pcl_scratch *s, size_t at, uint64_t sep, size_t *next)
+/* Bits off..off+63 of the 192-bit word w[0] w[1] w[2] (off < 192; bits past it are 0). */
+static inline uint64_t
+window_bits(const uint64_t w[3], size_t off)
 {
-    while (sep != 0 && s->rc == PCL_OK) {
-        size_t i = at + (size_t)__builtin_ctzll(sep);
+    size_t k = off / 64;
+    unsigned b = (unsigned)(off % 64);
+    uint64_t hi = k < 2 ? w[k + 1] : 0;
 
-        sep &= sep - 1;
-        if (i >= *next) {
-            *next = hex_run(s, i);
+    return b == 0 ? w[k] : (w[k] >> b) | (hi << (64 - b));
+}
+
+/* Whether the hex run p[rs..re) may pass some hex-run detector's gate (e->hexpre_*), from its
+ * length and where its separators and ':' stand: prev, m and next are the masks of the block
+ * at `at` and of the blocks around it, which hold the run (at - 64 <= rs < re <= at + 128). */
+static bool
+hex_pre(const struct pcl_engine *e, size_t at, size_t rs, size_t re,
+        const struct pcl_scanmask *prev, const struct pcl_scanmask *m,
+        const struct pcl_scanmask *next)
+{
+    size_t len = re - rs;
+    uint64_t keep, sp, cl;
+
+    if (e->hexpre_all || len >= 64) {
+        return true;
+    }
+    /* the run's separators and ':' as bits 0..len-1 */
+    keep = ((uint64_t)1 << len) - 1;
+    if (rs >= at && re <= at + 64) {
+        sp = (m->hexsep >> (rs - at)) & keep;
+        cl = sp & ~(m->clustersep >> (rs - at));
+    } else {
+        uint64_t seps[3] = {prev->hexsep, m->hexsep, next->hexsep};
+        uint64_t csep[3] = {prev->clustersep, m->clustersep, next->clustersep};
+
+        sp = window_bits(seps, rs + 64 - at) & keep;
+        cl = sp & ~window_bits(csep, rs + 64 - at);
+    }
+    if (((e->hexsep_lens >> len) & 1) != 0) {
+        for (size_t k = 0; k < e->nhexseps; k++) {
+            if (len == e->hexseps[k].len && sp == e->hexseps[k].at) {
+                return true;
+            }
         }
+    }
+    return (e->hexpre_dcolon && (cl & (cl >> 1)) != 0) ||
+           (e->hexpre_colons != 0 && pcl_scanmask_popcount(cl) >= e->hexpre_colons);
+}
+
+/* The hex runs of the block at `at` (masks m, and prev and next those of the blocks around
+ * it) that hold a separator with a hex digit before it and a hex digit (or a second ':')
+ * after it, from *next_at on: confirms the hex-run detectors whose gates they pass; *next_at
+ * becomes the end of the last run. A run that ends within the next block and begins within
+ * the one before, and shows none of the gates' cheap conditions (e->hexpre), is skipped from
+ * the masks; the others are measured byte by byte by hex_run(). */
+static void
+hex_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *prev,
+          const struct pcl_scanmask *m, const struct pcl_scanmask *next, size_t *next_at)
+{
+    const struct pcl_engine *e = s->e;
+    uint64_t hex = m->hex, sep = m->hexsep, run = hex | sep;
+    uint64_t prun = prev->hex | prev->hexsep, nrun = next->hex | next->hexsep;
+    /* ':' is the hex separator that joins no digit cluster */
+    uint64_t colon = sep & ~m->clustersep, ncolon = next->hexsep & ~next->clustersep;
+    uint64_t cand = sep & ((hex << 1) | (prev->hex >> 63)) &
+                    ((hex >> 1) | (next->hex << 63) | (colon & ((colon >> 1) | (ncolon << 63))));
+
+    if (*next_at > at) {
+        cand = *next_at - at >= 64 ? 0 : cand & ~((((uint64_t)1) << (*next_at - at)) - 1);
+    }
+    while (cand != 0 && s->rc == PCL_OK) {
+        unsigned i = (unsigned)__builtin_ctzll(cand);
+        uint64_t below = ~run & ((((uint64_t)1) << i) - 1), after = ~(run >> i);
+        unsigned end = after == 0 ? 64 : i + (unsigned)__builtin_ctzll(after);
+        size_t rs, re;
+
+        /* where the run begins and ends: in this block, or in the one before or after */
+        if (below != 0) {
+            rs = at + 64 - (size_t)__builtin_clzll(below);
+        } else if ((prun >> 63) == 0) {
+            rs = at;
+        } else {
+            rs = ~prun == 0 ? SIZE_MAX : at - (size_t)__builtin_clzll(~prun);
+        }
+        if (end < 64 || (nrun & 1) == 0) {
+            re = at + end;
+        } else {
+            re = ~nrun == 0 ? SIZE_MAX : at + 64 + (size_t)__builtin_ctzll(~nrun);
+        }
+        if (rs == SIZE_MAX || re == SIZE_MAX || hex_pre(e, at, rs, re, prev, m, next)) {
+            *next_at = hex_run(s, at + i);
+        } else {
+            *next_at = re;
+        }
+        cand = *next_at - at >= 64 ? 0 : cand & ~((((uint64_t)1) << (*next_at - at)) - 1);
     }
 }
 
 /* ---- letter-digit tokens ------------------------------------------------------------ */
 
 /* The runs of letters and digits starting in the block at `at` (masks m, and next those of
- * the block after it; *carry is 1 when the byte before the block is a letter or digit) whose
- * first byte some token detector accepts: confirm, anchored at the run's start, the token
- * detectors whose length and first two bytes the run fits. */
+ * the block after it; *carry is 1 when the byte before the block is a letter or digit) that
+ * some token detector may take as far as the masks tell (struct pcl_tokmask): confirm,
+ * anchored at the run's start, the token detectors whose length and first two bytes the run
+ * fits. */
 static void
 token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m,
             const struct pcl_scanmask *next, uint64_t *carry)
@@ -1327,16 +1387,35 @@ token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m,
     const struct pcl_engine *e = s->e;
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len;
-    uint64_t starts = m->alnum & ~((m->alnum << 1) | *carry);
+    uint64_t starts = m->alnum & ~((m->alnum << 1) | *carry), any = 0;
+    uint64_t alpha = m->alnum & ~m->digit, nalpha = next->alnum & ~next->digit;
+    uint64_t first[3] = {~(uint64_t)0, m->digit, alpha};
+    uint64_t second[3] = {~(uint64_t)0, (m->digit >> 1) | (next->digit << 63),
+                          (alpha >> 1) | (nalpha << 63)};
+    uint64_t runs[4], lo = m->alnum, hi = next->alnum, firsts = 0;
 
     *carry = m->alnum >> 63;
-    if (e->tok_digit_first) {
-        starts &= m->digit;
+    for (size_t k = 0; k < e->ntok; k++) {
+        firsts |= first[e->tokm[k].first];
     }
-    if (e->tok_min >= 2 && e->tok_min <= 64) {
-        /* runs shorter than any token detector accepts, from the masks */
-        starts &= pcl_scanmask_runs_from(m->alnum, next->alnum, (unsigned)e->tok_min);
+    starts &= firsts;
+    if (starts == 0) {
+        return; /* no run starts with a byte of a token's class */
     }
+    /* runs[j]: where a run of at least 1 << j letters and digits starts (it may go on into
+     * the next block), as pcl_scanmask_runs_from() finds them */
+    runs[0] = lo;
+    for (unsigned j = 1, w = 1; j < 4; j++, w *= 2) {
+        lo &= (lo >> w) | (hi << (64 - w));
+        hi &= hi >> w;
+        runs[j] = lo;
+    }
+    for (size_t k = 0; k < e->ntok; k++) {
+        const struct pcl_tokmask *t = &e->tokm[k];
+
+        any |= runs[t->level] & first[t->first] & second[t->second];
+    }
+    starts &= any;
     while (starts != 0 && s->rc == PCL_OK) {
         unsigned off = (unsigned)__builtin_ctzll(starts);
         size_t pos = at + off, len;
@@ -1381,7 +1460,7 @@ block_scan(struct pcl_scratch *s)
     uint64_t carry = 0;
     size_t hex_next = 0;
 
-    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, e->num_skip_below);
+    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, &e->num_skip);
     do {
         if (e->nnumeric > 0) {
             while (s->rc == PCL_OK && pcl_cluster_next_in_block(&it)) {
@@ -1389,7 +1468,7 @@ block_scan(struct pcl_scratch *s)
             }
         }
         if (e->nhex > 0) {
-            hex_block(s, it.at, it.cur.hexsep, &hex_next);
+            hex_block(s, it.at, &it.prev, &it.cur, &it.next, &hex_next);
         }
         if (e->ntok > 0) {
             token_block(s, it.at, &it.cur, &it.next, &carry);

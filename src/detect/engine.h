@@ -3,7 +3,9 @@
 #ifndef PCL_DETECT_ENGINE_H
 #define PCL_DETECT_ENGINE_H
 
+#include "cluster.h"
 #include "detector.h"
+#include "shape.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
@@ -55,6 +57,21 @@ struct pcl_numgate {
     pcl_cluster_fn *cluster_check; /* the row's cluster_check, or NULL */
 };
 
+/* What the masks show of every run a token detector takes (a superset of its row's bounds):
+ * a run of at least 1 << level letters and digits (level 0-3, the largest such power of two
+ * not over token_min and 8), whose first byte is in class first, and second in second. */
+struct pcl_tokmask {
+    uint8_t level;
+    uint8_t first;  /* PCL_TOKCLS_* */
+    uint8_t second; /* the same; PCL_TOKCLS_ALNUM when token_min < 2 */
+};
+
+enum {
+    PCL_TOKCLS_ALNUM = 0, /* any letter or digit: no condition */
+    PCL_TOKCLS_DIGIT = 1,
+    PCL_TOKCLS_ALPHA = 2,
+};
+
 /* What a Vectorscan expression id stands for. */
 struct pcl_trigger {
     uint32_t det;   /* detector index */
@@ -68,6 +85,7 @@ struct pcl_engine {
     struct pcl_trigger *trig; /* per Vectorscan expression id; array of ntrig */
     size_t ntrig;
     struct pcl_numgate *gates; /* numeric detectors' gates by min_digits; array of nnumeric */
+    struct pcl_shape_nfa *gate_shape; /* gates[k]'s shape (shape.h); array of nnumeric */
     size_t nnumeric;
     /* Which gates (bit k = gates[k]; at most 64) a cluster can pass, by its counts: */
     uint64_t num_by_digits[PCL_NUM_CAP + 1];  /* min_digits <= digits (capped) */
@@ -76,18 +94,27 @@ struct pcl_engine {
     uint64_t num_single[PCL_NUM_CAP + 1];     /* one group of this length: max_run allows it */
     uint64_t num_plus;                        /* gates that need a '+' before the cluster */
     uint64_t num_lead0;                       /* gates that need a trunk '0' group */
-    uint32_t num_skip_below; /* fewest digits of a gate that takes a cluster with no letter
-                                right before it (lead 0): shorter lone groups are skipped */
+    struct pcl_cluster_skip num_skip;         /* clusters too short for any gate (cluster.h) */
     /* by the letters around the cluster (struct pcl_cluster lead, lead_gap, trail; 0-8): */
     uint64_t num_by_lead[PCL_NUM_LETTERS + 1];     /* lead_alpha..lead_max, or no lead needed */
     uint64_t num_by_lead_gap[PCL_NUM_LETTERS + 1]; /* the same for PCL_DET_LEAD_GAP gates */
     uint64_t num_by_trail[PCL_NUM_LETTERS + 1];    /* trail_alpha <= trail */
     uint32_t *hex;                                 /* indexes of hex-run detectors; array of nhex */
     size_t nhex;
-    uint32_t *tok; /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
+    /* the union of the hex-run detectors' cheap conditions (struct pcl_hexpre): */
+    bool hexpre_all;        /* every run (some detector declares none) */
+    uint32_t hexpre_colons; /* the fewest min_colons of the rows that bound it (0: none) */
+    bool hexpre_dcolon;     /* some row takes a run with "::" */
+    struct {
+        uint32_t len;
+        uint64_t at;
+    } hexseps[16]; /* every row's separator layouts; array of nhexseps */
+    size_t nhexseps;
+    uint64_t hexsep_lens;     /* bit k: some layout is k bytes long */
+    uint32_t *tok;            /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
+    struct pcl_tokmask *tokm; /* what tok[k]'s runs show in the masks; array of ntok */
     size_t ntok;
     uint8_t tok_first[32]; /* union of the token detectors' first bytes */
-    bool tok_digit_first;  /* every token detector's first byte is a digit */
     uint32_t tok_min;      /* shortest run any token detector accepts */
     hs_database_t *db;     /* patterns: expressions [0, npattern) */
     hs_database_t *kwdb;   /* literals (anchors and context words): expressions

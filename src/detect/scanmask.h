@@ -16,6 +16,7 @@ enum pcl_scanmask_class {
     PCL_SCANMASK_ALNUM,      /* 0-9 A-Z a-z */
     PCL_SCANMASK_HEXSEP,     /* ':' '-' '.' */
     PCL_SCANMASK_CLUSTERSEP, /* ' ' '(' ')' '-' '.' '/': join the digit groups of a cluster */
+    PCL_SCANMASK_HEX,        /* 0-9 a-f A-F */
     PCL_SCANMASK_NCLASSES    /* count */
 };
 
@@ -25,6 +26,7 @@ struct pcl_scanmask {
     uint64_t alnum;
     uint64_t hexsep;
     uint64_t clustersep;
+    uint64_t hex;
 };
 
 #if defined(__SSE2__)
@@ -43,7 +45,7 @@ pcl_scanmask_range16(__m128i v, unsigned char lo, unsigned char hi)
 static inline void
 pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m)
 {
-    m->digit = m->alnum = m->hexsep = m->clustersep = 0;
+    m->digit = m->alnum = m->hexsep = m->clustersep = m->hex = 0;
 #if defined(__SSE2__)
     for (unsigned k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
@@ -57,6 +59,11 @@ pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m
             __m128i l = pcl_scanmask_range16(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
 
             m->alnum |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(d, l)) << sh;
+        }
+        if ((want & (1u << PCL_SCANMASK_HEX)) != 0) {
+            __m128i h = pcl_scanmask_range16(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'f');
+
+            m->hex |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(d, h)) << sh;
         }
         if ((want & (1u << PCL_SCANMASK_HEXSEP)) != 0) {
             __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
@@ -91,6 +98,10 @@ pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m
         if ((want & (1u << PCL_SCANMASK_CLUSTERSEP)) != 0 &&
             (c == ' ' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/')) {
             m->clustersep |= bit;
+        }
+        if ((want & (1u << PCL_SCANMASK_HEX)) != 0 &&
+            (pcl_is_digit((char)c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))) {
+            m->hex |= bit;
         }
     }
 #endif
@@ -127,11 +138,23 @@ pcl_scanmask_get(const unsigned char *p, size_t n, size_t at, enum pcl_scanmask_
         return m.alnum;
     case PCL_SCANMASK_CLUSTERSEP:
         return m.clustersep;
+    case PCL_SCANMASK_HEX:
+        return m.hex;
     case PCL_SCANMASK_HEXSEP:
     case PCL_SCANMASK_NCLASSES:
         break;
     }
     return m.hexsep;
+}
+
+/* Set bits of x (the baseline x86-64 build has no POPCNT instruction). */
+static inline uint32_t
+pcl_scanmask_popcount(uint64_t x)
+{
+    x -= (x >> 1) & 0x5555555555555555u;
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+    return (uint32_t)((x * 0x0101010101010101u) >> 56);
 }
 
 /* Bits i of lo (the mask of one block; hi that of the next) where a run of at least k set

@@ -514,7 +514,7 @@ pcl_validate_mac(const char *s, size_t n)
 struct iin_range {
     unsigned lo; /* first `digits` digits, inclusive range */
     unsigned hi;
-    unsigned digits;
+    unsigned digits;  /* 1-4 */
     uint32_t lengths; /* bit k set = length k allowed */
     bool amex;
     bool diners;
@@ -547,17 +547,6 @@ static const struct iin_range iin_ranges[] = {
     {.lo = 81, .hi = 82, .digits = 2, .lengths = LEN(16)},
 };
 
-static unsigned
-prefix_value(const char *d, unsigned digits)
-{
-    unsigned v = 0;
-
-    for (unsigned i = 0; i < digits; i++) {
-        v = v * 10 + dv(d[i]);
-    }
-    return v;
-}
-
 bool
 pcl_validate_credit_card(const char *s, size_t n)
 {
@@ -567,13 +556,17 @@ pcl_validate_credit_card(const char *s, size_t n)
     size_t nruns = 0;
     size_t run = 0;
     bool amex = false, diners = false, known = false;
+    unsigned prefix[5] = {0}; /* the values of the first 0-4 digits */
 
     if (k < 13 || k > 19 || !one_separator(s, n) || all_same(d, k)) {
         return false;
     }
+    for (unsigned i = 1; i < PCL_ARRAY_LEN(prefix); i++) {
+        prefix[i] = prefix[i - 1] * 10 + dv(d[i - 1]);
+    }
     for (size_t i = 0; i < PCL_ARRAY_LEN(iin_ranges); i++) {
         const struct iin_range *r = &iin_ranges[i];
-        unsigned v = prefix_value(d, r->digits);
+        unsigned v = prefix[PCL_MIN(r->digits, 4u)];
 
         if (v >= r->lo && v <= r->hi && (r->lengths & LEN(k)) != 0) {
             known = true;

@@ -50,9 +50,24 @@ bool pcl_validate_iban(const char *s, size_t n);
 /* Length of the IBAN at the start of s[0..n) (the country's length, cut at a group boundary),
  * 0 when that prefix is not a valid IBAN: a match may have swallowed a following word. */
 size_t pcl_trim_iban(const char *s, size_t n);
-/* Hex-run gates: can this run of hex groups and separators hold an IPv6 / MAC address? */
+/* Hex-run gates: can this run of hex groups and separators hold an IPv6 / MAC address? The
+ * IPv6 gate passes only runs with six ':' or a "::"; the MAC gate, given the run's text, only
+ * runs in one of its notations (PCL_MAC_HEXPRE). */
 bool pcl_hexgate_ipv6(const struct pcl_hexrun *r);
 bool pcl_hexgate_mac(const struct pcl_hexrun *r);
+/* Separators every 3 bytes (17 bytes, or 18 with a '.' after), or every 5 (14, or 15). */
+#define PCL_MAC_SEPS3 ((uint64_t)0x4924) /* bits 2, 5, 8, 11, 14 */
+#define PCL_MAC_SEPS5 (((uint64_t)1 << 4) | ((uint64_t)1 << 9))
+#define PCL_MAC_HEXPRE                                                                             \
+    {                                                                                              \
+        .nseps = 4, .seps = {                                                                      \
+            {17, PCL_MAC_SEPS3},                                                                   \
+            {18, PCL_MAC_SEPS3 | ((uint64_t)1 << 17)},                                             \
+            {14, PCL_MAC_SEPS5},                                                                   \
+            {15, PCL_MAC_SEPS5 | ((uint64_t)1 << 14)},                                             \
+        }                                                                                          \
+    }
+
 /* ABA routing number: Federal Reserve prefix and the 3-7-1 weighted checksum. */
 bool pcl_validate_aba(const char *s, size_t n);
 /* BIC: ISO 3166 country code at positions 5-6, location code not "0"-prefixed test codes. */

@@ -132,21 +132,47 @@ assert_same_cluster(const struct pcl_cluster *a, const struct pcl_cluster *b)
     }
 }
 
-/* The block walk and the reference walk report the same clusters in p[0..n), leaving out
- * lone groups of fewer than skip_below digits with no letter before them that end in the
- * block where they start. Returns how many. */
-static size_t
-check_walk_skip(const unsigned char *p, size_t n, uint32_t skip_below)
+/* Whether the letter right before p[at] may start a word as pcl_cluster_drop_short() sees
+ * it: the letters before at reach back to a byte that is not a letter or digit (or to the
+ * start of the input), or run on from the block before at's, and at most 8 of them lie in
+ * at's block (a cluster after more has lead 0). */
+static bool
+ref_word_before(const unsigned char *p, size_t at)
 {
+    size_t block = at / 64 * 64, j = at - 1;
+
+    if (at == 0 || !ref_alpha(p[at - 1])) {
+        return false;
+    }
+    while (j > block && ref_alpha(p[j - 1])) {
+        j--;
+    }
+    return (j == 0 || !(ref_alpha(p[j - 1]) || ref_digit(p[j - 1])) ||
+            (j == block && ref_alpha(p[j - 1]))) &&
+           at - j <= PCL_CLUSTER_LETTERS;
+}
+
+/* The block walk and the reference walk report the same clusters in p[0..n), leaving out
+ * those that start at byte 3 or later of a block, end in it, and that the thresholds let it
+ * leave out. Returns how many are reported. */
+static size_t
+check_walk_skip(const unsigned char *p, size_t n, uint32_t lone, uint32_t multi,
+                uint32_t lone_nolead, uint32_t multi_nolead)
+{
+    struct pcl_cluster_skip skip = {lone, multi, lone_nolead, multi_nolead};
     struct pcl_cluster_iter it;
     struct pcl_cluster want;
     size_t i = 0, count = 0;
 
-    pcl_cluster_iter_init(&it, p, n, skip_below);
+    pcl_cluster_iter_init(&it, p, n, &skip);
     while (ref_next(p, n, &i, &want)) {
-        if (want.groups == 1 && want.digits < skip_below &&
-            (want.start == 0 || !ref_alpha(p[want.start - 1])) &&
-            want.start / 64 == want.end / 64) {
+        size_t span = want.end - want.start;
+        bool word = ref_word_before(p, want.start);
+        uint32_t l = word ? lone : PCL_MAX(lone_nolead, lone);
+        uint32_t m = word ? multi : PCL_MAX(multi_nolead, multi);
+
+        if (want.start % 64 >= 3 && want.start / 64 == want.end / 64 && want.glen[0] < l &&
+            span < m) {
             continue;
         }
         assert_true(pcl_cluster_next(&it));
@@ -158,15 +184,24 @@ check_walk_skip(const unsigned char *p, size_t n, uint32_t skip_below)
     return count;
 }
 
-/* check_walk_skip() reporting every cluster, and also with short lone groups left out. */
+/* check_walk_skip() reporting every cluster, and also with short clusters left out. */
 static size_t
 check_walk(const unsigned char *p, size_t n)
 {
-    size_t count = check_walk_skip(p, n, 0);
+    size_t count = check_walk_skip(p, n, 1, 1, 1, 1), all = 0;
+    struct pcl_cluster_iter it;
 
-    (void)check_walk_skip(p, n, 4);
-    (void)check_walk_skip(p, n, 7);
-    (void)check_walk_skip(p, n, UINT32_MAX);
+    pcl_cluster_iter_init(&it, p, n, NULL);
+    while (pcl_cluster_next(&it)) {
+        all++;
+    }
+    assert_int_equal(all, count); /* no thresholds: every cluster */
+    (void)check_walk_skip(p, n, 2, 2, 6, 7);
+    (void)check_walk_skip(p, n, 4, 4, 4, 4);
+    (void)check_walk_skip(p, n, 64, 3, 64, 9);
+    (void)check_walk_skip(p, n, 3, 64, 8, 64);
+    (void)check_walk_skip(p, n, 13, 16, 64, 64);
+    (void)check_walk_skip(p, n, 64, 64, 64, 64);
     return count;
 }
 
@@ -212,7 +247,7 @@ test_pcl_cluster_next_table(void **state)
         size_t n = strlen(cases[c].text), k = 0;
         struct pcl_cluster_iter it;
 
-        pcl_cluster_iter_init(&it, p, n, 0);
+        pcl_cluster_iter_init(&it, p, n, NULL);
         while (pcl_cluster_next(&it)) {
             assert_true(k < cases[c].nclusters);
             assert_int_equal(it.cl.start, cases[c].want[k].start);
@@ -226,27 +261,28 @@ test_pcl_cluster_next_table(void **state)
     }
 }
 
-/* Lone short groups are skipped unless a letter stands right before them; groups joined to
- * others are still reported. */
+/* Short clusters are skipped unless a word's letter stands right before them. */
 static void
 test_pcl_cluster_next_skip(void **state)
 {
-    static const char text[] = "12, x34, 5.6, 78901, ab12, 9";
+    static const char text[] = "    12, x34, 5.6, 789012, ab12, 9, 3fa12, 1-2-3-4, 4.5, 99a1";
+    static const struct pcl_cluster_skip skip = {2, 2, 6, 6};
+    static const size_t want[] = {9, 18, 28, 42};
     struct pcl_cluster_iter it;
     size_t starts[8], k = 0;
 
     (void)state;
-    pcl_cluster_iter_init(&it, (const unsigned char *)text, strlen(text), 4);
+    pcl_cluster_iter_init(&it, (const unsigned char *)text, strlen(text), &skip);
     while (pcl_cluster_next(&it)) {
         assert_true(k < PCL_ARRAY_LEN(starts));
         starts[k++] = it.cl.start;
     }
-    /* "x34" (a letter before), "5.6" (two groups), "78901" (5 digits), "ab12"; not "12", "9" */
-    assert_int_equal(k, 4);
-    assert_int_equal(starts[0], 5);
-    assert_int_equal(starts[1], 9);
-    assert_int_equal(starts[2], 14);
-    assert_int_equal(starts[3], 23);
+    /* "x34" and "ab12" (a word's letters before), "789012" and "1-2-3-4" (long enough); not
+     * "12", "5.6", "9" (one digit), "3fa12" or "99a1" (letters inside a word), "4.5" */
+    assert_int_equal(k, PCL_ARRAY_LEN(want));
+    for (size_t i = 0; i < k; i++) {
+        assert_int_equal(starts[i], want[i]);
+    }
 }
 
 /* Letters, '+' and the trunk-zero flag around the last cluster of each text. */
@@ -278,7 +314,7 @@ test_pcl_cluster_next_letters(void **state)
 
         struct pcl_cluster last;
 
-        pcl_cluster_iter_init(&it, p, n, 0);
+        pcl_cluster_iter_init(&it, p, n, NULL);
         assert_true(pcl_cluster_next(&it));
         do {
             last = it.cl;
@@ -346,7 +382,7 @@ test_pcl_cluster_next_long_runs(void **state)
     {
         struct pcl_cluster_iter it;
 
-        pcl_cluster_iter_init(&it, buf, 299, 0);
+        pcl_cluster_iter_init(&it, buf, 299, NULL);
         assert_true(pcl_cluster_next(&it));
         assert_int_equal(it.cl.groups, 100);
         assert_int_equal(it.cl.digits, 200);

@@ -118,6 +118,69 @@ test_engine_scan_adjacent_base58_addresses(void **state)
     pcl_engine_free(e);
 }
 
+/* Numbers, hex runs and letter-digit tokens of every kind the engine's own scanners trigger
+ * on, with short digit clusters and letters around them, are found the same wherever the 64-byte
+ * blocks fall: each text moved right by 0..130 bytes, and cut right after the item or not. */
+static void
+test_engine_scan_block_edges(void **state)
+{
+    static const struct {
+        const char *item, *type;
+    } items[] = {
+        {"card 4111 1111 1111 1111", "CREDIT_CARD"},
+        {"mac 00:1A:2B:3C:4D:5E", "MAC_ADDRESS"},
+        {"mac 001a.2b3c.4d5e.", "MAC_ADDRESS"},
+        {"ip 192.168.1.20", "IP_ADDRESS"},
+        {"v6 2001:db8::8a2e:370:7334", "IP_ADDRESS"},
+        {"iban DE89 3704 0044 0532 0130 00", "IBAN_CODE"},
+        {"tel +44 20 7946 0958", "PHONE_NUMBER"},
+        {"nino JG 10 37 23 A", "UK_NINO"},
+        {"fi 131052-308T", "FI_PERSONAL_IDENTITY_CODE"},
+        {"dni 12345678Z", "ES_NIF"},
+        {"nie X1234567L", "ES_NIE"},
+        {"pan ABCPE1234F", "IN_PAN"},
+        {"ssn 536-22-1234", "US_SSN"},
+        {"dea AB1234563", "MEDICAL_LICENSE"},
+        {"btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "CRYPTO"},
+        {"mbi 1EG4-TE5-MK73", "US_MBI"},
+        {"mbi 5KX2MJ8NP21", "US_MBI"},
+    };
+    static const char *const tails[] = {"", ", 7 8.9 b4 12:30:45 1-2"};
+    static struct list first, l;
+    struct pcl_engine *e = engine_default();
+    char text[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+        for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+            for (size_t pad = 0; pad <= 130; pad++) {
+                int len;
+                bool typed = false;
+
+                memset(text, ' ', pad);
+                len = snprintf(text + pad, sizeof(text) - pad, "a1 2 x3 %s%s", items[i].item,
+                               tails[t]);
+                assert_true(len > 0 && (size_t)len < sizeof(text) - pad);
+                scan_whole(e, text, pad + (size_t)len, pad == 0 ? &first : &l);
+                if (pad == 0) {
+                    for (size_t k = 0; k < first.n; k++) {
+                        typed = typed || strcmp(type_of(e, &first.f[k]), items[i].type) == 0;
+                    }
+                    assert_true(typed);
+                    continue;
+                }
+                assert_int_equal(l.n, first.n);
+                for (size_t k = 0; k < l.n; k++) {
+                    l.f[k].start -= pad;
+                    l.f[k].end -= pad;
+                    assert_same(&l.f[k], &first.f[k]);
+                }
+            }
+        }
+    }
+    pcl_engine_free(e);
+}
+
 static void
 test_engine_new_rejects_unknown_name(void **state)
 {
@@ -442,6 +505,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engine_scan_finds_email),
         cmocka_unit_test(test_engine_scan_adjacent_base58_addresses),
+        cmocka_unit_test(test_engine_scan_block_edges),
         cmocka_unit_test(test_engine_new_rejects_unknown_name),
         cmocka_unit_test(test_engine_new_custom_detector),
         cmocka_unit_test(test_engine_new_bad_custom_pattern),

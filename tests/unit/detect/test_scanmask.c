@@ -22,6 +22,8 @@ ref_in(unsigned char c, enum pcl_scanmask_class cls)
         return c == ':' || c == '-' || c == '.';
     case PCL_SCANMASK_CLUSTERSEP:
         return c == ' ' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/';
+    case PCL_SCANMASK_HEX:
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     case PCL_SCANMASK_NCLASSES:
         break;
     }
@@ -69,6 +71,7 @@ test_pcl_scanmask_block_every_byte(void **state)
         assert_true(m.alnum == ref_mask(buf, 256, at, PCL_SCANMASK_ALNUM));
         assert_true(m.hexsep == ref_mask(buf, 256, at, PCL_SCANMASK_HEXSEP));
         assert_true(m.clustersep == ref_mask(buf, 256, at, PCL_SCANMASK_CLUSTERSEP));
+        assert_true(m.hex == ref_mask(buf, 256, at, PCL_SCANMASK_HEX));
     }
 }
 
@@ -91,6 +94,8 @@ test_pcl_scanmask_at_tail(void **state)
                         ref_mask(p, n, at, PCL_SCANMASK_HEXSEP));
             assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_CLUSTERSEP) ==
                         ref_mask(p, n, at, PCL_SCANMASK_CLUSTERSEP));
+            assert_true(pcl_scanmask_get(p, n, at, PCL_SCANMASK_HEX) ==
+                        ref_mask(p, n, at, PCL_SCANMASK_HEX));
         }
     }
 }
@@ -170,6 +175,31 @@ test_pcl_scanmask_runs_from_random(void **state)
     }
 }
 
+/* popcount() against a bit loop on random words of every density. */
+static void
+test_pcl_scanmask_popcount_random(void **state)
+{
+    uint64_t x = 0x2545f4914f6cdd1du;
+
+    (void)state;
+    assert_int_equal(pcl_scanmask_popcount(0), 0);
+    assert_int_equal(pcl_scanmask_popcount(~(uint64_t)0), 64);
+    for (int round = 0; round < 10000; round++) {
+        uint64_t v = next_rand(&x);
+        uint32_t want = 0;
+
+        if (round % 3 == 1) {
+            v &= next_rand(&x) & next_rand(&x);
+        } else if (round % 3 == 2) {
+            v |= next_rand(&x) | next_rand(&x);
+        }
+        for (unsigned i = 0; i < 64; i++) {
+            want += (uint32_t)((v >> i) & 1);
+        }
+        assert_int_equal(pcl_scanmask_popcount(v), want);
+    }
+}
+
 int
 main(void)
 {
@@ -178,6 +208,7 @@ main(void)
         cmocka_unit_test(test_pcl_scanmask_at_tail),
         cmocka_unit_test(test_pcl_scanmask_next_and_run_random),
         cmocka_unit_test(test_pcl_scanmask_runs_from_random),
+        cmocka_unit_test(test_pcl_scanmask_popcount_random),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

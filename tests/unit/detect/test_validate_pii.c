@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "detector.h"
 #include "validate_pii.h"
 
 struct vcase {
@@ -571,6 +572,132 @@ test_hexgate_cases(void **state)
     }
 }
 
+/* xorshift64: deterministic test data */
+static uint64_t
+next_rand(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* The run as the engine's hex_run() summarises it: text[0..n) is hex digits and ':' '-' '.'. */
+static struct pcl_hexrun
+hexrun_of(const char *text, size_t n)
+{
+    struct pcl_hexrun r = {.min_group = UINT32_MAX, .text = text, .len = n};
+    uint32_t g = 0;
+
+    for (size_t j = 0; j <= n; j++) {
+        char c = j < n ? text[j] : ' ';
+
+        if (c != ':' && c != '-' && c != '.' && c != ' ') {
+            g++;
+            continue;
+        }
+        if (g > 0) {
+            r.groups++;
+            r.min_group = g < r.min_group ? g : r.min_group;
+            r.max_group = g > r.max_group ? g : r.max_group;
+            g = 0;
+        }
+        r.colons += c == ':';
+        r.dashes += c == '-';
+        r.dots += c == '.';
+        r.double_colon |= c == ':' && j > 0 && text[j - 1] == ':';
+    }
+    return r;
+}
+
+/* Whether the run r of text shows the cheap condition pre (struct pcl_hexpre). */
+static bool
+hexpre_holds(const struct pcl_hexpre *pre, const struct pcl_hexrun *r)
+{
+    uint64_t seps = 0;
+
+    if (pre->min_colons == 0 && !pre->double_colon && pre->nseps == 0) {
+        return true;
+    }
+    if (r->len >= 64) {
+        return true;
+    }
+    for (size_t j = 0; j < r->len; j++) {
+        if (r->text[j] == ':' || r->text[j] == '-' || r->text[j] == '.') {
+            seps |= (uint64_t)1 << j;
+        }
+    }
+    for (size_t k = 0; k < pre->nseps; k++) {
+        if (r->len == pre->seps[k].len && seps == pre->seps[k].at) {
+            return true;
+        }
+    }
+    return (pre->min_colons != 0 && r->colons >= pre->min_colons) ||
+           (pre->double_colon && r->double_colon);
+}
+
+/* Each hex-run row's gate passes only runs that show its row's hexpre condition (the engine
+ * skips the others from its masks): address-shaped and random runs, the gates passing many. */
+static void
+test_hexgate_conditions(void **state)
+{
+    static const char *const passing[] = {
+        "2001:db8::1",
+        "::1",
+        "fe80::1ff:fe23:4567:890a",
+        "1:2:3:4:5:6:7:8",
+        "::ffff:10.0.0.1",
+        "00:1a:2b:3c:4d:5e",
+        "00-1A-2B-3C-4D-5E",
+        "0123.4567.89ab",
+        "00:1a:2b:3c:4d:5e.",
+        "0123.4567.89ab.",
+    };
+    static const char hexdigits[] = "0123456789abcdefABCDEF";
+    static const char *const seps[] = {":", "-", ".", "::", ":", "."};
+    uint64_t x = 0x853c49e6748fea9bu;
+    char buf[128];
+    size_t passed = 0;
+
+    (void)state;
+    for (int round = 0; round < 200000; round++) {
+        size_t n = 0;
+
+        if (round < (int)(sizeof(passing) / sizeof(passing[0]))) {
+            n = strlen(passing[round]);
+            memcpy(buf, passing[round], n);
+        } else {
+            unsigned groups = 1 + (unsigned)(next_rand(&x) % 9);
+            unsigned glen = 1 + (unsigned)(next_rand(&x) % 4);
+            const char *sep = seps[next_rand(&x) % 6];
+
+            for (unsigned g = 0; g < groups && n + 8 < sizeof(buf); g++) {
+                unsigned len = next_rand(&x) % 4 == 0 ? 1 + (unsigned)(next_rand(&x) % 5) : glen;
+
+                for (unsigned k = 0; k < len; k++) {
+                    buf[n++] = hexdigits[next_rand(&x) % (sizeof(hexdigits) - 1)];
+                }
+                if (g + 1 < groups || next_rand(&x) % 8 == 0) {
+                    const char *sp = next_rand(&x) % 6 == 0 ? seps[next_rand(&x) % 6] : sep;
+
+                    memcpy(buf + n, sp, strlen(sp));
+                    n += strlen(sp);
+                }
+            }
+        }
+        for (size_t i = 0; i < pcl_detectors_pii_count; i++) {
+            const struct pcl_detector *row = &pcl_detectors_pii[i];
+            struct pcl_hexrun r = hexrun_of(buf, n);
+
+            if (row->hexgate != NULL && row->hexgate(&r)) {
+                passed++;
+                assert_true(hexpre_holds(&row->hexpre, &r));
+            }
+        }
+    }
+    assert_true(passed > 10000);
+}
+
 int
 main(void)
 {
@@ -582,6 +709,7 @@ main(void)
         cmocka_unit_test(test_validate_pii_empty_and_short),
         cmocka_unit_test(test_trim_iban_cases),
         cmocka_unit_test(test_hexgate_cases),
+        cmocka_unit_test(test_hexgate_conditions),
         cmocka_unit_test(test_cluster_checks_cases),
     };
 
