@@ -7,6 +7,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event_struct.h>
 #include <event2/listener.h>
+#include <strings.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -38,17 +39,6 @@ static bool
 is_tchar(unsigned char c)
 {
     return tchar[c] != 0;
-}
-
-static bool
-eq_nocase(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (pcl_lower(a[i]) != pcl_lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
 }
 
 static enum gw_http_step
@@ -138,7 +128,7 @@ gw_http_header(const struct gw_http_req *req, const char *name)
     size_t n = strlen(name);
 
     for (size_t i = 0; i < req->nhdrs; i++) {
-        if (req->hdrs[i].nlen == n && eq_nocase(req->hdrs[i].name, name, n)) {
+        if (req->hdrs[i].nlen == n && strncasecmp(req->hdrs[i].name, name, n) == 0) {
             return req->hdrs[i].value;
         }
     }
@@ -151,7 +141,7 @@ gw_http_header_count(const struct gw_http_req *req, const char *name)
     size_t n = strlen(name), k = 0;
 
     for (size_t i = 0; i < req->nhdrs; i++) {
-        if (req->hdrs[i].nlen == n && eq_nocase(req->hdrs[i].name, name, n)) {
+        if (req->hdrs[i].nlen == n && strncasecmp(req->hdrs[i].name, name, n) == 0) {
             k++;
         }
     }
@@ -288,7 +278,7 @@ list_has(const char *v, size_t n, const char *tok)
         while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t')) {
             e--;
         }
-        if (e - s == tl && eq_nocase(v + s, tok, tl)) {
+        if (e - s == tl && strncasecmp(v + s, tok, tl) == 0) {
             return true;
         }
     }
@@ -306,21 +296,21 @@ scan_headers(struct gw_http_parser *p, struct gw_http_req *req, const struct gw_
     for (size_t i = 0; i < req->nhdrs; i++) {
         const struct gw_http_hdr *h = &req->hdrs[i];
 
-        if (h->nlen == 14 && eq_nocase(h->name, "content-length", 14)) {
+        if (h->nlen == 14 && strncasecmp(h->name, "content-length", 14) == 0) {
             if (*cl != NULL) {
                 return fail(p, 400, "smuggling", "more than one Content-Length header");
             }
             *cl = h;
-        } else if (h->nlen == 17 && eq_nocase(h->name, "transfer-encoding", 17)) {
+        } else if (h->nlen == 17 && strncasecmp(h->name, "transfer-encoding", 17) == 0) {
             if (*te != NULL) {
                 return fail(p, 400, "smuggling", "more than one Transfer-Encoding header");
             }
             *te = h;
-        } else if (h->nlen == 10 && eq_nocase(h->name, "connection", 10)) {
+        } else if (h->nlen == 10 && strncasecmp(h->name, "connection", 10) == 0) {
             close = close || list_has(h->value, h->vlen, "close");
             keep = keep || list_has(h->value, h->vlen, "keep-alive");
-        } else if (h->nlen == 6 && eq_nocase(h->name, "expect", 6)) {
-            req->expect_continue = h->vlen == 12 && eq_nocase(h->value, "100-continue", 12);
+        } else if (h->nlen == 6 && strncasecmp(h->name, "expect", 6) == 0) {
+            req->expect_continue = h->vlen == 12 && strncasecmp(h->value, "100-continue", 12) == 0;
         }
     }
     req->keep_alive = !close && (req->minor == 1 || keep);
@@ -346,7 +336,7 @@ head_semantics(struct gw_http_parser *p, struct gw_http_req *req)
         if (req->minor == 0) {
             return fail(p, 400, "smuggling", "Transfer-Encoding in an HTTP/1.0 request");
         }
-        if (te->vlen != 7 || !eq_nocase(te->value, "chunked", 7)) {
+        if (te->vlen != 7 || strncasecmp(te->value, "chunked", 7) != 0) {
             return fail(p, 501, "transfer_encoding", "transfer coding other than chunked");
         }
         req->chunked = true;
@@ -1295,11 +1285,11 @@ gw_http_add_header(struct gw_http_req *req, const char *name, const char *value)
     if (memchr(value, '\r', vl) != NULL || memchr(value, '\n', vl) != NULL) {
         return;
     }
-    if (nl == 10 && eq_nocase(name, "connection", 10)) {
+    if (nl == 10 && strncasecmp(name, "connection", 10) == 0) {
         req->close_after = req->close_after || list_has(value, vl, "close");
         return;
     }
-    if (nl == 12 && eq_nocase(name, "content-type", 12)) {
+    if (nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
         req->has_ctype = true;
     }
     if (pcl_buf_reserve(&req->rhdrs, nl + vl + 4) != PCL_OK) {
