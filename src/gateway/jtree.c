@@ -742,11 +742,10 @@ tok_string(struct reader *r, const char *p, bool *escaped)
         return (const char *)s + 1;
     }
     r->p = p;
+    /* no NUL check as read_key makes: unescape refuses \u0000, and a raw NUL is a control
+     * byte */
     if (read_string(r, &r->str, &str, &n, escaped) != 0) {
         return NULL;
-    }
-    if (*escaped && memchr(str, '\0', n) != NULL) {
-        return NULL; /* not reached (unescape refuses \u0000); as read_key would */
     }
     return r->p;
 }
@@ -996,7 +995,7 @@ key_match_escaped(const char *buf, const struct pcl_gw_jtok *t, const char *cons
     unsigned hit = 0;
 
     pcl_buf_init(&sc, 0);
-    if (pcl_gw_jtok_str(buf, t, &sc, &p, &pl) == 0 && memchr(p, '\0', pl) == NULL) {
+    if (pcl_gw_jtok_str(buf, t, &sc, &p, &pl) == 0) { /* decoded keys hold no NUL */
         for (size_t k = 0; k < nkeys; k++) {
             hit |= key_is(p, pl, keys[k]) ? 1u << k : 0;
         }

@@ -106,10 +106,7 @@ line_done(struct gw_sse *p, const char *l, size_t n, gw_sse_fn *cb, void *ctx, b
     if (flen == 4 && memcmp(l, "data", 4) == 0) {
         if (!p->has_data && l != p->line.ptr) {
             /* the first data line, in the caller's buffer: borrowed until the event ends or
-             * the feed returns */
-            if (vlen > p->data.max) {
-                rc = PCL_ELIMIT;
-            }
+             * the feed returns (within the data limit: the line was within the same limit) */
             p->dref = val;
             p->dlen = vlen;
         } else {
