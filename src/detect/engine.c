@@ -162,7 +162,15 @@ compile_pcre(struct pcl_det_rt *d, const char *pattern, struct pcl_err *err)
                            d->info.name, (size_t)erroff, (const char *)msg);
     }
     /* JIT failure is not fatal: the interpreter gives the same answers, only slower. */
-    (void)pcre2_jit_compile(d->code, PCRE2_JIT_COMPLETE);
+    if (pcre2_jit_compile(d->code, PCRE2_JIT_COMPLETE) == 0) {
+        d->code_anchored = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                         opts | PCRE2_ANCHORED, &errcode, &erroff, NULL);
+        if (d->code_anchored != NULL &&
+            pcre2_jit_compile(d->code_anchored, PCRE2_JIT_COMPLETE) != 0) {
+            pcre2_code_free(d->code_anchored);
+            d->code_anchored = NULL;
+        }
+    }
     if (pcre2_pattern_info(d->code, PCRE2_INFO_CAPTURECOUNT, &groups) != 0) {
         groups = 0;
     }
@@ -794,6 +802,7 @@ pcl_engine_free(struct pcl_engine *e)
     }
     for (size_t i = 0; i < e->ndets; i++) {
         pcre2_code_free(e->dets[i].code);
+        pcre2_code_free(e->dets[i].code_anchored);
     }
     for (size_t i = 0; i < e->nowned; i++) {
         pcl_free(e->owned[i]);
@@ -1049,8 +1058,12 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
              * apart) */
             break;
         }
-        rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, anchored ? PCRE2_ANCHORED : 0, s->md,
-                         s->mctx);
+        if (anchored && d->code_anchored != NULL) {
+            rc = pcre2_match(d->code_anchored, (PCRE2_SPTR)s->buf, hi, pos, 0, s->md, s->mctx);
+        } else {
+            rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, anchored ? PCRE2_ANCHORED : 0,
+                             s->md, s->mctx);
+        }
 
         if (rc == PCRE2_ERROR_NOMATCH && anchored) {
             pos++;

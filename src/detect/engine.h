@@ -15,6 +15,10 @@
 struct pcl_det_rt {
     struct pcl_detector_info info;
     pcre2_code *code;
+    /* the same pattern compiled anchored, for anchored confirmations (PCRE2's JIT does not
+     * take PCRE2_ANCHORED at match time: the interpreter would run); NULL when code has no
+     * JIT code, or this one could not get it */
+    pcre2_code *code_anchored;
     pcl_validate_fn *validate;
     pcl_trim_fn *trim;
     pcl_hexgate_fn *hexgate;
