@@ -55,8 +55,11 @@ static const char *const curl_user_password_anchors[] = {"curl", NULL};
 static const char *const database_url_password_anchors[] = {"://", NULL};
 static const char *const gcp_service_account_file_anchors[] = {"service_account", NULL};
 static const char *const gcp_service_account_key_id_anchors[] = {"private_key_id", NULL};
+/* every spelling of the pattern's names, so "/api/v1" or "auth-worker" triggers nothing */
 static const char *const generic_secret_anchors[] = {
-    "pass", "pwd", "secret", "token", "api", "access", "auth", "private", "credential", NULL};
+    "pass",     "pwd",        "secret",      "token",       "apikey",     "api_key",
+    "api-key",  "accesskey",  "access_key",  "access-key",  "authkey",    "auth_key",
+    "auth-key", "privatekey", "private_key", "private-key", "credential", NULL};
 static const char *const github_fine_grained_pat_anchors[] = {"github_pat_", NULL};
 static const char *const github_token_anchors[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", NULL};
 static const char *const gitlab_token_anchors[] = {
