@@ -27,8 +27,10 @@ struct pcl_cluster {
                           letters before that byte, counted the same way */
     uint32_t trail;    /* letters right after end (0-8), or when none, after one ' ' or '-' */
     bool plus;         /* a '+' right before start */
-    bool lead0;        /* some group of 3-6 digits starts with '0' and a separator follows it (a
-                          trunk "0" and an area code; a superset of what phone_de checks) */
+    bool lead0;        /* some group of 3-6 digits starts with '0', a separator follows it, and
+                          it is the first group or stands after '(', ')' or a ' ' that follows
+                          no digit (a trunk "0" and an area code where a national number may
+                          begin; a superset of what phone_de checks) */
     uint32_t glen[PCL_CLUSTER_GROUPS]; /* digits of the first min(groups, 32) groups */
     size_t gat[PCL_CLUSTER_GROUPS];    /* where each of them starts */
 };
@@ -303,9 +305,19 @@ pcl_cluster_next_in_block(struct pcl_cluster_iter *it)
         }
         cl->groups++;
         cl->longest = PCL_MAX(cl->longest, len);
-        /* without branches: which groups start with '0' follows no pattern */
-        cl->lead0 |= (len - 3u <= 3u) & (unsigned)((it->cur.clustersep >> q) & 1) &
-                     (it->p[it->gstart] == '0');
+        /* without branches: which groups start with '0' follows no pattern (a group after
+         * the first has a separator and a digit or separator before it) */
+        if (cl->groups == 1) {
+            cl->lead0 |= (len - 3u <= 3u) & (unsigned)((it->cur.clustersep >> q) & 1) &
+                         (it->p[it->gstart] == '0');
+        } else {
+            unsigned char b = it->p[it->gstart - 1];
+
+            cl->lead0 |= (len - 3u <= 3u) & (unsigned)((it->cur.clustersep >> q) & 1) &
+                         (it->p[it->gstart] == '0') &
+                         ((b == '(') | (b == ')') |
+                          ((b == ' ') & !pcl_is_digit((char)it->p[it->gstart - 2])));
+        }
         if (((it->join >> q) & 1) == 0) {
             pcl_cluster_close(it, q);
             return true;

@@ -66,7 +66,8 @@ enum pcl_det_flags {
     PCL_DET_LEAD_GAP = 1u << 7,      /* numeric: lead_alpha letters may stand before one ' ' or
                                         '-' in front of the cluster ("AB 12 34 56 C") */
     PCL_DET_LEAD0 = 1u << 6,         /* numeric: a group of 3-6 digits starting with '0' and
-                                        followed by a separator (trunk prefix + area code) */
+                                        followed by a separator (trunk prefix + area code),
+                                        where a match may begin (struct pcl_cluster lead0) */
     PCL_DET_ANCHOR_CASE = 1u << 9,   /* anchors match in the case written only (the pattern
                                         has them so): short anchors such as "2A" would
                                         otherwise fire on every hex digest */
@@ -100,6 +101,7 @@ struct pcl_detector {
     uint8_t lead_max;              /* ... and at most this many (0 = lead_alpha), */
     uint8_t trail_alpha;           /* ... and this many letters right after it, or after one
                                       ' ' or '-' (the check letter of an NIE, NIF or NRIC), */
+    uint8_t trail_max;             /* ... and at most this many (0 = no limit), */
     const char *shape;             /* ... and, if set, only when some consecutive digit groups of
                                       the cluster have these lengths: alternatives separated by
                                       "|", each a comma list of lengths or ranges: "3,2,4",

@@ -318,6 +318,7 @@ add_gate(struct pcl_engine *e, uint32_t id)
         .lead_alpha = row->lead_alpha,
         .lead_max = PCL_MAX(row->lead_max, row->lead_alpha),
         .trail_alpha = row->trail_alpha,
+        .trail_max = row->trail_max,
         .plus = (d->flags & PCL_DET_PLUS) != 0,
         .lead_gap = (d->flags & PCL_DET_LEAD_GAP) != 0,
         .lead0 = (d->flags & PCL_DET_LEAD0) != 0,
@@ -431,7 +432,7 @@ build_num_dispatch(struct pcl_engine *e)
             if (in || !g->lead_gap) {
                 e->num_by_lead_gap[v] |= bit;
             }
-            if (v >= g->trail_alpha) {
+            if (v >= g->trail_alpha && (g->trail_max == 0 || v <= g->trail_max)) {
                 e->num_by_trail[v] |= bit;
             }
         }

@@ -53,6 +53,7 @@ struct pcl_numgate {
     uint8_t lead_alpha;
     uint8_t lead_max;
     uint8_t trail_alpha;
+    uint8_t trail_max;
     uint8_t plus;
     uint8_t lead_gap;
     uint8_t lead0;
@@ -102,7 +103,7 @@ struct pcl_engine {
     /* by the letters around the cluster (struct pcl_cluster lead, lead_gap, trail; 0-8): */
     uint64_t num_by_lead[PCL_NUM_LETTERS + 1];     /* lead_alpha..lead_max, or no lead needed */
     uint64_t num_by_lead_gap[PCL_NUM_LETTERS + 1]; /* the same for PCL_DET_LEAD_GAP gates */
-    uint64_t num_by_trail[PCL_NUM_LETTERS + 1];    /* trail_alpha <= trail */
+    uint64_t num_by_trail[PCL_NUM_LETTERS + 1];    /* trail_alpha <= trail <= trail_max */
     uint32_t *hex;                                 /* indexes of hex-run detectors; array of nhex */
     size_t nhex;
     /* the union of the hex-run detectors' cheap conditions (struct pcl_hexpre): */

@@ -81,7 +81,9 @@ ref_next(const unsigned char *p, size_t n, size_t *i, struct pcl_cluster *cl)
         }
         len = (uint32_t)(j - r);
         cl->digits += len;
-        if (p[r] == '0' && len >= 3 && len <= 6 && j < n && ref_sep(p[j])) {
+        if (p[r] == '0' && len >= 3 && len <= 6 && j < n && ref_sep(p[j]) &&
+            (cl->groups == 0 || p[r - 1] == '(' || p[r - 1] == ')' ||
+             (p[r - 1] == ' ' && !ref_digit(p[r - 2])))) {
             cl->lead0 = true;
         }
         if (cl->groups < PCL_CLUSTER_GROUPS) {
@@ -301,7 +303,10 @@ test_pcl_cluster_next_letters(void **state)
         {"abcdefgh12", 8, 8, 0, false, false},    /* 8 letters */
         {"9abc12", 0, 0, 0, false, false},        /* a digit before the letters */
         {"12abcdefghijk", 0, 0, 8, false, false}, /* trail stops at 8 */
-        {"+49 030 1234567", 0, 0, 0, true, true},
+        {"+49 (030) 1234567", 0, 0, 0, true, true},
+        {"+49 030 1234567", 0, 0, 0, true, false},         /* " 030" follows a digit */
+        {"12.  030 123456", 0, 0, 0, false, true},         /* " 030" follows a separator */
+        {"ORD-2023-026458 queued", 0, 3, 6, false, false}, /* "026458" follows a "-" */
         {"0301 23", 0, 0, 0, false, true},
         {"0301", 0, 0, 0, false, false}, /* no separator after the group */
     };
