@@ -97,7 +97,8 @@ half_masks(const unsigned char *p, uint32_t out[PCL_SCANMASK_NCLASSES])
 __attribute__((target("avx2"))) void
 pcl_scanmask_block_avx2(const unsigned char *p, struct pcl_scanmask *m)
 {
-    uint32_t lo[PCL_SCANMASK_NCLASSES], hi[PCL_SCANMASK_NCLASSES];
+    uint32_t lo[PCL_SCANMASK_NCLASSES];
+    uint32_t hi[PCL_SCANMASK_NCLASSES];
 
     half_masks(p, lo);
     half_masks(p + 32, hi);

@@ -111,7 +111,8 @@ test_pcl_scanmask_block_every_byte_every_want(void **state)
             buf[i] = (unsigned char)(i + shift);
         }
         for (unsigned want = 0; want <= PCL_SCANMASK_ALL; want++) {
-            struct pcl_scanmask m, r;
+            struct pcl_scanmask m;
+            struct pcl_scanmask r;
 
             pcl_scanmask_block(buf, want, &m);
             ref_masks(buf, sizeof(buf), 0, want, &r);
@@ -137,7 +138,9 @@ test_pcl_scanmask_block_avx2_every_byte(void **state)
             buf[i] = (unsigned char)(i + shift);
         }
         for (size_t at = 0; at + 64 <= sizeof(buf); at += 64) {
-            struct pcl_scanmask m, s, r;
+            struct pcl_scanmask m;
+            struct pcl_scanmask s;
+            struct pcl_scanmask r;
 
             pcl_scanmask_block_avx2(buf + at, &m);
             pcl_scanmask_block(buf + at, PCL_SCANMASK_ALL, &s);
@@ -174,7 +177,8 @@ test_pcl_scanmask_all_at_random(void **state)
                                     : (unsigned char)edges[(r >> 8) % (sizeof(edges) - 1)];
         }
         for (size_t at = 0; at <= n; at++) {
-            struct pcl_scanmask m, r;
+            struct pcl_scanmask m;
+            struct pcl_scanmask r;
 
             ref_masks(buf, n, at, PCL_SCANMASK_ALL, &r);
             pcl_scanmask_all_at(buf, n, at, false, &m);
