@@ -39,6 +39,7 @@ struct pcl_cluster {
 #define PCL_CLUSTER_WANT                                                                           \
     ((1u << PCL_SCANMASK_DIGIT) | (1u << PCL_SCANMASK_ALNUM) | (1u << PCL_SCANMASK_CLUSTERSEP) |   \
      (1u << PCL_SCANMASK_HEXSEP) | (1u << PCL_SCANMASK_HEX))
+_Static_assert(PCL_CLUSTER_WANT == PCL_SCANMASK_ALL, "the walk takes every class at once");
 
 /* Clusters the walk need not report, when it can tell from the masks of one block: those
  * whose first group has fewer than `lone` digits and that span fewer than `multi` bytes, or
@@ -57,6 +58,7 @@ struct pcl_cluster_iter {
     const unsigned char *p; /* borrowed input p[0..n) */
     size_t n;
     size_t at; /* the current block is p[at..at+64); at is a multiple of 64 */
+    bool avx2; /* masks from pcl_scanmask_block_avx2() (pcl_scanmask_avx2_usable()) */
     struct pcl_scanmask prev, cur, next; /* masks of the blocks at at - 64, at, at + 64 (zero
                                             outside p[0..n)) */
     uint64_t join;   /* current block: first bytes of separator runs that join two groups */
@@ -71,15 +73,15 @@ struct pcl_cluster_iter {
                                      pcl_cluster_next_in_block() returned true */
 };
 
-/* Masks of p[at..at+64) within p[0..n); zero past n. */
+/* Masks of p[at..at+64) within it->p[0..n); zero past n. */
 static inline void
-pcl_cluster_masks(const unsigned char *p, size_t n, size_t at, struct pcl_scanmask *m)
+pcl_cluster_masks(const struct pcl_cluster_iter *it, size_t at, struct pcl_scanmask *m)
 {
-    if (at >= n) {
+    if (at >= it->n) {
         memset(m, 0, sizeof(*m));
         return;
     }
-    pcl_scanmask_at(p, n, at, PCL_CLUSTER_WANT, m);
+    pcl_scanmask_all_at(it->p, it->n, at, it->avx2, m);
 }
 
 /* Bits of m filled forward from the bits of from, within the runs of m that hold them, at
@@ -159,22 +161,24 @@ pcl_cluster_derive(struct pcl_cluster_iter *it)
     }
 }
 
-/* Start walking p[0..n), leaving out the clusters skip (may be NULL: none) lets it. */
+/* Start walking p[0..n), leaving out the clusters skip (may be NULL: none) lets it; avx2:
+ * take the masks from pcl_scanmask_block_avx2() (only where pcl_scanmask_avx2_usable()). */
 static inline void
 pcl_cluster_iter_init(struct pcl_cluster_iter *it, const unsigned char *p, size_t n,
-                      const struct pcl_cluster_skip *skip)
+                      const struct pcl_cluster_skip *skip, bool avx2)
 {
     memset(it, 0, sizeof(*it));
     it->p = p;
     it->n = n;
+    it->avx2 = avx2;
     it->skip = skip != NULL ? *skip : (struct pcl_cluster_skip){1, 1, 1, 1};
     it->skip.lone = PCL_MIN(PCL_MAX(it->skip.lone, 1u), 64u);
     it->skip.multi = PCL_MIN(PCL_MAX(it->skip.multi, 1u), 64u);
     /* a letter before a cluster only widens the gates it may pass */
     it->skip.lone_nolead = PCL_MIN(PCL_MAX(it->skip.lone_nolead, it->skip.lone), 64u);
     it->skip.multi_nolead = PCL_MIN(PCL_MAX(it->skip.multi_nolead, it->skip.multi), 64u);
-    pcl_cluster_masks(p, n, 0, &it->cur);
-    pcl_cluster_masks(p, n, 64, &it->next);
+    pcl_cluster_masks(it, 0, &it->cur);
+    pcl_cluster_masks(it, 64, &it->next);
     pcl_cluster_derive(it);
 }
 
@@ -189,7 +193,7 @@ pcl_cluster_advance(struct pcl_cluster_iter *it)
     it->at += 64;
     it->prev = it->cur;
     it->cur = it->next;
-    pcl_cluster_masks(it->p, it->n, it->at + 64, &it->next);
+    pcl_cluster_masks(it, it->at + 64, &it->next);
     pcl_cluster_derive(it);
     return true;
 }

@@ -684,6 +684,7 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
     e->match_limit = opts->match_limit > 0 ? (uint32_t)PCL_MIN(opts->match_limit, UINT32_MAX)
                                            : DEFAULT_MATCH_LIMIT;
     e->max_groups = 1;
+    e->avx2 = pcl_scanmask_avx2_usable();
 
     for (size_t i = 0; i < pcl_detectors_builtin_count(); i++) {
         const struct pcl_detector *row = builtin_row(i);
@@ -1474,7 +1475,7 @@ block_scan(struct pcl_scratch *s)
     uint64_t carry = 0;
     size_t hex_next = 0;
 
-    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, &e->num_skip);
+    pcl_cluster_iter_init(&it, (const unsigned char *)s->buf, s->len, &e->num_skip, e->avx2);
     do {
         if (e->nnumeric > 0) {
             while (s->rc == PCL_OK && pcl_cluster_next_in_block(&it)) {

@@ -100,6 +100,7 @@ struct pcl_engine {
     uint64_t num_plus;                        /* gates that need a '+' before the cluster */
     uint64_t num_lead0;                       /* gates that need a trunk '0' group */
     struct pcl_cluster_skip num_skip;         /* clusters too short for any gate (cluster.h) */
+    bool avx2; /* the block pass takes its masks from pcl_scanmask_block_avx2() */
     /* by the letters around the cluster (struct pcl_cluster lead, lead_gap, trail; 0-8): */
     uint64_t num_by_lead[PCL_NUM_LETTERS + 1];     /* lead_alpha..lead_max, or no lead needed */
     uint64_t num_by_lead_gap[PCL_NUM_LETTERS + 1]; /* the same for PCL_DET_LEAD_GAP gates */

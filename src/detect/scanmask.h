@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Byte-class bit masks over 64 input bytes at a time (SSE2, baseline on x86-64; scalar
- * elsewhere), used by the engine's candidate scanners to skip text without candidate bytes. */
+ * elsewhere; AVX2 for all classes at once where the CPU has it), used by the engine's
+ * candidate scanners to skip text without candidate bytes. */
 #ifndef PCL_DETECT_SCANMASK_H
 #define PCL_DETECT_SCANMASK_H
 
@@ -19,6 +20,9 @@ enum pcl_scanmask_class {
     PCL_SCANMASK_HEX,        /* 0-9 a-f A-F */
     PCL_SCANMASK_NCLASSES    /* count */
 };
+
+/* Every class, as a want bit set. */
+#define PCL_SCANMASK_ALL ((1u << PCL_SCANMASK_NCLASSES) - 1)
 
 /* Masks of one 64-byte block; classes not asked for are left 0. */
 struct pcl_scanmask {
@@ -122,6 +126,40 @@ pcl_scanmask_at(const unsigned char *p, size_t n, size_t at, unsigned want, stru
         memcpy(tail, p + at, n - at);
     }
     pcl_scanmask_block(tail, want, m);
+}
+
+/* Whether pcl_scanmask_block_avx2() may run: the CPU has AVX2 and the environment variable
+ * PCL_NO_AVX2 is unset, empty or "0" (set it to compare with the SSE2 path). Reads the
+ * environment, so call it at set-up, not per scan. */
+bool pcl_scanmask_avx2_usable(void);
+
+/* pcl_scanmask_block(p, PCL_SCANMASK_ALL, m), bit for bit, with AVX2 instructions (a nibble
+ * table lookup gives every class at once): call only where pcl_scanmask_avx2_usable() is true.
+ * Elsewhere than x86-64 it is pcl_scanmask_block(). Out of line, in scanmask.c, the one
+ * function built for AVX2. */
+void pcl_scanmask_block_avx2(const unsigned char *p, struct pcl_scanmask *m);
+
+/* Every class of p[at..at+64) within p[0..n), as pcl_scanmask_at(.., PCL_SCANMASK_ALL, ..)
+ * gives them; with pcl_scanmask_block_avx2() when avx2 (pcl_scanmask_avx2_usable()). */
+static inline void
+pcl_scanmask_all_at(const unsigned char *p, size_t n, size_t at, bool avx2, struct pcl_scanmask *m)
+{
+    unsigned char tail[64];
+    const unsigned char *b = tail;
+
+    if (at + 64 <= n) {
+        b = p + at;
+    } else {
+        memset(tail, 0, sizeof(tail));
+        if (at < n) {
+            memcpy(tail, p + at, n - at);
+        }
+    }
+    if (avx2) {
+        pcl_scanmask_block_avx2(b, m);
+    } else {
+        pcl_scanmask_block(b, PCL_SCANMASK_ALL, m);
+    }
 }
 
 /* Mask of class cls (one enum value) of p[at..at+64) within p[0..n). */

@@ -11,6 +11,10 @@
 
 #include "cluster.h"
 
+/* Whether the walks take their masks from pcl_scanmask_block_avx2(): main() runs every test
+ * without, then with it where the CPU has AVX2. */
+static bool use_avx2;
+
 static bool
 ref_sep(unsigned char c)
 {
@@ -166,7 +170,7 @@ check_walk_skip(const unsigned char *p, size_t n, uint32_t lone, uint32_t multi,
     struct pcl_cluster want;
     size_t i = 0, count = 0;
 
-    pcl_cluster_iter_init(&it, p, n, &skip);
+    pcl_cluster_iter_init(&it, p, n, &skip, use_avx2);
     while (ref_next(p, n, &i, &want)) {
         size_t span = want.end - want.start;
         bool word = ref_word_before(p, want.start);
@@ -193,7 +197,7 @@ check_walk(const unsigned char *p, size_t n)
     size_t count = check_walk_skip(p, n, 1, 1, 1, 1), all = 0;
     struct pcl_cluster_iter it;
 
-    pcl_cluster_iter_init(&it, p, n, NULL);
+    pcl_cluster_iter_init(&it, p, n, NULL, use_avx2);
     while (pcl_cluster_next(&it)) {
         all++;
     }
@@ -249,7 +253,7 @@ test_pcl_cluster_next_table(void **state)
         size_t n = strlen(cases[c].text), k = 0;
         struct pcl_cluster_iter it;
 
-        pcl_cluster_iter_init(&it, p, n, NULL);
+        pcl_cluster_iter_init(&it, p, n, NULL, use_avx2);
         while (pcl_cluster_next(&it)) {
             assert_true(k < cases[c].nclusters);
             assert_int_equal(it.cl.start, cases[c].want[k].start);
@@ -274,7 +278,7 @@ test_pcl_cluster_next_skip(void **state)
     size_t starts[8], k = 0;
 
     (void)state;
-    pcl_cluster_iter_init(&it, (const unsigned char *)text, strlen(text), &skip);
+    pcl_cluster_iter_init(&it, (const unsigned char *)text, strlen(text), &skip, use_avx2);
     while (pcl_cluster_next(&it)) {
         assert_true(k < PCL_ARRAY_LEN(starts));
         starts[k++] = it.cl.start;
@@ -319,7 +323,7 @@ test_pcl_cluster_next_letters(void **state)
 
         struct pcl_cluster last;
 
-        pcl_cluster_iter_init(&it, p, n, NULL);
+        pcl_cluster_iter_init(&it, p, n, NULL, use_avx2);
         assert_true(pcl_cluster_next(&it));
         do {
             last = it.cl;
@@ -387,7 +391,7 @@ test_pcl_cluster_next_long_runs(void **state)
     {
         struct pcl_cluster_iter it;
 
-        pcl_cluster_iter_init(&it, buf, 299, NULL);
+        pcl_cluster_iter_init(&it, buf, 299, NULL, use_avx2);
         assert_true(pcl_cluster_next(&it));
         assert_int_equal(it.cl.groups, 100);
         assert_int_equal(it.cl.digits, 200);
@@ -435,6 +439,12 @@ main(void)
         cmocka_unit_test(test_pcl_cluster_next_long_runs),
         cmocka_unit_test(test_pcl_cluster_next_random),
     };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    if (!pcl_scanmask_avx2_usable()) {
+        print_message("[  SKIPPED ] the AVX2 masks: no AVX2 on this CPU (or PCL_NO_AVX2 set)\n");
+        return failed;
+    }
+    use_avx2 = true;
+    return failed + cmocka_run_group_tests(tests, NULL, NULL);
 }

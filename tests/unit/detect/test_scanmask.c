@@ -75,6 +75,129 @@ test_pcl_scanmask_block_every_byte(void **state)
     }
 }
 
+/* The masks of p[at..at+64) within p[0..n) a want bit set asks for, from the reference. */
+static void
+ref_masks(const unsigned char *p, size_t n, size_t at, unsigned want, struct pcl_scanmask *m)
+{
+    uint64_t *out[PCL_SCANMASK_NCLASSES] = {&m->digit, &m->alnum, &m->hexsep, &m->clustersep,
+                                            &m->hex};
+
+    for (int c = 0; c < PCL_SCANMASK_NCLASSES; c++) {
+        *out[c] = (want & (1u << c)) != 0 ? ref_mask(p, n, at, (enum pcl_scanmask_class)c) : 0;
+    }
+}
+
+static void
+assert_same_masks(const struct pcl_scanmask *got, const struct pcl_scanmask *want)
+{
+    assert_true(got->digit == want->digit);
+    assert_true(got->alnum == want->alnum);
+    assert_true(got->hexsep == want->hexsep);
+    assert_true(got->clustersep == want->clustersep);
+    assert_true(got->hex == want->hex);
+}
+
+/* Every byte value at every position of a block (256 rotations of 0..255), and every want
+ * bit set (the engine asks for one class, or all of them): the SSE2 masks (scalar where there
+ * is no SSE2) match the reference. */
+static void
+test_pcl_scanmask_block_every_byte_every_want(void **state)
+{
+    unsigned char buf[256 + 64];
+
+    (void)state;
+    for (unsigned shift = 0; shift < 256; shift++) {
+        for (unsigned i = 0; i < sizeof(buf); i++) {
+            buf[i] = (unsigned char)(i + shift);
+        }
+        for (unsigned want = 0; want <= PCL_SCANMASK_ALL; want++) {
+            struct pcl_scanmask m;
+            struct pcl_scanmask r;
+
+            pcl_scanmask_block(buf, want, &m);
+            ref_masks(buf, sizeof(buf), 0, want, &r);
+            assert_same_masks(&m, &r);
+        }
+    }
+}
+
+/* The same bytes through pcl_scanmask_block_avx2(), which gives every class: the reference's
+ * masks, and bit for bit those of pcl_scanmask_block(). */
+static void
+test_pcl_scanmask_block_avx2_every_byte(void **state)
+{
+    unsigned char buf[256 + 64];
+
+    (void)state;
+    if (!pcl_scanmask_avx2_usable()) {
+        print_message("[  SKIPPED ] no AVX2 on this CPU (or PCL_NO_AVX2 set)\n");
+        skip();
+    }
+    for (unsigned shift = 0; shift < 256; shift++) {
+        for (unsigned i = 0; i < sizeof(buf); i++) {
+            buf[i] = (unsigned char)(i + shift);
+        }
+        for (size_t at = 0; at + 64 <= sizeof(buf); at += 64) {
+            struct pcl_scanmask m;
+            struct pcl_scanmask s;
+            struct pcl_scanmask r;
+
+            pcl_scanmask_block_avx2(buf + at, &m);
+            pcl_scanmask_block(buf + at, PCL_SCANMASK_ALL, &s);
+            ref_masks(buf, sizeof(buf), at, PCL_SCANMASK_ALL, &r);
+            assert_same_masks(&m, &r);
+            assert_same_masks(&m, &s);
+        }
+    }
+}
+
+/* pcl_scanmask_all_at() with and without AVX2 and pcl_scanmask_at() with every want, on
+ * random buffers (any byte, or mostly bytes near the class edges) at every offset and length,
+ * tails included: all match the reference. */
+static void
+test_pcl_scanmask_all_at_random(void **state)
+{
+    /* the class members and their neighbours: '/' ':' '@' '[' '`' '{' ',' '\x1f' '\x7f' ... */
+    static const char edges[] = "0123456789/:@AFGZ[`afgz{ ()-./,'*+;\x1f\x7f\x80\xb0\xba\xff";
+    unsigned char buf[300];
+    uint64_t x = 0x853c49e6748fea9bu;
+    bool avx2 = pcl_scanmask_avx2_usable();
+
+    (void)state;
+    if (!avx2) {
+        print_message("[  SKIPPED ] the AVX2 half: no AVX2 on this CPU (or PCL_NO_AVX2 set)\n");
+    }
+    for (int round = 0; round < 100; round++) {
+        size_t n = (size_t)(next_rand(&x) % (sizeof(buf) + 1));
+
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = next_rand(&x);
+
+            buf[i] = round % 2 == 0 ? (unsigned char)(r >> 24)
+                                    : (unsigned char)edges[(r >> 8) % (sizeof(edges) - 1)];
+        }
+        for (size_t at = 0; at <= n; at++) {
+            struct pcl_scanmask m;
+            struct pcl_scanmask r;
+
+            ref_masks(buf, n, at, PCL_SCANMASK_ALL, &r);
+            pcl_scanmask_all_at(buf, n, at, false, &m);
+            assert_same_masks(&m, &r);
+            if (avx2) {
+                pcl_scanmask_all_at(buf, n, at, true, &m);
+                assert_same_masks(&m, &r);
+            }
+            for (unsigned want = 0; want <= PCL_SCANMASK_ALL; want++) {
+                struct pcl_scanmask w;
+
+                ref_masks(buf, n, at, want, &w);
+                pcl_scanmask_at(buf, n, at, want, &m);
+                assert_same_masks(&m, &w);
+            }
+        }
+    }
+}
+
 /* Bytes past the end count as in no class, whatever the memory after them holds. */
 static void
 test_pcl_scanmask_at_tail(void **state)
@@ -205,6 +328,9 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcl_scanmask_block_every_byte),
+        cmocka_unit_test(test_pcl_scanmask_block_every_byte_every_want),
+        cmocka_unit_test(test_pcl_scanmask_block_avx2_every_byte),
+        cmocka_unit_test(test_pcl_scanmask_all_at_random),
         cmocka_unit_test(test_pcl_scanmask_at_tail),
         cmocka_unit_test(test_pcl_scanmask_next_and_run_random),
         cmocka_unit_test(test_pcl_scanmask_runs_from_random),
