@@ -3,11 +3,11 @@
  * report findings, per-column/per-field profiles and a classification per file. */
 #include "scan.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,11 +31,10 @@ struct scan_opts {
 struct job {
     struct scan_file *file;
     size_t file_idx;
-    uint64_t seg_start; /* text segments of a mapped file; seg_end == 0: whole file */
+    bool segment; /* a text segment of a file: [seg_start, seg_end) of file_len bytes */
+    uint64_t seg_start;
     uint64_t seg_end;
-    const char *map; /* mapping shared by the file's segments */
-    void *map_rw;    /* the same pointer, for munmap */
-    uint64_t map_len;
+    uint64_t file_len;
     struct scan_hit *hits; /* segment jobs: their hits, merged by the main thread */
     size_t nhits;
     size_t caphits;
@@ -217,44 +216,131 @@ on_text_finding(void *arg, const struct pcl_finding *fd)
     return 0;
 }
 
-/* A segment of a mapped file: scan [seg_start - window, seg_end + window), keep findings that
- * start inside the segment; the window makes the result identical to a whole-file scan. */
-static enum pcl_rc
-scan_segment(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_err *err)
-{
-    uint64_t w = pcl_engine_window(c->e);
-    uint64_t lo = j->seg_start > w ? j->seg_start - w : 0;
-    uint64_t hi = PCL_MIN(j->map_len, j->seg_end + w);
-    struct text_scan ts = {.c = c,
-                           .j = j,
-                           .f = j->file,
-                           .data = j->map + lo,
-                           .data_off = lo,
-                           .keep_lo = j->seg_start,
-                           .keep_hi = j->seg_end,
-                           .base = lo,
-                           .t = {.pos = j->seg_start}};
-    enum pcl_rc rc;
+struct stream_scan {
+    struct text_scan ts;
+    struct pcl_buf hold; /* the bytes fed from ts.data_off on */
+};
 
-    rc = pcl_engine_scan(c->e, s, j->map + lo, (size_t)(hi - lo), on_text_finding, &ts, err);
-    if (ts.rc != PCL_OK) {
-        return pcl_err_set(err, ts.rc, "%s", pcl_rc_str(ts.rc));
+/* Feed chunk[0..n) to st; findings go to ss->ts. Lines are then counted up to where later
+ * findings start (and no further than keep_hi), and the bytes before that are dropped. */
+static enum pcl_rc
+stream_text_chunk(struct stream_scan *ss, struct pcl_stream *st, struct job *j, const char *chunk,
+                  size_t n, struct pcl_err *err)
+{
+    struct text_scan *ts = &ss->ts;
+    enum pcl_rc rc = pcl_buf_append(&ss->hold, chunk, n);
+    uint64_t settled;
+    size_t drop;
+
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "out of memory");
     }
+    ts->data = ss->hold.ptr;
+    rc = pcl_stream_feed(st, chunk, n, err);
     if (rc == PCL_ELIMIT) {
         warn_append(&j->warnings, err->msg);
         rc = PCL_OK;
     }
-    /* count the rest of the segment for the line fix-ups of later segments */
-    lc_advance(&ts.t, j->map + ts.t.pos, (size_t)(j->seg_end - ts.t.pos));
-    j->newlines = ts.t.line;
-    j->tail_cp = ts.t.cp;
+    if (ts->rc != PCL_OK) {
+        return pcl_err_set(err, ts->rc, "%s", pcl_rc_str(ts->rc));
+    }
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    settled = PCL_MIN(ts->base + pcl_stream_settled(st), ts->keep_hi);
+    if (settled > ts->t.pos) {
+        lc_advance(&ts->t, ss->hold.ptr + (ts->t.pos - ts->data_off),
+                   (size_t)(settled - ts->t.pos));
+    }
+    drop = (size_t)PCL_MIN(ts->t.pos - ts->data_off, (uint64_t)ss->hold.len);
+    pcl_buf_consume(&ss->hold, drop);
+    ts->data_off += drop;
+    ts->data = ss->hold.ptr;
+    return PCL_OK;
+}
+
+static enum pcl_rc
+stream_text_finish(struct stream_scan *ss, struct pcl_stream *st, struct job *j,
+                   struct pcl_err *err)
+{
+    enum pcl_rc rc = pcl_stream_finish(st, err);
+
+    if (rc == PCL_ELIMIT) {
+        warn_append(&j->warnings, err->msg);
+        rc = PCL_OK;
+    }
+    if (ss->ts.rc != PCL_OK) {
+        rc = pcl_err_set(err, ss->ts.rc, "%s", pcl_rc_str(ss->ts.rc));
+    }
     return rc;
 }
 
-struct stream_scan {
-    struct text_scan ts;
-    struct pcl_buf hold; /* bytes from ts.data_off to the end of what was fed */
-};
+/* A text segment of a file: scan [seg_start - window, seg_end + window) and keep the findings
+ * that start inside the segment; the window makes the result identical to a whole-file scan.
+ * The bytes are read with pread() into one reused buffer and streamed: on virtual machines
+ * the first touch of a large mapping (or of fresh memory) costs more than the scan of it. */
+static enum pcl_rc
+scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
+{
+    uint64_t w = pcl_engine_window(c->e);
+    uint64_t lo = j->seg_start > w ? j->seg_start - w : 0;
+    uint64_t hi = PCL_MIN(j->file_len, j->seg_end + w), off = lo;
+    struct stream_scan ss = {.ts = {.c = c,
+                                    .j = j,
+                                    .f = j->file,
+                                    .data_off = lo,
+                                    .keep_lo = j->seg_start,
+                                    .keep_hi = j->seg_end,
+                                    .base = lo,
+                                    .t = {.pos = j->seg_start}}};
+    struct pcl_stream *st = NULL;
+    char *chunk = NULL;
+    enum pcl_rc rc;
+    int fd;
+
+    pcl_buf_init(&ss.hold, 0);
+    fd = open(j->file->path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        return pcl_err_set(err, PCL_EIO, "%s: %s", j->file->path, strerror(errno));
+    }
+    chunk = pcl_malloc(READ_CHUNK);
+    if (chunk == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = pcl_stream_new(c->e, on_text_finding, &ss.ts, &st, err);
+    while (rc == PCL_OK && off < hi) {
+        ssize_t got = pread(fd, chunk, (size_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off), (off_t)off);
+
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            rc = pcl_err_set(err, PCL_EIO, "%s: offset %llu: %s", j->file->path,
+                             (unsigned long long)off,
+                             got < 0 ? strerror(errno) : "file shrank while it was scanned");
+            break;
+        }
+        off += (uint64_t)got;
+        rc = stream_text_chunk(&ss, st, j, chunk, (size_t)got, err);
+    }
+    if (rc == PCL_OK) {
+        rc = stream_text_finish(&ss, st, j, err);
+    }
+    if (rc == PCL_OK) {
+        /* count the rest of the segment for the line fix-ups of later segments */
+        lc_advance(&ss.ts.t, ss.hold.ptr + (ss.ts.t.pos - ss.ts.data_off),
+                   (size_t)(j->seg_end - ss.ts.t.pos));
+        j->newlines = ss.ts.t.line;
+        j->tail_cp = ss.ts.t.cp;
+    }
+out:
+    (void)close(fd);
+    pcl_stream_free(st);
+    pcl_buf_fini(&ss.hold);
+    pcl_free(chunk);
+    return rc;
+}
 
 static enum pcl_rc
 scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct pcl_err *err)
@@ -273,7 +359,6 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
     rc = pcl_stream_new(c->e, on_text_finding, &ss.ts, &st, err);
     while (rc == PCL_OK) {
         size_t got = 0;
-        uint64_t settled;
 
         rc = pcl_input_read(in, chunk, READ_CHUNK, &got, err);
         if (rc != PCL_OK || got == 0) {
@@ -281,39 +366,10 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
         }
         j->file->bytes += got;
         atomic_fetch_add(&c->bytes_done, got);
-        rc = pcl_buf_append(&ss.hold, chunk, got);
-        if (rc != PCL_OK) {
-            rc = pcl_err_set(err, rc, "out of memory");
-            break;
-        }
-        ss.ts.data = ss.hold.ptr;
-        rc = pcl_stream_feed(st, chunk, got, err);
-        if (rc == PCL_ELIMIT) {
-            warn_append(&j->warnings, err->msg);
-            rc = PCL_OK;
-        }
-        if (ss.ts.rc != PCL_OK) {
-            rc = pcl_err_set(err, ss.ts.rc, "%s", pcl_rc_str(ss.ts.rc));
-        }
-        /* later findings start at or after settled: count lines up to it and drop the rest */
-        settled = pcl_stream_settled(st);
-        if (settled > ss.ts.t.pos) {
-            lc_advance(&ss.ts.t, ss.hold.ptr + (ss.ts.t.pos - ss.ts.data_off),
-                       (size_t)(settled - ss.ts.t.pos));
-        }
-        pcl_buf_consume(&ss.hold, (size_t)(ss.ts.t.pos - ss.ts.data_off));
-        ss.ts.data_off = ss.ts.t.pos;
-        ss.ts.data = ss.hold.ptr;
+        rc = stream_text_chunk(&ss, st, j, chunk, got, err);
     }
     if (rc == PCL_OK) {
-        rc = pcl_stream_finish(st, err);
-        if (rc == PCL_ELIMIT) {
-            warn_append(&j->warnings, err->msg);
-            rc = PCL_OK;
-        }
-        if (ss.ts.rc != PCL_OK) {
-            rc = pcl_err_set(err, ss.ts.rc, "%s", pcl_rc_str(ss.ts.rc));
-        }
+        rc = stream_text_finish(&ss, st, j, err);
     }
 out:
     pcl_stream_free(st);
@@ -798,8 +854,8 @@ run_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s)
         j->error = pcl_strdup("out of memory");
         return;
     }
-    if (j->map != NULL) {
-        rc = scan_segment(c, j, s, &err);
+    if (j->segment) {
+        rc = scan_segment(c, j, &err);
         atomic_fetch_add(&c->bytes_done, j->seg_end - j->seg_start);
     } else {
         rc = run_file_job(c, j, s, &err);
@@ -889,20 +945,19 @@ add_file(struct scan_ctx *c, const char *path)
     return c->nfiles++;
 }
 
-/* A plain-text file of 1 MiB or more is mapped once and, with several threads, split at line
- * ends into segments that the workers scan in parallel. Returns false when the file is not
- * eligible (small, gzip, not text, not mappable): it is streamed instead. */
+/* A plain-text file of 1 MiB or more is, with several threads, split at line ends into
+ * segments that the workers scan in parallel (scan_segment()); with one thread it is one
+ * segment. Returns false when the file is not eligible (small, gzip, not text, unreadable):
+ * it is streamed by run_file_job() instead. */
 static bool
 plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
 {
+    static char look[65536]; /* where a segment ends: the planning thread only */
     unsigned char head[8192];
     int fd;
     ssize_t n;
-    void *map;
     uint64_t seg, pos = 0;
 
-    /* Mapped whole (one thread) or in segments (several) from 1 MiB up: cheaper than
-     * streaming through a carry-over window. */
     if (size < ((uint64_t)1 << 20) || size > (uint64_t)SIZE_MAX / 2) {
         return false;
     }
@@ -918,12 +973,6 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
         (void)close(fd);
         return false;
     }
-    map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
-    (void)close(fd);
-    if (map == MAP_FAILED) {
-        return false;
-    }
-    (void)madvise(map, (size_t)size, MADV_SEQUENTIAL);
     c->files[fi].fmt = PCL_FMT_TEXT;
     c->files[fi].bytes = size;
     seg = c->o->threads < 2 ? size : PCL_MAX(SEGMENT_MIN, size / ((uint64_t)c->o->threads * 4) + 1);
@@ -933,24 +982,27 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
         struct job *j;
 
         if (end < size) {
-            nl =
-                memchr((const char *)map + end, '\n', (size_t)PCL_MIN(size - end, (uint64_t)65536));
+            ssize_t got =
+                pread(fd, look, (size_t)PCL_MIN(size - end, (uint64_t)sizeof(look)), (off_t)end);
+
+            nl = got > 0 ? memchr(look, '\n', (size_t)got) : NULL;
             if (nl != NULL) {
-                end = (uint64_t)(nl - (const char *)map) + 1;
+                end += (uint64_t)(nl - look) + 1;
             }
         }
         j = add_job(c);
         if (j == NULL) {
+            (void)close(fd);
             return false; /* the caller reports out of memory */
         }
         j->file_idx = fi;
-        j->map = map;
-        j->map_rw = map;
-        j->map_len = size;
+        j->segment = true;
+        j->file_len = size;
         j->seg_start = pos;
         j->seg_end = end;
         pos = end;
     }
+    (void)close(fd);
     return true;
 }
 
@@ -992,7 +1044,7 @@ merge_job(struct scan_file *f, struct job *j, uint64_t *line_base, uint64_t *cp_
     for (size_t i = 0; i < j->nhits; i++) {
         struct scan_hit h = j->hits[i];
 
-        if (j->map != NULL || f->fmt == PCL_FMT_TEXT) {
+        if (j->segment || f->fmt == PCL_FMT_TEXT) {
             h.col = (h.line == 0 ? *cp_carry + h.col : h.col) + 1;
             h.line = *line_base + h.line + 1;
         }
@@ -1004,7 +1056,7 @@ merge_job(struct scan_file *f, struct job *j, uint64_t *line_base, uint64_t *cp_
             break;
         }
     }
-    if (j->map != NULL) {
+    if (j->segment) {
         *line_base += j->newlines;
         *cp_carry = j->newlines > 0 ? j->tail_cp : *cp_carry + j->tail_cp;
     }
@@ -1514,9 +1566,6 @@ pcl_cmd_scan(int argc, char **argv)
             }
             (void)pthread_mutex_unlock(&c.mu);
             merge_job(f, &c.jobs[ji], &line_base, &cp_carry);
-            if (c.jobs[ji].map != NULL && (ji + 1 == c.njobs || c.jobs[ji + 1].file_idx != fi)) {
-                (void)munmap(c.jobs[ji].map_rw, (size_t)c.jobs[ji].map_len);
-            }
         }
         classify_file(e, f);
         if (progress_mode > 0) {

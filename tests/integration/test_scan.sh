@@ -197,10 +197,10 @@ PY
 "$BIN" scan --format jsonl -q -j 1 "$T/big.txt" > "$T/big1.jsonl"
 "$BIN" scan --format jsonl -q -j 4 "$T/big.txt" > "$T/big4.jsonl"
 check "threads equal one thread" cmp -s "$T/big1.jsonl" "$T/big4.jsonl"
-# the streaming path (stdin) must agree with the mapped one, up to the file name
+# the streaming path (stdin) must agree with the segment scan of the file, up to the file name
 "$BIN" scan --format jsonl -q - < "$T/big.txt" | sed 's/"file":"-"/"file":"BIG"/' > "$T/bigs.jsonl"
 sed "s|\"file\":\"$T/big.txt\"|\"file\":\"BIG\"|" "$T/big1.jsonl" > "$T/big1n.jsonl"
-check "stream equals mapped" cmp -s "$T/bigs.jsonl" "$T/big1n.jsonl"
+check "stream equals segments" cmp -s "$T/bigs.jsonl" "$T/big1n.jsonl"
 cmp -s "$T/big1.jsonl" "$T/big4.jsonl" || diff "$T/big1.jsonl" "$T/big4.jsonl" | head -5
 check "big file findings" test "$(wc -l < "$T/big1.jsonl")" -gt 1000
 
