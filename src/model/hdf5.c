@@ -3,13 +3,17 @@
  * libhdf5 exactly as h5py (and so Keras) reads them. libhdf5 parses hostile files with a long
  * CVE record and is not thread-safe, so it runs in a forked child with CPU and memory limits
  * that hands the attribute strings back over a pipe; a crash or a limit hit in the child makes
- * the file unscannable, never clean, and never takes the scanner down. */
+ * the file unscannable, never clean, and never takes the scanner down. libhdf5 is loaded with
+ * dlopen() the first time an HDF5 file is scanned (before the fork), not linked: linked, it and
+ * the libraries it needs made every start of the CLI and the gateway ~13 ms slower. */
 #include "mscan.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -32,6 +36,67 @@
 #define H5_CHILD_HEAP         ((rlim_t)1 << 30)
 
 static const char *const attr_names[] = {"model_config", "training_config"};
+
+/* The libhdf5 (and high-level library) functions the reader calls. */
+#define PCL_H5_FUNCS(X)                                                                            \
+    X(H5open)                                                                                      \
+    X(H5Eset_auto2)                                                                                \
+    X(H5LTopen_file_image)                                                                         \
+    X(H5Aexists)                                                                                   \
+    X(H5Aopen)                                                                                     \
+    X(H5Aget_type)                                                                                 \
+    X(H5Aget_space)                                                                                \
+    X(H5Aread)                                                                                     \
+    X(H5Aclose)                                                                                    \
+    X(H5Tget_class)                                                                                \
+    X(H5Tis_variable_str)                                                                          \
+    X(H5Tget_size)                                                                                 \
+    X(H5Tget_cset)                                                                                 \
+    X(H5Tcopy)                                                                                     \
+    X(H5Tset_size)                                                                                 \
+    X(H5Tset_cset)                                                                                 \
+    X(H5Tclose)                                                                                    \
+    X(H5Sget_simple_extent_npoints)                                                                \
+    X(H5Sclose)                                                                                    \
+    X(H5free_memory)
+
+static struct {
+#define PCL_H5_MEMBER(f) __typeof__(&f) f;
+    PCL_H5_FUNCS(PCL_H5_MEMBER)
+#undef PCL_H5_MEMBER
+    const hid_t *c_s1; /* H5T_C_S1_g, what H5T_C_S1 reads after H5open() */
+} h5;
+static pthread_once_t h5_once = PTHREAD_ONCE_INIT;
+static char h5_error[256]; /* empty once h5 is loaded */
+
+static void
+h5_load(void)
+{
+    void *lib = dlopen(PCL_HDF5_HL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    const char *missing = NULL;
+
+    if (lib == NULL) {
+        const char *why = dlerror();
+
+        (void)snprintf(h5_error, sizeof(h5_error), "%s", why != NULL ? why : PCL_HDF5_HL_SONAME);
+        return;
+    }
+    /* dlsym() on the handle also searches libhdf5 itself, which the high-level library needs */
+#define PCL_H5_LOAD(f)                                                                             \
+    if (missing == NULL) {                                                                         \
+        *(void **)(void *)&h5.f = dlsym(lib, #f);                                                  \
+        missing = h5.f == NULL ? #f : NULL;                                                        \
+    }
+    PCL_H5_FUNCS(PCL_H5_LOAD)
+#undef PCL_H5_LOAD
+    if (missing == NULL) {
+        h5.c_s1 = dlsym(lib, "H5T_C_S1_g");
+        missing = h5.c_s1 == NULL ? "H5T_C_S1_g" : NULL;
+    }
+    if (missing != NULL) {
+        (void)snprintf(h5_error, sizeof(h5_error), "%s: no symbol %s", PCL_HDF5_HL_SONAME, missing);
+    }
+}
 
 /* Record kinds written by the child: 'A' attribute string follows, 'N' attribute present but not
  * a string, 'X' libhdf5 could not open the file (message follows), 'E' end. */
@@ -70,44 +135,46 @@ put_rec(int fd, char kind, uint8_t idx, const void *p, size_t n)
 static bool
 send_attr(int fd, hid_t file, uint8_t idx)
 {
-    hid_t a = H5Aopen(file, attr_names[idx], H5P_DEFAULT);
-    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
-    hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+    hid_t a = h5.H5Aopen(file, attr_names[idx], H5P_DEFAULT);
+    hid_t t = a >= 0 ? h5.H5Aget_type(a) : -1;
+    hid_t sp = a >= 0 ? h5.H5Aget_space(a) : -1;
     hid_t mt = -1;
     bool ok;
 
-    if (t < 0 || sp < 0 || H5Tget_class(t) != H5T_STRING || H5Sget_simple_extent_npoints(sp) != 1) {
+    if (t < 0 || sp < 0 || h5.H5Tget_class(t) != H5T_STRING ||
+        h5.H5Sget_simple_extent_npoints(sp) != 1) {
         ok = put_rec(fd, 'N', idx, NULL, 0);
-    } else if (H5Tis_variable_str(t) > 0) {
+    } else if (h5.H5Tis_variable_str(t) > 0) {
         char *str = NULL;
 
-        mt = H5Tcopy(H5T_C_S1);
-        ok = mt >= 0 && H5Tset_size(mt, H5T_VARIABLE) >= 0 &&
-             H5Tset_cset(mt, H5Tget_cset(t)) >= 0 && H5Aread(a, mt, &str) >= 0 && str != NULL;
+        mt = h5.H5Tcopy(*h5.c_s1);
+        ok = mt >= 0 && h5.H5Tset_size(mt, H5T_VARIABLE) >= 0 &&
+             h5.H5Tset_cset(mt, h5.H5Tget_cset(t)) >= 0 && h5.H5Aread(a, mt, &str) >= 0 &&
+             str != NULL;
         ok = ok ? put_rec(fd, 'A', idx, str, strlen(str)) : put_rec(fd, 'N', idx, NULL, 0);
-        H5free_memory(str);
+        h5.H5free_memory(str);
     } else {
-        size_t n = H5Tget_size(t);
+        size_t n = h5.H5Tget_size(t);
         char *buf = n > 0 && n < ((size_t)512 << 20) ? pcl_malloc(n + 1) : NULL;
 
-        mt = H5Tcopy(H5T_C_S1);
+        mt = h5.H5Tcopy(*h5.c_s1);
         /* one more byte than the file type: the NUL-terminated memory type keeps all n */
-        ok = buf != NULL && mt >= 0 && H5Tset_size(mt, n + 1) >= 0 &&
-             H5Tset_cset(mt, H5Tget_cset(t)) >= 0 && H5Aread(a, mt, buf) >= 0;
+        ok = buf != NULL && mt >= 0 && h5.H5Tset_size(mt, n + 1) >= 0 &&
+             h5.H5Tset_cset(mt, h5.H5Tget_cset(t)) >= 0 && h5.H5Aread(a, mt, buf) >= 0;
         ok = ok ? put_rec(fd, 'A', idx, buf, strnlen(buf, n + 1)) : put_rec(fd, 'N', idx, NULL, 0);
         pcl_free(buf);
     }
     if (mt >= 0) {
-        (void)H5Tclose(mt);
+        (void)h5.H5Tclose(mt);
     }
     if (sp >= 0) {
-        (void)H5Sclose(sp);
+        (void)h5.H5Sclose(sp);
     }
     if (t >= 0) {
-        (void)H5Tclose(t);
+        (void)h5.H5Tclose(t);
     }
     if (a >= 0) {
-        (void)H5Aclose(a);
+        (void)h5.H5Aclose(a);
     }
     return ok;
 }
@@ -127,17 +194,18 @@ child(int fd, const uint8_t *d, size_t n)
         (void)setrlimit(RLIMIT_DATA, &heap);
     }
     (void)setrlimit(RLIMIT_NOFILE, &nofile); /* the pipe is open already; nothing else is */
-    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    (void)h5.H5open();                       /* sets H5T_C_S1_g */
+    (void)h5.H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     /* the image is read in place: no copy, never written or freed by libhdf5 */
-    f = H5LTopen_file_image((void *)(uintptr_t)d, n,
-                            H5LT_FILE_IMAGE_DONT_COPY | H5LT_FILE_IMAGE_DONT_RELEASE);
+    f = h5.H5LTopen_file_image((void *)(uintptr_t)d, n,
+                               H5LT_FILE_IMAGE_DONT_COPY | H5LT_FILE_IMAGE_DONT_RELEASE);
     if (f < 0) {
         static const char msg[] = "libhdf5 cannot open it as an HDF5 file";
 
         _exit(put_rec(fd, 'X', 0, msg, sizeof(msg) - 1) ? 0 : 3);
     }
     for (uint8_t i = 0; i < PCL_ARRAY_LEN(attr_names) && ok; i++) {
-        if (H5Aexists(f, attr_names[i]) > 0) {
+        if (h5.H5Aexists(f, attr_names[i]) > 0) {
             ok = send_attr(fd, f, i);
         }
     }
@@ -226,6 +294,10 @@ mscan_hdf5_attrs(struct mscan *s, const uint8_t *d, size_t n, size_t max_json)
     struct pcl_buf out;
     enum pcl_rc rc;
 
+    (void)pthread_once(&h5_once, h5_load);
+    if (h5_error[0] != '\0') {
+        return mscan_unscannable(s, 0, "hdf5: libhdf5 cannot be loaded (%s)", h5_error);
+    }
     if (pipe(fds) != 0) {
         return mscan_unscannable(s, 0, "hdf5: cannot start the libhdf5 reader: %s",
                                  strerror(errno));
