@@ -301,7 +301,7 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
     pcl_buf_init(&ss.hold, 0);
     fd = open(j->file->path, O_RDONLY | O_CLOEXEC);
     if (fd == -1) {
-        return pcl_err_set(err, PCL_EIO, "%s: %s", j->file->path, strerror(errno));
+        return pcl_err_set(err, PCL_EIO, "cannot open: %s", strerror(errno));
     }
     chunk = pcl_malloc(READ_CHUNK);
     if (chunk == NULL) {
@@ -316,9 +316,8 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
             continue;
         }
         if (got <= 0) {
-            rc = pcl_err_set(err, PCL_EIO, "%s: offset %llu: %s", j->file->path,
-                             (unsigned long long)off,
-                             got < 0 ? strerror(errno) : "file shrank while it was scanned");
+            rc = pcl_err_set(err, PCL_EIO, "offset %llu: %s", (unsigned long long)off,
+                             got < 0 ? strerror(errno) : "the file shrank while it was scanned");
             break;
         }
         off += (uint64_t)got;
