@@ -69,16 +69,23 @@ static struct {
 static pthread_once_t h5_once = PTHREAD_ONCE_INIT;
 static char h5_error[256]; /* empty once h5 is loaded */
 
+/* The high-level library's SONAME as built against, or PCL_HDF5_LIBRARY (a file name or path)
+ * where it is installed under another name. */
 static void
 h5_load(void)
 {
-    void *lib = dlopen(PCL_HDF5_HL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    const char *name = getenv("PCL_HDF5_LIBRARY"); /* NOLINT(concurrency-mt-unsafe): once */
+    void *lib;
     const char *missing = NULL;
 
+    if (name == NULL || name[0] == '\0') {
+        name = PCL_HDF5_HL_SONAME;
+    }
+    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (lib == NULL) {
         const char *why = dlerror();
 
-        (void)snprintf(h5_error, sizeof(h5_error), "%s", why != NULL ? why : PCL_HDF5_HL_SONAME);
+        (void)snprintf(h5_error, sizeof(h5_error), "%s", why != NULL ? why : name);
         return;
     }
     /* dlsym() on the handle also searches libhdf5 itself, which the high-level library needs */
@@ -94,7 +101,7 @@ h5_load(void)
         missing = h5.c_s1 == NULL ? "H5T_C_S1_g" : NULL;
     }
     if (missing != NULL) {
-        (void)snprintf(h5_error, sizeof(h5_error), "%s: no symbol %s", PCL_HDF5_HL_SONAME, missing);
+        (void)snprintf(h5_error, sizeof(h5_error), "%s: no symbol %s", name, missing);
     }
 }
 

@@ -170,6 +170,20 @@ assert 'builtins.eval' in {x['global'] for x in by['training.h5']['findings']}, 
 assert 'not a scalar string' in msg['int.h5'] and 'not JSON' in msg['notjson.h5'], msg
 assert 'libhdf5' in msg['garbage.h5'], msg
 "
+    # libhdf5 is loaded on the first .h5 file: without it, .h5 files are unscannable (never
+    # clean) and say why
+    PCL_HDF5_LIBRARY=libnot-hdf5.so.0 "$BIN" model scan --format json "$T/h5/weights.h5" \
+        "$T/h5/fixed.h5" > "$T/h5miss.json"
+    rc=$?
+    check "h5 without libhdf5: exit code" test "$rc" -eq 3
+    check "h5 without libhdf5: unscannable" py "
+import json
+d=json.load(open('$T/h5miss.json'))
+for f in d['files']:
+    assert f['outcome']=='unscannable', f
+    m=' '.join(x['message'] for x in f['findings'])
+    assert 'libhdf5 cannot be loaded' in m and 'libnot-hdf5.so.0' in m, m
+"
 fi
 
 # --- constant memory: a 300 MiB deflated pickle member (and a gzip-wrapped one) is inflated
