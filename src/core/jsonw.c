@@ -268,9 +268,28 @@ pcl_jw_key(struct pcl_jw *w, const char *key)
     if (!jw_begin_value(w)) {
         return;
     }
-    jw_fail(w, pcl_json_escape(w->out, key, strlen(key)));
-    jw_put(w, ":", 1);
     w->after_key = true;
+    {
+        /* keys are short names, most of them plain ASCII: written in one append */
+        size_t n = strlen(key), i = 0;
+        char tmp[64];
+
+        if (n + 3 <= sizeof(tmp)) {
+            while (i < n && is_plain((unsigned char)key[i])) {
+                i++;
+            }
+        }
+        if (n + 3 <= sizeof(tmp) && i == n) {
+            tmp[0] = '"';
+            memcpy(tmp + 1, key, n);
+            tmp[n + 1] = '"';
+            tmp[n + 2] = ':';
+            jw_put(w, tmp, n + 3);
+            return;
+        }
+        jw_fail(w, pcl_json_escape(w->out, key, n));
+    }
+    jw_put(w, ":", 1);
 }
 
 void
@@ -303,22 +322,39 @@ jw_scalar(struct pcl_jw *w, const char *text, size_t n)
     jw_end_value(w);
 }
 
+/* The decimal digits of v, ending at end (no NUL); returns where they start. */
+static char *
+u64_digits(uint64_t v, char *end)
+{
+    char *p = end;
+
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return p;
+}
+
 void
 pcl_jw_int(struct pcl_jw *w, int64_t v)
 {
-    char tmp[32];
-    int len = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+    char tmp[24], *end = tmp + sizeof(tmp);
+    /* the magnitude without overflow, INT64_MIN included */
+    char *p = u64_digits(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, end);
 
-    jw_scalar(w, tmp, (size_t)len);
+    if (v < 0) {
+        *--p = '-';
+    }
+    jw_scalar(w, p, (size_t)(end - p));
 }
 
 void
 pcl_jw_uint(struct pcl_jw *w, uint64_t v)
 {
-    char tmp[32];
-    int len = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+    char tmp[24], *end = tmp + sizeof(tmp);
+    char *p = u64_digits(v, end);
 
-    jw_scalar(w, tmp, (size_t)len);
+    jw_scalar(w, p, (size_t)(end - p));
 }
 
 /* The shortest of %.15g/%.16g/%.17g that reads back as the same double, so 0.1 stays "0.1". */

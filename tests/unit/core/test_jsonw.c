@@ -12,6 +12,7 @@
 #include "pcl_test.h"
 
 #include <float.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 
@@ -240,6 +241,92 @@ test_pcl_jw_numbers_exact(void **state)
         assert_string_equal(b.ptr, ints[i].out);
         pcl_buf_fini(&b);
     }
+    /* the hand-written conversions against printf: powers of ten and their neighbours, and
+     * a spread of random values, signed and unsigned */
+    for (unsigned i = 0; i < 4000; i++) {
+        static uint64_t x = 0x9e3779b97f4a7c15u;
+        uint64_t u;
+        char want[48];
+        struct pcl_buf b;
+        struct pcl_jw w;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        if (i < 60) {
+            u = 1;
+            for (unsigned k = 0; k < i / 3; k++) {
+                u *= 10;
+            }
+            u = u + (uint64_t)(i % 3) - 1; /* 10^k - 1, 10^k, 10^k + 1 */
+        } else {
+            u = x >> (x % 64);
+        }
+        pcl_buf_init(&b, 0);
+        pcl_jw_init(&w, &b);
+        pcl_jw_uint(&w, u);
+        (void)snprintf(want, sizeof(want), "%" PRIu64 "\n", u);
+        assert_string_equal(b.ptr, want);
+        pcl_buf_reset(&b);
+        pcl_jw_init(&w, &b);
+        pcl_jw_int(&w, (int64_t)u);
+        (void)snprintf(want, sizeof(want), "%" PRId64 "\n", (int64_t)u);
+        assert_string_equal(b.ptr, want);
+        pcl_buf_reset(&b);
+        pcl_jw_init(&w, &b);
+        pcl_jw_int(&w, -(int64_t)(u >> 1));
+        (void)snprintf(want, sizeof(want), "%" PRId64 "\n", -(int64_t)(u >> 1));
+        assert_string_equal(b.ptr, want);
+        pcl_buf_fini(&b);
+    }
+}
+
+/* Keys: plain ones (the fast path, up to its 61-byte limit and past it), and ones that need
+ * escaping or hold UTF-8 (valid or not), are written as pcl_json_escape() writes them. */
+static void
+test_pcl_jw_keys_exact(void **state)
+{
+    static const char *const keys[] = {
+        "",
+        "a",
+        "file",
+        "with space",
+        "q\"uote",
+        "back\\slash",
+        "tab\there",
+        "ctl\x01",
+        "caf\xc3\xa9",
+        "bad\xff",
+        "0123456789012345678901234567890123456789012345678901234567890",
+        "01234567890123456789012345678901234567890123456789012345678901",
+        "0123456789012345678901234567890123456789012345678901234567890123456789",
+    };
+    (void)state;
+
+    for (size_t i = 0; i < PCL_ARRAY_LEN(keys); i++) {
+        struct pcl_buf got, want;
+        struct pcl_jw w;
+
+        pcl_buf_init(&got, 0);
+        pcl_buf_init(&want, 0);
+        pcl_jw_init(&w, &got);
+        pcl_jw_obj_begin(&w);
+        pcl_jw_key(&w, keys[i]);
+        pcl_jw_int(&w, 1);
+        pcl_jw_key(&w, keys[i]);
+        pcl_jw_int(&w, 2);
+        pcl_jw_obj_end(&w);
+        assert_int_equal(pcl_jw_rc(&w), PCL_OK);
+        for (int k = 1; k <= 2; k++) {
+            assert_int_equal(pcl_buf_appends(&want, k == 1 ? "{" : ","), PCL_OK);
+            assert_int_equal(pcl_json_escape(&want, keys[i], strlen(keys[i])), PCL_OK);
+            assert_int_equal(pcl_buf_appendf(&want, ":%d", k), PCL_OK);
+        }
+        assert_int_equal(pcl_buf_appends(&want, "}\n"), PCL_OK);
+        assert_string_equal(got.ptr, want.ptr);
+        pcl_buf_fini(&got);
+        pcl_buf_fini(&want);
+    }
 }
 
 /* Misuse puts the writer in a sticky error state; later calls write nothing. */
@@ -459,6 +546,7 @@ main(void)
         cmocka_unit_test(test_pcl_jw_object_exact),
         cmocka_unit_test(test_pcl_jw_json_lines),
         cmocka_unit_test(test_pcl_jw_numbers_exact),
+        cmocka_unit_test(test_pcl_jw_keys_exact),
         cmocka_unit_test(test_pcl_jw_misuse_is_sticky),
         cmocka_unit_test(test_pcl_jw_depth_limit),
         cmocka_unit_test(test_pcl_jw_buffer_limit_is_sticky),
