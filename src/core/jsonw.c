@@ -368,6 +368,32 @@ pcl_jw_double(struct pcl_jw *w, double v)
         pcl_jw_null(w);
         return;
     }
+    if (v >= 0.0 && v < 1e6 && !signbit(v)) {
+        /* Scores, ratios and seconds mostly have three decimals or fewer: the double nearest
+         * k / 1000 prints as that number under %.15g, so write it without printf. */
+        double s = v * 1000.0;
+        uint64_t k = (uint64_t)s;
+
+        if ((double)k == s && (double)k / 1000.0 == v) {
+            char *end = tmp + sizeof(tmp), *p = end;
+            unsigned frac = (unsigned)(k % 1000);
+            int digits = 3;
+
+            while (frac != 0 && frac % 10 == 0) {
+                frac /= 10;
+                digits--;
+            }
+            if (frac != 0) {
+                for (int i = 0; i < digits; i++, frac /= 10) {
+                    *--p = (char)('0' + frac % 10);
+                }
+                *--p = '.';
+            }
+            p = u64_digits(k / 1000, p);
+            jw_scalar(w, p, (size_t)(end - p));
+            return;
+        }
+    }
     for (int prec = 15; prec <= 17; prec++) {
         len = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
         if (strtod(tmp, NULL) == v) {

@@ -281,6 +281,58 @@ test_pcl_jw_numbers_exact(void **state)
     }
 }
 
+/* The reference for pcl_jw_double(): the shortest of %.15g/%.16g/%.17g that reads back. */
+static void
+ref_double(double v, char *out, size_t cap)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        (void)snprintf(out, cap, "%.*g\n", prec, v);
+        if (strtod(out, NULL) == v) {
+            return;
+        }
+    }
+}
+
+/* Doubles with three decimals or fewer (written without printf) and others, against the
+ * reference. */
+static void
+test_pcl_jw_double_fast_path(void **state)
+{
+    uint64_t x = 0x2545f4914f6cdd1du;
+    (void)state;
+
+    for (unsigned i = 0; i < 30000; i++) {
+        double v;
+        char want[64];
+        struct pcl_buf b;
+        struct pcl_jw w;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        switch (i % 4) {
+        case 0:
+            v = (double)(i / 4) / 1000.0; /* 0 to 7.499 by thousandths */
+            break;
+        case 1:
+            v = (double)(x % 1000000000u) / 1000.0; /* three decimals up to 1e6 */
+            break;
+        case 2:
+            v = (double)(x % 1000000u) / 997.0; /* most have more decimals */
+            break;
+        default:
+            v = (double)(x >> 11) / 9007199254740992.0 * 2e6 - 5e5; /* either sign */
+            break;
+        }
+        pcl_buf_init(&b, 0);
+        pcl_jw_init(&w, &b);
+        pcl_jw_double(&w, v);
+        ref_double(v, want, sizeof(want));
+        assert_string_equal(b.ptr, want);
+        pcl_buf_fini(&b);
+    }
+}
+
 /* Keys: plain ones (the fast path, up to its 61-byte limit and past it), and ones that need
  * escaping or hold UTF-8 (valid or not), are written as pcl_json_escape() writes them. */
 static void
@@ -547,6 +599,7 @@ main(void)
         cmocka_unit_test(test_pcl_jw_json_lines),
         cmocka_unit_test(test_pcl_jw_numbers_exact),
         cmocka_unit_test(test_pcl_jw_keys_exact),
+        cmocka_unit_test(test_pcl_jw_double_fast_path),
         cmocka_unit_test(test_pcl_jw_misuse_is_sticky),
         cmocka_unit_test(test_pcl_jw_depth_limit),
         cmocka_unit_test(test_pcl_jw_buffer_limit_is_sticky),
