@@ -14,6 +14,7 @@
 
 #define SEGMENT_MIN       ((uint64_t)8 << 20)
 #define READ_CHUNK        ((size_t)1 << 20)
+#define JSONL_WARN_LINES  10 /* JSONL lines that are not JSON named one by one per file */
 #define MAX_STRUCTURED    ((size_t)1 << 30) /* JSON documents are walked in memory */
 #define MAX_HITS_PER_FILE 10000000u
 
@@ -695,6 +696,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
                                     .on_warn = on_format_warning,
                                     .arg = &fs};
     struct pcl_buf doc;
+    size_t bad_lines = 0;
     enum pcl_rc rc;
 
     pcl_buf_init(&doc, MAX_STRUCTURED);
@@ -721,7 +723,8 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
         }
         goto out;
     }
-    /* JSONL: one walk per line so a bad line is scanned as text instead of dropped. */
+    /* JSONL: one walk per line so a bad line is scanned as text instead of dropped; the first
+     * JSONL_WARN_LINES of them are named, the rest counted. */
     for (size_t off = 0, line = 1; rc == PCL_OK && off < doc.len; line++) {
         const char *nl = memchr(doc.ptr + off, '\n', doc.len - off);
         size_t end = nl != NULL ? (size_t)(nl - doc.ptr) : doc.len;
@@ -744,8 +747,10 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
         if (rc == PCL_EINVAL) {
             char msg[PCL_ERR_MSG_SIZE + 64];
 
-            (void)snprintf(msg, sizeof(msg), "%s (line %zu scanned as text)", lerr.msg, line);
-            warn_append(&j->warnings, msg);
+            if (++bad_lines <= JSONL_WARN_LINES) {
+                (void)snprintf(msg, sizeof(msg), "%s (line %zu scanned as text)", lerr.msg, line);
+                warn_append(&j->warnings, msg);
+            }
             j->file->nhits = mark; /* drop partial hits of the line; rescan it whole */
             fs.t = (struct lc){.pos = off, .line = line - 1};
             rc = scan_json_text_fallback(&fs, doc.ptr + off, end - off, off, line, err);
@@ -753,6 +758,13 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
             *err = lerr;
         }
         off = end + 1;
+    }
+    if (bad_lines > JSONL_WARN_LINES) {
+        char msg[96];
+
+        (void)snprintf(msg, sizeof(msg), "%zu more lines are not JSON and were scanned as text",
+                       bad_lines - JSONL_WARN_LINES);
+        warn_append(&j->warnings, msg);
     }
 out:
     pcl_buf_fini(&doc);

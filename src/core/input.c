@@ -572,7 +572,33 @@ sniff_json(const char *head, size_t n)
     }
     j = (size_t)(nl - head);
     c = next_nonblank(head, n, &j);
-    return c == '{' || c == '[' ? PCL_FMT_JSONL : PCL_FMT_JSON;
+    if (c != '{' && c != '[') {
+        return PCL_FMT_JSON;
+    }
+    /* JSON Lines only when every other complete line of the head looks like a value too: a
+     * log that mixes JSON records with plain lines is text (one walk per line would warn on
+     * most of its lines) */
+    for (size_t at = (size_t)(nl - head) + 1; at < n;) {
+        const char *end = memchr(head + at, '\n', n - at);
+        size_t k = at, e;
+
+        if (end == NULL) {
+            break; /* the last line may be cut off by the head */
+        }
+        e = (size_t)(end - head);
+        while (k < e && is_ws(head[k])) {
+            k++;
+        }
+        while (e > k && is_ws(head[e - 1])) {
+            e--;
+        }
+        if (k < e &&
+            ((head[k] != '{' && head[k] != '[') || (head[e - 1] != '}' && head[e - 1] != ']'))) {
+            return PCL_FMT_TEXT;
+        }
+        at = (size_t)(end - head) + 1;
+    }
+    return PCL_FMT_JSONL;
 }
 
 enum pcl_format

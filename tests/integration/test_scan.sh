@@ -138,6 +138,21 @@ sys.stdout.write('id,blob\n1,\"' + 'x ' * 700000 + 'hidden eve@example.com\"\n')
 check "oversized csv cell still scanned" grep -q EMAIL_ADDRESS "$T/huge.out"
 check "oversized csv cell warned" grep -q "scanned as text" "$T/huge.err"
 
+# --- a .jsonl file with plain lines among its records: every line is scanned, the first 10 bad
+# ones are named and the rest counted; the same content without the extension is sniffed as text
+/usr/bin/python3 -c "
+for i in range(45):
+    print('{\"n\": %d}' % i if i % 3 != 2 else 'plain line %d mail%d@example.com' % (i, i))
+" > "$T/mixed.jsonl"
+"$BIN" scan --format jsonl -q "$T/mixed.jsonl" > "$T/mixed.out" 2> "$T/mixed.err"
+check "mixed jsonl: every bad line scanned" test "$(grep -c EMAIL_ADDRESS "$T/mixed.out")" -eq 15
+check "mixed jsonl: ten lines named" test "$(grep -c '(line [0-9]* scanned as text)' "$T/mixed.err")" -eq 10
+check "mixed jsonl: the rest counted" grep -q "5 more lines are not JSON" "$T/mixed.err"
+cp "$T/mixed.jsonl" "$T/mixed.log"
+"$BIN" scan --format jsonl -q "$T/mixed.log" > "$T/mixedlog.out" 2> "$T/mixedlog.err"
+check "mixed log: sniffed as text, no warnings" test ! -s "$T/mixedlog.err"
+check "mixed log: every line scanned" test "$(grep -c EMAIL_ADDRESS "$T/mixedlog.out")" -eq 15
+
 # --- JSON and JSONL: field paths, escapes, a bad line is still scanned
 printf '{"users":[{"email":"a\\u0040b.example.com x carl@example.com","n":1}]}\n' > "$T/j.json"
 "$BIN" scan --format jsonl -q "$T/j.json" > "$T/j.jsonl"

@@ -400,6 +400,11 @@ static const struct {
     {NULL, "[\n  {\"a\": 1},\n  {\"a\": 2}\n]\n", 0, PCL_FMT_JSON}, /* pretty-printed */
     {NULL, "{\"a\": [\n1]}\n", 0, PCL_FMT_JSON},
     {NULL, "{\"a\":1}\nplain\n", 0, PCL_FMT_JSON},
+    /* JSON records mixed with plain log lines: text */
+    {NULL, "{\"a\":1}\n{\"b\":2}\n2026-11-27 GET /x 200\n{\"c\":3}\n", 0, PCL_FMT_TEXT},
+    {NULL, "{\"a\":1}\n{\"b\":2}\n{\"c\": 3, \"d\": [1,\n", 0, PCL_FMT_TEXT},
+    /* a last line cut off by the head does not count; blank lines do not either */
+    {NULL, "{\"a\":1}\n{\"b\":2}\n\n  [3]  \r\n{\"c\": 3, \"d\": [1,", 0, PCL_FMT_JSONL},
     {NULL, "", 0, PCL_FMT_TEXT},
     {"stdin", "name,email\n", 0, PCL_FMT_TEXT},
 };
