@@ -185,6 +185,16 @@ test_pcl_jw_json_lines(void **state)
     pcl_buf_fini(&b);
 }
 
+/* xorshift64: deterministic test data without rand(). */
+static uint64_t
+next_random(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
 static void
 test_pcl_jw_numbers_exact(void **state)
 {
@@ -243,16 +253,15 @@ test_pcl_jw_numbers_exact(void **state)
     }
     /* the hand-written conversions against printf: powers of ten and their neighbours, and
      * a spread of random values, signed and unsigned */
+    uint64_t x = 0x9e3779b97f4a7c15u;
+
     for (unsigned i = 0; i < 4000; i++) {
-        static uint64_t x = 0x9e3779b97f4a7c15u;
         uint64_t u;
         char want[48];
         struct pcl_buf b;
         struct pcl_jw w;
 
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        (void)next_random(&x);
         if (i < 60) {
             u = 1;
             for (unsigned k = 0; k < i / 3; k++) {
@@ -307,9 +316,7 @@ test_pcl_jw_double_fast_path(void **state)
         struct pcl_buf b;
         struct pcl_jw w;
 
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        (void)next_random(&x);
         switch (i % 4) {
         case 0:
             v = (double)(i / 4) / 1000.0; /* 0 to 7.499 by thousandths */
@@ -527,16 +534,6 @@ test_pcl_jw_out_of_memory(void **state)
 
     assert_true(pcl_test_oom(write_record, NULL, false) > 1);
     assert_true(pcl_test_oom(write_record, NULL, true) > 1);
-}
-
-/* xorshift64: deterministic test data without rand(). */
-static uint64_t
-next_random(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
 }
 
 static void
