@@ -309,18 +309,21 @@ pcl_cluster_next_in_block(struct pcl_cluster_iter *it)
         }
         cl->groups++;
         cl->longest = PCL_MAX(cl->longest, len);
-        /* without branches: which groups start with '0' follows no pattern (a group after
-         * the first has a separator and a digit or separator before it) */
-        if (cl->groups == 1) {
-            cl->lead0 |= (len - 3u <= 3u) & (unsigned)((it->cur.clustersep >> q) & 1) &
-                         (it->p[it->gstart] == '0');
-        } else {
-            unsigned char b = it->p[it->gstart - 1];
+        /* without branches: which groups start with '0' follows no pattern. A number may
+         * begin at the first group or after '(', ')' or a space that follows no digit (a
+         * later group has a separator and a digit or separator before it). */
+        {
+            unsigned trunk = (len - 3u <= 3u) & (unsigned)((it->cur.clustersep >> q) & 1) &
+                             (it->p[it->gstart] == '0');
 
-            cl->lead0 |= (len - 3u <= 3u) & (unsigned)((it->cur.clustersep >> q) & 1) &
-                         (it->p[it->gstart] == '0') &
-                         ((b == '(') | (b == ')') |
-                          ((b == ' ') & !pcl_is_digit((char)it->p[it->gstart - 2])));
+            if (cl->groups == 1) {
+                cl->lead0 |= trunk;
+            } else {
+                unsigned char b = it->p[it->gstart - 1];
+
+                cl->lead0 |= trunk & ((b == '(') | (b == ')') |
+                                      ((b == ' ') & !pcl_is_digit((char)it->p[it->gstart - 2])));
+            }
         }
         if (((it->join >> q) & 1) == 0) {
             pcl_cluster_close(it, q);
