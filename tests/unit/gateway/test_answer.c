@@ -8,22 +8,11 @@
 
 #include <cmocka.h>
 
+#include "gateway/evbuf_test.h"
+
 #include <stdlib.h>
 
 #include "answer.h"
-
-/* The buffer's bytes as a NUL-terminated heap string (free()). */
-static char *
-contents(struct evbuffer *b)
-{
-    size_t n = evbuffer_get_length(b);
-    char *s = malloc(n + 1);
-
-    assert_non_null(s);
-    assert_int_equal(evbuffer_copyout(b, s, n), (ev_ssize_t)n);
-    s[n] = '\0';
-    return s;
-}
 
 static void
 test_pcl_gw_answer_json_matches_jansson(void **state)
@@ -47,7 +36,7 @@ test_pcl_gw_answer_json_matches_jansson(void **state)
         assert_int_equal(evbuffer_add(b, "prefix|", 7), 0); /* appends, keeps what is there */
         assert_int_equal(pcl_gw_answer_json(b, j), PCL_OK);
         want = json_dumps(j, JSON_COMPACT);
-        got = contents(b);
+        got = evbuf_take(b);
         assert_non_null(want);
         assert_memory_equal(got, "prefix|", 7);
         assert_string_equal(got + 7, want);
@@ -83,7 +72,7 @@ test_pcl_gw_answer_event_lines(void **state)
         assert_int_equal(pcl_gw_answer_event(b, cases[i].type,
                                              cases[i].type != NULL ? strlen(cases[i].type) : 0, j),
                          PCL_OK);
-        got = contents(b);
+        got = evbuf_take(b);
         assert_string_equal(got, cases[i].expect);
         free(got);
         evbuffer_free(b);

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "gateway/evbuf_test.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,18 +362,6 @@ test_gw_http_header_lookup(void **state)
 
 /* ---- reply framing ------------------------------------------------------------------ */
 
-static char *
-contents(struct evbuffer *b)
-{
-    size_t n = evbuffer_get_length(b);
-    char *s = malloc(n + 1);
-
-    assert_non_null(s);
-    assert_int_equal(evbuffer_remove(b, s, n), (int)n);
-    s[n] = '\0';
-    return s;
-}
-
 static void
 test_gw_http_write_head_framing(void **state)
 {
@@ -385,7 +375,7 @@ test_gw_http_write_head_framing(void **state)
     gw_http_add_header(&req, "Content-Type", "text/plain");
     gw_http_add_header(&req, "x-bad", "a\r\nInjected: 1");
     gw_http_write_head(b, &req, 200, "OK", 5, date);
-    s = contents(b);
+    s = evbuf_take(b);
     assert_string_equal(s, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                            "Date: Fri, 27 Nov 2026 09:00:00 GMT\r\nContent-Length: 5\r\n\r\n");
     free(s);
@@ -393,7 +383,7 @@ test_gw_http_write_head_framing(void **state)
     /* default content type, chunked, Connection: close asked for by the handler */
     gw_http_add_header(&req, "Connection", "close");
     gw_http_write_head(b, &req, 503, "Service Unavailable", -1, date);
-    s = contents(b);
+    s = evbuf_take(b);
     assert_string_equal(s, "HTTP/1.1 503 Service Unavailable\r\n"
                            "Content-Type: application/json\r\n"
                            "Date: Fri, 27 Nov 2026 09:00:00 GMT\r\n"
@@ -403,12 +393,12 @@ test_gw_http_write_head_framing(void **state)
     gw_http_req_reset(&req);
     req.minor = 0;
     gw_http_write_head(b, &req, 200, "OK", -1, date);
-    s = contents(b);
+    s = evbuf_take(b);
     assert_non_null(strstr(s, "Connection: close\r\n"));
     assert_null(strstr(s, "Transfer-Encoding"));
     free(s);
     gw_http_write_head(b, &req, 200, "OK", 0, date);
-    s = contents(b);
+    s = evbuf_take(b);
     assert_non_null(strstr(s, "Content-Length: 0\r\nConnection: keep-alive\r\n\r\n"));
     free(s);
     gw_http_req_fini(&req);
@@ -428,13 +418,13 @@ test_gw_http_write_chunk_framing(void **state)
     assert_int_equal(evbuffer_add(body, "hello", 5), 0);
     gw_http_write_chunk(b, body);
     assert_int_equal(evbuffer_get_length(body), 0);
-    s = contents(b);
+    s = evbuf_take(b);
     assert_string_equal(s, "5\r\nhello\r\n");
     free(s);
     memset(big, 'x', sizeof(big));
     assert_int_equal(evbuffer_add(body, big, sizeof(big)), 0);
     gw_http_write_chunk(b, body);
-    s = contents(b);
+    s = evbuf_take(b);
     assert_memory_equal(s, "12c\r\nxxx", 8);
     assert_string_equal(s + 5 + sizeof(big), "\r\n");
     free(s);
