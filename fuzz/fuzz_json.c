@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target for the JSON/JSONL walker and rewriter (src/core/jsonwalk.c): no crash,
  * offsets and offset maps inside each literal, and rewriting string literals (whole or in
- * part) keeps the document exactly as valid as it was. */
+ * part) keeps the document exactly as valid as it was; and the format sniffer
+ * (src/core/input.c) on the same bytes: no read past them, JSON or JSONL only for a first
+ * value starting with '{' or '['. */
 #include "common.h"
 
 #include <portcullis/formats.h>
@@ -77,6 +79,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.arg = &c;
     c.in = (const char *)data + 1;
     c.len = size - 1;
+    {
+        enum pcl_format f = pcl_format_sniff(NULL, c.in, c.len);
+        size_t k = 0;
+
+        while (k < c.len &&
+               (c.in[k] == ' ' || c.in[k] == '\t' || c.in[k] == '\r' || c.in[k] == '\n')) {
+            k++;
+        }
+        if (f > PCL_FMT_BINARY ||
+            ((f == PCL_FMT_JSON || f == PCL_FMT_JSONL) && c.in[k] != '{' && c.in[k] != '[')) {
+            abort();
+        }
+    }
     c.collect = true;
     rc1 = pcl_json_walk(c.in, c.len, &o, &st1, NULL);
     pcl_buf_init(&out, 1u << 24);

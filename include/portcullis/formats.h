@@ -91,8 +91,11 @@ enum pcl_format {
 
 /* Guess a format. A NUL byte in head[0..min(headlen, 8 KiB)) means PCL_FMT_BINARY; then the
  * extension of name after stripping ".gz" (.csv, .tsv/.tab, .json, .jsonl/.ndjson; name may
- * be NULL); then content: a first value starting with '{' or '[' followed on a later line by
- * another value starting with '{' or '[' is JSONL, otherwise '{'/'[' is JSON; else TEXT. */
+ * be NULL); then content, within the first 8 KiB: a first line holding one complete-looking
+ * value ('{' or '[' ... '}' or ']') followed by another line starting with '{' or '[' is JSONL
+ * when every other complete line also looks like a value (blank lines aside), TEXT when one
+ * does not (JSON records mixed with plain log lines); otherwise a first byte '{' or '[' is
+ * JSON; else TEXT. */
 enum pcl_format pcl_format_sniff(const char *name, const char *head, size_t headlen);
 /* Parse a --input-format value: "text", "csv", "tsv", "json", "jsonl" (or "ndjson"),
  * "binary", case-insensitive. PCL_EINVAL otherwise ("auto" is the caller's business). */
