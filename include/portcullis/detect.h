@@ -93,11 +93,15 @@ struct pcl_engine;
 struct pcl_scratch;
 
 /* Compile an engine: every enabled detector's pattern goes into one Vectorscan database and
- * gets a PCRE2 JIT program for confirmation. Caller frees with pcl_engine_free(). On error
- * err names the detector and the pattern offset. */
+ * is compiled by PCRE2 for confirmation. Caller frees with pcl_engine_free(). On error err
+ * names the detector and the pattern offset. A pattern's PCRE2 JIT program is made by its
+ * first confirmation (thread-safe), so a short scan pays only for the detectors it needs. */
 enum pcl_rc pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out,
                            struct pcl_err *err) PCL_WUR;
 void pcl_engine_free(struct pcl_engine *e);
+/* Make every detector's JIT program now (a few milliseconds): a server calls this once at
+ * start-up so that no request pays for it. Results never depend on it. */
+void pcl_engine_warm(const struct pcl_engine *e);
 
 /* Load engine options from a YAML file (see docs/configuration.md, section `detect`).
  * The returned options own their strings; free with pcl_engine_opts_free(). Errors name the

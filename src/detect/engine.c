@@ -161,21 +161,63 @@ compile_pcre(struct pcl_det_rt *d, const char *pattern, struct pcl_err *err)
         return pcl_err_set(err, PCL_EINVAL, "detect: detector \"%s\": pattern offset %zu: %s",
                            d->info.name, (size_t)erroff, (const char *)msg);
     }
-    /* JIT failure is not fatal: the interpreter gives the same answers, only slower. */
-    if (pcre2_jit_compile(d->code, PCRE2_JIT_COMPLETE) == 0) {
-        d->code_anchored = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                         opts | PCRE2_ANCHORED, &errcode, &erroff, NULL);
-        if (d->code_anchored != NULL &&
-            pcre2_jit_compile(d->code_anchored, PCRE2_JIT_COMPLETE) != 0) {
-            pcre2_code_free(d->code_anchored);
-            d->code_anchored = NULL;
-        }
-    }
+    d->pattern = pattern;
+    d->pcre_opts = opts;
     if (pcre2_pattern_info(d->code, PCRE2_INFO_CAPTURECOUNT, &groups) != 0) {
         groups = 0;
     }
     d->has_group = groups >= 1;
     return PCL_OK;
+}
+
+/* Give detector d its JIT programs (struct pcl_det_jit), once. JIT failure is not an error:
+ * the interpreter gives the same answers, only slower. The JIT code goes into copies, so a
+ * thread matching with d->code meanwhile never sees it change. */
+static void
+det_jit_make(const struct pcl_engine *e, const struct pcl_det_rt *d)
+{
+    struct pcl_det_jit *j = d->jit;
+    pcre2_code *code, *anchored = NULL;
+    int errcode = 0;
+    PCRE2_SIZE erroff = 0;
+
+    (void)pthread_mutex_lock(&e->jits->lock);
+    if (atomic_load_explicit(&j->ready, memory_order_relaxed) == 0) {
+        code = pcre2_code_copy(d->code);
+        if (code != NULL && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
+            pcre2_code_free(code);
+            code = NULL;
+        }
+        if (code != NULL) {
+            anchored = pcre2_compile((PCRE2_SPTR)d->pattern, PCRE2_ZERO_TERMINATED,
+                                     d->pcre_opts | PCRE2_ANCHORED, &errcode, &erroff, NULL);
+            if (anchored != NULL && pcre2_jit_compile(anchored, PCRE2_JIT_COMPLETE) != 0) {
+                pcre2_code_free(anchored);
+                anchored = NULL;
+            }
+        }
+        j->code = code;
+        j->anchored = anchored;
+        atomic_store_explicit(&j->ready, 1, memory_order_release);
+    }
+    (void)pthread_mutex_unlock(&e->jits->lock);
+}
+
+static inline const struct pcl_det_jit *
+det_jit(const struct pcl_engine *e, const struct pcl_det_rt *d)
+{
+    if (atomic_load_explicit(&d->jit->ready, memory_order_acquire) == 0) {
+        det_jit_make(e, d);
+    }
+    return d->jit;
+}
+
+void
+pcl_engine_warm(const struct pcl_engine *e)
+{
+    for (size_t i = 0; i < e->ndets; i++) {
+        (void)det_jit(e, &e->dets[i]);
+    }
 }
 
 static enum pcl_rc
@@ -760,6 +802,15 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
             goto out;
         }
     }
+    e->jits = pcl_calloc(1, sizeof(*e->jits) + e->ndets * sizeof(e->jits->det[0]));
+    if (e->jits == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
+        goto out;
+    }
+    (void)pthread_mutex_init(&e->jits->lock, NULL);
+    for (size_t i = 0; i < e->ndets; i++) {
+        e->dets[i].jit = &e->jits->det[i];
+    }
     rc = build_triggers(e, patterns, &exprs, &flags, &ids, &nexpr, err);
     if (rc != PCL_OK) {
         goto out;
@@ -804,8 +855,15 @@ pcl_engine_free(struct pcl_engine *e)
     }
     for (size_t i = 0; i < e->ndets; i++) {
         pcre2_code_free(e->dets[i].code);
-        pcre2_code_free(e->dets[i].code_anchored);
     }
+    if (e->jits != NULL) {
+        for (size_t i = 0; i < e->ndets; i++) {
+            pcre2_code_free(e->jits->det[i].code);
+            pcre2_code_free(e->jits->det[i].anchored);
+        }
+        (void)pthread_mutex_destroy(&e->jits->lock);
+    }
+    pcl_free(e->jits);
     for (size_t i = 0; i < e->nowned; i++) {
         pcl_free(e->owned[i]);
     }
@@ -1036,12 +1094,14 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
     const struct pcl_det_rt *d = &s->e->dets[id];
     size_t pos, hi, limit = reach ? bound + d->max_len : bound;
     bool complete = true, anchored;
+    const struct pcl_det_jit *jit;
 
     /* Every trigger extends the searched range to its own limit, even when an earlier one
      * already covered its bound: coverage then never depends on every hit being reported. */
     if (limit <= s->cursor[id]) {
         return;
     }
+    jit = det_jit(s->e, d);
     pos = PCL_MAX(lo, (size_t)s->cursor[id]);
     /* 8 spare bytes so a lookahead after the longest match still sees real input */
     hi = PCL_MIN(s->len, limit + d->max_len + 8);
@@ -1060,11 +1120,11 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
              * apart) */
             break;
         }
-        if (anchored && d->code_anchored != NULL) {
-            rc = pcre2_match(d->code_anchored, (PCRE2_SPTR)s->buf, hi, pos, 0, s->md, s->mctx);
+        if (anchored && jit->anchored != NULL) {
+            rc = pcre2_match(jit->anchored, (PCRE2_SPTR)s->buf, hi, pos, 0, s->md, s->mctx);
         } else {
-            rc = pcre2_match(d->code, (PCRE2_SPTR)s->buf, hi, pos, anchored ? PCRE2_ANCHORED : 0,
-                             s->md, s->mctx);
+            rc = pcre2_match(jit->code != NULL ? jit->code : d->code, (PCRE2_SPTR)s->buf, hi, pos,
+                             anchored ? PCRE2_ANCHORED : 0, s->md, s->mctx);
         }
 
         if (rc == PCRE2_ERROR_NOMATCH && anchored) {

@@ -1352,6 +1352,7 @@ pcl_gw_config_load(const char *path, const char *cache_dir, struct pcl_gw_config
         rc = pcl_engine_new(c->engine_opts, &c->engine, err);
     }
     if (rc == PCL_OK) {
+        pcl_engine_warm(c->engine); /* no request pays for a JIT compilation */
         rc = inject_compile(c, err);
     }
     if (rc == PCL_OK) {

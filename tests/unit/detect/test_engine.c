@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +390,75 @@ test_stream_window_start_inside_number(void **state)
 
 /* The compiled-database cache stays bounded: old entries go when a new one is written, and
  * a second engine with the same configuration loads it. */
+/* JIT programs are made by the first confirmation that needs them: threads that scan with a
+ * fresh engine at the same time race to make them, and must find exactly what a scan with a
+ * warmed engine finds. */
+struct jit_job {
+    const struct pcl_engine *e;
+    const char *buf;
+    size_t len;
+    struct list out;
+};
+
+static void *
+jit_scan_thread(void *arg)
+{
+    struct jit_job *j = arg;
+    struct pcl_scratch *s = NULL;
+    struct pcl_err err = {0};
+
+    if (pcl_scratch_new(j->e, &s, &err) != PCL_OK) {
+        return NULL;
+    }
+    j->out.n = 0;
+    if (pcl_engine_scan(j->e, s, j->buf, j->len, collect, &j->out, &err) != PCL_OK) {
+        j->out.n = (size_t)-1;
+    }
+    pcl_scratch_free(s);
+    return NULL;
+}
+
+static void
+test_engine_lazy_jit_threads(void **state)
+{
+    static char buf[1 << 14];
+    static struct list ref;
+    static struct jit_job jobs[4];
+    struct pcl_engine *warm = engine_default();
+    size_t len = 0;
+
+    (void)state;
+    for (size_t k = 0; len + 64 < sizeof(buf); k++) {
+        const char *p = pieces[(k * 7) % (sizeof(pieces) / sizeof(pieces[0]))];
+        size_t n = strlen(p);
+
+        memcpy(buf + len, p, n);
+        len += n;
+    }
+    pcl_engine_warm(warm);
+    pcl_engine_warm(warm); /* a second call changes nothing */
+    scan_whole(warm, buf, len, &ref);
+    assert_true(ref.n > 100);
+    for (int round = 0; round < 3; round++) {
+        struct pcl_engine *e = engine_default();
+        pthread_t th[4];
+
+        for (int i = 0; i < 4; i++) {
+            jobs[i] = (struct jit_job){.e = e, .buf = buf, .len = len};
+            assert_int_equal(pthread_create(&th[i], NULL, jit_scan_thread, &jobs[i]), 0);
+        }
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(pthread_join(th[i], NULL), 0);
+            assert_int_equal(jobs[i].out.n, ref.n);
+            for (size_t k = 0; k < ref.n; k++) {
+                assert_same(&jobs[i].out.f[k], &ref.f[k]);
+            }
+        }
+        pcl_engine_free(e);
+    }
+    pcl_engine_free(warm);
+}
+
 static void
 test_engine_cache_is_pruned(void **state)
 {
@@ -512,6 +582,7 @@ main(void)
         cmocka_unit_test(test_engine_scan_nul_and_invalid_utf8),
         cmocka_unit_test(test_stream_matches_whole_buffer),
         cmocka_unit_test(test_stream_window_start_inside_number),
+        cmocka_unit_test(test_engine_lazy_jit_threads),
         cmocka_unit_test(test_engine_cache_is_pruned),
         cmocka_unit_test(test_engine_detectors_have_unique_names),
         cmocka_unit_test(test_engine_new_out_of_memory),
