@@ -186,6 +186,9 @@ struct pcl_inject_scratch;
 enum pcl_rc pcl_inject_new(const struct pcl_inject_opts *opts, struct pcl_inject **out,
                            struct pcl_err *err) PCL_WUR;
 void pcl_inject_free(struct pcl_inject *det);
+/* A signature's PCRE2 JIT program is made by its first match (thread-safe); this makes them
+ * all now, for a server at start-up. Results never depend on it. */
+void pcl_inject_warm(const struct pcl_inject *det);
 /* Number of signatures loaded. */
 size_t pcl_inject_signature_count(const struct pcl_inject *det);
 enum pcl_rc pcl_inject_scratch_new(const struct pcl_inject *det, struct pcl_inject_scratch **out,

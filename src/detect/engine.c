@@ -170,53 +170,20 @@ compile_pcre(struct pcl_det_rt *d, const char *pattern, struct pcl_err *err)
     return PCL_OK;
 }
 
-/* Give detector d its JIT programs (struct pcl_det_jit), once. JIT failure is not an error:
- * the interpreter gives the same answers, only slower. The JIT code goes into copies, so a
- * thread matching with d->code meanwhile never sees it change. */
-static void
-det_jit_make(const struct pcl_engine *e, const struct pcl_det_rt *d)
+/* Detector id's JIT programs (jitset.h), made by the first caller that needs them. */
+static inline const struct pcl_jit_slot *
+det_jit(const struct pcl_engine *e, size_t id)
 {
-    struct pcl_det_jit *j = d->jit;
-    pcre2_code *code, *anchored = NULL;
-    int errcode = 0;
-    PCRE2_SIZE erroff = 0;
+    const struct pcl_det_rt *d = &e->dets[id];
 
-    (void)pthread_mutex_lock(&e->jits->lock);
-    if (atomic_load_explicit(&j->ready, memory_order_relaxed) == 0) {
-        code = pcre2_code_copy(d->code);
-        if (code != NULL && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
-            pcre2_code_free(code);
-            code = NULL;
-        }
-        if (code != NULL) {
-            anchored = pcre2_compile((PCRE2_SPTR)d->pattern, PCRE2_ZERO_TERMINATED,
-                                     d->pcre_opts | PCRE2_ANCHORED, &errcode, &erroff, NULL);
-            if (anchored != NULL && pcre2_jit_compile(anchored, PCRE2_JIT_COMPLETE) != 0) {
-                pcre2_code_free(anchored);
-                anchored = NULL;
-            }
-        }
-        j->code = code;
-        j->anchored = anchored;
-        atomic_store_explicit(&j->ready, 1, memory_order_release);
-    }
-    (void)pthread_mutex_unlock(&e->jits->lock);
-}
-
-static inline const struct pcl_det_jit *
-det_jit(const struct pcl_engine *e, const struct pcl_det_rt *d)
-{
-    if (atomic_load_explicit(&d->jit->ready, memory_order_acquire) == 0) {
-        det_jit_make(e, d);
-    }
-    return d->jit;
+    return pcl_jit_get(e->jits, id, d->code, d->pattern, d->pcre_opts);
 }
 
 void
 pcl_engine_warm(const struct pcl_engine *e)
 {
     for (size_t i = 0; i < e->ndets; i++) {
-        (void)det_jit(e, &e->dets[i]);
+        (void)det_jit(e, i);
     }
 }
 
@@ -802,14 +769,10 @@ pcl_engine_new(const struct pcl_engine_opts *opts, struct pcl_engine **out, stru
             goto out;
         }
     }
-    e->jits = pcl_calloc(1, sizeof(*e->jits) + e->ndets * sizeof(e->jits->det[0]));
+    e->jits = pcl_jit_set_new(e->ndets);
     if (e->jits == NULL) {
         rc = pcl_err_set(err, PCL_ENOMEM, "detect: out of memory");
         goto out;
-    }
-    (void)pthread_mutex_init(&e->jits->lock, NULL);
-    for (size_t i = 0; i < e->ndets; i++) {
-        e->dets[i].jit = &e->jits->det[i];
     }
     rc = build_triggers(e, patterns, &exprs, &flags, &ids, &nexpr, err);
     if (rc != PCL_OK) {
@@ -856,14 +819,7 @@ pcl_engine_free(struct pcl_engine *e)
     for (size_t i = 0; i < e->ndets; i++) {
         pcre2_code_free(e->dets[i].code);
     }
-    if (e->jits != NULL) {
-        for (size_t i = 0; i < e->ndets; i++) {
-            pcre2_code_free(e->jits->det[i].code);
-            pcre2_code_free(e->jits->det[i].anchored);
-        }
-        (void)pthread_mutex_destroy(&e->jits->lock);
-    }
-    pcl_free(e->jits);
+    pcl_jit_set_free(e->jits);
     for (size_t i = 0; i < e->nowned; i++) {
         pcl_free(e->owned[i]);
     }
@@ -1094,14 +1050,14 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
     const struct pcl_det_rt *d = &s->e->dets[id];
     size_t pos, hi, limit = reach ? bound + d->max_len : bound;
     bool complete = true, anchored;
-    const struct pcl_det_jit *jit;
+    const struct pcl_jit_slot *jit;
 
     /* Every trigger extends the searched range to its own limit, even when an earlier one
      * already covered its bound: coverage then never depends on every hit being reported. */
     if (limit <= s->cursor[id]) {
         return;
     }
-    jit = det_jit(s->e, d);
+    jit = det_jit(s->e, id);
     pos = PCL_MAX(lo, (size_t)s->cursor[id]);
     /* 8 spare bytes so a lookahead after the longest match still sees real input */
     hi = PCL_MIN(s->len, limit + d->max_len + 8);

@@ -5,39 +5,19 @@
 
 #include "cluster.h"
 #include "detector.h"
+#include "jitset.h"
 #include "shape.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
 #include <pcre2.h>
-#include <pthread.h>
-#include <stdatomic.h>
-
-/* A detector's JIT-compiled programs, made by the first confirmation that needs them
- * (engine.c det_jit()) rather than by pcl_engine_new(): JIT-compiling every enabled pattern
- * took two thirds of the CPU time of a scan of a short file, and most patterns never reach a
- * confirmation there. Written once under the engine's jit_lock; `ready` (release) publishes
- * the two pointers, which never change afterwards. */
-struct pcl_det_jit {
-    _Atomic int ready;
-    pcre2_code *code;     /* the pattern with JIT code; NULL: JIT unavailable, interpret */
-    pcre2_code *anchored; /* compiled PCRE2_ANCHORED, with JIT code (PCRE2's JIT does not
-                             take PCRE2_ANCHORED at match time: the interpreter would run);
-                             NULL: pass the flag to code or to the interpreter */
-};
-
-struct pcl_engine_jits {
-    pthread_mutex_t lock;     /* serialises det_jit_make() */
-    struct pcl_det_jit det[]; /* per detector (struct pcl_det_rt jit); ndets of them */
-};
 
 /* A compiled detector. */
 struct pcl_det_rt {
     struct pcl_detector_info info;
-    pcre2_code *code;        /* compiled without JIT code (validated by pcl_engine_new) */
-    const char *pattern;     /* its source (a table row's, or engine-owned), for det_jit() */
-    uint32_t pcre_opts;      /* the options code was compiled with */
-    struct pcl_det_jit *jit; /* in the engine's array jits; lazily filled */
+    pcre2_code *code;    /* without JIT code; its JIT programs are the engine's jits slot */
+    const char *pattern; /* its source (a table row's, or engine-owned), for the slot */
+    uint32_t pcre_opts;  /* the options code was compiled with */
     pcl_validate_fn *validate;
     pcl_trim_fn *trim;
     pcl_hexgate_fn *hexgate;
@@ -139,15 +119,15 @@ struct pcl_engine {
     uint32_t *tok;            /* indexes of token detectors (PCL_DET_TOKEN); array of ntok */
     struct pcl_tokmask *tokm; /* what tok[k]'s runs show in the masks; array of ntok */
     size_t ntok;
-    uint8_t tok_first[32];        /* union of the token detectors' first bytes */
-    uint32_t tok_min;             /* shortest run any token detector accepts */
-    struct pcl_engine_jits *jits; /* what confirmations fill in lazily */
-    hs_database_t *db;            /* patterns: expressions [0, npattern) */
-    hs_database_t *kwdb;          /* literals (anchors and context words): expressions
-                                     [npattern, ntrig). Kept apart because Vectorscan 5.4 drops some
-                                     reports of a pattern when a literal of another expression starts
-                                     right after it in the same database (seen with the e-mail
-                                     pattern followed by " ssn" or " token") */
+    uint8_t tok_first[32];    /* union of the token detectors' first bytes */
+    uint32_t tok_min;         /* shortest run any token detector accepts */
+    struct pcl_jit_set *jits; /* per detector: JIT programs, made by its first confirmation */
+    hs_database_t *db;        /* patterns: expressions [0, npattern) */
+    hs_database_t *kwdb;      /* literals (anchors and context words): expressions
+                                 [npattern, ntrig). Kept apart because Vectorscan 5.4 drops some
+                                 reports of a pattern when a literal of another expression starts
+                                 right after it in the same database (seen with the e-mail
+                                 pattern followed by " ssn" or " token") */
     size_t npattern;
     double min_score;
     uint32_t match_limit;

@@ -4,6 +4,7 @@
  * windows, and the tiered verdict with its evidence. */
 #include "dbcache.h"
 #include "inject_int.h"
+#include "jitset.h"
 
 #include <dirent.h>
 #include <hs.h>
@@ -31,10 +32,11 @@ struct pcl_inject {
     struct pcl_sanitizer *san;
     struct pcl_inject_sig *sigs; /* array of nsigs */
     size_t nsigs;
-    uint8_t *group;        /* per signature: model feature group (array of nsigs) */
-    hs_database_t *tok_db; /* token patterns; NULL when none */
-    hs_database_t *raw_db; /* re: patterns; NULL when none */
-    pcre2_code **re;       /* per signature: the same regex, for the start of a match */
+    uint8_t *group;            /* per signature: model feature group (array of nsigs) */
+    hs_database_t *tok_db;     /* token patterns; NULL when none */
+    hs_database_t *raw_db;     /* re: patterns; NULL when none */
+    pcre2_code **re;           /* per signature: the same regex, for the start of a match */
+    struct pcl_jit_set *rejit; /* per signature: re's JIT copy, made by its first match */
     struct pcl_inject_model *model;
     double flag, block;
     size_t window;
@@ -299,7 +301,6 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cac
                                  s->file, s->line, s->id, (const char *)msg, (size_t)eoff);
                 goto out;
             }
-            (void)pcre2_jit_compile(d->re[i], PCRE2_JIT_COMPLETE);
         }
         exprs[n] = s->regex;
         flags[n] = HS_FLAG_SINGLEMATCH | (raw ? HS_FLAG_UTF8 : 0u);
@@ -380,7 +381,8 @@ pcl_inject_new(const struct pcl_inject_opts *opts, struct pcl_inject **out, stru
     if (rc == PCL_OK) {
         d->group = pcl_calloc(d->nsigs + 1, 1);
         d->re = pcl_calloc(d->nsigs + 1, sizeof(*d->re));
-        if (d->group == NULL || d->re == NULL) {
+        d->rejit = pcl_jit_set_new(d->nsigs);
+        if (d->group == NULL || d->re == NULL || d->rejit == NULL) {
             rc = pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
         }
     }
@@ -407,6 +409,14 @@ out:
 }
 
 void
+pcl_inject_warm(const struct pcl_inject *d)
+{
+    for (size_t i = 0; i < d->nsigs; i++) {
+        (void)pcl_jit_get(d->rejit, i, d->re[i], NULL, 0);
+    }
+}
+
+void
 pcl_inject_free(struct pcl_inject *d)
 {
     if (d == NULL) {
@@ -417,6 +427,7 @@ pcl_inject_free(struct pcl_inject *d)
         pcre2_code_free(d->re[i]);
     }
     pcl_free(d->re);
+    pcl_jit_set_free(d->rejit);
     pcl_inject_sig_free(d->sigs, d->nsigs);
     pcl_free(d->group);
     if (d->tok_db != NULL) {
@@ -519,6 +530,7 @@ on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned f
     size_t end = (size_t)to;
     size_t lo = end > INJ_CONFIRM_BACK ? end - INJ_CONFIRM_BACK : 0;
     size_t start = end > 64 ? end - 64 : 0;
+    const struct pcl_jit_slot *jit;
     int m;
 
     (void)flags;
@@ -527,8 +539,9 @@ on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned f
         return 1; /* each signature reports once per view: only past 1024 signatures */
     }
     /* Vectorscan gives the end; the leftmost start comes from PCRE2 over what precedes it */
-    m = pcre2_match(s->det->re[id], (PCRE2_SPTR)s->view, end, lo, PCRE2_NO_UTF_CHECK, s->md,
-                    s->mctx);
+    jit = pcl_jit_get(s->det->rejit, id, s->det->re[id], NULL, 0);
+    m = pcre2_match(jit->code != NULL ? jit->code : s->det->re[id], (PCRE2_SPTR)s->view, end, lo,
+                    PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (m >= 0) {
         start = (size_t)pcre2_get_ovector_pointer(s->md)[0];
     }

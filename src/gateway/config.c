@@ -1109,6 +1109,9 @@ inject_compile(struct pcl_gw_config *c, struct pcl_err *err)
     }
     o.cache_dir = c->engine_opts != NULL ? c->engine_opts->cache_dir : NULL;
     rc = pcl_inject_new(&o, &c->inject, err);
+    if (rc == PCL_OK) {
+        pcl_inject_warm(c->inject);
+    }
     if (rc != PCL_OK) {
         char msg[PCL_ERR_MSG_SIZE];
 
