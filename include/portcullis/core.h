@@ -194,6 +194,9 @@ size_t pcl_utf8_count(const char *s, size_t n);
 /* UTF-8 of code point cp (a Unicode scalar value, at most U+10FFFF) into out[0..4); returns
  * its length, 1 to 4. */
 size_t pcl_utf8_encode(char *out, uint32_t cp);
+/* Number of bytes equal to c in s[0..n), 16 bytes per step (line counting over whole files);
+ * *last is the offset of the last of them, or n when there is none. */
+size_t pcl_count_byte(const char *s, size_t n, char c, size_t *last);
 
 /* ---- JSON writer -------------------------------------------------------------------- */
 

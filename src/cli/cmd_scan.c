@@ -158,14 +158,15 @@ struct lc {
 static void
 lc_advance(struct lc *t, const char *data, size_t n)
 {
-    const char *p = data, *end = data + n, *nl;
+    size_t last;
+    size_t lines = pcl_count_byte(data, n, '\n', &last);
 
-    while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        t->line++;
-        t->cp = 0;
-        p = nl + 1;
+    if (lines > 0) {
+        t->line += lines;
+        t->cp = count_cp(data + last + 1, n - last - 1);
+    } else {
+        t->cp += count_cp(data, n);
     }
-    t->cp += count_cp(p, (size_t)(end - p));
     t->pos += n;
 }
 

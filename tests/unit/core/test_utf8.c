@@ -304,6 +304,38 @@ test_pcl_utf8_encode_round_trips(void **state)
     }
 }
 
+/* pcl_count_byte against a byte loop: every length and start offset up to 70 over buffers
+ * dense and sparse in the counted byte (including 0x80+ bytes, which movemask sees as sign
+ * bits). */
+static void
+test_pcl_count_byte_matches_loop(void **state)
+{
+    static char buf[256];
+    uint32_t x = 12345;
+
+    (void)state;
+    for (int density = 1; density <= 64; density *= 4) {
+        for (size_t k = 0; k < sizeof(buf); k++) {
+            x = x * 1103515245u + 12345u;
+            buf[k] = (x >> 16) % (unsigned)density == 0 ? '\n' : (char)(0x80 | (x >> 24));
+        }
+        for (size_t off = 0; off < 20; off++) {
+            for (size_t n = 0; n <= 70; n++) {
+                size_t want = 0, want_last = n, last = 12345;
+
+                for (size_t k = 0; k < n; k++) {
+                    if (buf[off + k] == '\n') {
+                        want++;
+                        want_last = k;
+                    }
+                }
+                assert_int_equal(pcl_count_byte(buf + off, n, '\n', &last), want);
+                assert_int_equal(last, want_last);
+            }
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -315,6 +347,7 @@ main(void)
         cmocka_unit_test(test_pcl_utf8_count_long_mixed),
         cmocka_unit_test(test_pcl_utf8_exhaustive_up_to_3_bytes),
         cmocka_unit_test(test_pcl_utf8_4_byte_edges),
+        cmocka_unit_test(test_pcl_count_byte_matches_loop),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
