@@ -223,20 +223,32 @@ struct stream_scan {
     struct pcl_buf hold; /* the bytes fed from ts.data_off on */
 };
 
-/* Feed chunk[0..n) to st; findings go to ss->ts. Lines are then counted up to where later
- * findings start (and no further than keep_hi), and the bytes before that are dropped. */
+/* Room for READ_CHUNK more bytes at the end of ss->hold, where the caller reads the next
+ * chunk (one copy fewer than reading elsewhere and appending). */
+static char *
+stream_text_room(struct stream_scan *ss, struct pcl_err *err)
+{
+    if (pcl_buf_reserve(&ss->hold, READ_CHUNK) != PCL_OK) {
+        (void)pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return ss->hold.ptr + ss->hold.len;
+}
+
+/* Feed the n bytes just read into stream_text_room() to st; findings go to ss->ts. Lines are
+ * then counted up to where later findings start (and no further than keep_hi), and the bytes
+ * before that are dropped. */
 static enum pcl_rc
-stream_text_chunk(struct stream_scan *ss, struct pcl_stream *st, struct job *j, const char *chunk,
-                  size_t n, struct pcl_err *err)
+stream_text_chunk(struct stream_scan *ss, struct pcl_stream *st, struct job *j, size_t n,
+                  struct pcl_err *err)
 {
     struct text_scan *ts = &ss->ts;
-    enum pcl_rc rc = pcl_buf_append(&ss->hold, chunk, n);
+    const char *chunk = ss->hold.ptr + ss->hold.len;
+    enum pcl_rc rc;
     uint64_t settled;
     size_t drop;
 
-    if (rc != PCL_OK) {
-        return pcl_err_set(err, rc, "out of memory");
-    }
+    ss->hold.len += n;
     ts->data = ss->hold.ptr;
     rc = pcl_stream_feed(st, chunk, n, err);
     if (rc == PCL_ELIMIT) {
@@ -296,7 +308,6 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
                                     .base = lo,
                                     .t = {.pos = j->seg_start}}};
     struct pcl_stream *st = NULL;
-    char *chunk = NULL;
     enum pcl_rc rc;
     int fd;
 
@@ -305,14 +316,16 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
     if (fd == -1) {
         return pcl_err_set(err, PCL_EIO, "cannot open: %s", strerror(errno));
     }
-    chunk = pcl_malloc(READ_CHUNK);
-    if (chunk == NULL) {
-        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
-        goto out;
-    }
     rc = pcl_stream_new(c->e, on_text_finding, &ss.ts, &st, err);
     while (rc == PCL_OK && off < hi) {
-        ssize_t got = pread(fd, chunk, (size_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off), (off_t)off);
+        char *chunk = stream_text_room(&ss, err);
+        ssize_t got;
+
+        if (chunk == NULL) {
+            rc = PCL_ENOMEM;
+            break;
+        }
+        got = pread(fd, chunk, (size_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off), (off_t)off);
 
         if (got < 0 && errno == EINTR) {
             continue;
@@ -323,7 +336,7 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
             break;
         }
         off += (uint64_t)got;
-        rc = stream_text_chunk(&ss, st, j, chunk, (size_t)got, err);
+        rc = stream_text_chunk(&ss, st, j, (size_t)got, err);
     }
     if (rc == PCL_OK) {
         rc = stream_text_finish(&ss, st, j, err);
@@ -335,11 +348,9 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
         j->newlines = ss.ts.t.line;
         j->tail_cp = ss.ts.t.cp;
     }
-out:
     (void)close(fd);
     pcl_stream_free(st);
     pcl_buf_fini(&ss.hold);
-    pcl_free(chunk);
     return rc;
 }
 
@@ -348,34 +359,31 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
 {
     struct stream_scan ss = {.ts = {.c = c, .j = j, .f = j->file, .keep_hi = UINT64_MAX}};
     struct pcl_stream *st = NULL;
-    char *chunk = NULL;
     enum pcl_rc rc;
 
     pcl_buf_init(&ss.hold, 0);
-    chunk = pcl_malloc(READ_CHUNK);
-    if (chunk == NULL) {
-        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
-        goto out;
-    }
     rc = pcl_stream_new(c->e, on_text_finding, &ss.ts, &st, err);
     while (rc == PCL_OK) {
+        char *chunk = stream_text_room(&ss, err);
         size_t got = 0;
 
+        if (chunk == NULL) {
+            rc = PCL_ENOMEM;
+            break;
+        }
         rc = pcl_input_read(in, chunk, READ_CHUNK, &got, err);
         if (rc != PCL_OK || got == 0) {
             break;
         }
         j->file->bytes += got;
         atomic_fetch_add(&c->bytes_done, got);
-        rc = stream_text_chunk(&ss, st, j, chunk, got, err);
+        rc = stream_text_chunk(&ss, st, j, got, err);
     }
     if (rc == PCL_OK) {
         rc = stream_text_finish(&ss, st, j, err);
     }
-out:
     pcl_stream_free(st);
     pcl_buf_fini(&ss.hold);
-    pcl_free(chunk);
     return rc;
 }
 
