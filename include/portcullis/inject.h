@@ -86,9 +86,11 @@ struct pcl_sanitizer;
 /* Per-thread working memory of a sanitizer; results point into it. */
 struct pcl_san_scratch;
 
-/* opts may be NULL (strip PCL_SAN_STRIP_DEFAULT, decode on). Opens ICU's NFKC_Casefold
- * normalizer and confusable data; PCL_EINTERNAL when ICU data is missing. Caller frees with
- * pcl_sanitizer_free(). */
+/* opts may be NULL (strip PCL_SAN_STRIP_DEFAULT, decode on). Loads ICU4C with dlopen() on the
+ * first call (libicuuc and libicui18n by the SONAMEs built against, or the files named by the
+ * PCL_ICU_UC_LIBRARY and PCL_ICU_I18N_LIBRARY environment variables) and opens its NFKC_Casefold
+ * normalizer and confusable data; PCL_EINTERNAL, naming the library, when ICU or its data is
+ * missing. Caller frees with pcl_sanitizer_free(). */
 enum pcl_rc pcl_sanitizer_new(const struct pcl_san_opts *opts, struct pcl_sanitizer **out,
                               struct pcl_err *err) PCL_WUR;
 void pcl_sanitizer_free(struct pcl_sanitizer *s);

@@ -18,7 +18,8 @@ enum pcl_rc pcl_inject_sig_regex(const char *pat, size_t len, struct pcl_buf *ou
 
 /* Token view of screen[0..n): every run of non-word characters becomes one space, apostrophes
  * vanish, and the result starts and ends with a space. map[i] (array of out->len + 1, grown
- * with pcl_realloc into *map / *cap) is the screen offset of out->ptr[i]. */
+ * with pcl_realloc into *map / *cap) is the screen offset of out->ptr[i]. Loads ICU on the first
+ * call (pcl_icu_load()); PCL_EINTERNAL when it cannot be loaded. */
 enum pcl_rc pcl_inject_tokens(const char *screen, size_t n, struct pcl_buf *out, size_t **map,
                               size_t *cap) PCL_WUR;
 

@@ -3,7 +3,7 @@
  * Vectorscan regexes, and the token view they are matched against. */
 #include "inject_int.h"
 
-#include <unicode/uchar.h>
+#include "icu.h"
 
 #define SIG_MAX_ID    64
 #define SIG_MAX_FIELD 32
@@ -400,8 +400,8 @@ cp_is_word(uint32_t c)
     if (c < 0x80) {
         return pcl_is_alnum((char)c);
     }
-    return u_isalnum((UChar32)c) ||
-           (U_GET_GC_MASK((UChar32)c) & (U_GC_MN_MASK | U_GC_MC_MASK)) != 0;
+    return pcl_icu.u_isalnum((UChar32)c) ||
+           (pcl_icu_gc_mask(c) & (U_GC_MN_MASK | U_GC_MC_MASK)) != 0;
 }
 
 enum pcl_rc
@@ -410,6 +410,11 @@ pcl_inject_tokens(const char *screen, size_t n, struct pcl_buf *out, size_t **ma
     size_t i = 0;
     enum pcl_rc rc;
 
+    /* cp_is_word() calls ICU; a detector has loaded it already (its sanitizer did) */
+    rc = pcl_icu_load(NULL);
+    if (rc != PCL_OK) {
+        return rc;
+    }
     pcl_buf_reset(out);
     rc = pcl_buf_reserve(out, n + 3);
     if (rc != PCL_OK) {

@@ -3,12 +3,9 @@
  * them from the forwarded text and builds the case-folded screening form (ICU4C). */
 #include "sanitize.h"
 
+#include "icu.h"
+
 #include <pthread.h>
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/uscript.h>
-#include <unicode/uspoof.h>
-#include <unicode/ustring.h>
 
 #define SAN_MAX_DEFAULT ((size_t)16 << 20)
 #define SKEL_CACHE      256u
@@ -271,6 +268,10 @@ pcl_sanitizer_new(const struct pcl_san_opts *opts, struct pcl_sanitizer **out, s
     enum pcl_rc rc = PCL_OK;
 
     *out = NULL;
+    rc = pcl_icu_load(err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
     s = pcl_calloc(1, sizeof(*s));
     if (s == NULL) {
         return pcl_err_set(err, PCL_ENOMEM, "sanitizer: out of memory");
@@ -281,14 +282,16 @@ pcl_sanitizer_new(const struct pcl_san_opts *opts, struct pcl_sanitizer **out, s
         s->opts.strip = PCL_SAN_STRIP_DEFAULT;
         s->opts.decode = true;
     }
-    s->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+    s->nfkc_cf = pcl_icu.unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st)) {
-        rc = pcl_err_set(err, PCL_EINTERNAL, "sanitizer: ICU NFKC_Casefold: %s", u_errorName(st));
+        rc = pcl_err_set(err, PCL_EINTERNAL, "sanitizer: ICU NFKC_Casefold: %s",
+                         pcl_icu.u_errorName(st));
         goto out;
     }
-    s->spoof = uspoof_open(&st);
+    s->spoof = pcl_icu.uspoof_open(&st);
     if (U_FAILURE(st)) {
-        rc = pcl_err_set(err, PCL_EINTERNAL, "sanitizer: ICU spoof checker: %s", u_errorName(st));
+        rc = pcl_err_set(err, PCL_EINTERNAL, "sanitizer: ICU spoof checker: %s",
+                         pcl_icu.u_errorName(st));
         goto out;
     }
     *out = s;
@@ -305,7 +308,7 @@ pcl_sanitizer_free(struct pcl_sanitizer *s)
         return;
     }
     if (s->spoof != NULL) {
-        uspoof_close(s->spoof);
+        pcl_icu.uspoof_close(s->spoof);
     }
     pcl_free(s);
 }
@@ -396,8 +399,8 @@ is_bidi(uint32_t c)
 static bool
 is_pictographic(uint32_t c)
 {
-    return c >= 0x80 && (u_hasBinaryProperty((UChar32)c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
-                         u_hasBinaryProperty((UChar32)c, UCHAR_EMOJI_COMPONENT));
+    return c >= 0x80 && (pcl_icu.u_hasBinaryProperty((UChar32)c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+                         pcl_icu.u_hasBinaryProperty((UChar32)c, UCHAR_EMOJI_COMPONENT));
 }
 
 static bool
@@ -406,8 +409,8 @@ is_letter(uint32_t c)
     if (c < 0x80) {
         return pcl_is_alpha((char)c);
     }
-    return u_isalpha((UChar32)c) ||
-           (U_GET_GC_MASK((UChar32)c) & (U_GC_MN_MASK | U_GC_MC_MASK)) != 0;
+    return pcl_icu.u_isalpha((UChar32)c) ||
+           (pcl_icu_gc_mask(c) & (U_GC_MN_MASK | U_GC_MC_MASK)) != 0;
 }
 
 /* Scripts the shipped signatures and model cover (docs/injection.md). */
@@ -442,7 +445,7 @@ script_of(uint32_t c)
     if (c < 0x80) {
         return pcl_is_alpha((char)c) ? USCRIPT_LATIN : USCRIPT_COMMON;
     }
-    sc = uscript_getScript((UChar32)c, &st);
+    sc = pcl_icu.uscript_getScript((UChar32)c, &st);
     return U_FAILURE(st) ? USCRIPT_UNKNOWN : sc;
 }
 
@@ -462,7 +465,7 @@ skeleton_letter(const struct pcl_sanitizer *san, struct pcl_san_scratch *s, uint
         return e->c;
     }
     U16_APPEND_UNSAFE(in, n, (UChar32)c);
-    len = uspoof_getSkeleton(san->spoof, 0, in, n, sk, (int32_t)PCL_ARRAY_LEN(sk), &st);
+    len = pcl_icu.uspoof_getSkeleton(san->spoof, 0, in, n, sk, (int32_t)PCL_ARRAY_LEN(sk), &st);
     if (U_SUCCESS(st) && len == 1 && sk[0] < 0x80 && pcl_is_alpha((char)sk[0])) {
         r = pcl_lower((char)sk[0]);
     }
@@ -772,7 +775,7 @@ scan_hidden(struct pcl_san_scratch *s)
             if (rc == PCL_OK && c == 0x202E) {
                 rc = decode_rlo(s, k);
             }
-        } else if (u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+        } else if (pcl_icu.u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
             if (ignorable_is_legit(s, k)) {
                 s->cps[k].flags |= CP_DROP; /* kept in text, not screened */
                 s->cps[k].kind = PCL_SAN_KIND_COUNT;
@@ -818,7 +821,7 @@ scan_homoglyphs(const struct pcl_sanitizer *san, struct pcl_san_scratch *s, size
             uint32_t c = s->cps[i].cp;
 
             if ((s->cps[i].flags & CP_DROP) != 0 ||
-                (c >= 0x80 && (U_GET_GC_MASK((UChar32)c) & U_GC_M_MASK) != 0)) {
+                (c >= 0x80 && (pcl_icu_gc_mask(c) & U_GC_M_MASK) != 0)) {
                 continue;
             }
             nlet++;
@@ -954,7 +957,7 @@ screen_segment(const struct pcl_sanitizer *san, struct pcl_san_scratch *s, size_
     for (size_t i = k; i < e; i++) {
         U16_APPEND_UNSAFE(s->u16, n, (UChar32)s->cps[i].cp);
     }
-    outn = unorm2_normalize(san->nfkc_cf, s->u16, n, s->u16out, (int32_t)s->capu16, &st);
+    outn = pcl_icu.unorm2_normalize(san->nfkc_cf, s->u16, n, s->u16out, (int32_t)s->capu16, &st);
     if (U_FAILURE(st)) {
         return PCL_EINTERNAL;
     }
@@ -963,7 +966,7 @@ screen_segment(const struct pcl_sanitizer *san, struct pcl_san_scratch *s, size_
     if ((size_t)outn * 3 + 4 > s->capu16 * sizeof(UChar)) {
         return PCL_EINTERNAL;
     }
-    u_strToUTF8(u8, (int32_t)(s->capu16 * sizeof(UChar)), &u8n, s->u16out, outn, &st);
+    pcl_icu.u_strToUTF8(u8, (int32_t)(s->capu16 * sizeof(UChar)), &u8n, s->u16out, outn, &st);
     if (U_FAILURE(st)) {
         return PCL_EINTERNAL;
     }
@@ -1010,7 +1013,7 @@ build_screen(const struct pcl_sanitizer *san, struct pcl_san_scratch *s, size_t 
 
             while (e < s->ncps && s->cps[e].cp >= 0x80 && (s->cps[e].flags & CP_DROP) == 0 &&
                    (s->cps[e].flags & CP_FOLD) == 0 &&
-                   !unorm2_hasBoundaryBefore(san->nfkc_cf, (UChar32)s->cps[e].cp)) {
+                   !pcl_icu.unorm2_hasBoundaryBefore(san->nfkc_cf, (UChar32)s->cps[e].cp)) {
                 e++;
             }
             rc = screen_segment(san, s, k, e, c->off);
@@ -1461,7 +1464,7 @@ pcl_sanitize(const struct pcl_sanitizer *san, struct pcl_san_scratch *s, const c
         uint32_t c = s->cps[k].cp;
 
         if ((s->cps[k].flags & CP_DROP) == 0 && is_letter(c) &&
-            (c < 0x80 || (U_GET_GC_MASK((UChar32)c) & U_GC_M_MASK) == 0)) {
+            (c < 0x80 || (pcl_icu_gc_mask(c) & U_GC_M_MASK) == 0)) {
             UScriptCode sc = script_of(c);
 
             res->letters++;
@@ -1547,7 +1550,8 @@ pcl_sanitize_screen_append(const struct pcl_sanitizer *san, const char *text, si
                 cp = 0xFFFD;
                 l = 1;
             }
-            if (n > 40 && (cp < 0x80 || unorm2_hasBoundaryBefore(san->nfkc_cf, (UChar32)cp))) {
+            if (n > 40 &&
+                (cp < 0x80 || pcl_icu.unorm2_hasBoundaryBefore(san->nfkc_cf, (UChar32)cp))) {
                 break;
             }
             if (!(is_tag(cp) || is_varsel(cp) || is_bidi(cp))) {
@@ -1555,12 +1559,12 @@ pcl_sanitize_screen_append(const struct pcl_sanitizer *san, const char *text, si
             }
             i += l;
         }
-        outn = unorm2_normalize(san->nfkc_cf, stackin, n, stackout,
-                                (int32_t)PCL_ARRAY_LEN(stackout), &st);
+        outn = pcl_icu.unorm2_normalize(san->nfkc_cf, stackin, n, stackout,
+                                        (int32_t)PCL_ARRAY_LEN(stackout), &st);
         if (U_FAILURE(st)) {
             return PCL_EINTERNAL;
         }
-        u_strToUTF8(u8, (int32_t)sizeof(u8), &u8n, stackout, outn, &st);
+        pcl_icu.u_strToUTF8(u8, (int32_t)sizeof(u8), &u8n, stackout, outn, &st);
         if (U_FAILURE(st)) {
             return PCL_EINTERNAL;
         }

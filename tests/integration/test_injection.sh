@@ -50,6 +50,17 @@ rc=0; pi scan --signatures "$tmp/bad.sig" "x" 2>"$tmp/err" || rc=$?
 [ "$rc" -eq 2 ] || fail "bad signature exit $rc"
 grep -q "bad.sig: line 2: gap" "$tmp/err" || fail "bad signature message: $(cat "$tmp/err")"
 
+# ICU is loaded with dlopen() by the first sanitizer: without it, a clear error naming the
+# library and the internal-error exit, never a verdict or a crash
+for var in PCL_ICU_UC_LIBRARY PCL_ICU_I18N_LIBRARY; do
+    rc=0; env "$var=libnot-icu.so.0" "$PCL_BIN" injection check --data "$DATA" "hello" \
+        >"$tmp/out" 2>"$tmp/err" || rc=$?
+    [ "$rc" -eq 4 ] || fail "$var missing: exit $rc: $(cat "$tmp/err")"
+    grep -q "icu: cannot load libnot-icu.so.0 (.*libnot-icu.so.0" "$tmp/err" ||
+        fail "$var missing: message: $(cat "$tmp/err")"
+    [ ! -s "$tmp/out" ] || fail "$var missing: output: $(cat "$tmp/out")"
+done
+
 # user signatures extend the shipped ones; an allow entry suppresses what it covers
 printf 'my.codeword override block en open sesame\nmy.allow defensive allow en say ~1 open sesame ~2 aloud\n' >"$tmp/mine.sig"
 pi scan --signatures "$DATA/signatures" --signatures "$tmp/mine.sig" --no-model "then open sesame now" >/dev/null && fail "user signature ignored"
