@@ -105,8 +105,8 @@ pcl_inject_tier_name(enum pcl_inject_tier t)
 
 /* ---- loading ------------------------------------------------------------------------- */
 
-static enum pcl_rc
-read_file(const char *path, struct pcl_buf *out, struct pcl_err *err)
+enum pcl_rc
+pcl_inject_read_file(const char *path, struct pcl_buf *out, struct pcl_err *err)
 {
     FILE *f = fopen(path, "rb");
     char chunk[8192];
@@ -151,7 +151,7 @@ load_sig_file(struct pcl_inject *d, const char *path, struct pcl_err *err)
     enum pcl_rc rc;
 
     pcl_buf_init(&b, INJ_MAX_FILE);
-    rc = read_file(path, &b, err);
+    rc = pcl_inject_read_file(path, &b, err);
     if (rc == PCL_OK) {
         rc =
             pcl_inject_sig_parse(path, b.ptr != NULL ? b.ptr : "", b.len, &d->sigs, &d->nsigs, err);

@@ -57,6 +57,12 @@ double pcl_model_score(const struct pcl_inject_model *m, const struct pcl_feat *
 /* Load weights written by pcl_inject_model_save(). */
 enum pcl_rc pcl_model_load(const char *path, struct pcl_inject_model **out,
                            struct pcl_err *err) PCL_WUR;
+/* The same from the file's bytes buf[0..len); errors name `name` and the line. */
+enum pcl_rc pcl_model_parse(const char *name, const char *buf, size_t len,
+                            struct pcl_inject_model **out, struct pcl_err *err) PCL_WUR;
+/* The whole file at path into out (reset first; out's limit applies). Errors name the path. */
+enum pcl_rc pcl_inject_read_file(const char *path, struct pcl_buf *out,
+                                 struct pcl_err *err) PCL_WUR;
 
 /* Called with the features of one window; f is reused for the next window. */
 typedef enum pcl_rc pcl_window_fn(void *arg, const struct pcl_feat *f);

@@ -8,6 +8,7 @@
 
 #define MODEL_MAGIC    "portcullis-injection-model 1"
 #define MODEL_MAX_LINE 256
+#define MODEL_MAX_FILE ((size_t)64 << 20)
 #define FEAT_MAX       ((size_t)1 << 20)
 
 /* Words that carry instructions to a model rather than content (dense feature). Sorted. */
@@ -275,95 +276,170 @@ pcl_inject_model_save(const struct pcl_inject_model *m, const char *path, struct
     return PCL_OK;
 }
 
+/* 10^0 .. 10^22: every one is exactly a double */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* A decimal number ending the line (at '\0' or '\n'). Weights are written with "%.5g", so
+ * almost all are [-]digits[.digits] with at most 15 significant digits: then the integer
+ * mantissa is exact in a double and one division by an exact power of ten rounds correctly,
+ * giving strtod()'s value without its cost (it was a third of `injection check`'s CPU time).
+ * Anything else goes to strtod(). */
 static bool
 parse_double(const char *s, double *v)
 {
+    const char *p = s;
+    uint64_t m = 0;
+    unsigned digits = 0, frac = 0;
+    bool neg = *p == '-';
     char *end = NULL;
 
+    p += neg;
+    for (; pcl_is_digit(*p) && digits < 16; p++, digits++) {
+        m = m * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p == '.') {
+        for (p++; pcl_is_digit(*p) && digits < 16; p++, digits++, frac++) {
+            m = m * 10 + (uint64_t)(*p - '0');
+        }
+    }
+    if (digits > 0 && digits <= 15 && (*p == '\0' || *p == '\n') && p[-1] != '.') {
+        *v = (double)m / pow10_exact[frac];
+        *v = neg ? -*v : *v;
+        return true;
+    }
     errno = 0;
     *v = strtod(s, &end);
     return errno == 0 && end != s && (*end == '\0' || *end == '\n') && isfinite(*v);
 }
 
-enum pcl_rc
-pcl_model_load(const char *path, struct pcl_inject_model **out, struct pcl_err *err)
+/* An index: decimal digits up to a space, below limit. */
+static bool
+parse_index(const char *s, const char *sp, size_t limit, size_t *idx)
 {
-    FILE *f = fopen(path, "r");
+    size_t v = 0;
+
+    if (s == sp || sp - s > 9) {
+        return false;
+    }
+    for (; s < sp; s++) {
+        if (!pcl_is_digit(*s)) {
+            return false;
+        }
+        v = v * 10 + (size_t)(*s - '0');
+    }
+    *idx = v;
+    return v < limit;
+}
+
+/* One line (NUL-terminated, without its newline) into m. */
+static enum pcl_rc
+model_line(struct pcl_inject_model *m, const char *name, size_t lineno, const char *line,
+           struct pcl_err *err)
+{
+    const char *sp;
+    double v;
+    size_t idx;
+
+    if (lineno == 1) {
+        if (strncmp(line, MODEL_MAGIC, strlen(MODEL_MAGIC)) != 0) {
+            return pcl_err_set(err, PCL_EINVAL, "%s: line 1: not a portcullis injection model",
+                               name);
+        }
+        return PCL_OK;
+    }
+    if (strncmp(line, "bits ", 5) == 0 || strncmp(line, "dense ", 6) == 0) {
+        long want = line[0] == 'b' ? PCL_MODEL_BITS : PCL_MODEL_DENSE;
+        char *end = NULL;
+        long got = strtol(strchr(line, ' ') + 1, &end, 10);
+
+        if (got != want) {
+            return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: expected %.*s %ld", name, lineno,
+                               (int)(strchr(line, ' ') - line), line, want);
+        }
+        return PCL_OK;
+    }
+    if (strncmp(line, "bias ", 5) == 0) {
+        if (!parse_double(line + 5, &v)) {
+            return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: bad bias", name, lineno);
+        }
+        m->bias = (float)v;
+        return PCL_OK;
+    }
+    sp = strchr(line, ' ');
+    if (sp == NULL || !pcl_is_digit(line[0])) {
+        return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: expected INDEX WEIGHT", name, lineno);
+    }
+    if (!parse_index(line, sp, PCL_MODEL_DIM + PCL_MODEL_DENSE, &idx)) {
+        return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: index out of range", name, lineno);
+    }
+    if (!parse_double(sp + 1, &v)) {
+        return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: bad weight", name, lineno);
+    }
+    m->w[idx] = (float)v;
+    return PCL_OK;
+}
+
+enum pcl_rc
+pcl_model_parse(const char *name, const char *buf, size_t len, struct pcl_inject_model **out,
+                struct pcl_err *err)
+{
     struct pcl_inject_model *m = NULL;
-    char line[MODEL_MAX_LINE];
-    size_t lineno = 0;
+    size_t lineno = 0, off = 0;
     enum pcl_rc rc = PCL_OK;
 
     *out = NULL;
-    if (f == NULL) {
-        return pcl_err_set(err, PCL_EIO, "injection: cannot open model %s", path);
-    }
     if (model_new(&m) != PCL_OK) {
-        (void)fclose(f);
         return pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
     }
-    while (rc == PCL_OK && fgets(line, sizeof(line), f) != NULL) {
-        char *sp;
-        char *end = NULL;
-        double v;
-        unsigned long long idx;
+    while (rc == PCL_OK && off < len) {
+        const char *nl = memchr(buf + off, '\n', len - off);
+        size_t n = (nl != NULL ? (size_t)(nl - buf) : len) - off;
+        char line[MODEL_MAX_LINE];
 
         lineno++;
-        if (strchr(line, '\n') == NULL && !feof(f)) {
-            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: too long", path, lineno);
+        if (n >= sizeof(line) - 1) {
+            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: too long", name, lineno);
             break;
         }
-        if (lineno == 1) {
-            if (strncmp(line, MODEL_MAGIC, strlen(MODEL_MAGIC)) != 0) {
-                rc = pcl_err_set(err, PCL_EINVAL, "%s: line 1: not a portcullis injection model",
-                                 path);
-            }
-            continue;
-        }
-        if (strncmp(line, "bits ", 5) == 0 || strncmp(line, "dense ", 6) == 0) {
-            long want = line[0] == 'b' ? PCL_MODEL_BITS : PCL_MODEL_DENSE;
-            long got = strtol(strchr(line, ' ') + 1, &end, 10);
-
-            if (got != want) {
-                rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: expected %.*s %ld", path, lineno,
-                                 (int)(strchr(line, ' ') - line), line, want);
-            }
-            continue;
-        }
-        if (strncmp(line, "bias ", 5) == 0) {
-            if (!parse_double(line + 5, &v)) {
-                rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: bad bias", path, lineno);
-            }
-            m->bias = (float)v;
-            continue;
-        }
-        sp = strchr(line, ' ');
-        if (sp == NULL || !pcl_is_digit(line[0])) {
-            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: expected INDEX WEIGHT", path, lineno);
+        if (memchr(buf + off, '\0', n) != NULL) {
+            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: NUL byte", name, lineno);
             break;
         }
-        errno = 0;
-        idx = strtoull(line, &end, 10);
-        if (errno != 0 || end != sp || idx >= PCL_MODEL_DIM + PCL_MODEL_DENSE) {
-            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: index out of range", path, lineno);
-            break;
-        }
-        if (!parse_double(sp + 1, &v)) {
-            rc = pcl_err_set(err, PCL_EINVAL, "%s: line %zu: bad weight", path, lineno);
-            break;
-        }
-        m->w[idx] = (float)v;
+        memcpy(line, buf + off, n);
+        line[n] = '\0';
+        off += n + (nl != NULL);
+        rc = model_line(m, name, lineno, line, err);
     }
     if (rc == PCL_OK && lineno == 0) {
-        rc = pcl_err_set(err, PCL_EINVAL, "%s: empty model file", path);
+        rc = pcl_err_set(err, PCL_EINVAL, "%s: empty model file", name);
     }
-    (void)fclose(f);
     if (rc != PCL_OK) {
         pcl_inject_model_free(m);
         return rc;
     }
     *out = m;
     return PCL_OK;
+}
+
+enum pcl_rc
+pcl_model_load(const char *path, struct pcl_inject_model **out, struct pcl_err *err)
+{
+    struct pcl_buf b;
+    enum pcl_rc rc;
+
+    *out = NULL;
+    pcl_buf_init(&b, MODEL_MAX_FILE);
+    rc = pcl_inject_read_file(path, &b, err);
+    if (rc == PCL_EIO) {
+        rc = pcl_err_set(err, PCL_EIO, "injection: cannot open model %s", path);
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_model_parse(path, b.ptr != NULL ? b.ptr : "", b.len, out, err);
+    }
+    pcl_buf_fini(&b);
+    return rc;
 }
 
 /* ---- training ------------------------------------------------------------------------ */

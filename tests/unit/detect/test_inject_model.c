@@ -15,6 +15,7 @@
 
 #include <portcullis/inject.h>
 
+#include "inject_int.h"
 #include "pcl_test.h"
 
 #define SIGDIR PCL_SOURCE_DIR "/data/injection/signatures"
@@ -240,6 +241,121 @@ test_inject_model_train_windows_late_injection(void **state)
     pcl_inject_free(det);
 }
 
+/* The weights file: every number form the writer makes ("%.5g") and some it does not must
+ * read back as strtod() reads them; the fast path must not change a bit. */
+static void
+test_inject_model_parse_numbers(void **state)
+{
+    static const char *const nums[] = {
+        "0",
+        "-0",
+        "1.5",
+        "-0.48603",
+        "0.00012",
+        "-0.0001",
+        "12345",
+        "1.2345",
+        ".5",
+        "1.",
+        "1e-05",
+        "-2.5E+3",
+        "9.99999",
+        "123456789012345",
+        "0.123456789012345",
+        "1234567890123456789",
+        "0.1234567890123456789",
+        "3.4028235e38",
+    };
+    char text[4096];
+    size_t len = 0;
+    struct pcl_inject_model *m = NULL;
+    struct pcl_err err;
+
+    (void)state;
+    len += (size_t)snprintf(text + len, sizeof(text) - len,
+                            "portcullis-injection-model 1\nbits %d\ndense %d\nbias -0.993666172\n",
+                            PCL_MODEL_BITS, PCL_MODEL_DENSE);
+    for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%zu %s\n", k * 3, nums[k]);
+    }
+    assert_int_equal(pcl_model_parse("t.model", text, len - 1, &m, &err), PCL_OK); /* no final \n */
+    assert_true(m->bias == (float)strtod("-0.993666172", NULL));
+    for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+        float want = (float)strtod(nums[k], NULL);
+
+        assert_memory_equal(&m->w[k * 3], &want, sizeof(want));
+        assert_true(m->w[k * 3 + 1] == 0.0f);
+    }
+    pcl_inject_model_free(m);
+}
+
+/* Bad weights files: the error names the file and the line, and nothing is returned. */
+static void
+test_inject_model_parse_errors(void **state)
+{
+    static const struct {
+        const char *text;
+        size_t len; /* 0: strlen */
+        const char *want;
+    } cases[] = {
+        {"", 0, "t.model: empty model file"},
+        {"not a model\n1 2\n", 0, "t.model: line 1: not a portcullis injection model"},
+        {"portcullis-injection-model 1\nbits 15\n", 0, "t.model: line 2: expected bits 16"},
+        {"portcullis-injection-model 1\ndense 3\n", 0, "t.model: line 2: expected dense"},
+        {"portcullis-injection-model 1\nbias x\n", 0, "t.model: line 2: bad bias"},
+        {"portcullis-injection-model 1\n0 1\n1 one\n", 0, "t.model: line 3: bad weight"},
+        {"portcullis-injection-model 1\n0 1\n1 1.5x\n", 0, "t.model: line 3: bad weight"},
+        {"portcullis-injection-model 1\n0 1\n1 -\n", 0, "t.model: line 3: bad weight"},
+        {"portcullis-injection-model 1\n0 nan\n", 0, "t.model: line 2: bad weight"},
+        {"portcullis-injection-model 1\n0 1e999\n", 0, "t.model: line 2: bad weight"},
+        {"portcullis-injection-model 1\n0 1.5\r\n", 0, "t.model: line 2: bad weight"},
+        {"portcullis-injection-model 1\n99999999 1\n", 0, "t.model: line 2: index out of range"},
+        {"portcullis-injection-model 1\n1x 1\n", 0, "t.model: line 2: index out of range"},
+        {"portcullis-injection-model 1\nweight\n", 0, "t.model: line 2: expected INDEX WEIGHT"},
+        {"portcullis-injection-model 1\n0 1\0\n", 33, "t.model: line 2: NUL byte"},
+    };
+    char longline[600];
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct pcl_inject_model *m = (struct pcl_inject_model *)1;
+        struct pcl_err err;
+        size_t len = cases[k].len != 0 ? cases[k].len : strlen(cases[k].text);
+
+        assert_int_equal(pcl_model_parse("t.model", cases[k].text, len, &m, &err), PCL_EINVAL);
+        assert_null(m);
+        if (strncmp(err.msg, cases[k].want, strlen(cases[k].want)) != 0) {
+            fail_msg("case %zu: \"%s\", want \"%s\"", k, err.msg, cases[k].want);
+        }
+    }
+    {
+        struct pcl_inject_model *m = NULL;
+        struct pcl_err err;
+        int n =
+            snprintf(longline, sizeof(longline), "portcullis-injection-model 1\n0 1%0300d\n", 0);
+
+        assert_int_equal(pcl_model_parse("t.model", longline, (size_t)n, &m, &err), PCL_EINVAL);
+        assert_string_equal(err.msg, "t.model: line 2: too long");
+    }
+}
+
+/* The shipped weights load, and a missing file is an error naming it. */
+static void
+test_inject_model_load_file(void **state)
+{
+    struct pcl_inject_model *m = NULL;
+    struct pcl_err err;
+
+    (void)state;
+    assert_int_equal(pcl_model_load(PCL_SOURCE_DIR "/data/injection/model.txt", &m, &err), PCL_OK);
+    assert_non_null(m);
+    pcl_inject_model_free(m);
+    assert_int_equal(pcl_model_load(PCL_SOURCE_DIR "/no/such/model.txt", &m, &err), PCL_EIO);
+    assert_null(m);
+    assert_non_null(strstr(err.msg, "cannot open model"));
+    assert_non_null(strstr(err.msg, "/no/such/model.txt"));
+}
+
 int
 main(void)
 {
@@ -249,6 +365,9 @@ main(void)
         cmocka_unit_test(test_inject_train_weights_source_balance),
         cmocka_unit_test(test_inject_model_train_balanced_learns),
         cmocka_unit_test(test_inject_model_train_windows_late_injection),
+        cmocka_unit_test(test_inject_model_parse_numbers),
+        cmocka_unit_test(test_inject_model_parse_errors),
+        cmocka_unit_test(test_inject_model_load_file),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
