@@ -94,8 +94,9 @@ enum pcl_format {
  * be NULL); then content, within the first 8 KiB: a first line holding one complete-looking
  * value ('{' or '[' ... '}' or ']') followed by another line starting with '{' or '[' is JSONL
  * when every other complete line also looks like a value (blank lines aside), TEXT when one
- * does not (JSON records mixed with plain log lines); otherwise a first byte '{' or '[' is
- * JSON; else TEXT. */
+ * does not (JSON records mixed with plain log lines); such a first line followed by a line
+ * that starts no value is TEXT too (a log that begins with a JSON record), and followed by
+ * nothing JSON; otherwise a first byte '{' or '[' is JSON; else TEXT. */
 enum pcl_format pcl_format_sniff(const char *name, const char *head, size_t headlen);
 /* Parse a --input-format value: "text", "csv", "tsv", "json", "jsonl" (or "ndjson"),
  * "binary", case-insensitive. PCL_EINVAL otherwise ("auto" is the caller's business). */

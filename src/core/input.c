@@ -572,8 +572,11 @@ sniff_json(const char *head, size_t n)
     }
     j = (size_t)(nl - head);
     c = next_nonblank(head, n, &j);
+    if (c == -1) {
+        return PCL_FMT_JSON; /* one value, then nothing */
+    }
     if (c != '{' && c != '[') {
-        return PCL_FMT_JSON;
+        return PCL_FMT_TEXT; /* a log whose first line is a JSON record */
     }
     /* JSON Lines only when every other complete line of the head looks like a value too: a
      * log that mixes JSON records with plain lines is text (one walk per line would warn on

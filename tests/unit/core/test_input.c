@@ -399,7 +399,11 @@ static const struct {
     {NULL, "[1]\r\n\r\n[2]", 0, PCL_FMT_JSONL},
     {NULL, "[\n  {\"a\": 1},\n  {\"a\": 2}\n]\n", 0, PCL_FMT_JSON}, /* pretty-printed */
     {NULL, "{\"a\": [\n1]}\n", 0, PCL_FMT_JSON},
-    {NULL, "{\"a\":1}\nplain\n", 0, PCL_FMT_JSON},
+    {NULL, "{\"a\":1}\n", 0, PCL_FMT_JSON},
+    {NULL, "{\"a\":1}\n \r\n", 0, PCL_FMT_JSON},
+    /* a log whose first line is a JSON record */
+    {NULL, "{\"a\":1}\nplain\n", 0, PCL_FMT_TEXT},
+    {NULL, "[1]\n2026-11-27 GET /x 200\n", 0, PCL_FMT_TEXT},
     /* JSON records mixed with plain log lines: text */
     {NULL, "{\"a\":1}\n{\"b\":2}\n2026-11-27 GET /x 200\n{\"c\":3}\n", 0, PCL_FMT_TEXT},
     {NULL, "{\"a\":1}\n{\"b\":2}\n{\"c\": 3, \"d\": [1,\n", 0, PCL_FMT_TEXT},
