@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Loads ICU4C with dlopen() the first time the sanitizer or the token view needs it, the way
- * src/model/hdf5.c loads libhdf5. */
+/* Loads ICU4C with dlopen() the first time the sanitizer or the token view needs it
+ * (src/core/dynlib.c, as src/model/hdf5.c loads libhdf5). */
 #include "icu.h"
 
-#include <dlfcn.h>
+#include "dynlib.h"
+
 #include <pthread.h>
 
 #define PCL_ICU_STR_(x) #x
@@ -20,13 +21,9 @@ static const struct {
     [ICU_LIB_I18N] = {.env = "PCL_ICU_I18N_LIBRARY", .soname = PCL_ICU_I18N_SONAME},
 };
 
-/* Every function: its library, exported (versioned) name and slot in struct pcl_icu_funcs. */
-static const struct {
-    enum icu_lib lib;
-    const char *name;
-    size_t off;
-} icu_funcs[] = {
-#define PCL_ICU_ENTRY(l, f) {ICU_LIB_##l, PCL_ICU_STR(f), offsetof(struct pcl_icu_funcs, f)},
+/* Every function: its exported (versioned) name, library and slot in struct pcl_icu_funcs. */
+static const struct pcl_dl_sym icu_funcs[] = {
+#define PCL_ICU_ENTRY(l, f) {PCL_ICU_STR(f), ICU_LIB_##l, offsetof(struct pcl_icu_funcs, f)},
     PCL_ICU_FUNCS(PCL_ICU_ENTRY)
 #undef PCL_ICU_ENTRY
 };
@@ -36,39 +33,29 @@ struct pcl_icu_funcs pcl_icu;
 static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
 static char icu_error[200]; /* empty once pcl_icu is filled */
 
-/* Open both libraries (the handles stay open for the life of the process) and resolve every
- * function into a local table, which is copied into pcl_icu only when all of them resolved:
- * pcl_icu is either complete or all NULL. */
+/* Open both libraries and resolve every function into a local table, which is copied into
+ * pcl_icu only when all of them resolved: pcl_icu is either complete or all NULL. */
 static void
 icu_load(void)
 {
     struct pcl_icu_funcs t;
     void *lib[ICU_LIB_COUNT];
     const char *name[ICU_LIB_COUNT];
+    char why[160];
+    size_t missing;
 
     for (size_t i = 0; i < ICU_LIB_COUNT; i++) {
-        const char *env = getenv(icu_libs[i].env); /* NOLINT(concurrency-mt-unsafe): once */
-
-        name[i] = env != NULL && env[0] != '\0' ? env : icu_libs[i].soname;
-        lib[i] = dlopen(name[i], RTLD_NOW | RTLD_LOCAL);
+        lib[i] = pcl_dl_open(icu_libs[i].env, icu_libs[i].soname, &name[i], why, sizeof(why));
         if (lib[i] == NULL) {
-            const char *why = dlerror(); /* NOLINT(concurrency-mt-unsafe): once */
-
-            (void)snprintf(icu_error, sizeof(icu_error), "icu: cannot load %s (%s)", name[i],
-                           why != NULL ? why : "unknown reason");
+            (void)snprintf(icu_error, sizeof(icu_error), "icu: cannot load %s (%s)", name[i], why);
             return;
         }
     }
-    for (size_t i = 0; i < PCL_ARRAY_LEN(icu_funcs); i++) {
-        void *f = dlsym(lib[icu_funcs[i].lib], icu_funcs[i].name);
-
-        if (f == NULL) {
-            (void)snprintf(icu_error, sizeof(icu_error), "icu: cannot load %s (no symbol %s)",
-                           name[icu_funcs[i].lib], icu_funcs[i].name);
-            return;
-        }
-        /* POSIX: a function pointer and dlsym()'s void * have the same representation */
-        memcpy((char *)&t + icu_funcs[i].off, &f, sizeof(f));
+    missing = pcl_dl_resolve(lib, icu_funcs, PCL_ARRAY_LEN(icu_funcs), &t);
+    if (missing < PCL_ARRAY_LEN(icu_funcs)) {
+        (void)snprintf(icu_error, sizeof(icu_error), "icu: cannot load %s (no symbol %s)",
+                       name[icu_funcs[missing].lib], icu_funcs[missing].name);
+        return;
     }
     pcl_icu = t;
 }

@@ -8,10 +8,11 @@
  * the libraries it needs made every start of the CLI and the gateway ~13 ms slower. */
 #include "mscan.h"
 
+#include "dynlib.h"
+
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -60,7 +61,7 @@ static const char *const attr_names[] = {"model_config", "training_config"};
     X(H5Sclose)                                                                                    \
     X(H5free_memory)
 
-static struct {
+static struct h5_funcs {
 #define PCL_H5_MEMBER(f) __typeof__(&f) f;
     PCL_H5_FUNCS(PCL_H5_MEMBER)
 #undef PCL_H5_MEMBER
@@ -69,39 +70,30 @@ static struct {
 static pthread_once_t h5_once = PTHREAD_ONCE_INIT;
 static char h5_error[256]; /* empty once h5 is loaded */
 
+/* The high-level library's symbols; dlsym() on its handle also searches libhdf5 itself. */
+static const struct pcl_dl_sym h5_syms[] = {
+#define PCL_H5_SYM(f) {#f, 0, offsetof(struct h5_funcs, f)},
+    PCL_H5_FUNCS(PCL_H5_SYM)
+#undef PCL_H5_SYM
+        {"H5T_C_S1_g", 0, offsetof(struct h5_funcs, c_s1)},
+};
+
 /* The high-level library's SONAME as built against, or PCL_HDF5_LIBRARY (a file name or path)
  * where it is installed under another name. */
 static void
 h5_load(void)
 {
-    const char *name = getenv("PCL_HDF5_LIBRARY"); /* NOLINT(concurrency-mt-unsafe): once */
-    void *lib;
-    const char *missing = NULL;
+    const char *name;
+    void *lib =
+        pcl_dl_open("PCL_HDF5_LIBRARY", PCL_HDF5_HL_SONAME, &name, h5_error, sizeof(h5_error));
+    size_t missing;
 
-    if (name == NULL || name[0] == '\0') {
-        name = PCL_HDF5_HL_SONAME;
-    }
-    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (lib == NULL) {
-        const char *why = dlerror();
-
-        (void)snprintf(h5_error, sizeof(h5_error), "%s", why != NULL ? why : name);
-        return;
+        return; /* h5_error holds the loader's reason */
     }
-    /* dlsym() on the handle also searches libhdf5 itself, which the high-level library needs */
-#define PCL_H5_LOAD(f)                                                                             \
-    if (missing == NULL) {                                                                         \
-        *(void **)(void *)&h5.f = dlsym(lib, #f);                                                  \
-        missing = h5.f == NULL ? #f : NULL;                                                        \
-    }
-    PCL_H5_FUNCS(PCL_H5_LOAD)
-#undef PCL_H5_LOAD
-    if (missing == NULL) {
-        h5.c_s1 = dlsym(lib, "H5T_C_S1_g");
-        missing = h5.c_s1 == NULL ? "H5T_C_S1_g" : NULL;
-    }
-    if (missing != NULL) {
-        (void)snprintf(h5_error, sizeof(h5_error), "%s: no symbol %s", name, missing);
+    missing = pcl_dl_resolve(&lib, h5_syms, PCL_ARRAY_LEN(h5_syms), &h5);
+    if (missing < PCL_ARRAY_LEN(h5_syms)) {
+        (void)snprintf(h5_error, sizeof(h5_error), "%s: no symbol %s", name, h5_syms[missing].name);
     }
 }
 
