@@ -6,6 +6,8 @@
 #include "inject_int.h"
 #include "jitset.h"
 
+#include <portcullis/formats.h>
+
 #include <dirent.h>
 #include <hs.h>
 #include <math.h>
@@ -108,33 +110,19 @@ pcl_inject_tier_name(enum pcl_inject_tier t)
 enum pcl_rc
 pcl_inject_read_file(const char *path, struct pcl_buf *out, struct pcl_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    char chunk[8192];
-    enum pcl_rc rc = PCL_OK;
+    struct pcl_input *in = NULL;
+    /* a path, never standard input */
+    enum pcl_rc rc = strcmp(path, "-") == 0 ? PCL_EIO : pcl_input_open(path, &in, err);
 
-    if (f == NULL) {
+    if (rc == PCL_ENOMEM) {
+        return rc;
+    }
+    if (rc != PCL_OK) {
         return pcl_err_set(err, PCL_EIO, "injection: cannot open %s", path);
     }
     pcl_buf_reset(out);
-    for (;;) {
-        size_t n = fread(chunk, 1, sizeof(chunk), f);
-
-        if (n > 0) {
-            rc = pcl_buf_append(out, chunk, n);
-            if (rc != PCL_OK) {
-                rc = pcl_err_set(err, rc, "injection: %s: %s", path,
-                                 rc == PCL_ELIMIT ? "file too large" : "out of memory");
-                break;
-            }
-        }
-        if (n < sizeof(chunk)) {
-            if (ferror(f)) {
-                rc = pcl_err_set(err, PCL_EIO, "injection: cannot read %s", path);
-            }
-            break;
-        }
-    }
-    (void)fclose(f);
+    rc = pcl_input_slurp(in, 0, out, err);
+    pcl_input_free(in);
     return rc;
 }
 

@@ -60,7 +60,8 @@ enum pcl_rc pcl_model_load(const char *path, struct pcl_inject_model **out,
 /* The same from the file's bytes buf[0..len); errors name `name` and the line. */
 enum pcl_rc pcl_model_parse(const char *name, const char *buf, size_t len,
                             struct pcl_inject_model **out, struct pcl_err *err) PCL_WUR;
-/* The whole file at path into out (reset first; out's limit applies). Errors name the path. */
+/* The whole file at path into out (reset first; out's limit applies; gzip is inflated), with
+ * pcl_input_slurp(). Errors name the path; one that cannot be opened is PCL_EIO. */
 enum pcl_rc pcl_inject_read_file(const char *path, struct pcl_buf *out,
                                  struct pcl_err *err) PCL_WUR;
 
