@@ -111,21 +111,28 @@ pcl_scanmask_block(const unsigned char *p, unsigned want, struct pcl_scanmask *m
 #endif
 }
 
+/* The 64 bytes of p[at..at+64) within p[0..n): p + at itself, or a copy in tail padded with
+ * zero bytes (in no class) past n. */
+static inline const unsigned char *
+pcl_scanmask_src(const unsigned char *p, size_t n, size_t at, unsigned char tail[64])
+{
+    if (at + 64 <= n) {
+        return p + at;
+    }
+    memset(tail, 0, 64);
+    if (at < n) {
+        memcpy(tail, p + at, n - at);
+    }
+    return tail;
+}
+
 /* Masks of p[at..at+64) within p[0..n): bytes at or past n count as in no class. */
 static inline void
 pcl_scanmask_at(const unsigned char *p, size_t n, size_t at, unsigned want, struct pcl_scanmask *m)
 {
     unsigned char tail[64];
 
-    if (at + 64 <= n) {
-        pcl_scanmask_block(p + at, want, m);
-        return;
-    }
-    memset(tail, 0, sizeof(tail));
-    if (at < n) {
-        memcpy(tail, p + at, n - at);
-    }
-    pcl_scanmask_block(tail, want, m);
+    pcl_scanmask_block(pcl_scanmask_src(p, n, at, tail), want, m);
 }
 
 /* Whether pcl_scanmask_block_avx2() may run: the CPU has AVX2 and the environment variable
@@ -145,16 +152,8 @@ static inline void
 pcl_scanmask_all_at(const unsigned char *p, size_t n, size_t at, bool avx2, struct pcl_scanmask *m)
 {
     unsigned char tail[64];
-    const unsigned char *b = tail;
+    const unsigned char *b = pcl_scanmask_src(p, n, at, tail);
 
-    if (at + 64 <= n) {
-        b = p + at;
-    } else {
-        memset(tail, 0, sizeof(tail));
-        if (at < n) {
-            memcpy(tail, p + at, n - at);
-        }
-    }
     if (avx2) {
         pcl_scanmask_block_avx2(b, m);
     } else {
