@@ -258,6 +258,9 @@ pcl_jw_arr_end(struct pcl_jw *w)
 void
 pcl_jw_key(struct pcl_jw *w, const char *key)
 {
+    size_t n, i = 0;
+    char tmp[64];
+
     if (w->rc != PCL_OK) {
         return;
     }
@@ -269,26 +272,20 @@ pcl_jw_key(struct pcl_jw *w, const char *key)
         return;
     }
     w->after_key = true;
-    {
-        /* keys are short names, most of them plain ASCII: written in one append */
-        size_t n = strlen(key), i = 0;
-        char tmp[64];
-
-        if (n + 3 <= sizeof(tmp)) {
-            while (i < n && is_plain((unsigned char)key[i])) {
-                i++;
-            }
-        }
-        if (n + 3 <= sizeof(tmp) && i == n) {
-            tmp[0] = '"';
-            memcpy(tmp + 1, key, n);
-            tmp[n + 1] = '"';
-            tmp[n + 2] = ':';
-            jw_put(w, tmp, n + 3);
-            return;
-        }
-        jw_fail(w, pcl_json_escape(w->out, key, n));
+    /* keys are short names, most of them plain ASCII: written in one append */
+    n = strlen(key);
+    while (n + 3 <= sizeof(tmp) && i < n && is_plain((unsigned char)key[i])) {
+        i++;
     }
+    if (n + 3 <= sizeof(tmp) && i == n) {
+        tmp[0] = '"';
+        memcpy(tmp + 1, key, n);
+        tmp[n + 1] = '"';
+        tmp[n + 2] = ':';
+        jw_put(w, tmp, n + 3);
+        return;
+    }
+    jw_fail(w, pcl_json_escape(w->out, key, n));
     jw_put(w, ":", 1);
 }
 
