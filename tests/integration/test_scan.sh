@@ -152,6 +152,12 @@ cp "$T/mixed.jsonl" "$T/mixed.log"
 "$BIN" scan --format jsonl -q "$T/mixed.log" > "$T/mixedlog.out" 2> "$T/mixedlog.err"
 check "mixed log: sniffed as text, no warnings" test ! -s "$T/mixedlog.err"
 check "mixed log: every line scanned" test "$(grep -c EMAIL_ADDRESS "$T/mixedlog.out")" -eq 15
+# a log that begins with one JSON record is text too, not a broken JSON document
+printf '{"boot": 1}\nplain line ann@example.com\n' > "$T/onejson.log"
+"$BIN" scan --format jsonl -q "$T/onejson.log" > "$T/onejson.out" 2> "$T/onejson.err"
+check "log after a JSON record: no JSON error" test ! -s "$T/onejson.err"
+check "log after a JSON record: finding not unparsed" grep -q '"line":2.*EMAIL_ADDRESS' "$T/onejson.out"
+check "log after a JSON record: no field" test "$(grep -c '"field"' "$T/onejson.out")" -eq 0
 
 # --- JSON and JSONL: field paths, escapes, a bad line is still scanned
 printf '{"users":[{"email":"a\\u0040b.example.com x carl@example.com","n":1}]}\n' > "$T/j.json"
