@@ -162,7 +162,6 @@ compile_pcre(struct pcl_det_rt *d, const char *pattern, struct pcl_err *err)
                            d->info.name, (size_t)erroff, (const char *)msg);
     }
     d->pattern = pattern;
-    d->pcre_opts = opts;
     if (pcre2_pattern_info(d->code, PCRE2_INFO_CAPTURECOUNT, &groups) != 0) {
         groups = 0;
     }
@@ -176,7 +175,7 @@ det_jit(const struct pcl_engine *e, size_t id)
 {
     const struct pcl_det_rt *d = &e->dets[id];
 
-    return pcl_jit_get(e->jits, id, d->code, d->pattern, d->pcre_opts);
+    return pcl_jit_get(e->jits, id, d->code, d->pattern);
 }
 
 void

@@ -17,7 +17,6 @@ struct pcl_det_rt {
     struct pcl_detector_info info;
     pcre2_code *code;    /* without JIT code; its JIT programs are the engine's jits slot */
     const char *pattern; /* its source (a table row's, or engine-owned), for the slot */
-    uint32_t pcre_opts;  /* the options code was compiled with */
     pcl_validate_fn *validate;
     pcl_trim_fn *trim;
     pcl_hexgate_fn *hexgate;

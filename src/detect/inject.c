@@ -400,7 +400,7 @@ void
 pcl_inject_warm(const struct pcl_inject *d)
 {
     for (size_t i = 0; i < d->nsigs; i++) {
-        (void)pcl_jit_get(d->rejit, i, d->re[i], NULL, 0);
+        (void)pcl_jit_get(d->rejit, i, d->re[i], NULL);
     }
 }
 
@@ -527,7 +527,7 @@ on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned f
         return 1; /* each signature reports once per view: only past 1024 signatures */
     }
     /* Vectorscan gives the end; the leftmost start comes from PCRE2 over what precedes it */
-    jit = pcl_jit_get(s->det->rejit, id, s->det->re[id], NULL, 0);
+    jit = pcl_jit_get(s->det->rejit, id, s->det->re[id], NULL);
     m = pcre2_match(jit->code != NULL ? jit->code : s->det->re[id], (PCRE2_SPTR)s->view, end, lo,
                     PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (m >= 0) {

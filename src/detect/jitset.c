@@ -34,8 +34,7 @@ pcl_jit_set_free(struct pcl_jit_set *s)
 }
 
 void
-pcl_jit_slot_make(struct pcl_jit_set *s, size_t i, const pcre2_code *src, const char *pattern,
-                  uint32_t opts)
+pcl_jit_slot_make(struct pcl_jit_set *s, size_t i, const pcre2_code *src, const char *pattern)
 {
     struct pcl_jit_slot *j = &s->slot[i];
 
@@ -50,6 +49,9 @@ pcl_jit_slot_make(struct pcl_jit_set *s, size_t i, const pcre2_code *src, const 
         if (code != NULL && pattern != NULL) {
             int errcode = 0;
             PCRE2_SIZE erroff = 0;
+            uint32_t opts = 0;
+
+            (void)pcre2_pattern_info(src, PCRE2_INFO_ARGOPTIONS, &opts);
 
             anchored = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
                                      opts | PCRE2_ANCHORED, &errcode, &erroff, NULL);

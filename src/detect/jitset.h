@@ -35,17 +35,16 @@ struct pcl_jit_set {
 struct pcl_jit_set *pcl_jit_set_new(size_t n);
 void pcl_jit_set_free(struct pcl_jit_set *s);
 
-void pcl_jit_slot_make(struct pcl_jit_set *s, size_t i, const pcre2_code *src, const char *pattern,
-                       uint32_t opts);
+/* pcl_jit_get()'s slow path: fills slot i under the lock unless another thread did. */
+void pcl_jit_slot_make(struct pcl_jit_set *s, size_t i, const pcre2_code *src, const char *pattern);
 
 /* Slot i, filled on the first call: a JIT copy of src and, when pattern is not NULL, pattern
- * compiled with opts | PCRE2_ANCHORED (opts: the options src was compiled with). */
+ * (src's source) compiled with src's options and PCRE2_ANCHORED. */
 static inline const struct pcl_jit_slot *
-pcl_jit_get(struct pcl_jit_set *s, size_t i, const pcre2_code *src, const char *pattern,
-            uint32_t opts)
+pcl_jit_get(struct pcl_jit_set *s, size_t i, const pcre2_code *src, const char *pattern)
 {
     if (atomic_load_explicit(&s->slot[i].ready, memory_order_acquire) == 0) {
-        pcl_jit_slot_make(s, i, src, pattern, opts);
+        pcl_jit_slot_make(s, i, src, pattern);
     }
     return &s->slot[i];
 }
