@@ -354,7 +354,7 @@ model_line(struct pcl_inject_model *m, const char *name, size_t lineno, const ch
         char *end = NULL;
         long got = strtol(strchr(line, ' ') + 1, &end, 10);
 
-        if (got != want) {
+        if (got != want || end == strchr(line, ' ') + 1 || *end != '\0') {
             return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: expected %.*s %ld", name, lineno,
                                (int)(strchr(line, ' ') - line), line, want);
         }
