@@ -225,6 +225,20 @@ check "stream equals segments" cmp -s "$T/bigs.jsonl" "$T/big1n.jsonl"
 cmp -s "$T/big1.jsonl" "$T/big4.jsonl" || diff "$T/big1.jsonl" "$T/big4.jsonl" | head -5
 check "big file findings" test "$(wc -l < "$T/big1.jsonl")" -gt 1000
 
+# --- a file that shrinks while it is scanned (a shim truncates it at the second read):
+# the error names the file and the offset, the other files are still scanned, and with
+# --fail-on never (findings would take exit 1) the exit code is 3
+SHIM=${PCL_SHRINK_SHIM:?PCL_SHRINK_SHIM must point at the test shim (ctest sets it)}
+cp "$T/big.txt" "$T/shrink.txt"
+PCL_SHRINK_NAME=/shrink.txt LD_PRELOAD="$SHIM" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    "$BIN" scan --format jsonl -q -j 1 --fail-on never "$T/shrink.txt" "$T/a.txt" > "$T/shrink.jsonl" 2> "$T/shrink.err"
+rc=$?
+check "shrunk file: exit 3" test "$rc" -eq 3
+check "shrunk file: error names file and offset" \
+    grep -q "shrink.txt: offset [0-9]*: the file shrank while it was scanned" "$T/shrink.err"
+check "shrunk file: the other file is scanned" grep -q "\"file\":\"$T/a.txt\"" "$T/shrink.jsonl"
+check "shrunk file: the file really shrank" test "$(stat -c %s "$T/shrink.txt")" -lt 20000000
+
 # --- config file
 printf 'detect:\n  disable: [EMAIL_ADDRESS]\n' > "$T/cfg.yaml"
 "$BIN" scan -q --format jsonl --config "$T/cfg.yaml" "$T/a.txt" > "$T/cfg.out"
