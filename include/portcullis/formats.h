@@ -96,7 +96,9 @@ enum pcl_format {
  * when every other complete line also looks like a value (blank lines aside), TEXT when one
  * does not (JSON records mixed with plain log lines); such a first line followed by a line
  * that starts no value is TEXT too (a log that begins with a JSON record), and followed by
- * nothing JSON; otherwise a first byte '{' or '[' is JSON; else TEXT. */
+ * nothing JSON; otherwise a first byte '{' or '[' is JSON; else TEXT. A '{' or '[' opens a
+ * value only when a key or '}' (after '{'), or a value or ']' (after '['), follows it: "[core]"
+ * (an INI section) and "{a: 1}" open none, so such lines are TEXT. */
 enum pcl_format pcl_format_sniff(const char *name, const char *head, size_t headlen);
 /* Parse a --input-format value: "text", "csv", "tsv", "json", "jsonl" (or "ndjson"),
  * "binary", case-insensitive. PCL_EINVAL otherwise ("auto" is the caller's business). */

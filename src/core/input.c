@@ -545,6 +545,41 @@ next_nonblank(const char *s, size_t n, size_t *i)
     return *i < n ? (unsigned char)s[*i] : -1;
 }
 
+/* Whether the '{' or '[' at s[i] may open a JSON value, from the byte after it (blanks skipped,
+ * within [0, n)): a key or '}' after '{'; a value or ']' after '[' ("[core]", an INI section,
+ * opens none). True when the head ends first. */
+static bool
+opens_value(const char *s, size_t n, size_t i)
+{
+    static const char *const words[] = {"true", "false", "null"};
+    size_t k = i + 1;
+    int c = next_nonblank(s, n, &k);
+
+    if (c == -1) {
+        return true;
+    }
+    if (s[i] == '{') {
+        return c == '"' || c == '}';
+    }
+    if (c == '"' || c == '{' || c == '[' || c == ']' || c == '-' || pcl_is_digit((char)c)) {
+        return true;
+    }
+    for (size_t w = 0; w < PCL_ARRAY_LEN(words); w++) {
+        size_t len = strlen(words[w]);
+
+        if (n - k < len) {
+            if (strncmp(s + k, words[w], n - k) == 0) {
+                return true;
+            }
+            continue;
+        }
+        if (memcmp(s + k, words[w], len) == 0 && (n - k == len || !pcl_is_alnum(s[k + len]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static enum pcl_format
 sniff_json(const char *head, size_t n)
 {
@@ -554,7 +589,7 @@ sniff_json(const char *head, size_t n)
     const char *nl;
     char last = '\0';
 
-    if (c != '{' && c != '[') {
+    if ((c != '{' && c != '[') || !opens_value(head, n, i)) {
         return PCL_FMT_TEXT;
     }
     nl = memchr(head + i, '\n', n - i);
@@ -575,7 +610,7 @@ sniff_json(const char *head, size_t n)
     if (c == -1) {
         return PCL_FMT_JSON; /* one value, then nothing */
     }
-    if (c != '{' && c != '[') {
+    if ((c != '{' && c != '[') || !opens_value(head, n, j)) {
         return PCL_FMT_TEXT; /* a log whose first line is a JSON record */
     }
     /* JSON Lines only when every other complete line of the head looks like a value too: a
@@ -595,8 +630,8 @@ sniff_json(const char *head, size_t n)
         while (e > k && is_ws(head[e - 1])) {
             e--;
         }
-        if (k < e &&
-            ((head[k] != '{' && head[k] != '[') || (head[e - 1] != '}' && head[e - 1] != ']'))) {
+        if (k < e && ((head[k] != '{' && head[k] != '[') ||
+                      (head[e - 1] != '}' && head[e - 1] != ']') || !opens_value(head, e, k))) {
             return PCL_FMT_TEXT;
         }
         at = (size_t)(end - head) + 1;

@@ -409,6 +409,19 @@ static const struct {
     {NULL, "{\"a\":1}\n{\"b\":2}\n{\"c\": 3, \"d\": [1,\n", 0, PCL_FMT_TEXT},
     /* a last line cut off by the head does not count; blank lines do not either */
     {NULL, "{\"a\":1}\n{\"b\":2}\n\n  [3]  \r\n{\"c\": 3, \"d\": [1,", 0, PCL_FMT_JSONL},
+    /* brackets that open no JSON value: INI sections, JavaScript objects */
+    {NULL, "[core]\n[remote \"origin\"]\n", 0, PCL_FMT_TEXT},
+    {NULL, "[core]", 0, PCL_FMT_TEXT},
+    {NULL, "{a: 1}\n{b: 2}\n", 0, PCL_FMT_TEXT},
+    {NULL, "[1]\n[core]\n", 0, PCL_FMT_TEXT},
+    {NULL, "[1]\n[2]\n[nothing]\n", 0, PCL_FMT_TEXT},
+    {NULL, "[true]\n[null, 1]\n[ false ]\n[-1]\n[[]]\n[]\n", 0, PCL_FMT_JSONL},
+    {NULL, "[truex]\n[1]\n", 0, PCL_FMT_TEXT},
+    {NULL, "[\n  \"a\"\n]\n", 0, PCL_FMT_JSON},
+    {NULL, "[tr", 0, PCL_FMT_JSON}, /* the head ends first */
+    {NULL, "[fa", 0, PCL_FMT_JSON},
+    {NULL, "[fx", 0, PCL_FMT_TEXT},
+    {NULL, "{ }\n{\"a\":1}\n", 0, PCL_FMT_JSONL},
     {NULL, "", 0, PCL_FMT_TEXT},
     {"stdin", "name,email\n", 0, PCL_FMT_TEXT},
 };
