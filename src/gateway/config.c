@@ -1267,6 +1267,8 @@ parse_root(struct cfg *y, yaml_node_t *root)
         }
     }
     if (rc == PCL_OK && c->npolicies == 0) {
+        /* none given ("policies: []" leaves an empty array): one default policy */
+        pcl_free(c->policies);
         c->policies = pcl_calloc(1, sizeof(*c->policies));
         if (c->policies == NULL) {
             return pcl_err_set(y->err, PCL_ENOMEM, "config: out of memory");
@@ -1286,6 +1288,12 @@ parse_root(struct cfg *y, yaml_node_t *root)
     }
     if (rc == PCL_OK && routes != NULL) {
         rc = parse_seq(y, routes, "routes", sizeof(*c->routes), (void **)&c->routes, &c->nroutes);
+        if (rc == PCL_OK && c->nroutes == 0) {
+            /* a gateway that routes nothing would answer 404 to every request */
+            rc = fail(y, routes,
+                      "routes: empty list: list at least one route, or leave routes out for "
+                      "the OpenAI routes to the first upstream");
+        }
         for (size_t i = 0; rc == PCL_OK && i < c->nroutes; i++) {
             rc = parse_route(y, node(y, routes->data.sequence.items.start[i]), &c->routes[i], i);
         }

@@ -59,6 +59,23 @@ test_config_defaults_and_env(void **state)
     pcl_gw_config_free(c);
 }
 
+/* "policies: []" is the same as no policies: one default policy (and under the fuzzer's leak
+ * check, the empty list's array is freed) */
+static void
+test_config_empty_policies(void **state)
+{
+    struct pcl_gw_config *c = NULL;
+    struct pcl_err err;
+
+    (void)state;
+    assert_int_equal(load("upstreams: [{name: a, url: 'http://x'}]\npolicies: []\n", &c, &err),
+                     PCL_OK);
+    assert_int_equal(c->npolicies, 1);
+    assert_string_equal(c->policies[0].name, "default");
+    assert_ptr_equal(c->routes[0].policy, &c->policies[0]);
+    pcl_gw_config_free(c);
+}
+
 static void
 test_config_errors_name_line_and_field(void **state)
 {
@@ -81,6 +98,7 @@ test_config_errors_name_line_and_field(void **state)
          "names the fields to inspect"},
         {"upstreams: [{name: a, url: 'http://x'}]\nserver: {stream_holdback: 10}\n", "at least 64"},
         {"routes: []\n", "no upstreams"},
+        {"upstreams: [{name: a, url: 'http://x'}]\nroutes: []\n", "line 2: routes: empty list"},
         {"upstreams: [{name: a, url: 'http://x'}]\nstore: a\nstore: b\n", "line 3: duplicate key"},
         {"server: [1\n", "line 2, column 1"},
     };
@@ -118,6 +136,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_defaults_and_env),
+        cmocka_unit_test(test_config_empty_policies),
         cmocka_unit_test(test_config_errors_name_line_and_field),
         cmocka_unit_test(test_config_globs),
     };
