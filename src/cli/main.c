@@ -31,13 +31,44 @@ const size_t pcl_cli_commands_count = PCL_ARRAY_LEN(pcl_cli_commands);
 
 static void vmsg(const char *kind, const char *cmd, const char *fmt, va_list ap) PCL_PRINTF(3, 0);
 
+/* "portcullis: CMD: KIND MESSAGE". A message that begins with the command's own name (a
+ * library error of the subsystem the command is named after, "injection: cannot open X")
+ * does not repeat it. */
 static void
 vmsg(const char *kind, const char *cmd, const char *fmt, va_list ap)
 {
-    (void)fprintf(stderr, "portcullis: %s%s%s", cmd != NULL ? cmd : "", cmd != NULL ? ": " : "",
-                  kind);
-    (void)vfprintf(stderr, fmt, ap);
-    (void)fputc('\n', stderr);
+    char small[1024], *msg = small;
+    va_list again;
+    int n;
+
+    va_copy(again, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
+    if (n >= (int)sizeof(small)) {
+        msg = pcl_malloc((size_t)n + 1);
+        if (msg != NULL) {
+            (void)vsnprintf(msg, (size_t)n + 1, fmt, again);
+        } else {
+            msg = small; /* cut short rather than lost */
+        }
+    }
+    va_end(again);
+    if (n < 0) {
+        (void)snprintf(small, sizeof(small), "%s", fmt);
+    }
+    if (cmd != NULL) {
+        size_t cl = strlen(cmd);
+        const char *m = msg;
+
+        if (strncmp(m, cmd, cl) == 0 && m[cl] == ':' && m[cl + 1] == ' ') {
+            m += cl + 2;
+        }
+        (void)fprintf(stderr, "portcullis: %s: %s%s\n", cmd, kind, m);
+    } else {
+        (void)fprintf(stderr, "portcullis: %s%s\n", kind, msg);
+    }
+    if (msg != small) {
+        pcl_free(msg);
+    }
 }
 
 void
