@@ -6,6 +6,7 @@
 #define PCL_DETECT_CLUSTER_H
 
 #include "scanmask.h"
+#include "shape.h"
 
 /* Groups a cluster records one by one; a cluster with more is still reported. */
 #define PCL_CLUSTER_GROUPS 32
@@ -21,6 +22,7 @@ struct pcl_cluster {
     uint32_t digits;   /* digits in all groups */
     uint32_t groups;   /* number of groups (may exceed PCL_CLUSTER_GROUPS) */
     uint32_t longest;  /* digits in the longest group */
+    uint32_t lenset;   /* the lengths of its groups, bit PCL_SHAPE_LENBIT(len) of each */
     uint32_t lead;     /* letters right before start (0-8), or 0 when they do not start a word:
                           a letter or digit before them, or more than 8 */
     uint32_t lead_gap; /* lead, or when it is 0 and one ' ' or '-' stands before start, the
@@ -234,7 +236,7 @@ pcl_cluster_open(struct pcl_cluster_iter *it, unsigned q)
 
     cl->start = pos;
     cl->plus = c == '+';
-    cl->digits = cl->groups = cl->longest = 0;
+    cl->digits = cl->groups = cl->longest = cl->lenset = 0;
     cl->lead0 = false;
     cl->lead = cl->lead_gap = 0;
     if (pcl_is_alpha((char)c) ||
@@ -309,6 +311,7 @@ pcl_cluster_next_in_block(struct pcl_cluster_iter *it)
         }
         cl->groups++;
         cl->longest = PCL_MAX(cl->longest, len);
+        cl->lenset |= 1u << PCL_SHAPE_LENBIT(len);
         /* without branches: which groups start with '0' follows no pattern. A number may
          * begin at the first group or after '(', ')' or a space that follows no digit (a
          * later group has a separator and a digit or separator before it). */

@@ -396,6 +396,11 @@ build_num_dispatch(struct pcl_engine *e)
         uint32_t lone, multi, g2 = PCL_MAX((uint32_t)g->min_groups, 2u);
 
         pcl_shape_compile(e->dets[g->id].shape, &e->gate_shape[k]);
+        for (unsigned ls = 0; ls < PCL_ARRAY_LEN(e->num_by_lenset); ls++) {
+            if (!g->has_shape || pcl_shape_may_fit(e->dets[g->id].shape, ls)) {
+                e->num_by_lenset[ls] |= bit;
+            }
+        }
         for (unsigned v = 0; v <= PCL_NUM_CAP; v++) {
             if (g->min_digits <= v) {
                 e->num_by_digits[v] |= bit;
@@ -1222,6 +1227,9 @@ cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
     /* max_run only rules a cluster out when all its runs are too long: a long run elsewhere
      * may sit beside a match */
     cand &= groups == 1 ? e->num_single[PCL_MIN(longest, PCL_NUM_CAP)] : ~(uint64_t)0;
+    /* the shape test below only applies to clusters whose groups were all recorded (0xff
+     * passes every shape) */
+    cand &= e->num_by_lenset[groups <= PCL_CLUSTER_GROUPS ? cl->lenset & 0xffu : 0xffu];
     cand &= cl->plus ? ~(uint64_t)0 : ~e->num_plus;
     cand &= cl->lead0 ? ~(uint64_t)0 : ~e->num_lead0;
     while (cand != 0) {

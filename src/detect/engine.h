@@ -97,7 +97,10 @@ struct pcl_engine {
     uint64_t num_single[PCL_NUM_CAP + 1];     /* one group of this length: max_run allows it */
     uint64_t num_plus;                        /* gates that need a '+' before the cluster */
     uint64_t num_lead0;                       /* gates that need a trunk '0' group */
-    struct pcl_cluster_skip num_skip;         /* clusters too short for any gate (cluster.h) */
+    uint64_t num_by_lenset[256];      /* by the cluster's group lengths (struct pcl_cluster lenset):
+                                         each position of some alternative of the gate's shape finds
+                                         a length it takes, or the gate has no shape */
+    struct pcl_cluster_skip num_skip; /* clusters too short for any gate (cluster.h) */
     bool avx2; /* the block pass takes its masks from pcl_scanmask_block_avx2() */
     /* by the letters around the cluster (struct pcl_cluster lead, lead_gap, trail; 0-8): */
     uint64_t num_by_lead[PCL_NUM_LETTERS + 1];     /* lead_alpha..lead_max, or no lead needed */

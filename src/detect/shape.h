@@ -105,6 +105,37 @@ pcl_shape_fits(const uint8_t *shape, const uint32_t *g, size_t ng)
     return false;
 }
 
+/* A group length as one of 8 bits, for sets of the lengths a cluster's groups have: lengths
+ * 1-7 their own bit, 8 or more digits bit 0. */
+#define PCL_SHAPE_LENBIT(len) ((len) <= 7u ? (len) : 0u)
+
+/* Whether groups whose set of lengths is lenset (bits PCL_SHAPE_LENBIT) may fit shape: some
+ * alternative finds, at each of its positions, a length it takes. A necessary condition of
+ * pcl_shape_fits(), cheap to tabulate over the 256 sets. */
+static inline bool
+pcl_shape_may_fit(const uint8_t *shape, unsigned lenset)
+{
+    for (const uint8_t *alt = shape; alt[0] != 0; alt += 1 + 2 * alt[0]) {
+        unsigned j = 0;
+
+        for (; j < alt[0]; j++) {
+            unsigned lo = PCL_MAX(alt[1 + 2 * j], 1u), hi = alt[2 + 2 * j];
+            unsigned bits = hi >= 8 ? 1u << PCL_SHAPE_LENBIT(8u) : 0;
+
+            for (unsigned len = lo; len <= hi && len <= 7; len++) {
+                bits |= 1u << PCL_SHAPE_LENBIT(len);
+            }
+            if ((bits & lenset) == 0) {
+                break;
+            }
+        }
+        if (j == alt[0]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Compile a parsed shape into nfa (nfa->ok false when it does not fit: then pcl_shape_fits()). */
 static inline void
 pcl_shape_compile(const uint8_t *shape, struct pcl_shape_nfa *nfa)

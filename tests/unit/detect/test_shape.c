@@ -20,16 +20,27 @@ next_rand(uint64_t *x)
     return *x;
 }
 
-/* Both checks, which must agree, on groups g[0..ng) (each under 64). */
+static size_t lenset_rejects; /* group lists pcl_shape_may_fit() ruled out */
+
+/* Both checks, which must agree, on groups g[0..ng) (each under 64); and the length-set test,
+ * which must pass every list that fits. */
 static bool
 fits_both(const uint8_t *shape, const uint32_t *g, size_t ng)
 {
     struct pcl_shape_nfa nfa;
     bool walk = pcl_shape_fits(shape, g, ng);
+    unsigned lenset = 0;
 
     pcl_shape_compile(shape, &nfa);
     assert_true(nfa.ok);
     assert_int_equal(pcl_shape_nfa_fits(&nfa, g, ng), walk);
+    for (size_t i = 0; i < ng; i++) {
+        lenset |= 1u << PCL_SHAPE_LENBIT(g[i]);
+    }
+    if (!pcl_shape_may_fit(shape, lenset)) {
+        assert_false(walk);
+        lenset_rejects++;
+    }
     return walk;
 }
 
@@ -163,6 +174,43 @@ test_pcl_shape_nfa_random(void **state)
         }
     }
     assert_true(fitting > 1000);
+    assert_true(lenset_rejects > 1000);
+}
+
+/* The length-set test on the built-in kinds of shape */
+static void
+test_pcl_shape_may_fit_cases(void **state)
+{
+    static const struct {
+        const char *shape;
+        unsigned lengths[4]; /* 0-terminated */
+        bool want;
+    } cases[] = {
+        {"3,2,4", {3, 2, 4}, true},
+        {"3,2,4", {4, 2, 2}, false}, /* a date: no group of 3 */
+        {"3,2,4|9", {9}, true},
+        {"3,2,4|9", {12}, true}, /* 8 or more share a bit */
+        {"13..19", {16}, true},
+        {"13..19", {4, 4, 4}, false},
+        {"1..3,1..3,1..3,1..3", {4, 4}, false},
+        {"1..3,1..3,1..3,1..3", {1, 4}, true},
+        {"7..8", {8}, true},
+        {"7..8", {6}, false},
+    };
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        uint8_t shape[64];
+        unsigned lenset = 0;
+
+        assert_int_equal(pcl_shape_parse(cases[k].shape, shape, sizeof(shape)), PCL_OK);
+        for (size_t i = 0; i < 4 && cases[k].lengths[i] != 0; i++) {
+            lenset |= 1u << PCL_SHAPE_LENBIT(cases[k].lengths[i]);
+        }
+        if (pcl_shape_may_fit(shape, lenset) != cases[k].want) {
+            fail_msg("case %zu (%s)", k, cases[k].shape);
+        }
+    }
 }
 
 int
@@ -173,6 +221,7 @@ main(void)
         cmocka_unit_test(test_pcl_shape_fits_cases),
         cmocka_unit_test(test_pcl_shape_compile_limits),
         cmocka_unit_test(test_pcl_shape_nfa_random),
+        cmocka_unit_test(test_pcl_shape_may_fit_cases),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
