@@ -149,6 +149,10 @@ enum pcl_rc pcl_stream_feed(struct pcl_stream *st, const char *chunk, size_t len
 enum pcl_rc pcl_stream_finish(struct pcl_stream *st, struct pcl_err *err) PCL_WUR;
 /* Offset before which no finding can start any more: bytes before it may be released. */
 uint64_t pcl_stream_settled(const struct pcl_stream *st);
+/* Start a new stream on st (finished or not), reporting to cb: offsets count from 0 again.
+ * The scratch space and the window's memory are kept, so scanning many short inputs (files,
+ * requests) with one stream costs no allocation per input. */
+void pcl_stream_reset(struct pcl_stream *st, pcl_finding_fn *cb, void *ctx);
 void pcl_stream_free(struct pcl_stream *st);
 
 /* ---- classification ----------------------------------------------------------------- */

@@ -41,6 +41,19 @@ pcl_stream_new(const struct pcl_engine *e, pcl_finding_fn *cb, void *ctx, struct
 }
 
 void
+pcl_stream_reset(struct pcl_stream *st, pcl_finding_fn *cb, void *ctx)
+{
+    st->cb = cb;
+    st->ctx = ctx;
+    pcl_buf_reset(&st->win);
+    st->win_off = 0;
+    st->emitted_end = 0;
+    st->settled = 0;
+    st->finished = false;
+    st->stopped = false;
+}
+
+void
 pcl_stream_free(struct pcl_stream *st)
 {
     if (st == NULL) {

@@ -293,6 +293,7 @@ test_stream_matches_whole_buffer(void **state)
     static char buf[1 << 15];
     size_t len = 0;
     struct pcl_err err = {0};
+    struct pcl_stream *st = NULL;
 
     (void)state;
     while (len < sizeof(buf) - 64) {
@@ -307,13 +308,21 @@ test_stream_matches_whole_buffer(void **state)
     }
     scan_whole(e, buf, len, &whole);
     assert_true(whole.n > 10);
+    /* one stream for every round, reset in between (rounds 30 and up: also in the middle of
+     * a first, abandoned pass over the buffer) */
+    assert_int_equal(pcl_stream_new(e, collect, &streamed, &st, &err), PCL_OK);
     for (int round = 0; round < 40; round++) {
-        struct pcl_stream *st = NULL;
         size_t off = 0;
         size_t maxchunk = round < 10 ? (size_t)round + 1 : (size_t)(rng() % 5000) + 1;
 
+        if (round >= 30) {
+            size_t part = (size_t)(rng() % len);
+
+            pcl_stream_reset(st, collect, &streamed);
+            assert_int_equal(pcl_stream_feed(st, buf + len - part, part, &err), PCL_OK);
+        }
         streamed.n = 0;
-        assert_int_equal(pcl_stream_new(e, collect, &streamed, &st, &err), PCL_OK);
+        pcl_stream_reset(st, collect, &streamed);
         while (off < len) {
             size_t n = (size_t)(rng() % maxchunk) + 1;
 
@@ -328,7 +337,6 @@ test_stream_matches_whole_buffer(void **state)
             }
         }
         assert_int_equal(pcl_stream_finish(st, &err), PCL_OK);
-        pcl_stream_free(st);
         if (off == len) {
             assert_int_equal(streamed.n, whole.n);
             for (size_t k = 0; k < whole.n; k++) {
@@ -345,6 +353,7 @@ test_stream_matches_whole_buffer(void **state)
             }
         }
     }
+    pcl_stream_free(st);
     pcl_engine_free(e);
 }
 
