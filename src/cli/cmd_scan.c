@@ -14,7 +14,8 @@
 
 #define SEGMENT_MIN       ((uint64_t)8 << 20)
 #define READ_CHUNK        ((size_t)1 << 20)
-#define JSONL_WARN_LINES  10 /* JSONL lines that are not JSON named one by one per file */
+#define REPORT_BATCH      ((size_t)32) /* jobs the reporting thread lets finish per wake-up */
+#define JSONL_WARN_LINES  10           /* JSONL lines that are not JSON named one by one per file */
 #define MAX_STRUCTURED    ((size_t)1 << 30) /* JSON documents are walked in memory */
 #define MAX_HITS_PER_FILE 10000000u
 
@@ -60,6 +61,11 @@ struct scan_ctx {
     size_t nfiles;
     size_t capfiles;
     atomic_size_t next;
+    atomic_size_t ndone; /* jobs finished */
+    /* what the reporting thread waits for (SIZE_MAX: nothing): a job, and a number of
+     * finished jobs (struct worker_mem's wake-up rule) */
+    atomic_size_t wait_job;
+    atomic_size_t wait_count;
     atomic_uint_fast64_t bytes_done;
     uint64_t bytes_total;
     pthread_mutex_t mu;
@@ -223,6 +229,35 @@ struct stream_scan {
     struct pcl_buf hold; /* the bytes fed from ts.data_off on */
 };
 
+/* What a worker keeps from one job to the next, so that a file costs no allocation of scratch
+ * space or buffers (a tree of small files would otherwise spend more time in mmap() and
+ * munmap() than in scanning). */
+struct worker_mem {
+    struct pcl_scratch *s; /* CSV and JSON scans */
+    struct pcl_stream *st; /* text scans; made by the first one */
+    struct pcl_buf hold;   /* text scans' read buffer (lent to struct stream_scan) */
+};
+
+/* Start a text scan of ss with w's stream and read buffer (returned by stream_text_end()). */
+static enum pcl_rc
+stream_text_begin(struct scan_ctx *c, struct stream_scan *ss, struct worker_mem *w,
+                  struct pcl_err *err)
+{
+    ss->hold = w->hold;
+    pcl_buf_reset(&ss->hold);
+    if (w->st != NULL) {
+        pcl_stream_reset(w->st, on_text_finding, &ss->ts);
+        return PCL_OK;
+    }
+    return pcl_stream_new(c->e, on_text_finding, &ss->ts, &w->st, err);
+}
+
+static void
+stream_text_end(struct stream_scan *ss, struct worker_mem *w)
+{
+    w->hold = ss->hold;
+}
+
 /* Room for READ_CHUNK more bytes at the end of ss->hold, where the caller reads the next
  * chunk (one copy fewer than reading elsewhere and appending). */
 static char *
@@ -294,7 +329,7 @@ stream_text_finish(struct stream_scan *ss, struct pcl_stream *st, struct job *j,
  * The bytes are read with pread() into one reused buffer and streamed: on virtual machines
  * the first touch of a large mapping (or of fresh memory) costs more than the scan of it. */
 static enum pcl_rc
-scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
+scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, struct pcl_err *err)
 {
     uint64_t w = pcl_engine_window(c->e);
     uint64_t lo = j->seg_start > w ? j->seg_start - w : 0;
@@ -307,16 +342,16 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
                                     .keep_hi = j->seg_end,
                                     .base = lo,
                                     .t = {.pos = j->seg_start}}};
-    struct pcl_stream *st = NULL;
+    struct pcl_stream *st;
     enum pcl_rc rc;
     int fd;
 
-    pcl_buf_init(&ss.hold, 0);
     fd = open(j->file->path, O_RDONLY | O_CLOEXEC);
     if (fd == -1) {
         return pcl_err_set(err, PCL_EIO, "cannot open: %s", strerror(errno));
     }
-    rc = pcl_stream_new(c->e, on_text_finding, &ss.ts, &st, err);
+    rc = stream_text_begin(c, &ss, wm, err);
+    st = wm->st;
     while (rc == PCL_OK && off < hi) {
         char *chunk = stream_text_room(&ss, err);
         ssize_t got;
@@ -349,20 +384,20 @@ scan_segment(struct scan_ctx *c, struct job *j, struct pcl_err *err)
         j->tail_cp = ss.ts.t.cp;
     }
     (void)close(fd);
-    pcl_stream_free(st);
-    pcl_buf_fini(&ss.hold);
+    stream_text_end(&ss, wm);
     return rc;
 }
 
 static enum pcl_rc
-scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct pcl_err *err)
+scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct worker_mem *w,
+                 struct pcl_err *err)
 {
     struct stream_scan ss = {.ts = {.c = c, .j = j, .f = j->file, .keep_hi = UINT64_MAX}};
-    struct pcl_stream *st = NULL;
+    struct pcl_stream *st;
     enum pcl_rc rc;
 
-    pcl_buf_init(&ss.hold, 0);
-    rc = pcl_stream_new(c->e, on_text_finding, &ss.ts, &st, err);
+    rc = stream_text_begin(c, &ss, w, err);
+    st = w->st;
     while (rc == PCL_OK) {
         char *chunk = stream_text_room(&ss, err);
         size_t got = 0;
@@ -382,8 +417,7 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
     if (rc == PCL_OK) {
         rc = stream_text_finish(&ss, st, j, err);
     }
-    pcl_stream_free(st);
-    pcl_buf_fini(&ss.hold);
+    stream_text_end(&ss, w);
     return rc;
 }
 
@@ -800,8 +834,9 @@ discard_structured(struct scan_file *f)
 }
 
 static enum pcl_rc
-run_file_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_err *err)
+run_file_job(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl_err *err)
 {
+    struct pcl_scratch *s = w->s;
     struct scan_file *f = j->file;
     struct pcl_input *in = NULL;
     const char *head = NULL;
@@ -836,7 +871,7 @@ run_file_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pc
         rc = scan_json(c, j, s, in, true, err);
         break;
     case PCL_FMT_TEXT:
-        rc = scan_text_stream(c, j, in, err);
+        rc = scan_text_stream(c, j, in, w, err);
         break;
     }
     if ((rc == PCL_EINVAL || rc == PCL_ELIMIT) && f->fmt != PCL_FMT_TEXT &&
@@ -854,7 +889,7 @@ run_file_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pc
         if (rc == PCL_OK) {
             f->bytes = 0;
             f->fmt = PCL_FMT_TEXT;
-            rc = scan_text_stream(c, j, in, err);
+            rc = scan_text_stream(c, j, in, w, err);
         }
     }
 out:
@@ -863,7 +898,7 @@ out:
 }
 
 static void
-run_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s)
+run_job(struct scan_ctx *c, struct job *j, struct worker_mem *w)
 {
     struct pcl_err err = {0};
     enum pcl_rc rc;
@@ -875,10 +910,10 @@ run_job(struct scan_ctx *c, struct job *j, struct pcl_scratch *s)
         return;
     }
     if (j->segment) {
-        rc = scan_segment(c, j, &err);
+        rc = scan_segment(c, j, w, &err);
         atomic_fetch_add(&c->bytes_done, j->seg_end - j->seg_start);
     } else {
-        rc = run_file_job(c, j, s, &err);
+        rc = run_file_job(c, j, w, &err);
     }
     if (rc != PCL_OK) {
         j->failed = true;
@@ -890,30 +925,40 @@ static void *
 worker(void *arg)
 {
     struct scan_ctx *c = arg;
-    struct pcl_scratch *s = NULL;
+    struct worker_mem w = {0};
     struct pcl_err err = {0};
 
-    if (pcl_scratch_new(c->e, &s, &err) != PCL_OK) {
-        s = NULL;
+    pcl_buf_init(&w.hold, 0);
+    if (pcl_scratch_new(c->e, &w.s, &err) != PCL_OK) {
+        w.s = NULL;
     }
     for (;;) {
-        size_t i = atomic_fetch_add(&c->next, 1);
+        size_t i = atomic_fetch_add(&c->next, 1), n;
 
         if (i >= c->njobs) {
             break;
         }
-        if (s == NULL) {
+        if (w.s == NULL) {
             c->jobs[i].failed = true;
             c->jobs[i].error = pcl_strdup("out of memory (scratch)");
         } else {
-            run_job(c, &c->jobs[i], s);
+            run_job(c, &c->jobs[i], &w);
         }
-        (void)pthread_mutex_lock(&c->mu);
         atomic_store(&c->jobs[i].done, true);
-        (void)pthread_cond_broadcast(&c->cv);
-        (void)pthread_mutex_unlock(&c->mu);
+        n = atomic_fetch_add(&c->ndone, 1) + 1;
+        /* Wake the reporting thread only when it waits for this job or for this many: a
+         * wake-up per job would cost two context switches per small file. (It sets what it
+         * waits for before it looks at done and ndone, and this thread looks after setting
+         * them, so one of the two sees the other.) */
+        if (i == atomic_load(&c->wait_job) || n == atomic_load(&c->wait_count)) {
+            (void)pthread_mutex_lock(&c->mu);
+            (void)pthread_cond_broadcast(&c->cv);
+            (void)pthread_mutex_unlock(&c->mu);
+        }
     }
-    pcl_scratch_free(s);
+    pcl_scratch_free(w.s);
+    pcl_stream_free(w.st);
+    pcl_buf_fini(&w.hold);
     return NULL;
 }
 
@@ -1506,6 +1551,8 @@ pcl_cmd_scan(int argc, char **argv)
     pcl_buf_init(&c.walk_warnings, 1 << 24);
     (void)pthread_mutex_init(&c.mu, NULL);
     (void)pthread_cond_init(&c.cv, NULL);
+    atomic_init(&c.wait_job, SIZE_MAX);
+    atomic_init(&c.wait_count, SIZE_MAX);
     wo.excludes = (const char *const *)l.excludes;
     wo.nexcludes = l.nexcludes;
     wo.on_file = on_walk_file;
@@ -1567,8 +1614,18 @@ pcl_cmd_scan(int argc, char **argv)
         uint64_t line_base = 0, cp_carry = 0;
 
         for (; ji < c.njobs && c.jobs[ji].file_idx == fi; ji++) {
+            size_t batch = PCL_MIN(ji + REPORT_BATCH, c.njobs);
+
+            /* a job not done yet: wait for it and for a batch of jobs after it, so small files
+             * are reported in batches, one wake-up per REPORT_BATCH jobs rather than per job */
+            if (atomic_load(&c.jobs[ji].done)) {
+                merge_job(f, &c.jobs[ji], &line_base, &cp_carry);
+                continue;
+            }
             (void)pthread_mutex_lock(&c.mu);
-            while (!atomic_load(&c.jobs[ji].done)) {
+            atomic_store(&c.wait_count, batch);
+            atomic_store(&c.wait_job, ji);
+            while (!atomic_load(&c.jobs[ji].done) || atomic_load(&c.ndone) < batch) {
                 if (progress_mode > 0) {
                     struct timespec until;
 
@@ -1584,6 +1641,8 @@ pcl_cmd_scan(int argc, char **argv)
                     (void)pthread_cond_wait(&c.cv, &c.mu);
                 }
             }
+            atomic_store(&c.wait_job, SIZE_MAX);
+            atomic_store(&c.wait_count, SIZE_MAX);
             (void)pthread_mutex_unlock(&c.mu);
             merge_job(f, &c.jobs[ji], &line_base, &cp_carry);
         }

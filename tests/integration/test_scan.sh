@@ -225,6 +225,36 @@ check "stream equals segments" cmp -s "$T/bigs.jsonl" "$T/big1n.jsonl"
 cmp -s "$T/big1.jsonl" "$T/big4.jsonl" || diff "$T/big1.jsonl" "$T/big4.jsonl" | head -5
 check "big file findings" test "$(wc -l < "$T/big1.jsonl")" -gt 1000
 
+# --- many small files of every format (each worker reuses its stream and buffers, and the
+# report waits for batches of files): every file is reported, in order, whatever the threads
+mkdir -p "$T/many"
+for i in $(seq 1 300); do
+    case $((i % 4)) in
+    0) printf 'line %d mail u%d@example.com\n' "$i" "$i" > "$T/many/f$i.txt" ;;
+    1) printf 'name,email\nx,u%d@example.com\n' "$i" > "$T/many/f$i.csv" ;;
+    2) printf '{"email":"u%d@example.com"}\n' "$i" > "$T/many/f$i.jsonl" ;;
+    3) printf 'nothing here %d\n' "$i" > "$T/many/f$i.txt" ;;
+    esac
+done
+"$BIN" scan --format jsonl -q -j 1 --fail-on never "$T/many" > "$T/many1.jsonl"
+"$BIN" scan --format jsonl -q -j 3 --fail-on never "$T/many" > "$T/many3.jsonl"
+"$BIN" scan --format json -q -j 2 --fail-on never "$T/many" > "$T/many.json"
+check "many files: threads agree" cmp -s "$T/many1.jsonl" "$T/many3.jsonl"
+check "many files: one finding per file with an address" test "$(wc -l < "$T/many1.jsonl")" -eq 225
+check "many files: each finding in its own file" py "
+import json
+for l in open('$T/many1.jsonl'):
+    r = json.loads(l)
+    n = r['file'].rsplit('/f', 1)[1].split('.')[0]
+    assert r['type'] == 'EMAIL_ADDRESS', r
+    assert open(r['file']).read().count('u%s@' % n) == 1, r
+"
+check "many files: all 300 reported" py "
+import json
+d = json.load(open('$T/many.json'))
+assert len(d['files']) == 300, len(d['files'])
+"
+
 # --- a file that shrinks while it is scanned (a shim truncates it at the second read):
 # the error names the file and the offset, the other files are still scanned, and with
 # --fail-on never (findings would take exit 1) the exit code is 3
