@@ -147,6 +147,11 @@ pcl_fpe_iban_ok(const char *s, size_t n)
         !pcl_is_digit(c[3])) {
         return false;
     }
+    /* ISO 13616 check digits are 02-98: "00", "01" and "99" pass mod 97 like 97, 98 and 02,
+     * but the digits recomputed after encryption would not give them back */
+    if ((c[2] == '0' && c[3] <= '1') || (c[2] == '9' && c[3] == '9')) {
+        return false;
+    }
     for (size_t i = 4; i < k; i++) {
         rem = mod97_add(rem, c[i]);
     }
@@ -414,7 +419,9 @@ select_vars(struct shape *sh, const char *type, struct pcl_err *err)
         return add_range(sh, 0, len, true, 6, k - 1) ? PCL_OK : too_long(type, err);
     case K_IBAN:
         if (!pcl_fpe_iban_ok(value, len)) {
-            return pcl_err_set(err, PCL_EINVAL, "fpe: %s value fails the IBAN mod 97 check", type);
+            return pcl_err_set(err, PCL_EINVAL,
+                               "fpe: %s value fails the IBAN check (mod 97, check digits 02-98)",
+                               type);
         }
         return add_range(sh, 0, len, false, 4, SIZE_MAX) ? PCL_OK : too_long(type, err);
     case K_SSN:

@@ -31,7 +31,8 @@ enum pcl_rc pcl_fpe_decrypt(struct pcl_fpe *f, const char *type, const char *val
 
 /* Luhn check digit ('0'..'9') that completes digits d[0..n). */
 char pcl_fpe_luhn_digit(const char *d, size_t n);
-/* True when the IBAN's letters and digits (spaces ignored, any case) pass ISO 13616 mod 97. */
+/* True when the IBAN's letters and digits (spaces ignored, any case) pass ISO 13616 mod 97
+ * with check digits 02-98. */
 bool pcl_fpe_iban_ok(const char *s, size_t n);
 
 #endif

@@ -428,6 +428,12 @@ test_pcl_fpe_encrypt_rejects_unfit_values(void **state)
         {"CREDIT_CARD", "4111111111111111", PCL_OK, NULL},
         {"IBAN_CODE", "DE89370400440532013001", PCL_EINVAL, "97"}, /* bad check */
         {"IBAN_CODE", "DE89370400440532013000", PCL_OK, NULL},
+        /* check digits outside 02-98 that pass mod 97 would not round-trip (found by
+         * fuzz_vault_token) */
+        {"IBAN_CODE", "DE02370400440532010007", PCL_OK, NULL},
+        {"IBAN_CODE", "DE99370400440532010007", PCL_EINVAL, "97"},
+        {"IBAN_CODE", "DE97370400440532010043", PCL_OK, NULL},
+        {"IBAN_CODE", "DE00370400440532010043", PCL_EINVAL, "97"},
         {"US_SSN", "12-345-678", PCL_EINVAL, "9 digits"},
         {"GENERIC", "12345", PCL_EINVAL, "too short"},         /* 10^5 */
         {"GENERIC", "abcd", PCL_EINVAL, "too short"},          /* 26^4 */
