@@ -19,6 +19,9 @@ NPROC=$(nproc 2>/dev/null || echo 1)
 CORPUS=$OUT/corpus-$SIZE.txt
 SPLIT_DIR=$OUT/corpus-$SIZE.split
 NSPLIT=16
+# a tree of small files (a source tree, a folder of documents): the first 32 MiB of the corpus
+# cut at line ends into files of at most 4 KiB
+SMALL_DIR=$OUT/corpus-$SIZE.small
 
 log() { printf '%s\n' "bench: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -47,7 +50,7 @@ done
 if [ ! -s "$CORPUS" ] || [ ! -s "$CORPUS.planted" ] || [ "$GEN" -nt "$CORPUS" ] ||
     ! grep -q "seed $SEED\$" "$CORPUS.planted" 2>/dev/null; then
     log "generating $CORPUS"
-    rm -rf "$SPLIT_DIR"
+    rm -rf "$SPLIT_DIR" "$SMALL_DIR"
     "$GEN" --size "$SIZE" --seed "$SEED" --out "$CORPUS" 2>"$CORPUS.planted"
 fi
 if [ ! -d "$SPLIT_DIR" ]; then
@@ -56,9 +59,17 @@ if [ ! -d "$SPLIT_DIR" ]; then
     split -n "l/$NSPLIT" -d -a 2 "$CORPUS" "$SPLIT_DIR.tmp/part-"
     mv "$SPLIT_DIR.tmp" "$SPLIT_DIR"
 fi
+if [ ! -d "$SMALL_DIR" ]; then
+    log "cutting the first 32 MiB of the corpus into 4 KiB files for the small-file runs"
+    mkdir -p "$SMALL_DIR.tmp"
+    head -c 33554432 "$CORPUS" | split -C 4096 -d -a 5 - "$SMALL_DIR.tmp/f-"
+    mv "$SMALL_DIR.tmp" "$SMALL_DIR"
+fi
+NSMALL=$(find "$SMALL_DIR" -type f | wc -l)
+SMALL_BYTES=$(cat "$SMALL_DIR"/* | wc -c)
 BYTES=$(stat -c %s "$CORPUS")
 MBYTES=$(awk -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1e6 }')
-cat "$CORPUS" "$SPLIT_DIR"/* >/dev/null # warm the page cache
+cat "$CORPUS" "$SPLIT_DIR"/* "$SMALL_DIR"/* >/dev/null # warm the page cache
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -115,6 +126,10 @@ SCAN_FINDINGS=$(grep -c "^{" "$OUT/scan.jsonl" || true)
 T_PC1=$(best_of "${SCAN[@]}" --threads 1 "$CORPUS")
 T_PCN=$(best_of "${SCAN[@]}" --threads "$NPROC" "$CORPUS")
 T_PCD=$(best_of "${SCAN[@]}" --threads "$NPROC" "$SPLIT_DIR")
+T_PCS1=$(best_of "${SCAN[@]}" --threads 1 "$SMALL_DIR")
+T_PCSN=$(best_of "${SCAN[@]}" --threads "$NPROC" "$SMALL_DIR")
+PCS1=$(mbps "$SMALL_BYTES" "$T_PCS1")
+PCSN=$(mbps "$SMALL_BYTES" "$T_PCSN")
 PC1=$(mbps "$BYTES" "$T_PC1")
 PCN=$(mbps "$BYTES" "$T_PCN")
 PCD=$(mbps "$BYTES" "$T_PCD")
@@ -124,6 +139,9 @@ T_COLD=$(best_of "${SCAN[@]}" --no-cache --threads 1 "$OUT/tiny.txt")
 row "portcullis scan" "--threads 1" "1 file" "$T_PC1" "$PC1" "$SCAN_FINDINGS findings"
 row "portcullis scan" "--threads $NPROC" "1 file" "$T_PCN" "$PCN" ""
 row "portcullis scan" "--threads $NPROC" "$NSPLIT files" "$T_PCD" "$PCD" ""
+row "portcullis scan" "--threads 1" "$NSMALL small files" "$T_PCS1" "$PCS1" \
+    "$SMALL_BYTES bytes in files of at most 4 KiB"
+row "portcullis scan" "--threads $NPROC" "$NSMALL small files" "$T_PCSN" "$PCSN" ""
 row "portcullis scan" "--threads 1" "21-byte file" "$T_START" "" \
     "start-up with the compiled-detector cache warm (as in the rows above)"
 row "portcullis scan" "--no-cache --threads 1" "21-byte file" "$T_COLD" "" \
@@ -172,6 +190,10 @@ if command -v rg >/dev/null 2>&1; then
     T_RGN=$(best_of rg -c --no-config "${RG_ARGS[@]}" "$CORPUS")
     T_RGD=$(best_of rg -c --no-config "${RG_ARGS[@]}" "$SPLIT_DIR")
     T_RGU=$(RUNS=1 best_of rg -c --no-config -j1 "${RG_UARGS[@]}" "$CORPUS")
+    T_RGS1=$(best_of rg -c --no-config -j1 "${RG_ARGS[@]}" "$SMALL_DIR")
+    T_RGSN=$(best_of rg -c --no-config "${RG_ARGS[@]}" "$SMALL_DIR")
+    RGS1=$(mbps "$SMALL_BYTES" "$T_RGS1")
+    RGSN=$(mbps "$SMALL_BYTES" "$T_RGSN")
     RG1=$(mbps "$BYTES" "$T_RG1")
     RGN=$(mbps "$BYTES" "$T_RGN")
     RGD=$(mbps "$BYTES" "$T_RGD")
@@ -179,11 +201,13 @@ if command -v rg >/dev/null 2>&1; then
         "$RG_MATCHES matches on $RG_LINES lines (7 regexes, ASCII \\b, no validation)"
     row "ripgrep" "default (-j$NPROC)" "1 file" "$T_RGN" "$RGN" ""
     row "ripgrep" "default (-j$NPROC)" "$NSPLIT files" "$T_RGD" "$RGD" ""
+    row "ripgrep" "-j1" "$NSMALL small files" "$T_RGS1" "$RGS1" ""
+    row "ripgrep" "default (-j$NPROC)" "$NSMALL small files" "$T_RGSN" "$RGSN" ""
     row "ripgrep" "-j1, Unicode \\b (rg default)" "1 file" "$T_RGU" "$(mbps "$BYTES" "$T_RGU")" \
         "same regexes without (?-u); 1 run"
 else
     log "rg not found (Debian package ripgrep): skipped"
-    RG1=n/a RGN=n/a RGD=n/a
+    RG1=n/a RGN=n/a RGD=n/a RGS1=n/a RGSN=n/a
     row "ripgrep" "-" "-" "-" "n/a" "rg not installed"
 fi
 
@@ -338,6 +362,7 @@ EOF
     echo "- portcullis --threads 1 / rg -j1: $(ratio "$PC1" "$RG1")"
     echo "- portcullis --threads 1 without its start-up cost ($T_START s): $(mbps "$BYTES" "$(awk -v a="$T_PC1" -v b="$T_START" 'BEGIN { if (a == "FAIL" || b == "FAIL") print "FAIL"; else printf "%.3f", a - b }')") MB/s"
     echo "- portcullis --threads $NPROC / rg default, 1 file: $(ratio "$PCN" "$RGN"); $NSPLIT files: $(ratio "$PCD" "$RGD")"
+    echo "- $NSMALL small files: portcullis --threads 1 / rg -j1 $(ratio "$PCS1" "$RGS1"); --threads $NPROC / rg default $(ratio "$PCSN" "$RGSN")"
     if [ "$NPM_BEST" != n/a ]; then
         echo "- portcullis --threads 1 / fastest npm redactor ($NPM_BEST_NAME): $(ratio "$PC1" "$NPM_BEST")"
     fi
