@@ -76,6 +76,12 @@ process(struct pcl_stream *st, bool final, struct pcl_err *err)
     uint64_t keep_from, prev_settled = st->settled;
     enum pcl_rc rc;
 
+    if (!final && limit <= prev_settled) {
+        /* nothing can settle yet (a finding reported now would have to lie between
+         * prev_settled and limit): the pass that can will scan these bytes. An input shorter
+         * than the window is then scanned once, at the end, not twice. */
+        return PCL_OK;
+    }
     rc = pcl_engine_collect(st->e, st->s, st->win.ptr, st->win.len, st->win_off, err);
     if (rc != PCL_OK) {
         return rc;
@@ -127,8 +133,8 @@ pcl_stream_feed(struct pcl_stream *st, const char *chunk, size_t len, struct pcl
     if (rc != PCL_OK) {
         return pcl_err_set(err, rc, "detect: stream window: %s", pcl_rc_str(rc));
     }
-    /* Every feed rescans the carried window plus the chunk, so settled() advances with each
-     * chunk; callers with tiny chunks pay the window per chunk. */
+    /* Once some of it can settle, every feed rescans the carried window plus the chunk, so
+     * settled() advances with each chunk; callers with tiny chunks pay the window per chunk. */
     return process(st, false, err);
 }
 
