@@ -63,7 +63,7 @@ struct scan_ctx {
     atomic_size_t next;
     atomic_size_t ndone; /* jobs finished */
     /* what the reporting thread waits for (SIZE_MAX: nothing): a job, and a number of
-     * finished jobs (struct worker_mem's wake-up rule) */
+     * finished jobs (the wake-up rule is in worker()) */
     atomic_size_t wait_job;
     atomic_size_t wait_count;
     atomic_uint_fast64_t bytes_done;
