@@ -3,6 +3,7 @@
  * logistic regression; weights are a text file; training is AdaGrad over JSONL examples. */
 #include "inject_int.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 
@@ -311,7 +312,10 @@ parse_double(const char *s, double *v)
     }
     errno = 0;
     *v = strtod(s, &end);
-    return errno == 0 && end != s && (*end == '\0' || *end == '\n') && isfinite(*v);
+    /* weights are floats: a value that rounds past FLT_MAX (from FLT_MAX plus half a float ulp
+     * there, 2^103, on) would become infinite */
+    return errno == 0 && end != s && (*end == '\0' || *end == '\n') &&
+           fabs(*v) < (double)FLT_MAX + 0x1p103;
 }
 
 /* An index: decimal digits up to a space, below limit. */

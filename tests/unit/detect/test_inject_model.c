@@ -311,6 +311,10 @@ test_inject_model_parse_errors(void **state)
         {"portcullis-injection-model 1\n0 1\n1 -\n", 0, "t.model: line 3: bad weight"},
         {"portcullis-injection-model 1\n0 nan\n", 0, "t.model: line 2: bad weight"},
         {"portcullis-injection-model 1\n0 1e999\n", 0, "t.model: line 2: bad weight"},
+        /* finite as a double, infinite as the float it is stored in (found by
+         * fuzz_inject_model) */
+        {"portcullis-injection-model 1\n0 1e39\n", 0, "t.model: line 2: bad weight"},
+        {"portcullis-injection-model 1\nbias 1e108\n", 0, "t.model: line 2: bad bias"},
         {"portcullis-injection-model 1\n0 1.5\r\n", 0, "t.model: line 2: bad weight"},
         {"portcullis-injection-model 1\n99999999 1\n", 0, "t.model: line 2: index out of range"},
         {"portcullis-injection-model 1\n1x 1\n", 0, "t.model: line 2: index out of range"},
