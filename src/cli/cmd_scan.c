@@ -226,7 +226,7 @@ on_text_finding(void *arg, const struct pcl_finding *fd)
 
 struct stream_scan {
     struct text_scan ts;
-    struct pcl_buf hold; /* the bytes fed from ts.data_off on */
+    struct pcl_buf *hold; /* the bytes fed from ts.data_off on (the worker's buffer) */
 };
 
 /* What a worker keeps from one job to the next, so that a file costs no allocation of scratch
@@ -235,16 +235,16 @@ struct stream_scan {
 struct worker_mem {
     struct pcl_scratch *s; /* CSV and JSON scans */
     struct pcl_stream *st; /* text scans; made by the first one */
-    struct pcl_buf hold;   /* text scans' read buffer (lent to struct stream_scan) */
+    struct pcl_buf hold;   /* text scans' read buffer (struct stream_scan's hold) */
 };
 
-/* Start a text scan of ss with w's stream and read buffer (returned by stream_text_end()). */
+/* Start a text scan of ss with w's stream and read buffer. */
 static enum pcl_rc
 stream_text_begin(struct scan_ctx *c, struct stream_scan *ss, struct worker_mem *w,
                   struct pcl_err *err)
 {
-    ss->hold = w->hold;
-    pcl_buf_reset(&ss->hold);
+    ss->hold = &w->hold;
+    pcl_buf_reset(ss->hold);
     if (w->st != NULL) {
         pcl_stream_reset(w->st, on_text_finding, &ss->ts);
         return PCL_OK;
@@ -252,22 +252,16 @@ stream_text_begin(struct scan_ctx *c, struct stream_scan *ss, struct worker_mem 
     return pcl_stream_new(c->e, on_text_finding, &ss->ts, &w->st, err);
 }
 
-static void
-stream_text_end(struct stream_scan *ss, struct worker_mem *w)
-{
-    w->hold = ss->hold;
-}
-
 /* Room for READ_CHUNK more bytes at the end of ss->hold, where the caller reads the next
  * chunk (one copy fewer than reading elsewhere and appending). */
 static char *
 stream_text_room(struct stream_scan *ss, struct pcl_err *err)
 {
-    if (pcl_buf_reserve(&ss->hold, READ_CHUNK) != PCL_OK) {
+    if (pcl_buf_reserve(ss->hold, READ_CHUNK) != PCL_OK) {
         (void)pcl_err_set(err, PCL_ENOMEM, "out of memory");
         return NULL;
     }
-    return ss->hold.ptr + ss->hold.len;
+    return ss->hold->ptr + ss->hold->len;
 }
 
 /* Feed the n bytes just read into stream_text_room() to st; findings go to ss->ts. Lines are
@@ -278,13 +272,13 @@ stream_text_chunk(struct stream_scan *ss, struct pcl_stream *st, struct job *j, 
                   struct pcl_err *err)
 {
     struct text_scan *ts = &ss->ts;
-    const char *chunk = ss->hold.ptr + ss->hold.len;
+    const char *chunk = ss->hold->ptr + ss->hold->len;
     enum pcl_rc rc;
     uint64_t settled;
     size_t drop;
 
-    ss->hold.len += n;
-    ts->data = ss->hold.ptr;
+    ss->hold->len += n;
+    ts->data = ss->hold->ptr;
     rc = pcl_stream_feed(st, chunk, n, err);
     if (rc == PCL_ELIMIT) {
         warn_append(&j->warnings, err->msg);
@@ -298,13 +292,13 @@ stream_text_chunk(struct stream_scan *ss, struct pcl_stream *st, struct job *j, 
     }
     settled = PCL_MIN(ts->base + pcl_stream_settled(st), ts->keep_hi);
     if (settled > ts->t.pos) {
-        lc_advance(&ts->t, ss->hold.ptr + (ts->t.pos - ts->data_off),
+        lc_advance(&ts->t, ss->hold->ptr + (ts->t.pos - ts->data_off),
                    (size_t)(settled - ts->t.pos));
     }
-    drop = (size_t)PCL_MIN(ts->t.pos - ts->data_off, (uint64_t)ss->hold.len);
-    pcl_buf_consume(&ss->hold, drop);
+    drop = (size_t)PCL_MIN(ts->t.pos - ts->data_off, (uint64_t)ss->hold->len);
+    pcl_buf_consume(ss->hold, drop);
     ts->data_off += drop;
-    ts->data = ss->hold.ptr;
+    ts->data = ss->hold->ptr;
     return PCL_OK;
 }
 
@@ -378,13 +372,12 @@ scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, struct pc
     }
     if (rc == PCL_OK) {
         /* count the rest of the segment for the line fix-ups of later segments */
-        lc_advance(&ss.ts.t, ss.hold.ptr + (ss.ts.t.pos - ss.ts.data_off),
+        lc_advance(&ss.ts.t, ss.hold->ptr + (ss.ts.t.pos - ss.ts.data_off),
                    (size_t)(j->seg_end - ss.ts.t.pos));
         j->newlines = ss.ts.t.line;
         j->tail_cp = ss.ts.t.cp;
     }
     (void)close(fd);
-    stream_text_end(&ss, wm);
     return rc;
 }
 
@@ -417,7 +410,6 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
     if (rc == PCL_OK) {
         rc = stream_text_finish(&ss, st, j, err);
     }
-    stream_text_end(&ss, w);
     return rc;
 }
 
