@@ -355,12 +355,13 @@ model_line(struct pcl_inject_model *m, const char *name, size_t lineno, const ch
     }
     if (strncmp(line, "bits ", 5) == 0 || strncmp(line, "dense ", 6) == 0) {
         long want = line[0] == 'b' ? PCL_MODEL_BITS : PCL_MODEL_DENSE;
+        const char *val = strchr(line, ' ') + 1;
         char *end = NULL;
-        long got = strtol(strchr(line, ' ') + 1, &end, 10);
+        long got = strtol(val, &end, 10);
 
-        if (got != want || end == strchr(line, ' ') + 1 || *end != '\0') {
+        if (got != want || end == val || *end != '\0') {
             return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: expected %.*s %ld", name, lineno,
-                               (int)(strchr(line, ' ') - line), line, want);
+                               (int)(val - 1 - line), line, want);
         }
         return PCL_OK;
     }
