@@ -201,8 +201,17 @@ struct pcl_json_walk_opts {
     size_t max_path;             /* bytes of path; 0 = 4096 (deeper keys: PCL_ELIMIT / bad line) */
     size_t max_string;           /* decoded bytes per string; 0 = 64 MiB */
     const char *name;            /* used in messages; NULL = "json" */
+    uint64_t first_line;         /* line number of buf[0] (a JSONL block cut from a larger
+                                    file): messages and pcl_json_value.line count from it;
+                                    0 = 1 */
+    uint64_t base_offset;        /* file offset of buf[0], added to offsets in messages (not
+                                    to raw_start/raw_end, which stay relative to buf) */
     pcl_json_value_fn *on_value; /* required */
     pcl_warn_fn *on_warn;        /* JSONL bad lines; NULL drops them (still counted) */
+    /* JSONL: after on_warn, the bad line's [start, end) in buf (without its line end), so a
+     * caller can still handle its bytes (values reported before the error included); NULL
+     * = not needed */
+    void (*on_bad_line)(void *arg, size_t start, size_t end);
     void *arg;
 };
 

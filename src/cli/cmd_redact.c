@@ -40,6 +40,11 @@ struct red_opts {
     bool no_cache;
 };
 
+/* A JSONL line that is not JSON: [start, end) in the walked block; redacted as text. */
+struct bad_line {
+    size_t start, end;
+};
+
 /* One run: the engine, the redactor and where output goes. */
 struct red_ctx {
     const struct red_opts *o;
@@ -53,7 +58,8 @@ struct red_ctx {
     struct pcl_buf val;  /* one transformed value */
     struct pcl_buf pend; /* raw input not yet written: bytes [pend_off, pend_off+len) */
     uint64_t pend_off;
-    uint64_t flushed; /* absolute offset up to which output is written */
+    uint64_t pend_lines; /* newlines in the input before pend_off (for messages) */
+    uint64_t flushed;    /* absolute offset up to which output is written */
     bool limit_warned;
     uint64_t warnings;
     enum pcl_rc rc; /* first error inside a callback */
@@ -71,6 +77,10 @@ struct red_ctx {
                                     edits[i].repl once repls stops moving */
     size_t nedits, capedits;
     struct pcl_buf repls;
+    struct bad_line *bad; /* JSONL: lines of the block that are not JSON; array of nbad */
+    size_t nbad, capbad;
+    uint64_t json_lines; /* JSONL: newlines before the block being walked */
+    uint64_t json_off;   /* JSONL: file offset of that block */
     /* owned resources of the run */
     struct pcl_protect_key *key;
     struct pcl_vault *vault;
@@ -120,7 +130,8 @@ usage(FILE *f, bool unredact)
         "  hash   <EMAIL_ADDRESS:7f3a9c21d0e4>: keyed HMAC-SHA256, stable for one key\n"
         "  fpe    format-preserving encryption (FF1/AES-256, tweak = entity type): same\n"
         "         shape, cards stay Luhn-valid, IBANs keep valid check digits, e-mails\n"
-        "         keep their domain, IPv4 addresses stay valid; reversible with unredact.\n"
+        "         keep their domain (unless the local part is under 5 letters), IPv4\n"
+        "         addresses stay valid; reversible with unredact.\n"
         "         Values too short for FF1 (under 10^6 possible values), cards failing\n"
         "         Luhn and credentials (secrets keep prefixes and checksums fpe would\n"
         "         break) take --fpe-fallback\n"
@@ -274,7 +285,9 @@ pend_trim(struct red_ctx *c)
 {
     if (c->flushed > c->pend_off) {
         size_t n = (size_t)PCL_MIN(c->flushed - c->pend_off, (uint64_t)c->pend.len);
+        size_t last;
 
+        c->pend_lines += pcl_count_byte(c->pend.ptr, n, '\n', &last);
         pcl_buf_consume(&c->pend, n);
         c->pend_off += n;
     }
@@ -335,12 +348,45 @@ scan_outcome(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err)
     return rc;
 }
 
+/* Where a value is, for the message when it cannot be transformed (an fpe value too short,
+ * a vault error): "NAME: line 7, column 3 (\"card\") (offset 812): fpe: ...". */
+struct value_at {
+    uint64_t line;     /* 1-based */
+    uint64_t off;      /* file offset of the value (its first raw byte) */
+    const char *kind;  /* "column", "field" or NULL (text) */
+    const char *label; /* column name or field path; may be NULL */
+    size_t col;        /* CSV: 1-based column */
+};
+
+static void
+value_fail(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err, const struct value_at *at)
+{
+    char where[160];
+
+    if (c->rc != PCL_OK) {
+        return;
+    }
+    if (at->kind == NULL) {
+        (void)snprintf(where, sizeof(where), "line %llu", (unsigned long long)at->line);
+    } else if (at->col > 0) {
+        (void)snprintf(where, sizeof(where), "line %llu, column %zu%s%.64s%s",
+                       (unsigned long long)at->line, at->col, at->label != NULL ? " (\"" : "",
+                       at->label != NULL ? at->label : "", at->label != NULL ? "\")" : "");
+    } else {
+        (void)snprintf(where, sizeof(where), "line %llu, field %.96s", (unsigned long long)at->line,
+                       at->label != NULL && at->label[0] != '\0' ? at->label : "(top level)");
+    }
+    c->rc = rc;
+    (void)pcl_err_set(&c->err, rc, "%s: %s (offset %llu): %s", c->name, where,
+                      (unsigned long long)at->off, err->msg);
+}
+
 /* Redact or unredact one value (CSV cell, JSON string) into c->val. The value is scanned as
  * "name: value" so a column or key name counts as context, exactly as `scan` does; name may
  * be NULL. */
 static enum pcl_rc
 transform_value(struct red_ctx *c, const char *name, size_t name_len, const char *v, size_t n,
-                bool *changed)
+                const struct value_at *at, bool *changed)
 {
     struct pcl_err err = {0};
     size_t prefix = 0, k = 0;
@@ -374,7 +420,7 @@ transform_value(struct red_ctx *c, const char *name, size_t name_len, const char
             rc = pcl_unredact_buf(c->r, c->e, c->s, v, n, &c->val, changed, &err);
         }
         if (rc != PCL_OK) {
-            set_fail(c, rc, &err);
+            value_fail(c, rc, &err, at);
         }
         return rc;
     }
@@ -400,7 +446,7 @@ transform_value(struct red_ctx *c, const char *name, size_t name_len, const char
     c->nf = k;
     rc = pcl_redact_buf(c->r, c->e, v, n, c->f, c->nf, &c->val, changed, &err);
     if (rc != PCL_OK) {
-        set_fail(c, rc, &err);
+        value_fail(c, rc, &err, at);
     }
     return rc;
 }
@@ -509,7 +555,12 @@ text_cb(void *arg, const struct pcl_finding *f)
         rc = pcl_redact_value(c->r, d->type, d->categories, v, n, &c->val, &err);
     }
     if (rc != PCL_OK) {
-        set_fail(c, rc, &err);
+        size_t last;
+        size_t before = (size_t)(f->start - c->pend_off);
+        struct value_at at = {.off = f->start};
+
+        at.line = c->pend_lines + pcl_count_byte(c->pend.ptr, before, '\n', &last) + 1;
+        value_fail(c, rc, &err, &at);
         return 1;
     }
     rc = emit(c, c->val.ptr, c->val.len);
@@ -633,6 +684,7 @@ static enum pcl_rc
 csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
 {
     struct red_ctx *c = arg;
+    struct value_at at = {0};
     bool changed = false;
     enum pcl_rc rc;
 
@@ -655,7 +707,12 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
         name = c->hdr[cell->col];
         name_len = strlen(name);
     }
-    rc = transform_value(c, name, name_len, cell->ptr, cell->len, &changed);
+    at.line = cell->line;
+    at.off = cell->raw_start;
+    at.kind = "column";
+    at.label = name;
+    at.col = cell->col + 1;
+    rc = transform_value(c, name, name_len, cell->ptr, cell->len, &at, &changed);
     if (rc != PCL_OK) {
         (void)pcl_err_set(err, rc, "%s", c->err.msg);
         return rc;
@@ -761,6 +818,7 @@ static enum pcl_rc
 json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
 {
     struct red_ctx *c = arg;
+    struct value_at at = {0};
     bool changed = false;
     size_t off;
     enum pcl_rc rc;
@@ -768,7 +826,11 @@ json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
     if (v->kind != PCL_JSON_STRING) {
         return PCL_OK;
     }
-    rc = transform_value(c, v->path, v->path_len, v->ptr, v->len, &changed);
+    at.line = v->line;
+    at.off = c->json_off + v->raw_start;
+    at.kind = "field";
+    at.label = v->path;
+    rc = transform_value(c, v->path, v->path_len, v->ptr, v->len, &at, &changed);
     if (rc != PCL_OK) {
         return pcl_err_set(err, rc, "%s", c->err.msg);
     }
@@ -806,7 +868,47 @@ json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
     return PCL_OK;
 }
 
-/* Walk buf[0..len), rewrite its changed strings and write the result. */
+static void
+json_bad_line(void *arg, size_t start, size_t end)
+{
+    struct red_ctx *c = arg;
+
+    if (c->rc != PCL_OK) {
+        return;
+    }
+    if (c->nbad == c->capbad) {
+        size_t cap = c->capbad == 0 ? 8 : c->capbad * 2;
+        struct bad_line *grown = pcl_realloc(c->bad, cap * sizeof(*grown));
+
+        if (grown == NULL) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return;
+        }
+        c->bad = grown;
+        c->capbad = cap;
+    }
+    c->bad[c->nbad].start = start;
+    c->bad[c->nbad].end = end;
+    c->nbad++;
+}
+
+/* Append buf[from, to) to out with the edits [*k, ...) that lie in it applied. */
+static enum pcl_rc
+json_segment(struct red_ctx *c, const char *buf, size_t from, size_t to, size_t *k,
+             struct pcl_buf *out, struct pcl_err *err)
+{
+    size_t first = *k;
+
+    while (*k < c->nedits && c->edits[*k].raw_start < to) {
+        c->edits[*k].raw_start -= from;
+        c->edits[*k].raw_end -= from;
+        (*k)++;
+    }
+    return pcl_json_rewrite(buf + from, to - from, c->edits + first, *k - first, out, err);
+}
+
+/* Walk buf[0..len), rewrite its changed strings and write the result. A JSONL line that is
+ * not JSON is warned about and redacted as text, like `scan` scans it: never passed through. */
 static enum pcl_rc
 json_block(struct red_ctx *c, const char *buf, size_t len, bool jsonl)
 {
@@ -814,31 +916,75 @@ json_block(struct red_ctx *c, const char *buf, size_t len, bool jsonl)
     struct pcl_json_walk_stats ws = {0};
     struct pcl_buf out;
     struct pcl_err err = {0};
+    size_t k = 0, from = 0, kept = 0, last;
     enum pcl_rc rc;
 
     c->nedits = 0;
+    c->nbad = 0;
     pcl_buf_reset(&c->repls);
     wo.jsonl = jsonl;
     wo.name = c->name;
+    wo.first_line = c->json_lines + 1;
+    wo.base_offset = c->json_off;
     wo.on_value = json_value;
     wo.on_warn = on_warn;
+    wo.on_bad_line = json_bad_line;
     wo.arg = c;
     rc = pcl_json_walk(buf, len, &wo, &ws, &err);
     if (rc != PCL_OK) {
         c->err = err;
         return rc;
     }
-    if (c->nedits == 0) {
+    if (c->rc != PCL_OK) {
+        return c->rc;
+    }
+    if (c->nedits == 0 && c->nbad == 0) {
         return emit(c, buf, len);
     }
+    /* a bad line's values reported before its error are redacted with the whole line */
+    for (size_t i = 0, b = 0; i < c->nedits; i++) {
+        while (b < c->nbad && c->bad[b].end <= c->edits[i].raw_start) {
+            b++;
+        }
+        if (b == c->nbad || c->edits[i].raw_start < c->bad[b].start) {
+            c->edits[kept] = c->edits[i];
+            c->repl_off[kept] = c->repl_off[i];
+            kept++;
+        }
+    }
+    c->nedits = kept;
     for (size_t i = 0; i < c->nedits; i++) {
         c->edits[i].repl = c->repls.ptr + c->repl_off[i];
     }
     pcl_buf_init(&out, 0);
-    rc = pcl_json_rewrite(buf, len, c->edits, c->nedits, &out, &err);
-    if (rc != PCL_OK) {
-        c->err = err;
-    } else {
+    for (size_t b = 0; rc == PCL_OK && b < c->nbad; b++) {
+        const struct bad_line *bl = &c->bad[b];
+        struct value_at at = {.off = c->json_off + bl->start};
+        bool changed = false;
+
+        rc = json_segment(c, buf, from, bl->start, &k, &out, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+            break;
+        }
+        at.line = c->json_lines + pcl_count_byte(buf, bl->start, '\n', &last) + 1;
+        rc = transform_value(c, NULL, 0, buf + bl->start, bl->end - bl->start, &at, &changed);
+        if (rc == PCL_OK) {
+            rc = changed ? pcl_buf_append(&out, c->val.ptr, c->val.len)
+                         : pcl_buf_append(&out, buf + bl->start, bl->end - bl->start);
+            if (rc != PCL_OK) {
+                (void)pcl_err_set(&c->err, rc, "%s: output: %s", c->name, pcl_rc_str(rc));
+            }
+        }
+        from = bl->end;
+    }
+    if (rc == PCL_OK) {
+        rc = json_segment(c, buf, from, len, &k, &out, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+        }
+    }
+    if (rc == PCL_OK) {
         rc = emit(c, out.ptr, out.len);
     }
     pcl_buf_fini(&out);
@@ -884,10 +1030,14 @@ run_jsonl(struct red_ctx *c, struct pcl_input *in, char *chunk)
         }
         cut = last_line_end(&c->pend);
         if (cut > 0) {
+            size_t last;
+
             rc = json_block(c, c->pend.ptr, cut, true);
             if (rc != PCL_OK) {
                 return rc;
             }
+            c->json_lines += pcl_count_byte(c->pend.ptr, cut, '\n', &last);
+            c->json_off += cut;
             pcl_buf_consume(&c->pend, cut);
         }
     }
@@ -1473,6 +1623,7 @@ ctx_fini(struct red_ctx *c)
     pcl_protect_key_free(c->key);
     pcl_free(c->f);
     pcl_free(c->edits);
+    pcl_free(c->bad);
     pcl_free(c->repl_off);
     pcl_buf_fini_secure(&c->val);
     pcl_buf_fini_secure(&c->pend);

@@ -778,12 +778,14 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
         fs.t = (struct lc){.pos = off, .line = line - 1};
         fs.raw_base = off;
         fs.row = line;
+        wo.first_line = line;
+        wo.base_offset = off;
         rc = pcl_json_walk(doc.ptr + off, end - off, &wo, NULL, &lerr);
         if (rc == PCL_EINVAL) {
             char msg[PCL_ERR_MSG_SIZE + 64];
 
             if (++bad_lines <= JSONL_WARN_LINES) {
-                (void)snprintf(msg, sizeof(msg), "%s (line %zu scanned as text)", lerr.msg, line);
+                (void)snprintf(msg, sizeof(msg), "%s; the line was scanned as text", lerr.msg);
                 warn_append(&j->warnings, msg);
             }
             j->file->nhits = mark; /* drop partial hits of the line; rescan it whole */

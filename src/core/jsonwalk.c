@@ -117,8 +117,8 @@ jw_syntax(struct jw *w, struct pcl_err *err, size_t at, enum pcl_rc rc, const ch
     }
     col = at - ls + 1;
     return pcl_err_set(err, rc, "%s: line %llu, column %llu (offset %llu): %s", w->name,
-                       (unsigned long long)line, (unsigned long long)col, (unsigned long long)at,
-                       what);
+                       (unsigned long long)line, (unsigned long long)col,
+                       (unsigned long long)(w->o->base_offset + at), what);
 }
 
 static enum pcl_rc
@@ -747,6 +747,9 @@ jw_lines(struct jw *w, struct pcl_err *err)
                 if (w->o->on_warn != NULL) {
                     w->o->on_warn(w->o->arg, lerr.msg);
                 }
+                if (w->o->on_bad_line != NULL) {
+                    w->o->on_bad_line(w->o->arg, ls, le);
+                }
                 rc = PCL_OK;
             }
         }
@@ -774,7 +777,7 @@ pcl_json_walk(const char *buf, size_t len, const struct pcl_json_walk_opts *opts
     w.len = len;
     w.end = len;
     w.o = opts;
-    w.line = 1;
+    w.line = opts->first_line != 0 ? opts->first_line : 1;
     w.max_depth = opts->max_depth != 0 ? opts->max_depth : JW_DEFAULT_DEPTH;
     w.max_path = opts->max_path != 0 ? opts->max_path : JW_DEFAULT_PATH;
     pcl_buf_init(&w.path, w.max_path);

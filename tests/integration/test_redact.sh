@@ -134,9 +134,49 @@ if expect_rc 0 "text vault" -- "$BIN" redact --operator vault --vault "$TMP/v.db
 fi
 
 # fpe without a vault: short values are an error by default, tag with --fpe-fallback tag
-printf 'id AB12 x a@b.io\n' >"$TMP/short.txt"
+# (an IPv4 address keeps each octet's digit count: 10.1.2.3 has 90 * 10^3 possible values); the
+# error names the file, line, column or field, and offset of the value
 printf 'mail ab@c.io\n' >"$TMP/short.txt"
 expect_rc 0 "fpe short value with tag fallback" -- "$BIN" redact --operator fpe --fpe-fallback tag "$TMP/short.txt"
+printf 'first\nsecond\nhost 10.1.2.3 up\n' >"$TMP/shortip.txt"
+if expect_rc 2 "fpe short value in text" -- "$BIN" redact --operator fpe "$TMP/shortip.txt"; then
+    grep -q "shortip.txt: line 3 (offset 18): fpe: IP_ADDRESS value too short" "$TMP/err" ||
+        fail "fpe text error not located: $(cat "$TMP/err")"
+fi
+printf 'name,ip\nx,8.8.8.8\ny,10.1.2.3\n' >"$TMP/shortip.csv"
+if expect_rc 2 "fpe short value in csv" -- "$BIN" redact --operator fpe "$TMP/shortip.csv"; then
+    grep -q 'shortip.csv: line 3, column 2 ("ip") (offset 20): fpe: ' "$TMP/err" ||
+        fail "fpe csv error not located: $(cat "$TMP/err")"
+fi
+# JSONL past the first 1 MiB read: lines and offsets count from the start of the file
+/usr/bin/python3 -c "
+for i in range(40000):
+    print('{\"id\": %d, \"note\": \"padding padding padding\"}' % i)
+print('{\"host\": {\"ip\": \"10.1.2.3\"}}')
+print('{\"broken\": }')
+" >"$TMP/shortip.jsonl"
+IPOFF=$(/usr/bin/python3 -c "import sys; d=open(sys.argv[1],'rb').read(); print(d.index(b'\"10.1.2.3'))" "$TMP/shortip.jsonl")
+if expect_rc 2 "fpe short value in jsonl" -- "$BIN" redact --operator fpe "$TMP/shortip.jsonl"; then
+    grep -q "shortip.jsonl: line 40001, field host.ip (offset $IPOFF): fpe: " "$TMP/err" ||
+        fail "fpe jsonl error not located: $(cat "$TMP/err")"
+fi
+# a JSONL line that is not JSON is redacted as text, never passed through, and round-trips
+printf '{"ok": "jane@example.com"}\n{"email": "bob@example.com", broken 4111 1111 1111 1111}\nplain carol@example.com line\n{"z": 1}\n' >"$TMP/badl.jsonl"
+if expect_rc 3 "jsonl bad lines" -- "$BIN" redact --operator tag "$TMP/badl.jsonl"; then
+    grep -q "example.com\|4111" "$TMP/out" && fail "jsonl bad line leaked: $(cat "$TMP/out")"
+    grep -q '^plain <EMAIL_ADDRESS> line$' "$TMP/out" || fail "jsonl bad line not redacted as text"
+    grep -q 'broken <CREDIT_CARD>}$' "$TMP/out" || fail "jsonl bad line's card not redacted"
+    grep -q "badl.jsonl: line 3, column 1 (offset 84): " "$TMP/err" || fail "jsonl bad line warning: $(cat "$TMP/err")"
+fi
+if expect_rc 3 "jsonl bad lines to the vault" -- "$BIN" redact --key-file "$TMP/key.raw" --operator vault --vault "$TMP/badl.db" "$TMP/badl.jsonl"; then
+    cp "$TMP/out" "$TMP/badl.red"
+    expect_rc 3 "jsonl bad lines back from the vault" -- "$BIN" unredact --key-file "$TMP/key.raw" --vault "$TMP/badl.db" --input-format jsonl "$TMP/badl.red" &&
+        { cmp -s "$TMP/out" "$TMP/badl.jsonl" || fail "jsonl bad lines: vault round trip differs"; }
+fi
+if expect_rc 3 "jsonl bad line past the first read" -- "$BIN" redact --operator tag "$TMP/shortip.jsonl"; then
+    grep -q "shortip.jsonl: line 40002, column 12 (offset " "$TMP/err" ||
+        fail "jsonl warning not located: $(cat "$TMP/err")"
+fi
 
 # ---- gzip input ------------------------------------------------------------------------------
 gzip -c "$TMP/in.txt" >"$TMP/in.txt.gz"

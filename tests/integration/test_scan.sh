@@ -146,7 +146,10 @@ for i in range(45):
 " > "$T/mixed.jsonl"
 "$BIN" scan --format jsonl -q "$T/mixed.jsonl" > "$T/mixed.out" 2> "$T/mixed.err"
 check "mixed jsonl: every bad line scanned" test "$(grep -c EMAIL_ADDRESS "$T/mixed.out")" -eq 15
-check "mixed jsonl: ten lines named" test "$(grep -c '(line [0-9]* scanned as text)' "$T/mixed.err")" -eq 10
+check "mixed jsonl: ten lines named" test "$(grep -c 'the line was scanned as text' "$T/mixed.err")" -eq 10
+# lines and offsets are the file's, not the line's own (line 3 starts after two 9-byte records)
+check "mixed jsonl: first bad line located" grep -q "mixed.jsonl: line 3, column 1 (offset 18): " "$T/mixed.err"
+check "mixed jsonl: last named line located" grep -q "mixed.jsonl: line 30, column 1 (offset " "$T/mixed.err"
 check "mixed jsonl: the rest counted" grep -q "5 more lines are not JSON" "$T/mixed.err"
 cp "$T/mixed.jsonl" "$T/mixed.log"
 "$BIN" scan --format jsonl -q "$T/mixed.log" > "$T/mixedlog.out" 2> "$T/mixedlog.err"

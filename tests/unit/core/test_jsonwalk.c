@@ -237,6 +237,43 @@ test_pcl_json_walk_jsonl_bad_line_continues(void **state)
 }
 
 static void
+on_bad_line(void *arg, size_t start, size_t end)
+{
+    struct collect *c = arg;
+
+    assert_int_equal(pcl_buf_appendf(&c->out, "bad %zu-%zu|", start, end), PCL_OK);
+}
+
+/* A block cut from a larger file: messages and values count lines and offsets from where the
+ * block starts, and each bad line is handed back as a range of the block. */
+static void
+test_pcl_json_walk_jsonl_block_of_a_file(void **state)
+{
+    const char *in = "{\"a\":\"x\"}\n{bad}\r\n[\"z\"] junk";
+    struct collect c;
+    struct pcl_json_walk_opts o = {.jsonl = true,
+                                   .first_line = 1001,
+                                   .base_offset = 50000,
+                                   .on_value = on_value,
+                                   .on_warn = on_warn,
+                                   .on_bad_line = on_bad_line,
+                                   .arg = &c};
+    struct pcl_json_walk_stats st;
+    struct pcl_err err = {0};
+
+    (void)state;
+    collect_init(&c, in, strlen(in));
+    assert_int_equal(pcl_json_walk(in, strlen(in), &o, &st, &err), PCL_OK);
+    /* the third line's value comes before its error; a range keeps a "\r" but not the "\n" */
+    assert_string_equal(str(&c.out), "S a=x|bad 10-16|S []=z|bad 17-27|");
+    assert_string_equal(str(&c.warn),
+                        "json: line 1002, column 2 (offset 50011): expected '\"' or '}'\n"
+                        "json: line 1003, column 7 (offset 50023): unexpected data after value\n");
+    assert_int_equal(st.bad_lines, 2);
+    collect_fini(&c);
+}
+
+static void
 test_pcl_json_walk_callback_error_stops_jsonl(void **state)
 {
     const char *in = "[\"a\"]\n[\"b\"]\n[\"c\"]\n";
@@ -457,6 +494,7 @@ main(void)
         cmocka_unit_test(test_pcl_json_walk_syntax_errors),
         cmocka_unit_test(test_pcl_json_walk_depth_limit),
         cmocka_unit_test(test_pcl_json_walk_jsonl_bad_line_continues),
+        cmocka_unit_test(test_pcl_json_walk_jsonl_block_of_a_file),
         cmocka_unit_test(test_pcl_json_walk_callback_error_stops_jsonl),
         cmocka_unit_test(test_pcl_rawmap_span_widens_to_escapes),
         cmocka_unit_test(test_pcl_json_rewrite_table),
