@@ -119,6 +119,18 @@ enum pcl_rc pcl_vault_tokenize(struct pcl_vault *v, const char *type, const char
  * ciphertext fails authentication. */
 enum pcl_rc pcl_vault_detokenize(struct pcl_vault *v, const char *token, size_t len,
                                  struct pcl_buf *out, struct pcl_err *err) PCL_WUR;
+/* Batch mode (off by default, when every new token is committed before tokenize returns and
+ * every statement is its own transaction): tokenize and detokenize calls share one
+ * transaction (a write transaction once a token is created), ended by pcl_vault_sync() or
+ * pcl_vault_close(). A caller turning it on must sync before any token it was given leaves
+ * the process (the CLI syncs before each write of output), or a crash could leave output
+ * naming tokens the vault never stored. While a write batch is open, other writers of the
+ * file wait (busy timeout), so sync often. It saves the file locking and change checks
+ * SQLite does per transaction (three system calls per lookup) and a commit per token. */
+void pcl_vault_batch(struct pcl_vault *v, bool on);
+/* Commit the open batch, if any. PCL_EIO when the commit fails (the batch is then rolled
+ * back: the tokens it handed out are not stored). */
+enum pcl_rc pcl_vault_sync(struct pcl_vault *v, struct pcl_err *err) PCL_WUR;
 /* Number of tokens stored. */
 enum pcl_rc pcl_vault_count(struct pcl_vault *v, uint64_t *count, struct pcl_err *err) PCL_WUR;
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #define READ_CHUNK     ((size_t)1 << 20)
+#define OUT_HOLD       ((size_t)1 << 20) /* vault: output held until its tokens are committed */
 #define MAX_JSON_DOC   ((size_t)1 << 30) /* a JSON document is walked in memory */
 #define MAX_JSONL_LINE ((size_t)64 << 20)
 #define MAX_FINDINGS   ((size_t)1 << 20) /* per CSV cell or JSON string */
@@ -52,6 +53,8 @@ struct red_ctx {
     struct pcl_scratch *s;
     struct pcl_redactor *r;
     FILE *out;
+    bool hold; /* vault batch: output waits in held until the vault is synced */
+    struct pcl_buf held;
     const char *name;      /* input name for messages */
     struct pcl_finding *f; /* findings of one value; array of nf (capacity capf) */
     size_t nf, capf;
@@ -260,9 +263,37 @@ set_fail(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err)
     }
 }
 
+/* Write the held output, after committing the vault tokens it names. */
+static enum pcl_rc
+out_release(struct red_ctx *c)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    if (c->held.len == 0) {
+        return PCL_OK;
+    }
+    rc = pcl_vault_sync(c->vault, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+        return rc;
+    }
+    if (fwrite(c->held.ptr, 1, c->held.len, c->out) != c->held.len) {
+        return pcl_err_set(&c->err, PCL_EIO, "write error on the output");
+    }
+    pcl_buf_reset(&c->held);
+    return PCL_OK;
+}
+
 static enum pcl_rc
 emit(struct red_ctx *c, const char *p, size_t n)
 {
+    if (c->hold) {
+        if (pcl_buf_append(&c->held, p, n) != PCL_OK) {
+            return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+        }
+        return c->held.len >= OUT_HOLD ? out_release(c) : PCL_OK;
+    }
     if (n > 0 && fwrite(p, 1, n, c->out) != n) {
         return pcl_err_set(&c->err, PCL_EIO, "write error on the output");
     }
@@ -1433,6 +1464,10 @@ setup_protect(struct red_ctx *c)
             pcl_cli_error(o->cmd, "%s", err.msg);
             return rc == PCL_EINVAL ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
         }
+        /* one transaction per OUT_HOLD bytes of output instead of one per token (unredact:
+         * one read transaction); output is held until the tokens in it are committed */
+        pcl_vault_batch(c->vault, true);
+        c->hold = true;
     }
     ro.default_op = o->default_op;
     ro.rules = o->rules;
@@ -1557,6 +1592,12 @@ dispatch(struct red_ctx *c, enum pcl_format fmt)
     if (rc == PCL_OK && c->rc != PCL_OK) {
         rc = c->rc;
     }
+    /* what was written before an error is written, as without a vault */
+    if (c->hold) {
+        enum pcl_rc orc = out_release(c);
+
+        rc = rc == PCL_OK ? orc : rc;
+    }
     if (rc == PCL_OK && fflush(c->out) != 0) {
         rc = pcl_err_set(&c->err, PCL_EIO, "write error on the output");
     }
@@ -1629,6 +1670,7 @@ ctx_fini(struct red_ctx *c)
     pcl_buf_fini_secure(&c->pend);
     pcl_buf_fini_secure(&c->repls);
     pcl_buf_fini_secure(&c->ctxbuf);
+    pcl_buf_fini_secure(&c->held);
     for (size_t i = 0; i < c->nhdr; i++) {
         pcl_free(c->hdr[i]);
     }
@@ -1647,6 +1689,7 @@ run(struct red_opts *o)
     pcl_buf_init(&c.pend, 0);
     pcl_buf_init(&c.repls, 0);
     pcl_buf_init(&c.ctxbuf, 0);
+    pcl_buf_init(&c.held, 0);
     ex = setup_protect(&c);
     if (ex < 0) {
         ex = setup_engine(&c);

@@ -139,6 +139,84 @@ test_pcl_vault_open_persists_and_rejects_wrong_key(void **state)
     pcl_buf_fini(&back);
 }
 
+/* tok = "<TYPE#vlt_ID>": the value it gives back through v, or "" when v does not know it. */
+static const char *
+lookup(struct pcl_vault *v, const struct pcl_buf *tok, struct pcl_buf *back)
+{
+    pcl_buf_reset(back);
+    if (pcl_vault_detokenize(v, tok->ptr, tok->len, back, NULL) != PCL_OK) {
+        return "";
+    }
+    return back->ptr;
+}
+
+/* Batch mode: tokens are invisible to another handle on the file until pcl_vault_sync() or
+ * close commits them; a read batch that has to create a token upgrades; ids stay uniform
+ * base62 (every character turns up, no other does). */
+static void
+test_pcl_vault_batch_commits_on_sync_and_close(void **state)
+{
+    char path[256];
+    struct pcl_protect_key *k = NULL;
+    struct pcl_vault *v1 = NULL, *v2 = NULL;
+    struct pcl_buf a, b, c, back;
+    unsigned seen[256] = {0};
+
+    (void)state;
+    temp_path(path, sizeof(path));
+    pcl_buf_init(&a, 0);
+    pcl_buf_init(&b, 0);
+    pcl_buf_init(&c, 0);
+    pcl_buf_init(&back, 0);
+    assert_int_equal(pcl_protect_key_generate(&k, NULL), PCL_OK);
+    assert_int_equal(pcl_vault_open(path, k, &v1, NULL), PCL_OK);
+    assert_int_equal(pcl_vault_open(path, k, &v2, NULL), PCL_OK);
+    pcl_vault_batch(v1, true);
+    assert_int_equal(pcl_vault_tokenize(v1, "EMAIL_ADDRESS", "ann@example.com", 15, &a, NULL),
+                     PCL_OK);
+    assert_string_equal(lookup(v1, &a, &back), "ann@example.com");
+    assert_string_equal(lookup(v2, &a, &back), ""); /* not committed yet */
+    assert_int_equal(pcl_vault_sync(v1, NULL), PCL_OK);
+    assert_string_equal(lookup(v2, &a, &back), "ann@example.com");
+    assert_int_equal(pcl_vault_sync(v1, NULL), PCL_OK); /* nothing open: a no-op */
+
+    /* a read batch, then a new token in the same batch */
+    assert_string_equal(lookup(v1, &a, &back), "ann@example.com");
+    assert_int_equal(pcl_vault_tokenize(v1, "US_SSN", "536-22-1234", 11, &b, NULL), PCL_OK);
+    assert_string_equal(lookup(v2, &b, &back), "");
+    assert_int_equal(pcl_vault_sync(v1, NULL), PCL_OK);
+    assert_string_equal(lookup(v2, &b, &back), "536-22-1234");
+
+    /* close commits what is open */
+    for (int i = 0; i < 3000; i++) {
+        char value[32];
+        size_t at;
+
+        (void)snprintf(value, sizeof(value), "value-%d", i);
+        pcl_buf_reset(&c);
+        assert_int_equal(pcl_vault_tokenize(v1, "US_SSN", value, strlen(value), &c, NULL), PCL_OK);
+        at = (size_t)(strchr(c.ptr, '#') - c.ptr) + 5;
+        for (size_t j = at; j < c.len - 1; j++) {
+            seen[(unsigned char)c.ptr[j]]++;
+        }
+    }
+    pcl_vault_close(v1);
+    assert_string_equal(lookup(v2, &c, &back), "value-2999");
+    for (unsigned ch = 0; ch < 256; ch++) {
+        bool b62 = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+
+        /* 30,000 characters: about 484 each */
+        assert_true(b62 ? seen[ch] > 300 : seen[ch] == 0);
+    }
+    pcl_vault_close(v2);
+    remove_db(path);
+    pcl_protect_key_free(k);
+    pcl_buf_fini(&a);
+    pcl_buf_fini(&b);
+    pcl_buf_fini(&c);
+    pcl_buf_fini(&back);
+}
+
 static void
 test_pcl_vault_token_parse_table(void **state)
 {
@@ -186,6 +264,7 @@ main(void)
         cmocka_unit_test(test_pcl_vault_tokenize_round_trips_and_is_stable),
         cmocka_unit_test(test_pcl_vault_tokenize_separates_types),
         cmocka_unit_test(test_pcl_vault_open_persists_and_rejects_wrong_key),
+        cmocka_unit_test(test_pcl_vault_batch_commits_on_sync_and_close),
         cmocka_unit_test(test_pcl_vault_token_parse_table),
     };
 
