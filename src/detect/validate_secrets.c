@@ -8,26 +8,60 @@
 
 static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/* Case-insensitive substring search; word must be lower case. */
+/* Whether lit occurs in s[0..n); with fold, case-insensitively (lit then lower case). Jumps
+ * between occurrences of lit's first byte with memchr(), one cursor per case: validators run
+ * this for a dozen words over values as long as a JWT or a private key. */
 static bool
-ci_contains(const char *s, size_t n, const char *word)
+lit_in(const char *s, size_t n, const char *lit, bool fold)
 {
-    size_t wn = strlen(word);
+    size_t ln = strlen(lit);
+    size_t span; /* candidate start positions */
+    const char *lo = NULL, *up = NULL;
+    char c0, c1;
 
-    if (wn == 0 || wn > n) {
-        return wn == 0;
+    if (ln == 0 || ln > n) {
+        return ln == 0;
     }
-    for (size_t i = 0; i + wn <= n; i++) {
-        size_t k = 0;
+    span = n - ln + 1;
+    c0 = lit[0];
+    c1 = fold && c0 >= 'a' && c0 <= 'z' ? (char)(c0 - 32) : c0;
+    for (size_t i = 0; i < span; i++) {
+        const char *p;
+        size_t k = 1;
 
-        while (k < wn && pcl_lower(s[i + k]) == word[k]) {
+        if (lo == NULL || lo < s + i) {
+            lo = memchr(s + i, c0, span - i);
+            lo = lo != NULL ? lo : s + span;
+        }
+        if (c1 != c0 && (up == NULL || up < s + i)) {
+            up = memchr(s + i, c1, span - i);
+            up = up != NULL ? up : s + span;
+        }
+        p = c1 != c0 && up < lo ? up : lo;
+        if (p == s + span) {
+            return false;
+        }
+        i = (size_t)(p - s);
+        while (k < ln && (fold ? pcl_lower(s[i + k]) : s[i + k]) == lit[k]) {
             k++;
         }
-        if (k == wn) {
+        if (k == ln) {
             return true;
         }
     }
     return false;
+}
+
+static bool
+contains(const char *s, size_t n, const char *lit)
+{
+    return lit_in(s, n, lit, false);
+}
+
+static bool
+ci_contains(const char *s, size_t n, const char *word)
+{
+    return lit_in(s, n, word, true);
 }
 
 static bool
@@ -44,19 +78,6 @@ ci_equals(const char *s, size_t n, const char *word)
         }
     }
     return true;
-}
-
-static bool
-contains(const char *s, size_t n, const char *lit)
-{
-    size_t ln = strlen(lit);
-
-    for (size_t i = 0; i + ln <= n; i++) {
-        if (memcmp(s + i, lit, ln) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Longest run of one repeated byte. */
