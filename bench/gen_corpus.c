@@ -9,7 +9,7 @@
 #define LINE_MAX_LEN  2048
 #define OUT_BUF_SIZE  (1u << 20)
 #define DEFAULT_SEED  0x5eedc0ffee15b00dULL
-#define PLANT_PER_10K 200 /* 2% of lines carry one planted item */
+#define PLANT_PER_10K 200 /* default: 2% of lines carry one planted item */
 
 /* ---- PRNG: xoshiro256** seeded with splitmix64 (public-domain algorithms) --------------- */
 
@@ -1015,12 +1015,12 @@ gen_planted(struct line *l, struct prng *r, struct counts *c)
 }
 
 static void
-gen_line(struct line *l, struct prng *r, struct counts *c)
+gen_line(struct line *l, struct prng *r, struct counts *c, unsigned plant_per_10k)
 {
     size_t i;
 
     l->len = 0;
-    if (rnd(r, 10000) < PLANT_PER_10K) {
+    if (rnd(r, 10000) < plant_per_10k) {
         c->planted_lines++;
         gen_planted(l, r, c);
     } else {
@@ -1095,14 +1095,19 @@ parse_size(const char *s)
 static void
 usage(void)
 {
-    (void)fprintf(stderr, "usage: bench_gen_corpus --size SIZE[K|M|G] --out FILE [--seed N]\n"
-                          "  writes a deterministic corpus; planted item counts go to stderr\n");
+    (void)fprintf(stderr,
+                  "usage: bench_gen_corpus --size SIZE[K|M|G] --out FILE [--seed N] [--planted N]\n"
+                  "  writes a deterministic corpus; planted item counts go to stderr\n"
+                  "  --planted N: lines in 10,000 that carry a planted item (default %d; the\n"
+                  "  redaction benchmark uses a denser corpus)\n",
+                  PLANT_PER_10K);
 }
 
 struct args {
     uint64_t size;
     uint64_t seed;
     const char *out;
+    unsigned planted; /* per 10,000 lines */
 };
 
 /* Returns 0, or 2 (usage error, already reported). */
@@ -1114,11 +1119,24 @@ parse_args(int argc, char **argv, struct args *a)
     a->size = 0;
     a->seed = DEFAULT_SEED;
     a->out = NULL;
+    a->planted = PLANT_PER_10K;
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
             a->size = parse_size(argv[++i]);
         } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
             a->out = argv[++i];
+        } else if (strcmp(argv[i], "--planted") == 0 && i + 1 < argc) {
+            char *end = NULL;
+            unsigned long v;
+
+            errno = 0;
+            v = strtoul(argv[++i], &end, 10);
+            if (errno != 0 || end == NULL || *end != '\0' || end == argv[i] || v > 10000) {
+                (void)fprintf(stderr, "bench_gen_corpus: --planted wants 0 to 10000, got \"%s\"\n",
+                              argv[i]);
+                return 2;
+            }
+            a->planted = (unsigned)v;
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             char *end = NULL;
 
@@ -1157,7 +1175,7 @@ write_corpus(FILE *f, const struct args *a, struct counts *c)
     }
     prng_seed(&r, a->seed);
     while (c->bytes < a->size) {
-        gen_line(&l, &r, c);
+        gen_line(&l, &r, c, a->planted);
         if (olen + l.len > OUT_BUF_SIZE) {
             if (fwrite(obuf, 1, olen, f) != olen) {
                 (void)fprintf(stderr, "bench_gen_corpus: %s: write failed\n", a->out);

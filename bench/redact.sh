@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Redaction benchmark: `portcullis redact` with every operator and `portcullis unredact` on a
+# generated corpus where every record carries a planted item (the per-finding costs: HMAC, FF1,
+# SQLite), plus `redact --operator tag` and `scan` on the sparse scan corpus of bench/scan.sh
+# (what redaction adds to a scan); prints a markdown report.
+#
+# Environment: SIZE (dense corpus size, default 24M), SEED, BUILD (build dir, default
+# build/release), RUNS (best-of, default 3; the vault rows run once each, on a fresh vault and
+# then on the filled one), SCAN_SIZE (the scan corpus to reuse, default 128M; skipped when
+# bench/scan.sh has not generated it), GEN (the corpus generator; default BUILD's, which an old
+# build may lack --planted in).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build/release}
+SIZE=${SIZE:-24M}
+SEED=${SEED:-0x5eedc0ffee15b00d}
+RUNS=${RUNS:-3}
+SCAN_SIZE=${SCAN_SIZE:-128M}
+OUT=$ROOT/bench/out
+DENSE=$OUT/redact-$SIZE.txt
+SPARSE=$OUT/corpus-$SCAN_SIZE.txt
+
+log() { printf '%s\n' "bench: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+mkdir -p "$OUT"
+REPORT=$OUT/redact.md
+
+if [ -f "$BUILD/CMakeCache.txt" ]; then
+    log "building portcullis and bench_gen_corpus in $BUILD"
+    cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 1)" --target portcullis bench_gen_corpus >&2
+elif [ "$BUILD" = "$ROOT/build/release" ]; then
+    make -C "$ROOT" release >&2
+else
+    die "$BUILD has no CMakeCache.txt"
+fi
+BIN=$BUILD/portcullis
+GEN=${GEN:-$BUILD/bench/bench_gen_corpus}
+[ -x "$BIN" ] && [ -x "$GEN" ] || die "missing $BIN or $GEN"
+
+if [ ! -s "$DENSE" ] || [ "$GEN" -nt "$DENSE" ]; then
+    log "generating $DENSE (every record planted)"
+    "$GEN" --size "$SIZE" --seed "$SEED" --planted 10000 --out "$DENSE" 2>"$DENSE.planted"
+fi
+BYTES=$(stat -c %s "$DENSE")
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/pcl_bench_redact.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+head -c 32 /dev/urandom >"$TMP/key"
+KEY=(--key-file "$TMP/key")
+
+now_ns() { date +%s%N; }
+# timed N CMD...: best wall seconds of N runs (stdout to $TMP/out; exit 0, or 1 for a scan
+# with findings)
+timed() {
+    local n=$1 best="" i t0 t1 s rc
+    shift
+    for ((i = 0; i < n; i++)); do
+        t0=$(now_ns)
+        rc=0
+        "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+        t1=$(now_ns)
+        if [ "$rc" -gt 1 ]; then
+            log "failed (exit $rc): $*"
+            sed 's/^/    /' "$TMP/err" >&2
+            echo FAIL
+            return 0
+        fi
+        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+        if [ -z "$best" ] || awk -v x="$s" -v y="$best" 'BEGIN { exit !(x < y) }'; then
+            best=$s
+        fi
+    done
+    echo "$best"
+}
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s == "FAIL" || s <= 0) print "n/a"; else printf "%.1f", b / 1e6 / s }'; }
+per_s() { awk -v n="$1" -v s="$2" 'BEGIN { if (s == "FAIL" || s <= 0) print "n/a"; else printf "%.0f", n / s }'; }
+
+FINDINGS=$({ "$BIN" scan -q --no-progress --format jsonl "$DENSE" || [ $? -eq 1 ]; } | wc -l)
+log "dense corpus: $BYTES bytes, $FINDINGS findings"
+ROWS=()
+row() { ROWS+=("| $1 | $2 | $3 | $(mbps "$BYTES" "$2") | $(per_s "$FINDINGS" "$2") |"); }
+
+T=$(timed "$RUNS" "$BIN" scan -q --no-progress --threads 1 --format jsonl "$DENSE"); row "scan --threads 1 (for scale)" "$T" "-"
+for op in tag mask hash; do
+    T=$(timed "$RUNS" "$BIN" redact "${KEY[@]}" --operator "$op" "$DENSE"); row "redact --operator $op" "$T" "-"
+done
+T=$(timed "$RUNS" "$BIN" redact "${KEY[@]}" --operator fpe --fpe-fallback tag "$DENSE")
+row "redact --operator fpe --fpe-fallback tag" "$T" "-"
+cp "$TMP/out" "$TMP/red.fpe"
+T=$(timed "$RUNS" "$BIN" unredact "${KEY[@]}" --operator fpe "$TMP/red.fpe")
+row "unredact --operator fpe" "$T" "values under the tag fallback stay tags"
+T=$(timed 1 "$BIN" redact "${KEY[@]}" --operator vault --vault "$TMP/v.db" "$DENSE")
+TOKENS=$(/usr/bin/python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM pcl_vault_tokens").fetchone()[0])' "$TMP/v.db" 2>/dev/null || echo "?")
+row "redact --operator vault, new vault" "$T" "$TOKENS tokens created"
+cp "$TMP/out" "$TMP/red.vault"
+T=$(timed 1 "$BIN" redact "${KEY[@]}" --operator vault --vault "$TMP/v.db" "$DENSE"); row "redact --operator vault, every token known" "$T" "-"
+T=$(timed 1 "$BIN" unredact "${KEY[@]}" --vault "$TMP/v.db" "$TMP/red.vault"); row "unredact (vault)" "$T" "-"
+cmp -s "$TMP/out" "$DENSE" || log "WARNING: the vault round trip differs"
+
+SPARSE_ROWS=()
+if [ -s "$SPARSE" ]; then
+    SB=$(stat -c %s "$SPARSE")
+    TS=$(timed "$RUNS" "$BIN" scan -q --no-progress --threads 1 --format jsonl "$SPARSE")
+    TR=$(timed "$RUNS" "$BIN" redact --operator tag "$SPARSE")
+    SPARSE_ROWS+=("| scan --threads 1 | $TS | $(mbps "$SB" "$TS") |")
+    SPARSE_ROWS+=("| redact --operator tag | $TR | $(mbps "$SB" "$TR") |")
+fi
+
+{
+    echo "## portcullis redact ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+    echo
+    echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
+    echo "load average $(cut -d' ' -f1-3 /proc/loadavg); build $BUILD; best of $RUNS (vault rows: one run)."
+    echo
+    echo "Dense corpus: \`bench_gen_corpus --size $SIZE --planted 10000\` ($BYTES bytes, every record"
+    echo "planted; $FINDINGS findings with the default detectors). One thread (redact is single-threaded)."
+    echo
+    echo "| command | seconds | note | MB/s | findings/s |"
+    echo "|---|---:|---|---:|---:|"
+    printf '%s\n' "${ROWS[@]}"
+    if [ "${#SPARSE_ROWS[@]}" -gt 0 ]; then
+        echo
+        echo "Scan corpus of bench/scan.sh (\`$SPARSE\`, $SB bytes, 2 % of records planted), for"
+        echo "comparison with the npm redactors' rows there:"
+        echo
+        echo "| command | seconds | MB/s |"
+        echo "|---|---:|---:|"
+        printf '%s\n' "${SPARSE_ROWS[@]}"
+    fi
+} | tee "$REPORT"
