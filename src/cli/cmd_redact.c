@@ -412,6 +412,18 @@ value_fail(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err, const s
                       (unsigned long long)at->off, err->msg);
 }
 
+/* Where the pending text byte at absolute offset off is. */
+static struct value_at
+text_at(const struct red_ctx *c, uint64_t off)
+{
+    struct value_at at = {.off = off};
+    size_t last;
+
+    at.line = c->pend_lines +
+              pcl_count_byte(pend_at(c, c->pend_off), (size_t)(off - c->pend_off), '\n', &last) + 1;
+    return at;
+}
+
 /* Redact or unredact one value (CSV cell, JSON string) into c->val. The value is scanned as
  * "name: value" so a column or key name counts as context, exactly as `scan` does; name may
  * be NULL. */
@@ -494,7 +506,9 @@ text_token(struct red_ctx *c, uint64_t at, size_t tlen)
     pcl_buf_reset(&c->val);
     rc = pcl_unredact_buf(c->r, NULL, NULL, pend_at(c, at), tlen, &c->val, NULL, &err);
     if (rc != PCL_OK) {
-        c->err = err;
+        struct value_at where = text_at(c, at);
+
+        value_fail(c, rc, &err, &where);
         return rc;
     }
     return emit(c, c->val.ptr, c->val.len);
@@ -586,11 +600,8 @@ text_cb(void *arg, const struct pcl_finding *f)
         rc = pcl_redact_value(c->r, d->type, d->categories, v, n, &c->val, &err);
     }
     if (rc != PCL_OK) {
-        size_t last;
-        size_t before = (size_t)(f->start - c->pend_off);
-        struct value_at at = {.off = f->start};
+        struct value_at at = text_at(c, f->start);
 
-        at.line = c->pend_lines + pcl_count_byte(c->pend.ptr, before, '\n', &last) + 1;
         value_fail(c, rc, &err, &at);
         return 1;
     }

@@ -152,6 +152,21 @@ if expect_rc 0 "shared vault unredact" -- "$BIN" unredact --vault "$TMP/shared.d
     cmp -s "$TMP/out" "$TMP/many.txt" || fail "shared vault round trip differs"
 fi
 
+# a tampered vault row: unredact stops with an error naming the token's line and offset
+printf 'line one\nmail ann@example.com and bob@example.com\n' >"$TMP/tamper.txt"
+if expect_rc 0 "vault for tampering" -- "$BIN" redact --operator vault --vault "$TMP/tamper.db" "$TMP/tamper.txt"; then
+    cp "$TMP/out" "$TMP/tamper.red"
+    /usr/bin/python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute('UPDATE pcl_vault_tokens SET box = zeroblob(length(box)) WHERE rowid = (SELECT max(rowid) FROM pcl_vault_tokens)')
+c.commit()" "$TMP/tamper.db"
+    if expect_rc 4 "unredact from a tampered vault" -- "$BIN" unredact --vault "$TMP/tamper.db" "$TMP/tamper.red"; then
+        grep -q "tamper.red: line 2 (offset 49): vault: .*failed authentication" "$TMP/err" ||
+            fail "tampered vault: error not located: $(cat "$TMP/err")"
+    fi
+fi
+
 # fpe without a vault: short values are an error by default, tag with --fpe-fallback tag
 # (an IPv4 address keeps each octet's digit count: 10.1.2.3 has 90 * 10^3 possible values); the
 # error names the file, line, column or field, and offset of the value
