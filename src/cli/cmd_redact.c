@@ -655,6 +655,41 @@ text_finish(struct red_ctx *c, struct pcl_stream *st)
     return rc;
 }
 
+/* A stream over the text, or NULL when none is needed (unredact without fpe only looks
+ * for vault tokens). */
+static enum pcl_rc
+text_stream(struct red_ctx *c, struct pcl_stream **st)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc = PCL_OK;
+
+    *st = NULL;
+    if (!c->o->unredact || ops_need(c->o, is_fpe)) {
+        rc = pcl_stream_new(c->e, text_cb, c, st, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+        }
+    }
+    return rc;
+}
+
+/* Redact buf[0..len), already in memory, as the whole input's text. */
+static enum pcl_rc
+text_buffer(struct red_ctx *c, const char *buf, size_t len)
+{
+    struct pcl_stream *st = NULL;
+    enum pcl_rc rc = text_stream(c, &st);
+
+    if (rc == PCL_OK) {
+        rc = text_feed(c, st, buf, len);
+    }
+    if (rc == PCL_OK) {
+        rc = text_finish(c, st);
+    }
+    pcl_stream_free(st);
+    return rc;
+}
+
 /* Text is streamed: memory stays at one read chunk plus the engine's carry-over window. */
 static enum pcl_rc
 run_text(struct red_ctx *c, struct pcl_input *in)
@@ -668,13 +703,7 @@ run_text(struct red_ctx *c, struct pcl_input *in)
     if (chunk == NULL) {
         return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
     }
-    /* unredact without fpe only looks for vault tokens: no scan needed */
-    if (!c->o->unredact || ops_need(c->o, is_fpe)) {
-        rc = pcl_stream_new(c->e, text_cb, c, &st, &err);
-        if (rc != PCL_OK) {
-            c->err = err;
-        }
-    }
+    rc = text_stream(c, &st);
     while (rc == PCL_OK) {
         size_t got = 0;
 
@@ -1112,6 +1141,15 @@ run_json(struct red_ctx *c, struct pcl_input *in, bool jsonl)
         c->err = err;
     } else {
         rc = json_block(c, doc.ptr != NULL ? doc.ptr : "", doc.len, false);
+        if (rc == PCL_EINVAL && c->rc == PCL_OK) {
+            /* not JSON after all (a syntax error, not a value that failed): redact it as text,
+             * as scan scans it, rather than refuse it; nothing was written yet */
+            c->warnings++;
+            pcl_cli_warn(c->o->cmd, "%s; %s as text instead", c->err.msg,
+                         c->o->unredact ? "restored" : "redacted");
+            c->err = (struct pcl_err){0};
+            rc = text_buffer(c, doc.ptr != NULL ? doc.ptr : "", doc.len);
+        }
     }
     pcl_buf_fini_secure(&doc);
     return rc;

@@ -207,6 +207,16 @@ if expect_rc 3 "jsonl bad lines to the vault" -- "$BIN" redact --key-file "$TMP/
     expect_rc 3 "jsonl bad lines back from the vault" -- "$BIN" unredact --key-file "$TMP/key.raw" --vault "$TMP/badl.db" --input-format jsonl "$TMP/badl.red" &&
         { cmp -s "$TMP/out" "$TMP/badl.jsonl" || fail "jsonl bad lines: vault round trip differs"; }
 fi
+# a .json document that is not JSON is redacted as text (warned, exit 3), and restored
+printf '{"a": "jane@example.com",\n "b": [1, 2,], "c": "4111 1111 1111 1111"}\n' >"$TMP/broken.json"
+if expect_rc 3 "broken json document" -- "$BIN" redact --operator vault --vault "$TMP/broken.db" "$TMP/broken.json"; then
+    cp "$TMP/out" "$TMP/broken.red"
+    grep -q "example.com\|4111" "$TMP/broken.red" && fail "broken json leaked: $(cat "$TMP/broken.red")"
+    grep -q "broken.json: line 2, column 13 (offset 38): .*redacted as text instead" "$TMP/err" ||
+        fail "broken json warning: $(cat "$TMP/err")"
+    expect_rc 3 "broken json restored" -- "$BIN" unredact --vault "$TMP/broken.db" "$TMP/broken.red" &&
+        { cmp -s "$TMP/out" "$TMP/broken.json" || fail "broken json: round trip differs"; }
+fi
 if expect_rc 3 "jsonl bad line past the first read" -- "$BIN" redact --operator tag "$TMP/shortip.jsonl"; then
     grep -q "shortip.jsonl: line 40002, column 12 (offset " "$TMP/err" ||
         fail "jsonl warning not located: $(cat "$TMP/err")"
