@@ -1726,6 +1726,54 @@ ctx_fini(struct red_ctx *c)
     pcl_free(c->hdr);
 }
 
+/* A type some detector reports: a built-in one or one of the engine (a config's own). */
+static const char *
+known_type(const struct pcl_engine *e, const char *type, bool prefix)
+{
+    size_t n = strlen(type);
+
+    for (size_t i = 0; i < pcl_detectors_builtin_count() + pcl_engine_detector_count(e); i++) {
+        const struct pcl_detector_info *d =
+            i < pcl_detectors_builtin_count()
+                ? pcl_detectors_builtin(i)
+                : pcl_engine_detector(e, i - pcl_detectors_builtin_count());
+        bool same = true;
+
+        for (size_t k = 0; k < n && same; k++) {
+            same = d->type[k] != '\0' &&
+                   (prefix ? pcl_lower(d->type[k]) == pcl_lower(type[k]) : d->type[k] == type[k]);
+        }
+        if (same && (prefix || d->type[n] == '\0')) {
+            return d->type;
+        }
+    }
+    return NULL;
+}
+
+/* An --op rule naming a type no detector reports would silently never apply. */
+static int
+check_rules(const struct red_ctx *c)
+{
+    const struct red_opts *o = c->o;
+
+    for (size_t i = 0; i < o->nrules; i++) {
+        const char *type = o->rules[i].type;
+        const char *like;
+
+        if (type == NULL || known_type(c->e, type, false) != NULL) {
+            continue;
+        }
+        like = known_type(c->e, type, true);
+        pcl_cli_error(o->cmd,
+                      "--op: unknown entity type or category \"%s\"%s%s%s (`portcullis "
+                      "detectors` lists the types)",
+                      type, like != NULL ? "; did you mean " : "", like != NULL ? like : "",
+                      like != NULL ? "?" : "");
+        return PCL_EXIT_USAGE;
+    }
+    return -1;
+}
+
 static int
 run(struct red_opts *o)
 {
@@ -1742,6 +1790,9 @@ run(struct red_opts *o)
     ex = setup_protect(&c);
     if (ex < 0) {
         ex = setup_engine(&c);
+    }
+    if (ex < 0) {
+        ex = check_rules(&c);
     }
     if (ex < 0) {
         ex = open_io(&c, &fmt);

@@ -59,6 +59,11 @@ done
 expect_rc 2 "vault without --vault" -- env PORTCULLIS_KEY="$KEY" "$BIN" redact --operator vault "$TMP/in.txt"
 expect_rc 2 "unknown operator" -- "$BIN" redact --operator scramble "$TMP/in.txt"
 expect_rc 2 "bad --op" -- "$BIN" redact --op EMAIL_ADDRESS "$TMP/in.txt"
+# a rule for a type no detector reports would never apply: refused, with the near type
+if expect_rc 2 "--op with an unknown type" -- "$BIN" redact --op EMAIL=keep "$TMP/in.txt"; then
+    grep -q 'unknown entity type or category "EMAIL"; did you mean EMAIL_ADDRESS?' "$TMP/err" ||
+        fail "--op unknown type: unclear message: $(cat "$TMP/err")"
+fi
 expect_rc 2 "bad key text" -- env PORTCULLIS_KEY=abcd "$BIN" redact --operator hash "$TMP/in.txt"
 expect_rc 2 "missing key file" -- "$BIN" redact --operator hash --key-file "$TMP/nope" "$TMP/in.txt"
 expect_rc 2 "unredact with nothing to reverse" -- env PORTCULLIS_KEY="$KEY" "$BIN" unredact "$TMP/in.txt"
