@@ -119,6 +119,12 @@ size_t pcl_engine_window(const struct pcl_engine *e);
 /* Every built-in detector, compiled or not (for `portcullis detectors`). */
 size_t pcl_detectors_builtin_count(void);
 const struct pcl_detector_info *pcl_detectors_builtin(size_t idx);
+/* Whether some detector reports entity type `type`: a built-in one or one of e's (a config's
+ * own; e may be NULL). Returns the type's name, or NULL. With `like`, when none reports it
+ * exactly, the first type that starts with `type` or (4 characters or more) begins it,
+ * ignoring case ("email" finds EMAIL_ADDRESS, CREDIT_CARD_NUMBER finds CREDIT_CARD), for a
+ * "did you mean" in a message about a rule that would never apply. */
+const char *pcl_detect_type_find(const struct pcl_engine *e, const char *type, bool like);
 
 /* Per-thread scan state; one scratch must not be used by two threads at once.
  * Caller frees with pcl_scratch_free(). */

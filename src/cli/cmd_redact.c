@@ -1726,30 +1726,6 @@ ctx_fini(struct red_ctx *c)
     pcl_free(c->hdr);
 }
 
-/* A type some detector reports: a built-in one or one of the engine (a config's own). */
-static const char *
-known_type(const struct pcl_engine *e, const char *type, bool prefix)
-{
-    size_t n = strlen(type);
-
-    for (size_t i = 0; i < pcl_detectors_builtin_count() + pcl_engine_detector_count(e); i++) {
-        const struct pcl_detector_info *d =
-            i < pcl_detectors_builtin_count()
-                ? pcl_detectors_builtin(i)
-                : pcl_engine_detector(e, i - pcl_detectors_builtin_count());
-        bool same = true;
-
-        for (size_t k = 0; k < n && same; k++) {
-            same = d->type[k] != '\0' &&
-                   (prefix ? pcl_lower(d->type[k]) == pcl_lower(type[k]) : d->type[k] == type[k]);
-        }
-        if (same && (prefix || d->type[n] == '\0')) {
-            return d->type;
-        }
-    }
-    return NULL;
-}
-
 /* An --op rule naming a type no detector reports would silently never apply. */
 static int
 check_rules(const struct red_ctx *c)
@@ -1760,10 +1736,10 @@ check_rules(const struct red_ctx *c)
         const char *type = o->rules[i].type;
         const char *like;
 
-        if (type == NULL || known_type(c->e, type, false) != NULL) {
+        if (type == NULL || pcl_detect_type_find(c->e, type, false) != NULL) {
             continue;
         }
-        like = known_type(c->e, type, true);
+        like = pcl_detect_type_find(c->e, type, true);
         pcl_cli_error(o->cmd,
                       "--op: unknown entity type or category \"%s\"%s%s%s (`portcullis "
                       "detectors` lists the types)",

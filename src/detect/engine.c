@@ -74,6 +74,40 @@ pcl_detectors_builtin(size_t idx)
     return &builtin_infos[idx];
 }
 
+/* The type of built-in detector i, then of e's detector i - builtin count. */
+static const char *
+type_at(const struct pcl_engine *e, size_t i)
+{
+    size_t nb = pcl_detectors_builtin_count();
+
+    return i < nb ? pcl_detectors_builtin(i)->type : pcl_engine_detector(e, i - nb)->type;
+}
+
+const char *
+pcl_detect_type_find(const struct pcl_engine *e, const char *type, bool like)
+{
+    size_t n = strlen(type);
+    size_t total = pcl_detectors_builtin_count() + (e != NULL ? pcl_engine_detector_count(e) : 0);
+
+    for (size_t i = 0; i < total; i++) {
+        if (strcmp(type_at(e, i), type) == 0) {
+            return type_at(e, i);
+        }
+    }
+    for (size_t i = 0; like && n > 0 && i < total; i++) {
+        const char *t = type_at(e, i);
+        size_t k = 0;
+
+        while (k < n && t[k] != '\0' && pcl_lower(t[k]) == pcl_lower(type[k])) {
+            k++;
+        }
+        if (k == n || (t[k] == '\0' && k >= 4)) { /* EMAIL, CREDIT_CARD_NUMBER */
+            return t;
+        }
+    }
+    return NULL;
+}
+
 /* ---- options ------------------------------------------------------------------------ */
 
 static bool

@@ -657,6 +657,7 @@ parse_direction(struct cfg *y, yaml_node_t *m, const char *what, struct gw_direc
                 if (d->types[i].type == NULL) {
                     return pcl_err_set(y->err, PCL_ENOMEM, "config: out of memory");
                 }
+                d->types[i].line = (size_t)node(y, pair_tk->key)->start_mark.line + 1;
                 rc = action_val(y, tv, field, &d->types[i].action);
                 i++;
             }
@@ -1077,6 +1078,38 @@ inject_dir(const struct pcl_gw_config *c, char *out, size_t cap, struct pcl_err 
     return PCL_OK;
 }
 
+/* A policy's `types:` entry for a type no detector reports would never apply: a typo such
+ * as CREDIT_CARD_NUMBER: block would leave cards to the category's action. */
+static enum pcl_rc
+check_types(const struct pcl_gw_config *c, struct pcl_err *err)
+{
+    for (size_t i = 0; i < c->npolicies; i++) {
+        const struct gw_policy *p = &c->policies[i];
+
+        for (int dir = 0; dir < 2; dir++) {
+            const struct gw_direction *d = dir == 0 ? &p->request : &p->response;
+
+            for (size_t k = 0; k < d->ntypes; k++) {
+                const char *t = d->types[k].type;
+                const char *like;
+
+                if (pcl_detect_type_find(c->engine, t, false) != NULL) {
+                    continue;
+                }
+                like = pcl_detect_type_find(c->engine, t, true);
+                return pcl_err_set(err, PCL_EINVAL,
+                                   "config: %s: line %zu: policies.%s.%s.types: unknown entity "
+                                   "type \"%s\"%s%s%s (`portcullis detectors` lists them)",
+                                   c->path, d->types[k].line, p->name,
+                                   dir == 0 ? "request" : "response", t,
+                                   like != NULL ? "; did you mean " : "", like != NULL ? like : "",
+                                   like != NULL ? "?" : "");
+            }
+        }
+    }
+    return PCL_OK;
+}
+
 static enum pcl_rc
 inject_compile(struct pcl_gw_config *c, struct pcl_err *err)
 {
@@ -1361,6 +1394,9 @@ pcl_gw_config_load(const char *path, const char *cache_dir, struct pcl_gw_config
     }
     if (rc == PCL_OK) {
         rc = pcl_engine_new(c->engine_opts, &c->engine, err);
+    }
+    if (rc == PCL_OK) {
+        rc = check_types(c, err);
     }
     if (rc == PCL_OK) {
         pcl_engine_warm(c->engine); /* no request pays for a JIT compilation */

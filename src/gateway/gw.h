@@ -42,6 +42,7 @@ enum gw_unknown_fields {
 struct gw_type_action {
     char *type;
     enum gw_action action;
+    size_t line; /* of its key in the config file, for the unknown-type check */
 };
 
 struct gw_direction {

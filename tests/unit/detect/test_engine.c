@@ -221,6 +221,18 @@ test_engine_new_custom_detector(void **state)
     assert_int_equal(l.f[0].start, 13); /* capture group 1 gives the bounds */
     assert_int_equal(l.f[0].end, 19);
     assert_true(l.f[0].score > l.f[1].score); /* context word only near the first */
+    /* the custom type is known through the engine, the built-in ones without one */
+    assert_string_equal(pcl_detect_type_find(e, "EMPLOYEE_ID", false), "EMPLOYEE_ID");
+    assert_null(pcl_detect_type_find(NULL, "EMPLOYEE_ID", false));
+    assert_string_equal(pcl_detect_type_find(NULL, "US_SSN", false), "US_SSN");
+    assert_null(pcl_detect_type_find(NULL, "us_ssn", false));
+    /* "did you mean": a type the name begins, or (4+ characters) one that begins the name */
+    assert_string_equal(pcl_detect_type_find(NULL, "us_ssn", true), "US_SSN");
+    assert_string_equal(pcl_detect_type_find(NULL, "email", true), "EMAIL_ADDRESS");
+    assert_string_equal(pcl_detect_type_find(NULL, "CREDIT_CARD_NUMBER", true), "CREDIT_CARD");
+    assert_string_equal(pcl_detect_type_find(e, "employee", true), "EMPLOYEE_ID");
+    assert_null(pcl_detect_type_find(NULL, "ssn", true));
+    assert_null(pcl_detect_type_find(NULL, "", true));
     pcl_engine_free(e);
 }
 

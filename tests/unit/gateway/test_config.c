@@ -101,6 +101,14 @@ test_config_errors_name_line_and_field(void **state)
         {"upstreams: [{name: a, url: 'http://x'}]\nroutes: []\n", "line 2: routes: empty list"},
         {"upstreams: [{name: a, url: 'http://x'}]\nstore: a\nstore: b\n", "line 3: duplicate key"},
         {"server: [1\n", "line 2, column 1"},
+        /* a type rule for a type no detector reports would never apply */
+        {"upstreams: [{name: a, url: 'http://x'}]\npolicies:\n  - name: p\n    request:\n"
+         "      types: {EMAIL_ADDRESS: alert,\n              CREDIT_CARD_NUMBER: block}\n",
+         "line 6: policies.p.request.types: unknown entity type \"CREDIT_CARD_NUMBER\"; did "
+         "you mean CREDIT_CARD?"},
+        {"upstreams: [{name: a, url: 'http://x'}]\npolicies: [{name: q, response: {types: "
+         "{ssn: redact}}}]\n",
+         "policies.q.response.types: unknown entity type \"ssn\" (`portcullis"},
     };
 
     (void)state;
