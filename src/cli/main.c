@@ -116,9 +116,15 @@ pcl_cli_cache_dir(void)
 static void
 usage(FILE *f)
 {
+    int width = 0;
+
+    for (size_t i = 0; i < pcl_cli_commands_count; i++) {
+        width = PCL_MAX(width, (int)strlen(pcl_cli_commands[i].name));
+    }
     (void)fprintf(f, "usage: portcullis <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < pcl_cli_commands_count; i++) {
-        (void)fprintf(f, "  %-12s %s\n", pcl_cli_commands[i].name, pcl_cli_commands[i].summary);
+        (void)fprintf(f, "  %-*s  %s\n", width, pcl_cli_commands[i].name,
+                      pcl_cli_commands[i].summary);
     }
     (void)fprintf(f, "\nrun `portcullis <command> --help` for a command's options\n");
 }
