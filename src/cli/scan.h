@@ -65,6 +65,8 @@ struct scan_summary {
     double seconds;
 };
 
+struct jsonl_cache;
+
 struct scan_writer {
     enum scan_out kind;
     FILE *out;
@@ -73,6 +75,7 @@ struct scan_writer {
     struct pcl_jw jw;
     bool started;
     bool any_file;
+    struct jsonl_cache *jc; /* JSONL: pre-rendered parts of finding lines; NULL until used */
 };
 
 void scan_writer_begin(struct scan_writer *w);

@@ -35,6 +35,26 @@ assert 'zoe.adams' not in e['preview'] and '*' in e['preview']
 for k in ('file','start','end','line','column','type','category','score','detector','preview'):
     assert k in e, k
 "
+# JSON Lines are written from pre-rendered parts; the JSON report writes every finding with
+# the JSON writer: the same findings, keys in the same order, the same values (a CSV column
+# name with a quote, a backslash and a non-ASCII letter; a row; several scores)
+mkdir -p "$T/lines"
+printf 'x,"na\\"me\\\\é"\n1,ann@example.com\n2,"bob@example.com, 4111 1111 1111 1111"\n' > "$T/lines/q.csv"
+cp "$T/a.txt" "$T/lines/"
+"$BIN" scan --format jsonl -q "$T/lines" > "$T/lines.jsonl"
+"$BIN" scan --format json -q "$T/lines" > "$T/lines.json"
+check "jsonl lines = json report findings" py "
+import json
+lines=[json.loads(l) for l in open('$T/lines.jsonl')]
+doc=json.load(open('$T/lines.json'))
+want=[]
+for f in doc['files']:
+    for h in f['findings']:
+        want.append(list({'file': f['file'], **h}.items()))
+got=[list(r.items()) for r in lines]
+assert len(got) >= 4 and any(dict(g).get('row') for g in got), got
+assert got == want, (got, want)
+"
 "$BIN" scan --format jsonl --show-values -q "$T/a.txt" > "$T/values.jsonl"
 check "--show-values prints values" grep -q '"preview":"zoe.adams@example.com"' "$T/values.jsonl"
 
