@@ -22,20 +22,13 @@ OUT=$ROOT/bench/out
 DENSE=$OUT/redact-$SIZE.txt
 SPARSE=$OUT/corpus-$SCAN_SIZE.txt
 
-log() { printf '%s\n' "bench: $*" >&2; }
-die() { log "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 mkdir -p "$OUT"
 REPORT=$OUT/redact.md
 
-if [ -f "$BUILD/CMakeCache.txt" ]; then
-    log "building portcullis and bench_gen_corpus in $BUILD"
-    cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 1)" --target portcullis bench_gen_corpus >&2
-elif [ "$BUILD" = "$ROOT/build/release" ]; then
-    make -C "$ROOT" release >&2
-else
-    die "$BUILD has no CMakeCache.txt"
-fi
+build_targets portcullis bench_gen_corpus
 BIN=$BUILD/portcullis
 GEN=${GEN:-$BUILD/bench/bench_gen_corpus}
 [ -x "$BIN" ] && [ -x "$GEN" ] || die "missing $BIN or $GEN"
@@ -51,31 +44,12 @@ trap 'rm -rf "$TMP"' EXIT
 head -c 32 /dev/urandom >"$TMP/key"
 KEY=(--key-file "$TMP/key")
 
-now_ns() { date +%s%N; }
-# timed N CMD...: best wall seconds of N runs (stdout to $TMP/out; exit 0, or 1 for a scan
-# with findings)
+# timed N CMD...: best seconds of N runs (bench/lib.sh's best_of), stdout kept in $TMP/out
 timed() {
-    local n=$1 best="" i t0 t1 s rc
+    local n=$1
     shift
-    for ((i = 0; i < n; i++)); do
-        t0=$(now_ns)
-        rc=0
-        "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
-        t1=$(now_ns)
-        if [ "$rc" -gt 1 ]; then
-            log "failed (exit $rc): $*"
-            sed 's/^/    /' "$TMP/err" >&2
-            echo FAIL
-            return 0
-        fi
-        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-        if [ -z "$best" ] || awk -v x="$s" -v y="$best" 'BEGIN { exit !(x < y) }'; then
-            best=$s
-        fi
-    done
-    echo "$best"
+    RUNS=$n BEST_STDOUT=$TMP/out best_of "$@"
 }
-mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s == "FAIL" || s <= 0) print "n/a"; else printf "%.1f", b / 1e6 / s }'; }
 per_s() { awk -v n="$1" -v s="$2" 'BEGIN { if (s == "FAIL" || s <= 0) print "n/a"; else printf "%.0f", n / s }'; }
 
 FINDINGS=$({ "$BIN" scan -q --no-progress --format jsonl "$DENSE" || [ $? -eq 1 ]; } | wc -l)

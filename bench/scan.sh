@@ -23,22 +23,14 @@ NSPLIT=16
 # cut at line ends into files of at most 4 KiB
 SMALL_DIR=$OUT/corpus-$SIZE.small
 
-log() { printf '%s\n' "bench: $*" >&2; }
-die() { log "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 mkdir -p "$OUT"
 REPORT=$OUT/results.md
 
 # ---- build ----------------------------------------------------------------------------------
-if [ -f "$BUILD/CMakeCache.txt" ]; then
-    log "building portcullis, bench_gen_corpus, bench_engine in $BUILD"
-    cmake --build "$BUILD" -j "$NPROC" --target portcullis bench_gen_corpus bench_engine >&2
-elif [ "$BUILD" = "$ROOT/build/release" ]; then
-    log "no $BUILD yet: make release"
-    make -C "$ROOT" release >&2
-else
-    die "$BUILD has no CMakeCache.txt"
-fi
+build_targets portcullis bench_gen_corpus bench_engine
 BIN=$BUILD/portcullis
 GEN=$BUILD/bench/bench_gen_corpus
 ENGINE=$BUILD/bench/bench_engine
@@ -73,36 +65,7 @@ cat "$CORPUS" "$SPLIT_DIR"/* "$SMALL_DIR"/* >/dev/null # warm the page cache
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# ---- timing helpers ---------------------------------------------------------------------------
-now_ns() { date +%s%N; }
-
-# best_of CMD...: runs CMD $RUNS times (stdout to /dev/null; exit 0 or 1 accepted because
-# `portcullis scan` and `rg -c` use 1 for "found" / "not found"), prints the best seconds.
-best_of() {
-    local best="" i t0 t1 rc s
-    for ((i = 0; i < RUNS; i++)); do
-        t0=$(now_ns)
-        rc=0
-        "$@" >/dev/null 2>"$OUT/last.err" || rc=$?
-        t1=$(now_ns)
-        if [ "$rc" -gt 1 ]; then
-            log "command failed (exit $rc): $*"
-            sed 's/^/    /' "$OUT/last.err" >&2
-            echo "FAIL"
-            return 0
-        fi
-        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-        if [ -z "$best" ] || awk -v x="$s" -v y="$best" 'BEGIN { exit !(x < y) }'; then
-            best=$s
-        fi
-    done
-    echo "$best"
-}
-
-mbps() { # bytes seconds
-    if [ "$2" = "FAIL" ] || [ -z "$2" ]; then echo "n/a"; return; fi
-    awk -v b="$1" -v s="$2" 'BEGIN { if (s <= 0) print "n/a"; else printf "%.1f", b / 1e6 / s }'
-}
+# ---- timing helpers (best_of, mbps: bench/lib.sh) ----------------------------------------
 ratio() { # a b -> a/b
     awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b + 0 <= 0) print "n/a";
                                      else if (a / b < 1) printf "%.2fx", a / b;
