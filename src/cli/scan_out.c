@@ -53,6 +53,18 @@ jw_categories(struct pcl_jw *jw, uint32_t cats)
     pcl_jw_arr_end(jw);
 }
 
+/* A finding's "type", "category" and "categories" members (also pre-rendered for JSONL). */
+static void
+jw_det_type(struct pcl_jw *jw, const struct pcl_detector_info *d)
+{
+    pcl_jw_key(jw, "type");
+    pcl_jw_cstr(jw, d->type);
+    pcl_jw_key(jw, "category");
+    pcl_jw_cstr(jw, primary_category(d->categories));
+    pcl_jw_key(jw, "categories");
+    jw_categories(jw, d->categories);
+}
+
 static void
 jw_finding(struct scan_writer *w, const struct scan_file *f, const struct scan_hit *h,
            bool with_file)
@@ -73,12 +85,7 @@ jw_finding(struct scan_writer *w, const struct scan_file *f, const struct scan_h
     pcl_jw_uint(jw, h->line);
     pcl_jw_key(jw, "column");
     pcl_jw_uint(jw, h->col);
-    pcl_jw_key(jw, "type");
-    pcl_jw_cstr(jw, d->type);
-    pcl_jw_key(jw, "category");
-    pcl_jw_cstr(jw, primary_category(d->categories));
-    pcl_jw_key(jw, "categories");
-    jw_categories(jw, d->categories);
+    jw_det_type(jw, d);
     pcl_jw_key(jw, "score");
     pcl_jw_double(jw, (double)(int)(h->score * 1000 + 0.5) / 1000);
     pcl_jw_key(jw, "detector");
@@ -139,12 +146,7 @@ jsonl_det(struct scan_writer *w, uint32_t det)
     pcl_buf_init(&tmp, 0);
     pcl_jw_init(&jw, &tmp);
     pcl_jw_obj_begin(&jw);
-    pcl_jw_key(&jw, "type");
-    pcl_jw_cstr(&jw, d->type);
-    pcl_jw_key(&jw, "category");
-    pcl_jw_cstr(&jw, primary_category(d->categories));
-    pcl_jw_key(&jw, "categories");
-    jw_categories(&jw, d->categories);
+    jw_det_type(&jw, d);
     rc = members_of(&jw, &tmp, &jc->mid[det], ',');
     if (rc == PCL_OK) {
         pcl_buf_reset(&tmp);
