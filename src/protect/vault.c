@@ -337,7 +337,7 @@ random_id_nonce(char id[PCL_VAULT_ID_LEN + 1],
     randombytes_buf(rnd, sizeof(rnd));
     memcpy(nonce, rnd, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
     while (n < PCL_VAULT_ID_LEN) {
-        if (k == sizeof(rnd)) { /* 31 rejections in 40 bytes: about 1e-33 */
+        if (k == sizeof(rnd)) { /* 31 rejections in 40 bytes: below 1e-38 */
             randombytes_buf(rnd, sizeof(rnd));
             k = 0;
         }

@@ -174,6 +174,45 @@ test_pcl_input_read_plain_and_gzip_files(void **state)
     pcl_buf_fini(&gz);
 }
 
+/* A short read that ends at the size the file had when opened is its end (no read() for the
+ * 0); a file that grew after it was opened, or a /proc file whose size is 0, is still read to
+ * its real end. */
+static void
+test_pcl_input_read_to_the_real_end(void **state)
+{
+    struct fixture *f = *state;
+    char path[128];
+    struct pcl_input *in = NULL;
+    struct pcl_buf out;
+    struct pcl_err err;
+    FILE *fp;
+
+    (void)snprintf(path, sizeof(path), "%s/grows.txt", f->dir);
+    write_file(path, "0123456789", 10);
+    for (size_t c = 0; c < sizeof(chunk_sizes) / sizeof(chunk_sizes[0]); c++) {
+        pcl_buf_init(&out, 0);
+        assert_int_equal(pcl_input_open(path, &in, &err), PCL_OK);
+        if (c == 0) {
+            fp = fopen(path, "ab"); /* grows between open() and the first read() */
+            assert_non_null(fp);
+            assert_int_equal(fwrite("abcde", 1, 5, fp), 5);
+            assert_int_equal(fclose(fp), 0);
+        }
+        assert_int_equal(read_all(in, chunk_sizes[c], &out, &err), PCL_OK);
+        assert_int_equal(out.len, 15);
+        assert_memory_equal(out.ptr, "0123456789abcde", 15);
+        pcl_input_free(in);
+        pcl_buf_fini(&out);
+    }
+    pcl_buf_init(&out, 0);
+    assert_int_equal(pcl_input_open("/proc/self/status", &in, &err), PCL_OK);
+    assert_int_equal(read_all(in, 4096, &out, &err), PCL_OK);
+    assert_non_null(strstr(out.ptr, "\nPid:"));
+    assert_non_null(strstr(out.ptr, "\nThreads:")); /* past any first short read */
+    pcl_input_free(in);
+    pcl_buf_fini(&out);
+}
+
 static void
 test_pcl_input_read_gzip_memory_any_chunk(void **state)
 {
@@ -517,6 +556,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_pcl_input_read_plain_and_gzip_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pcl_input_read_to_the_real_end, setup, teardown),
         cmocka_unit_test(test_pcl_input_read_gzip_memory_any_chunk),
         cmocka_unit_test(test_pcl_input_read_corrupt_gzip),
         cmocka_unit_test_setup_teardown(test_pcl_input_open_errors_name_the_file, setup, teardown),
