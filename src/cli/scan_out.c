@@ -110,12 +110,12 @@ jw_finding(struct scan_writer *w, const struct scan_file *f, const struct scan_h
  * once by pcl_jw itself, so the bytes stay exactly jw_finding()'s. */
 
 struct jsonl_cache {
-    struct pcl_buf *mid;  /* per detector: ,"type":..,"category":..,"categories":[..] */
-    struct pcl_buf *name; /* per detector: ,"detector":".." */
-    bool *ready;          /* per detector */
-    struct pcl_buf file;  /* {"file":".." of the file being written */
-    char score[1001][8];  /* ,"score": text for k / 1000 */
-    uint8_t score_len[1001];
+    struct pcl_buf *mid;     /* per detector: ,"type":..,"category":..,"categories":[..] */
+    struct pcl_buf *name;    /* per detector: ,"detector":".." */
+    bool *ready;             /* per detector */
+    struct pcl_buf file;     /* {"file":".." of the file being written */
+    char score[1001][8];     /* the score k / 1000 as pcl_jw_double writes it */
+    uint8_t score_len[1001]; /* 0 = not rendered yet */
 };
 
 /* The members pcl_jw wrote into an object, after `lead` (',' or '{'): the object's braces and
@@ -181,7 +181,7 @@ jsonl_cache_free(struct scan_writer *w, size_t nd)
     w->jc = NULL;
 }
 
-/* The cache with its score texts; the detectors' parts are made on first use. */
+/* The cache; the detectors' parts and the scores' texts are made on first use. */
 static enum pcl_rc
 jsonl_cache_new(struct scan_writer *w, size_t nd)
 {
@@ -203,26 +203,30 @@ jsonl_cache_new(struct scan_writer *w, size_t nd)
         pcl_buf_init(&jc->mid[i], 0);
         pcl_buf_init(&jc->name[i], 0);
     }
-    for (unsigned k = 0; k <= 1000; k++) {
-        struct pcl_buf tmp;
-        struct pcl_jw jw;
-        bool ok;
-
-        pcl_buf_init(&tmp, 0);
-        pcl_jw_init(&jw, &tmp);
-        pcl_jw_double(&jw, (double)k / 1000); /* a top-level value: ends with '\n' */
-        ok = jw.rc == PCL_OK && tmp.len >= 2 && tmp.len - 1 < sizeof(jc->score[k]);
-        if (ok) {
-            memcpy(jc->score[k], tmp.ptr, tmp.len - 1);
-            jc->score_len[k] = (uint8_t)(tmp.len - 1);
-        }
-        pcl_buf_fini(&tmp);
-        if (!ok) {
-            jsonl_cache_free(w, nd);
-            return PCL_ENOMEM;
-        }
-    }
     return PCL_OK;
+}
+
+/* The text of score k / 1000, rendered on first use (a scan meets a handful of scores). */
+static bool
+jsonl_score(struct jsonl_cache *jc, int k)
+{
+    struct pcl_buf tmp;
+    struct pcl_jw jw;
+    bool ok;
+
+    if (jc->score_len[k] != 0) {
+        return true;
+    }
+    pcl_buf_init(&tmp, 0);
+    pcl_jw_init(&jw, &tmp);
+    pcl_jw_double(&jw, (double)k / 1000); /* a top-level value: ends with '\n' */
+    ok = jw.rc == PCL_OK && tmp.len >= 2 && tmp.len - 1 < sizeof(jc->score[k]);
+    if (ok) {
+        memcpy(jc->score[k], tmp.ptr, tmp.len - 1);
+        jc->score_len[k] = (uint8_t)(tmp.len - 1);
+    }
+    pcl_buf_fini(&tmp);
+    return ok;
 }
 
 /* The file's part, {"file":"..", before the findings of f. */
@@ -270,7 +274,7 @@ jsonl_finding(struct scan_writer *w, const struct scan_hit *h)
 
     if (k < 0 || k > 1000 || h->start > INT64_MAX || h->end > INT64_MAX || h->line > INT64_MAX ||
         h->col > INT64_MAX || h->row > INT64_MAX ||
-        (!jc->ready[h->det] && jsonl_det(w, h->det) != PCL_OK)) {
+        (!jc->ready[h->det] && jsonl_det(w, h->det) != PCL_OK) || !jsonl_score(jc, k)) {
         return false;
     }
     p = put_num(p, ",\"start\":", 9, h->start);
