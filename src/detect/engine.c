@@ -165,8 +165,13 @@ check_names(const struct pcl_engine_opts *o, const char *const *list, const char
                 strcmp(list[i], o->custom[j].name) == 0 || strcmp(list[i], o->custom[j].type) == 0;
         }
         if (!found) {
-            return pcl_err_set(err, PCL_EINVAL, "detect: %s: unknown detector or type \"%s\"", what,
-                               list[i]);
+            const char *like = pcl_detect_type_find(NULL, list[i], true);
+
+            return pcl_err_set(err, PCL_EINVAL,
+                               "detect: %s: unknown detector or type \"%s\"%s%s%s (`portcullis "
+                               "detectors` lists them)",
+                               what, list[i], like != NULL ? "; did you mean " : "",
+                               like != NULL ? like : "", like != NULL ? "?" : "");
         }
     }
     return PCL_OK;

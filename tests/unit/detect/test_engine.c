@@ -188,12 +188,19 @@ test_engine_new_rejects_unknown_name(void **state)
     struct pcl_engine *e = NULL;
     struct pcl_err err = {0};
     const char *const dis[] = {"no_such_detector", NULL};
+    const char *dis2[] = {NULL, NULL};
     struct pcl_engine_opts o = {.disable = dis};
 
     (void)state;
     assert_int_equal(pcl_engine_new(&o, &e, &err), PCL_EINVAL);
     assert_null(e);
     assert_non_null(strstr(err.msg, "no_such_detector"));
+    assert_null(strstr(err.msg, "did you mean"));
+    /* a near type is suggested */
+    dis2[0] = "CREDIT_CARD_NUMBER";
+    o.disable = dis2;
+    assert_int_equal(pcl_engine_new(&o, &e, &err), PCL_EINVAL);
+    assert_non_null(strstr(err.msg, "\"CREDIT_CARD_NUMBER\"; did you mean CREDIT_CARD?"));
 }
 
 static void
