@@ -125,6 +125,12 @@ const struct pcl_detector_info *pcl_detectors_builtin(size_t idx);
  * ignoring case ("email" finds EMAIL_ADDRESS, CREDIT_CARD_NUMBER finds CREDIT_CARD), for a
  * "did you mean" in a message about a rule that would never apply. */
 const char *pcl_detect_type_find(const struct pcl_engine *e, const char *type, bool like);
+/* For a rule naming an entity type: true when no detector reports `type` (as
+ * pcl_detect_type_find(e, type, false)), with hint set to "; did you mean X?" for the near type
+ * pcl_detect_type_find(e, type, true) finds, or "" (cut to cap - 1 bytes, NUL-terminated); false
+ * when the type is known. One wording for every message about a rule that would never apply. */
+#define PCL_TYPE_HINT_MAX 96
+bool pcl_detect_type_unknown(const struct pcl_engine *e, const char *type, char *hint, size_t cap);
 
 /* Per-thread scan state; one scratch must not be used by two threads at once.
  * Caller frees with pcl_scratch_free(). */

@@ -1734,18 +1734,15 @@ check_rules(const struct red_ctx *c)
 
     for (size_t i = 0; i < o->nrules; i++) {
         const char *type = o->rules[i].type;
-        const char *like;
+        char hint[PCL_TYPE_HINT_MAX];
 
-        if (type == NULL || pcl_detect_type_find(c->e, type, false) != NULL) {
-            continue;
+        if (type != NULL && pcl_detect_type_unknown(c->e, type, hint, sizeof(hint))) {
+            pcl_cli_error(o->cmd,
+                          "--op: unknown entity type or category \"%s\"%s (`portcullis "
+                          "detectors` lists them)",
+                          type, hint);
+            return PCL_EXIT_USAGE;
         }
-        like = pcl_detect_type_find(c->e, type, true);
-        pcl_cli_error(o->cmd,
-                      "--op: unknown entity type or category \"%s\"%s%s%s (`portcullis "
-                      "detectors` lists the types)",
-                      type, like != NULL ? "; did you mean " : "", like != NULL ? like : "",
-                      like != NULL ? "?" : "");
-        return PCL_EXIT_USAGE;
     }
     return -1;
 }

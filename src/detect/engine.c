@@ -108,6 +108,22 @@ pcl_detect_type_find(const struct pcl_engine *e, const char *type, bool like)
     return NULL;
 }
 
+bool
+pcl_detect_type_unknown(const struct pcl_engine *e, const char *type, char *hint, size_t cap)
+{
+    const char *like;
+
+    if (pcl_detect_type_find(e, type, false) != NULL) {
+        return false;
+    }
+    like = pcl_detect_type_find(e, type, true);
+    if (cap > 0) {
+        (void)snprintf(hint, cap, "%s%s%s", like != NULL ? "; did you mean " : "",
+                       like != NULL ? like : "", like != NULL ? "?" : "");
+    }
+    return true;
+}
+
 /* ---- options ------------------------------------------------------------------------ */
 
 static bool
@@ -165,13 +181,13 @@ check_names(const struct pcl_engine_opts *o, const char *const *list, const char
                 strcmp(list[i], o->custom[j].name) == 0 || strcmp(list[i], o->custom[j].type) == 0;
         }
         if (!found) {
-            const char *like = pcl_detect_type_find(NULL, list[i], true);
+            char hint[PCL_TYPE_HINT_MAX] = "";
 
+            (void)pcl_detect_type_unknown(NULL, list[i], hint, sizeof(hint));
             return pcl_err_set(err, PCL_EINVAL,
-                               "detect: %s: unknown detector or type \"%s\"%s%s%s (`portcullis "
+                               "detect: %s: unknown detector or type \"%s\"%s (`portcullis "
                                "detectors` lists them)",
-                               what, list[i], like != NULL ? "; did you mean " : "",
-                               like != NULL ? like : "", like != NULL ? "?" : "");
+                               what, list[i], hint);
         }
     }
     return PCL_OK;

@@ -1091,19 +1091,15 @@ check_types(const struct pcl_gw_config *c, struct pcl_err *err)
 
             for (size_t k = 0; k < d->ntypes; k++) {
                 const char *t = d->types[k].type;
-                const char *like;
+                char hint[PCL_TYPE_HINT_MAX];
 
-                if (pcl_detect_type_find(c->engine, t, false) != NULL) {
-                    continue;
+                if (pcl_detect_type_unknown(c->engine, t, hint, sizeof(hint))) {
+                    return pcl_err_set(err, PCL_EINVAL,
+                                       "config: %s: line %zu: policies.%s.%s.types: unknown "
+                                       "entity type \"%s\"%s (`portcullis detectors` lists them)",
+                                       c->path, d->types[k].line, p->name,
+                                       dir == 0 ? "request" : "response", t, hint);
                 }
-                like = pcl_detect_type_find(c->engine, t, true);
-                return pcl_err_set(err, PCL_EINVAL,
-                                   "config: %s: line %zu: policies.%s.%s.types: unknown entity "
-                                   "type \"%s\"%s%s%s (`portcullis detectors` lists them)",
-                                   c->path, d->types[k].line, p->name,
-                                   dir == 0 ? "request" : "response", t,
-                                   like != NULL ? "; did you mean " : "", like != NULL ? like : "",
-                                   like != NULL ? "?" : "");
             }
         }
     }
