@@ -310,15 +310,18 @@ pend_at(const struct red_ctx *c, uint64_t off)
     return c->pend.ptr + (size_t)(off - c->pend_off);
 }
 
-/* Forget pending bytes before the flushed offset. */
+/* Forget pending bytes before the flushed offset; text counts their lines for its messages
+ * (CSV cells carry their own line). */
 static void
-pend_trim(struct red_ctx *c)
+pend_trim(struct red_ctx *c, bool count_lines)
 {
     if (c->flushed > c->pend_off) {
         size_t n = (size_t)PCL_MIN(c->flushed - c->pend_off, (uint64_t)c->pend.len);
         size_t last;
 
-        c->pend_lines += pcl_count_byte(c->pend.ptr, n, '\n', &last);
+        if (count_lines) {
+            c->pend_lines += pcl_count_byte(c->pend.ptr, n, '\n', &last);
+        }
         pcl_buf_consume(&c->pend, n);
         c->pend_off += n;
     }
@@ -634,7 +637,7 @@ text_feed(struct red_ctx *c, struct pcl_stream *st, const char *chunk, size_t go
         }
         rc = text_gap(c, PCL_MAX(pcl_stream_settled(st), c->flushed), true);
     }
-    pend_trim(c);
+    pend_trim(c, true);
     return rc;
 }
 
@@ -651,7 +654,7 @@ text_finish(struct red_ctx *c, struct pcl_stream *st)
         }
     }
     rc = text_gap(c, c->pend_off + c->pend.len, false);
-    pend_trim(c);
+    pend_trim(c, true);
     return rc;
 }
 
@@ -867,7 +870,7 @@ run_csv(struct red_ctx *c, struct pcl_input *in, char delim)
             }
             c->flushed = c->csv_safe;
         }
-        pend_trim(c);
+        pend_trim(c, false);
     }
     rc = pcl_csv_finish(csv, &err);
     if (rc != PCL_OK) {
@@ -876,7 +879,7 @@ run_csv(struct red_ctx *c, struct pcl_input *in, char delim)
     }
     rc = emit(c, pend_at(c, c->flushed), (size_t)(c->pend_off + c->pend.len - c->flushed));
     c->flushed = c->pend_off + c->pend.len;
-    pend_trim(c);
+    pend_trim(c, false);
 out:
     pcl_csv_free(csv);
     pcl_free(chunk);
@@ -1062,18 +1065,6 @@ json_block(struct red_ctx *c, const char *buf, size_t len, bool jsonl)
     return rc;
 }
 
-/* Offset just past the last newline of b, or 0. */
-static size_t
-last_line_end(const struct pcl_buf *b)
-{
-    for (size_t i = b->len; i-- > 0;) {
-        if (b->ptr[i] == '\n') {
-            return i + 1;
-        }
-    }
-    return 0;
-}
-
 /* JSONL: whole lines at a time, so memory stays bounded by the chunk and one line. */
 static enum pcl_rc
 run_jsonl(struct red_ctx *c, struct pcl_input *in, char *chunk)
@@ -1084,7 +1075,7 @@ run_jsonl(struct red_ctx *c, struct pcl_input *in, char *chunk)
     c->pend.max = MAX_JSONL_LINE + READ_CHUNK;
     for (;;) {
         size_t got = 0;
-        size_t cut;
+        size_t cut, lines, last;
 
         rc = pcl_input_read(in, chunk, READ_CHUNK, &got, &err);
         if (rc != PCL_OK) {
@@ -1099,15 +1090,15 @@ run_jsonl(struct red_ctx *c, struct pcl_input *in, char *chunk)
             return pcl_err_set(&c->err, rc, "%s: a JSONL line is longer than %zu bytes", c->name,
                                MAX_JSONL_LINE);
         }
-        cut = last_line_end(&c->pend);
+        /* whole lines: up to the last newline, counted on the way for later messages */
+        lines = pcl_count_byte(c->pend.ptr, c->pend.len, '\n', &last);
+        cut = last < c->pend.len ? last + 1 : 0;
         if (cut > 0) {
-            size_t last;
-
             rc = json_block(c, c->pend.ptr, cut, true);
             if (rc != PCL_OK) {
                 return rc;
             }
-            c->json_lines += pcl_count_byte(c->pend.ptr, cut, '\n', &last);
+            c->json_lines += lines;
             c->json_off += cut;
             pcl_buf_consume(&c->pend, cut);
         }
