@@ -126,8 +126,9 @@ enum pcl_rc pcl_vault_detokenize(struct pcl_vault *v, const char *token, size_t 
  * the process (the CLI syncs before each write of output), or a crash could leave output
  * naming tokens the vault never stored. While a write batch is open, other writers of the
  * file wait (busy timeout), so sync often. It saves the file locking and change checks
- * SQLite does per transaction (three system calls per lookup) and a commit per token. */
-void pcl_vault_batch(struct pcl_vault *v, bool on);
+ * SQLite does per transaction (three system calls per lookup) and a commit per token.
+ * Turning it off commits the open batch (pcl_vault_sync()'s result). */
+enum pcl_rc pcl_vault_batch(struct pcl_vault *v, bool on, struct pcl_err *err) PCL_WUR;
 /* Commit the open batch, if any. PCL_EIO when the commit fails (the batch is then rolled
  * back: the tokens it handed out are not stored). */
 enum pcl_rc pcl_vault_sync(struct pcl_vault *v, struct pcl_err *err) PCL_WUR;

@@ -1500,13 +1500,15 @@ setup_protect(struct red_ctx *c)
     }
     if (o->vault_path != NULL) {
         rc = pcl_vault_open(o->vault_path, c->key, &c->vault, &err);
+        /* one transaction per OUT_HOLD bytes of output instead of one per token (unredact:
+         * one read transaction); output is held until the tokens in it are committed */
+        if (rc == PCL_OK) {
+            rc = pcl_vault_batch(c->vault, true, &err);
+        }
         if (rc != PCL_OK) {
             pcl_cli_error(o->cmd, "%s", err.msg);
             return rc == PCL_EINVAL ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
         }
-        /* one transaction per OUT_HOLD bytes of output instead of one per token (unredact:
-         * one read transaction); output is held until the tokens in it are committed */
-        pcl_vault_batch(c->vault, true);
         c->hold = true;
     }
     ro.default_op = o->default_op;

@@ -131,10 +131,12 @@ pcl_vault_close(struct pcl_vault *v)
     pcl_free(v);
 }
 
-void
-pcl_vault_batch(struct pcl_vault *v, bool on)
+enum pcl_rc
+pcl_vault_batch(struct pcl_vault *v, bool on, struct pcl_err *err)
 {
     v->batch = on;
+    /* off: the open batch is committed, or later tokens would run inside it uncommitted */
+    return on ? PCL_OK : pcl_vault_sync(v, err);
 }
 
 enum pcl_rc

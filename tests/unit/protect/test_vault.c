@@ -171,7 +171,7 @@ test_pcl_vault_batch_commits_on_sync_and_close(void **state)
     assert_int_equal(pcl_protect_key_generate(&k, NULL), PCL_OK);
     assert_int_equal(pcl_vault_open(path, k, &v1, NULL), PCL_OK);
     assert_int_equal(pcl_vault_open(path, k, &v2, NULL), PCL_OK);
-    pcl_vault_batch(v1, true);
+    assert_int_equal(pcl_vault_batch(v1, true, NULL), PCL_OK);
     assert_int_equal(pcl_vault_tokenize(v1, "EMAIL_ADDRESS", "ann@example.com", 15, &a, NULL),
                      PCL_OK);
     assert_string_equal(lookup(v1, &a, &back), "ann@example.com");
@@ -186,6 +186,17 @@ test_pcl_vault_batch_commits_on_sync_and_close(void **state)
     assert_string_equal(lookup(v2, &b, &back), "");
     assert_int_equal(pcl_vault_sync(v1, NULL), PCL_OK);
     assert_string_equal(lookup(v2, &b, &back), "536-22-1234");
+
+    /* turning batches off commits the open one, and the next token commits on its own */
+    pcl_buf_reset(&c);
+    assert_int_equal(pcl_vault_tokenize(v1, "US_SSN", "078-05-1121", 11, &c, NULL), PCL_OK);
+    assert_string_equal(lookup(v2, &c, &back), "");
+    assert_int_equal(pcl_vault_batch(v1, false, NULL), PCL_OK);
+    assert_string_equal(lookup(v2, &c, &back), "078-05-1121");
+    pcl_buf_reset(&c);
+    assert_int_equal(pcl_vault_tokenize(v1, "US_SSN", "078-05-1122", 11, &c, NULL), PCL_OK);
+    assert_string_equal(lookup(v2, &c, &back), "078-05-1122");
+    assert_int_equal(pcl_vault_batch(v1, true, NULL), PCL_OK);
 
     /* close commits what is open */
     for (int i = 0; i < 3000; i++) {
