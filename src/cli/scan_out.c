@@ -111,8 +111,7 @@ jw_finding(struct scan_writer *w, const struct scan_file *f, const struct scan_h
 
 struct jsonl_cache {
     struct pcl_buf *mid;     /* per detector: ,"type":..,"category":..,"categories":[..] */
-    struct pcl_buf *name;    /* per detector: ,"detector":".." */
-    bool *ready;             /* per detector */
+    struct pcl_buf *name;    /* per detector: ,"detector":".."; empty until both are made */
     struct pcl_buf file;     /* {"file":".." of the file being written */
     char score[1001][8];     /* the score k / 1000 as pcl_jw_double writes it */
     uint8_t score_len[1001]; /* 0 = not rendered yet */
@@ -157,7 +156,9 @@ jsonl_det(struct scan_writer *w, uint32_t det)
         rc = members_of(&jw, &tmp, &jc->name[det], ',');
     }
     pcl_buf_fini(&tmp);
-    jc->ready[det] = rc == PCL_OK;
+    if (rc != PCL_OK) {
+        pcl_buf_reset(&jc->name[det]); /* a half-made part is made again next time */
+    }
     return rc;
 }
 
@@ -175,7 +176,6 @@ jsonl_cache_free(struct scan_writer *w, size_t nd)
     }
     pcl_free(jc->mid);
     pcl_free(jc->name);
-    pcl_free(jc->ready);
     pcl_buf_fini(&jc->file);
     pcl_free(jc);
     w->jc = NULL;
@@ -194,8 +194,7 @@ jsonl_cache_new(struct scan_writer *w, size_t nd)
     pcl_buf_init(&jc->file, 0);
     jc->mid = pcl_calloc(nd + 1, sizeof(*jc->mid));
     jc->name = pcl_calloc(nd + 1, sizeof(*jc->name));
-    jc->ready = pcl_calloc(nd + 1, sizeof(*jc->ready));
-    if (jc->mid == NULL || jc->name == NULL || jc->ready == NULL) {
+    if (jc->mid == NULL || jc->name == NULL) {
         jsonl_cache_free(w, nd);
         return PCL_ENOMEM;
     }
@@ -253,6 +252,9 @@ jsonl_begin_file(struct scan_writer *w, const struct scan_file *f)
     return rc;
 }
 
+/* A string literal and its length. */
+#define LIT(s) (s), sizeof(s) - 1
+
 /* ,"key":v for a number */
 static char *
 put_num(char *p, const char *key, size_t klen, uint64_t v)
@@ -274,33 +276,33 @@ jsonl_finding(struct scan_writer *w, const struct scan_hit *h)
 
     if (k < 0 || k > 1000 || h->start > INT64_MAX || h->end > INT64_MAX || h->line > INT64_MAX ||
         h->col > INT64_MAX || h->row > INT64_MAX ||
-        (!jc->ready[h->det] && jsonl_det(w, h->det) != PCL_OK) || !jsonl_score(jc, k)) {
+        (jc->name[h->det].len == 0 && jsonl_det(w, h->det) != PCL_OK) || !jsonl_score(jc, k)) {
         return false;
     }
-    p = put_num(p, ",\"start\":", 9, h->start);
-    p = put_num(p, ",\"end\":", 7, h->end);
-    p = put_num(p, ",\"line\":", 8, h->line);
-    p = put_num(p, ",\"column\":", 10, h->col);
+    p = put_num(p, LIT(",\"start\":"), h->start);
+    p = put_num(p, LIT(",\"end\":"), h->end);
+    p = put_num(p, LIT(",\"line\":"), h->line);
+    p = put_num(p, LIT(",\"column\":"), h->col);
     rc = pcl_buf_append(b, jc->file.ptr, jc->file.len);
     rc = rc == PCL_OK ? pcl_buf_append(b, nums, (size_t)(p - nums)) : rc;
     rc = rc == PCL_OK ? pcl_buf_append(b, jc->mid[h->det].ptr, jc->mid[h->det].len) : rc;
-    rc = rc == PCL_OK ? pcl_buf_append(b, ",\"score\":", 9) : rc;
+    rc = rc == PCL_OK ? pcl_buf_append(b, LIT(",\"score\":")) : rc;
     rc = rc == PCL_OK ? pcl_buf_append(b, jc->score[k], jc->score_len[k]) : rc;
     rc = rc == PCL_OK ? pcl_buf_append(b, jc->name[h->det].ptr, jc->name[h->det].len) : rc;
-    rc = rc == PCL_OK ? pcl_buf_append(b, ",\"preview\":", 11) : rc;
+    rc = rc == PCL_OK ? pcl_buf_append(b, LIT(",\"preview\":")) : rc;
     if (rc == PCL_OK) {
         rc = h->preview != NULL ? pcl_json_escape(b, h->preview, strlen(h->preview))
-                                : pcl_buf_append(b, "null", 4);
+                                : pcl_buf_append(b, LIT("null"));
     }
     if (rc == PCL_OK && h->field != NULL) {
-        rc = pcl_buf_append(b, ",\"field\":", 9);
+        rc = pcl_buf_append(b, LIT(",\"field\":"));
         rc = rc == PCL_OK ? pcl_json_escape(b, h->field, strlen(h->field)) : rc;
     }
     if (rc == PCL_OK && h->row != 0) {
-        p = put_num(nums, ",\"row\":", 7, h->row);
+        p = put_num(nums, LIT(",\"row\":"), h->row);
         rc = pcl_buf_append(b, nums, (size_t)(p - nums));
     }
-    return (rc == PCL_OK ? pcl_buf_append(b, "}\n", 2) : rc) == PCL_OK;
+    return (rc == PCL_OK ? pcl_buf_append(b, LIT("}\n")) : rc) == PCL_OK;
 }
 
 /* Profile of one column or field: entity types and the share of cells they appear in. */
