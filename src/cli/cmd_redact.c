@@ -387,9 +387,8 @@ scan_outcome(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err)
 struct value_at {
     uint64_t line;     /* 1-based */
     uint64_t off;      /* file offset of the value (its first raw byte) */
-    const char *kind;  /* "column", "field" or NULL (text) */
-    const char *label; /* column name or field path; may be NULL */
-    size_t col;        /* CSV: 1-based column */
+    size_t col;        /* CSV: 1-based column; 0 for JSON and text */
+    const char *label; /* CSV: column name, may be NULL; JSON: field path; text: NULL */
 };
 
 static void
@@ -400,15 +399,15 @@ value_fail(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err, const s
     if (c->rc != PCL_OK) {
         return;
     }
-    if (at->kind == NULL) {
-        (void)snprintf(where, sizeof(where), "line %llu", (unsigned long long)at->line);
-    } else if (at->col > 0) {
+    if (at->col > 0) {
         (void)snprintf(where, sizeof(where), "line %llu, column %zu%s%.64s%s",
                        (unsigned long long)at->line, at->col, at->label != NULL ? " (\"" : "",
                        at->label != NULL ? at->label : "", at->label != NULL ? "\")" : "");
-    } else {
+    } else if (at->label != NULL) {
         (void)snprintf(where, sizeof(where), "line %llu, field %.96s", (unsigned long long)at->line,
-                       at->label != NULL && at->label[0] != '\0' ? at->label : "(top level)");
+                       at->label[0] != '\0' ? at->label : "(top level)");
+    } else {
+        (void)snprintf(where, sizeof(where), "line %llu", (unsigned long long)at->line);
     }
     c->rc = rc;
     (void)pcl_err_set(&c->err, rc, "%s: %s (offset %llu): %s", c->name, where,
@@ -783,7 +782,6 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     }
     at.line = cell->line;
     at.off = cell->raw_start;
-    at.kind = "column";
     at.label = name;
     at.col = cell->col + 1;
     rc = transform_value(c, name, name_len, cell->ptr, cell->len, &at, &changed);
@@ -902,7 +900,6 @@ json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
     }
     at.line = v->line;
     at.off = c->json_off + v->raw_start;
-    at.kind = "field";
     at.label = v->path;
     rc = transform_value(c, v->path, v->path_len, v->ptr, v->len, &at, &changed);
     if (rc != PCL_OK) {
