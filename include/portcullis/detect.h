@@ -148,6 +148,25 @@ typedef int pcl_finding_fn(void *ctx, const struct pcl_finding *f);
 enum pcl_rc pcl_engine_scan(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf,
                             size_t len, pcl_finding_fn *cb, void *ctx, struct pcl_err *err) PCL_WUR;
 
+/* Many short independent values (CSV cells, JSON fields) in one pass. The values are written
+ * one after the other into buf, each followed by one PCL_SEGMENT_SEP byte: segment i is
+ * buf[start_i, ends[i]) with start_0 = 0 and start_i = ends[i - 1] + 1. Each segment is
+ * scanned exactly as pcl_engine_scan() scans it alone (context, boundaries and matches never
+ * reach into a neighbour), but the per-call costs are paid once for all of them. */
+#define PCL_SEGMENT_SEP '\n'
+
+/* One finding of segment seg, with offsets from the segment's start. Called in order of
+ * segment, then of start offset. Return non-zero to stop the scan. */
+typedef int pcl_segment_fn(void *ctx, size_t seg, const struct pcl_finding *f);
+
+/* Scan the n segments of buf (see PCL_SEGMENT_SEP). Returns PCL_ELIMIT if a PCRE2 limit
+ * stopped a confirmation (other findings are still reported; limited, when not NULL, has n
+ * entries and limited[i] is set true for each segment where it happened), PCL_ENOMEM,
+ * PCL_EINVAL when a separator is missing, or PCL_EINTERNAL on a Vectorscan or PCRE2 error. */
+enum pcl_rc pcl_engine_scan_segments(const struct pcl_engine *e, struct pcl_scratch *s,
+                                     const char *buf, const size_t *ends, size_t n, bool *limited,
+                                     pcl_segment_fn *cb, void *ctx, struct pcl_err *err) PCL_WUR;
+
 /* Streaming scan with a carry-over window: feed chunks of any size; findings are reported
  * (with offsets from the start of the stream) once no later byte can change them, so a secret
  * split across two chunks is found exactly as in a whole-buffer scan. Memory stays bounded by

@@ -18,6 +18,7 @@
 #define JSONL_WARN_LINES  10           /* JSONL lines that are not JSON named one by one per file */
 #define MAX_STRUCTURED    ((size_t)1 << 30) /* JSON documents are walked in memory */
 #define MAX_HITS_PER_FILE 10000000u
+#define BATCH_BYTES       ((size_t)64 << 10) /* CSV cells and JSON values per engine pass */
 
 struct scan_opts {
     enum scan_out out;
@@ -415,6 +416,19 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
 
 /* ---- structured: CSV and JSON -------------------------------------------------------- */
 
+/* A value waiting in a batch for one engine pass over many (pcl_engine_scan_segments). */
+struct pend_value {
+    size_t profile;
+    size_t prefix; /* bytes of "name: " before the value */
+    uint64_t line;
+    uint64_t row;
+    uint64_t line_start_raw;
+    uint64_t raw_base;
+    uint64_t map_base;
+    size_t esc; /* its escapes: pend_esc[esc, esc + nesc) */
+    size_t nesc;
+};
+
 struct field_scan {
     struct scan_ctx *c;
     struct job *j;
@@ -423,22 +437,53 @@ struct field_scan {
     const char *raw; /* JSON: the whole document, for line/column; NULL for CSV */
     struct lc t;
     /* current value */
-    const struct pcl_rawmap *map;
+    struct pcl_rawmap map;
     uint64_t value_line;
     uint64_t row;
     const char *value;
     size_t profile;
     uint32_t value_cats;
-    bool *det_seen; /* per detector, within the current value; array of ndets */
-    char **header;  /* CSV column names; array of nheader */
+    uint32_t *det_seen; /* per detector: the stamp of the last value it was found in */
+    uint32_t stamp;     /* the current value's */
+    char **header;      /* CSV column names; array of nheader */
     size_t nheader;
+    size_t *col_profile; /* CSV: profile of each column, SIZE_MAX until known; array of ncol */
+    size_t ncol;
     bool csv_header;
     uint64_t line_start_raw; /* CSV: raw offset of the current record's first cell */
     uint64_t raw_base;       /* JSONL: offset of the current line in the document */
     struct pcl_buf ctx;      /* "field name: value", so the name counts as context */
     size_t prefix;           /* bytes of ctx before the value */
+    /* the batch: each value as "name: value" and PCL_SEGMENT_SEP in batch */
+    struct pcl_buf batch;
+    struct pend_value *pend; /* array of npend (capacity cap_pend) */
+    size_t *pend_end;        /* where each ends in batch; array of npend */
+    bool *pend_limited;      /* array of npend */
+    size_t npend;
+    size_t cap_pend;
+    struct pcl_rawmap_esc *pend_esc; /* array of npend_esc (capacity cap_esc) */
+    size_t npend_esc;
+    size_t cap_esc;
+    size_t cur; /* the batch's value whose findings are being taken; SIZE_MAX before the first */
     enum pcl_rc rc;
 };
+
+static void
+field_scan_fini(struct field_scan *fs)
+{
+    pcl_free(fs->det_seen);
+    pcl_buf_fini(&fs->ctx);
+    pcl_buf_fini(&fs->batch);
+    pcl_free(fs->pend);
+    pcl_free(fs->pend_end);
+    pcl_free(fs->pend_limited);
+    pcl_free(fs->pend_esc);
+    pcl_free(fs->col_profile);
+    for (size_t i = 0; i < fs->nheader; i++) {
+        pcl_free(fs->header[i]);
+    }
+    pcl_free(fs->header);
+}
 
 static size_t
 profile_find(struct field_scan *fs, const char *name, size_t len, enum pcl_rc *rc)
@@ -449,7 +494,7 @@ profile_find(struct field_scan *fs, const char *name, size_t len, enum pcl_rc *r
 
     /* Few distinct fields in practice; the newest is the likeliest. */
     for (size_t i = f->nprofiles; i-- > 0;) {
-        if (strlen(f->profiles[i].name) == len && memcmp(f->profiles[i].name, name, len) == 0) {
+        if (f->profiles[i].name_len == len && memcmp(f->profiles[i].name, name, len) == 0) {
             return i;
         }
     }
@@ -466,6 +511,7 @@ profile_find(struct field_scan *fs, const char *name, size_t len, enum pcl_rc *r
     p = &f->profiles[f->nprofiles];
     memset(p, 0, sizeof(*p));
     p->name = pcl_strndup(name, len);
+    p->name_len = len;
     p->cells_by_det = pcl_calloc(nd + 1, sizeof(*p->cells_by_det));
     if (p->name == NULL || p->cells_by_det == NULL) {
         pcl_free(p->name);
@@ -492,7 +538,7 @@ on_field_finding(void *arg, const struct pcl_finding *found)
     }
     adj.start -= fs->prefix;
     adj.end -= fs->prefix;
-    pcl_rawmap_span(fs->map, (size_t)fd->start, (size_t)fd->end, &h.start, &h.end);
+    pcl_rawmap_span(&fs->map, (size_t)fd->start, (size_t)fd->end, &h.start, &h.end);
     h.start += fs->raw_base;
     h.end += fs->raw_base;
     if (fs->raw != NULL) {
@@ -523,8 +569,8 @@ on_field_finding(void *arg, const struct pcl_finding *found)
         fs->rc = rc;
         return 1;
     }
-    if (!fs->det_seen[fd->detector]) {
-        fs->det_seen[fd->detector] = true;
+    if (fs->det_seen[fd->detector] != fs->stamp) {
+        fs->det_seen[fd->detector] = fs->stamp;
         p->cells_by_det[fd->detector]++;
     }
     fs->value_cats |= d->categories;
@@ -533,40 +579,199 @@ on_field_finding(void *arg, const struct pcl_finding *found)
     return 0;
 }
 
-static enum pcl_rc
-scan_value(struct field_scan *fs, const char *name, size_t name_len, const char *v, size_t n,
-           const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
+/* Start taking the findings of a value: its map and place, and a new stamp for det_seen. */
+static void
+value_begin(struct field_scan *fs, size_t profile, size_t prefix, const char *v,
+            const struct pcl_rawmap *map, uint64_t line)
 {
-    struct scan_profile *p;
-    enum pcl_rc rc = PCL_OK;
-
-    fs->profile = profile_find(fs, name, name_len, &rc);
-    if (rc != PCL_OK) {
-        return pcl_err_set(err, rc, "%s",
-                           rc == PCL_ELIMIT ? "more than 100000 distinct fields" : "out of memory");
-    }
-    p = &fs->f->profiles[fs->profile];
-    p->cells++;
-    p->counts.cells++;
-    fs->map = map;
+    fs->profile = profile;
+    fs->prefix = prefix;
     fs->value = v;
+    fs->map = *map;
     fs->value_line = line;
     fs->value_cats = 0;
-    memset(fs->det_seen, 0, pcl_engine_detector_count(fs->c->e) * sizeof(*fs->det_seen));
-    /* Scan "name: value": a column or key named ssn, password or iban is the best context a
-     * value can have. Only the name's last 48 bytes are kept: context reaches 64 back. */
-    fs->prefix = 0;
-    pcl_buf_reset(&fs->ctx);
-    if (strcmp(name, "(unparsed)") != 0) {
-        size_t keep = PCL_MIN(name_len, (size_t)48);
+    if (++fs->stamp == 0) { /* wrapped: no stale stamp may equal a new one */
+        memset(fs->det_seen, 0, pcl_engine_detector_count(fs->c->e) * sizeof(*fs->det_seen));
+        fs->stamp = 1;
+    }
+}
 
-        if (pcl_buf_append(&fs->ctx, name + name_len - keep, keep) == PCL_OK &&
-            pcl_buf_append(&fs->ctx, ": ", 2) == PCL_OK &&
-            pcl_buf_append(&fs->ctx, v, n) == PCL_OK) {
-            fs->prefix = keep + 2;
+/* The value's findings are all taken: count it per category. */
+static void
+value_end(struct field_scan *fs)
+{
+    struct scan_profile *p = &fs->f->profiles[fs->profile];
+
+    for (unsigned i = 0; i < 6; i++) {
+        if ((fs->value_cats & (1u << i)) != 0) {
+            p->counts.cells_hit[i]++;
         }
     }
-    if (fs->prefix > 0) {
+}
+
+static int
+on_batch_finding(void *arg, size_t seg, const struct pcl_finding *f)
+{
+    struct field_scan *fs = arg;
+
+    if (seg != fs->cur) {
+        const struct pend_value *pv = &fs->pend[seg];
+        size_t lo = seg == 0 ? 0 : fs->pend_end[seg - 1] + 1;
+        struct pcl_rawmap map = {
+            .base = pv->map_base, .esc = fs->pend_esc + pv->esc, .nesc = pv->nesc};
+
+        if (fs->cur != SIZE_MAX) {
+            value_end(fs);
+        }
+        fs->cur = seg;
+        fs->row = pv->row;
+        fs->line_start_raw = pv->line_start_raw;
+        fs->raw_base = pv->raw_base;
+        value_begin(fs, pv->profile, pv->prefix, fs->batch.ptr + lo + pv->prefix, &map, pv->line);
+    }
+    return on_field_finding(fs, f);
+}
+
+/* Scan the batch's values in one engine pass and take their findings, in order. */
+static enum pcl_rc
+flush_values(struct field_scan *fs, struct pcl_err *err)
+{
+    uint64_t row, line_start_raw, raw_base;
+    enum pcl_rc rc;
+
+    if (fs->npend == 0) {
+        return PCL_OK;
+    }
+    /* the place of the values being read, which taking findings moves */
+    row = fs->row;
+    line_start_raw = fs->line_start_raw;
+    raw_base = fs->raw_base;
+    memset(fs->pend_limited, 0, fs->npend * sizeof(*fs->pend_limited));
+    fs->cur = SIZE_MAX;
+    rc = pcl_engine_scan_segments(fs->c->e, fs->s, fs->batch.ptr, fs->pend_end, fs->npend,
+                                  fs->pend_limited, on_batch_finding, fs, err);
+    if (fs->cur != SIZE_MAX) {
+        value_end(fs);
+    }
+    fs->row = row;
+    fs->line_start_raw = line_start_raw;
+    fs->raw_base = raw_base;
+    if (fs->rc != PCL_OK) {
+        return pcl_err_set(err, fs->rc, "%s", pcl_rc_str(fs->rc));
+    }
+    if (rc == PCL_ELIMIT) {
+        for (size_t i = 0; i < fs->npend; i++) {
+            if (fs->pend_limited[i]) {
+                warn_append(&fs->j->warnings, err->msg);
+            }
+        }
+        rc = PCL_OK;
+    }
+    fs->npend = 0;
+    fs->npend_esc = 0;
+    pcl_buf_reset(&fs->batch);
+    return rc;
+}
+
+/* Room for one more value in the batch, with nesc escapes. */
+static enum pcl_rc
+batch_room(struct field_scan *fs, size_t nesc)
+{
+    if (fs->npend == fs->cap_pend) {
+        size_t cap = fs->cap_pend == 0 ? 256 : fs->cap_pend * 2;
+        struct pend_value *pv = pcl_realloc(fs->pend, cap * sizeof(*pv));
+        size_t *ends;
+        bool *lim;
+
+        if (pv == NULL) {
+            return PCL_ENOMEM;
+        }
+        fs->pend = pv;
+        ends = pcl_realloc(fs->pend_end, cap * sizeof(*ends));
+        if (ends == NULL) {
+            return PCL_ENOMEM;
+        }
+        fs->pend_end = ends;
+        lim = pcl_realloc(fs->pend_limited, cap * sizeof(*lim));
+        if (lim == NULL) {
+            return PCL_ENOMEM;
+        }
+        fs->pend_limited = lim;
+        fs->cap_pend = cap;
+    }
+    if (fs->npend_esc + nesc > fs->cap_esc) {
+        size_t cap = PCL_MAX(fs->cap_esc * 2, fs->npend_esc + nesc);
+        struct pcl_rawmap_esc *e = pcl_realloc(fs->pend_esc, cap * sizeof(*e));
+
+        if (e == NULL) {
+            return PCL_ENOMEM;
+        }
+        fs->pend_esc = e;
+        fs->cap_esc = cap;
+    }
+    return PCL_OK;
+}
+
+/* Put a value into the batch, scanned later as "name: value" (prefix bytes of name first). */
+static enum pcl_rc
+batch_value(struct field_scan *fs, const char *name, size_t prefix, const char *v, size_t n,
+            const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
+{
+    struct pend_value *pv;
+    enum pcl_rc rc = batch_room(fs, map->nesc);
+
+    if (rc == PCL_OK) {
+        rc = pcl_buf_reserve(&fs->batch, prefix + n + 1);
+    }
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "%s", pcl_rc_str(rc));
+    }
+    if (prefix > 0) {
+        memcpy(fs->batch.ptr + fs->batch.len, name, prefix - 2);
+        memcpy(fs->batch.ptr + fs->batch.len + prefix - 2, ": ", 2);
+    }
+    memcpy(fs->batch.ptr + fs->batch.len + prefix, v, n);
+    fs->batch.len += prefix + n;
+    fs->pend_end[fs->npend] = fs->batch.len;
+    fs->batch.ptr[fs->batch.len++] = PCL_SEGMENT_SEP;
+    pv = &fs->pend[fs->npend++];
+    *pv = (struct pend_value){.profile = fs->profile,
+                              .prefix = prefix,
+                              .line = line,
+                              .row = fs->row,
+                              .line_start_raw = fs->line_start_raw,
+                              .raw_base = fs->raw_base,
+                              .map_base = map->base,
+                              .esc = fs->npend_esc,
+                              .nesc = map->nesc};
+    if (map->nesc > 0) {
+        memcpy(fs->pend_esc + fs->npend_esc, map->esc, map->nesc * sizeof(*map->esc));
+        fs->npend_esc += map->nesc;
+    }
+    return fs->batch.len >= BATCH_BYTES ? flush_values(fs, err) : PCL_OK;
+}
+
+/* A value too large to batch, scanned now (after the batch, to keep the order). */
+static enum pcl_rc
+scan_value_now(struct field_scan *fs, const char *name, size_t prefix, const char *v, size_t n,
+               const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
+{
+    enum pcl_rc rc = flush_values(fs, err);
+
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    value_begin(fs, fs->profile, 0, v, map, line);
+    pcl_buf_reset(&fs->ctx);
+    if (prefix > 0) {
+        if (pcl_buf_reserve(&fs->ctx, prefix + n) != PCL_OK) {
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        }
+        memcpy(fs->ctx.ptr, name, prefix - 2);
+        memcpy(fs->ctx.ptr + prefix - 2, ": ", 2);
+        memcpy(fs->ctx.ptr + prefix, v, n);
+        fs->ctx.len = prefix + n;
+        fs->prefix = prefix;
         rc = pcl_engine_scan(fs->c->e, fs->s, fs->ctx.ptr, fs->ctx.len, on_field_finding, fs, err);
     } else {
         rc = pcl_engine_scan(fs->c->e, fs->s, v, n, on_field_finding, fs, err);
@@ -578,19 +783,56 @@ scan_value(struct field_scan *fs, const char *name, size_t name_len, const char 
         warn_append(&fs->j->warnings, err->msg);
         rc = PCL_OK;
     }
-    for (unsigned i = 0; i < 6; i++) {
-        if ((fs->value_cats & (1u << i)) != 0) {
-            p->counts.cells_hit[i]++;
+    value_end(fs);
+    return rc;
+}
+
+/* Scan one CSV cell or JSON value of field `name` (profile: its index, or SIZE_MAX to look it
+ * up). The value is scanned as "name: value": a column or key named ssn, password or iban is
+ * the best context a value can have. Only the name's last 48 bytes are kept: context reaches
+ * 64 back. Values are batched; their findings arrive in order at the next flush. */
+static enum pcl_rc
+scan_value(struct field_scan *fs, const char *name, size_t name_len, size_t profile, const char *v,
+           size_t n, const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
+{
+    struct scan_profile *p;
+    size_t prefix = 0;
+    enum pcl_rc rc = PCL_OK;
+
+    if (profile == SIZE_MAX) {
+        profile = profile_find(fs, name, name_len, &rc);
+        if (rc != PCL_OK) {
+            return pcl_err_set(err, rc, "%s",
+                               rc == PCL_ELIMIT ? "more than 100000 distinct fields"
+                                                : "out of memory");
         }
     }
-    return rc;
+    fs->profile = profile;
+    p = &fs->f->profiles[profile];
+    p->cells++;
+    p->counts.cells++;
+    if (!(name_len == 10 && memcmp(name, "(unparsed)", 10) == 0)) {
+        size_t keep = PCL_MIN(name_len, (size_t)48);
+
+        name += name_len - keep;
+        prefix = keep + 2;
+    }
+    if (prefix + n >= BATCH_BYTES) {
+        return scan_value_now(fs, name, prefix, v, n, map, line, err);
+    }
+    return batch_value(fs, name, prefix, v, n, map, line, err);
 }
 
 static void
 on_format_warning(void *arg, const char *msg)
 {
     struct field_scan *fs = arg;
+    struct pcl_err err = {0};
 
+    /* the batch's own warnings (match limits) come first, as they did */
+    if (flush_values(fs, &err) != PCL_OK && fs->rc == PCL_OK) {
+        fs->rc = err.rc;
+    }
     warn_append(&fs->j->warnings, msg);
 }
 
@@ -601,6 +843,7 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     char colname[32];
     const char *name;
     size_t name_len;
+    enum pcl_rc rc;
 
     if (cell->col == 0) {
         fs->line_start_raw = cell->raw_start;
@@ -619,6 +862,16 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
         fs->nheader++;
         /* Header cells are data too: a header row can leak a secret. */
     }
+    fs->row = cell->row + (fs->csv_header ? 0 : 1);
+    if (cell->row == 0 && fs->csv_header) {
+        return PCL_OK;
+    }
+    if (cell->col < fs->ncol && fs->col_profile[cell->col] != SIZE_MAX) {
+        size_t pi = fs->col_profile[cell->col];
+
+        return scan_value(fs, fs->f->profiles[pi].name, fs->f->profiles[pi].name_len, pi, cell->ptr,
+                          cell->len, &cell->map, cell->line, err);
+    }
     if (cell->col < fs->nheader && fs->header[cell->col][0] != '\0') {
         name = fs->header[cell->col];
         name_len = strlen(name);
@@ -627,11 +880,27 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
         name = colname;
         name_len = strlen(colname);
     }
-    fs->row = cell->row + (fs->csv_header ? 0 : 1);
-    if (cell->row == 0 && fs->csv_header) {
-        return PCL_OK;
+    if (cell->col < 4096) { /* remember the column's profile */
+        if (cell->col >= fs->ncol) {
+            size_t n = cell->col + 1;
+            size_t *cp = pcl_realloc(fs->col_profile, n * sizeof(*cp));
+
+            if (cp == NULL) {
+                return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+            }
+            for (size_t i = fs->ncol; i < n; i++) {
+                cp[i] = SIZE_MAX;
+            }
+            fs->col_profile = cp;
+            fs->ncol = n;
+        }
+        rc = scan_value(fs, name, name_len, SIZE_MAX, cell->ptr, cell->len, &cell->map, cell->line,
+                        err);
+        fs->col_profile[cell->col] = fs->profile;
+        return rc;
     }
-    return scan_value(fs, name, name_len, cell->ptr, cell->len, &cell->map, cell->line, err);
+    return scan_value(fs, name, name_len, SIZE_MAX, cell->ptr, cell->len, &cell->map, cell->line,
+                      err);
 }
 
 static bool
@@ -663,6 +932,7 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
     enum pcl_rc rc;
 
     pcl_buf_init(&fs.ctx, 0);
+    pcl_buf_init(&fs.batch, 0);
     fs.det_seen = pcl_calloc(pcl_engine_detector_count(c->e) + 1, sizeof(*fs.det_seen));
     chunk = pcl_malloc(READ_CHUNK);
     if (fs.det_seen == NULL || chunk == NULL) {
@@ -689,15 +959,13 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
     if (rc == PCL_OK) {
         rc = pcl_csv_finish(csv, err);
     }
+    if (rc == PCL_OK) {
+        rc = flush_values(&fs, err);
+    }
 out:
     pcl_csv_free(csv);
     pcl_free(chunk);
-    pcl_free(fs.det_seen);
-    pcl_buf_fini(&fs.ctx);
-    for (size_t i = 0; i < fs.nheader; i++) {
-        pcl_free(fs.header[i]);
-    }
-    pcl_free(fs.header);
+    field_scan_fini(&fs);
     return rc;
 }
 
@@ -706,7 +974,7 @@ on_json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
 {
     struct field_scan *fs = arg;
 
-    return scan_value(fs, v->path, v->path_len, v->ptr, v->len, &v->map, v->line, err);
+    return scan_value(fs, v->path, v->path_len, SIZE_MAX, v->ptr, v->len, &v->map, v->line, err);
 }
 
 /* A JSONL record that is not valid JSON is still scanned, as text, so nothing is skipped. */
@@ -717,7 +985,7 @@ scan_json_text_fallback(struct field_scan *fs, const char *p, size_t n, uint64_t
     struct pcl_rawmap map = {.base = 0};
 
     fs->raw_base = off;
-    return scan_value(fs, "(unparsed)", 10, p, n, &map, line, err);
+    return scan_value(fs, "(unparsed)", 10, SIZE_MAX, p, n, &map, line, err);
 }
 
 static enum pcl_rc
@@ -736,6 +1004,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
 
     pcl_buf_init(&doc, MAX_STRUCTURED);
     pcl_buf_init(&fs.ctx, 0);
+    pcl_buf_init(&fs.batch, 0);
     fs.det_seen = pcl_calloc(pcl_engine_detector_count(c->e) + 1, sizeof(*fs.det_seen));
     if (fs.det_seen == NULL) {
         rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
@@ -751,10 +1020,19 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
     if (!jsonl) {
         rc = pcl_json_walk(doc.ptr, doc.len, &wo, NULL, err);
         if (rc == PCL_EINVAL) {
+            struct pcl_err werr = *err;
+
             /* Not valid JSON after all: say so and scan it as text rather than skip it. */
-            warn_append(&j->warnings, err->msg);
+            rc = flush_values(&fs, err);
+            if (rc != PCL_OK) {
+                goto out;
+            }
+            warn_append(&j->warnings, werr.msg);
             fs.t = (struct lc){0};
             rc = scan_json_text_fallback(&fs, doc.ptr, doc.len, 0, 1, err);
+        }
+        if (rc == PCL_OK) {
+            rc = flush_values(&fs, err);
         }
         goto out;
     }
@@ -764,7 +1042,6 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
         const char *nl = memchr(doc.ptr + off, '\n', doc.len - off);
         size_t end = nl != NULL ? (size_t)(nl - doc.ptr) : doc.len;
         struct pcl_err lerr = {0};
-        size_t mark = j->file->nhits;
         size_t k = off;
 
         while (k < end && (doc.ptr[k] == ' ' || doc.ptr[k] == '\t' || doc.ptr[k] == '\r')) {
@@ -775,7 +1052,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
             continue;
         }
 
-        fs.t = (struct lc){.pos = off, .line = line - 1};
+        /* fs.t runs on over the lines: the batch's findings come in order */
         fs.raw_base = off;
         fs.row = line;
         wo.first_line = line;
@@ -784,17 +1061,27 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
         if (rc == PCL_EINVAL) {
             char msg[PCL_ERR_MSG_SIZE + 64];
 
+            rc = flush_values(&fs, err);
+            if (rc != PCL_OK) {
+                break;
+            }
             if (++bad_lines <= JSONL_WARN_LINES) {
                 (void)snprintf(msg, sizeof(msg), "%s; the line was scanned as text", lerr.msg);
                 warn_append(&j->warnings, msg);
             }
-            j->file->nhits = mark; /* drop partial hits of the line; rescan it whole */
+            /* drop the hits of the line's values; rescan it whole */
+            while (j->file->nhits > 0 && j->file->hits[j->file->nhits - 1].row == line) {
+                j->file->nhits--;
+            }
             fs.t = (struct lc){.pos = off, .line = line - 1};
             rc = scan_json_text_fallback(&fs, doc.ptr + off, end - off, off, line, err);
         } else if (rc != PCL_OK) {
             *err = lerr;
         }
         off = end + 1;
+    }
+    if (rc == PCL_OK) {
+        rc = flush_values(&fs, err);
     }
     if (bad_lines > JSONL_WARN_LINES) {
         char msg[96];
@@ -805,8 +1092,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
     }
 out:
     pcl_buf_fini(&doc);
-    pcl_free(fs.det_seen);
-    pcl_buf_fini(&fs.ctx);
+    field_scan_fini(&fs);
     return rc;
 }
 

@@ -30,6 +30,7 @@ struct scan_hit {
 /* Per-column (CSV) or per-field-path (JSON) profile. */
 struct scan_profile {
     char *name;
+    size_t name_len;
     uint64_t cells;
     uint64_t *cells_by_det; /* cells with a finding, per detector; array of ndets */
     struct pcl_class_counts counts;

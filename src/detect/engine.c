@@ -1011,20 +1011,46 @@ word_in(const char *p, size_t len, size_t from, size_t to, const char *lower, co
     return false;
 }
 
+/* Make the segment holding buf[pos] current (a separator belongs to the segment before it).
+ * Candidates come in nearly increasing order, so this walks a step or two at most. */
+static inline void
+seg_at(struct pcl_scratch *s, size_t pos)
+{
+    size_t i = s->seg;
+
+    if (s->nseg == 0) {
+        return;
+    }
+    while (i + 1 < s->nseg && pos > s->seg_end[i]) {
+        i++;
+    }
+    while (i > 0 && pos <= s->seg_end[i - 1]) {
+        i--;
+    }
+    s->seg = i;
+    s->seg_lo = i == 0 ? 0 : s->seg_end[i - 1] + 1;
+    s->seg_hi = s->seg_end[i];
+}
+
 /* Whether one of the detector's context words stands within PCL_CONTEXT_BEFORE bytes before
- * the finding or PCL_CONTEXT_AFTER after it (not overlapping it). */
+ * the finding or PCL_CONTEXT_AFTER after it (not overlapping it), inside the segment. */
 static bool
 has_context(const struct pcl_scratch *s, const struct pcl_det_rt *d, size_t start, size_t end)
 {
-    size_t lo = start > PCL_CONTEXT_BEFORE ? start - PCL_CONTEXT_BEFORE : 0;
-    size_t hi = PCL_MIN(s->len, end + PCL_CONTEXT_AFTER);
+    const char *p = s->buf + s->seg_lo;
+    size_t n = s->seg_hi - s->seg_lo;
+    size_t lo, hi;
     char before[PCL_CONTEXT_BEFORE], after[PCL_CONTEXT_AFTER];
 
+    start -= s->seg_lo;
+    end -= s->seg_lo;
+    lo = start > PCL_CONTEXT_BEFORE ? start - PCL_CONTEXT_BEFORE : 0;
+    hi = PCL_MIN(n, end + PCL_CONTEXT_AFTER);
     for (size_t i = lo; i < start; i++) {
-        before[i - lo] = pcl_lower(s->buf[i]);
+        before[i - lo] = pcl_lower(p[i]);
     }
     for (size_t i = end; i < hi; i++) {
-        after[i - end] = pcl_lower(s->buf[i]);
+        after[i - end] = pcl_lower(p[i]);
     }
     for (size_t w = 0; d->context[w] != NULL; w++) {
         const char *word = d->context[w];
@@ -1033,8 +1059,7 @@ has_context(const struct pcl_scratch *s, const struct pcl_det_rt *d, size_t star
         if (wn == 0) {
             continue;
         }
-        if (word_in(s->buf, s->len, lo, start, before, word, wn) ||
-            word_in(s->buf, s->len, end, hi, after, word, wn)) {
+        if (word_in(p, n, lo, start, before, word, wn) || word_in(p, n, end, hi, after, word, wn)) {
             return true;
         }
     }
@@ -1109,6 +1134,7 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
     const struct pcl_det_rt *d = &s->e->dets[id];
     size_t pos, hi, limit = reach ? bound + d->max_len : bound;
     bool complete = true, anchored;
+    PCRE2_SPTR subject;
     const struct pcl_jit_slot *jit;
 
     /* Every trigger extends the searched range to its own limit, even when an earlier one
@@ -1117,9 +1143,11 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
         return;
     }
     jit = det_jit(s->e, id);
-    pos = PCL_MAX(lo, (size_t)s->cursor[id]);
-    /* 8 spare bytes so a lookahead after the longest match still sees real input */
-    hi = PCL_MIN(s->len, limit + d->max_len + 8);
+    pos = PCL_MAX(PCL_MAX(lo, s->seg_lo), (size_t)s->cursor[id]);
+    /* 8 spare bytes so a lookahead after the longest match still sees real input; the subject
+     * is the segment, so nothing outside it is seen */
+    hi = PCL_MIN(s->seg_hi, limit + d->max_len + 8);
+    subject = (PCRE2_SPTR)s->buf + s->seg_lo;
     /* When only a few start positions are possible (an anchor at the start of a token), try
      * each anchored: an unanchored search would walk the whole window when nothing matches.
      * Trying starts in order finds the same leftmost matches. */
@@ -1136,10 +1164,11 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
             break;
         }
         if (anchored && jit->anchored != NULL) {
-            rc = pcre2_match(jit->anchored, (PCRE2_SPTR)s->buf, hi, pos, 0, s->md, s->mctx);
+            rc = pcre2_match(jit->anchored, subject, hi - s->seg_lo, pos - s->seg_lo, 0, s->md,
+                             s->mctx);
         } else {
-            rc = pcre2_match(jit->code != NULL ? jit->code : d->code, (PCRE2_SPTR)s->buf, hi, pos,
-                             anchored ? PCRE2_ANCHORED : 0, s->md, s->mctx);
+            rc = pcre2_match(jit->code != NULL ? jit->code : d->code, subject, hi - s->seg_lo,
+                             pos - s->seg_lo, anchored ? PCRE2_ANCHORED : 0, s->md, s->mctx);
         }
 
         if (rc == PCRE2_ERROR_NOMATCH && anchored) {
@@ -1155,6 +1184,9 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
         if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
             rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
             s->limit_hit = true;
+            if (s->seg_limited != NULL) {
+                s->seg_limited[s->seg] = true;
+            }
             complete = false;
             break;
         }
@@ -1166,21 +1198,23 @@ confirm_range(struct pcl_scratch *s, uint32_t id, size_t lo, size_t bound, bool 
             break;
         }
         ov = pcre2_get_ovector_pointer(s->md);
-        ms = ov[0];
-        me = ov[1];
+        ms = s->seg_lo + ov[0];
+        me = s->seg_lo + ov[1];
         if (ms >= limit) {
             break;
         }
         vs = ms;
         ve = me;
         if (d->has_group && rc >= 2 && ov[2] != PCRE2_UNSET) {
-            vs = ov[2];
-            ve = ov[3];
+            vs = s->seg_lo + ov[2];
+            ve = s->seg_lo + ov[3];
         }
         consider(s, id, vs, ve);
         pos = me > ms ? me : ms + 1;
     }
-    s->cursor[id] = PCL_MAX((size_t)s->cursor[id], complete ? PCL_MAX(pos, limit) : pos);
+    /* no match starts at or past the segment's end: a neighbour's range stays open */
+    s->cursor[id] =
+        PCL_MAX((size_t)s->cursor[id], PCL_MIN(complete ? PCL_MAX(pos, limit) : pos, s->seg_hi));
 }
 
 static int
@@ -1202,15 +1236,19 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
          * anchor_back before the anchor, and at the latest where the anchor starts */
         size_t as = end - t->kwlen;
 
+        seg_at(s, as);
+        if (end > s->seg_hi) {
+            return 0; /* across a segment separator: no segment holds it */
+        }
         if (d->has_run) {
             /* the match starts where the run before the anchor starts: one anchored try */
             size_t rs = as;
 
-            while (rs > 0 && as - rs < d->anchor_back &&
+            while (rs > s->seg_lo && as - rs < d->anchor_back &&
                    in_byteset(d->anchor_run, (unsigned char)s->buf[rs - 1])) {
                 rs--;
             }
-            if (rs > 0 && in_byteset(d->anchor_run, (unsigned char)s->buf[rs - 1])) {
+            if (rs > s->seg_lo && in_byteset(d->anchor_run, (unsigned char)s->buf[rs - 1])) {
                 return 0; /* the run is longer than any match may reach back */
             }
             confirm_range(s, t->det, rs, rs + 1, false);
@@ -1222,9 +1260,11 @@ on_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned
          * PCL_CONTEXT_BEFORE after the word and ends at least PCL_CONTEXT_AFTER before it */
         size_t kstart = end - t->kwlen;
 
+        seg_at(s, kstart);
         /* Vectorscan matched the word anywhere ("sin" in "using"); has_context() only counts
          * whole words, so a word inside another one cannot lift any finding. */
-        if (!is_whole_word(s->buf, s->len, kstart, t->kwlen)) {
+        if (end > s->seg_hi || !is_whole_word(s->buf + s->seg_lo, s->seg_hi - s->seg_lo,
+                                              kstart - s->seg_lo, t->kwlen)) {
             return 0;
         }
         size_t back = (size_t)PCL_CONTEXT_AFTER + d->max_len;
@@ -1287,6 +1327,9 @@ cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
     cand &= e->num_by_lenset[groups <= PCL_CLUSTER_GROUPS ? cl->lenset & 0xffu : 0xffu];
     cand &= cl->plus ? ~(uint64_t)0 : ~e->num_plus;
     cand &= cl->lead0 ? ~(uint64_t)0 : ~e->num_lead0;
+    if (cand != 0) {
+        seg_at(s, cs);
+    }
     while (cand != 0) {
         unsigned k = (unsigned)__builtin_ctzll(cand);
         const struct pcl_numgate *gt = &e->gates[k];
@@ -1303,7 +1346,9 @@ cluster_dispatch(struct pcl_scratch *s, const struct pcl_cluster *cl)
             !group_passes(e->dets[gt->id].shape, gt->group_check, p, cl->gat, cl->glen, groups)) {
             continue;
         }
-        if (gt->cluster_check != NULL && !gt->cluster_check(s->buf, s->len, cs, ce)) {
+        if (gt->cluster_check != NULL &&
+            !gt->cluster_check(s->buf + s->seg_lo, s->seg_hi - s->seg_lo, cs - s->seg_lo,
+                               ce - s->seg_lo)) {
             continue;
         }
         /* a match may begin with "+", "(" or its leading letters, and the boundary byte
@@ -1359,6 +1404,7 @@ hex_run(struct pcl_scratch *s, size_t i)
     re = j;
     r.text = (const char *)p + rs;
     r.len = re - rs;
+    seg_at(s, rs);
     for (size_t k = 0; k < e->nhex; k++) {
         uint32_t id = e->hex[k];
 
@@ -1524,6 +1570,7 @@ token_block(struct pcl_scratch *s, size_t at, const struct pcl_scanmask *m,
         if (len < e->tok_min) {
             continue;
         }
+        seg_at(s, pos);
         for (size_t k = 0; k < e->ntok; k++) {
             uint32_t id = e->tok[k];
             const struct pcl_det_rt *d = &e->dets[id];
@@ -1623,9 +1670,10 @@ resolve_overlaps(struct pcl_scratch *s)
     s->nfound = k + 1;
 }
 
-enum pcl_rc
-pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf, size_t len,
-                   uint64_t base, struct pcl_err *err)
+/* pcl_engine_collect() over the segments set up in s (the whole buffer is one) */
+static enum pcl_rc
+collect(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf, size_t len,
+        uint64_t base, struct pcl_err *err)
 {
     hs_error_t hrc;
 
@@ -1675,6 +1723,107 @@ pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char
 }
 
 enum pcl_rc
+pcl_engine_collect(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf, size_t len,
+                   uint64_t base, struct pcl_err *err)
+{
+    s->seg_lo = 0;
+    s->seg_hi = len;
+    s->seg_end = NULL;
+    s->nseg = 0;
+    s->seg = 0;
+    s->seg_limited = NULL;
+    return collect(e, s, buf, len, base, err);
+}
+
+static enum pcl_rc
+limit_err(struct pcl_err *err)
+{
+    return pcl_err_set(err, PCL_ELIMIT,
+                       "detect: a pattern match limit stopped a confirmation; some findings may "
+                       "be missing");
+}
+
+/* Segments one at a time: for engines with pattern triggers, whose Vectorscan reports are
+ * not exact (see confirm_range()), so a report in a neighbour could change what a segment
+ * finds. */
+static enum pcl_rc
+segments_one_by_one(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf,
+                    const size_t *ends, size_t n, bool *limited, pcl_segment_fn *cb, void *ctx,
+                    struct pcl_err *err)
+{
+    bool any = false;
+
+    for (size_t i = 0, lo = 0; i < n; lo = ends[i] + 1, i++) {
+        enum pcl_rc rc = pcl_engine_collect(e, s, buf + lo, ends[i] - lo, 0, err);
+
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        if (s->limit_hit && limited != NULL) {
+            limited[i] = true;
+        }
+        any |= s->limit_hit;
+        for (size_t k = 0; k < s->nfound; k++) {
+            if (cb(ctx, i, &s->found[k]) != 0) {
+                return any ? limit_err(err) : PCL_OK;
+            }
+        }
+    }
+    return any ? limit_err(err) : PCL_OK;
+}
+
+enum pcl_rc
+pcl_engine_scan_segments(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf,
+                         const size_t *ends, size_t n, bool *limited, pcl_segment_fn *cb, void *ctx,
+                         struct pcl_err *err)
+{
+    size_t len = n > 0 ? ends[n - 1] : 0, seg = 0;
+    enum pcl_rc rc;
+
+    for (size_t i = 0; i < n; i++) {
+        if ((i > 0 && ends[i] <= ends[i - 1]) || (i + 1 < n && buf[ends[i]] != PCL_SEGMENT_SEP)) {
+            return pcl_err_set(err, PCL_EINVAL,
+                               "detect: segment %zu does not end with the separator byte", i);
+        }
+    }
+    if (n == 0) {
+        return PCL_OK;
+    }
+    if (e->db != NULL || len > MAX_SCAN_BLOCK) {
+        return segments_one_by_one(e, s, buf, ends, n, limited, cb, ctx, err);
+    }
+    s->seg_end = ends;
+    s->nseg = n;
+    s->seg = 0;
+    s->seg_lo = 0;
+    s->seg_hi = ends[0];
+    s->seg_limited = limited;
+    rc = collect(e, s, buf, len, 0, err);
+    s->seg_end = NULL;
+    s->nseg = 0;
+    s->seg_limited = NULL;
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    /* findings are sorted by start and none crosses a separator */
+    for (size_t k = 0; k < s->nfound; k++) {
+        struct pcl_finding f = s->found[k];
+        size_t lo;
+
+        while (f.start > ends[seg]) {
+            seg++;
+        }
+        lo = seg == 0 ? 0 : ends[seg - 1] + 1;
+        f.start -= lo;
+        f.end -= lo;
+        if (cb(ctx, seg, &f) != 0) {
+            break;
+        }
+    }
+    return s->limit_hit ? limit_err(err) : PCL_OK;
+}
+
+enum pcl_rc
 pcl_engine_scan(const struct pcl_engine *e, struct pcl_scratch *s, const char *buf, size_t len,
                 pcl_finding_fn *cb, void *ctx, struct pcl_err *err)
 {
@@ -1703,10 +1852,5 @@ pcl_engine_scan(const struct pcl_engine *e, struct pcl_scratch *s, const char *b
             break;
         }
     }
-    if (s->limit_hit) {
-        return pcl_err_set(err, PCL_ELIMIT,
-                           "detect: a pattern match limit stopped a "
-                           "confirmation; some findings may be missing");
-    }
-    return PCL_OK;
+    return s->limit_hit ? limit_err(err) : PCL_OK;
 }

@@ -157,6 +157,16 @@ struct pcl_scratch {
     uint64_t base; /* absolute offset of buf[0] */
     enum pcl_rc rc;
     bool limit_hit;
+    /* The segment holding the candidate at hand: buf[seg_lo, seg_hi). Confirmations, context
+     * and boundaries stay inside it. The whole buffer, unless pcl_engine_scan_segments()
+     * joined several: then seg_end[i] ends segment i (array of nseg), seg is the current one
+     * and seg_limited (NULL or nseg entries) records where a PCRE2 limit was hit. */
+    size_t seg_lo;
+    size_t seg_hi;
+    const size_t *seg_end;
+    size_t nseg;
+    size_t seg;
+    bool *seg_limited;
 };
 
 /* Scan buf[0..len) into s->found: confirmed, scored, filtered, sorted by start and with

@@ -376,6 +376,119 @@ test_stream_matches_whole_buffer(void **state)
     pcl_engine_free(e);
 }
 
+struct seg_list {
+    struct pcl_finding f[4096];
+    size_t seg[4096];
+    size_t n;
+};
+
+static int
+collect_seg(void *ctx, size_t seg, const struct pcl_finding *f)
+{
+    struct seg_list *l = ctx;
+
+    if (l->n < 4096) {
+        l->seg[l->n] = seg;
+        l->f[l->n++] = *f;
+    }
+    return 0;
+}
+
+/* Segment scans find, segment by segment, exactly what scanning each segment alone finds:
+ * neither a context word nor a digit, letter or quote of a neighbour changes a verdict. */
+static void
+check_segments(const struct pcl_engine *e, size_t rounds)
+{
+    static const char *const names[] = {
+        "", "ssn: ", "phone: ", "password: ", "email: ", "iban: ", "card number: ", "note: "};
+    static char buf[1 << 14];
+    static size_t ends[1024];
+    static struct seg_list got;
+    static struct list alone;
+    struct pcl_scratch *s = NULL;
+    struct pcl_err err = {0};
+    size_t total = 0;
+
+    assert_int_equal(pcl_scratch_new(e, &s, &err), PCL_OK);
+    for (size_t round = 0; round < rounds; round++) {
+        size_t len = 0, n = 0, k = 0;
+
+        while (n < 1024 && len < sizeof(buf) - 256) {
+            const char *name = names[rng() % (sizeof(names) / sizeof(names[0]))];
+            size_t parts = (size_t)(rng() % 3);
+
+            memcpy(buf + len, name, strlen(name));
+            len += strlen(name);
+            for (size_t i = 0; i < parts; i++) {
+                const char *p = pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))];
+                size_t pn = strlen(p), from = 0, to = pn;
+
+                if (rng() % 3 == 0) { /* a piece cut short on either side */
+                    from = (size_t)(rng() % (pn + 1));
+                    to = from + (size_t)(rng() % (pn - from + 1));
+                }
+                memcpy(buf + len, p + from, to - from);
+                len += to - from;
+            }
+            ends[n++] = len;
+            buf[len++] = PCL_SEGMENT_SEP;
+        }
+        got.n = 0;
+        assert_int_equal(
+            pcl_engine_scan_segments(e, s, buf, ends, n, NULL, collect_seg, &got, &err), PCL_OK);
+        for (size_t i = 0, lo = 0; i < n; lo = ends[i] + 1, i++) {
+            alone.n = 0;
+            assert_int_equal(pcl_engine_scan(e, s, buf + lo, ends[i] - lo, collect, &alone, &err),
+                             PCL_OK);
+            for (size_t j = 0; j < alone.n; j++, k++) {
+                assert_true(k < got.n);
+                assert_int_equal(got.seg[k], i);
+                assert_same(&got.f[k], &alone.f[j]);
+            }
+        }
+        assert_int_equal(got.n, k);
+        total += k;
+    }
+    assert_true(total > rounds * 20);
+    pcl_scratch_free(s);
+}
+
+static void
+test_segments_match_alone(void **state)
+{
+    struct pcl_engine *e = engine_default();
+    struct pcl_engine *all = NULL, *custom = NULL;
+    struct pcl_err err = {0};
+    const char *const every[] = {"all", NULL};
+    struct pcl_engine_opts o = {.enable = every, .cache_dir = PCL_BINARY_DIR "/cache"};
+    /* a pattern trigger (no anchor, no context word): segments are scanned one by one */
+    struct pcl_custom_detector cd = {.name = "order_ref",
+                                     .type = "ORDER_REF",
+                                     .categories = PCL_CAT_FINANCIAL,
+                                     .pattern = "[0-9]{4} [0-9]{4} [0-9]{4}",
+                                     .score = 0.9};
+    struct pcl_engine_opts oc = {.custom = &cd, .ncustom = 1};
+    static const size_t bad_ends[] = {3, 7};
+    struct pcl_scratch *s = NULL;
+
+    (void)state;
+    check_segments(e, 8);
+    assert_int_equal(pcl_engine_new(&o, &all, &err), PCL_OK);
+    check_segments(all, 8);
+    assert_int_equal(pcl_engine_new(&oc, &custom, &err), PCL_OK);
+    check_segments(custom, 2);
+    /* the separator is checked */
+    assert_int_equal(pcl_scratch_new(e, &s, &err), PCL_OK);
+    assert_int_equal(
+        pcl_engine_scan_segments(e, s, "abc;defg", bad_ends, 2, NULL, collect_seg, NULL, &err),
+        PCL_EINVAL);
+    assert_non_null(strstr(err.msg, "segment 0"));
+    pcl_scratch_free(s);
+    pcl_engine_free(custom);
+    pcl_engine_free(all);
+    pcl_engine_free(e);
+}
+
 /* A window start that falls inside a number must not make its tail a finding: "^" and
  * lookbehinds see the cut, not the digits before it. The number is placed exactly where the
  * second pass's window begins. */
@@ -609,6 +722,7 @@ main(void)
         cmocka_unit_test(test_engine_new_bad_custom_pattern),
         cmocka_unit_test(test_engine_scan_nul_and_invalid_utf8),
         cmocka_unit_test(test_stream_matches_whole_buffer),
+        cmocka_unit_test(test_segments_match_alone),
         cmocka_unit_test(test_stream_window_start_inside_number),
         cmocka_unit_test(test_engine_lazy_jit_threads),
         cmocka_unit_test(test_engine_cache_is_pruned),
