@@ -3,6 +3,8 @@
  * report findings, per-column/per-field profiles and a classification per file. */
 #include "scan.h"
 
+#include "fieldbatch.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -18,7 +20,6 @@
 #define JSONL_WARN_LINES  10           /* JSONL lines that are not JSON named one by one per file */
 #define MAX_STRUCTURED    ((size_t)1 << 30) /* JSON documents are walked in memory */
 #define MAX_HITS_PER_FILE 10000000u
-#define BATCH_BYTES       ((size_t)64 << 10) /* CSV cells and JSON values per engine pass */
 
 struct scan_opts {
     enum scan_out out;
@@ -416,10 +417,9 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
 
 /* ---- structured: CSV and JSON -------------------------------------------------------- */
 
-/* A value waiting in a batch for one engine pass over many (pcl_engine_scan_segments). */
+/* A value waiting in the batch (fieldbatch.h): where it came from. */
 struct pend_value {
     size_t profile;
-    size_t prefix; /* bytes of "name: " before the value */
     uint64_t line;
     uint64_t row;
     uint64_t line_start_raw;
@@ -452,14 +452,10 @@ struct field_scan {
     bool csv_header;
     uint64_t line_start_raw; /* CSV: raw offset of the current record's first cell */
     uint64_t raw_base;       /* JSONL: offset of the current line in the document */
-    struct pcl_buf ctx;      /* "field name: value", so the name counts as context */
-    size_t prefix;           /* bytes of ctx before the value */
-    /* the batch: each value as "name: value" and PCL_SEGMENT_SEP in batch */
-    struct pcl_buf batch;
-    struct pend_value *pend; /* array of npend (capacity cap_pend) */
-    size_t *pend_end;        /* where each ends in batch; array of npend */
-    bool *pend_limited;      /* array of npend */
-    size_t npend;
+    struct pcl_buf ctx;      /* a value too large to batch as "field name: value" */
+    size_t prefix;           /* bytes of context before the value being taken */
+    struct field_batch batch;
+    struct pend_value *pend; /* per value of the batch (capacity cap_pend) */
     size_t cap_pend;
     struct pcl_rawmap_esc *pend_esc; /* array of npend_esc (capacity cap_esc) */
     size_t npend_esc;
@@ -473,10 +469,8 @@ field_scan_fini(struct field_scan *fs)
 {
     pcl_free(fs->det_seen);
     pcl_buf_fini(&fs->ctx);
-    pcl_buf_fini(&fs->batch);
+    field_batch_fini(&fs->batch);
     pcl_free(fs->pend);
-    pcl_free(fs->pend_end);
-    pcl_free(fs->pend_limited);
     pcl_free(fs->pend_esc);
     pcl_free(fs->col_profile);
     for (size_t i = 0; i < fs->nheader; i++) {
@@ -616,9 +610,10 @@ on_batch_finding(void *arg, size_t seg, const struct pcl_finding *f)
 
     if (seg != fs->cur) {
         const struct pend_value *pv = &fs->pend[seg];
-        size_t lo = seg == 0 ? 0 : fs->pend_end[seg - 1] + 1;
         struct pcl_rawmap map = {
             .base = pv->map_base, .esc = fs->pend_esc + pv->esc, .nesc = pv->nesc};
+        size_t n;
+        const char *v = field_batch_value(&fs->batch, seg, &n);
 
         if (fs->cur != SIZE_MAX) {
             value_end(fs);
@@ -627,7 +622,7 @@ on_batch_finding(void *arg, size_t seg, const struct pcl_finding *f)
         fs->row = pv->row;
         fs->line_start_raw = pv->line_start_raw;
         fs->raw_base = pv->raw_base;
-        value_begin(fs, pv->profile, pv->prefix, fs->batch.ptr + lo + pv->prefix, &map, pv->line);
+        value_begin(fs, pv->profile, fs->batch.prefix[seg], v, &map, pv->line);
     }
     return on_field_finding(fs, f);
 }
@@ -639,17 +634,15 @@ flush_values(struct field_scan *fs, struct pcl_err *err)
     uint64_t row, line_start_raw, raw_base;
     enum pcl_rc rc;
 
-    if (fs->npend == 0) {
+    if (fs->batch.n == 0) {
         return PCL_OK;
     }
     /* the place of the values being read, which taking findings moves */
     row = fs->row;
     line_start_raw = fs->line_start_raw;
     raw_base = fs->raw_base;
-    memset(fs->pend_limited, 0, fs->npend * sizeof(*fs->pend_limited));
     fs->cur = SIZE_MAX;
-    rc = pcl_engine_scan_segments(fs->c->e, fs->s, fs->batch.ptr, fs->pend_end, fs->npend,
-                                  fs->pend_limited, on_batch_finding, fs, err);
+    rc = field_batch_scan(&fs->batch, fs->c->e, fs->s, on_batch_finding, fs, err);
     if (fs->cur != SIZE_MAX) {
         value_end(fs);
     }
@@ -660,118 +653,85 @@ flush_values(struct field_scan *fs, struct pcl_err *err)
         return pcl_err_set(err, fs->rc, "%s", pcl_rc_str(fs->rc));
     }
     if (rc == PCL_ELIMIT) {
-        for (size_t i = 0; i < fs->npend; i++) {
-            if (fs->pend_limited[i]) {
+        for (size_t i = 0; i < fs->batch.n; i++) {
+            if (fs->batch.limited[i]) {
                 warn_append(&fs->j->warnings, err->msg);
             }
         }
         rc = PCL_OK;
     }
-    fs->npend = 0;
+    field_batch_reset(&fs->batch);
     fs->npend_esc = 0;
-    pcl_buf_reset(&fs->batch);
     return rc;
 }
 
-/* Room for one more value in the batch, with nesc escapes. */
+/* Put a value into the batch; its findings are taken at the next flush. */
 static enum pcl_rc
-batch_room(struct field_scan *fs, size_t nesc)
+batch_value(struct field_scan *fs, const char *name, size_t name_len, const char *v, size_t n,
+            const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
 {
-    if (fs->npend == fs->cap_pend) {
+    size_t i = fs->batch.n;
+    enum pcl_rc rc = PCL_OK;
+
+    if (i == fs->cap_pend) {
         size_t cap = fs->cap_pend == 0 ? 256 : fs->cap_pend * 2;
         struct pend_value *pv = pcl_realloc(fs->pend, cap * sizeof(*pv));
-        size_t *ends;
-        bool *lim;
 
         if (pv == NULL) {
-            return PCL_ENOMEM;
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
         }
         fs->pend = pv;
-        ends = pcl_realloc(fs->pend_end, cap * sizeof(*ends));
-        if (ends == NULL) {
-            return PCL_ENOMEM;
-        }
-        fs->pend_end = ends;
-        lim = pcl_realloc(fs->pend_limited, cap * sizeof(*lim));
-        if (lim == NULL) {
-            return PCL_ENOMEM;
-        }
-        fs->pend_limited = lim;
         fs->cap_pend = cap;
     }
-    if (fs->npend_esc + nesc > fs->cap_esc) {
-        size_t cap = PCL_MAX(fs->cap_esc * 2, fs->npend_esc + nesc);
+    if (fs->npend_esc + map->nesc > fs->cap_esc) {
+        size_t cap = PCL_MAX(fs->cap_esc * 2, fs->npend_esc + map->nesc);
         struct pcl_rawmap_esc *e = pcl_realloc(fs->pend_esc, cap * sizeof(*e));
 
         if (e == NULL) {
-            return PCL_ENOMEM;
+            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
         }
         fs->pend_esc = e;
         fs->cap_esc = cap;
     }
-    return PCL_OK;
-}
-
-/* Put a value into the batch, scanned later as "name: value" (prefix bytes of name first). */
-static enum pcl_rc
-batch_value(struct field_scan *fs, const char *name, size_t prefix, const char *v, size_t n,
-            const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
-{
-    struct pend_value *pv;
-    enum pcl_rc rc = batch_room(fs, map->nesc);
-
-    if (rc == PCL_OK) {
-        rc = pcl_buf_reserve(&fs->batch, prefix + n + 1);
-    }
+    rc = field_batch_add(&fs->batch, name, name_len, v, n);
     if (rc != PCL_OK) {
         return pcl_err_set(err, rc, "%s", pcl_rc_str(rc));
     }
-    if (prefix > 0) {
-        memcpy(fs->batch.ptr + fs->batch.len, name, prefix - 2);
-        memcpy(fs->batch.ptr + fs->batch.len + prefix - 2, ": ", 2);
-    }
-    memcpy(fs->batch.ptr + fs->batch.len + prefix, v, n);
-    fs->batch.len += prefix + n;
-    fs->pend_end[fs->npend] = fs->batch.len;
-    fs->batch.ptr[fs->batch.len++] = PCL_SEGMENT_SEP;
-    pv = &fs->pend[fs->npend++];
-    *pv = (struct pend_value){.profile = fs->profile,
-                              .prefix = prefix,
-                              .line = line,
-                              .row = fs->row,
-                              .line_start_raw = fs->line_start_raw,
-                              .raw_base = fs->raw_base,
-                              .map_base = map->base,
-                              .esc = fs->npend_esc,
-                              .nesc = map->nesc};
+    fs->pend[i] = (struct pend_value){.profile = fs->profile,
+                                      .line = line,
+                                      .row = fs->row,
+                                      .line_start_raw = fs->line_start_raw,
+                                      .raw_base = fs->raw_base,
+                                      .map_base = map->base,
+                                      .esc = fs->npend_esc,
+                                      .nesc = map->nesc};
     if (map->nesc > 0) {
         memcpy(fs->pend_esc + fs->npend_esc, map->esc, map->nesc * sizeof(*map->esc));
         fs->npend_esc += map->nesc;
     }
-    return fs->batch.len >= BATCH_BYTES ? flush_values(fs, err) : PCL_OK;
+    return fs->batch.buf.len >= FIELD_BATCH_BYTES ? flush_values(fs, err) : PCL_OK;
 }
 
 /* A value too large to batch, scanned now (after the batch, to keep the order). */
 static enum pcl_rc
-scan_value_now(struct field_scan *fs, const char *name, size_t prefix, const char *v, size_t n,
+scan_value_now(struct field_scan *fs, const char *name, size_t name_len, const char *v, size_t n,
                const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
 {
+    size_t prefix = field_prefix_len(name, name_len);
     enum pcl_rc rc = flush_values(fs, err);
 
     if (rc != PCL_OK) {
         return rc;
     }
-    value_begin(fs, fs->profile, 0, v, map, line);
-    pcl_buf_reset(&fs->ctx);
+    value_begin(fs, fs->profile, prefix, v, map, line);
     if (prefix > 0) {
+        pcl_buf_reset(&fs->ctx);
         if (pcl_buf_reserve(&fs->ctx, prefix + n) != PCL_OK) {
             return pcl_err_set(err, PCL_ENOMEM, "out of memory");
         }
-        memcpy(fs->ctx.ptr, name, prefix - 2);
-        memcpy(fs->ctx.ptr + prefix - 2, ": ", 2);
+        field_prefix_write(fs->ctx.ptr, name, name_len);
         memcpy(fs->ctx.ptr + prefix, v, n);
         fs->ctx.len = prefix + n;
-        fs->prefix = prefix;
         rc = pcl_engine_scan(fs->c->e, fs->s, fs->ctx.ptr, fs->ctx.len, on_field_finding, fs, err);
     } else {
         rc = pcl_engine_scan(fs->c->e, fs->s, v, n, on_field_finding, fs, err);
@@ -788,15 +748,14 @@ scan_value_now(struct field_scan *fs, const char *name, size_t prefix, const cha
 }
 
 /* Scan one CSV cell or JSON value of field `name` (profile: its index, or SIZE_MAX to look it
- * up). The value is scanned as "name: value": a column or key named ssn, password or iban is
- * the best context a value can have. Only the name's last 48 bytes are kept: context reaches
- * 64 back. Values are batched; their findings arrive in order at the next flush. */
+ * up). The value is scanned as "name: value" (fieldbatch.h): a column or key named ssn,
+ * password or iban is the best context a value can have. Values are batched; their findings
+ * arrive in order at the next flush. */
 static enum pcl_rc
 scan_value(struct field_scan *fs, const char *name, size_t name_len, size_t profile, const char *v,
            size_t n, const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
 {
     struct scan_profile *p;
-    size_t prefix = 0;
     enum pcl_rc rc = PCL_OK;
 
     if (profile == SIZE_MAX) {
@@ -811,16 +770,13 @@ scan_value(struct field_scan *fs, const char *name, size_t name_len, size_t prof
     p = &fs->f->profiles[profile];
     p->cells++;
     p->counts.cells++;
-    if (!(name_len == 10 && memcmp(name, "(unparsed)", 10) == 0)) {
-        size_t keep = PCL_MIN(name_len, (size_t)48);
-
-        name += name_len - keep;
-        prefix = keep + 2;
+    if (name_len == 10 && memcmp(name, "(unparsed)", 10) == 0) {
+        name = NULL; /* a line or document scanned as text: no field, no context */
     }
-    if (prefix + n >= BATCH_BYTES) {
-        return scan_value_now(fs, name, prefix, v, n, map, line, err);
+    if (field_prefix_len(name, name_len) + n >= FIELD_BATCH_BYTES) {
+        return scan_value_now(fs, name, name_len, v, n, map, line, err);
     }
-    return batch_value(fs, name, prefix, v, n, map, line, err);
+    return batch_value(fs, name, name_len, v, n, map, line, err);
 }
 
 static void
@@ -932,7 +888,7 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
     enum pcl_rc rc;
 
     pcl_buf_init(&fs.ctx, 0);
-    pcl_buf_init(&fs.batch, 0);
+    field_batch_init(&fs.batch);
     fs.det_seen = pcl_calloc(pcl_engine_detector_count(c->e) + 1, sizeof(*fs.det_seen));
     chunk = pcl_malloc(READ_CHUNK);
     if (fs.det_seen == NULL || chunk == NULL) {
@@ -1004,7 +960,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
 
     pcl_buf_init(&doc, MAX_STRUCTURED);
     pcl_buf_init(&fs.ctx, 0);
-    pcl_buf_init(&fs.batch, 0);
+    field_batch_init(&fs.batch);
     fs.det_seen = pcl_calloc(pcl_engine_detector_count(c->e) + 1, sizeof(*fs.det_seen));
     if (fs.det_seen == NULL) {
         rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
