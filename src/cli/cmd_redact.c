@@ -2,6 +2,7 @@
 /* `portcullis redact` and `portcullis unredact`: rewrite text (streamed), CSV/TSV cells and
  * JSON/JSONL string values with the protect operators, or reverse fpe and vault. */
 #include "cli.h"
+#include "fieldbatch.h"
 
 #include <portcullis/detect.h>
 #include <portcullis/formats.h>
@@ -46,6 +47,24 @@ struct bad_line {
     size_t start, end;
 };
 
+/* Where a value is, for the message when it cannot be transformed (an fpe value too short,
+ * a vault error): "NAME: line 7, column 3 (\"card\") (offset 812): fpe: ...". */
+struct value_at {
+    uint64_t line;     /* 1-based */
+    uint64_t off;      /* file offset of the value (its first raw byte) */
+    size_t col;        /* CSV: 1-based column; 0 for JSON and text */
+    const char *label; /* CSV: column name, may be NULL; JSON: field path; text: NULL */
+};
+
+/* A CSV cell or JSON string waiting in the batch (redact only; unredact goes one by one). */
+struct red_pend {
+    struct value_at at; /* JSON: label is set from label_off when the batch is taken */
+    size_t label_off;   /* JSON: the field path's offset in labels */
+    uint64_t raw_start; /* CSV: absolute; JSON: in the walked block */
+    uint64_t raw_end;
+    bool quoted; /* CSV */
+};
+
 /* One run: the engine, the redactor and where output goes. */
 struct red_ctx {
     const struct red_opts *o;
@@ -58,8 +77,14 @@ struct red_ctx {
     const char *name;      /* input name for messages */
     struct pcl_finding *f; /* findings of one value; array of nf (capacity capf) */
     size_t nf, capf;
-    struct pcl_buf val;  /* one transformed value */
-    struct pcl_buf pend; /* raw input not yet written: bytes [pend_off, pend_off+len) */
+    size_t *fseg; /* batch: the value of each finding; capacity capf */
+    struct field_batch batch;
+    struct red_pend *bp; /* per value of the batch (capacity capbp) */
+    size_t capbp;
+    struct pcl_buf labels; /* JSON field paths of the batch's values, NUL-terminated */
+    bool json;             /* the batch holds JSON strings (else CSV cells) */
+    struct pcl_buf val;    /* one transformed value */
+    struct pcl_buf pend;   /* raw input not yet written: bytes [pend_off, pend_off+len) */
     uint64_t pend_off;
     uint64_t pend_lines; /* newlines in the input before pend_off (for messages) */
     uint64_t flushed;    /* absolute offset up to which output is written */
@@ -382,15 +407,6 @@ scan_outcome(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err)
     return rc;
 }
 
-/* Where a value is, for the message when it cannot be transformed (an fpe value too short,
- * a vault error): "NAME: line 7, column 3 (\"card\") (offset 812): fpe: ...". */
-struct value_at {
-    uint64_t line;     /* 1-based */
-    uint64_t off;      /* file offset of the value (its first raw byte) */
-    size_t col;        /* CSV: 1-based column; 0 for JSON and text */
-    const char *label; /* CSV: column name, may be NULL; JSON: field path; text: NULL */
-};
-
 static void
 value_fail(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err, const struct value_at *at)
 {
@@ -426,43 +442,68 @@ text_at(const struct red_ctx *c, uint64_t off)
     return at;
 }
 
-/* Redact or unredact one value (CSV cell, JSON string) into c->val. The value is scanned as
- * "name: value" so a column or key name counts as context, exactly as `scan` does; name may
- * be NULL. */
+/* Redact v[0..n) into c->val with its findings f[0..nf), whose offsets count from the start
+ * of the value's context: prefix bytes of "name: " before v (a finding there is in the name
+ * and stays). */
+static enum pcl_rc
+redact_found(struct red_ctx *c, const char *v, size_t n, size_t prefix, struct pcl_finding *f,
+             size_t nf, const struct value_at *at, bool *changed)
+{
+    struct pcl_err err = {0};
+    size_t k = 0;
+    enum pcl_rc rc;
+
+    for (size_t i = 0; i < nf; i++) {
+        if (f[i].start >= prefix) {
+            f[k] = f[i];
+            f[k].start -= prefix;
+            f[k].end -= prefix;
+            k++;
+        }
+    }
+    pcl_buf_reset(&c->val);
+    rc = pcl_redact_buf(c->r, c->e, v, n, f, k, &c->val, changed, &err);
+    if (rc != PCL_OK) {
+        value_fail(c, rc, &err, at);
+    }
+    return rc;
+}
+
+/* Redact or unredact one value (CSV cell, JSON string) into c->val, now. The value is scanned
+ * as "name: value" (fieldbatch.h) so a column or key name counts as context, exactly as
+ * `scan` does; name may be NULL. */
 static enum pcl_rc
 transform_value(struct red_ctx *c, const char *name, size_t name_len, const char *v, size_t n,
                 const struct value_at *at, bool *changed)
 {
     struct pcl_err err = {0};
-    size_t prefix = 0, k = 0;
+    size_t prefix = field_prefix_len(name, name_len);
+    const char *scan = v;
     enum pcl_rc rc;
 
     pcl_buf_reset(&c->val);
-    pcl_buf_reset(&c->ctxbuf);
-    if (name != NULL && name_len > 0) {
-        size_t keep = name_len < 48 ? name_len : 48; /* context reaches 64 bytes back */
-
-        if (pcl_buf_append(&c->ctxbuf, name + name_len - keep, keep) == PCL_OK &&
-            pcl_buf_append(&c->ctxbuf, ": ", 2) == PCL_OK &&
-            pcl_buf_append(&c->ctxbuf, v, n) == PCL_OK) {
-            prefix = keep + 2;
+    if (prefix > 0) {
+        pcl_buf_reset(&c->ctxbuf);
+        if (pcl_buf_reserve(&c->ctxbuf, prefix + n) != PCL_OK) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return PCL_ENOMEM;
         }
+        field_prefix_write(c->ctxbuf.ptr, name, name_len);
+        memcpy(c->ctxbuf.ptr + prefix, v, n);
+        c->ctxbuf.len = prefix + n;
+        scan = c->ctxbuf.ptr;
     }
     if (c->o->unredact) {
         /* unredact re-detects fpe values, so it needs the same context */
-        if (prefix > 0) {
-            rc = pcl_unredact_buf(c->r, c->e, c->s, c->ctxbuf.ptr, c->ctxbuf.len, &c->val, changed,
-                                  &err);
-            if (rc == PCL_OK && c->val.len >= prefix &&
-                memcmp(c->val.ptr, c->ctxbuf.ptr, prefix) == 0) {
+        rc = pcl_unredact_buf(c->r, c->e, c->s, scan, prefix + n, &c->val, changed, &err);
+        if (rc == PCL_OK && prefix > 0) {
+            if (c->val.len >= prefix && memcmp(c->val.ptr, c->ctxbuf.ptr, prefix) == 0) {
                 pcl_buf_consume(&c->val, prefix);
-            } else if (rc == PCL_OK) {
+            } else {
                 /* the name itself changed: restore the value alone instead */
                 pcl_buf_reset(&c->val);
                 rc = pcl_unredact_buf(c->r, c->e, c->s, v, n, &c->val, changed, &err);
             }
-        } else {
-            rc = pcl_unredact_buf(c->r, c->e, c->s, v, n, &c->val, changed, &err);
         }
         if (rc != PCL_OK) {
             value_fail(c, rc, &err, at);
@@ -470,30 +511,135 @@ transform_value(struct red_ctx *c, const char *name, size_t name_len, const char
         return rc;
     }
     c->nf = 0;
-    if (prefix > 0) {
-        rc = pcl_engine_scan(c->e, c->s, c->ctxbuf.ptr, c->ctxbuf.len, collect_cb, c, &err);
-    } else {
-        rc = pcl_engine_scan(c->e, c->s, v, n, collect_cb, c, &err);
-    }
+    rc = pcl_engine_scan(c->e, c->s, scan, prefix + n, collect_cb, c, &err);
     rc = scan_outcome(c, rc, &err);
     if (rc != PCL_OK) {
         return rc;
     }
-    /* keep the findings inside the value, with offsets relative to it */
-    for (size_t i = 0; i < c->nf; i++) {
-        if (c->f[i].start >= prefix) {
-            c->f[k] = c->f[i];
-            c->f[k].start -= prefix;
-            c->f[k].end -= prefix;
+    return redact_found(c, v, n, prefix, c->f, c->nf, at, changed);
+}
+
+/* ---- CSV cells and JSON strings, batched (redact) ------------------------------------- */
+
+static int
+batch_cb(void *arg, size_t seg, const struct pcl_finding *f)
+{
+    struct red_ctx *c = arg;
+
+    if (c->nf == c->capf) {
+        size_t cap = c->capf == 0 ? 64 : c->capf * 2;
+        struct pcl_finding *grown = pcl_realloc(c->f, cap * sizeof(*grown));
+        size_t *seg_of;
+
+        if (grown == NULL) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return 1;
+        }
+        c->f = grown;
+        seg_of = pcl_realloc(c->fseg, cap * sizeof(*seg_of));
+        if (seg_of == NULL) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return 1;
+        }
+        c->fseg = seg_of;
+        c->capf = cap;
+    }
+    c->f[c->nf] = *f;
+    c->fseg[c->nf++] = seg;
+    return 0;
+}
+
+static enum pcl_rc apply_csv(struct red_ctx *c, const struct red_pend *p, bool changed);
+static enum pcl_rc apply_json(struct red_ctx *c, const struct red_pend *p, bool changed);
+
+/* Scan the batch in one engine pass, then redact and apply its values in order. */
+static enum pcl_rc
+flush_batch(struct red_ctx *c)
+{
+    struct pcl_err err = {0};
+    size_t k = 0;
+    enum pcl_rc rc;
+
+    if (c->batch.n == 0) {
+        return PCL_OK;
+    }
+    c->nf = 0;
+    rc = field_batch_scan(&c->batch, c->e, c->s, batch_cb, c, &err);
+    rc = scan_outcome(c, rc, &err);
+    for (size_t i = 0; rc == PCL_OK && i < c->batch.n; i++) {
+        struct red_pend *p = &c->bp[i];
+        size_t from = k, n;
+        const char *v = field_batch_value(&c->batch, i, &n);
+        bool changed = false;
+
+        while (k < c->nf && c->fseg[k] == i) {
             k++;
         }
+        if (c->json) {
+            p->at.label = c->labels.ptr + p->label_off;
+        }
+        if (k > from) {
+            rc = redact_found(c, v, n, c->batch.prefix[i], c->f + from, k - from, &p->at, &changed);
+        }
+        if (rc == PCL_OK) {
+            rc = c->json ? apply_json(c, p, changed) : apply_csv(c, p, changed);
+        }
     }
-    c->nf = k;
-    rc = pcl_redact_buf(c->r, c->e, v, n, c->f, c->nf, &c->val, changed, &err);
-    if (rc != PCL_OK) {
-        value_fail(c, rc, &err, at);
-    }
+    field_batch_reset(&c->batch);
+    pcl_buf_reset(&c->labels);
     return rc;
+}
+
+/* Redact a CSV cell or JSON string: into the batch, or now when unredacting or when it is too
+ * large to batch (after the batch, to keep the order). p says where it goes; label (JSON, may
+ * be transient) is copied. */
+static enum pcl_rc
+queue_value(struct red_ctx *c, const char *name, size_t name_len, const char *v, size_t n,
+            struct red_pend *p, const char *label, size_t label_len)
+{
+    enum pcl_rc rc;
+
+    if (name_len == 0) {
+        name = NULL;
+    }
+    if (c->o->unredact || field_prefix_len(name, name_len) + n >= FIELD_BATCH_BYTES) {
+        bool changed = false;
+
+        rc = flush_batch(c);
+        if (rc == PCL_OK) {
+            rc = transform_value(c, name, name_len, v, n, &p->at, &changed);
+        }
+        if (rc == PCL_OK) {
+            rc = c->json ? apply_json(c, p, changed) : apply_csv(c, p, changed);
+        }
+        return rc;
+    }
+    if (c->batch.n == c->capbp) {
+        size_t cap = c->capbp == 0 ? 256 : c->capbp * 2;
+        struct red_pend *grown = pcl_realloc(c->bp, cap * sizeof(*grown));
+
+        if (grown == NULL) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return PCL_ENOMEM;
+        }
+        c->bp = grown;
+        c->capbp = cap;
+    }
+    if (label != NULL) {
+        p->label_off = c->labels.len;
+        rc = pcl_buf_append(&c->labels, label, label_len + 1);
+        if (rc != PCL_OK) {
+            set_fail(c, pcl_err_set(&c->err, rc, "out of memory"), NULL);
+            return rc;
+        }
+    }
+    c->bp[c->batch.n] = *p;
+    rc = field_batch_add(&c->batch, name, name_len, v, n);
+    if (rc != PCL_OK) {
+        set_fail(c, pcl_err_set(&c->err, rc, "out of memory"), NULL);
+        return rc;
+    }
+    return c->batch.buf.len >= FIELD_BATCH_BYTES ? flush_batch(c) : PCL_OK;
 }
 
 /* ---- text: streamed --------------------------------------------------------------------- */
@@ -757,10 +903,8 @@ static enum pcl_rc
 csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
 {
     struct red_ctx *c = arg;
-    struct value_at at = {0};
-    bool changed = false;
+    struct red_pend p = {0};
     enum pcl_rc rc;
-
     const char *name = NULL;
     size_t name_len = 0;
 
@@ -780,28 +924,38 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
         name = c->hdr[cell->col];
         name_len = strlen(name);
     }
-    at.line = cell->line;
-    at.off = cell->raw_start;
-    at.label = name;
-    at.col = cell->col + 1;
-    rc = transform_value(c, name, name_len, cell->ptr, cell->len, &at, &changed);
+    p.at.line = cell->line;
+    p.at.off = cell->raw_start;
+    p.at.label = name;
+    p.at.col = cell->col + 1;
+    p.raw_start = cell->raw_start;
+    p.raw_end = cell->raw_end;
+    p.quoted = cell->quoted;
+    rc = queue_value(c, name, name_len, cell->ptr, cell->len, &p, NULL, 0);
     if (rc != PCL_OK) {
-        (void)pcl_err_set(err, rc, "%s", c->err.msg);
-        return rc;
+        return pcl_err_set(err, rc, "%s", c->err.msg);
     }
+    return PCL_OK;
+}
+
+/* A CSV cell is redacted: write what comes before it and the new cell, re-quoted. */
+static enum pcl_rc
+apply_csv(struct red_ctx *c, const struct red_pend *p, bool changed)
+{
+    enum pcl_rc rc = PCL_OK;
+
     if (changed) {
-        rc = emit(c, pend_at(c, c->flushed), (size_t)(cell->raw_start - c->flushed));
+        rc = emit(c, pend_at(c, c->flushed), (size_t)(p->raw_start - c->flushed));
         if (rc == PCL_OK) {
-            rc = emit_csv_cell(c, c->val.ptr, c->val.len, cell->quoted);
+            rc = emit_csv_cell(c, c->val.ptr, c->val.len, p->quoted);
         }
         if (rc != PCL_OK) {
             set_fail(c, rc, NULL);
-            (void)pcl_err_set(err, rc, "%s", c->err.msg);
             return rc;
         }
-        c->flushed = cell->raw_end;
+        c->flushed = p->raw_end;
     }
-    c->csv_safe = cell->raw_end;
+    c->csv_safe = p->raw_end;
     return PCL_OK;
 }
 
@@ -824,6 +978,7 @@ run_csv(struct red_ctx *c, struct pcl_input *in, char delim)
     enum pcl_rc rc;
 
     c->delim = delim;
+    c->json = false;
     co.delim = delim;
     co.name = c->name;
     co.on_cell = csv_cell;
@@ -875,6 +1030,10 @@ run_csv(struct red_ctx *c, struct pcl_input *in, char delim)
         c->err = err;
         goto out;
     }
+    rc = flush_batch(c);
+    if (rc != PCL_OK) {
+        goto out;
+    }
     rc = emit(c, pend_at(c, c->flushed), (size_t)(c->pend_off + c->pend.len - c->flushed));
     c->flushed = c->pend_off + c->pend.len;
     pend_trim(c, false);
@@ -890,21 +1049,31 @@ static enum pcl_rc
 json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
 {
     struct red_ctx *c = arg;
-    struct value_at at = {0};
-    bool changed = false;
-    size_t off;
+    struct red_pend p = {0};
     enum pcl_rc rc;
 
     if (v->kind != PCL_JSON_STRING) {
         return PCL_OK;
     }
-    at.line = v->line;
-    at.off = c->json_off + v->raw_start;
-    at.label = v->path;
-    rc = transform_value(c, v->path, v->path_len, v->ptr, v->len, &at, &changed);
+    p.at.line = v->line;
+    p.at.off = c->json_off + v->raw_start;
+    p.at.label = v->path;
+    p.raw_start = v->raw_start;
+    p.raw_end = v->raw_end;
+    rc = queue_value(c, v->path, v->path_len, v->ptr, v->len, &p, v->path, v->path_len);
     if (rc != PCL_OK) {
         return pcl_err_set(err, rc, "%s", c->err.msg);
     }
+    return PCL_OK;
+}
+
+/* A JSON string is redacted: note the edit; the block is rewritten once walked. */
+static enum pcl_rc
+apply_json(struct red_ctx *c, const struct red_pend *p, bool changed)
+{
+    size_t off;
+    enum pcl_rc rc;
+
     if (!changed) {
         return PCL_OK;
     }
@@ -914,12 +1083,14 @@ json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
         size_t *offs;
 
         if (grown == NULL) {
-            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return PCL_ENOMEM;
         }
         c->edits = grown;
         offs = pcl_realloc(c->repl_off, cap * sizeof(*offs));
         if (offs == NULL) {
-            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return PCL_ENOMEM;
         }
         c->repl_off = offs;
         c->capedits = cap;
@@ -927,11 +1098,13 @@ json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
     off = c->repls.len;
     rc = pcl_buf_append(&c->repls, c->val.ptr, c->val.len);
     if (rc != PCL_OK) {
-        return pcl_err_set(err, rc, "%s: replacements: %s", c->name, pcl_rc_str(rc));
+        set_fail(c, pcl_err_set(&c->err, rc, "%s: replacements: %s", c->name, pcl_rc_str(rc)),
+                 NULL);
+        return rc;
     }
     /* replace the whole literal: the rewriter re-escapes the new value */
-    c->edits[c->nedits].raw_start = v->raw_start;
-    c->edits[c->nedits].raw_end = v->raw_end;
+    c->edits[c->nedits].raw_start = (size_t)p->raw_start;
+    c->edits[c->nedits].raw_end = (size_t)p->raw_end;
     c->edits[c->nedits].repl = NULL;
     c->edits[c->nedits].repl_len = c->val.len;
     c->repl_off[c->nedits] = off;
@@ -1001,7 +1174,18 @@ json_block(struct red_ctx *c, const char *buf, size_t len, bool jsonl)
     wo.on_warn = on_warn;
     wo.on_bad_line = json_bad_line;
     wo.arg = c;
+    c->json = true;
     rc = pcl_json_walk(buf, len, &wo, &ws, &err);
+    if (rc == PCL_OK) {
+        rc = flush_batch(c);
+        if (rc != PCL_OK) {
+            return rc;
+        }
+    } else {
+        /* values after the last flush were never transformed; the block fails as a whole */
+        field_batch_reset(&c->batch);
+        pcl_buf_reset(&c->labels);
+    }
     if (rc != PCL_OK) {
         c->err = err;
         return rc;
@@ -1702,6 +1886,10 @@ ctx_fini(struct red_ctx *c)
     pcl_vault_close(c->vault);
     pcl_protect_key_free(c->key);
     pcl_free(c->f);
+    pcl_free(c->fseg);
+    field_batch_fini(&c->batch);
+    pcl_free(c->bp);
+    pcl_buf_fini_secure(&c->labels);
     pcl_free(c->edits);
     pcl_free(c->bad);
     pcl_free(c->repl_off);
@@ -1749,6 +1937,8 @@ run(struct red_opts *o)
     pcl_buf_init(&c.pend, 0);
     pcl_buf_init(&c.repls, 0);
     pcl_buf_init(&c.ctxbuf, 0);
+    pcl_buf_init(&c.labels, 0);
+    field_batch_init(&c.batch);
     pcl_buf_init(&c.held, 0);
     ex = setup_protect(&c);
     if (ex < 0) {

@@ -14,7 +14,7 @@ field_batch_init(struct field_batch *b)
 void
 field_batch_fini(struct field_batch *b)
 {
-    pcl_buf_fini(&b->buf);
+    pcl_buf_fini_secure(&b->buf); /* values may be secrets */
     pcl_free(b->ends);
     pcl_free(b->prefix);
     pcl_free(b->limited);

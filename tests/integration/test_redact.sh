@@ -328,6 +328,34 @@ if expect_rc 0 "ssn column fpe" -- "$BIN" redact --operator fpe --fpe-fallback t
     fi
 fi
 
+# ---- many cells: redacted 64 KiB at a time, each in place, with its own column as context ----
+/usr/bin/python3 -c "
+import json
+with open('$TMP/many.csv', 'w') as c, open('$TMP/many.jsonl', 'w') as j, \
+     open('$TMP/many.csv.want', 'w') as cw, open('$TMP/many.jsonl.want', 'w') as jw:
+    c.write('note,ssn,id,email\n'); cw.write('note,ssn,id,email\n')
+    for i in range(6000):
+        ssn = '536221234' if i % 50 == 0 else 'n/a'
+        c.write('\"said \"\"x\"\" %d\",%s,536221234,u%d@example.com\n' % (i, ssn, i))
+        cw.write('\"said \"\"x\"\" %d\",%s,536221234,<EMAIL_ADDRESS>\n'
+                 % (i, '<US_SSN>' if ssn != 'n/a' else ssn))
+        if i % 500 == 1:
+            j.write('not json u%d@example.com\n' % i); jw.write('not json <EMAIL_ADDRESS>\n')
+            continue
+        rec = {'n': i, 'ssn': ssn, 'id': '536221234', 'email': 'u%d@example.com' % i}
+        j.write(json.dumps(rec) + '\n')
+        rec['email'] = '<EMAIL_ADDRESS>'
+        rec['ssn'] = '<US_SSN>' if ssn != 'n/a' else ssn
+        jw.write(json.dumps(rec) + '\n')
+"
+for f in many.csv many.jsonl; do
+    want_rc=0
+    [ "$f" = many.jsonl ] && want_rc=3 # its plain lines are warned about (and redacted as text)
+    if expect_rc "$want_rc" "$f tag" -- "$BIN" redact --operator tag "$TMP/$f"; then
+        cmp -s "$TMP/out" "$TMP/$f.want" || fail "$f: $(diff "$TMP/out" "$TMP/$f.want" | head -5)"
+    fi
+done
+
 if [ "$FAILS" -gt 0 ]; then
     echo "test_redact.sh: $FAILS failure(s)" >&2
     exit 1
