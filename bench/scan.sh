@@ -22,6 +22,11 @@ NSPLIT=16
 # a tree of small files (a source tree, a folder of documents): the first 32 MiB of the corpus
 # cut at line ends into files of at most 4 KiB
 SMALL_DIR=$OUT/corpus-$SIZE.small
+# the corpus' own records as structured files: its comma-separated records (short cells: ids,
+# names, e-mail addresses, amounts, dates) three times over as CSV, and its JSON log records
+# as JSONL (the first 32 MiB)
+REC_CSV=$OUT/corpus-$SIZE.records.csv
+REC_JSONL=$OUT/corpus-$SIZE.records.jsonl
 
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
@@ -42,7 +47,7 @@ done
 if [ ! -s "$CORPUS" ] || [ ! -s "$CORPUS.planted" ] || [ "$GEN" -nt "$CORPUS" ] ||
     ! grep -q "seed $SEED\$" "$CORPUS.planted" 2>/dev/null; then
     log "generating $CORPUS"
-    rm -rf "$SPLIT_DIR" "$SMALL_DIR"
+    rm -rf "$SPLIT_DIR" "$SMALL_DIR" "$REC_CSV" "$REC_JSONL"
     "$GEN" --size "$SIZE" --seed "$SEED" --out "$CORPUS" 2>"$CORPUS.planted"
 fi
 if [ ! -d "$SPLIT_DIR" ]; then
@@ -56,6 +61,13 @@ if [ ! -d "$SMALL_DIR" ]; then
     mkdir -p "$SMALL_DIR.tmp"
     head -c 33554432 "$CORPUS" | split -C 4096 -d -a 5 - "$SMALL_DIR.tmp/f-"
     mv "$SMALL_DIR.tmp" "$SMALL_DIR"
+fi
+if [ ! -s "$REC_CSV" ] || [ ! -s "$REC_JSONL" ]; then
+    log "extracting the corpus' CSV and JSON records"
+    grep -E '^[0-9]+,[^ ]*,' "$CORPUS" >"$REC_CSV.tmp" || true
+    cat "$REC_CSV.tmp" "$REC_CSV.tmp" "$REC_CSV.tmp" >"$REC_CSV"
+    rm -f "$REC_CSV.tmp"
+    grep '^{' "$CORPUS" | head -c 33554432 | sed '$d' >"$REC_JSONL" || true
 fi
 NSMALL=$(find "$SMALL_DIR" -type f | wc -l)
 SMALL_BYTES=$(cat "$SMALL_DIR"/* | wc -c)
@@ -105,6 +117,23 @@ row "portcullis scan" "--threads $NPROC" "$NSPLIT files" "$T_PCD" "$PCD" ""
 row "portcullis scan" "--threads 1" "$NSMALL small files" "$T_PCS1" "$PCS1" \
     "$SMALL_BYTES bytes in files of at most 4 KiB"
 row "portcullis scan" "--threads $NPROC" "$NSMALL small files" "$T_PCSN" "$PCSN" ""
+# structured input against the same bytes read as text
+REC_CSV_BYTES=$(stat -c %s "$REC_CSV")
+REC_JSONL_BYTES=$(stat -c %s "$REC_JSONL")
+T_CSV=$(best_of "${SCAN[@]}" --threads 1 "$REC_CSV")
+T_CSVT=$(best_of "${SCAN[@]}" --threads 1 --input-format text "$REC_CSV")
+T_JSONL=$(best_of "${SCAN[@]}" --threads 1 "$REC_JSONL")
+T_JSONLT=$(best_of "${SCAN[@]}" --threads 1 --input-format text "$REC_JSONL")
+PCSV=$(mbps "$REC_CSV_BYTES" "$T_CSV")
+PCSVT=$(mbps "$REC_CSV_BYTES" "$T_CSVT")
+PJSONL=$(mbps "$REC_JSONL_BYTES" "$T_JSONL")
+PJSONLT=$(mbps "$REC_JSONL_BYTES" "$T_JSONLT")
+row "portcullis scan" "--threads 1" "CSV records" "$T_CSV" "$PCSV" \
+    "$REC_CSV_BYTES bytes, $(wc -l <"$REC_CSV") rows: per-cell scan, column profiles"
+row "portcullis scan" "--threads 1 --input-format text" "the same CSV" "$T_CSVT" "$PCSVT" ""
+row "portcullis scan" "--threads 1" "JSONL records" "$T_JSONL" "$PJSONL" \
+    "$REC_JSONL_BYTES bytes, $(wc -l <"$REC_JSONL") lines: per-value scan, field profiles"
+row "portcullis scan" "--threads 1 --input-format text" "the same JSONL" "$T_JSONLT" "$PJSONLT" ""
 row "portcullis scan" "--threads 1" "21-byte file" "$T_START" "" \
     "start-up with the compiled-detector cache warm (as in the rows above)"
 row "portcullis scan" "--no-cache --threads 1" "21-byte file" "$T_COLD" "" \
@@ -326,6 +355,7 @@ EOF
     echo "- portcullis --threads 1 without its start-up cost ($T_START s): $(mbps "$BYTES" "$(awk -v a="$T_PC1" -v b="$T_START" 'BEGIN { if (a == "FAIL" || b == "FAIL") print "FAIL"; else printf "%.3f", a - b }')") MB/s"
     echo "- portcullis --threads $NPROC / rg default, 1 file: $(ratio "$PCN" "$RGN"); $NSPLIT files: $(ratio "$PCD" "$RGD")"
     echo "- $NSMALL small files: portcullis --threads 1 / rg -j1 $(ratio "$PCS1" "$RGS1"); --threads $NPROC / rg default $(ratio "$PCSN" "$RGSN")"
+    echo "- structured / the same bytes as text, --threads 1: CSV $(ratio "$PCSV" "$PCSVT"), JSONL $(ratio "$PJSONL" "$PJSONLT")"
     if [ "$NPM_BEST" != n/a ]; then
         echo "- portcullis --threads 1 / fastest npm redactor ($NPM_BEST_NAME): $(ratio "$PC1" "$NPM_BEST")"
     fi
