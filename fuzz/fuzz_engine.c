@@ -82,8 +82,11 @@ check_segments(const uint8_t *data, size_t size)
     for (size_t i = 0, lo = 0; i < n; lo = ends[i] + 1, i++) {
         alone.n = 0;
         alone.len = ends[i] - lo;
-        (void)pcl_engine_scan(engine, scratch, (const char *)data + lo, ends[i] - lo, collect,
-                              &alone, &err);
+        rc = pcl_engine_scan(engine, scratch, (const char *)data + lo, ends[i] - lo, collect,
+                             &alone, &err);
+        if (rc != PCL_OK && rc != PCL_ELIMIT) {
+            abort();
+        }
         for (size_t j = 0; j < alone.n; j++, k++) {
             if (k >= got.n || got.seg[k] != i || got.f[k].start != alone.f[j].start ||
                 got.f[k].end != alone.f[j].end || got.f[k].detector != alone.f[j].detector ||

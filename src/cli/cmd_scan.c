@@ -18,7 +18,8 @@
 #define READ_CHUNK        ((size_t)1 << 20)
 #define REPORT_BATCH      ((size_t)32) /* jobs the reporting thread lets finish per wake-up */
 #define JSONL_WARN_LINES  10           /* JSONL lines that are not JSON named one by one per file */
-#define MAX_STRUCTURED    ((size_t)1 << 30) /* JSON documents are walked in memory */
+#define MAX_STRUCTURED    ((size_t)1 << 30)  /* JSON documents are walked in memory */
+#define MAX_JSONL_LINE    ((size_t)64 << 20) /* JSONL is streamed a block of lines at a time */
 #define MAX_HITS_PER_FILE 10000000u
 
 struct scan_opts {
@@ -434,7 +435,8 @@ struct field_scan {
     struct job *j;
     struct scan_file *f;
     struct pcl_scratch *s;
-    const char *raw; /* JSON: the whole document, for line/column; NULL for CSV */
+    const char *raw;  /* JSON: the document or JSONL block, for line/column; NULL for CSV */
+    uint64_t raw_off; /* the file offset of raw[0] */
     struct lc t;
     /* current value */
     struct pcl_rawmap map;
@@ -536,7 +538,7 @@ on_field_finding(void *arg, const struct pcl_finding *found)
     h.start += fs->raw_base;
     h.end += fs->raw_base;
     if (fs->raw != NULL) {
-        lc_advance(&fs->t, fs->raw + fs->t.pos, (size_t)(h.start - fs->t.pos));
+        lc_advance(&fs->t, fs->raw + (fs->t.pos - fs->raw_off), (size_t)(h.start - fs->t.pos));
         h.line = fs->t.line + 1;
         h.col = fs->t.cp + 1;
     } else {
@@ -944,6 +946,122 @@ scan_json_text_fallback(struct field_scan *fs, const char *p, size_t n, uint64_t
     return scan_value(fs, "(unparsed)", 10, SIZE_MAX, p, n, &map, line, err);
 }
 
+/* JSONL lines buf[0..len) (whole lines but maybe the last of the file), at file offset base;
+ * *line is the number of the first. One walk per line, so a bad line is scanned as text
+ * instead of dropped; the first JSONL_WARN_LINES of them are named, the rest counted in
+ * *bad_lines. The block's findings are all taken before it returns. */
+static enum pcl_rc
+scan_jsonl_block(struct field_scan *fs, struct pcl_json_walk_opts *wo, const char *buf, size_t len,
+                 uint64_t base, uint64_t *line, size_t *bad_lines, struct pcl_err *err)
+{
+    struct job *j = fs->j;
+    enum pcl_rc rc = PCL_OK;
+
+    fs->raw = buf;
+    fs->raw_off = base;
+    /* a block starts a line; the tracker runs on over its lines (findings come in order) */
+    fs->t = (struct lc){.pos = base, .line = *line - 1};
+    for (size_t off = 0; rc == PCL_OK && off < len; (*line)++) {
+        const char *nl = memchr(buf + off, '\n', len - off);
+        size_t end = nl != NULL ? (size_t)(nl - buf) : len;
+        struct pcl_err lerr = {0};
+        size_t k = off;
+
+        while (k < end && (buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r')) {
+            k++;
+        }
+        if (k == end) {
+            off = end + 1; /* blank line */
+            continue;
+        }
+        fs->raw_base = base + off;
+        fs->row = *line;
+        wo->first_line = *line;
+        wo->base_offset = base + off;
+        rc = pcl_json_walk(buf + off, end - off, wo, NULL, &lerr);
+        if (rc == PCL_EINVAL) {
+            char msg[PCL_ERR_MSG_SIZE + 64];
+
+            rc = flush_values(fs, err);
+            if (rc != PCL_OK) {
+                break;
+            }
+            if (++*bad_lines <= JSONL_WARN_LINES) {
+                (void)snprintf(msg, sizeof(msg), "%s; the line was scanned as text", lerr.msg);
+                warn_append(&j->warnings, msg);
+            }
+            /* drop the hits of the line's values; rescan it whole */
+            while (j->file->nhits > 0 && j->file->hits[j->file->nhits - 1].row == *line) {
+                j->file->nhits--;
+            }
+            fs->t = (struct lc){.pos = base + off, .line = *line - 1};
+            rc = scan_json_text_fallback(fs, buf + off, end - off, base + off, *line, err);
+        } else if (rc != PCL_OK) {
+            *err = lerr;
+        }
+        off = end + 1;
+    }
+    return rc == PCL_OK ? flush_values(fs, err) : rc;
+}
+
+/* JSONL, streamed: blocks of whole lines, so memory stays bounded by the read size and the
+ * longest line, whatever the file's size. */
+static enum pcl_rc
+scan_jsonl(struct field_scan *fs, struct pcl_json_walk_opts *wo, struct pcl_input *in,
+           struct pcl_err *err)
+{
+    struct scan_ctx *c = fs->c;
+    struct pcl_buf pend;
+    char *chunk = pcl_malloc(READ_CHUNK);
+    uint64_t base = 0, line = 1;
+    size_t bad_lines = 0;
+    enum pcl_rc rc = PCL_OK;
+
+    pcl_buf_init(&pend, MAX_JSONL_LINE + READ_CHUNK);
+    if (chunk == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
+    while (rc == PCL_OK) {
+        size_t got = 0, cut = 0, last;
+
+        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, err);
+        if (rc != PCL_OK || got == 0) {
+            break;
+        }
+        fs->f->bytes += got;
+        atomic_fetch_add(&c->bytes_done, got);
+        rc = pcl_buf_append(&pend, chunk, got);
+        if (rc == PCL_ELIMIT) {
+            rc = pcl_err_set(err, PCL_ELIMIT, "line %llu is longer than %zu bytes",
+                             (unsigned long long)line, MAX_JSONL_LINE);
+            break;
+        }
+        if (rc != PCL_OK) {
+            rc = pcl_err_set(err, rc, "out of memory");
+            break;
+        }
+        if (pcl_count_byte(pend.ptr + pend.len - got, got, '\n', &last) > 0) {
+            cut = pend.len - got + last + 1;
+            rc = scan_jsonl_block(fs, wo, pend.ptr, cut, base, &line, &bad_lines, err);
+            base += cut;
+            pcl_buf_consume(&pend, cut);
+        }
+    }
+    if (rc == PCL_OK && pend.len > 0) {
+        rc = scan_jsonl_block(fs, wo, pend.ptr, pend.len, base, &line, &bad_lines, err);
+    }
+    if (rc == PCL_OK && bad_lines > JSONL_WARN_LINES) {
+        char msg[96];
+
+        (void)snprintf(msg, sizeof(msg), "%zu more lines are not JSON and were scanned as text",
+                       bad_lines - JSONL_WARN_LINES);
+        warn_append(&fs->j->warnings, msg);
+    }
+    pcl_buf_fini(&pend);
+    pcl_free(chunk);
+    return rc;
+}
+
 static enum pcl_rc
 scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in,
           bool jsonl, struct pcl_err *err)
@@ -955,7 +1073,6 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
                                     .on_warn = on_format_warning,
                                     .arg = &fs};
     struct pcl_buf doc;
-    size_t bad_lines = 0;
     enum pcl_rc rc;
 
     pcl_buf_init(&doc, MAX_STRUCTURED);
@@ -966,6 +1083,11 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
         rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
         goto out;
     }
+    if (jsonl) {
+        rc = scan_jsonl(&fs, &wo, in, err);
+        goto out;
+    }
+    /* a JSON document is walked whole */
     rc = pcl_input_slurp(in, MAX_STRUCTURED, &doc, err);
     if (rc != PCL_OK) {
         goto out;
@@ -973,78 +1095,21 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
     j->file->bytes = doc.len;
     atomic_fetch_add(&c->bytes_done, doc.len);
     fs.raw = doc.ptr;
-    if (!jsonl) {
-        rc = pcl_json_walk(doc.ptr, doc.len, &wo, NULL, err);
-        if (rc == PCL_EINVAL) {
-            struct pcl_err werr = *err;
+    rc = pcl_json_walk(doc.ptr, doc.len, &wo, NULL, err);
+    if (rc == PCL_EINVAL) {
+        struct pcl_err werr = *err;
 
-            /* Not valid JSON after all: say so and scan it as text rather than skip it. */
-            rc = flush_values(&fs, err);
-            if (rc != PCL_OK) {
-                goto out;
-            }
-            warn_append(&j->warnings, werr.msg);
-            fs.t = (struct lc){0};
-            rc = scan_json_text_fallback(&fs, doc.ptr, doc.len, 0, 1, err);
+        /* Not valid JSON after all: say so and scan it as text rather than skip it. */
+        rc = flush_values(&fs, err);
+        if (rc != PCL_OK) {
+            goto out;
         }
-        if (rc == PCL_OK) {
-            rc = flush_values(&fs, err);
-        }
-        goto out;
-    }
-    /* JSONL: one walk per line so a bad line is scanned as text instead of dropped; the first
-     * JSONL_WARN_LINES of them are named, the rest counted. */
-    for (size_t off = 0, line = 1; rc == PCL_OK && off < doc.len; line++) {
-        const char *nl = memchr(doc.ptr + off, '\n', doc.len - off);
-        size_t end = nl != NULL ? (size_t)(nl - doc.ptr) : doc.len;
-        struct pcl_err lerr = {0};
-        size_t k = off;
-
-        while (k < end && (doc.ptr[k] == ' ' || doc.ptr[k] == '\t' || doc.ptr[k] == '\r')) {
-            k++;
-        }
-        if (k == end) {
-            off = end + 1; /* blank line */
-            continue;
-        }
-
-        /* fs.t runs on over the lines: the batch's findings come in order */
-        fs.raw_base = off;
-        fs.row = line;
-        wo.first_line = line;
-        wo.base_offset = off;
-        rc = pcl_json_walk(doc.ptr + off, end - off, &wo, NULL, &lerr);
-        if (rc == PCL_EINVAL) {
-            char msg[PCL_ERR_MSG_SIZE + 64];
-
-            rc = flush_values(&fs, err);
-            if (rc != PCL_OK) {
-                break;
-            }
-            if (++bad_lines <= JSONL_WARN_LINES) {
-                (void)snprintf(msg, sizeof(msg), "%s; the line was scanned as text", lerr.msg);
-                warn_append(&j->warnings, msg);
-            }
-            /* drop the hits of the line's values; rescan it whole */
-            while (j->file->nhits > 0 && j->file->hits[j->file->nhits - 1].row == line) {
-                j->file->nhits--;
-            }
-            fs.t = (struct lc){.pos = off, .line = line - 1};
-            rc = scan_json_text_fallback(&fs, doc.ptr + off, end - off, off, line, err);
-        } else if (rc != PCL_OK) {
-            *err = lerr;
-        }
-        off = end + 1;
+        warn_append(&j->warnings, werr.msg);
+        fs.t = (struct lc){0};
+        rc = scan_json_text_fallback(&fs, doc.ptr, doc.len, 0, 1, err);
     }
     if (rc == PCL_OK) {
         rc = flush_values(&fs, err);
-    }
-    if (bad_lines > JSONL_WARN_LINES) {
-        char msg[96];
-
-        (void)snprintf(msg, sizeof(msg), "%zu more lines are not JSON and were scanned as text",
-                       bad_lines - JSONL_WARN_LINES);
-        warn_append(&j->warnings, msg);
     }
 out:
     pcl_buf_fini(&doc);

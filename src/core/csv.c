@@ -5,6 +5,10 @@
 
 #include <portcullis/formats.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define CSV_DEFAULT_CELL ((size_t)1 << 20)
 #define CSV_DEFAULT_COLS 16384u
 
@@ -338,6 +342,27 @@ csv_run(const struct pcl_csv *c, const char *p, size_t n)
     size_t i = 0;
     char d = c->o.delim;
 
+    if (c->state != CSV_UNQUOTED && c->state != CSV_QUOTED) {
+        return 0;
+    }
+#if defined(__SSE2__)
+    {
+        /* 16 bytes at a time; a quoted cell stops at no delimiter: look for a quote there */
+        const __m128i q = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+        const __m128i dl = _mm_set1_epi8(c->state == CSV_UNQUOTED ? d : '"');
+
+        for (; n - i >= 16; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, dl)),
+                                        _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+            unsigned m = (unsigned)_mm_movemask_epi8(stop);
+
+            if (m != 0) {
+                return i + (size_t)__builtin_ctz(m);
+            }
+        }
+    }
+#endif
     if (c->state == CSV_UNQUOTED) {
         while (i < n && p[i] != d && p[i] != '"' && p[i] != '\n' && p[i] != '\r') {
             i++;

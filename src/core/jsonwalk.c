@@ -5,6 +5,10 @@
 
 #include <portcullis/formats.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define JW_DEFAULT_DEPTH  512u
 #define JW_DEFAULT_PATH   4096u
 #define JW_DEFAULT_STRING ((size_t)64 << 20)
@@ -269,6 +273,40 @@ jw_escape(struct jw *w, size_t open, size_t content, struct pcl_err *err)
     return jw_str_append(w, &d, 1, err);
 }
 
+/* Bytes of p[0..n) before the first '"', '\\' or control byte: a string's plain run, 16
+ * bytes at a time where SSE2 is there. */
+static size_t
+plain_run(const char *p, size_t n)
+{
+    size_t i = 0;
+
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i ctl = _mm_set1_epi8(0x1f);
+
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        /* v <= 0x1f (unsigned) exactly when min(v, 0x1f) == v */
+        __m128i stop =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                         _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+
+        if (m != 0) {
+            return i + (size_t)__builtin_ctz(m);
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+
+        if (c == '"' || c == '\\' || c < 0x20) {
+            break;
+        }
+    }
+    return i;
+}
+
 /* Decode the string literal at w->pos (on its quote) into w->str and w->esc. */
 static enum pcl_rc
 jw_string(struct jw *w, struct pcl_err *err)
@@ -284,12 +322,9 @@ jw_string(struct jw *w, struct pcl_err *err)
         size_t run = w->pos;
         unsigned char c = 0;
 
-        while (w->pos < w->end) {
+        w->pos += plain_run(w->buf + w->pos, w->end - w->pos);
+        if (w->pos < w->end) {
             c = (unsigned char)w->buf[w->pos];
-            if (c == '"' || c == '\\' || c < 0x20) {
-                break;
-            }
-            w->pos++;
         }
         /* an empty append still allocates, so ptr is never NULL for an empty string */
         rc = jw_str_append(w, w->buf + run, w->pos - run, err);

@@ -149,14 +149,14 @@ printf 'name,id\nBob,536221234\n' > "$T/id.csv"
 "$BIN" scan --format jsonl -q "$T/id.csv" > "$T/id.out"
 check "no context, no SSN" bash -c "! grep -q US_SSN '$T/id.out'"
 
-# --- CSV and JSONL cells are scanned many at a time (batches of 64 KiB): across batch ends,
-# every finding keeps its own cell's offsets, line and column, and a neighbour's column name
-# or digits never lift or join it
+# --- CSV and JSONL cells are scanned many at a time (batches of 64 KiB; JSONL is read in
+# blocks of lines, 1 MiB at a time): across batch and block ends, every finding keeps its own
+# cell's offsets, line and column, and a neighbour's column name or digits never lift or join it
 /usr/bin/python3 -c "
 import json
 with open('$T/many.csv', 'w') as c, open('$T/many.jsonl', 'w') as j:
     c.write('note,ssn,id,email\n')
-    for i in range(6000):
+    for i in range(15000):
         ssn = '536221234' if i % 50 == 0 else 'n/a'
         c.write('\"said \"\"x\"\" %d\",%s,536221234,u%d@example.com\n' % (i, ssn, i))
         rec = {'n': i, 'ssn': ssn, 'id': '536221234', 'email': 'u%d@example.com' % i}
@@ -170,7 +170,7 @@ raw = open('$T/$f', 'rb').read()
 rows = [json.loads(l) for l in open('$T/$f.out')]
 ssn = [r for r in rows if r['type'] == 'US_SSN']
 mail = [r for r in rows if r['type'] == 'EMAIL_ADDRESS']
-assert len(mail) == 6000 and len(ssn) == 120, (len(mail), len(ssn))
+assert len(mail) == 15000 and len(ssn) == 300, (len(mail), len(ssn))
 assert all(r['field'].endswith('ssn') for r in ssn), {r['field'] for r in ssn}
 for r in rows:
     s, e = r['start'], r['end']
