@@ -149,10 +149,10 @@ enum pcl_rc pcl_engine_scan(const struct pcl_engine *e, struct pcl_scratch *s, c
                             size_t len, pcl_finding_fn *cb, void *ctx, struct pcl_err *err) PCL_WUR;
 
 /* Many short independent values (CSV cells, JSON fields) in one pass. The values are written
- * one after the other into buf, each followed by one PCL_SEGMENT_SEP byte: segment i is
- * buf[start_i, ends[i]) with start_0 = 0 and start_i = ends[i - 1] + 1. Each segment is
- * scanned exactly as pcl_engine_scan() scans it alone (context, boundaries and matches never
- * reach into a neighbour), but the per-call costs are paid once for all of them. */
+ * one after the other into buf, each but the last followed by one PCL_SEGMENT_SEP byte:
+ * segment i is buf[start_i, ends[i]) with start_0 = 0 and start_i = ends[i - 1] + 1. Each
+ * segment is scanned exactly as pcl_engine_scan() scans it alone (context, boundaries and
+ * matches never reach into a neighbour), but the per-call costs are paid once for all. */
 #define PCL_SEGMENT_SEP '\n'
 
 /* One finding of segment seg, with offsets from the segment's start. Called in order of
