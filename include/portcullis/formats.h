@@ -163,6 +163,10 @@ void pcl_csv_free(struct pcl_csv *c);
 /* Absolute raw offset of decoded byte idx of cell (idx == len: end of the content, before a
  * closing quote). A doubled quote maps to its first quote. */
 uint64_t pcl_csv_cell_raw_offset(const struct pcl_csv_cell *cell, size_t idx);
+/* Whether the first line of head[0..n) names columns: it holds a delimiter and no digit or
+ * '@' (a line of values has numbers or addresses). scan and redact name the columns of a
+ * file without one "#1", "#2", ... */
+bool pcl_csv_looks_like_header(const char *head, size_t n, char delim);
 
 /* ---- JSON / JSONL walker ------------------------------------------------------------ */
 

@@ -96,6 +96,7 @@ struct red_ctx {
     struct pcl_buf ctxbuf; /* "name: value" */
     char **hdr;            /* CSV header cells; array of nhdr */
     size_t nhdr;
+    bool csv_header; /* the first line names the columns (else they are #1, #2, ... as in scan) */
     /* CSV */
     char delim;
     uint64_t csv_safe; /* end of the last completed cell */
@@ -905,10 +906,11 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     struct red_ctx *c = arg;
     struct red_pend p = {0};
     enum pcl_rc rc;
+    char colname[32];
     const char *name = NULL;
     size_t name_len = 0;
 
-    if (cell->row == 0) {
+    if (cell->row == 0 && c->csv_header) {
         char **grown = pcl_realloc(c->hdr, (c->nhdr + 1) * sizeof(*grown));
 
         if (grown == NULL) {
@@ -920,13 +922,18 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
             return pcl_err_set(err, PCL_ENOMEM, "out of memory");
         }
         c->nhdr++;
-    } else if (cell->col < c->nhdr) {
+    } else if (cell->col < c->nhdr && c->hdr[cell->col][0] != '\0') {
         name = c->hdr[cell->col];
         name_len = strlen(name);
+        p.at.label = name;
+    } else {
+        /* named as scan names it; messages give only the column number */
+        (void)snprintf(colname, sizeof(colname), "#%zu", cell->col + 1);
+        name = colname;
+        name_len = strlen(colname);
     }
     p.at.line = cell->line;
     p.at.off = cell->raw_start;
-    p.at.label = name;
     p.at.col = cell->col + 1;
     p.raw_start = cell->raw_start;
     p.raw_end = cell->raw_end;
@@ -974,11 +981,19 @@ run_csv(struct red_ctx *c, struct pcl_input *in, char delim)
     struct pcl_csv_opts co = {0};
     struct pcl_csv *csv = NULL;
     char *chunk = NULL;
+    const char *head = NULL;
+    size_t headlen = 0;
     struct pcl_err err = {0};
     enum pcl_rc rc;
 
     c->delim = delim;
     c->json = false;
+    rc = pcl_input_peek(in, &head, &headlen, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+        return rc;
+    }
+    c->csv_header = pcl_csv_looks_like_header(head, headlen, delim);
     co.delim = delim;
     co.name = c->name;
     co.on_cell = csv_cell;

@@ -818,11 +818,10 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
             return pcl_err_set(err, PCL_ENOMEM, "out of memory");
         }
         fs->nheader++;
-        /* Header cells are data too: a header row can leak a secret. */
     }
     fs->row = cell->row + (fs->csv_header ? 0 : 1);
     if (cell->row == 0 && fs->csv_header) {
-        return PCL_OK;
+        return PCL_OK; /* the header (pcl_csv_looks_like_header): its names are context */
     }
     if (cell->col < fs->ncol && fs->col_profile[cell->col] != SIZE_MAX) {
         size_t pi = fs->col_profile[cell->col];
@@ -861,18 +860,6 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
                       err);
 }
 
-static bool
-looks_like_header(const char *head, size_t n, char delim)
-{
-    /* A first line without digits and with at least one delimiter is taken as a header. */
-    for (size_t i = 0; i < n && head[i] != '\n'; i++) {
-        if (pcl_is_digit(head[i]) || head[i] == '@') {
-            return false;
-        }
-    }
-    return memchr(head, delim, n) != NULL;
-}
-
 static enum pcl_rc
 scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in, char delim,
          struct pcl_err *err)
@@ -901,7 +888,7 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
     if (rc != PCL_OK) {
         goto out;
     }
-    fs.csv_header = looks_like_header(head, headlen, delim);
+    fs.csv_header = pcl_csv_looks_like_header(head, headlen, delim);
     rc = pcl_csv_new(&co, &csv, err);
     while (rc == PCL_OK) {
         size_t got = 0;

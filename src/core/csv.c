@@ -143,6 +143,17 @@ pcl_csv_cell_raw_offset(const struct pcl_csv_cell *cell, size_t idx)
     return pcl_rawmap_offset(&cell->map, idx);
 }
 
+bool
+pcl_csv_looks_like_header(const char *head, size_t n, char delim)
+{
+    for (size_t i = 0; i < n && head[i] != '\n'; i++) {
+        if (pcl_is_digit(head[i]) || head[i] == '@') {
+            return false;
+        }
+    }
+    return memchr(head, delim, n) != NULL;
+}
+
 static enum pcl_rc
 csv_append(struct pcl_csv *c, const char *p, size_t n, struct pcl_err *err)
 {

@@ -328,6 +328,16 @@ if expect_rc 0 "ssn column fpe" -- "$BIN" redact --operator fpe --fpe-fallback t
     fi
 fi
 
+# ---- a first line with digits is data, not a header (as in scan): its values name nothing ----
+printf '1,ssn\n2,536221234\n' >"$TMP/nohdr.csv"
+if expect_rc 0 "csv without header" -- "$BIN" redact --operator tag "$TMP/nohdr.csv"; then
+    cmp -s "$TMP/out" "$TMP/nohdr.csv" || fail "a first data row named a column: $(cat "$TMP/out")"
+fi
+printf 'name,ssn\nBob,536221234\n' >"$TMP/hdr.csv"
+if expect_rc 0 "csv with header" -- "$BIN" redact --operator tag "$TMP/hdr.csv"; then
+    grep -q '^Bob,<US_SSN>$' "$TMP/out" || fail "header not context: $(cat "$TMP/out")"
+fi
+
 # ---- many cells: redacted 64 KiB at a time, each in place, with its own column as context ----
 /usr/bin/python3 -c "
 import json
