@@ -444,8 +444,8 @@ text_at(const struct red_ctx *c, uint64_t off)
 }
 
 /* Redact v[0..n) into c->val with its findings f[0..nf), whose offsets count from the start
- * of the value's context: prefix bytes of "name: " before v (a finding there is in the name
- * and stays). */
+ * of the value's context: prefix bytes of "name: " before v (a finding there lies in the
+ * name, which is not part of the output, and is skipped). */
 static enum pcl_rc
 redact_found(struct red_ctx *c, const char *v, size_t n, size_t prefix, struct pcl_finding *f,
              size_t nf, const struct value_at *at, bool *changed)
