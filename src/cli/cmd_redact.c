@@ -906,7 +906,7 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     struct red_ctx *c = arg;
     struct red_pend p = {0};
     enum pcl_rc rc;
-    char colname[32];
+    char colname[FIELD_COLNAME_MAX];
     const char *name = NULL;
     size_t name_len = 0;
 
@@ -928,9 +928,8 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
         p.at.label = name;
     } else {
         /* named as scan names it; messages give only the column number */
-        (void)snprintf(colname, sizeof(colname), "#%zu", cell->col + 1);
+        name_len = field_column_name(cell->col, colname);
         name = colname;
-        name_len = strlen(colname);
     }
     p.at.line = cell->line;
     p.at.off = cell->raw_start;

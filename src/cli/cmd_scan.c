@@ -798,7 +798,7 @@ static enum pcl_rc
 on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
 {
     struct field_scan *fs = arg;
-    char colname[32];
+    char colname[FIELD_COLNAME_MAX];
     const char *name;
     size_t name_len;
     enum pcl_rc rc;
@@ -833,9 +833,8 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
         name = fs->header[cell->col];
         name_len = strlen(name);
     } else {
-        (void)snprintf(colname, sizeof(colname), "#%zu", cell->col + 1);
+        name_len = field_column_name(cell->col, colname);
         name = colname;
-        name_len = strlen(colname);
     }
     if (cell->col < 4096) { /* remember the column's profile */
         if (cell->col >= fs->ncol) {

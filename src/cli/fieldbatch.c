@@ -29,6 +29,25 @@ field_batch_reset(struct field_batch *b)
 }
 
 size_t
+field_column_name(size_t col, char out[FIELD_COLNAME_MAX])
+{
+    char digits[FIELD_COLNAME_MAX];
+    size_t n = 0, k = 0;
+
+    col++;
+    do { /* without snprintf: redact names every cell of a file without a header */
+        digits[n++] = (char)('0' + col % 10);
+        col /= 10;
+    } while (col > 0);
+    out[k++] = '#';
+    while (n > 0) {
+        out[k++] = digits[--n];
+    }
+    out[k] = '\0';
+    return k;
+}
+
+size_t
 field_prefix_len(const char *name, size_t name_len)
 {
     return name == NULL ? 0 : PCL_MIN(name_len, FIELD_NAME_KEEP) + 2;

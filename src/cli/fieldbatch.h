@@ -25,6 +25,10 @@ void field_batch_init(struct field_batch *b);
 void field_batch_fini(struct field_batch *b);
 /* Forget the values (memory is kept). */
 void field_batch_reset(struct field_batch *b);
+/* The name of CSV column col (0-based) when the file has no header name for it: "#1", "#2",
+ * ... written to out (NUL-terminated); returns its length. */
+#define FIELD_COLNAME_MAX 24
+size_t field_column_name(size_t col, char out[FIELD_COLNAME_MAX]);
 /* Bytes of context written before a value of field `name` (NULL: none). */
 size_t field_prefix_len(const char *name, size_t name_len);
 /* Write that context ("name: ") at dst, which has room for field_prefix_len() bytes. */

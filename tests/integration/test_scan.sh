@@ -180,6 +180,11 @@ for r in rows:
 "
 done
 
+# --- a CSV without a header line (its first line has digits): columns are #1, #2, ...
+printf '1,2,3,4,5,6,7,8,9,10,11,12\n1,2,3,4,5,6,7,8,9,10,ann@example.com,x\n' > "$T/wide.csv"
+"$BIN" scan --format jsonl -q "$T/wide.csv" > "$T/wide.out"
+check "columns without a header are numbered" grep -q '"field":"#11","row":2' "$T/wide.out"
+
 # --- a CSV cell over the reader's 1 MiB limit: the file is scanned as text instead, not skipped
 /usr/bin/python3 -c "
 import sys
