@@ -70,6 +70,15 @@ enum pcl_rc pcl_input_peek(struct pcl_input *in, const char **head, size_t *len,
  * PCL_ELIMIT, "name: larger than N bytes"; out keeps what was read. */
 enum pcl_rc pcl_input_slurp(struct pcl_input *in, size_t max, struct pcl_buf *out,
                             struct pcl_err *err) PCL_WUR;
+/* Read the rest of the input in blocks of whole lines (JSON Lines, logs), so memory stays
+ * bounded by chunk plus the longest line. fn gets each block: buf[0..len) holds whole lines
+ * with their newlines (only the input's last line may lack one), line is the number of its
+ * first line (1-based, from where reading began) and off its offset. A line longer than
+ * max_line is PCL_ELIMIT, "NAME: line N is longer than M bytes"; fn's error stops the reading. */
+typedef enum pcl_rc pcl_lines_fn(void *arg, const char *buf, size_t len, uint64_t line,
+                                 uint64_t off, struct pcl_err *err);
+enum pcl_rc pcl_input_lines(struct pcl_input *in, size_t chunk, size_t max_line, pcl_lines_fn *fn,
+                            void *arg, struct pcl_err *err) PCL_WUR;
 /* The name given to open ("<stdin>" for "-"); borrowed until pcl_input_free(). */
 const char *pcl_input_name(const struct pcl_input *in);
 /* True once the input was recognised as gzip (known after the first read or peek). */
@@ -163,9 +172,9 @@ void pcl_csv_free(struct pcl_csv *c);
 /* Absolute raw offset of decoded byte idx of cell (idx == len: end of the content, before a
  * closing quote). A doubled quote maps to its first quote. */
 uint64_t pcl_csv_cell_raw_offset(const struct pcl_csv_cell *cell, size_t idx);
-/* Whether the first line of head[0..n) names columns: it holds a delimiter and no digit or
- * '@' (a line of values has numbers or addresses). scan and redact name the columns of a
- * file without one "#1", "#2", ... */
+/* Whether the first line of head[0..n) names columns: it holds no digit or '@' (a line of
+ * values has numbers or addresses) and head holds a delimiter (on any line). scan and redact
+ * name the columns of a file without one "#1", "#2", ... */
 bool pcl_csv_looks_like_header(const char *head, size_t n, char delim);
 
 /* ---- JSON / JSONL walker ------------------------------------------------------------ */

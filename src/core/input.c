@@ -508,6 +508,53 @@ pcl_input_slurp(struct pcl_input *in, size_t max, struct pcl_buf *out, struct pc
     }
 }
 
+enum pcl_rc
+pcl_input_lines(struct pcl_input *in, size_t chunk, size_t max_line, pcl_lines_fn *fn, void *arg,
+                struct pcl_err *err)
+{
+    struct pcl_buf pend; /* a block being read: whole lines, then a line's start */
+    uint64_t line = 1, off = 0;
+    enum pcl_rc rc = PCL_OK;
+
+    pcl_buf_init(&pend, max_line + chunk);
+    for (;;) {
+        size_t got = 0, last, lines;
+
+        rc = pcl_buf_reserve(&pend, chunk);
+        if (rc == PCL_ELIMIT) {
+            rc = pcl_err_set(err, rc, "%s: line %llu is longer than %zu bytes", in->name,
+                             (unsigned long long)line, max_line);
+        } else if (rc != PCL_OK) {
+            rc = pcl_err_set(err, rc, "%s: out of memory", in->name);
+        }
+        if (rc == PCL_OK) {
+            rc = pcl_input_read(in, pend.ptr + pend.len, chunk, &got, err);
+        }
+        if (rc != PCL_OK || got == 0) {
+            break;
+        }
+        pend.len += got;
+        /* only the new bytes can hold a newline: what was carried is one line's start */
+        lines = pcl_count_byte(pend.ptr + pend.len - got, got, '\n', &last);
+        if (lines > 0) {
+            size_t cut = pend.len - got + last + 1;
+
+            rc = fn(arg, pend.ptr, cut, line, off, err);
+            if (rc != PCL_OK) {
+                break;
+            }
+            line += lines;
+            off += cut;
+            pcl_buf_consume(&pend, cut);
+        }
+    }
+    if (rc == PCL_OK && pend.len > 0) {
+        rc = fn(arg, pend.ptr, pend.len, line, off, err);
+    }
+    pcl_buf_fini(&pend);
+    return rc;
+}
+
 /* ---- format sniffing ---------------------------------------------------------------- */
 
 static const struct {

@@ -353,6 +353,19 @@ test_pcl_csv_feed_out_of_memory(void **state)
     }
 }
 
+static void
+test_pcl_csv_looks_like_header(void **state)
+{
+    const char *hdr = "name,email\nBob,536221234\n";
+
+    (void)state;
+    assert_true(pcl_csv_looks_like_header(hdr, strlen(hdr), ','));    /* digits after line 1 */
+    assert_false(pcl_csv_looks_like_header("1,ssn\n", 6, ','));       /* a digit: data */
+    assert_false(pcl_csv_looks_like_header("a@b,c\n", 6, ','));       /* an address: data */
+    assert_false(pcl_csv_looks_like_header("name email\n", 11, ',')); /* no delimiter */
+    assert_true(pcl_csv_looks_like_header("name\temail", 10, '\t'));  /* no newline at all */
+}
+
 int
 main(void)
 {
@@ -366,6 +379,7 @@ main(void)
         cmocka_unit_test(test_pcl_csv_new_rejects_bad_options),
         cmocka_unit_test(test_pcl_csv_rows_counts_records),
         cmocka_unit_test(test_pcl_csv_feed_out_of_memory),
+        cmocka_unit_test(test_pcl_csv_looks_like_header),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -342,6 +342,79 @@ test_pcl_input_slurp_limit(void **state)
     pcl_buf_fini(&out);
 }
 
+/* pcl_input_lines: what each block saw */
+struct lines_seen {
+    char text[256]; /* the blocks, each followed by '|' */
+    size_t len;
+    uint64_t first[16]; /* each block's first line number and offset */
+    uint64_t off[16];
+    size_t n;
+    size_t stop_at; /* fail on this block (0 = never) */
+};
+
+static enum pcl_rc
+on_lines(void *arg, const char *buf, size_t len, uint64_t line, uint64_t off, struct pcl_err *err)
+{
+    struct lines_seen *ls = arg;
+
+    assert_true(ls->n < 16 && ls->len + len + 1 < sizeof(ls->text));
+    ls->first[ls->n] = line;
+    ls->off[ls->n++] = off;
+    memcpy(ls->text + ls->len, buf, len);
+    ls->len += len;
+    ls->text[ls->len++] = '|';
+    if (ls->n == ls->stop_at) {
+        return pcl_err_set(err, PCL_EINVAL, "block %zu refused", ls->n);
+    }
+    return PCL_OK;
+}
+
+static void
+test_pcl_input_lines_blocks(void **state)
+{
+    struct pcl_input *in = NULL;
+    struct pcl_err err = {0};
+    struct lines_seen ls = {0};
+    const char data[] = "ab\ncdefgh\n\nij\nk";
+
+    (void)state;
+    /* 4-byte reads: blocks end at the last newline read so far; the rest waits */
+    assert_int_equal(pcl_input_open_mem("m", data, strlen(data), &in, &err), PCL_OK);
+    assert_int_equal(pcl_input_lines(in, 4, 16, on_lines, &ls, &err), PCL_OK);
+    pcl_input_free(in);
+    ls.text[ls.len] = '\0';
+    assert_string_equal(ls.text, "ab\n|cdefgh\n\n|ij\n|k|");
+    assert_int_equal(ls.n, 4);
+    assert_int_equal(ls.first[1], 2);
+    assert_int_equal(ls.off[1], 3);
+    assert_int_equal(ls.first[2], 4);
+    assert_int_equal(ls.off[2], 11);
+    assert_int_equal(ls.first[3], 5);
+    assert_int_equal(ls.off[3], 14);
+    /* a line over max_line is named; so far every earlier line was handed over */
+    memset(&ls, 0, sizeof(ls));
+    assert_int_equal(pcl_input_open_mem("m", data, strlen(data), &in, &err), PCL_OK);
+    assert_int_equal(pcl_input_lines(in, 2, 4, on_lines, &ls, &err), PCL_ELIMIT);
+    assert_string_equal(err.msg, "m: line 2 is longer than 4 bytes");
+    assert_int_equal(ls.n, 1);
+    pcl_input_free(in);
+    /* the callback's error stops the reading */
+    memset(&ls, 0, sizeof(ls));
+    ls.stop_at = 2;
+    assert_int_equal(pcl_input_open_mem("m", data, strlen(data), &in, &err), PCL_OK);
+    assert_int_equal(pcl_input_lines(in, 64, 64, on_lines, &ls, &err), PCL_EINVAL);
+    assert_string_equal(err.msg, "block 2 refused");
+    pcl_input_free(in);
+    /* one read: one block, the last line without its newline included */
+    memset(&ls, 0, sizeof(ls));
+    assert_int_equal(pcl_input_open_mem("m", data, strlen(data), &in, &err), PCL_OK);
+    assert_int_equal(pcl_input_lines(in, 64, 64, on_lines, &ls, &err), PCL_OK);
+    pcl_input_free(in);
+    assert_int_equal(ls.n, 2);
+    ls.text[ls.len] = '\0';
+    assert_string_equal(ls.text, "ab\ncdefgh\n\nij\n|k|");
+}
+
 static void
 test_pcl_input_peek_then_read(void **state)
 {
@@ -561,6 +634,7 @@ main(void)
         cmocka_unit_test(test_pcl_input_read_corrupt_gzip),
         cmocka_unit_test_setup_teardown(test_pcl_input_open_errors_name_the_file, setup, teardown),
         cmocka_unit_test(test_pcl_input_slurp_limit),
+        cmocka_unit_test(test_pcl_input_lines_blocks),
         cmocka_unit_test(test_pcl_input_peek_then_read),
         cmocka_unit_test(test_pcl_input_open_stdin),
         cmocka_unit_test(test_pcl_format_sniff_table),
