@@ -77,7 +77,7 @@ struct red_ctx {
     const char *name;      /* input name for messages */
     struct pcl_finding *f; /* findings of one value; array of nf (capacity capf) */
     size_t nf, capf;
-    size_t *fseg; /* batch: the value of each finding; capacity capf */
+    size_t *fseg; /* the value of each finding in a batch; capacity capf */
     struct field_batch batch;
     struct red_pend *bp; /* per value of the batch (capacity capbp) */
     size_t capbp;
@@ -353,14 +353,17 @@ pend_trim(struct red_ctx *c, bool count_lines)
     }
 }
 
+/* Collect a finding of value seg (0 when scanning one value alone); a batch cannot reach
+ * MAX_FINDINGS (its values are under 64 KiB together), a value alone can. */
 static int
-collect_cb(void *arg, const struct pcl_finding *f)
+batch_cb(void *arg, size_t seg, const struct pcl_finding *f)
 {
     struct red_ctx *c = arg;
 
     if (c->nf == c->capf) {
         size_t cap = c->capf == 0 ? 16 : c->capf * 2;
         struct pcl_finding *grown;
+        size_t *seg_of;
 
         if (cap > MAX_FINDINGS) {
             set_fail(c,
@@ -375,10 +378,23 @@ collect_cb(void *arg, const struct pcl_finding *f)
             return 1;
         }
         c->f = grown;
+        seg_of = pcl_realloc(c->fseg, cap * sizeof(*seg_of));
+        if (seg_of == NULL) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return 1;
+        }
+        c->fseg = seg_of;
         c->capf = cap;
     }
-    c->f[c->nf++] = *f;
+    c->f[c->nf] = *f;
+    c->fseg[c->nf++] = seg;
     return 0;
+}
+
+static int
+collect_cb(void *arg, const struct pcl_finding *f)
+{
+    return batch_cb(arg, 0, f);
 }
 
 static void
@@ -478,21 +494,15 @@ transform_value(struct red_ctx *c, const char *name, size_t name_len, const char
                 const struct value_at *at, bool *changed)
 {
     struct pcl_err err = {0};
-    size_t prefix = field_prefix_len(name, name_len);
-    const char *scan = v;
+    size_t prefix;
+    const char *scan;
     enum pcl_rc rc;
 
     pcl_buf_reset(&c->val);
-    if (prefix > 0) {
-        pcl_buf_reset(&c->ctxbuf);
-        if (pcl_buf_reserve(&c->ctxbuf, prefix + n) != PCL_OK) {
-            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
-            return PCL_ENOMEM;
-        }
-        field_prefix_write(c->ctxbuf.ptr, name, name_len);
-        memcpy(c->ctxbuf.ptr + prefix, v, n);
-        c->ctxbuf.len = prefix + n;
-        scan = c->ctxbuf.ptr;
+    rc = field_context(&c->ctxbuf, name, name_len, v, n, &scan, &prefix);
+    if (rc != PCL_OK) {
+        set_fail(c, pcl_err_set(&c->err, rc, "out of memory"), NULL);
+        return rc;
     }
     if (c->o->unredact) {
         /* unredact re-detects fpe values, so it needs the same context */
@@ -521,34 +531,6 @@ transform_value(struct red_ctx *c, const char *name, size_t name_len, const char
 }
 
 /* ---- CSV cells and JSON strings, batched (redact) ------------------------------------- */
-
-static int
-batch_cb(void *arg, size_t seg, const struct pcl_finding *f)
-{
-    struct red_ctx *c = arg;
-
-    if (c->nf == c->capf) {
-        size_t cap = c->capf == 0 ? 64 : c->capf * 2;
-        struct pcl_finding *grown = pcl_realloc(c->f, cap * sizeof(*grown));
-        size_t *seg_of;
-
-        if (grown == NULL) {
-            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
-            return 1;
-        }
-        c->f = grown;
-        seg_of = pcl_realloc(c->fseg, cap * sizeof(*seg_of));
-        if (seg_of == NULL) {
-            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
-            return 1;
-        }
-        c->fseg = seg_of;
-        c->capf = cap;
-    }
-    c->f[c->nf] = *f;
-    c->fseg[c->nf++] = seg;
-    return 0;
-}
 
 static enum pcl_rc apply_csv(struct red_ctx *c, const struct red_pend *p, bool changed);
 static enum pcl_rc apply_json(struct red_ctx *c, const struct red_pend *p, bool changed);
@@ -1260,47 +1242,17 @@ json_block(struct red_ctx *c, const char *buf, size_t len, bool jsonl)
     return rc;
 }
 
-/* JSONL: whole lines at a time, so memory stays bounded by the chunk and one line. */
+/* One block of whole JSONL lines (pcl_input_lines). */
 static enum pcl_rc
-run_jsonl(struct red_ctx *c, struct pcl_input *in, char *chunk)
+jsonl_block(void *arg, const char *buf, size_t len, uint64_t line, uint64_t off,
+            struct pcl_err *err)
 {
-    struct pcl_err err = {0};
-    enum pcl_rc rc = PCL_OK;
+    struct red_ctx *c = arg;
 
-    c->pend.max = MAX_JSONL_LINE + READ_CHUNK;
-    for (;;) {
-        size_t got = 0;
-        size_t cut, lines, last;
-
-        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, &err);
-        if (rc != PCL_OK) {
-            c->err = err;
-            return rc;
-        }
-        if (got == 0) {
-            break;
-        }
-        rc = pcl_buf_append(&c->pend, chunk, got);
-        if (rc != PCL_OK) {
-            return pcl_err_set(&c->err, rc, "%s: a JSONL line is longer than %zu bytes", c->name,
-                               MAX_JSONL_LINE);
-        }
-        /* whole lines: up to the last newline, counted on the way for later messages */
-        lines = pcl_count_byte(c->pend.ptr, c->pend.len, '\n', &last);
-        cut = last < c->pend.len ? last + 1 : 0;
-        if (cut > 0) {
-            rc = json_block(c, c->pend.ptr, cut, true);
-            if (rc != PCL_OK) {
-                return rc;
-            }
-            c->json_lines += lines;
-            c->json_off += cut;
-            pcl_buf_consume(&c->pend, cut);
-        }
-    }
-    rc = c->pend.len > 0 ? json_block(c, c->pend.ptr, c->pend.len, true) : PCL_OK;
-    pcl_buf_reset(&c->pend);
-    return rc;
+    (void)err; /* json_block leaves its error in c->err, not in the reader's */
+    c->json_lines = line - 1;
+    c->json_off = off;
+    return json_block(c, buf, len, true);
 }
 
 static enum pcl_rc
@@ -1308,16 +1260,14 @@ run_json(struct red_ctx *c, struct pcl_input *in, bool jsonl)
 {
     struct pcl_err err = {0};
     struct pcl_buf doc;
-    char *chunk;
     enum pcl_rc rc;
 
     if (jsonl) {
-        chunk = pcl_malloc(READ_CHUNK);
-        if (chunk == NULL) {
-            return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+        /* whole lines at a time, so memory stays bounded by the chunk and one line */
+        rc = pcl_input_lines(in, READ_CHUNK, MAX_JSONL_LINE, jsonl_block, c, &err);
+        if (rc != PCL_OK && err.rc != PCL_OK) {
+            c->err = err; /* the reader's; a block's own error is in c->err already */
         }
-        rc = run_jsonl(c, in, chunk);
-        pcl_free(chunk);
         return rc;
     }
     /* a JSON document is walked whole */

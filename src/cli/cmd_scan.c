@@ -418,15 +418,16 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
 
 /* ---- structured: CSV and JSON -------------------------------------------------------- */
 
-/* A value waiting in the batch (fieldbatch.h): where it came from. */
-struct pend_value {
+/* Where a value came from: kept while it waits in the batch (fieldbatch.h), and for the
+ * value whose findings are being taken. */
+struct value_place {
     size_t profile;
-    uint64_t line;
-    uint64_t row;
-    uint64_t line_start_raw;
-    uint64_t raw_base;
-    uint64_t map_base;
-    size_t esc; /* its escapes: pend_esc[esc, esc + nesc) */
+    uint64_t line;           /* the value's first line */
+    uint64_t row;            /* CSV data row or JSONL line */
+    uint64_t line_start_raw; /* CSV: raw offset of its record's first cell */
+    uint64_t raw_base;       /* JSONL: offset of its line in the document */
+    uint64_t map_base;       /* batch only: its raw offset map, escapes in pend_esc */
+    size_t esc;
     size_t nesc;
 };
 
@@ -438,12 +439,11 @@ struct field_scan {
     const char *raw;  /* JSON: the document or JSONL block, for line/column; NULL for CSV */
     uint64_t raw_off; /* the file offset of raw[0] */
     struct lc t;
-    /* current value */
+    /* the value whose findings are being taken */
+    struct value_place taken;
     struct pcl_rawmap map;
-    uint64_t value_line;
-    uint64_t row;
     const char *value;
-    size_t profile;
+    size_t prefix; /* bytes of context before the value */
     uint32_t value_cats;
     uint32_t *det_seen; /* per detector: the stamp of the last value it was found in */
     uint32_t stamp;     /* the current value's */
@@ -452,12 +452,13 @@ struct field_scan {
     size_t *col_profile; /* CSV: profile of each column, SIZE_MAX until known; array of ncol */
     size_t ncol;
     bool csv_header;
-    uint64_t line_start_raw; /* CSV: raw offset of the current record's first cell */
-    uint64_t raw_base;       /* JSONL: offset of the current line in the document */
-    struct pcl_buf ctx;      /* a value too large to batch as "field name: value" */
-    size_t prefix;           /* bytes of context before the value being taken */
+    /* where the reader is: the place of the values it hands over */
+    uint64_t row;
+    uint64_t line_start_raw;
+    uint64_t raw_base;
+    struct pcl_buf ctx; /* a value too large to batch as "field name: value" */
     struct field_batch batch;
-    struct pend_value *pend; /* per value of the batch (capacity cap_pend) */
+    struct value_place *pend; /* per value of the batch (capacity cap_pend) */
     size_t cap_pend;
     struct pcl_rawmap_esc *pend_esc; /* array of npend_esc (capacity cap_esc) */
     size_t npend_esc;
@@ -518,6 +519,20 @@ profile_find(struct field_scan *fs, const char *name, size_t len, enum pcl_rc *r
     return f->nprofiles++;
 }
 
+/* The profile of field name, made on its first value. */
+static enum pcl_rc
+field_profile(struct field_scan *fs, const char *name, size_t len, size_t *out, struct pcl_err *err)
+{
+    enum pcl_rc rc = PCL_OK;
+
+    *out = profile_find(fs, name, len, &rc);
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "%s: %s", fs->f->path,
+                           rc == PCL_ELIMIT ? "more than 100000 distinct fields" : "out of memory");
+    }
+    return PCL_OK;
+}
+
 static int
 on_field_finding(void *arg, const struct pcl_finding *found)
 {
@@ -525,7 +540,8 @@ on_field_finding(void *arg, const struct pcl_finding *found)
     struct pcl_finding adj = *found;
     const struct pcl_finding *fd = &adj;
     const struct pcl_detector_info *d = pcl_engine_detector(fs->c->e, fd->detector);
-    struct scan_profile *p = &fs->f->profiles[fs->profile];
+    const struct value_place *at = &fs->taken;
+    struct scan_profile *p = &fs->f->profiles[at->profile];
     struct scan_hit h = {0};
     enum pcl_rc rc;
 
@@ -535,22 +551,22 @@ on_field_finding(void *arg, const struct pcl_finding *found)
     adj.start -= fs->prefix;
     adj.end -= fs->prefix;
     pcl_rawmap_span(&fs->map, (size_t)fd->start, (size_t)fd->end, &h.start, &h.end);
-    h.start += fs->raw_base;
-    h.end += fs->raw_base;
+    h.start += at->raw_base;
+    h.end += at->raw_base;
     if (fs->raw != NULL) {
         lc_advance(&fs->t, fs->raw + (fs->t.pos - fs->raw_off), (size_t)(h.start - fs->t.pos));
         h.line = fs->t.line + 1;
         h.col = fs->t.cp + 1;
     } else {
-        h.line = fs->value_line;
-        h.col = h.start - fs->line_start_raw + 1;
+        h.line = at->line;
+        h.col = h.start - at->line_start_raw + 1;
         for (size_t i = 0; i < fd->start; i++) {
             if (fs->value[i] == '\n') {
                 h.line++;
             }
         }
     }
-    h.row = fs->row;
+    h.row = at->row;
     h.score = fd->score;
     h.det = fd->detector;
     h.field = p->name;
@@ -575,16 +591,26 @@ on_field_finding(void *arg, const struct pcl_finding *found)
     return 0;
 }
 
-/* Start taking the findings of a value: its map and place, and a new stamp for det_seen. */
-static void
-value_begin(struct field_scan *fs, size_t profile, size_t prefix, const char *v,
-            const struct pcl_rawmap *map, uint64_t line)
+/* Where the reader is, for a value of profile starting at line. */
+static struct value_place
+place_here(const struct field_scan *fs, size_t profile, uint64_t line)
 {
-    fs->profile = profile;
+    return (struct value_place){.profile = profile,
+                                .line = line,
+                                .row = fs->row,
+                                .line_start_raw = fs->line_start_raw,
+                                .raw_base = fs->raw_base};
+}
+
+/* Start taking the findings of a value: its place and map, and a new stamp for det_seen. */
+static void
+value_begin(struct field_scan *fs, const struct value_place *at, size_t prefix, const char *v,
+            const struct pcl_rawmap *map)
+{
+    fs->taken = *at;
     fs->prefix = prefix;
     fs->value = v;
     fs->map = *map;
-    fs->value_line = line;
     fs->value_cats = 0;
     if (++fs->stamp == 0) { /* wrapped: no stale stamp may equal a new one */
         memset(fs->det_seen, 0, pcl_engine_detector_count(fs->c->e) * sizeof(*fs->det_seen));
@@ -596,7 +622,7 @@ value_begin(struct field_scan *fs, size_t profile, size_t prefix, const char *v,
 static void
 value_end(struct field_scan *fs)
 {
-    struct scan_profile *p = &fs->f->profiles[fs->profile];
+    struct scan_profile *p = &fs->f->profiles[fs->taken.profile];
 
     for (unsigned i = 0; i < 6; i++) {
         if ((fs->value_cats & (1u << i)) != 0) {
@@ -611,9 +637,9 @@ on_batch_finding(void *arg, size_t seg, const struct pcl_finding *f)
     struct field_scan *fs = arg;
 
     if (seg != fs->cur) {
-        const struct pend_value *pv = &fs->pend[seg];
+        const struct value_place *at = &fs->pend[seg];
         struct pcl_rawmap map = {
-            .base = pv->map_base, .esc = fs->pend_esc + pv->esc, .nesc = pv->nesc};
+            .base = at->map_base, .esc = fs->pend_esc + at->esc, .nesc = at->nesc};
         size_t n;
         const char *v = field_batch_value(&fs->batch, seg, &n);
 
@@ -621,10 +647,7 @@ on_batch_finding(void *arg, size_t seg, const struct pcl_finding *f)
             value_end(fs);
         }
         fs->cur = seg;
-        fs->row = pv->row;
-        fs->line_start_raw = pv->line_start_raw;
-        fs->raw_base = pv->raw_base;
-        value_begin(fs, pv->profile, fs->batch.prefix[seg], v, &map, pv->line);
+        value_begin(fs, at, fs->batch.prefix[seg], v, &map);
     }
     return on_field_finding(fs, f);
 }
@@ -633,24 +656,16 @@ on_batch_finding(void *arg, size_t seg, const struct pcl_finding *f)
 static enum pcl_rc
 flush_values(struct field_scan *fs, struct pcl_err *err)
 {
-    uint64_t row, line_start_raw, raw_base;
     enum pcl_rc rc;
 
     if (fs->batch.n == 0) {
         return PCL_OK;
     }
-    /* the place of the values being read, which taking findings moves */
-    row = fs->row;
-    line_start_raw = fs->line_start_raw;
-    raw_base = fs->raw_base;
     fs->cur = SIZE_MAX;
     rc = field_batch_scan(&fs->batch, fs->c->e, fs->s, on_batch_finding, fs, err);
     if (fs->cur != SIZE_MAX) {
         value_end(fs);
     }
-    fs->row = row;
-    fs->line_start_raw = line_start_raw;
-    fs->raw_base = raw_base;
     if (fs->rc != PCL_OK) {
         return pcl_err_set(err, fs->rc, "%s", pcl_rc_str(fs->rc));
     }
@@ -669,15 +684,15 @@ flush_values(struct field_scan *fs, struct pcl_err *err)
 
 /* Put a value into the batch; its findings are taken at the next flush. */
 static enum pcl_rc
-batch_value(struct field_scan *fs, const char *name, size_t name_len, const char *v, size_t n,
-            const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
+batch_value(struct field_scan *fs, size_t profile, const char *name, size_t name_len, const char *v,
+            size_t n, const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
 {
     size_t i = fs->batch.n;
     enum pcl_rc rc = PCL_OK;
 
     if (i == fs->cap_pend) {
         size_t cap = fs->cap_pend == 0 ? 256 : fs->cap_pend * 2;
-        struct pend_value *pv = pcl_realloc(fs->pend, cap * sizeof(*pv));
+        struct value_place *pv = pcl_realloc(fs->pend, cap * sizeof(*pv));
 
         if (pv == NULL) {
             return pcl_err_set(err, PCL_ENOMEM, "out of memory");
@@ -699,14 +714,10 @@ batch_value(struct field_scan *fs, const char *name, size_t name_len, const char
     if (rc != PCL_OK) {
         return pcl_err_set(err, rc, "%s", pcl_rc_str(rc));
     }
-    fs->pend[i] = (struct pend_value){.profile = fs->profile,
-                                      .line = line,
-                                      .row = fs->row,
-                                      .line_start_raw = fs->line_start_raw,
-                                      .raw_base = fs->raw_base,
-                                      .map_base = map->base,
-                                      .esc = fs->npend_esc,
-                                      .nesc = map->nesc};
+    fs->pend[i] = place_here(fs, profile, line);
+    fs->pend[i].map_base = map->base;
+    fs->pend[i].esc = fs->npend_esc;
+    fs->pend[i].nesc = map->nesc;
     if (map->nesc > 0) {
         memcpy(fs->pend_esc + fs->npend_esc, map->esc, map->nesc * sizeof(*map->esc));
         fs->npend_esc += map->nesc;
@@ -716,28 +727,24 @@ batch_value(struct field_scan *fs, const char *name, size_t name_len, const char
 
 /* A value too large to batch, scanned now (after the batch, to keep the order). */
 static enum pcl_rc
-scan_value_now(struct field_scan *fs, const char *name, size_t name_len, const char *v, size_t n,
-               const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
+scan_value_now(struct field_scan *fs, size_t profile, const char *name, size_t name_len,
+               const char *v, size_t n, const struct pcl_rawmap *map, uint64_t line,
+               struct pcl_err *err)
 {
-    size_t prefix = field_prefix_len(name, name_len);
+    struct value_place at = place_here(fs, profile, line);
+    const char *scan;
+    size_t prefix;
     enum pcl_rc rc = flush_values(fs, err);
 
     if (rc != PCL_OK) {
         return rc;
     }
-    value_begin(fs, fs->profile, prefix, v, map, line);
-    if (prefix > 0) {
-        pcl_buf_reset(&fs->ctx);
-        if (pcl_buf_reserve(&fs->ctx, prefix + n) != PCL_OK) {
-            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
-        }
-        field_prefix_write(fs->ctx.ptr, name, name_len);
-        memcpy(fs->ctx.ptr + prefix, v, n);
-        fs->ctx.len = prefix + n;
-        rc = pcl_engine_scan(fs->c->e, fs->s, fs->ctx.ptr, fs->ctx.len, on_field_finding, fs, err);
-    } else {
-        rc = pcl_engine_scan(fs->c->e, fs->s, v, n, on_field_finding, fs, err);
+    rc = field_context(&fs->ctx, name, name_len, v, n, &scan, &prefix);
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "%s", pcl_rc_str(rc));
     }
+    value_begin(fs, &at, prefix, v, map);
+    rc = pcl_engine_scan(fs->c->e, fs->s, scan, prefix + n, on_field_finding, fs, err);
     if (fs->rc != PCL_OK) {
         return pcl_err_set(err, fs->rc, "%s", pcl_rc_str(fs->rc));
     }
@@ -749,36 +756,25 @@ scan_value_now(struct field_scan *fs, const char *name, size_t name_len, const c
     return rc;
 }
 
-/* Scan one CSV cell or JSON value of field `name` (profile: its index, or SIZE_MAX to look it
- * up). The value is scanned as "name: value" (fieldbatch.h): a column or key named ssn,
- * password or iban is the best context a value can have. Values are batched; their findings
- * arrive in order at the next flush. */
+/* Scan one CSV cell or JSON value of field `name`, whose profile is `profile`. The value is
+ * scanned as "name: value" (fieldbatch.h): a column or key named ssn, password or iban is the
+ * best context a value can have. Values are batched; their findings arrive in order at the
+ * next flush. */
 static enum pcl_rc
 scan_value(struct field_scan *fs, const char *name, size_t name_len, size_t profile, const char *v,
            size_t n, const struct pcl_rawmap *map, uint64_t line, struct pcl_err *err)
 {
-    struct scan_profile *p;
-    enum pcl_rc rc = PCL_OK;
+    struct scan_profile *p = &fs->f->profiles[profile];
 
-    if (profile == SIZE_MAX) {
-        profile = profile_find(fs, name, name_len, &rc);
-        if (rc != PCL_OK) {
-            return pcl_err_set(err, rc, "%s",
-                               rc == PCL_ELIMIT ? "more than 100000 distinct fields"
-                                                : "out of memory");
-        }
-    }
-    fs->profile = profile;
-    p = &fs->f->profiles[profile];
     p->cells++;
     p->counts.cells++;
     if (name_len == 10 && memcmp(name, "(unparsed)", 10) == 0) {
         name = NULL; /* a line or document scanned as text: no field, no context */
     }
     if (field_prefix_len(name, name_len) + n >= FIELD_BATCH_BYTES) {
-        return scan_value_now(fs, name, name_len, v, n, map, line, err);
+        return scan_value_now(fs, profile, name, name_len, v, n, map, line, err);
     }
-    return batch_value(fs, name, name_len, v, n, map, line, err);
+    return batch_value(fs, profile, name, name_len, v, n, map, line, err);
 }
 
 static void
@@ -800,7 +796,7 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     struct field_scan *fs = arg;
     char colname[FIELD_COLNAME_MAX];
     const char *name;
-    size_t name_len;
+    size_t name_len, pi;
     enum pcl_rc rc;
 
     if (cell->col == 0) {
@@ -823,40 +819,38 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     if (cell->row == 0 && fs->csv_header) {
         return PCL_OK; /* the header (pcl_csv_looks_like_header): its names are context */
     }
-    if (cell->col < fs->ncol && fs->col_profile[cell->col] != SIZE_MAX) {
-        size_t pi = fs->col_profile[cell->col];
-
-        return scan_value(fs, fs->f->profiles[pi].name, fs->f->profiles[pi].name_len, pi, cell->ptr,
-                          cell->len, &cell->map, cell->line, err);
-    }
-    if (cell->col < fs->nheader && fs->header[cell->col][0] != '\0') {
-        name = fs->header[cell->col];
-        name_len = strlen(name);
-    } else {
-        name_len = field_column_name(cell->col, colname);
-        name = colname;
-    }
-    if (cell->col < 4096) { /* remember the column's profile */
-        if (cell->col >= fs->ncol) {
-            size_t n = cell->col + 1;
-            size_t *cp = pcl_realloc(fs->col_profile, n * sizeof(*cp));
-
-            if (cp == NULL) {
-                return pcl_err_set(err, PCL_ENOMEM, "out of memory");
-            }
-            for (size_t i = fs->ncol; i < n; i++) {
-                cp[i] = SIZE_MAX;
-            }
-            fs->col_profile = cp;
-            fs->ncol = n;
+    pi = cell->col < fs->ncol ? fs->col_profile[cell->col] : SIZE_MAX;
+    if (pi == SIZE_MAX) {
+        if (cell->col < fs->nheader && fs->header[cell->col][0] != '\0') {
+            name = fs->header[cell->col];
+            name_len = strlen(name);
+        } else {
+            name_len = field_column_name(cell->col, colname);
+            name = colname;
         }
-        rc = scan_value(fs, name, name_len, SIZE_MAX, cell->ptr, cell->len, &cell->map, cell->line,
-                        err);
-        fs->col_profile[cell->col] = fs->profile;
-        return rc;
+        rc = field_profile(fs, name, name_len, &pi, err);
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        if (cell->col < 4096) { /* remember the column's profile */
+            if (cell->col >= fs->ncol) {
+                size_t n = cell->col + 1;
+                size_t *cp = pcl_realloc(fs->col_profile, n * sizeof(*cp));
+
+                if (cp == NULL) {
+                    return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+                }
+                for (size_t i = fs->ncol; i < n; i++) {
+                    cp[i] = SIZE_MAX;
+                }
+                fs->col_profile = cp;
+                fs->ncol = n;
+            }
+            fs->col_profile[cell->col] = pi;
+        }
     }
-    return scan_value(fs, name, name_len, SIZE_MAX, cell->ptr, cell->len, &cell->map, cell->line,
-                      err);
+    return scan_value(fs, fs->f->profiles[pi].name, fs->f->profiles[pi].name_len, pi, cell->ptr,
+                      cell->len, &cell->map, cell->line, err);
 }
 
 static enum pcl_rc
@@ -917,8 +911,13 @@ static enum pcl_rc
 on_json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
 {
     struct field_scan *fs = arg;
+    size_t pi;
+    enum pcl_rc rc = field_profile(fs, v->path, v->path_len, &pi, err);
 
-    return scan_value(fs, v->path, v->path_len, SIZE_MAX, v->ptr, v->len, &v->map, v->line, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    return scan_value(fs, v->path, v->path_len, pi, v->ptr, v->len, &v->map, v->line, err);
 }
 
 /* A JSONL record that is not valid JSON is still scanned, as text, so nothing is skipped. */
@@ -927,27 +926,43 @@ scan_json_text_fallback(struct field_scan *fs, const char *p, size_t n, uint64_t
                         struct pcl_err *err)
 {
     struct pcl_rawmap map = {.base = 0};
+    size_t pi;
+    enum pcl_rc rc = field_profile(fs, "(unparsed)", 10, &pi, err);
 
+    if (rc != PCL_OK) {
+        return rc;
+    }
     fs->raw_base = off;
-    return scan_value(fs, "(unparsed)", 10, SIZE_MAX, p, n, &map, line, err);
+    return scan_value(fs, "(unparsed)", 10, pi, p, n, &map, line, err);
 }
 
-/* JSONL lines buf[0..len) (whole lines but maybe the last of the file), at file offset base;
- * *line is the number of the first. One walk per line, so a bad line is scanned as text
- * instead of dropped; the first JSONL_WARN_LINES of them are named, the rest counted in
- * *bad_lines. The block's findings are all taken before it returns. */
+/* JSONL streamed a block of whole lines at a time (pcl_input_lines). */
+struct jsonl_scan {
+    struct field_scan *fs;
+    struct pcl_json_walk_opts *wo;
+    size_t bad_lines; /* the first JSONL_WARN_LINES are named, the rest counted */
+};
+
+/* One block: buf[0..len), at file offset base, its first line numbered line. One walk per
+ * line, so a bad line is scanned as text instead of dropped. The block's findings are all
+ * taken before it returns (the block's memory is the reader's). */
 static enum pcl_rc
-scan_jsonl_block(struct field_scan *fs, struct pcl_json_walk_opts *wo, const char *buf, size_t len,
-                 uint64_t base, uint64_t *line, size_t *bad_lines, struct pcl_err *err)
+scan_jsonl_block(void *arg, const char *buf, size_t len, uint64_t line, uint64_t base,
+                 struct pcl_err *err)
 {
+    struct jsonl_scan *js = arg;
+    struct field_scan *fs = js->fs;
+    struct pcl_json_walk_opts *wo = js->wo;
     struct job *j = fs->j;
     enum pcl_rc rc = PCL_OK;
 
+    j->file->bytes += len;
+    atomic_fetch_add(&fs->c->bytes_done, len);
     fs->raw = buf;
     fs->raw_off = base;
     /* a block starts a line; the tracker runs on over its lines (findings come in order) */
-    fs->t = (struct lc){.pos = base, .line = *line - 1};
-    for (size_t off = 0; rc == PCL_OK && off < len; (*line)++) {
+    fs->t = (struct lc){.pos = base, .line = line - 1};
+    for (size_t off = 0; rc == PCL_OK && off < len; line++) {
         const char *nl = memchr(buf + off, '\n', len - off);
         size_t end = nl != NULL ? (size_t)(nl - buf) : len;
         struct pcl_err lerr = {0};
@@ -961,8 +976,8 @@ scan_jsonl_block(struct field_scan *fs, struct pcl_json_walk_opts *wo, const cha
             continue;
         }
         fs->raw_base = base + off;
-        fs->row = *line;
-        wo->first_line = *line;
+        fs->row = line;
+        wo->first_line = line;
         wo->base_offset = base + off;
         rc = pcl_json_walk(buf + off, end - off, wo, NULL, &lerr);
         if (rc == PCL_EINVAL) {
@@ -972,16 +987,16 @@ scan_jsonl_block(struct field_scan *fs, struct pcl_json_walk_opts *wo, const cha
             if (rc != PCL_OK) {
                 break;
             }
-            if (++*bad_lines <= JSONL_WARN_LINES) {
+            if (++js->bad_lines <= JSONL_WARN_LINES) {
                 (void)snprintf(msg, sizeof(msg), "%s; the line was scanned as text", lerr.msg);
                 warn_append(&j->warnings, msg);
             }
             /* drop the hits of the line's values; rescan it whole */
-            while (j->file->nhits > 0 && j->file->hits[j->file->nhits - 1].row == *line) {
+            while (j->file->nhits > 0 && j->file->hits[j->file->nhits - 1].row == line) {
                 j->file->nhits--;
             }
-            fs->t = (struct lc){.pos = base + off, .line = *line - 1};
-            rc = scan_json_text_fallback(fs, buf + off, end - off, base + off, *line, err);
+            fs->t = (struct lc){.pos = base + off, .line = line - 1};
+            rc = scan_json_text_fallback(fs, buf + off, end - off, base + off, line, err);
         } else if (rc != PCL_OK) {
             *err = lerr;
         }
@@ -990,61 +1005,22 @@ scan_jsonl_block(struct field_scan *fs, struct pcl_json_walk_opts *wo, const cha
     return rc == PCL_OK ? flush_values(fs, err) : rc;
 }
 
-/* JSONL, streamed: blocks of whole lines, so memory stays bounded by the read size and the
- * longest line, whatever the file's size. */
+/* JSONL, streamed: memory stays bounded by the read size and the longest line, whatever the
+ * file's size. */
 static enum pcl_rc
 scan_jsonl(struct field_scan *fs, struct pcl_json_walk_opts *wo, struct pcl_input *in,
            struct pcl_err *err)
 {
-    struct scan_ctx *c = fs->c;
-    struct pcl_buf pend;
-    char *chunk = pcl_malloc(READ_CHUNK);
-    uint64_t base = 0, line = 1;
-    size_t bad_lines = 0;
-    enum pcl_rc rc = PCL_OK;
+    struct jsonl_scan js = {.fs = fs, .wo = wo};
+    enum pcl_rc rc = pcl_input_lines(in, READ_CHUNK, MAX_JSONL_LINE, scan_jsonl_block, &js, err);
 
-    pcl_buf_init(&pend, MAX_JSONL_LINE + READ_CHUNK);
-    if (chunk == NULL) {
-        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
-    }
-    while (rc == PCL_OK) {
-        size_t got = 0, cut = 0, last;
-
-        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, err);
-        if (rc != PCL_OK || got == 0) {
-            break;
-        }
-        fs->f->bytes += got;
-        atomic_fetch_add(&c->bytes_done, got);
-        rc = pcl_buf_append(&pend, chunk, got);
-        if (rc == PCL_ELIMIT) {
-            rc = pcl_err_set(err, PCL_ELIMIT, "line %llu is longer than %zu bytes",
-                             (unsigned long long)line, MAX_JSONL_LINE);
-            break;
-        }
-        if (rc != PCL_OK) {
-            rc = pcl_err_set(err, rc, "out of memory");
-            break;
-        }
-        if (pcl_count_byte(pend.ptr + pend.len - got, got, '\n', &last) > 0) {
-            cut = pend.len - got + last + 1;
-            rc = scan_jsonl_block(fs, wo, pend.ptr, cut, base, &line, &bad_lines, err);
-            base += cut;
-            pcl_buf_consume(&pend, cut);
-        }
-    }
-    if (rc == PCL_OK && pend.len > 0) {
-        rc = scan_jsonl_block(fs, wo, pend.ptr, pend.len, base, &line, &bad_lines, err);
-    }
-    if (rc == PCL_OK && bad_lines > JSONL_WARN_LINES) {
+    if (rc == PCL_OK && js.bad_lines > JSONL_WARN_LINES) {
         char msg[96];
 
         (void)snprintf(msg, sizeof(msg), "%zu more lines are not JSON and were scanned as text",
-                       bad_lines - JSONL_WARN_LINES);
+                       js.bad_lines - JSONL_WARN_LINES);
         warn_append(&fs->j->warnings, msg);
     }
-    pcl_buf_fini(&pend);
-    pcl_free(chunk);
     return rc;
 }
 
@@ -1164,10 +1140,10 @@ run_file_job(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl
     if ((rc == PCL_EINVAL || rc == PCL_ELIMIT) && f->fmt != PCL_FMT_TEXT &&
         f->fmt != PCL_FMT_BINARY) {
         /* A CSV cell or JSON document over its limit, or a reader error: scan the whole file
-         * as text instead of skipping it, and say so. */
+         * as text instead of skipping it, and say so (the readers' messages name the file). */
         char msg[PCL_ERR_MSG_SIZE + 64];
 
-        (void)snprintf(msg, sizeof(msg), "%s: %s; scanned as text instead", f->path, err->msg);
+        (void)snprintf(msg, sizeof(msg), "%s; scanned as text instead", err->msg);
         warn_append(&j->warnings, msg);
         discard_structured(f);
         pcl_input_free(in);

@@ -53,13 +53,41 @@ field_prefix_len(const char *name, size_t name_len)
     return name == NULL ? 0 : PCL_MIN(name_len, FIELD_NAME_KEEP) + 2;
 }
 
-void
-field_prefix_write(char *dst, const char *name, size_t name_len)
+/* Append name's context and v to b, which has room for them. */
+static void
+put(struct pcl_buf *b, const char *name, size_t name_len, const char *v, size_t n)
 {
     size_t keep = PCL_MIN(name_len, FIELD_NAME_KEEP);
 
-    memcpy(dst, name + name_len - keep, keep);
-    memcpy(dst + keep, ": ", 2);
+    if (name != NULL) {
+        memcpy(b->ptr + b->len, name + name_len - keep, keep);
+        memcpy(b->ptr + b->len + keep, ": ", 2);
+        b->len += keep + 2;
+    }
+    memcpy(b->ptr + b->len, v, n);
+    b->len += n;
+}
+
+enum pcl_rc
+field_context(struct pcl_buf *b, const char *name, size_t name_len, const char *v, size_t n,
+              const char **scan, size_t *prefix)
+{
+    enum pcl_rc rc;
+
+    *prefix = field_prefix_len(name, name_len);
+    *scan = v;
+    if (name == NULL) {
+        return PCL_OK;
+    }
+    pcl_buf_reset(b);
+    rc = pcl_buf_reserve(b, *prefix + n);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    put(b, name, name_len, v, n);
+    b->ptr[b->len] = '\0';
+    *scan = b->ptr;
+    return PCL_OK;
 }
 
 static enum pcl_rc
@@ -104,11 +132,7 @@ field_batch_add(struct field_batch *b, const char *name, size_t name_len, const 
     if (rc != PCL_OK) {
         return rc;
     }
-    if (prefix > 0) {
-        field_prefix_write(b->buf.ptr + b->buf.len, name, name_len);
-    }
-    memcpy(b->buf.ptr + b->buf.len + prefix, v, n);
-    b->buf.len += prefix + n;
+    put(&b->buf, name, name_len, v, n);
     b->ends[b->n] = b->buf.len;
     b->prefix[b->n] = prefix;
     b->n++;

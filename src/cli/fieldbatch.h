@@ -31,8 +31,10 @@ void field_batch_reset(struct field_batch *b);
 size_t field_column_name(size_t col, char out[FIELD_COLNAME_MAX]);
 /* Bytes of context written before a value of field `name` (NULL: none). */
 size_t field_prefix_len(const char *name, size_t name_len);
-/* Write that context ("name: ") at dst, which has room for field_prefix_len() bytes. */
-void field_prefix_write(char *dst, const char *name, size_t name_len);
+/* One value to scan alone: *scan is what to scan, prefix + n bytes: v itself when name is NULL,
+ * else "name: v" written to b (emptied first). PCL_ENOMEM or PCL_ELIMIT from b. */
+enum pcl_rc field_context(struct pcl_buf *b, const char *name, size_t name_len, const char *v,
+                          size_t n, const char **scan, size_t *prefix) PCL_WUR;
 /* Add a value of field name (NULL: no context) as the batch's value b->n. */
 enum pcl_rc field_batch_add(struct field_batch *b, const char *name, size_t name_len, const char *v,
                             size_t n) PCL_WUR;
