@@ -52,6 +52,11 @@ struct pcl_input;
  * PCL_ENOTFOUND when it does not exist, PCL_EIO otherwise (directories are rejected).
  * Caller frees *out with pcl_input_free(). */
 enum pcl_rc pcl_input_open(const char *path, struct pcl_input **out, struct pcl_err *err) PCL_WUR;
+/* The bytes [off, off + len) of a regular file, as they are (no gzip decoding): a part of a
+ * large file that threads read side by side. Offsets reported by the readers are relative to
+ * off. A file shorter than off + len simply ends early. */
+enum pcl_rc pcl_input_open_range(const char *path, uint64_t off, uint64_t len,
+                                 struct pcl_input **out, struct pcl_err *err) PCL_WUR;
 /* Same over memory: data[0..len) is borrowed until pcl_input_free(); name is copied and used
  * in messages (e.g. "request body"). */
 enum pcl_rc pcl_input_open_mem(const char *name, const void *data, size_t len,

@@ -29,6 +29,8 @@ struct pcl_input {
     uint64_t raw_off; /* raw bytes consumed */
     uint64_t fd_read; /* bytes read from fd */
     uint64_t st_size; /* a regular file's size when opened; 0 = not a regular file or empty */
+    bool ranged;      /* pcl_input_open_range(): fd is read from range_off, up to st_size bytes */
+    uint64_t range_off;
     bool sniffed;
     bool gzip;
     bool z_init;
@@ -136,6 +138,27 @@ out:
 }
 
 enum pcl_rc
+pcl_input_open_range(const char *path, uint64_t off, uint64_t len, struct pcl_input **out,
+                     struct pcl_err *err)
+{
+    enum pcl_rc rc;
+
+    if (strcmp(path, "-") == 0) {
+        *out = NULL;
+        return pcl_err_set(err, PCL_EINVAL, "<stdin>: a range of it cannot be read");
+    }
+    rc = pcl_input_open(path, out, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    (*out)->ranged = true;
+    (*out)->range_off = off;
+    (*out)->st_size = len;
+    (*out)->sniffed = true; /* the bytes as they are: a range is never gzip */
+    return PCL_OK;
+}
+
+enum pcl_rc
 pcl_input_open_mem(const char *name, const void *data, size_t len, struct pcl_input **out,
                    struct pcl_err *err)
 {
@@ -205,6 +228,27 @@ note_read(struct pcl_input *in, size_t n, size_t asked)
     }
 }
 
+/* One read() of at most cap bytes into buf, retried on EINTR; a range input reads with
+ * pread() and stops at its end. Returns what read() returns. */
+static ssize_t
+fd_read(struct pcl_input *in, void *buf, size_t cap)
+{
+    ssize_t n;
+
+    cap = PCL_MIN(cap, (size_t)SSIZE_MAX);
+    if (in->ranged) {
+        cap = (size_t)PCL_MIN((uint64_t)cap, in->st_size - in->fd_read);
+        if (cap == 0) {
+            return 0;
+        }
+    }
+    do {
+        n = in->ranged ? pread(in->fd, buf, cap, (off_t)(in->range_off + in->fd_read))
+                       : read(in->fd, buf, cap);
+    } while (n == -1 && errno == EINTR);
+    return n;
+}
+
 /* Make more raw bytes available (keeping unconsumed ones); sets raw_eof at end of file. */
 static enum pcl_rc
 raw_fill(struct pcl_input *in, struct pcl_err *err)
@@ -221,13 +265,7 @@ raw_fill(struct pcl_input *in, struct pcl_err *err)
     }
     in->raw_pos = 0;
     in->raw_len = keep;
-    for (;;) {
-        n = read(in->fd, in->rbuf + keep, IN_RAW_SIZE - keep);
-        if (n == -1 && errno == EINTR) {
-            continue;
-        }
-        break;
-    }
+    n = fd_read(in, in->rbuf + keep, IN_RAW_SIZE - keep);
     if (n == -1) {
         return pcl_err_set(err, PCL_EIO, "%s: %s", in->name, errno_str(errno));
     }
@@ -400,11 +438,8 @@ in_read_decoded(struct pcl_input *in, void *buf, size_t cap, size_t *got, struct
     if (in->raw_pos == in->raw_len) {
         if (in->mem == NULL && !in->raw_eof && cap >= IN_RAW_SIZE) {
             /* large reads bypass the read-ahead buffer */
-            ssize_t r;
+            ssize_t r = fd_read(in, buf, cap);
 
-            do {
-                r = read(in->fd, buf, cap > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : cap);
-            } while (r == -1 && errno == EINTR);
             if (r == -1) {
                 return pcl_err_set(err, PCL_EIO, "%s: %s", in->name, errno_str(errno));
             }

@@ -174,6 +174,65 @@ test_pcl_input_read_plain_and_gzip_files(void **state)
     pcl_buf_fini(&gz);
 }
 
+/* A range is read as it is (a gzip file's bytes are not inflated), with every read size,
+ * and ends at its end or at the file's. */
+static void
+test_pcl_input_open_range(void **state)
+{
+    struct fixture *f = *state;
+    struct pcl_buf text;
+    struct pcl_buf gz;
+    char path[128];
+    char gz_path[128];
+    static const uint64_t ranges[][2] = {{0, 0},          {0, 1},         {1, 9},
+                                         {12345, 100000}, {65536, 65536}, {500000, 1 << 20}};
+
+    pcl_buf_init(&text, 0);
+    pcl_buf_init(&gz, 0);
+    make_text(&text, 40000);
+    gzip_append(&gz, text.ptr, text.len);
+    (void)snprintf(path, sizeof(path), "%s/plain.txt", f->dir);
+    (void)snprintf(gz_path, sizeof(gz_path), "%s/data.gz", f->dir);
+    write_file(path, text.ptr, text.len);
+    write_file(gz_path, gz.ptr, gz.len);
+    for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
+        for (size_t k = 1; k < sizeof(chunk_sizes) / sizeof(chunk_sizes[0]); k++) {
+            uint64_t off = ranges[r][0];
+            size_t want = (size_t)(ranges[r][1] < text.len - off ? ranges[r][1] : text.len - off);
+            struct pcl_input *in = NULL;
+            struct pcl_buf got;
+            struct pcl_err err = {0};
+
+            pcl_buf_init(&got, 0);
+            assert_int_equal(pcl_input_open_range(path, off, ranges[r][1], &in, &err), PCL_OK);
+            assert_int_equal(read_all(in, chunk_sizes[k], &got, &err), PCL_OK);
+            assert_int_equal(got.len, want);
+            assert_memory_equal(got.ptr, text.ptr + off, want);
+            pcl_input_free(in);
+            pcl_buf_fini(&got);
+        }
+    }
+    {
+        struct pcl_input *in = NULL;
+        struct pcl_buf got;
+        struct pcl_err err = {0};
+
+        pcl_buf_init(&got, 0);
+        assert_int_equal(pcl_input_open_range(gz_path, 0, 100, &in, &err), PCL_OK);
+        assert_int_equal(read_all(in, 4096, &got, &err), PCL_OK);
+        assert_int_equal(got.len, 100);
+        assert_memory_equal(got.ptr, gz.ptr, 100);
+        assert_false(pcl_input_is_gzip(in));
+        pcl_input_free(in);
+        pcl_buf_fini(&got);
+        assert_int_equal(pcl_input_open_range("-", 0, 10, &in, &err), PCL_EINVAL);
+        assert_null(in);
+        assert_non_null(strstr(err.msg, "<stdin>"));
+    }
+    pcl_buf_fini(&text);
+    pcl_buf_fini(&gz);
+}
+
 /* A short read that ends at the size the file had when opened is its end (no read() for the
  * 0); a file that grew after it was opened, or a /proc file whose size is 0, is still read to
  * its real end. */
@@ -630,6 +689,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_pcl_input_read_plain_and_gzip_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pcl_input_read_to_the_real_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pcl_input_open_range, setup, teardown),
         cmocka_unit_test(test_pcl_input_read_gzip_memory_any_chunk),
         cmocka_unit_test(test_pcl_input_read_corrupt_gzip),
         cmocka_unit_test_setup_teardown(test_pcl_input_open_errors_name_the_file, setup, teardown),
