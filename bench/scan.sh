@@ -124,16 +124,20 @@ T_CSV=$(best_of "${SCAN[@]}" --threads 1 "$REC_CSV")
 T_CSVT=$(best_of "${SCAN[@]}" --threads 1 --input-format text "$REC_CSV")
 T_JSONL=$(best_of "${SCAN[@]}" --threads 1 "$REC_JSONL")
 T_JSONLT=$(best_of "${SCAN[@]}" --threads 1 --input-format text "$REC_JSONL")
+T_JSONLN=$(best_of "${SCAN[@]}" --threads "$NPROC" "$REC_JSONL")
 PCSV=$(mbps "$REC_CSV_BYTES" "$T_CSV")
 PCSVT=$(mbps "$REC_CSV_BYTES" "$T_CSVT")
 PJSONL=$(mbps "$REC_JSONL_BYTES" "$T_JSONL")
 PJSONLT=$(mbps "$REC_JSONL_BYTES" "$T_JSONLT")
+PJSONLN=$(mbps "$REC_JSONL_BYTES" "$T_JSONLN")
 row "portcullis scan" "--threads 1" "CSV records" "$T_CSV" "$PCSV" \
     "$REC_CSV_BYTES bytes, $(wc -l <"$REC_CSV") rows: per-cell scan, column profiles"
 row "portcullis scan" "--threads 1 --input-format text" "the same CSV" "$T_CSVT" "$PCSVT" ""
 row "portcullis scan" "--threads 1" "JSONL records" "$T_JSONL" "$PJSONL" \
     "$REC_JSONL_BYTES bytes, $(wc -l <"$REC_JSONL") lines: per-value scan, field profiles"
 row "portcullis scan" "--threads 1 --input-format text" "the same JSONL" "$T_JSONLT" "$PJSONLT" ""
+row "portcullis scan" "--threads $NPROC" "the same JSONL" "$T_JSONLN" "$PJSONLN" \
+    "split into parts of whole lines (files of 16 MiB or more)"
 row "portcullis scan" "--threads 1" "21-byte file" "$T_START" "" \
     "start-up with the compiled-detector cache warm (as in the rows above)"
 row "portcullis scan" "--no-cache --threads 1" "21-byte file" "$T_COLD" "" \

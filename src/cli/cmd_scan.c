@@ -21,6 +21,7 @@
 #define MAX_STRUCTURED    ((size_t)1 << 30)  /* JSON documents are walked in memory */
 #define MAX_JSONL_LINE    ((size_t)64 << 20) /* JSONL is streamed a block of lines at a time */
 #define MAX_HITS_PER_FILE 10000000u
+#define MAX_PROFILES      100000u /* distinct CSV columns or JSON field paths per file */
 
 struct scan_opts {
     enum scan_out out;
@@ -36,16 +37,29 @@ struct scan_opts {
 struct job {
     struct scan_file *file;
     size_t file_idx;
-    bool segment; /* a text segment of a file: [seg_start, seg_end) of file_len bytes */
+    bool segment;    /* a text segment of a file: [seg_start, seg_end) of file_len bytes */
+    bool jsonl_part; /* a part of a JSONL file: [seg_start, seg_end), whose first line is
+                        seg_line; results in part, merged by the main thread */
     uint64_t seg_start;
     uint64_t seg_end;
     uint64_t file_len;
+    uint64_t seg_line;
+    struct scan_file part; /* jsonl_part: hits, profiles and counts (path borrowed) */
+    bool fallback;         /* jsonl_part: a reader error that makes the whole file be scanned
+                              as text (run_file_job() does that for a file it reads whole);
+                              error says why */
     struct scan_hit *hits; /* segment jobs: their hits, merged by the main thread */
     size_t nhits;
     size_t caphits;
     uint64_t newlines; /* newlines in [seg_start, seg_end) */
     uint64_t tail_cp;  /* code points after the last newline of the segment */
     struct pcl_buf warnings;
+    /* JSONL: where the warnings about lines that are not JSON start in warnings (the first
+     * JSONL_WARN_LINES of the job), and how many more there were. The main thread names the
+     * first JSONL_WARN_LINES of the file and counts the rest. */
+    size_t bad_warn[JSONL_WARN_LINES];
+    size_t nbad_warn;
+    uint64_t bad_more;
     char *error;
     struct pcl_arena *arena; /* previews of this job's hits: segments of one file run on
                                 several threads at once, so they cannot share the file's */
@@ -418,6 +432,74 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
 
 /* ---- structured: CSV and JSON -------------------------------------------------------- */
 
+/* Profiles by name: open addressing over their index + 1 (0 = free), at most half full. A
+ * file may have up to MAX_PROFILES fields (JSON keyed by ids), so no linear search. */
+struct profile_index {
+    size_t *slot; /* array of cap, a power of two */
+    size_t cap;
+};
+
+static size_t
+name_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    }
+    return (size_t)h;
+}
+
+/* The slot of name: its profile's (of the array p), or the free one where it would go. */
+static size_t *
+pindex_slot(const struct profile_index *x, const struct scan_profile *p, const char *name,
+            size_t len)
+{
+    size_t mask = x->cap - 1;
+
+    for (size_t i = name_hash(name, len) & mask;; i = (i + 1) & mask) {
+        size_t k = x->slot[i];
+
+        if (k == 0 || (p[k - 1].name_len == len && memcmp(p[k - 1].name, name, len) == 0)) {
+            return &x->slot[i];
+        }
+    }
+}
+
+/* Room for want profiles; the index then holds p[0..n). */
+static enum pcl_rc
+pindex_reserve(struct profile_index *x, const struct scan_profile *p, size_t n, size_t want)
+{
+    size_t cap = 64;
+    size_t *old = x->slot;
+
+    if (want * 2 <= x->cap) {
+        return PCL_OK;
+    }
+    while (cap < want * 2) {
+        cap *= 2;
+    }
+    x->slot = pcl_calloc(cap, sizeof(*x->slot));
+    if (x->slot == NULL) {
+        x->slot = old;
+        return PCL_ENOMEM;
+    }
+    x->cap = cap;
+    for (size_t k = 0; k < n; k++) {
+        *pindex_slot(x, p, p[k].name, p[k].name_len) = k + 1;
+    }
+    pcl_free(old);
+    return PCL_OK;
+}
+
+static void
+pindex_clear(struct profile_index *x)
+{
+    if (x->slot != NULL) {
+        memset(x->slot, 0, x->cap * sizeof(*x->slot));
+    }
+}
+
 /* Where a value came from: kept while it waits in the batch (fieldbatch.h), and for the
  * value whose findings are being taken. */
 struct value_place {
@@ -449,6 +531,11 @@ struct field_scan {
     uint32_t stamp;     /* the current value's */
     char **header;      /* CSV column names; array of nheader */
     size_t nheader;
+    struct profile_index pidx; /* f's profiles */
+    size_t *succ;              /* per profile: the one asked for after it last time (a guess:
+                                  records repeat their fields in order); array of cap_succ */
+    size_t cap_succ;
+    size_t last;         /* the profile asked for last; SIZE_MAX before the first */
     size_t *col_profile; /* CSV: profile of each column, SIZE_MAX until known; array of ncol */
     size_t ncol;
     bool csv_header;
@@ -476,10 +563,29 @@ field_scan_fini(struct field_scan *fs)
     pcl_free(fs->pend);
     pcl_free(fs->pend_esc);
     pcl_free(fs->col_profile);
+    pcl_free(fs->pidx.slot);
+    pcl_free(fs->succ);
     for (size_t i = 0; i < fs->nheader; i++) {
         pcl_free(fs->header[i]);
     }
     pcl_free(fs->header);
+}
+
+/* Room for one more profile in f (grown by half: a file may have many fields). */
+static enum pcl_rc
+profiles_reserve(struct scan_file *f)
+{
+    if (f->nprofiles == f->capprofiles) {
+        size_t cap = f->capprofiles + f->capprofiles / 2 + 8;
+        struct scan_profile *p = pcl_realloc(f->profiles, cap * sizeof(*p));
+
+        if (p == NULL) {
+            return PCL_ENOMEM;
+        }
+        f->profiles = p;
+        f->capprofiles = cap;
+    }
+    return PCL_OK;
 }
 
 static size_t
@@ -488,23 +594,39 @@ profile_find(struct field_scan *fs, const char *name, size_t len, enum pcl_rc *r
     struct scan_file *f = fs->f;
     struct scan_profile *p;
     size_t nd = pcl_engine_detector_count(fs->c->e);
+    size_t *slot, guess = fs->last < f->nprofiles ? fs->succ[fs->last] : SIZE_MAX;
 
-    /* Few distinct fields in practice; the newest is the likeliest. */
-    for (size_t i = f->nprofiles; i-- > 0;) {
-        if (f->profiles[i].name_len == len && memcmp(f->profiles[i].name, name, len) == 0) {
-            return i;
-        }
+    if (guess < f->nprofiles && f->profiles[guess].name_len == len &&
+        memcmp(f->profiles[guess].name, name, len) == 0) {
+        return guess;
     }
-    if (f->nprofiles >= 100000) {
-        *rc = PCL_ELIMIT;
-        return SIZE_MAX;
-    }
-    p = pcl_realloc(f->profiles, (f->nprofiles + 1) * sizeof(*p));
-    if (p == NULL) {
+    if (pindex_reserve(&fs->pidx, f->profiles, f->nprofiles, f->nprofiles + 1) != PCL_OK) {
         *rc = PCL_ENOMEM;
         return SIZE_MAX;
     }
-    f->profiles = p;
+    slot = pindex_slot(&fs->pidx, f->profiles, name, len);
+    if (*slot != 0) {
+        return *slot - 1;
+    }
+    if (f->nprofiles == fs->cap_succ) {
+        size_t cap = fs->cap_succ * 2 + 16;
+        size_t *sp = pcl_realloc(fs->succ, cap * sizeof(*sp));
+
+        if (sp == NULL) {
+            *rc = PCL_ENOMEM;
+            return SIZE_MAX;
+        }
+        fs->succ = sp;
+        fs->cap_succ = cap;
+    }
+    if (f->nprofiles >= MAX_PROFILES) {
+        *rc = PCL_ELIMIT;
+        return SIZE_MAX;
+    }
+    if (profiles_reserve(f) != PCL_OK) {
+        *rc = PCL_ENOMEM;
+        return SIZE_MAX;
+    }
     p = &f->profiles[f->nprofiles];
     memset(p, 0, sizeof(*p));
     p->name = pcl_strndup(name, len);
@@ -516,6 +638,8 @@ profile_find(struct field_scan *fs, const char *name, size_t len, enum pcl_rc *r
         *rc = PCL_ENOMEM;
         return SIZE_MAX;
     }
+    *slot = f->nprofiles + 1;
+    fs->succ[f->nprofiles] = SIZE_MAX;
     return f->nprofiles++;
 }
 
@@ -526,9 +650,16 @@ field_profile(struct field_scan *fs, const char *name, size_t len, size_t *out, 
     enum pcl_rc rc = PCL_OK;
 
     *out = profile_find(fs, name, len, &rc);
+    if (rc == PCL_OK) {
+        if (fs->last < fs->f->nprofiles) {
+            fs->succ[fs->last] = *out;
+        }
+        fs->last = *out;
+    }
     if (rc != PCL_OK) {
-        return pcl_err_set(err, rc, "%s: %s", fs->f->path,
-                           rc == PCL_ELIMIT ? "more than 100000 distinct fields" : "out of memory");
+        return rc == PCL_ELIMIT ? pcl_err_set(err, rc, "%s: more than %u distinct fields",
+                                              fs->f->path, MAX_PROFILES)
+                                : pcl_err_set(err, rc, "%s: out of memory", fs->f->path);
     }
     return PCL_OK;
 }
@@ -570,6 +701,7 @@ on_field_finding(void *arg, const struct pcl_finding *found)
     h.score = fd->score;
     h.det = fd->detector;
     h.field = p->name;
+    h.profile = at->profile;
     h.preview = make_preview(fs->j->arena, fs->value + fd->start, (size_t)(fd->end - fd->start),
                              d->categories, fs->c->o->show_values);
     if (h.preview == NULL) {
@@ -857,7 +989,7 @@ static enum pcl_rc
 scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in, char delim,
          struct pcl_err *err)
 {
-    struct field_scan fs = {.c = c, .j = j, .f = j->file, .s = s};
+    struct field_scan fs = {.c = c, .j = j, .f = j->file, .s = s, .last = SIZE_MAX};
     struct pcl_csv_opts co = {.delim = delim,
                               .name = j->file->path,
                               .on_cell = on_csv_cell,
@@ -940,8 +1072,23 @@ scan_json_text_fallback(struct field_scan *fs, const char *p, size_t n, uint64_t
 struct jsonl_scan {
     struct field_scan *fs;
     struct pcl_json_walk_opts *wo;
+    uint64_t line0;   /* lines before the first one read (a part of the file starts later) */
+    uint64_t off0;    /* and its offset */
     size_t bad_lines; /* the first JSONL_WARN_LINES are named, the rest counted */
 };
+
+/* A warning about a JSONL line that is not JSON; the job keeps where it starts (see
+ * job.bad_warn). */
+static void
+warn_bad_line(struct job *j, const char *msg)
+{
+    size_t at = j->warnings.len;
+
+    warn_append(&j->warnings, msg);
+    if (j->warnings.len > at && j->nbad_warn < JSONL_WARN_LINES) {
+        j->bad_warn[j->nbad_warn++] = at;
+    }
+}
 
 /* One block: buf[0..len), at file offset base, its first line numbered line. One walk per
  * line, so a bad line is scanned as text instead of dropped. The block's findings are all
@@ -956,7 +1103,9 @@ scan_jsonl_block(void *arg, const char *buf, size_t len, uint64_t line, uint64_t
     struct job *j = fs->j;
     enum pcl_rc rc = PCL_OK;
 
-    j->file->bytes += len;
+    line += js->line0;
+    base += js->off0;
+    fs->f->bytes += len;
     atomic_fetch_add(&fs->c->bytes_done, len);
     fs->raw = buf;
     fs->raw_off = base;
@@ -989,11 +1138,11 @@ scan_jsonl_block(void *arg, const char *buf, size_t len, uint64_t line, uint64_t
             }
             if (++js->bad_lines <= JSONL_WARN_LINES) {
                 (void)snprintf(msg, sizeof(msg), "%s; the line was scanned as text", lerr.msg);
-                warn_append(&j->warnings, msg);
+                warn_bad_line(j, msg);
             }
             /* drop the hits of the line's values; rescan it whole */
-            while (j->file->nhits > 0 && j->file->hits[j->file->nhits - 1].row == line) {
-                j->file->nhits--;
+            while (fs->f->nhits > 0 && fs->f->hits[fs->f->nhits - 1].row == line) {
+                fs->f->nhits--;
             }
             fs->t = (struct lc){.pos = base + off, .line = line - 1};
             rc = scan_json_text_fallback(fs, buf + off, end - off, base + off, line, err);
@@ -1006,20 +1155,20 @@ scan_jsonl_block(void *arg, const char *buf, size_t len, uint64_t line, uint64_t
 }
 
 /* JSONL, streamed: memory stays bounded by the read size and the longest line, whatever the
- * file's size. */
+ * file's size. in is the whole file, or the job's part of it. */
 static enum pcl_rc
 scan_jsonl(struct field_scan *fs, struct pcl_json_walk_opts *wo, struct pcl_input *in,
            struct pcl_err *err)
 {
-    struct jsonl_scan js = {.fs = fs, .wo = wo};
+    struct job *j = fs->j;
+    struct jsonl_scan js = {.fs = fs,
+                            .wo = wo,
+                            .line0 = j->jsonl_part ? j->seg_line - 1 : 0,
+                            .off0 = j->jsonl_part ? j->seg_start : 0};
     enum pcl_rc rc = pcl_input_lines(in, READ_CHUNK, MAX_JSONL_LINE, scan_jsonl_block, &js, err);
 
     if (rc == PCL_OK && js.bad_lines > JSONL_WARN_LINES) {
-        char msg[96];
-
-        (void)snprintf(msg, sizeof(msg), "%zu more lines are not JSON and were scanned as text",
-                       js.bad_lines - JSONL_WARN_LINES);
-        warn_append(&fs->j->warnings, msg);
+        j->bad_more = js.bad_lines - JSONL_WARN_LINES; /* named by merge_job() */
     }
     return rc;
 }
@@ -1028,7 +1177,8 @@ static enum pcl_rc
 scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in,
           bool jsonl, struct pcl_err *err)
 {
-    struct field_scan fs = {.c = c, .j = j, .f = j->file, .s = s};
+    struct field_scan fs = {
+        .c = c, .j = j, .f = j->jsonl_part ? &j->part : j->file, .s = s, .last = SIZE_MAX};
     struct pcl_json_walk_opts wo = {.jsonl = false,
                                     .name = j->file->path,
                                     .on_value = on_json_value,
@@ -1092,8 +1242,33 @@ discard_structured(struct scan_file *f)
     pcl_free(f->profiles);
     f->profiles = NULL;
     f->nprofiles = 0;
+    f->capprofiles = 0;
     f->nhits = 0;
     memset(&f->counts, 0, sizeof(f->counts));
+}
+
+/* A CSV cell or JSON document over its limit, or a reader error (why, which names the file):
+ * the whole file is scanned as text instead of skipped, and the warning says so. */
+static enum pcl_rc
+rescan_as_text(struct scan_ctx *c, struct job *j, struct worker_mem *w, const char *why,
+               struct pcl_err *err)
+{
+    struct scan_file *f = j->file;
+    struct pcl_input *in = NULL;
+    char msg[PCL_ERR_MSG_SIZE + 64];
+    enum pcl_rc rc;
+
+    (void)snprintf(msg, sizeof(msg), "%s; scanned as text instead", why);
+    warn_append(&j->warnings, msg);
+    discard_structured(f);
+    rc = pcl_input_open(f->path, &in, err);
+    if (rc == PCL_OK) {
+        f->bytes = 0;
+        f->fmt = PCL_FMT_TEXT;
+        rc = scan_text_stream(c, j, in, w, err);
+    }
+    pcl_input_free(in);
+    return rc;
 }
 
 static enum pcl_rc
@@ -1139,24 +1314,34 @@ run_file_job(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl
     }
     if ((rc == PCL_EINVAL || rc == PCL_ELIMIT) && f->fmt != PCL_FMT_TEXT &&
         f->fmt != PCL_FMT_BINARY) {
-        /* A CSV cell or JSON document over its limit, or a reader error: scan the whole file
-         * as text instead of skipping it, and say so (the readers' messages name the file). */
-        char msg[PCL_ERR_MSG_SIZE + 64];
-
-        (void)snprintf(msg, sizeof(msg), "%s; scanned as text instead", err->msg);
-        warn_append(&j->warnings, msg);
-        discard_structured(f);
         pcl_input_free(in);
         in = NULL;
-        rc = pcl_input_open(f->path, &in, err);
-        if (rc == PCL_OK) {
-            f->bytes = 0;
-            f->fmt = PCL_FMT_TEXT;
-            rc = scan_text_stream(c, j, in, w, err);
-        }
+        rc = rescan_as_text(c, j, w, err->msg, err);
     }
 out:
     pcl_input_free(in);
+    return rc;
+}
+
+/* A part of a JSONL file (plan_segments()). A reader error that would make a file read by one
+ * job be scanned as text is kept for the main thread, which does that (merge_job()). */
+static enum pcl_rc
+scan_jsonl_part(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl_err *err)
+{
+    struct pcl_input *in = NULL;
+    enum pcl_rc rc;
+
+    j->part.path = j->file->path;
+    rc = pcl_input_open_range(j->file->path, j->seg_start, j->seg_end - j->seg_start, &in, err);
+    if (rc == PCL_OK) {
+        rc = scan_json(c, j, w->s, in, true, err);
+    }
+    pcl_input_free(in);
+    if (rc == PCL_EINVAL || rc == PCL_ELIMIT) {
+        j->fallback = true;
+        j->error = pcl_strdup(err->msg);
+        rc = j->error != NULL ? PCL_OK : pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
     return rc;
 }
 
@@ -1175,6 +1360,8 @@ run_job(struct scan_ctx *c, struct job *j, struct worker_mem *w)
     if (j->segment) {
         rc = scan_segment(c, j, w, &err);
         atomic_fetch_add(&c->bytes_done, j->seg_end - j->seg_start);
+    } else if (j->jsonl_part) {
+        rc = scan_jsonl_part(c, j, w, &err);
     } else {
         rc = run_file_job(c, j, w, &err);
     }
@@ -1273,17 +1460,130 @@ add_file(struct scan_ctx *c, const char *path)
     return c->nfiles++;
 }
 
+/* Count the lines of p[0..n), at file offset at: *line is the number of the line at p, and
+ * *line_start where it started. False when a line that ends here is MAX_JSONL_LINE / 2 bytes
+ * or longer. */
+static bool
+count_lines(const char *p, size_t n, uint64_t at, uint64_t *line, uint64_t *line_start)
+{
+    size_t last;
+    size_t k = pcl_count_byte(p, n, '\n', &last);
+
+    if (k > 0) {
+        const char *first = memchr(p, '\n', n);
+
+        if (at + (uint64_t)(first - p) - *line_start >= MAX_JSONL_LINE / 2) {
+            return false;
+        }
+        *line += k;
+        *line_start = at + last + 1;
+    }
+    return true;
+}
+
+/* A JSONL file is, with several threads, split into parts of whole lines that the workers
+ * scan side by side (scan_jsonl_part()). A part must know the number of its first line (the
+ * warnings name lines), so the file is read once here to count them, at memory speed. A file
+ * with a line of MAX_JSONL_LINE / 2 bytes or more is left to one job, which reports it (the
+ * line cut in two would be another result). */
+static bool
+plan_jsonl_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size)
+{
+    uint64_t seg = PCL_MAX(SEGMENT_MIN, size / ((uint64_t)c->o->threads * 4) + 1);
+    uint64_t pos = 0, line = 1, line_start = 0, part = 0, part_line = 1;
+    uint64_t(*cuts)[2] = NULL; /* each part's start and first line */
+    size_t ncuts = 0, cap = 0;
+    char *buf = NULL;
+    bool ok = false;
+
+    if (c->o->threads < 2 || size < 2 * seg) {
+        return false;
+    }
+    buf = pcl_malloc(READ_CHUNK);
+    if (buf == NULL) {
+        return false;
+    }
+    for (;;) {
+        ssize_t got = pread(fd, buf, READ_CHUNK, (off_t)pos);
+        size_t k = 0;
+
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            ok = got == 0 && pos - line_start < MAX_JSONL_LINE / 2;
+            break;
+        }
+        while (k < (size_t)got) {
+            uint64_t target = part + seg;
+            size_t from = target > pos + k ? (size_t)PCL_MIN(target - pos, (uint64_t)got) : k;
+            const char *nl =
+                from < (size_t)got ? memchr(buf + from, '\n', (size_t)got - from) : NULL;
+            size_t to = nl != NULL ? (size_t)(nl - buf) + 1 : (size_t)got;
+
+            if (!count_lines(buf + k, to - k, pos + k, &line, &line_start)) {
+                goto out;
+            }
+            k = to;
+            if (nl != NULL && pos + k < size) {
+                if (ncuts == cap) {
+                    uint64_t(*p)[2] = pcl_realloc(cuts, (cap = cap * 2 + 16) * sizeof(*cuts));
+
+                    if (p == NULL) {
+                        goto out;
+                    }
+                    cuts = p;
+                }
+                cuts[ncuts][0] = part;
+                cuts[ncuts++][1] = part_line;
+                part = pos + k;
+                part_line = line;
+            }
+        }
+        pos += (uint64_t)got;
+    }
+    if (ok) {
+        size_t first = c->njobs;
+
+        size = pos; /* what there is to read now */
+        for (size_t i = 0; i <= ncuts; i++) {
+            struct job *j = add_job(c);
+
+            if (j == NULL) {
+                c->njobs = first; /* the caller reports out of memory */
+                ok = false;
+                goto out;
+            }
+            j->file_idx = fi;
+            j->jsonl_part = true;
+            j->file_len = size;
+            j->seg_start = i < ncuts ? cuts[i][0] : part;
+            j->seg_end = i + 1 < ncuts ? cuts[i + 1][0] : i < ncuts ? part : size;
+            j->seg_line = i < ncuts ? cuts[i][1] : part_line;
+        }
+        c->files[fi].fmt = PCL_FMT_JSONL;
+        c->files[fi].bytes = size;
+    }
+out:
+    pcl_free(buf);
+    pcl_free(cuts);
+    return ok;
+}
+
 /* A plain-text file of 1 MiB or more is, with several threads, split at line ends into
  * segments that the workers scan in parallel (scan_segment()); with one thread it is one
- * segment. Returns false when the file is not eligible (small, gzip, not text, unreadable):
- * it is streamed by run_file_job() instead. */
+ * segment. JSONL files are split by plan_jsonl_parts(). Returns false when the file is not
+ * eligible (small, gzip, not text or JSONL, unreadable): it is streamed by run_file_job()
+ * instead. */
 static bool
 plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
 {
     static char look[65536]; /* where a segment ends: the planning thread only */
-    unsigned char head[8192];
+    unsigned char head[PCL_INPUT_PEEK_MAX];
+    enum pcl_format fmt;
     int fd;
     ssize_t n;
+    size_t first;
     uint64_t seg, pos = 0;
 
     if (size < ((uint64_t)1 << 20) || size > (uint64_t)SIZE_MAX / 2) {
@@ -1294,13 +1594,20 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
         return false;
     }
     n = read(fd, head, sizeof(head));
-    if (n <= 0 || (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) ||
-        (c->o->have_input_format
-             ? c->o->input_format
-             : pcl_format_sniff(path, (const char *)head, (size_t)n)) != PCL_FMT_TEXT) {
+    fmt = n <= 0 || (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) ? PCL_FMT_BINARY
+          : c->o->have_input_format                                ? c->o->input_format
+                                    : pcl_format_sniff(path, (const char *)head, (size_t)n);
+    if (fmt == PCL_FMT_JSONL) {
+        bool ok = plan_jsonl_parts(c, fi, fd, size);
+
+        (void)close(fd);
+        return ok;
+    }
+    if (fmt != PCL_FMT_TEXT) {
         (void)close(fd);
         return false;
     }
+    first = c->njobs;
     c->files[fi].fmt = PCL_FMT_TEXT;
     c->files[fi].bytes = size;
     seg = c->o->threads < 2 ? size : PCL_MAX(SEGMENT_MIN, size / ((uint64_t)c->o->threads * 4) + 1);
@@ -1321,6 +1628,7 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
         j = add_job(c);
         if (j == NULL) {
             (void)close(fd);
+            c->njobs = first;
             return false; /* the caller reports out of memory */
         }
         j->file_idx = fi;
@@ -1366,15 +1674,181 @@ on_walk_warning(void *arg, const char *msg)
 
 /* ---- merge and report ----------------------------------------------------------------- */
 
+/* What the main thread carries from one job of a file to the next. */
+struct file_merge {
+    uint64_t line_base; /* text segments: the lines before the job */
+    uint64_t cp_carry;  /* and the code points of the last one */
+    size_t bad_named;   /* JSONL lines that are not JSON: named so far */
+    uint64_t bad_more;  /* and counted after the first JSONL_WARN_LINES */
+    char *fallback;     /* a JSONL part's reader error: the file is scanned again as text */
+    size_t *pmap;       /* a JSONL part's profile -> the file's; array of cap_pmap */
+    size_t cap_pmap;
+    struct profile_index index; /* the file's profiles */
+};
+
+/* Ready for the next file (the buffers stay). */
 static void
-merge_job(struct scan_file *f, struct job *j, uint64_t *line_base, uint64_t *cp_carry)
+file_merge_reset(struct file_merge *m)
 {
+    m->line_base = 0;
+    m->cp_carry = 0;
+    m->bad_named = 0;
+    m->bad_more = 0;
+    pindex_clear(&m->index);
+}
+
+static void
+file_merge_fini(struct file_merge *m)
+{
+    pcl_free(m->fallback);
+    pcl_free(m->pmap);
+    pcl_free(m->index.slot);
+    memset(m, 0, sizeof(*m));
+}
+
+static void
+counts_add(struct pcl_class_counts *to, const struct pcl_class_counts *from)
+{
+    for (size_t i = 0; i < 6; i++) {
+        to->by_category[i] += from->by_category[i];
+        to->cells_hit[i] += from->cells_hit[i];
+    }
+    to->cells += from->cells;
+}
+
+/* A JSONL part's profiles, hits and counts, into its file's. Parts are merged in order, so
+ * the file's profiles are in the order a scan of the whole file makes them. PCL_ELIMIT when
+ * the file has too many distinct fields. */
+static enum pcl_rc
+merge_part(size_t ndets, struct scan_file *f, struct job *j, struct file_merge *m)
+{
+    struct scan_file *p = &j->part;
+
+    if (p->nprofiles > m->cap_pmap) {
+        size_t *pm = pcl_realloc(m->pmap, p->nprofiles * sizeof(*pm));
+
+        if (pm == NULL) {
+            return PCL_ENOMEM;
+        }
+        m->pmap = pm;
+        m->cap_pmap = p->nprofiles;
+    }
+    if (pindex_reserve(&m->index, f->profiles, f->nprofiles, f->nprofiles + p->nprofiles) !=
+        PCL_OK) {
+        return PCL_ENOMEM;
+    }
+    for (size_t i = 0; i < p->nprofiles; i++) {
+        struct scan_profile *q = &p->profiles[i];
+        size_t *slot = pindex_slot(&m->index, f->profiles, q->name, q->name_len);
+
+        if (*slot == 0) {
+            if (f->nprofiles >= MAX_PROFILES) {
+                return PCL_ELIMIT;
+            }
+            if (profiles_reserve(f) != PCL_OK) {
+                return PCL_ENOMEM;
+            }
+            f->profiles[f->nprofiles] = *q; /* the name and counts move */
+            q->name = NULL;
+            q->cells_by_det = NULL;
+            *slot = ++f->nprofiles;
+        } else {
+            struct scan_profile *to = &f->profiles[*slot - 1];
+
+            to->cells += q->cells;
+            counts_add(&to->counts, &q->counts);
+            for (size_t d = 0; d < ndets; d++) {
+                to->cells_by_det[d] += q->cells_by_det[d];
+            }
+        }
+        m->pmap[i] = *slot - 1;
+    }
+    for (size_t i = 0; i < p->nhits; i++) {
+        struct scan_hit h = p->hits[i];
+
+        h.profile = m->pmap[h.profile];
+        h.field = f->profiles[h.profile].name;
+        if (push_hit(&f->hits, &f->nhits, &f->caphits, &h) != PCL_OK) {
+            if (f->error == NULL) {
+                f->failed = true;
+                f->error = pcl_strdup("too many findings; output truncated");
+            }
+            break;
+        }
+    }
+    counts_add(&f->counts, &p->counts);
+    return PCL_OK;
+}
+
+/* A job's warnings into its file's. Of the warnings about JSONL lines that are not JSON, the
+ * first JSONL_WARN_LINES of the file are kept and the rest counted (m->bad_more). */
+static void
+merge_warnings(struct scan_file *f, const struct job *j, struct file_merge *m)
+{
+    const char *w = j->warnings.ptr;
+    size_t at = 0, len = j->warnings.len;
+    bool ok = true;
+
+    for (size_t i = 0; ok && i < j->nbad_warn; i++) {
+        const char *nl = memchr(w + j->bad_warn[i], '\n', len - j->bad_warn[i]);
+        size_t end = nl != NULL ? (size_t)(nl - w) + 1 : len;
+
+        if (m->bad_named < JSONL_WARN_LINES) {
+            m->bad_named++;
+            continue; /* kept: appended with what comes before the next one */
+        }
+        m->bad_more++;
+        ok = pcl_buf_append(&f->warnings, w + at, j->bad_warn[i] - at) == PCL_OK;
+        at = end;
+    }
+    m->bad_more += j->bad_more;
+    if (ok && at < len) {
+        ok = pcl_buf_append(&f->warnings, w + at, len - at) == PCL_OK;
+    }
+    if (!ok) {
+        warn_append(&f->warnings, "(more warnings dropped)");
+    }
+}
+
+/* Free what a JSONL part kept that merge_part() did not move. */
+static void
+part_free(struct scan_file *p)
+{
+    for (size_t i = 0; i < p->nprofiles; i++) {
+        pcl_free(p->profiles[i].name);
+        pcl_free(p->profiles[i].cells_by_det);
+    }
+    pcl_free(p->profiles);
+    pcl_free(p->hits);
+    memset(p, 0, sizeof(*p));
+}
+
+static void
+merge_job(const struct scan_ctx *c, struct scan_file *f, struct job *j, struct file_merge *m)
+{
+    if (m->fallback != NULL) {
+        goto done; /* a part before met an error: a scan of the whole file would stop there */
+    }
+    if (j->jsonl_part) {
+        enum pcl_rc rc = merge_part(pcl_engine_detector_count(c->e), f, j, m);
+
+        if (rc == PCL_ELIMIT) {
+            char msg[PCL_ERR_MSG_SIZE];
+
+            (void)snprintf(msg, sizeof(msg), "%s: more than %u distinct fields", f->path,
+                           MAX_PROFILES);
+            m->fallback = pcl_strdup(msg);
+            f->failed |= m->fallback == NULL;
+        } else if (rc != PCL_OK) {
+            f->failed = true;
+        }
+    }
     for (size_t i = 0; i < j->nhits; i++) {
         struct scan_hit h = j->hits[i];
 
         if (j->segment || f->fmt == PCL_FMT_TEXT) {
-            h.col = (h.line == 0 ? *cp_carry + h.col : h.col) + 1;
-            h.line = *line_base + h.line + 1;
+            h.col = (h.line == 0 ? m->cp_carry + h.col : h.col) + 1;
+            h.line = m->line_base + h.line + 1;
         }
         if (push_hit(&f->hits, &f->nhits, &f->caphits, &h) != PCL_OK) {
             if (f->error == NULL) {
@@ -1385,22 +1859,66 @@ merge_job(struct scan_file *f, struct job *j, uint64_t *line_base, uint64_t *cp_
         }
     }
     if (j->segment) {
-        *line_base += j->newlines;
-        *cp_carry = j->newlines > 0 ? j->tail_cp : *cp_carry + j->tail_cp;
+        m->line_base += j->newlines;
+        m->cp_carry = j->newlines > 0 ? j->tail_cp : m->cp_carry + j->tail_cp;
     }
-    if (j->warnings.len > 0 &&
-        pcl_buf_append(&f->warnings, j->warnings.ptr, j->warnings.len) != PCL_OK) {
-        warn_append(&f->warnings, "(more warnings dropped)");
-    }
+    merge_warnings(f, j, m);
     f->failed |= j->failed;
+    if (j->fallback) {
+        m->fallback = j->error;
+        j->error = NULL;
+    }
     if (j->error != NULL && f->error == NULL) {
         f->error = j->error;
         j->error = NULL;
     }
+done:
+    part_free(&j->part);
     pcl_free(j->hits);
     j->hits = NULL;
     pcl_free(j->error);
+    j->error = NULL;
     pcl_buf_fini(&j->warnings);
+}
+
+/* After the last job of a file: the count of JSONL lines that were not named, or, when a part
+ * met a reader error, the scan of the whole file as text (run_file_job() does the same for a
+ * file it reads whole). The text scan's previews live in *arena. */
+static void
+merge_end(struct scan_ctx *c, struct scan_file *f, size_t fi, struct file_merge *m,
+          struct worker_mem *w, struct pcl_arena **arena)
+{
+    struct job j = {.file = f, .file_idx = fi};
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    if (m->fallback == NULL) {
+        if (m->bad_more > 0) {
+            char msg[96];
+
+            (void)snprintf(msg, sizeof(msg),
+                           "%llu more lines are not JSON and were scanned as text",
+                           (unsigned long long)m->bad_more);
+            warn_append(&f->warnings, msg);
+        }
+        return;
+    }
+    pcl_buf_init(&j.warnings, 1 << 20);
+    j.arena = pcl_arena_new(16384, 0);
+    rc = j.arena == NULL ? PCL_ENOMEM : PCL_OK;
+    if (rc == PCL_OK) {
+        rc = rescan_as_text(c, &j, w, m->fallback, &err);
+    }
+    if (rc != PCL_OK) {
+        j.failed = true;
+        j.error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
+    }
+    pcl_free(m->fallback);
+    m->fallback = NULL;
+    m->line_base = 0;
+    m->cp_carry = 0;
+    merge_job(c, f, &j, m);
+    *arena = j.arena;
 }
 
 static void
@@ -1615,6 +2133,8 @@ pcl_cmd_scan(int argc, char **argv)
     struct scan_ctx c = {0};
     struct scan_writer w = {0};
     struct scan_summary sum = {0};
+    struct file_merge fm = {0};
+    struct worker_mem rw = {0}; /* the main thread's: a JSONL file scanned again as text */
     struct pcl_err err = {0};
     const char *config = NULL, *output = NULL;
     double min_score = 0, t0;
@@ -1626,6 +2146,7 @@ pcl_cmd_scan(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
     o.threads = ncpu > 0 ? (unsigned)PCL_MIN(ncpu, 256L) : 1;
+    pcl_buf_init(&rw.hold, 0);
     optind = 1;
     while ((ch = getopt_long(argc, argv, "f:o:c:j:qh", long_opts, NULL)) != -1) {
         unsigned long v;
@@ -1874,7 +2395,7 @@ pcl_cmd_scan(int argc, char **argv)
     /* report files in order as their jobs finish */
     for (size_t ji = 0, fi = 0; fi < c.nfiles; fi++) {
         struct scan_file *f = &c.files[fi];
-        uint64_t line_base = 0, cp_carry = 0;
+        struct pcl_arena *text_arena = NULL; /* a JSONL file scanned again as text */
 
         for (; ji < c.njobs && c.jobs[ji].file_idx == fi; ji++) {
             size_t batch = PCL_MIN(ji + REPORT_BATCH, c.njobs);
@@ -1882,7 +2403,7 @@ pcl_cmd_scan(int argc, char **argv)
             /* a job not done yet: wait for it and for a batch of jobs after it, so small files
              * are reported in batches, one wake-up per REPORT_BATCH jobs rather than per job */
             if (atomic_load(&c.jobs[ji].done)) {
-                merge_job(f, &c.jobs[ji], &line_base, &cp_carry);
+                merge_job(&c, f, &c.jobs[ji], &fm);
                 continue;
             }
             (void)pthread_mutex_lock(&c.mu);
@@ -1907,8 +2428,10 @@ pcl_cmd_scan(int argc, char **argv)
             atomic_store(&c.wait_job, SIZE_MAX);
             atomic_store(&c.wait_count, SIZE_MAX);
             (void)pthread_mutex_unlock(&c.mu);
-            merge_job(f, &c.jobs[ji], &line_base, &cp_carry);
+            merge_job(&c, f, &c.jobs[ji], &fm);
         }
+        merge_end(&c, f, fi, &fm, &rw, &text_arena);
+        file_merge_reset(&fm);
         classify_file(e, f);
         if (progress_mode > 0) {
             progress(&c, t0, true);
@@ -1938,6 +2461,7 @@ pcl_cmd_scan(int argc, char **argv)
         }
         scan_writer_file(&w, f);
         file_free(f);
+        pcl_arena_free(text_arena);
         for (size_t k = ji; k-- > 0 && c.jobs[k].file_idx == fi;) {
             pcl_arena_free(c.jobs[k].arena);
             c.jobs[k].arena = NULL;
@@ -1964,7 +2488,11 @@ out_ctx:
     for (size_t i = 0; i < c.nfiles; i++) {
         file_free(&c.files[i]);
     }
+    file_merge_fini(&fm);
+    pcl_stream_free(rw.st);
+    pcl_buf_fini(&rw.hold);
     for (size_t i = 0; i < c.njobs; i++) {
+        part_free(&c.jobs[i].part);
         pcl_free(c.jobs[i].hits);
         pcl_free(c.jobs[i].error);
         pcl_buf_fini(&c.jobs[i].warnings);

@@ -24,6 +24,7 @@ struct scan_hit {
     double score;
     uint32_t det;
     const char *field;   /* CSV column name or JSON field path; NULL for text */
+    size_t profile;      /* with field: the index of its profile */
     const char *preview; /* masked value (or the value with --show-values) */
 };
 
@@ -51,6 +52,7 @@ struct scan_file {
     size_t caphits;
     struct scan_profile *profiles; /* array of nprofiles: CSV columns or JSON fields */
     size_t nprofiles;
+    size_t capprofiles;
     struct pcl_class_counts counts;
     enum pcl_sensitivity level;
 };

@@ -207,6 +207,52 @@ check "mixed jsonl: ten lines named" test "$(grep -c 'the line was scanned as te
 check "mixed jsonl: first bad line located" grep -q "mixed.jsonl: line 3, column 1 (offset 18): " "$T/mixed.err"
 check "mixed jsonl: last named line located" grep -q "mixed.jsonl: line 30, column 1 (offset " "$T/mixed.err"
 check "mixed jsonl: the rest counted" grep -q "5 more lines are not JSON" "$T/mixed.err"
+
+# --- with several threads a large JSONL file is scanned in parts of whole lines, which must
+# report exactly what one reader reports: offsets, lines, field profiles, the first ten bad
+# lines named across parts, and a line that makes the whole file be scanned as text
+/usr/bin/python3 -c "
+import json
+pad = 'x' * 200
+with open('$T/big.jsonl', 'w') as a, open('$T/deep.jsonl', 'w') as d, open('$T/keys.jsonl', 'w') as k:
+    for i in range(80000):
+        if i % 5000 == 7:
+            line = 'not json %d ann%d@example.com' % (i, i)
+        else:
+            rec = {'n': i, 'ssn': '536-22-1234' if i % 97 == 0 else 'n/a', 'pad': pad,
+                   'email': 'u%d@example.com' % i}
+            if i > 40000 and i % 7 == 0:
+                rec['late_%d' % (i % 13)] = '4111 1111 1111 1111'
+            line = json.dumps(rec)
+        a.write(line + '\\n')
+        d.write(('{' + chr(34) + 'a' + chr(34) + ':') * 600 + '1' + '}' * 600 if i == 60000 else line)
+        d.write('\\n')
+    for i in range(100001):
+        k.write(json.dumps({'key%d' % i: pad + ' +1 415 555 %04d' % (i % 10000)}) + '\\n')
+"
+for f in big deep keys; do
+    for j in 1 2; do
+        "$BIN" scan --format jsonl -q -j $j "$T/$f.jsonl" > "$T/$f.$j.out" 2> "$T/$f.$j.err"
+        echo "rc=$?" >> "$T/$f.$j.err"
+        "$BIN" scan --format json -j $j "$T/$f.jsonl" 2> /dev/null |
+            sed -E 's/"seconds": ?[0-9.e+-]+//' > "$T/$f.$j.json"
+    done
+    check "$f.jsonl: parts report what one reader does" cmp -s "$T/$f.1.out" "$T/$f.2.out"
+    check "$f.jsonl: parts warn as one reader does" cmp -s "$T/$f.1.err" "$T/$f.2.err"
+    check "$f.jsonl: parts profile fields as one reader does" cmp -s "$T/$f.1.json" "$T/$f.2.json"
+done
+check "big.jsonl: bad lines named across parts" test "$(grep -c 'the line was scanned as text' "$T/big.2.err")" -eq 10
+check "big.jsonl: the rest counted" grep -q "^6 more lines are not JSON" "$T/big.2.err"
+check "big.jsonl: a late line located" py "
+import json
+raw = open('$T/big.jsonl', 'rb').read()
+rows = [json.loads(l) for l in open('$T/big.2.out')]
+last = max(rows, key=lambda r: r['start'])
+assert last['line'] == raw.count(b'\\n', 0, last['start']) + 1, last
+assert len([r for r in rows if r['type'] == 'CREDIT_CARD']) > 2000
+"
+check "deep.jsonl: scanned as text" grep -q "line 60001, .*nesting deeper than 512; scanned as text instead" "$T/deep.2.err"
+check "keys.jsonl: too many fields, scanned as text" grep -q "more than 100000 distinct fields; scanned as text instead" "$T/keys.2.err"
 cp "$T/mixed.jsonl" "$T/mixed.log"
 "$BIN" scan --format jsonl -q "$T/mixed.log" > "$T/mixedlog.out" 2> "$T/mixedlog.err"
 check "mixed log: sniffed as text, no warnings" test ! -s "$T/mixedlog.err"
