@@ -5,6 +5,7 @@
 #include "mscan.h"
 
 #include <fcntl.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -258,6 +259,26 @@ ends_with(const char *s, const char *suffix)
     return l >= k && strcmp(s + l - k, suffix) == 0;
 }
 
+/* Names whose loaders read a pickle (torch.load, pickle.load, joblib.load): content that is
+ * none of the formats here cannot be called clean. (".bin" is left out: ONNX external data
+ * and other raw weights use it too.) */
+static bool
+pickle_name(const char *name)
+{
+    static const char *const exts[] = {".pkl",  ".pickle", ".pt",  ".pth",
+                                       ".ckpt", ".joblib", ".dill"};
+    size_t l = strlen(name);
+
+    for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        size_t k = strlen(exts[i]);
+
+        if (l >= k && strcasecmp(name + l - k, exts[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 set_format(struct mscan *s, const char *fmt)
 {
@@ -375,6 +396,12 @@ dispatch(struct mscan *s, const uint8_t *d, size_t n, const char *hint)
                          "trust_remote_code=True");
     }
     set_format(s, "unknown");
+    if (hint != NULL && pickle_name(hint)) {
+        /* a loader would read it as a pickle or a PyTorch checkpoint: not clean unread */
+        return mscan_unscannable(s, 0,
+                                 "named like a pickle or PyTorch file, but its content is "
+                                 "neither (nor any other format this scanner reads)");
+    }
     return PCL_OK;
 }
 

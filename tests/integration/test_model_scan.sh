@@ -37,6 +37,15 @@ check "suspicious exits 0 without --strict" test "$rc" -eq 0
 check "suspicious exits 1 with --strict" test "$rc" -eq 1
 "$BIN" model scan "$T/x.7z" > /dev/null; rc=$?
 check "7z exits 3 (unscannable)" test "$rc" -eq 3
+# content that is no model format: unscannable when named like a pickle (torch.load or
+# pickle.load would read it), clean (format unknown) otherwise
+printf 'not a model at all\001\002' > "$T/junk.pt"
+cp "$T/junk.pt" "$T/junk.bin"
+"$BIN" model scan "$T/junk.pt" > "$T/junk.txt"; rc=$?
+check "unrecognized .pt exits 3" test "$rc" -eq 3
+check "unrecognized .pt says why" grep -q "junk.pt: unscannable (unknown)" "$T/junk.txt"
+"$BIN" model scan --strict "$T/junk.bin" > "$T/junk.txt"; rc=$?
+check "unrecognized .bin stays clean" test "$rc" -eq 0
 "$BIN" model scan "$T/missing.pt" > /dev/null 2> "$T/err.txt"; rc=$?
 check "missing file exits 3" test "$rc" -eq 3
 check "missing file named" grep -q "missing.pt" "$T/err.txt"
