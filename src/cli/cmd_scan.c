@@ -1864,8 +1864,12 @@ merge_job(const struct scan_ctx *c, struct scan_file *f, struct job *j, struct f
     }
     merge_warnings(f, j, m);
     f->failed |= j->failed;
-    if (j->fallback) {
-        m->fallback = j->error;
+    if (j->fallback) { /* not the file's error: the file is scanned again */
+        if (m->fallback == NULL) {
+            m->fallback = j->error;
+        } else {
+            pcl_free(j->error);
+        }
         j->error = NULL;
     }
     if (j->error != NULL && f->error == NULL) {
