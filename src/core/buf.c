@@ -72,13 +72,19 @@ pcl_buf_reserve(struct pcl_buf *b, size_t extra)
 enum pcl_rc
 pcl_buf_append(struct pcl_buf *b, const void *p, size_t n)
 {
-    enum pcl_rc rc = pcl_buf_reserve(b, n);
-
-    if (rc != PCL_OK) {
-        return rc;
-    }
-    if (n > 0) {
+    /* Room already there (cap never exceeds max + 1, so the limit holds): no reserve call.
+     * Appends of a few bytes are most calls (JSON paths, report lines). */
+    if (b->len < b->cap && n < b->cap - b->len) {
         memcpy(b->ptr + b->len, p, n);
+    } else {
+        enum pcl_rc rc = pcl_buf_reserve(b, n);
+
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        if (n > 0) {
+            memcpy(b->ptr + b->len, p, n);
+        }
     }
     b->len += n;
     b->ptr[b->len] = '\0';
@@ -88,6 +94,11 @@ pcl_buf_append(struct pcl_buf *b, const void *p, size_t n)
 enum pcl_rc
 pcl_buf_appendc(struct pcl_buf *b, char c)
 {
+    if (b->len + 1 < b->cap) {
+        b->ptr[b->len++] = c;
+        b->ptr[b->len] = '\0';
+        return PCL_OK;
+    }
     return pcl_buf_append(b, &c, 1);
 }
 
