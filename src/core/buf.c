@@ -72,19 +72,17 @@ pcl_buf_reserve(struct pcl_buf *b, size_t extra)
 enum pcl_rc
 pcl_buf_append(struct pcl_buf *b, const void *p, size_t n)
 {
-    /* Room already there (cap never exceeds max + 1, so the limit holds): no reserve call.
-     * Appends of a few bytes are most calls (JSON paths, report lines). */
-    if (b->len < b->cap && n < b->cap - b->len) {
-        memcpy(b->ptr + b->len, p, n);
-    } else {
+    /* With room already there (cap never exceeds max + 1, so the limit holds), no reserve
+     * call: appends of a few bytes are most calls (JSON paths, report lines). */
+    if (b->len >= b->cap || n >= b->cap - b->len) {
         enum pcl_rc rc = pcl_buf_reserve(b, n);
 
         if (rc != PCL_OK) {
             return rc;
         }
-        if (n > 0) {
-            memcpy(b->ptr + b->len, p, n);
-        }
+    }
+    if (n > 0) {
+        memcpy(b->ptr + b->len, p, n);
     }
     b->len += n;
     b->ptr[b->len] = '\0';
