@@ -197,6 +197,9 @@ size_t pcl_utf8_encode(char *out, uint32_t cp);
 /* Number of bytes equal to c in s[0..n), 16 bytes per step (line counting over whole files);
  * *last is the offset of the last of them, or n when there is none. */
 size_t pcl_count_byte(const char *s, size_t n, char c, size_t *last);
+/* 64-bit FNV-1a of p[0..n): a fast hash for in-memory tables (not for untrusted keys an
+ * attacker can collide to slow a table down without bound). */
+uint64_t pcl_fnv1a(const void *p, size_t n);
 
 /* ---- JSON writer -------------------------------------------------------------------- */
 

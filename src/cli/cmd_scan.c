@@ -439,17 +439,6 @@ struct profile_index {
     size_t cap;
 };
 
-static size_t
-name_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    }
-    return (size_t)h;
-}
-
 /* The slot of name: its profile's (of the array p), or the free one where it would go. */
 static size_t *
 pindex_slot(const struct profile_index *x, const struct scan_profile *p, const char *name,
@@ -457,7 +446,7 @@ pindex_slot(const struct profile_index *x, const struct scan_profile *p, const c
 {
     size_t mask = x->cap - 1;
 
-    for (size_t i = name_hash(name, len) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)pcl_fnv1a(name, len) & mask;; i = (i + 1) & mask) {
         size_t k = x->slot[i];
 
         if (k == 0 || (p[k - 1].name_len == len && memcmp(p[k - 1].name, name, len) == 0)) {

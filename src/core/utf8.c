@@ -231,3 +231,15 @@ pcl_count_byte(const char *s, size_t n, char c, size_t *last)
 #endif
     return count;
 }
+
+uint64_t
+pcl_fnv1a(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    uint64_t h = 14695981039346656037u;
+
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ b[i]) * 1099511628211u;
+    }
+    return h;
+}

@@ -45,17 +45,6 @@ pcl_gw_limit_kind_name(enum gw_limit_kind k)
     return (unsigned)k < PCL_ARRAY_LEN(kind_names) ? kind_names[k] : "?";
 }
 
-static uint64_t
-fnv(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-
-    for (; *s != '\0'; s++) {
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    }
-    return h;
-}
-
 /* Entry for subject, created when missing; NULL when out of memory. Shard lock held. */
 static struct entry *
 find(struct shard *sh, const char *subject, uint64_t h, bool create)
@@ -142,7 +131,7 @@ static bool
 mem_admit(struct gw_limiter *lim, const char *subject, const struct gw_limit *l, int64_t est,
           uint64_t now, struct gw_limit_view *v)
 {
-    uint64_t h = fnv(subject);
+    uint64_t h = pcl_fnv1a(subject, strlen(subject));
     struct shard *sh = shard_of(lim, h);
     struct entry *e;
     bool ok = true;
@@ -211,7 +200,7 @@ static void
 mem_settle(struct gw_limiter *lim, const char *subject, const struct gw_limit *l, int64_t delta,
            uint64_t now)
 {
-    uint64_t h = fnv(subject);
+    uint64_t h = pcl_fnv1a(subject, strlen(subject));
     struct shard *sh = shard_of(lim, h);
     struct entry *e;
 
@@ -234,7 +223,7 @@ mem_settle(struct gw_limiter *lim, const char *subject, const struct gw_limit *l
 static void
 mem_release(struct gw_limiter *lim, const char *subject)
 {
-    uint64_t h = fnv(subject);
+    uint64_t h = pcl_fnv1a(subject, strlen(subject));
     struct shard *sh = shard_of(lim, h);
     struct entry *e;
 
@@ -256,7 +245,7 @@ mem_budget_add(struct gw_limiter *lim, const char *id, int64_t period_start, int
     int64_t used;
 
     (void)snprintf(subject, sizeof(subject), "budget:%s", id);
-    h = fnv(subject);
+    h = pcl_fnv1a(subject, strlen(subject));
     sh = shard_of(lim, h);
     (void)pthread_mutex_lock(&sh->mu);
     e = find(sh, subject, h, true);

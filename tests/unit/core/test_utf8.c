@@ -336,6 +336,16 @@ test_pcl_count_byte_matches_loop(void **state)
     }
 }
 
+/* The published FNV-1a 64 test vectors. */
+static void
+test_pcl_fnv1a_vectors(void **state)
+{
+    (void)state;
+    assert_true(pcl_fnv1a("", 0) == 0xcbf29ce484222325u);
+    assert_true(pcl_fnv1a("a", 1) == 0xaf63dc4c8601ec8cu);
+    assert_true(pcl_fnv1a("foobar", 6) == 0x85944171f73967e8u);
+}
+
 int
 main(void)
 {
@@ -348,6 +358,7 @@ main(void)
         cmocka_unit_test(test_pcl_utf8_exhaustive_up_to_3_bytes),
         cmocka_unit_test(test_pcl_utf8_4_byte_edges),
         cmocka_unit_test(test_pcl_count_byte_matches_loop),
+        cmocka_unit_test(test_pcl_fnv1a_vectors),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
