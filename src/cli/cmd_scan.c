@@ -169,6 +169,21 @@ push_hit(struct scan_hit **hits, size_t *n, size_t *cap, const struct scan_hit *
     return PCL_OK;
 }
 
+/* Add a hit to a file's; when it cannot be (too many, or out of memory), the file's error
+ * says its output is truncated, and false is returned. */
+static bool
+file_add_hit(struct scan_file *f, const struct scan_hit *h)
+{
+    if (push_hit(&f->hits, &f->nhits, &f->caphits, h) == PCL_OK) {
+        return true;
+    }
+    if (f->error == NULL) {
+        f->failed = true;
+        f->error = pcl_strdup("too many findings; output truncated");
+    }
+    return false;
+}
+
 /* ---- line and column tracking ------------------------------------------------------- */
 
 struct lc {
@@ -1220,7 +1235,8 @@ out:
 
 /* ---- jobs ----------------------------------------------------------------------------- */
 
-/* Forget what a structured scan found before it failed (it is scanned again as text). */
+/* Forget what a structured scan found: before the file is scanned again as text, and first
+ * when a part or a file is freed. The hits array stays (nhits is 0). */
 static void
 discard_structured(struct scan_file *f)
 {
@@ -1757,11 +1773,7 @@ merge_part(size_t ndets, struct scan_file *f, struct job *j, struct file_merge *
 
         h.profile = m->pmap[h.profile];
         h.field = f->profiles[h.profile].name;
-        if (push_hit(&f->hits, &f->nhits, &f->caphits, &h) != PCL_OK) {
-            if (f->error == NULL) {
-                f->failed = true;
-                f->error = pcl_strdup("too many findings; output truncated");
-            }
+        if (!file_add_hit(f, &h)) {
             break;
         }
     }
@@ -1803,11 +1815,7 @@ merge_warnings(struct scan_file *f, const struct job *j, struct file_merge *m)
 static void
 part_free(struct scan_file *p)
 {
-    for (size_t i = 0; i < p->nprofiles; i++) {
-        pcl_free(p->profiles[i].name);
-        pcl_free(p->profiles[i].cells_by_det);
-    }
-    pcl_free(p->profiles);
+    discard_structured(p);
     pcl_free(p->hits);
     memset(p, 0, sizeof(*p));
 }
@@ -1839,11 +1847,7 @@ merge_job(const struct scan_ctx *c, struct scan_file *f, struct job *j, struct f
             h.col = (h.line == 0 ? m->cp_carry + h.col : h.col) + 1;
             h.line = m->line_base + h.line + 1;
         }
-        if (push_hit(&f->hits, &f->nhits, &f->caphits, &h) != PCL_OK) {
-            if (f->error == NULL) {
-                f->failed = true;
-                f->error = pcl_strdup("too many findings; output truncated");
-            }
+        if (!file_add_hit(f, &h)) {
             break;
         }
     }
@@ -1932,12 +1936,8 @@ file_free(struct scan_file *f)
     pcl_free(f->path);
     pcl_free(f->error);
     pcl_buf_fini(&f->warnings);
+    discard_structured(f);
     pcl_free(f->hits);
-    for (size_t i = 0; i < f->nprofiles; i++) {
-        pcl_free(f->profiles[i].name);
-        pcl_free(f->profiles[i].cells_by_det);
-    }
-    pcl_free(f->profiles);
     memset(f, 0, sizeof(*f));
 }
 
