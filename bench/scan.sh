@@ -98,46 +98,38 @@ if [ "$rc" -gt 1 ]; then
     sed 's/^/    /' "$OUT/scan.err" >&2
 fi
 SCAN_FINDINGS=$(grep -c "^{" "$OUT/scan.jsonl" || true)
-T_PC1=$(best_of "${SCAN[@]}" --threads 1 "$CORPUS")
-T_PCN=$(best_of "${SCAN[@]}" --threads "$NPROC" "$CORPUS")
-T_PCD=$(best_of "${SCAN[@]}" --threads "$NPROC" "$SPLIT_DIR")
-T_PCS1=$(best_of "${SCAN[@]}" --threads 1 "$SMALL_DIR")
-T_PCSN=$(best_of "${SCAN[@]}" --threads "$NPROC" "$SMALL_DIR")
-PCS1=$(mbps "$SMALL_BYTES" "$T_PCS1")
-PCSN=$(mbps "$SMALL_BYTES" "$T_PCSN")
-PC1=$(mbps "$BYTES" "$T_PC1")
-PCN=$(mbps "$BYTES" "$T_PCN")
-PCD=$(mbps "$BYTES" "$T_PCD")
+# scan_row NAME BYTES WHAT NOTE OPTION... INPUT: time a scan (best of $RUNS), add its row (its
+# mode is the options) and keep its wall time in T_<NAME> and its MB/s in <NAME>
+scan_row() {
+    local name=$1 bytes=$2 what=$3 note=$4 t
+    shift 4
+    t=$(best_of "${SCAN[@]}" "$@")
+    printf -v "T_$name" '%s' "$t"
+    printf -v "$name" '%s' "$(mbps "$bytes" "$t")"
+    row "portcullis scan" "${*:1:$#-1}" "$what" "$t" "${!name}" "$note"
+}
+scan_row PC1 "$BYTES" "1 file" "$SCAN_FINDINGS findings" --threads 1 "$CORPUS"
+scan_row PCN "$BYTES" "1 file" "" --threads "$NPROC" "$CORPUS"
+scan_row PCD "$BYTES" "$NSPLIT files" "" --threads "$NPROC" "$SPLIT_DIR"
+scan_row PCS1 "$SMALL_BYTES" "$NSMALL small files" "$SMALL_BYTES bytes in files of at most 4 KiB" \
+    --threads 1 "$SMALL_DIR"
+scan_row PCSN "$SMALL_BYTES" "$NSMALL small files" "" --threads "$NPROC" "$SMALL_DIR"
 printf 'one line, no secrets\n' >"$OUT/tiny.txt"
 T_START=$(best_of "${SCAN[@]}" --threads 1 "$OUT/tiny.txt")
 T_COLD=$(best_of "${SCAN[@]}" --no-cache --threads 1 "$OUT/tiny.txt")
-row "portcullis scan" "--threads 1" "1 file" "$T_PC1" "$PC1" "$SCAN_FINDINGS findings"
-row "portcullis scan" "--threads $NPROC" "1 file" "$T_PCN" "$PCN" ""
-row "portcullis scan" "--threads $NPROC" "$NSPLIT files" "$T_PCD" "$PCD" ""
-row "portcullis scan" "--threads 1" "$NSMALL small files" "$T_PCS1" "$PCS1" \
-    "$SMALL_BYTES bytes in files of at most 4 KiB"
-row "portcullis scan" "--threads $NPROC" "$NSMALL small files" "$T_PCSN" "$PCSN" ""
 # structured input against the same bytes read as text
 REC_CSV_BYTES=$(stat -c %s "$REC_CSV")
 REC_JSONL_BYTES=$(stat -c %s "$REC_JSONL")
-T_CSV=$(best_of "${SCAN[@]}" --threads 1 "$REC_CSV")
-T_CSVT=$(best_of "${SCAN[@]}" --threads 1 --input-format text "$REC_CSV")
-T_JSONL=$(best_of "${SCAN[@]}" --threads 1 "$REC_JSONL")
-T_JSONLT=$(best_of "${SCAN[@]}" --threads 1 --input-format text "$REC_JSONL")
-T_JSONLN=$(best_of "${SCAN[@]}" --threads "$NPROC" "$REC_JSONL")
-PCSV=$(mbps "$REC_CSV_BYTES" "$T_CSV")
-PCSVT=$(mbps "$REC_CSV_BYTES" "$T_CSVT")
-PJSONL=$(mbps "$REC_JSONL_BYTES" "$T_JSONL")
-PJSONLT=$(mbps "$REC_JSONL_BYTES" "$T_JSONLT")
-PJSONLN=$(mbps "$REC_JSONL_BYTES" "$T_JSONLN")
-row "portcullis scan" "--threads 1" "CSV records" "$T_CSV" "$PCSV" \
-    "$REC_CSV_BYTES bytes, $(wc -l <"$REC_CSV") rows: per-cell scan, column profiles"
-row "portcullis scan" "--threads 1 --input-format text" "the same CSV" "$T_CSVT" "$PCSVT" ""
-row "portcullis scan" "--threads 1" "JSONL records" "$T_JSONL" "$PJSONL" \
-    "$REC_JSONL_BYTES bytes, $(wc -l <"$REC_JSONL") lines: per-value scan, field profiles"
-row "portcullis scan" "--threads 1 --input-format text" "the same JSONL" "$T_JSONLT" "$PJSONLT" ""
-row "portcullis scan" "--threads $NPROC" "the same JSONL" "$T_JSONLN" "$PJSONLN" \
-    "split into parts of whole lines (files of 16 MiB or more)"
+scan_row PCSV "$REC_CSV_BYTES" "CSV records" \
+    "$REC_CSV_BYTES bytes, $(wc -l <"$REC_CSV") rows: per-cell scan, column profiles" \
+    --threads 1 "$REC_CSV"
+scan_row PCSVT "$REC_CSV_BYTES" "the same CSV" "" --threads 1 --input-format text "$REC_CSV"
+scan_row PJSONL "$REC_JSONL_BYTES" "JSONL records" \
+    "$REC_JSONL_BYTES bytes, $(wc -l <"$REC_JSONL") lines: per-value scan, field profiles" \
+    --threads 1 "$REC_JSONL"
+scan_row PJSONLT "$REC_JSONL_BYTES" "the same JSONL" "" --threads 1 --input-format text "$REC_JSONL"
+scan_row PJSONLN "$REC_JSONL_BYTES" "the same JSONL" \
+    "split into parts of whole lines (files of 16 MiB or more)" --threads "$NPROC" "$REC_JSONL"
 row "portcullis scan" "--threads 1" "21-byte file" "$T_START" "" \
     "start-up with the compiled-detector cache warm (as in the rows above)"
 row "portcullis scan" "--no-cache --threads 1" "21-byte file" "$T_COLD" "" \
