@@ -153,6 +153,12 @@ struct pcl_csv_opts {
     pcl_csv_cell_fn *on_cell; /* required */
     pcl_warn_fn *on_warn;     /* NULL drops warnings (they are still counted) */
     void *arg;                /* passed to both callbacks */
+    /* Where the first byte fed stands, to read a file from a record start on (a part of it;
+     * see pcl_csv_at_record_start()): its offset, the lines and the records before it. The
+     * first cell reported is then row row0, on line line0 + 1, at offset off0. */
+    uint64_t off0;
+    uint64_t line0;
+    uint64_t row0;
 };
 
 /* New incremental RFC 4180 reader: quoted fields, doubled quotes, CRLF, LF or CR line ends,
@@ -169,6 +175,12 @@ enum pcl_rc pcl_csv_feed(struct pcl_csv *c, const char *data, size_t len,
                          struct pcl_err *err) PCL_WUR;
 /* End of input: flushes the last record (no newline needed). */
 enum pcl_rc pcl_csv_finish(struct pcl_csv *c, struct pcl_err *err) PCL_WUR;
+/* Whether the input fed so far ends a record (or a blank line) and nothing of the next one is
+ * held: a reader given the rest of the input, with off0, line0 and row0 as this one counts
+ * them at this point, reads it exactly as this one would (a '\r' fed last may still swallow
+ * a '\n', so it is false then). Splitting a file at such points lets several readers take
+ * its parts side by side. */
+bool pcl_csv_at_record_start(const struct pcl_csv *c);
 /* Counters: records seen, warnings raised. */
 uint64_t pcl_csv_rows(const struct pcl_csv *c);
 uint64_t pcl_csv_warnings(const struct pcl_csv *c);

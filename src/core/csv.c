@@ -107,7 +107,9 @@ pcl_csv_new(const struct pcl_csv_opts *opts, struct pcl_csv **out, struct pcl_er
     if (c->o.name == NULL) {
         c->o.name = "csv";
     }
-    c->line = 1;
+    c->off = c->o.off0;
+    c->line = c->o.line0 + 1;
+    c->row = c->o.row0;
     c->state = CSV_FIELD_START;
     pcl_buf_init(&c->val, c->o.max_cell);
     *out = c;
@@ -129,6 +131,12 @@ uint64_t
 pcl_csv_rows(const struct pcl_csv *c)
 {
     return c->rows;
+}
+
+bool
+pcl_csv_at_record_start(const struct pcl_csv *c)
+{
+    return c->rc == PCL_OK && c->state == CSV_FIELD_START && c->col == 0 && !c->skip_lf;
 }
 
 uint64_t

@@ -353,6 +353,71 @@ test_pcl_csv_feed_out_of_memory(void **state)
     }
 }
 
+/* Lines a reader has counted before offset k of p: '\r', '\n' and "\r\n" each end one. */
+static uint64_t
+lines_before(const char *p, size_t k)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < k; i++) {
+        n += p[i] == '\r' || (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'));
+    }
+    return n;
+}
+
+/* A file cut where the first reader stands at a record start, and read on by a second reader
+ * told the offset, lines and rows before the cut, gives exactly the cells and warnings of one
+ * reader over the whole file; inside a quoted cell, between '\r' and '\n' or in a record it
+ * is no record start. */
+static void
+test_pcl_csv_at_record_start_splits_exactly(void **state)
+{
+    static const char in[] =
+        "a,b\r\n\"l1\nl2\",x\n\n5\" tv,\"q\"z\r\n\r\n\"un\nterm,\"\"y\n,\nlast";
+    size_t len = sizeof(in) - 1, starts = 0;
+    struct collect whole;
+    struct pcl_err err = {0};
+
+    (void)state;
+    collect_init(&whole, in, len);
+    assert_int_equal(run(&whole, in, len, ',', 0, &err), PCL_OK);
+    assert_true(whole.warn.len > 0); /* the stray quotes warn: their lines must stay right */
+    for (size_t k = 0; k <= len; k++) {
+        struct collect c;
+        struct pcl_csv_opts o = {
+            .delim = ',', .name = "t.csv", .on_cell = on_cell, .on_warn = on_warn, .arg = &c};
+        struct pcl_csv *a = NULL, *b = NULL;
+
+        collect_init(&c, in, len);
+        assert_int_equal(pcl_csv_new(&o, &a, &err), PCL_OK);
+        assert_int_equal(pcl_csv_feed(a, in, k, &err), PCL_OK);
+        if (!pcl_csv_at_record_start(a)) {
+            pcl_csv_free(a);
+            collect_fini(&c);
+            continue;
+        }
+        starts++;
+        o.off0 = k;
+        o.line0 = lines_before(in, k);
+        o.row0 = pcl_csv_rows(a);
+        assert_int_equal(pcl_csv_new(&o, &b, &err), PCL_OK);
+        assert_int_equal(pcl_csv_feed(b, in + k, len - k, &err), PCL_OK);
+        assert_int_equal(pcl_csv_finish(b, &err), PCL_OK);
+        assert_int_equal(c.out.len, whole.out.len);
+        assert_memory_equal(c.out.ptr, whole.out.ptr, whole.out.len);
+        assert_int_equal(c.warn.len, whole.warn.len);
+        assert_memory_equal(c.warn.ptr, whole.warn.ptr, whole.warn.len);
+        assert_int_equal(pcl_csv_rows(a) + pcl_csv_rows(b), 4);
+        pcl_csv_free(a);
+        pcl_csv_free(b);
+        collect_fini(&c);
+    }
+    /* 0, after the first record's "\r\n", the quoted cell's record, the blank line, the
+     * stray-quote record and the blank "\r\n"; the unterminated quote runs to the end */
+    assert_int_equal(starts, 6);
+    collect_fini(&whole);
+}
+
 static void
 test_pcl_csv_looks_like_header(void **state)
 {
@@ -380,6 +445,7 @@ main(void)
         cmocka_unit_test(test_pcl_csv_rows_counts_records),
         cmocka_unit_test(test_pcl_csv_feed_out_of_memory),
         cmocka_unit_test(test_pcl_csv_looks_like_header),
+        cmocka_unit_test(test_pcl_csv_at_record_start_splits_exactly),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
