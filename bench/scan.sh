@@ -124,6 +124,8 @@ scan_row PCSV "$REC_CSV_BYTES" "CSV records" \
     "$REC_CSV_BYTES bytes, $(wc -l <"$REC_CSV") rows: per-cell scan, column profiles" \
     --threads 1 "$REC_CSV"
 scan_row PCSVT "$REC_CSV_BYTES" "the same CSV" "" --threads 1 --input-format text "$REC_CSV"
+scan_row PCSVN "$REC_CSV_BYTES" "the same CSV" \
+    "split into parts of whole records (files of 16 MiB or more)" --threads "$NPROC" "$REC_CSV"
 scan_row PJSONL "$REC_JSONL_BYTES" "JSONL records" \
     "$REC_JSONL_BYTES bytes, $(wc -l <"$REC_JSONL") lines: per-value scan, field profiles" \
     --threads 1 "$REC_JSONL"

@@ -37,17 +37,23 @@ struct scan_opts {
 struct job {
     struct scan_file *file;
     size_t file_idx;
-    bool segment;    /* a text segment of a file: [seg_start, seg_end) of file_len bytes */
-    bool jsonl_part; /* a part of a JSONL file: [seg_start, seg_end), whose first line is
-                        seg_line; results in part, merged by the main thread */
+    bool segment;   /* a text segment of a file: [seg_start, seg_end) of file_len bytes */
+    bool is_part;   /* a part of a JSONL, CSV or TSV file: [seg_start, seg_end), whose first
+                       line is seg_line; results in part, merged by the main thread */
+    bool last_part; /* is_part: the file's last */
     uint64_t seg_start;
     uint64_t seg_end;
     uint64_t file_len;
     uint64_t seg_line;
-    struct scan_file part; /* jsonl_part: hits, profiles and counts (path borrowed) */
-    bool fallback;         /* jsonl_part: a reader error that makes the whole file be scanned
+    struct scan_file part; /* is_part: hits, profiles and counts (path borrowed) */
+    bool fallback;         /* is_part: a reader error that makes the whole file be scanned
                               as text (run_file_job() does that for a file it reads whole);
                               error says why */
+    bool resync;           /* CSV part: it did not end at a record start (a quote the planning
+                              pass took for an opening one was not), so the file is read again
+                              by one reader */
+    uint64_t rows;         /* CSV part: the records it read, the header left out (its hits
+                              count rows from 1: the main thread adds the rows before it) */
     struct scan_hit *hits; /* segment jobs: their hits, merged by the main thread */
     size_t nhits;
     size_t caphits;
@@ -543,6 +549,7 @@ struct field_scan {
     size_t *col_profile; /* CSV: profile of each column, SIZE_MAX until known; array of ncol */
     size_t ncol;
     bool csv_header;
+    bool header_done; /* csv_part_header(): the header record was read */
     /* where the reader is: the place of the values it hands over */
     uint64_t row;
     uint64_t line_start_raw;
@@ -926,6 +933,24 @@ on_format_warning(void *arg, const char *msg)
     warn_append(&fs->j->warnings, msg);
 }
 
+/* A cell of the header record (row 0): its name is kept for the columns. */
+static enum pcl_rc
+header_add(struct field_scan *fs, const struct pcl_csv_cell *cell, struct pcl_err *err)
+{
+    char **h = pcl_realloc(fs->header, (fs->nheader + 1) * sizeof(*h));
+
+    if (h == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
+    fs->header = h;
+    fs->header[fs->nheader] = pcl_strndup(cell->ptr, cell->len);
+    if (fs->header[fs->nheader] == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
+    fs->nheader++;
+    return PCL_OK;
+}
+
 static enum pcl_rc
 on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
 {
@@ -938,22 +963,9 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     if (cell->col == 0) {
         fs->line_start_raw = cell->raw_start;
     }
-    if (cell->row == 0 && fs->csv_header) {
-        char **h = pcl_realloc(fs->header, (fs->nheader + 1) * sizeof(*h));
-
-        if (h == NULL) {
-            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
-        }
-        fs->header = h;
-        fs->header[fs->nheader] = pcl_strndup(cell->ptr, cell->len);
-        if (fs->header[fs->nheader] == NULL) {
-            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
-        }
-        fs->nheader++;
-    }
     fs->row = cell->row + (fs->csv_header ? 0 : 1);
     if (cell->row == 0 && fs->csv_header) {
-        return PCL_OK; /* the header (pcl_csv_looks_like_header): its names are context */
+        return header_add(fs, cell, err); /* pcl_csv_looks_like_header(): names are context */
     }
     pi = cell->col < fs->ncol ? fs->col_profile[cell->col] : SIZE_MAX;
     if (pi == SIZE_MAX) {
@@ -989,16 +1001,76 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
                       cell->len, &cell->map, cell->line, err);
 }
 
+/* A part that starts after a CSV file's first record: the header's cells only. */
+static enum pcl_rc
+on_header_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
+{
+    struct field_scan *fs = arg;
+
+    if (cell->row != 0 || fs->header_done) {
+        return PCL_OK;
+    }
+    fs->header_done = cell->last;
+    return header_add(fs, cell, err);
+}
+
+/* For a part that starts after the first record of its file: whether the file has a header,
+ * from the file's head as a scan of the whole file decides it, and if so its column names. */
+static enum pcl_rc
+csv_part_header(struct field_scan *fs, const char *path, char delim, struct pcl_err *err)
+{
+    struct pcl_csv_opts co = {.delim = delim, .name = path, .on_cell = on_header_cell, .arg = fs};
+    struct pcl_input *in = NULL;
+    struct pcl_csv *csv = NULL;
+    const char *head = NULL;
+    size_t headlen = 0;
+    char *chunk = NULL;
+    enum pcl_rc rc = pcl_input_open(path, &in, err);
+
+    if (rc == PCL_OK) {
+        rc = pcl_input_peek(in, &head, &headlen, err);
+    }
+    if (rc != PCL_OK) {
+        goto out;
+    }
+    fs->csv_header = pcl_csv_looks_like_header(head, headlen, delim);
+    if (!fs->csv_header) {
+        goto out;
+    }
+    chunk = pcl_malloc(READ_CHUNK);
+    rc =
+        chunk == NULL ? pcl_err_set(err, PCL_ENOMEM, "out of memory") : pcl_csv_new(&co, &csv, err);
+    while (rc == PCL_OK && !fs->header_done) {
+        size_t got = 0;
+
+        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, err);
+        if (rc != PCL_OK || got == 0) {
+            break;
+        }
+        rc = pcl_csv_feed(csv, chunk, got, err);
+    }
+out:
+    pcl_csv_free(csv);
+    pcl_free(chunk);
+    pcl_input_free(in);
+    return rc;
+}
+
+/* A CSV or TSV file, or a part of one (j->is_part: its results go to j->part). */
 static enum pcl_rc
 scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_input *in, char delim,
          struct pcl_err *err)
 {
-    struct field_scan fs = {.c = c, .j = j, .f = j->file, .s = s, .last = SIZE_MAX};
+    struct field_scan fs = {
+        .c = c, .j = j, .f = j->is_part ? &j->part : j->file, .s = s, .last = SIZE_MAX};
     struct pcl_csv_opts co = {.delim = delim,
                               .name = j->file->path,
                               .on_cell = on_csv_cell,
                               .on_warn = on_format_warning,
-                              .arg = &fs};
+                              .arg = &fs,
+                              .off0 = j->is_part ? j->seg_start : 0,
+                              .line0 = j->is_part ? j->seg_line - 1 : 0};
+    bool after_first = j->is_part && j->seg_start > 0;
     struct pcl_csv *csv = NULL;
     char *chunk = NULL;
     const char *head = NULL;
@@ -1013,12 +1085,16 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
         rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
         goto out;
     }
-    rc = pcl_input_peek(in, &head, &headlen, err);
-    if (rc != PCL_OK) {
-        goto out;
+    if (after_first) {
+        rc = csv_part_header(&fs, j->file->path, delim, err);
+        co.row0 = fs.csv_header ? 1 : 0; /* no row of this part is the header */
+    } else {
+        rc = pcl_input_peek(in, &head, &headlen, err);
+        fs.csv_header = rc == PCL_OK && pcl_csv_looks_like_header(head, headlen, delim);
     }
-    fs.csv_header = pcl_csv_looks_like_header(head, headlen, delim);
-    rc = pcl_csv_new(&co, &csv, err);
+    if (rc == PCL_OK) {
+        rc = pcl_csv_new(&co, &csv, err);
+    }
     while (rc == PCL_OK) {
         size_t got = 0;
 
@@ -1026,14 +1102,19 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
         if (rc != PCL_OK || got == 0) {
             break;
         }
-        j->file->bytes += got;
+        fs.f->bytes += got;
         atomic_fetch_add(&c->bytes_done, got);
         rc = pcl_csv_feed(csv, chunk, got, err);
     }
-    if (rc == PCL_OK) {
+    if (rc == PCL_OK && (!j->is_part || j->last_part)) {
         rc = pcl_csv_finish(csv, err);
+    } else if (rc == PCL_OK) {
+        j->resync = !pcl_csv_at_record_start(csv);
     }
     if (rc == PCL_OK) {
+        uint64_t rows = pcl_csv_rows(csv);
+
+        j->rows = rows - (fs.csv_header && !after_first && rows > 0 ? 1 : 0);
         rc = flush_values(&fs, err);
     }
 out:
@@ -1167,8 +1248,8 @@ scan_jsonl(struct field_scan *fs, struct pcl_json_walk_opts *wo, struct pcl_inpu
     struct job *j = fs->j;
     struct jsonl_scan js = {.fs = fs,
                             .wo = wo,
-                            .line0 = j->jsonl_part ? j->seg_line - 1 : 0,
-                            .off0 = j->jsonl_part ? j->seg_start : 0};
+                            .line0 = j->is_part ? j->seg_line - 1 : 0,
+                            .off0 = j->is_part ? j->seg_start : 0};
     enum pcl_rc rc = pcl_input_lines(in, READ_CHUNK, MAX_JSONL_LINE, scan_jsonl_block, &js, err);
 
     if (rc == PCL_OK && js.bad_lines > JSONL_WARN_LINES) {
@@ -1182,7 +1263,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
           bool jsonl, struct pcl_err *err)
 {
     struct field_scan fs = {
-        .c = c, .j = j, .f = j->jsonl_part ? &j->part : j->file, .s = s, .last = SIZE_MAX};
+        .c = c, .j = j, .f = j->is_part ? &j->part : j->file, .s = s, .last = SIZE_MAX};
     struct pcl_json_walk_opts wo = {.jsonl = false,
                                     .name = j->file->path,
                                     .on_value = on_json_value,
@@ -1328,18 +1409,21 @@ out:
     return rc;
 }
 
-/* A part of a JSONL file (plan_segments()). A reader error that would make a file read by one
- * job be scanned as text is kept for the main thread, which does that (merge_job()). */
+/* A part of a JSONL, CSV or TSV file (plan_parts()). A reader error that would make a file
+ * read by one job be scanned as text is kept for the main thread, which does that
+ * (merge_end()). */
 static enum pcl_rc
-scan_jsonl_part(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl_err *err)
+scan_part(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl_err *err)
 {
+    enum pcl_format fmt = j->file->fmt;
     struct pcl_input *in = NULL;
     enum pcl_rc rc;
 
     j->part.path = j->file->path;
     rc = pcl_input_open_range(j->file->path, j->seg_start, j->seg_end - j->seg_start, &in, err);
     if (rc == PCL_OK) {
-        rc = scan_json(c, j, w->s, in, true, err);
+        rc = fmt == PCL_FMT_JSONL ? scan_json(c, j, w->s, in, true, err)
+                                  : scan_csv(c, j, w->s, in, fmt == PCL_FMT_TSV ? '\t' : ',', err);
     }
     pcl_input_free(in);
     if (rc == PCL_EINVAL || rc == PCL_ELIMIT) {
@@ -1365,8 +1449,8 @@ run_job(struct scan_ctx *c, struct job *j, struct worker_mem *w)
     if (j->segment) {
         rc = scan_segment(c, j, w, &err);
         atomic_fetch_add(&c->bytes_done, j->seg_end - j->seg_start);
-    } else if (j->jsonl_part) {
-        rc = scan_jsonl_part(c, j, w, &err);
+    } else if (j->is_part) {
+        rc = scan_part(c, j, w, &err);
     } else {
         rc = run_file_job(c, j, w, &err);
     }
@@ -1486,16 +1570,78 @@ count_lines(const char *p, size_t n, uint64_t at, uint64_t *line, uint64_t *line
     return true;
 }
 
-/* A JSONL file is, with several threads, split into parts of whole lines that the workers
- * scan side by side (scan_jsonl_part()). A part must know the number of its first line (the
- * warnings name lines), so the file is read once here to count them, at memory speed. A file
- * with a line of MAX_JSONL_LINE / 2 bytes or more is left to one job, which reports it (the
- * line cut in two would be another result). */
+/* What the planning pass has counted before where it stands. */
+struct cutter {
+    enum pcl_format fmt;
+    uint64_t line;       /* the number of the line there */
+    uint64_t line_start; /* JSONL: where that line started */
+    bool odd;            /* CSV/TSV: an odd number of quotes before it */
+    bool cr;             /* CSV/TSV: the byte before it is '\r' */
+};
+
+/* Count p[0..n), at file offset at, into t. False when a JSONL line that ends here is
+ * MAX_JSONL_LINE / 2 bytes or longer. */
 static bool
-plan_jsonl_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size)
+cut_count(struct cutter *t, const char *p, size_t n, uint64_t at)
+{
+    size_t last;
+    uint64_t crlf;
+
+    if (n == 0) {
+        return true;
+    }
+    if (t->fmt == PCL_FMT_JSONL) {
+        return count_lines(p, n, at, &t->line, &t->line_start);
+    }
+    /* the CSV reader ends a line at '\r', and at '\n' unless it follows a '\r' */
+    crlf = t->cr && p[0] == '\n';
+    for (const char *r = memchr(p, '\r', n); r != NULL;
+         r = memchr(r + 1, '\r', n - (size_t)(r + 1 - p))) {
+        crlf += r + 1 < p + n && r[1] == '\n';
+    }
+    t->line += pcl_count_byte(p, n, '\n', &last) + pcl_count_byte(p, n, '\r', &last) - crlf;
+    t->odd ^= (pcl_count_byte(p, n, '"', &last) & 1) != 0;
+    t->cr = p[n - 1] == '\r';
+    return true;
+}
+
+/* Where in p[0..n) (t counted up to p) the first '\n' stands after which a part may start, or
+ * n. JSONL: any. CSV/TSV: one with an even number of quotes before it, so outside any quoted
+ * cell when the file quotes as RFC 4180 says (when a part does not end at a record start
+ * after all, one reader reads the file again from that part's start: merge_end()). */
+static size_t
+cut_find(const struct cutter *t, const char *p, size_t n)
+{
+    bool odd = t->odd;
+    size_t i = 0, last;
+
+    while (i < n) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t e = nl != NULL ? (size_t)(nl - p) : n;
+
+        if (nl == NULL || t->fmt == PCL_FMT_JSONL) {
+            return e;
+        }
+        odd ^= (pcl_count_byte(p + i, e - i, '"', &last) & 1) != 0;
+        if (!odd) {
+            return e;
+        }
+        i = e + 1;
+    }
+    return n;
+}
+
+/* A JSONL, CSV or TSV file is, with several threads, split into parts of whole lines (CSV:
+ * of whole records) that the workers scan side by side (scan_part()). A part must know the
+ * number of its first line (the warnings name lines), so the file is read once here to count
+ * them, at memory speed. A JSONL file with a line of MAX_JSONL_LINE / 2 bytes or more is left
+ * to one job, which reports it (the line cut in two would be another result). */
+static bool
+plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format fmt)
 {
     uint64_t seg = PCL_MAX(SEGMENT_MIN, size / ((uint64_t)c->o->threads * 4) + 1);
-    uint64_t pos = 0, line = 1, line_start = 0, part = 0, part_line = 1;
+    uint64_t pos = 0, part = 0, part_line = 1;
+    struct cutter t = {.fmt = fmt, .line = 1};
     uint64_t(*cuts)[2] = NULL; /* each part's start and first line */
     size_t ncuts = 0, cap = 0;
     char *buf = NULL;
@@ -1516,21 +1662,24 @@ plan_jsonl_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size)
             continue;
         }
         if (got <= 0) {
-            ok = got == 0 && pos - line_start < MAX_JSONL_LINE / 2;
+            ok = got == 0 && (fmt != PCL_FMT_JSONL || pos - t.line_start < MAX_JSONL_LINE / 2);
             break;
         }
         while (k < (size_t)got) {
             uint64_t target = part + seg;
             size_t from = target > pos + k ? (size_t)PCL_MIN(target - pos, (uint64_t)got) : k;
-            const char *nl =
-                from < (size_t)got ? memchr(buf + from, '\n', (size_t)got - from) : NULL;
-            size_t to = nl != NULL ? (size_t)(nl - buf) + 1 : (size_t)got;
+            size_t at, to;
 
-            if (!count_lines(buf + k, to - k, pos + k, &line, &line_start)) {
+            if (!cut_count(&t, buf + k, from - k, pos + k)) {
+                goto out;
+            }
+            at = from + cut_find(&t, buf + from, (size_t)got - from);
+            to = at < (size_t)got ? at + 1 : (size_t)got;
+            if (!cut_count(&t, buf + from, to - from, pos + from)) {
                 goto out;
             }
             k = to;
-            if (nl != NULL && pos + k < size) {
+            if (at < (size_t)got && pos + k < size) {
                 if (ncuts == cap) {
                     uint64_t(*p)[2] = pcl_realloc(cuts, (cap = cap * 2 + 16) * sizeof(*cuts));
 
@@ -1542,7 +1691,7 @@ plan_jsonl_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size)
                 cuts[ncuts][0] = part;
                 cuts[ncuts++][1] = part_line;
                 part = pos + k;
-                part_line = line;
+                part_line = t.line;
             }
         }
         pos += (uint64_t)got;
@@ -1560,13 +1709,14 @@ plan_jsonl_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size)
                 goto out;
             }
             j->file_idx = fi;
-            j->jsonl_part = true;
+            j->is_part = true;
+            j->last_part = i == ncuts;
             j->file_len = size;
             j->seg_start = i < ncuts ? cuts[i][0] : part;
             j->seg_end = i + 1 < ncuts ? cuts[i + 1][0] : i < ncuts ? part : size;
             j->seg_line = i < ncuts ? cuts[i][1] : part_line;
         }
-        c->files[fi].fmt = PCL_FMT_JSONL;
+        c->files[fi].fmt = fmt;
         c->files[fi].bytes = size;
     }
 out:
@@ -1577,9 +1727,9 @@ out:
 
 /* A plain-text file of 1 MiB or more is, with several threads, split at line ends into
  * segments that the workers scan in parallel (scan_segment()); with one thread it is one
- * segment. JSONL files are split by plan_jsonl_parts(). Returns false when the file is not
- * eligible (small, gzip, not text or JSONL, unreadable): it is streamed by run_file_job()
- * instead. */
+ * segment. JSONL, CSV and TSV files are split by plan_parts(). Returns false when the file is
+ * not eligible (small, gzip, not text, JSONL, CSV or TSV, unreadable): it is streamed by
+ * run_file_job() instead. */
 static bool
 plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
 {
@@ -1602,8 +1752,8 @@ plan_segments(struct scan_ctx *c, size_t fi, const char *path, uint64_t size)
     fmt = n <= 0 || (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) ? PCL_FMT_BINARY
           : c->o->have_input_format                                ? c->o->input_format
                                     : pcl_format_sniff(path, (const char *)head, (size_t)n);
-    if (fmt == PCL_FMT_JSONL) {
-        bool ok = plan_jsonl_parts(c, fi, fd, size);
+    if (fmt == PCL_FMT_JSONL || fmt == PCL_FMT_CSV || fmt == PCL_FMT_TSV) {
+        bool ok = plan_parts(c, fi, fd, size, fmt);
 
         (void)close(fd);
         return ok;
@@ -1685,8 +1835,13 @@ struct file_merge {
     uint64_t cp_carry;  /* and the code points of the last one */
     size_t bad_named;   /* JSONL lines that are not JSON: named so far */
     uint64_t bad_more;  /* and counted after the first JSONL_WARN_LINES */
-    char *fallback;     /* a JSONL part's reader error: the file is scanned again as text */
-    size_t *pmap;       /* a JSONL part's profile -> the file's; array of cap_pmap */
+    uint64_t row_base;  /* CSV parts: the records before the job, the header left out */
+    char *fallback;     /* a part's reader error: the file is scanned again as text */
+    bool reread;        /* a CSV part did not end at a record start: one reader reads the
+                           file from that part's start (reread_at, line reread_line) on */
+    uint64_t reread_at;
+    uint64_t reread_line;
+    size_t *pmap; /* a part's profile -> the file's; array of cap_pmap */
     size_t cap_pmap;
     struct profile_index index; /* the file's profiles */
 };
@@ -1699,6 +1854,8 @@ file_merge_reset(struct file_merge *m)
     m->cp_carry = 0;
     m->bad_named = 0;
     m->bad_more = 0;
+    m->row_base = 0;
+    m->reread = false;
     pindex_clear(&m->index);
 }
 
@@ -1721,9 +1878,9 @@ counts_add(struct pcl_class_counts *to, const struct pcl_class_counts *from)
     to->cells += from->cells;
 }
 
-/* A JSONL part's profiles, hits and counts, into its file's. Parts are merged in order, so
- * the file's profiles are in the order a scan of the whole file makes them. PCL_ELIMIT when
- * the file has too many distinct fields. */
+/* A part's profiles, hits and counts, into its file's. Parts are merged in order, so the
+ * file's profiles are in the order a scan of the whole file makes them. PCL_ELIMIT when the
+ * file has too many distinct fields or columns. */
 static enum pcl_rc
 merge_part(size_t ndets, struct scan_file *f, struct job *j, struct file_merge *m)
 {
@@ -1773,6 +1930,7 @@ merge_part(size_t ndets, struct scan_file *f, struct job *j, struct file_merge *
 
         h.profile = m->pmap[h.profile];
         h.field = f->profiles[h.profile].name;
+        h.row += f->fmt == PCL_FMT_JSONL ? 0 : m->row_base; /* JSONL rows are lines */
         if (!file_add_hit(f, &h)) {
             break;
         }
@@ -1811,7 +1969,7 @@ merge_warnings(struct scan_file *f, const struct job *j, struct file_merge *m)
     }
 }
 
-/* Free what a JSONL part kept that merge_part() did not move. */
+/* Free what a part kept that merge_part() did not move. */
 static void
 part_free(struct scan_file *p)
 {
@@ -1823,22 +1981,30 @@ part_free(struct scan_file *p)
 static void
 merge_job(const struct scan_ctx *c, struct scan_file *f, struct job *j, struct file_merge *m)
 {
-    if (m->fallback != NULL) {
-        goto done; /* a part before met an error: a scan of the whole file would stop there */
+    if (m->fallback != NULL || m->reread) {
+        goto done; /* a part before met an error (a scan of the whole file would stop there),
+                      or the parts after a CSV part that ended in a record are not right */
     }
-    if (j->jsonl_part) {
+    if (j->resync) { /* read again from its start, by merge_end() */
+        m->reread = true;
+        m->reread_at = j->seg_start;
+        m->reread_line = j->seg_line;
+        goto done;
+    }
+    if (j->is_part) {
         enum pcl_rc rc = merge_part(pcl_engine_detector_count(c->e), f, j, m);
 
         if (rc == PCL_ELIMIT) {
             char msg[PCL_ERR_MSG_SIZE];
 
-            (void)snprintf(msg, sizeof(msg), "%s: more than %u distinct fields", f->path,
-                           MAX_PROFILES);
+            (void)snprintf(msg, sizeof(msg), "%s: more than %u distinct %s", f->path, MAX_PROFILES,
+                           f->fmt == PCL_FMT_JSONL ? "fields" : "columns");
             m->fallback = pcl_strdup(msg);
             f->failed |= m->fallback == NULL;
         } else if (rc != PCL_OK) {
             f->failed = true;
         }
+        m->row_base += j->rows;
     }
     for (size_t i = 0; i < j->nhits; i++) {
         struct scan_hit h = j->hits[i];
@@ -1878,17 +2044,55 @@ done:
     pcl_buf_fini(&j->warnings);
 }
 
-/* After the last job of a file: the count of JSONL lines that were not named, or, when a part
- * met a reader error, the scan of the whole file as text (run_file_job() does the same for a
- * file it reads whole). The text scan's previews live in *arena. */
+/* A job the main thread runs itself in merge_end(): ready for run_job()'s work. */
+static enum pcl_rc
+main_job_begin(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl_err *err)
+{
+    pcl_buf_init(&j->warnings, 1 << 20);
+    j->arena = pcl_arena_new(16384, 0);
+    if (j->arena == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
+    if (w->s == NULL) { /* the main thread's first structured scan */
+        return pcl_scratch_new(c->e, &w->s, err);
+    }
+    return PCL_OK;
+}
+
+/* After the last job of a file. When a CSV part did not end at a record start, one reader
+ * reads the file from that part's start to its end. Then, when a part (or that reader) met a
+ * reader error, the whole file is scanned as text (run_file_job() does the same for a file
+ * it reads whole); or else the JSONL lines not named are counted. The previews of what the
+ * main thread found live in *arena. */
 static void
 merge_end(struct scan_ctx *c, struct scan_file *f, size_t fi, struct file_merge *m,
           struct worker_mem *w, struct pcl_arena **arena)
 {
-    struct job j = {.file = f, .file_idx = fi};
     struct pcl_err err = {0};
     enum pcl_rc rc;
 
+    if (m->reread) {
+        struct job t = {.file = f,
+                        .file_idx = fi,
+                        .is_part = true,
+                        .last_part = true,
+                        .seg_start = m->reread_at,
+                        .seg_line = m->reread_line,
+                        .seg_end = f->bytes,
+                        .file_len = f->bytes};
+
+        rc = main_job_begin(c, &t, w, &err);
+        if (rc == PCL_OK) {
+            rc = scan_part(c, &t, w, &err);
+        }
+        if (rc != PCL_OK) {
+            t.failed = true;
+            t.error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
+        }
+        m->reread = false;
+        merge_job(c, f, &t, m);
+        *arena = t.arena;
+    }
     if (m->fallback == NULL) {
         if (m->bad_more > 0) {
             char msg[96];
@@ -1900,22 +2104,24 @@ merge_end(struct scan_ctx *c, struct scan_file *f, size_t fi, struct file_merge 
         }
         return;
     }
-    pcl_buf_init(&j.warnings, 1 << 20);
-    j.arena = pcl_arena_new(16384, 0);
-    rc = j.arena == NULL ? PCL_ENOMEM : PCL_OK;
-    if (rc == PCL_OK) {
-        rc = rescan_as_text(c, &j, w, m->fallback, &err);
+    {
+        struct job j = {.file = f, .file_idx = fi};
+
+        rc = main_job_begin(c, &j, w, &err);
+        if (rc == PCL_OK) {
+            rc = rescan_as_text(c, &j, w, m->fallback, &err);
+        }
+        if (rc != PCL_OK) {
+            j.failed = true;
+            j.error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
+        }
+        pcl_free(m->fallback);
+        m->fallback = NULL;
+        file_merge_reset(m);
+        merge_job(c, f, &j, m);
+        pcl_arena_free(*arena); /* what a reader found before is gone */
+        *arena = j.arena;
     }
-    if (rc != PCL_OK) {
-        j.failed = true;
-        j.error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
-    }
-    pcl_free(m->fallback);
-    m->fallback = NULL;
-    m->line_base = 0;
-    m->cp_carry = 0;
-    merge_job(c, f, &j, m);
-    *arena = j.arena;
 }
 
 static void
@@ -1994,7 +2200,8 @@ scan_usage(FILE *f)
         "                         at LEVEL or above (internal, confidential, restricted) exists;\n"
         "                         `never` always exits 0 on success\n"
         "  -j, --threads N        worker threads (default: number of CPUs); files are scanned\n"
-        "                         side by side, and a large text or JSONL file in parts\n"
+        "                         side by side, and a large text, JSONL, CSV or TSV file\n"
+        "                         in parts (the output is the same as with one thread)\n"
         "      --input-format F   treat every input as text, csv, tsv, json or jsonl\n"
         "      --exclude GLOB     .gitignore-style exclude pattern (repeatable)\n"
         "      --no-gitignore     do not honour .gitignore files in scanned directories\n"
@@ -2128,7 +2335,7 @@ pcl_cmd_scan(int argc, char **argv)
     struct scan_writer w = {0};
     struct scan_summary sum = {0};
     struct file_merge fm = {0};
-    struct worker_mem rw = {0}; /* the main thread's: a JSONL file scanned again as text */
+    struct worker_mem rw = {0}; /* the main thread's: a file scanned again (merge_end()) */
     struct pcl_err err = {0};
     const char *config = NULL, *output = NULL;
     double min_score = 0, t0;
@@ -2389,7 +2596,7 @@ pcl_cmd_scan(int argc, char **argv)
     /* report files in order as their jobs finish */
     for (size_t ji = 0, fi = 0; fi < c.nfiles; fi++) {
         struct scan_file *f = &c.files[fi];
-        struct pcl_arena *text_arena = NULL; /* a JSONL file scanned again as text */
+        struct pcl_arena *text_arena = NULL; /* what merge_end() found */
 
         for (; ji < c.njobs && c.jobs[ji].file_idx == fi; ji++) {
             size_t batch = PCL_MIN(ji + REPORT_BATCH, c.njobs);
@@ -2484,6 +2691,7 @@ out_ctx:
     }
     file_merge_fini(&fm);
     pcl_stream_free(rw.st);
+    pcl_scratch_free(rw.s);
     pcl_buf_fini(&rw.hold);
     for (size_t i = 0; i < c.njobs; i++) {
         part_free(&c.jobs[i].part);
