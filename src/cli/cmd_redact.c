@@ -893,17 +893,10 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     size_t name_len = 0;
 
     if (cell->row == 0 && c->csv_header) {
-        char **grown = pcl_realloc(c->hdr, (c->nhdr + 1) * sizeof(*grown));
-
-        if (grown == NULL) {
-            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        rc = field_header_add(&c->hdr, &c->nhdr, cell->ptr, cell->len, err);
+        if (rc != PCL_OK) {
+            return rc;
         }
-        c->hdr = grown;
-        c->hdr[c->nhdr] = pcl_strndup(cell->ptr, cell->len);
-        if (c->hdr[c->nhdr] == NULL) {
-            return pcl_err_set(err, PCL_ENOMEM, "out of memory");
-        }
-        c->nhdr++;
     } else if (cell->col < c->nhdr && c->hdr[cell->col][0] != '\0') {
         name = c->hdr[cell->col];
         name_len = strlen(name);

@@ -933,24 +933,6 @@ on_format_warning(void *arg, const char *msg)
     warn_append(&fs->j->warnings, msg);
 }
 
-/* A cell of the header record (row 0): its name is kept for the columns. */
-static enum pcl_rc
-header_add(struct field_scan *fs, const struct pcl_csv_cell *cell, struct pcl_err *err)
-{
-    char **h = pcl_realloc(fs->header, (fs->nheader + 1) * sizeof(*h));
-
-    if (h == NULL) {
-        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
-    }
-    fs->header = h;
-    fs->header[fs->nheader] = pcl_strndup(cell->ptr, cell->len);
-    if (fs->header[fs->nheader] == NULL) {
-        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
-    }
-    fs->nheader++;
-    return PCL_OK;
-}
-
 static enum pcl_rc
 on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
 {
@@ -965,7 +947,8 @@ on_csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     }
     fs->row = cell->row + (fs->csv_header ? 0 : 1);
     if (cell->row == 0 && fs->csv_header) {
-        return header_add(fs, cell, err); /* pcl_csv_looks_like_header(): names are context */
+        return field_header_add(&fs->header, &fs->nheader, cell->ptr, cell->len,
+                                err); /* pcl_csv_looks_like_header(): names are context */
     }
     pi = cell->col < fs->ncol ? fs->col_profile[cell->col] : SIZE_MAX;
     if (pi == SIZE_MAX) {
@@ -1011,7 +994,7 @@ on_header_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
         return PCL_OK;
     }
     fs->header_done = cell->last;
-    return header_add(fs, cell, err);
+    return field_header_add(&fs->header, &fs->nheader, cell->ptr, cell->len, err);
 }
 
 /* For a part that starts after the first record of its file: whether the file has a header,

@@ -28,6 +28,23 @@ field_batch_reset(struct field_batch *b)
     b->n = 0;
 }
 
+enum pcl_rc
+field_header_add(char ***names, size_t *n, const char *p, size_t len, struct pcl_err *err)
+{
+    char **grown = pcl_realloc(*names, (*n + 1) * sizeof(*grown));
+
+    if (grown == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
+    *names = grown;
+    grown[*n] = pcl_strndup(p, len);
+    if (grown[*n] == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "out of memory");
+    }
+    (*n)++;
+    return PCL_OK;
+}
+
 size_t
 field_column_name(size_t col, char out[FIELD_COLNAME_MAX])
 {

@@ -29,6 +29,10 @@ void field_batch_reset(struct field_batch *b);
  * ... written to out (NUL-terminated); returns its length. */
 #define FIELD_COLNAME_MAX 24
 size_t field_column_name(size_t col, char out[FIELD_COLNAME_MAX]);
+/* Keep a copy of the name in p[0..len) as the next of the *n column names in *names (an
+ * array the caller frees, names and all). PCL_ENOMEM, set in err. */
+enum pcl_rc field_header_add(char ***names, size_t *n, const char *p, size_t len,
+                             struct pcl_err *err);
 /* Bytes of context written before a value of field `name` (NULL: none). */
 size_t field_prefix_len(const char *name, size_t name_len);
 /* One value to scan alone: *scan is what to scan, prefix + n bytes: v itself when name is NULL,
