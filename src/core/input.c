@@ -6,6 +6,7 @@
 #include "common.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -14,6 +15,27 @@
 
 #define IN_RAW_SIZE   65536u
 #define IN_SNIFF_SCAN 8192u
+#define RA_SLOTS      4u
+#define RA_CHUNK      ((size_t)1 << 20)
+
+/* pcl_input_readahead(): a thread decodes into a ring of RA_SLOTS chunks, the reader takes
+ * them in order. The thread owns the input's decoding state from then on. */
+struct readahead {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned char *buf[RA_SLOTS];
+    size_t len[RA_SLOTS];
+    uint64_t raw_end[RA_SLOTS]; /* the compressed offset after each slot's bytes */
+    uint64_t raw_taken;         /* raw_end of the slot the reader took from last */
+    size_t head;                /* the slot the reader takes from */
+    size_t count;               /* filled slots */
+    size_t pos;                 /* the reader's position in the head slot */
+    bool done;                  /* the thread stopped: end of input, or rc */
+    bool stop;                  /* pcl_input_free() asks the thread to stop */
+    enum pcl_rc rc;
+    struct pcl_err err;
+};
 
 struct pcl_input {
     char *name;
@@ -39,6 +61,7 @@ struct pcl_input {
     char *peek; /* PCL_INPUT_PEEK_MAX bytes of decoded look-ahead */
     size_t peek_len;
     size_t peek_pos;
+    struct readahead *ra; /* pcl_input_readahead(), or NULL */
 };
 
 /* strerror() is not thread-safe; these are the cases users meet. */
@@ -179,12 +202,15 @@ pcl_input_open_mem(const char *name, const void *data, size_t len, struct pcl_in
     return PCL_OK;
 }
 
+static void ra_stop(struct pcl_input *in);
+
 void
 pcl_input_free(struct pcl_input *in)
 {
     if (in == NULL) {
         return;
     }
+    ra_stop(in);
     if (in->own_fd && in->fd != -1) {
         (void)close(in->fd);
     }
@@ -212,7 +238,15 @@ pcl_input_is_gzip(const struct pcl_input *in)
 uint64_t
 pcl_input_raw_offset(const struct pcl_input *in)
 {
-    return in->raw_off;
+    uint64_t off;
+
+    if (in->ra == NULL) {
+        return in->raw_off;
+    }
+    (void)pthread_mutex_lock(&in->ra->mu);
+    off = in->ra->raw_taken;
+    (void)pthread_mutex_unlock(&in->ra->mu);
+    return off;
 }
 
 /* After a read of n bytes out of `asked`: a short read that ends exactly at the size the file
@@ -463,6 +497,171 @@ in_read_decoded(struct pcl_input *in, void *buf, size_t cap, size_t *got, struct
     return PCL_OK;
 }
 
+/* ---- read-ahead ------------------------------------------------------------------- */
+
+static void *
+ra_main(void *arg)
+{
+    struct pcl_input *in = arg;
+    struct readahead *ra = in->ra;
+    size_t slot = 0;
+
+    for (;;) {
+        struct pcl_err err = {0};
+        size_t got = 0;
+        enum pcl_rc rc;
+
+        (void)pthread_mutex_lock(&ra->mu);
+        while (ra->count == RA_SLOTS && !ra->stop) {
+            (void)pthread_cond_wait(&ra->cv, &ra->mu);
+        }
+        if (ra->stop) {
+            ra->done = true;
+            (void)pthread_mutex_unlock(&ra->mu);
+            return NULL;
+        }
+        slot = (ra->head + ra->count) % RA_SLOTS; /* free, and only this thread fills it */
+        (void)pthread_mutex_unlock(&ra->mu);
+        rc = in_read_decoded(in, ra->buf[slot], RA_CHUNK, &got, &err);
+        (void)pthread_mutex_lock(&ra->mu);
+        if (got > 0) { /* what was decoded before an error is read before it */
+            ra->len[slot] = got;
+            ra->raw_end[slot] = in->raw_off;
+            ra->count++;
+        }
+        if (rc != PCL_OK || got == 0) {
+            ra->rc = rc;
+            ra->err = err;
+            ra->done = true;
+        }
+        (void)pthread_cond_broadcast(&ra->cv);
+        (void)pthread_mutex_unlock(&ra->mu);
+        if (rc != PCL_OK || got == 0) {
+            return NULL;
+        }
+    }
+}
+
+/* The next decoded bytes from the ring: in order, then the thread's end (0 bytes) or error. */
+static enum pcl_rc
+ra_read(struct readahead *ra, void *buf, size_t cap, size_t *got, struct pcl_err *err)
+{
+    enum pcl_rc rc = PCL_OK;
+
+    *got = 0;
+    if (cap == 0) {
+        return PCL_OK;
+    }
+    (void)pthread_mutex_lock(&ra->mu);
+    while (ra->count == 0 && !ra->done) {
+        (void)pthread_cond_wait(&ra->cv, &ra->mu);
+    }
+    if (ra->count > 0) {
+        size_t n = PCL_MIN(cap, ra->len[ra->head] - ra->pos);
+
+        memcpy(buf, ra->buf[ra->head] + ra->pos, n);
+        ra->raw_taken = ra->raw_end[ra->head];
+        ra->pos += n;
+        *got = n;
+        if (ra->pos == ra->len[ra->head]) {
+            ra->pos = 0;
+            ra->head = (ra->head + 1) % RA_SLOTS;
+            ra->count--;
+            (void)pthread_cond_broadcast(&ra->cv);
+        }
+    } else if (ra->rc != PCL_OK) {
+        rc = ra->rc;
+        if (err != NULL) {
+            *err = ra->err;
+        }
+    }
+    (void)pthread_mutex_unlock(&ra->mu);
+    return rc;
+}
+
+static void
+ra_free(struct readahead *ra)
+{
+    for (size_t i = 0; i < RA_SLOTS; i++) {
+        pcl_free(ra->buf[i]);
+    }
+    pcl_free(ra);
+}
+
+/* Stop and join the thread, free the ring. */
+static void
+ra_stop(struct pcl_input *in)
+{
+    struct readahead *ra = in->ra;
+
+    if (ra == NULL) {
+        return;
+    }
+    (void)pthread_mutex_lock(&ra->mu);
+    ra->stop = true;
+    (void)pthread_cond_broadcast(&ra->cv);
+    (void)pthread_mutex_unlock(&ra->mu);
+    (void)pthread_join(ra->th, NULL);
+    (void)pthread_mutex_destroy(&ra->mu);
+    (void)pthread_cond_destroy(&ra->cv);
+    ra_free(ra);
+    in->ra = NULL;
+}
+
+enum pcl_rc
+pcl_input_readahead(struct pcl_input *in, struct pcl_err *err)
+{
+    struct readahead *ra;
+
+    if (in->ra != NULL) {
+        return PCL_OK;
+    }
+    if (!in->sniffed) {
+        enum pcl_rc rc = sniff(in, err);
+
+        if (rc != PCL_OK) {
+            return rc;
+        }
+    }
+    if (!in->gzip) {
+        return PCL_OK; /* reading is already as fast as copying */
+    }
+    ra = pcl_calloc(1, sizeof(*ra));
+    if (ra == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "%s: out of memory", in->name);
+    }
+    for (size_t i = 0; i < RA_SLOTS; i++) {
+        ra->buf[i] = pcl_malloc(RA_CHUNK);
+        if (ra->buf[i] == NULL) {
+            ra_free(ra);
+            return pcl_err_set(err, PCL_ENOMEM, "%s: out of memory", in->name);
+        }
+    }
+    if (pthread_mutex_init(&ra->mu, NULL) != 0 || pthread_cond_init(&ra->cv, NULL) != 0) {
+        ra_free(ra);
+        return pcl_err_set(err, PCL_EINTERNAL, "%s: cannot start the read-ahead", in->name);
+    }
+    in->ra = ra;
+    if (pthread_create(&ra->th, NULL, ra_main, in) != 0) {
+        in->ra = NULL;
+        (void)pthread_mutex_destroy(&ra->mu);
+        (void)pthread_cond_destroy(&ra->cv);
+        ra_free(ra);
+        return PCL_OK; /* no thread to spare: read as before */
+    }
+    return PCL_OK;
+}
+
+/* Decoded bytes past the peek buffer: from the read-ahead ring when there is one. */
+static enum pcl_rc
+in_next(struct pcl_input *in, void *buf, size_t cap, size_t *got, struct pcl_err *err)
+{
+    if (in->ra != NULL) {
+        return ra_read(in->ra, buf, cap, got, err);
+    }
+    return in_read_decoded(in, buf, cap, got, err);
+}
+
 enum pcl_rc
 pcl_input_read(struct pcl_input *in, void *buf, size_t cap, size_t *got, struct pcl_err *err)
 {
@@ -474,7 +673,7 @@ pcl_input_read(struct pcl_input *in, void *buf, size_t cap, size_t *got, struct 
         *got = n;
         return PCL_OK;
     }
-    return in_read_decoded(in, buf, cap, got, err);
+    return in_next(in, buf, cap, got, err);
 }
 
 enum pcl_rc
@@ -496,8 +695,7 @@ pcl_input_peek(struct pcl_input *in, const char **head, size_t *len, struct pcl_
     while (in->peek_len < PCL_INPUT_PEEK_MAX) {
         size_t got;
 
-        rc = in_read_decoded(in, in->peek + in->peek_len, PCL_INPUT_PEEK_MAX - in->peek_len, &got,
-                             err);
+        rc = in_next(in, in->peek + in->peek_len, PCL_INPUT_PEEK_MAX - in->peek_len, &got, err);
         if (rc != PCL_OK) {
             return rc;
         }

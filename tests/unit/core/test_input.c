@@ -354,6 +354,103 @@ test_pcl_input_read_corrupt_gzip(void **state)
     pcl_buf_fini(&text);
 }
 
+/* Everything of in, with a peek first when peek is set: the peeked bytes are read again. */
+static enum pcl_rc
+read_all_ahead(struct pcl_input *in, bool ahead, bool peek, size_t chunk, struct pcl_buf *out,
+               struct pcl_err *err)
+{
+    if (peek) {
+        const char *head = NULL;
+        size_t len = 0;
+
+        assert_int_equal(pcl_input_peek(in, &head, &len, err), PCL_OK);
+    }
+    if (ahead) {
+        assert_int_equal(pcl_input_readahead(in, err), PCL_OK);
+    }
+    return read_all(in, chunk, out, err);
+}
+
+/* Read-ahead gives the same bytes, the same end and the same errors (every byte decoded before
+ * one comes first), for a gzip stream larger than its ring, with a peek before it or not, and
+ * changes nothing for plain input; freeing the input mid-stream stops its thread. */
+static void
+test_pcl_input_readahead(void **state)
+{
+    struct pcl_buf text, gz;
+
+    (void)state;
+    pcl_buf_init(&text, 0);
+    pcl_buf_init(&gz, 0);
+    make_text(&text, 400000); /* about 10 MB: more than the 4 MiB ring */
+    gzip_append(&gz, text.ptr, text.len / 3);
+    gzip_append(&gz, text.ptr + text.len / 3, text.len - text.len / 3);
+    for (int variant = 0; variant < 6; variant++) {
+        bool plain = variant == 5;
+        const char *src = plain ? text.ptr : gz.ptr;
+        size_t len = plain ? text.len : gz.len;
+        struct pcl_buf a, b;
+        struct pcl_input *in = NULL;
+        struct pcl_err ea = {0}, eb = {0};
+        enum pcl_rc ra, rb;
+        char *bad = pcl_malloc(len);
+
+        assert_non_null(bad);
+        memcpy(bad, src, len);
+        if (variant == 3) {
+            len = len * 2 / 3; /* truncated in the second member */
+        } else if (variant == 4) {
+            for (size_t i = len / 2; i < len / 2 + 16; i++) {
+                bad[i] = (char)~bad[i];
+            }
+        }
+        pcl_buf_init(&a, 0);
+        pcl_buf_init(&b, 0);
+        assert_int_equal(pcl_input_open_mem("body", bad, len, &in, &ea), PCL_OK);
+        ra = read_all_ahead(in, false, variant % 2 == 1, 4096, &a, &ea);
+        pcl_input_free(in);
+        assert_int_equal(pcl_input_open_mem("body", bad, len, &in, &eb), PCL_OK);
+        rb = read_all_ahead(in, true, variant % 2 == 1, variant == 2 ? 7 : 70000, &b, &eb);
+        assert_int_equal(pcl_input_is_gzip(in), !plain);
+        if (rb == PCL_OK) {
+            assert_int_equal(pcl_input_raw_offset(in), len);
+        }
+        pcl_input_free(in);
+        assert_int_equal(rb, ra);
+        assert_string_equal(eb.msg, ea.msg);
+        /* a read that meets an error drops what it decoded, so after an error the read-ahead
+         * (which keeps it) may have given more, never other, bytes */
+        assert_true(ra != PCL_OK ? b.len >= a.len : b.len == a.len);
+        assert_memory_equal(b.ptr, a.ptr, a.len);
+        if (variant >= 3 && variant <= 4) {
+            assert_int_equal(rb, PCL_EIO);
+        } else {
+            assert_int_equal(rb, PCL_OK);
+            assert_int_equal(b.len, text.len);
+            assert_memory_equal(b.ptr, text.ptr, text.len);
+        }
+        pcl_buf_fini(&a);
+        pcl_buf_fini(&b);
+        pcl_free(bad);
+    }
+    /* freed after one read, while the thread waits on a full ring */
+    for (int i = 0; i < 20; i++) {
+        struct pcl_input *in = NULL;
+        struct pcl_err err = {0};
+        char buf[100];
+        size_t got = 0;
+
+        assert_int_equal(pcl_input_open_mem("body", gz.ptr, gz.len, &in, &err), PCL_OK);
+        assert_int_equal(pcl_input_readahead(in, &err), PCL_OK);
+        assert_int_equal(pcl_input_read(in, buf, sizeof(buf), &got, &err), PCL_OK);
+        assert_int_equal(got, sizeof(buf));
+        assert_memory_equal(buf, text.ptr, sizeof(buf));
+        pcl_input_free(in);
+    }
+    pcl_buf_fini(&text);
+    pcl_buf_fini(&gz);
+}
+
 static void
 test_pcl_input_open_errors_name_the_file(void **state)
 {
@@ -692,6 +789,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pcl_input_open_range, setup, teardown),
         cmocka_unit_test(test_pcl_input_read_gzip_memory_any_chunk),
         cmocka_unit_test(test_pcl_input_read_corrupt_gzip),
+        cmocka_unit_test(test_pcl_input_readahead),
         cmocka_unit_test_setup_teardown(test_pcl_input_open_errors_name_the_file, setup, teardown),
         cmocka_unit_test(test_pcl_input_slurp_limit),
         cmocka_unit_test(test_pcl_input_lines_blocks),
