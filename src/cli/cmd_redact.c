@@ -149,7 +149,8 @@ usage(FILE *f, bool unredact)
         "Replace detected PII and secrets; output has the input's format. Text is streamed\n"
         "(constant memory); CSV/TSV cells are redacted one by one and re-quoted when changed;\n"
         "JSON/JSONL string values are redacted and the rest of the document is untouched.\n"
-        "gzip input is read transparently; output is not compressed.\n"
+        "gzip input is read transparently (inflated on a second thread, ahead of the\n"
+        "redaction); output is not compressed.\n"
         "\n"
         "operators:\n"
         "  keep   leave the value\n"
@@ -1732,6 +1733,11 @@ open_io(struct red_ctx *c, enum pcl_format *fmt)
                           c->name);
             return PCL_EXIT_USAGE;
         }
+    }
+    /* gzip input is inflated on a thread of its own, ahead of the redaction */
+    if (pcl_input_readahead(c->in, &err) != PCL_OK) {
+        pcl_cli_error(o->cmd, "%s", err.msg);
+        return PCL_EXIT_ERROR;
     }
     c->out = stdout;
     if (o->output != NULL && strcmp(o->output, "-") != 0) {

@@ -282,6 +282,13 @@ with open('$T/q.csv', 'w', newline='') as q, open('$T/stray.csv', 'w') as s, \
         t.write('n%d\tt%d@example.net\t%s\n' % (i, i, 'y' * (2 << 20) if i == 120000 else 'x' * 100))
 "
 same_in_parts q.csv stray.csv cell.tsv
+# gzip input is inflated on a thread of its own with two threads (pcl_input_readahead()):
+# the same findings, warnings and errors, a truncated stream included
+gzip -c "$T/q.csv" > "$T/qz.csv.gz"
+gzip -c "$T/big.jsonl" > "$T/bigz.jsonl.gz"
+head -c 200000 "$T/bigz.jsonl.gz" > "$T/cut.jsonl.gz"
+same_in_parts qz.csv.gz bigz.jsonl.gz cut.jsonl.gz
+check "cut.jsonl.gz: the truncation named" grep -q "cut.jsonl.gz: corrupt gzip data at compressed offset 200000: truncated" "$T/cut.jsonl.gz.2.err"
 check "q.csv: rows and lines are the file's" py "
 import json, re
 raw = open('$T/q.csv', 'rb').read()
