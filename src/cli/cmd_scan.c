@@ -419,10 +419,24 @@ scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, struct pc
     return rc;
 }
 
+/* Progress: what a reader of in has read counts against the file's size on disk, so a gzip
+ * file counts its compressed bytes, not the decoded ones. *seen is what it counted so far. */
+static void
+progress_add(struct scan_ctx *c, struct pcl_input *in, uint64_t decoded, uint64_t *seen)
+{
+    uint64_t now = pcl_input_is_gzip(in) ? pcl_input_raw_offset(in) : *seen + decoded;
+
+    if (now > *seen) {
+        atomic_fetch_add(&c->bytes_done, now - *seen);
+        *seen = now;
+    }
+}
+
 static enum pcl_rc
 scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct worker_mem *w,
                  struct pcl_err *err)
 {
+    uint64_t seen = 0;
     struct stream_scan ss = {.ts = {.c = c, .j = j, .f = j->file, .keep_hi = UINT64_MAX}};
     struct pcl_stream *st;
     enum pcl_rc rc;
@@ -442,7 +456,7 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
             break;
         }
         j->file->bytes += got;
-        atomic_fetch_add(&c->bytes_done, got);
+        progress_add(c, in, got, &seen);
         rc = stream_text_chunk(&ss, st, j, got, err);
     }
     if (rc == PCL_OK) {
@@ -1054,6 +1068,7 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
                               .off0 = j->is_part ? j->seg_start : 0,
                               .line0 = j->is_part ? j->seg_line - 1 : 0};
     bool after_first = j->is_part && j->seg_start > 0;
+    uint64_t seen = 0;
     struct pcl_csv *csv = NULL;
     char *chunk = NULL;
     const char *head = NULL;
@@ -1086,7 +1101,7 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
             break;
         }
         fs.f->bytes += got;
-        atomic_fetch_add(&c->bytes_done, got);
+        progress_add(c, in, got, &seen);
         rc = pcl_csv_feed(csv, chunk, got, err);
     }
     if (rc == PCL_OK && (!j->is_part || j->last_part)) {
@@ -1143,6 +1158,8 @@ struct jsonl_scan {
     uint64_t line0;   /* lines before the first one read (a part of the file starts later) */
     uint64_t off0;    /* and its offset */
     size_t bad_lines; /* the first JSONL_WARN_LINES are named, the rest counted */
+    struct pcl_input *in;
+    uint64_t seen; /* progress_add() */
 };
 
 /* A warning about a JSONL line that is not JSON; the job keeps where it starts (see
@@ -1174,7 +1191,7 @@ scan_jsonl_block(void *arg, const char *buf, size_t len, uint64_t line, uint64_t
     line += js->line0;
     base += js->off0;
     fs->f->bytes += len;
-    atomic_fetch_add(&fs->c->bytes_done, len);
+    progress_add(fs->c, js->in, len, &js->seen);
     fs->raw = buf;
     fs->raw_off = base;
     /* a block starts a line; the tracker runs on over its lines (findings come in order) */
@@ -1232,7 +1249,8 @@ scan_jsonl(struct field_scan *fs, struct pcl_json_walk_opts *wo, struct pcl_inpu
     struct jsonl_scan js = {.fs = fs,
                             .wo = wo,
                             .line0 = j->is_part ? j->seg_line - 1 : 0,
-                            .off0 = j->is_part ? j->seg_start : 0};
+                            .off0 = j->is_part ? j->seg_start : 0,
+                            .in = in};
     enum pcl_rc rc = pcl_input_lines(in, READ_CHUNK, MAX_JSONL_LINE, scan_jsonl_block, &js, err);
 
     if (rc == PCL_OK && js.bad_lines > JSONL_WARN_LINES) {
@@ -1273,7 +1291,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
         goto out;
     }
     j->file->bytes = doc.len;
-    atomic_fetch_add(&c->bytes_done, doc.len);
+    atomic_fetch_add(&c->bytes_done, pcl_input_is_gzip(in) ? pcl_input_raw_offset(in) : doc.len);
     fs.raw = doc.ptr;
     rc = pcl_json_walk(doc.ptr, doc.len, &wo, NULL, err);
     if (rc == PCL_EINVAL) {

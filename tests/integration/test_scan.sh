@@ -289,6 +289,27 @@ gzip -c "$T/big.jsonl" > "$T/bigz.jsonl.gz"
 head -c 200000 "$T/bigz.jsonl.gz" > "$T/cut.jsonl.gz"
 same_in_parts qz.csv.gz bigz.jsonl.gz cut.jsonl.gz
 check "cut.jsonl.gz: the truncation named" grep -q "cut.jsonl.gz: corrupt gzip data at compressed offset 200000: truncated" "$T/cut.jsonl.gz.2.err"
+# the progress bar (a TTY and 64 MiB or more) counts a gzip file's compressed bytes against
+# its size on disk: it never shows more read than there is
+/usr/bin/python3 -c "
+import base64, os, random
+random.seed(5)
+with open('$T/noise.txt', 'wb') as f:
+    for _ in range(88):
+        f.write(base64.encodebytes(random.randbytes(750000)))
+"
+gzip -1 -c "$T/noise.txt" > "$T/noise.txt.gz"
+rm -f "$T/noise.txt"
+script -qc "'$BIN' scan -j 2 --format jsonl -o /dev/null '$T/noise.txt.gz'" /dev/null > "$T/tty.out" 2>&1
+check "gzip progress: shown, and never past the file's size" py "
+import re
+lines = open('$T/tty.out', 'rb').read().decode(errors='replace').replace('\r', '\n').split('\n')
+bars = [tuple(map(float, m.groups())) for m in
+        (re.search(r'scan: +([0-9.]+)%  ([0-9.]+) / ([0-9.]+) MB', l) for l in lines) if m]
+assert bars, lines[-5:]
+assert all(d <= t + 0.1 for p, d, t in bars), bars
+assert bars[-1][0] == 100.0 and abs(bars[-1][1] - bars[-1][2]) < 0.1, bars[-1]
+"
 check "q.csv: rows and lines are the file's" py "
 import json, re
 raw = open('$T/q.csv', 'rb').read()
