@@ -2,6 +2,7 @@
 /* The token vault: values encrypted with XChaCha20-Poly1305 in SQLite, found again through a
  * keyed HMAC index so one value keeps one token. */
 #include "keys.h"
+#include "sqlitex.h"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -15,6 +16,7 @@
 #define VAULT_CHECK_MSG  "portcullis vault key check v1"
 #define VAULT_AD_TAG     "pcl-vault-v1"
 #define VAULT_RETRIES    8
+#define VAULT_BUSY_MS    5000 /* how long a connection waits for another's lock */
 
 static const char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -268,20 +270,26 @@ pcl_vault_open(const char *path, const struct pcl_protect_key *key, struct pcl_v
         rc = db_fail(v, err, "open");
         goto out;
     }
-    (void)sqlite3_busy_timeout(v->db, 5000);
+    (void)sqlite3_busy_timeout(v->db, VAULT_BUSY_MS);
     /* WAL with synchronous=NORMAL: each token (or batch, pcl_vault_batch()) commits before
      * anyone is given it, so a crash never leaves output naming a token the vault lost,
      * without an fsync per commit; only power loss can drop the last transactions. The
      * lookup and id indexes are keyed by random values, so inserts touch random pages: a
      * 64 MiB page cache (allocated as used) instead of 2 MiB keeps them in memory. */
-    if (!mem && sqlite3_exec(v->db,
-                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                             "PRAGMA cache_size=-65536",
-                             NULL, NULL, NULL) != SQLITE_OK) {
-        rc = db_fail(v, err, "not a vault database");
-        goto out;
+    if (!mem) {
+        int src = pcl_sqlite_exec_busy(v->db,
+                                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                       "PRAGMA cache_size=-65536",
+                                       VAULT_BUSY_MS);
+
+        if (src != SQLITE_OK) {
+            rc = db_fail(v, err,
+                         src == SQLITE_BUSY || src == SQLITE_LOCKED ? "opening"
+                                                                    : "not a vault database");
+            goto out;
+        }
     }
-    if (sqlite3_exec(v->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+    if (pcl_sqlite_exec_busy(v->db, schema, VAULT_BUSY_MS) != SQLITE_OK) {
         rc = db_fail(v, err, "creating tables");
         goto out;
     }

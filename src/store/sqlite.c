@@ -5,6 +5,9 @@
 #include <sqlite3.h>
 
 #include "common.h"
+#include "sqlitex.h"
+
+#define SQ_BUSY_MS 10000 /* how long a connection waits for another's lock */
 
 static enum pcl_rc
 fail(sqlite3 *db, int src, const char *what, struct pcl_err *err)
@@ -45,10 +48,10 @@ sq_open(const char *target, bool sync_full, void **out, struct pcl_err *err)
         sq_close(db);
         return rc;
     }
-    (void)sqlite3_busy_timeout(db, 10000);
+    (void)sqlite3_busy_timeout(db, SQ_BUSY_MS);
     (void)snprintf(pragmas, sizeof(pragmas), "%s PRAGMA synchronous=%s; PRAGMA foreign_keys=ON",
                    mem ? "" : "PRAGMA journal_mode=WAL;", sync_full ? "FULL" : "NORMAL");
-    src = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+    src = pcl_sqlite_exec_busy(db, pragmas, SQ_BUSY_MS); /* two processes may create it at once */
     if (src != SQLITE_OK) {
         enum pcl_rc rc = pcl_err_set(err, PCL_EIO, "store: %s: not a usable SQLite database: %s",
                                      target, sqlite3_errmsg(db));

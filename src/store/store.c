@@ -291,33 +291,40 @@ pcl_store_migrate(struct pcl_store *s, const char *component, const char *const 
     if (rc != PCL_OK) {
         goto out;
     }
-    rc = pcl_stmt_bind_text(get, 1, component, strlen(component), err);
-    if (rc == PCL_OK) {
-        rc = pcl_stmt_step(get, &row, err);
-    }
-    if (rc != PCL_OK) {
-        goto out;
-    }
-    have = row ? pcl_stmt_int(get, 0) : 0;
-    pcl_stmt_reset(get);
-    if (have < 0 || (uint64_t)have > n) {
-        rc = pcl_err_set(err, PCL_EINVAL,
-                         "store: %s schema is version %lld, this build knows up to %zu"
-                         " (written by a newer portcullis?)",
-                         component, (long long)have, n);
-        goto out;
-    }
-    for (size_t v = (size_t)have; v < n; v++) {
+    /* One step per immediate transaction, the version read inside it: another process may
+     * migrate the same database at the same time, and then this one finds its steps done. */
+    for (;;) {
         rc = pcl_store_begin(s, err);
         if (rc != PCL_OK) {
             goto out;
         }
-        rc = pcl_store_exec(s, steps[v], err);
+        rc = pcl_stmt_bind_text(get, 1, component, strlen(component), err);
+        if (rc == PCL_OK) {
+            rc = pcl_stmt_step(get, &row, err);
+        }
+        have = rc == PCL_OK && row ? pcl_stmt_int(get, 0) : 0;
+        pcl_stmt_reset(get);
+        if (rc == PCL_OK && (have < 0 || (uint64_t)have > n)) {
+            rc = pcl_err_set(err, PCL_EINVAL,
+                             "store: %s schema is version %lld, this build knows up to %zu"
+                             " (written by a newer portcullis?)",
+                             component, (long long)have, n);
+        }
+        if (rc == PCL_OK && (size_t)have == n) {
+            rc = pcl_store_commit(s, err);
+            if (rc != PCL_OK) {
+                pcl_store_rollback(s);
+            }
+            break;
+        }
+        if (rc == PCL_OK) {
+            rc = pcl_store_exec(s, steps[have], err);
+        }
         if (rc == PCL_OK) {
             rc = pcl_stmt_bind_text(put, 1, component, strlen(component), err);
         }
         if (rc == PCL_OK) {
-            rc = pcl_stmt_bind_int(put, 2, (int64_t)v + 1, err);
+            rc = pcl_stmt_bind_int(put, 2, have + 1, err);
         }
         if (rc == PCL_OK) {
             rc = pcl_stmt_step(put, &row, err);

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,81 @@ test_store_transactions_roll_back(void **state)
     pcl_store_free(s);
 }
 
+struct opener {
+    const char *url;
+    enum pcl_rc rc;
+    struct pcl_err err;
+};
+
+/* Open the store, migrate it and add a row, as a process starting on it would. */
+static void *
+open_and_migrate(void *arg)
+{
+    static const char *const steps[] = {"CREATE TABLE a(x INTEGER)",
+                                        "ALTER TABLE a ADD COLUMN y TEXT"};
+    struct opener *o = arg;
+    struct pcl_store *s = NULL;
+
+    o->rc = pcl_store_open(o->url, &s, &o->err);
+    if (o->rc == PCL_OK) {
+        o->rc = pcl_store_migrate(s, "t", steps, 2, &o->err);
+    }
+    if (o->rc == PCL_OK) {
+        o->rc = pcl_store_exec(s, "INSERT INTO a(x, y) VALUES (1, 'z')", &o->err);
+    }
+    pcl_store_free(s);
+    return NULL;
+}
+
+/* Two connections opening one new file at the same moment both get a migrated store: the WAL
+ * switch is tried again when SQLite fails one of them at once, and each migration step reads
+ * the version inside its transaction (before, one of the two failed most rounds, with
+ * "database is locked" or "table a already exists"). */
+static void
+test_store_two_openers_of_a_new_file(void **state)
+{
+    char dir[] = "/tmp/pcl-store2-XXXXXX";
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    for (int round = 0; round < 20; round++) {
+        char path[64], url[96], side[80];
+        struct opener o[2];
+        pthread_t th[2];
+        struct pcl_store *s = NULL;
+        struct pcl_stmt *st = NULL;
+        struct pcl_err err;
+        bool row = false;
+
+        (void)snprintf(path, sizeof(path), "%s/s%d.db", dir, round);
+        (void)snprintf(url, sizeof(url), "sqlite://%s?sync=normal", path);
+        for (int i = 0; i < 2; i++) {
+            memset(&o[i], 0, sizeof(o[i]));
+            o[i].url = url;
+            assert_int_equal(pthread_create(&th[i], NULL, open_and_migrate, &o[i]), 0);
+        }
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(pthread_join(th[i], NULL), 0);
+            if (o[i].rc != PCL_OK) {
+                fail_msg("round %d, opener %d: %s", round, i, o[i].err.msg);
+            }
+        }
+        assert_int_equal(pcl_store_open(url, &s, &err), PCL_OK);
+        assert_int_equal(pcl_stmt_new(s, "SELECT count(*) FROM a", &st, &err), PCL_OK);
+        assert_int_equal(pcl_stmt_step(st, &row, &err), PCL_OK);
+        assert_true(row);
+        assert_int_equal(pcl_stmt_int(st, 0), 2);
+        pcl_stmt_free(st);
+        pcl_store_free(s);
+        (void)unlink(path);
+        (void)snprintf(side, sizeof(side), "%s-wal", path);
+        (void)unlink(side);
+        (void)snprintf(side, sizeof(side), "%s-shm", path);
+        (void)unlink(side);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -157,6 +233,7 @@ main(void)
         cmocka_unit_test(test_store_open_rejects_bad_urls),
         cmocka_unit_test(test_store_roundtrip_values),
         cmocka_unit_test(test_store_migrate_runs_each_step_once),
+        cmocka_unit_test(test_store_two_openers_of_a_new_file),
         cmocka_unit_test(test_store_transactions_roll_back),
     };
 
