@@ -145,13 +145,19 @@ fi
 for i in range(60000):
     print('row %d mail user%d@example.org card 4111 1111 1111 1111 ssn 536-22-%04d' % (i, i % 20000, i % 9000 + 1000))
 " >"$TMP/many.txt"
-"$BIN" redact --operator vault --vault "$TMP/shared.db" -o "$TMP/many.1" "$TMP/many.txt" 2>"$TMP/many.1.err" &
-P1=$!
-"$BIN" redact --operator vault --vault "$TMP/shared.db" -o "$TMP/many.2" "$TMP/many.txt" 2>"$TMP/many.2.err" &
-P2=$!
-wait "$P1" || fail "shared vault: first writer failed: $(head -c 300 "$TMP/many.1.err")"
-wait "$P2" || fail "shared vault: second writer failed: $(head -c 300 "$TMP/many.2.err")"
-cmp -s "$TMP/many.1" "$TMP/many.2" || fail "shared vault: two writers gave different tokens"
+# Two `redact --operator vault` on vault DB at once, over file IN, writing $TMP/NAME.1 and
+# $TMP/NAME.2: both must succeed and give the same tokens.
+two_writers() {
+    local name=$1 db=$2 in=$3 p1 p2
+    "$BIN" redact --operator vault --vault "$db" -o "$TMP/$name.1" "$in" 2>"$TMP/$name.1.err" &
+    p1=$!
+    "$BIN" redact --operator vault --vault "$db" -o "$TMP/$name.2" "$in" 2>"$TMP/$name.2.err" &
+    p2=$!
+    wait "$p1" || fail "$name: first writer failed: $(head -c 300 "$TMP/$name.1.err")"
+    wait "$p2" || fail "$name: second writer failed: $(head -c 300 "$TMP/$name.2.err")"
+    cmp -s "$TMP/$name.1" "$TMP/$name.2" || fail "$name: two writers gave different tokens"
+}
+two_writers many "$TMP/shared.db" "$TMP/many.txt"
 [ "$(grep -c "vlt_" "$TMP/many.1")" -eq 60000 ] || fail "shared vault: tokens missing"
 if expect_rc 0 "shared vault unredact" -- "$BIN" unredact --vault "$TMP/shared.db" "$TMP/many.1"; then
     cmp -s "$TMP/out" "$TMP/many.txt" || fail "shared vault round trip differs"
@@ -161,13 +167,7 @@ fi
 # waiting (this failed about 13 times in 20 before the vault retried)
 for i in 1 2 3 4 5 6 7 8 9 10; do
     rm -f "$TMP/race.db" "$TMP/race.db-wal" "$TMP/race.db-shm"
-    "$BIN" redact --operator vault --vault "$TMP/race.db" -o "$TMP/race.1" "$TMP/in.txt" 2>"$TMP/race.1.err" &
-    P1=$!
-    "$BIN" redact --operator vault --vault "$TMP/race.db" -o "$TMP/race.2" "$TMP/in.txt" 2>"$TMP/race.2.err" &
-    P2=$!
-    wait "$P1" || fail "new vault, two at once: first failed: $(head -c 300 "$TMP/race.1.err")"
-    wait "$P2" || fail "new vault, two at once: second failed: $(head -c 300 "$TMP/race.2.err")"
-    cmp -s "$TMP/race.1" "$TMP/race.2" || fail "new vault, two at once: different tokens"
+    two_writers "race$i" "$TMP/race.db" "$TMP/in.txt"
 done
 
 # a tampered vault row: unredact stops with an error naming the token's line and offset

@@ -15,6 +15,36 @@
 
 #include <portcullis/store.h>
 
+/* The one integer a query returns. */
+static int64_t
+query_int(struct pcl_store *s, const char *sql)
+{
+    struct pcl_stmt *st = NULL;
+    struct pcl_err err;
+    bool row = false;
+    int64_t v;
+
+    assert_int_equal(pcl_stmt_new(s, sql, &st, &err), PCL_OK);
+    assert_int_equal(pcl_stmt_step(st, &row, &err), PCL_OK);
+    assert_true(row);
+    v = pcl_stmt_int(st, 0);
+    pcl_stmt_free(st);
+    return v;
+}
+
+/* Remove a database file and its WAL files. */
+static void
+unlink_db(const char *path)
+{
+    char side[160];
+
+    (void)unlink(path);
+    (void)snprintf(side, sizeof(side), "%s-wal", path);
+    (void)unlink(side);
+    (void)snprintf(side, sizeof(side), "%s-shm", path);
+    (void)unlink(side);
+}
+
 static void
 test_store_open_rejects_bad_urls(void **state)
 {
@@ -116,24 +146,14 @@ test_store_migrate_runs_each_step_once(void **state)
         assert_int_equal(pcl_store_migrate(s, "t", v2, 2, &err), PCL_OK);
     }
     pcl_store_free(s);
-    (void)unlink(path);
-    {
-        char side[80];
-
-        (void)snprintf(side, sizeof(side), "%s-wal", path);
-        (void)unlink(side);
-        (void)snprintf(side, sizeof(side), "%s-shm", path);
-        (void)unlink(side);
-    }
+    unlink_db(path);
 }
 
 static void
 test_store_transactions_roll_back(void **state)
 {
     struct pcl_store *s = NULL;
-    struct pcl_stmt *st = NULL;
     struct pcl_err err;
-    bool row;
 
     (void)state;
     assert_int_equal(pcl_store_open("sqlite::memory:", &s, &err), PCL_OK);
@@ -143,11 +163,7 @@ test_store_transactions_roll_back(void **state)
     assert_int_equal(pcl_store_last_id(s), 7);
     pcl_store_rollback(s);
     pcl_store_rollback(s); /* harmless without a transaction */
-    assert_int_equal(pcl_stmt_new(s, "SELECT count(*) FROM t", &st, &err), PCL_OK);
-    assert_int_equal(pcl_stmt_step(st, &row, &err), PCL_OK);
-    assert_true(row);
-    assert_int_equal(pcl_stmt_int(st, 0), 0);
-    pcl_stmt_free(st);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM t"), 0);
     pcl_store_free(s);
 }
 
@@ -189,13 +205,11 @@ test_store_two_openers_of_a_new_file(void **state)
     (void)state;
     assert_non_null(mkdtemp(dir));
     for (int round = 0; round < 20; round++) {
-        char path[64], url[96], side[80];
+        char path[64], url[96];
         struct opener o[2];
         pthread_t th[2];
         struct pcl_store *s = NULL;
-        struct pcl_stmt *st = NULL;
         struct pcl_err err;
-        bool row = false;
 
         (void)snprintf(path, sizeof(path), "%s/s%d.db", dir, round);
         (void)snprintf(url, sizeof(url), "sqlite://%s?sync=normal", path);
@@ -211,17 +225,9 @@ test_store_two_openers_of_a_new_file(void **state)
             }
         }
         assert_int_equal(pcl_store_open(url, &s, &err), PCL_OK);
-        assert_int_equal(pcl_stmt_new(s, "SELECT count(*) FROM a", &st, &err), PCL_OK);
-        assert_int_equal(pcl_stmt_step(st, &row, &err), PCL_OK);
-        assert_true(row);
-        assert_int_equal(pcl_stmt_int(st, 0), 2);
-        pcl_stmt_free(st);
+        assert_int_equal(query_int(s, "SELECT count(*) FROM a"), 2);
         pcl_store_free(s);
-        (void)unlink(path);
-        (void)snprintf(side, sizeof(side), "%s-wal", path);
-        (void)unlink(side);
-        (void)snprintf(side, sizeof(side), "%s-shm", path);
-        (void)unlink(side);
+        unlink_db(path);
     }
     assert_int_equal(rmdir(dir), 0);
 }
