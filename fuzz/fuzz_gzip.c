@@ -62,7 +62,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rb = read_all(data, size, 4096, true, &b, &eb);
     if (ra != rb || strcmp(ea.msg, eb.msg) != 0 || b.len < a.len ||
         (a.len > 0 && memcmp(a.ptr, b.ptr, a.len) != 0) || (ra == PCL_OK && a.len != b.len) ||
-        (!gzip && (ra != PCL_OK || a.len != size || (size > 0 && memcmp(a.ptr, data, size) != 0)))) {
+        (!gzip &&
+         (ra != PCL_OK || a.len != size || (size > 0 && memcmp(a.ptr, data, size) != 0)))) {
         abort();
     }
     pcl_buf_fini(&a);
