@@ -760,20 +760,27 @@ test_pcl_input_read_out_of_memory(void **state)
     (void)state;
     pcl_buf_init(&gz, 0);
     gzip_append(&gz, "hello hello hello", 17);
-    for (unsigned long n = 1; n < 16; n++) {
+    /* the second round reads ahead on a thread (its ring is allocated too) */
+    for (unsigned long n = 1; n < 32; n++) {
         struct pcl_input *in = NULL;
         struct pcl_buf out;
         struct pcl_err err = {0};
         enum pcl_rc rc;
 
         pcl_buf_init(&out, 0);
-        (void)pcl_alloc_fail_at(n, false);
+        (void)pcl_alloc_fail_at(n % 16 + 1, false);
         rc = pcl_input_open_mem("m", gz.ptr, gz.len, &in, &err);
+        if (rc == PCL_OK && n >= 16) {
+            rc = pcl_input_readahead(in, &err);
+        }
         if (rc == PCL_OK) {
             rc = pcl_input_slurp(in, 0, &out, &err);
         }
         (void)pcl_alloc_fail_at(0, false);
         assert_true(rc == PCL_OK || rc == PCL_ENOMEM);
+        if (rc == PCL_OK) {
+            assert_int_equal(out.len, 17);
+        }
         pcl_input_free(in);
         pcl_buf_fini(&out);
     }
