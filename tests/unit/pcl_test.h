@@ -143,4 +143,17 @@ pcl_test_eval_dir(const char *sub)
         }                                                                                          \
     } while (0)
 
+/* Remove an SQLite database file and its WAL files (-wal, -shm), whichever exist. */
+static inline void
+pcl_test_remove_db(const char *path)
+{
+    char side[4096];
+
+    (void)unlink(path);
+    (void)snprintf(side, sizeof(side), "%s-wal", path);
+    (void)unlink(side);
+    (void)snprintf(side, sizeof(side), "%s-shm", path);
+    (void)unlink(side);
+}
+
 #endif

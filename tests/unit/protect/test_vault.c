@@ -13,23 +13,13 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "pcl_test.h"
+
 static void
 temp_path(char *path, size_t cap)
 {
     (void)snprintf(path, cap, "/tmp/pcl_test_vault_%u_%u.db", (unsigned)getpid(),
                    randombytes_random());
-}
-
-static void
-remove_db(const char *path)
-{
-    char side[512];
-
-    (void)unlink(path);
-    (void)snprintf(side, sizeof(side), "%s-wal", path);
-    (void)unlink(side);
-    (void)snprintf(side, sizeof(side), "%s-shm", path);
-    (void)unlink(side);
 }
 
 static void
@@ -132,7 +122,7 @@ test_pcl_vault_open_persists_and_rejects_wrong_key(void **state)
     assert_int_equal(pcl_vault_detokenize(v, tok.ptr, tok.len, &back, NULL), PCL_OK);
     assert_string_equal(back.ptr, "jane@example.com");
     pcl_vault_close(v);
-    remove_db(path);
+    pcl_test_remove_db(path);
     pcl_protect_key_free(k);
     pcl_protect_key_free(k2);
     pcl_buf_fini(&tok);
@@ -220,7 +210,7 @@ test_pcl_vault_batch_commits_on_sync_and_close(void **state)
         assert_true(b62 ? seen[ch] > 300 : seen[ch] == 0);
     }
     pcl_vault_close(v2);
-    remove_db(path);
+    pcl_test_remove_db(path);
     pcl_protect_key_free(k);
     pcl_buf_fini(&a);
     pcl_buf_fini(&b);

@@ -15,6 +15,8 @@
 
 #include <portcullis/store.h>
 
+#include "pcl_test.h"
+
 /* The one integer a query returns. */
 static int64_t
 query_int(struct pcl_store *s, const char *sql)
@@ -30,19 +32,6 @@ query_int(struct pcl_store *s, const char *sql)
     v = pcl_stmt_int(st, 0);
     pcl_stmt_free(st);
     return v;
-}
-
-/* Remove a database file and its WAL files. */
-static void
-unlink_db(const char *path)
-{
-    char side[160];
-
-    (void)unlink(path);
-    (void)snprintf(side, sizeof(side), "%s-wal", path);
-    (void)unlink(side);
-    (void)snprintf(side, sizeof(side), "%s-shm", path);
-    (void)unlink(side);
 }
 
 static void
@@ -146,7 +135,7 @@ test_store_migrate_runs_each_step_once(void **state)
         assert_int_equal(pcl_store_migrate(s, "t", v2, 2, &err), PCL_OK);
     }
     pcl_store_free(s);
-    unlink_db(path);
+    pcl_test_remove_db(path);
 }
 
 static void
@@ -227,7 +216,7 @@ test_store_two_openers_of_a_new_file(void **state)
         assert_int_equal(pcl_store_open(url, &s, &err), PCL_OK);
         assert_int_equal(query_int(s, "SELECT count(*) FROM a"), 2);
         pcl_store_free(s);
-        unlink_db(path);
+        pcl_test_remove_db(path);
     }
     assert_int_equal(rmdir(dir), 0);
 }
