@@ -5,7 +5,7 @@
 
 #include <sqlite3.h>
 
-/* sqlite3_exec(db, sql) tried again, every 10 ms for up to wait_ms, while it fails with
+/* sqlite3_exec(db, sql) tried again, every 10 ms until wait_ms have passed, while it fails with
  * SQLITE_BUSY or SQLITE_LOCKED; returns the last result. The busy handler waits for most
  * locks, but where two connections each hold what the other needs (two processes setting up
  * one new database file at once, switching it to WAL), SQLite fails one of them at once. */
