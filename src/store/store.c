@@ -264,6 +264,29 @@ pcl_stmt_blob(struct pcl_stmt *st, int col)
     return st->store->ops->col_blob(st->st, col);
 }
 
+/* The schema version of component (0 before its first step), read with get; PCL_EINVAL when
+ * it is beyond the n steps this build knows. */
+static enum pcl_rc
+schema_version(struct pcl_stmt *get, const char *component, size_t n, int64_t *have,
+               struct pcl_err *err)
+{
+    bool row = false;
+    enum pcl_rc rc = pcl_stmt_bind_text(get, 1, component, strlen(component), err);
+
+    if (rc == PCL_OK) {
+        rc = pcl_stmt_step(get, &row, err);
+    }
+    *have = rc == PCL_OK && row ? pcl_stmt_int(get, 0) : 0;
+    pcl_stmt_reset(get);
+    if (rc == PCL_OK && (*have < 0 || (uint64_t)*have > n)) {
+        rc = pcl_err_set(err, PCL_EINVAL,
+                         "store: %s schema is version %lld, this build knows up to %zu"
+                         " (written by a newer portcullis?)",
+                         component, (long long)*have, n);
+    }
+    return rc;
+}
+
 enum pcl_rc
 pcl_store_migrate(struct pcl_store *s, const char *component, const char *const *steps, size_t n,
                   struct pcl_err *err)
@@ -291,25 +314,19 @@ pcl_store_migrate(struct pcl_store *s, const char *component, const char *const 
     if (rc != PCL_OK) {
         goto out;
     }
-    /* One step per immediate transaction, the version read inside it: another process may
-     * migrate the same database at the same time, and then this one finds its steps done. */
+    /* Up to date, as nearly every open finds it: no write lock taken. */
+    rc = schema_version(get, component, n, &have, err);
+    if (rc != PCL_OK || (size_t)have == n) {
+        goto out;
+    }
+    /* One step per immediate transaction, the version read again inside it: another process
+     * may migrate the same database at the same time, and then this one finds its steps done. */
     for (;;) {
         rc = pcl_store_begin(s, err);
         if (rc != PCL_OK) {
             goto out;
         }
-        rc = pcl_stmt_bind_text(get, 1, component, strlen(component), err);
-        if (rc == PCL_OK) {
-            rc = pcl_stmt_step(get, &row, err);
-        }
-        have = rc == PCL_OK && row ? pcl_stmt_int(get, 0) : 0;
-        pcl_stmt_reset(get);
-        if (rc == PCL_OK && (have < 0 || (uint64_t)have > n)) {
-            rc = pcl_err_set(err, PCL_EINVAL,
-                             "store: %s schema is version %lld, this build knows up to %zu"
-                             " (written by a newer portcullis?)",
-                             component, (long long)have, n);
-        }
+        rc = schema_version(get, component, n, &have, err);
         if (rc == PCL_OK && (size_t)have == n) {
             rc = pcl_store_commit(s, err);
             if (rc != PCL_OK) {
