@@ -37,10 +37,10 @@ struct scan_opts {
 struct job {
     struct scan_file *file;
     size_t file_idx;
-    bool segment;   /* a text segment of a file: [seg_start, seg_end) of file_len bytes */
-    bool is_part;   /* a part of a JSONL, CSV or TSV file: [seg_start, seg_end), whose first
-                       line is seg_line; results in part, merged by the main thread */
-    bool last_part; /* is_part: the file's last */
+    bool segment; /* a text segment of a file: [seg_start, seg_end) of file_len bytes */
+    bool is_part; /* a part of a JSONL, CSV or TSV file: [seg_start, seg_end), whose first
+                     line is seg_line (the last part ends at file_len); results in part,
+                     merged by the main thread */
     uint64_t seg_start;
     uint64_t seg_end;
     uint64_t file_len;
@@ -1021,7 +1021,7 @@ csv_part_header(struct field_scan *fs, const char *path, char delim, struct pcl_
     struct pcl_csv *csv = NULL;
     const char *head = NULL;
     size_t headlen = 0;
-    char *chunk = NULL;
+    char chunk[PCL_INPUT_PEEK_MAX]; /* a header is short: read no more of the file than it */
     enum pcl_rc rc = pcl_input_open(path, &in, err);
 
     if (rc == PCL_OK) {
@@ -1034,13 +1034,11 @@ csv_part_header(struct field_scan *fs, const char *path, char delim, struct pcl_
     if (!fs->csv_header) {
         goto out;
     }
-    chunk = pcl_malloc(READ_CHUNK);
-    rc =
-        chunk == NULL ? pcl_err_set(err, PCL_ENOMEM, "out of memory") : pcl_csv_new(&co, &csv, err);
+    rc = pcl_csv_new(&co, &csv, err);
     while (rc == PCL_OK && !fs->header_done) {
         size_t got = 0;
 
-        rc = pcl_input_read(in, chunk, READ_CHUNK, &got, err);
+        rc = pcl_input_read(in, chunk, sizeof(chunk), &got, err);
         if (rc != PCL_OK || got == 0) {
             break;
         }
@@ -1048,7 +1046,6 @@ csv_part_header(struct field_scan *fs, const char *path, char delim, struct pcl_
     }
 out:
     pcl_csv_free(csv);
-    pcl_free(chunk);
     pcl_input_free(in);
     return rc;
 }
@@ -1104,7 +1101,7 @@ scan_csv(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_in
         progress_add(c, in, got, &seen);
         rc = pcl_csv_feed(csv, chunk, got, err);
     }
-    if (rc == PCL_OK && (!j->is_part || j->last_part)) {
+    if (rc == PCL_OK && (!j->is_part || j->seg_end == j->file_len)) {
         rc = pcl_csv_finish(csv, err);
     } else if (rc == PCL_OK) {
         j->resync = !pcl_csv_at_record_start(csv);
@@ -1291,7 +1288,7 @@ scan_json(struct scan_ctx *c, struct job *j, struct pcl_scratch *s, struct pcl_i
         goto out;
     }
     j->file->bytes = doc.len;
-    atomic_fetch_add(&c->bytes_done, pcl_input_is_gzip(in) ? pcl_input_raw_offset(in) : doc.len);
+    progress_add(c, in, doc.len, &(uint64_t){0});
     fs.raw = doc.ptr;
     rc = pcl_json_walk(doc.ptr, doc.len, &wo, NULL, err);
     if (rc == PCL_EINVAL) {
@@ -1442,6 +1439,14 @@ scan_part(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl_er
     return rc;
 }
 
+/* The job failed with rc; err says why, when it says anything. */
+static void
+job_fail(struct job *j, enum pcl_rc rc, const struct pcl_err *err)
+{
+    j->failed = true;
+    j->error = pcl_strdup(err->msg[0] != '\0' ? err->msg : pcl_rc_str(rc));
+}
+
 static void
 run_job(struct scan_ctx *c, struct job *j, struct worker_mem *w)
 {
@@ -1463,8 +1468,7 @@ run_job(struct scan_ctx *c, struct job *j, struct worker_mem *w)
         rc = run_file_job(c, j, w, &err);
     }
     if (rc != PCL_OK) {
-        j->failed = true;
-        j->error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
+        job_fail(j, rc, &err);
     }
 }
 
@@ -1593,7 +1597,7 @@ static bool
 cut_count(struct cutter *t, const char *p, size_t n, uint64_t at)
 {
     size_t last;
-    uint64_t crlf;
+    uint64_t cr = 0, crlf;
 
     if (n == 0) {
         return true;
@@ -1605,9 +1609,10 @@ cut_count(struct cutter *t, const char *p, size_t n, uint64_t at)
     crlf = t->cr && p[0] == '\n';
     for (const char *r = memchr(p, '\r', n); r != NULL;
          r = memchr(r + 1, '\r', n - (size_t)(r + 1 - p))) {
+        cr++;
         crlf += r + 1 < p + n && r[1] == '\n';
     }
-    t->line += pcl_count_byte(p, n, '\n', &last) + pcl_count_byte(p, n, '\r', &last) - crlf;
+    t->line += pcl_count_byte(p, n, '\n', &last) + cr - crlf;
     t->odd ^= (pcl_count_byte(p, n, '"', &last) & 1) != 0;
     t->cr = p[n - 1] == '\r';
     return true;
@@ -1718,7 +1723,6 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
             }
             j->file_idx = fi;
             j->is_part = true;
-            j->last_part = i == ncuts;
             j->file_len = size;
             j->seg_start = i < ncuts ? cuts[i][0] : part;
             j->seg_end = i + 1 < ncuts ? cuts[i + 1][0] : i < ncuts ? part : size;
@@ -1938,7 +1942,7 @@ merge_part(size_t ndets, struct scan_file *f, struct job *j, struct file_merge *
 
         h.profile = m->pmap[h.profile];
         h.field = f->profiles[h.profile].name;
-        h.row += f->fmt == PCL_FMT_JSONL ? 0 : m->row_base; /* JSONL rows are lines */
+        h.row += m->row_base; /* CSV: the rows before the part (JSONL rows are lines: 0) */
         if (!file_add_hit(f, &h)) {
             break;
         }
@@ -2083,7 +2087,6 @@ merge_end(struct scan_ctx *c, struct scan_file *f, size_t fi, struct file_merge 
         struct job t = {.file = f,
                         .file_idx = fi,
                         .is_part = true,
-                        .last_part = true,
                         .seg_start = m->reread_at,
                         .seg_line = m->reread_line,
                         .seg_end = f->bytes,
@@ -2094,8 +2097,7 @@ merge_end(struct scan_ctx *c, struct scan_file *f, size_t fi, struct file_merge 
             rc = scan_part(c, &t, w, &err);
         }
         if (rc != PCL_OK) {
-            t.failed = true;
-            t.error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
+            job_fail(&t, rc, &err);
         }
         m->reread = false;
         merge_job(c, f, &t, m);
@@ -2120,8 +2122,7 @@ merge_end(struct scan_ctx *c, struct scan_file *f, size_t fi, struct file_merge 
             rc = rescan_as_text(c, &j, w, m->fallback, &err);
         }
         if (rc != PCL_OK) {
-            j.failed = true;
-            j.error = pcl_strdup(err.msg[0] != '\0' ? err.msg : pcl_rc_str(rc));
+            job_fail(&j, rc, &err);
         }
         pcl_free(m->fallback);
         m->fallback = NULL;
