@@ -200,6 +200,8 @@ size_t pcl_count_byte(const char *s, size_t n, char c, size_t *last);
 /* 64-bit FNV-1a of p[0..n): a fast hash for in-memory tables (not for untrusted keys an
  * attacker can collide to slow a table down without bound). */
 uint64_t pcl_fnv1a(const void *p, size_t n);
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC): for timings and deadlines, not dates. */
+double pcl_mono_s(void);
 
 /* ---- JSON writer -------------------------------------------------------------------- */
 

@@ -2160,11 +2160,8 @@ static void
 progress(struct scan_ctx *c, double t0, bool final)
 {
     uint64_t done = atomic_load(&c->bytes_done);
-    struct timespec ts;
-    double now, pct;
+    double now = pcl_mono_s(), pct;
 
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
     pct = c->bytes_total > 0 ? 100.0 * (double)done / (double)c->bytes_total : 100.0;
     (void)fprintf(stderr, "\r\033[Kscan: %5.1f%%  %.1f / %.1f MB  %.0f MB/s", PCL_MIN(pct, 100.0),
                   (double)done / 1e6, (double)c->bytes_total / 1e6,
@@ -2172,15 +2169,6 @@ progress(struct scan_ctx *c, double t0, bool final)
     if (final) {
         (void)fprintf(stderr, "\r\033[K");
     }
-}
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- options ------------------------------------------------------------------------- */
@@ -2590,7 +2578,7 @@ pcl_cmd_scan(int argc, char **argv)
         progress_mode = isatty(STDERR_FILENO) && c.bytes_total >= ((uint64_t)64 << 20) ? 1 : -1;
     }
     scan_writer_begin(&w);
-    t0 = now_s();
+    t0 = pcl_mono_s();
     for (unsigned i = 0; i < o.threads && i < PCL_MAX(c.njobs, (size_t)1); i++) {
         if (pthread_create(&threads[i], NULL, worker, &c) != 0) {
             break;
@@ -2681,7 +2669,7 @@ pcl_cmd_scan(int argc, char **argv)
     for (unsigned i = 0; i < nthreads; i++) {
         (void)pthread_join(threads[i], NULL);
     }
-    sum.seconds = now_s() - t0;
+    sum.seconds = pcl_mono_s() - t0;
     scan_writer_end(&w, &sum, !o.quiet);
     if (rc == PCL_EXIT_OK && any_fail) {
         rc = PCL_EXIT_PARTIAL;

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for the SQLite helpers (src/core/sqlitex.c). */
-#define _POSIX_C_SOURCE 200809L
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,20 +9,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "pcl_test.h"
 #include "sqlitex.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A statement another connection keeps locked out: tried until wait_ms have passed on the
  * clock, the time each try spends in the busy handler included, then SQLITE_BUSY; and once
@@ -45,9 +33,9 @@ test_pcl_sqlite_exec_busy_waits_on_the_clock(void **state)
     assert_int_equal(sqlite3_exec(a, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
     (void)sqlite3_busy_timeout(b, 250);
     assert_int_equal(sqlite3_exec(a, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-    t0 = now_s();
+    t0 = pcl_mono_s();
     assert_int_equal(pcl_sqlite_exec_busy(b, "INSERT INTO t VALUES (1)", 500), SQLITE_BUSY);
-    took = now_s() - t0;
+    took = pcl_mono_s() - t0;
     assert_true(took >= 0.5);
     assert_true(took < 3.0);
     assert_int_equal(sqlite3_exec(a, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
