@@ -8,7 +8,11 @@
 #include <portcullis/formats.h>
 #include <portcullis/protect.h>
 
+#include "pipeline.h"
+
 #include <getopt.h>
+#include <pthread.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #define READ_CHUNK     ((size_t)1 << 20)
@@ -17,6 +21,7 @@
 #define MAX_JSONL_LINE ((size_t)64 << 20)
 #define MAX_FINDINGS   ((size_t)1 << 20) /* per CSV cell or JSON string */
 #define MAX_RULES      256
+#define PART_BYTES     ((size_t)4 << 20) /* several threads: input bytes per job */
 
 struct red_opts {
     bool unredact;
@@ -40,6 +45,7 @@ struct red_opts {
     const char *input;
     bool stats;
     bool no_cache;
+    unsigned threads;
 };
 
 /* A JSONL line that is not JSON: [start, end) in the walked block; redacted as text. */
@@ -63,6 +69,31 @@ struct red_pend {
     uint64_t raw_start; /* CSV: absolute; JSON: in the walked block */
     uint64_t raw_end;
     bool quoted; /* CSV */
+};
+
+/* One part of the input for a worker (several threads). Text: in holds the file's bytes
+ * [lo, lo + in.len): the part's own bytes [start, end) and up to a window's worth on each side,
+ * so a finding is judged with the same context as in a whole-file scan; the findings that
+ * start in [start, end) are the part's. JSONL: in holds whole lines, the first at offset lo. */
+struct red_job {
+    bool jsonl;
+    struct pcl_buf in;
+    uint64_t lo;
+    uint64_t start, end; /* text */
+    uint64_t line;       /* newlines before start (text) or before lo (JSONL) */
+    uint64_t from;       /* text: output begins here (start, unless the part before took more) */
+    /* results */
+    struct pcl_buf out;
+    uint64_t out_end;    /* text: where the output ends in the input (end, or past it when a
+                            finding runs on into the next part) */
+    uint64_t first;      /* text: start of the first finding replaced; UINT64_MAX when none */
+    struct pcl_buf warn; /* warnings, each NUL-terminated */
+    uint64_t nwarn;
+    bool limited; /* a match limit cut a confirmation short: limit is the message */
+    struct pcl_err limit;
+    enum pcl_rc rc;
+    struct pcl_err err;
+    size_t hw[3]; /* the most bytes in, out and warn held: all that job_free() must wipe */
 };
 
 /* One run: the engine, the redactor and where output goes. */
@@ -117,6 +148,13 @@ struct red_ctx {
     char **types;
     struct pcl_input *in;
     bool wrote_file;
+    /* several threads (redact only): see "several threads" below */
+    struct red_job *job;       /* a worker's: the job it runs; its output and warnings go there */
+    pthread_mutex_t *vault_mu; /* the vault is shared: held around every call that may use it */
+    uint64_t keep_hi;          /* text: findings starting here or later are the next part's */
+    uint64_t base_off;         /* text: file offset of offset 0 (for messages) */
+    uint64_t first;            /* text: start of the first finding replaced (UINT64_MAX: none) */
+    struct red_par *par;       /* the main context's workers */
 };
 
 /* ---- small helpers ------------------------------------------------------------------- */
@@ -189,6 +227,8 @@ usage(FILE *f, bool unredact)
         "      --min-score X      redact findings scoring at least X (0..1, default 0.5)\n"
         "  -c, --config FILE      YAML configuration for detection (section `detect:`)\n"
         "  -o, --output FILE      write to FILE instead of standard output\n"
+        "  -j, --threads N        worker threads for text and JSONL (default: number of\n"
+        "                         CPUs); the output is the same for any N\n"
         "      --stats            print what was replaced to standard error\n"
         "      --no-cache         do not use or write the compiled-detector cache\n"
         "\n"
@@ -290,6 +330,23 @@ set_fail(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err)
     }
 }
 
+/* With several threads the vault handle is shared; one thread uses it at a time. */
+static void
+vault_lock(struct red_ctx *c)
+{
+    if (c->vault_mu != NULL) {
+        (void)pthread_mutex_lock(c->vault_mu);
+    }
+}
+
+static void
+vault_unlock(struct red_ctx *c)
+{
+    if (c->vault_mu != NULL) {
+        (void)pthread_mutex_unlock(c->vault_mu);
+    }
+}
+
 /* Write the held output, after committing the vault tokens it names. */
 static enum pcl_rc
 out_release(struct red_ctx *c)
@@ -300,7 +357,9 @@ out_release(struct red_ctx *c)
     if (c->held.len == 0) {
         return PCL_OK;
     }
+    vault_lock(c);
     rc = pcl_vault_sync(c->vault, &err);
+    vault_unlock(c);
     if (rc != PCL_OK) {
         c->err = err;
         return rc;
@@ -315,6 +374,12 @@ out_release(struct red_ctx *c)
 static enum pcl_rc
 emit(struct red_ctx *c, const char *p, size_t n)
 {
+    if (c->job != NULL) {
+        if (pcl_buf_append(&c->job->out, p, n) != PCL_OK) {
+            return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+        }
+        return PCL_OK;
+    }
     if (c->hold) {
         if (pcl_buf_append(&c->held, p, n) != PCL_OK) {
             return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
@@ -401,6 +466,13 @@ collect_cb(void *arg, const struct pcl_finding *f)
 static void
 limit_warning(struct red_ctx *c, const struct pcl_err *err)
 {
+    if (c->job != NULL) {
+        if (!c->job->limited) {
+            c->job->limited = true;
+            c->job->limit = *err;
+        }
+        return;
+    }
     if (!c->limit_warned) {
         pcl_cli_warn(c->o->cmd, "%s: %s", c->name, err->msg);
         c->limit_warned = true;
@@ -452,7 +524,7 @@ value_fail(struct red_ctx *c, enum pcl_rc rc, const struct pcl_err *err, const s
 static struct value_at
 text_at(const struct red_ctx *c, uint64_t off)
 {
-    struct value_at at = {.off = off};
+    struct value_at at = {.off = c->base_off + off};
     size_t last;
 
     at.line = c->pend_lines +
@@ -480,7 +552,9 @@ redact_found(struct red_ctx *c, const char *v, size_t n, size_t prefix, struct p
         }
     }
     pcl_buf_reset(&c->val);
+    vault_lock(c);
     rc = pcl_redact_buf(c->r, c->e, v, n, f, k, &c->val, changed, &err);
+    vault_unlock(c);
     if (rc != PCL_OK) {
         value_fail(c, rc, &err, at);
     }
@@ -705,7 +779,7 @@ text_cb(void *arg, const struct pcl_finding *f)
     struct pcl_err err = {0};
     enum pcl_rc rc;
 
-    if (c->rc != PCL_OK || f->start < c->flushed || d == NULL) {
+    if (c->rc != PCL_OK || f->start < c->flushed || f->start >= c->keep_hi || d == NULL) {
         return c->rc != PCL_OK;
     }
     if (c->o->unredact && ((d->categories & PCL_CAT_CREDENTIAL) != 0 ||
@@ -729,7 +803,9 @@ text_cb(void *arg, const struct pcl_finding *f)
             rc = pcl_buf_append(&c->val, v, n); /* not an fpe output: leave it */
         }
     } else {
+        vault_lock(c);
         rc = pcl_redact_value(c->r, d->type, d->categories, v, n, &c->val, &err);
+        vault_unlock(c);
     }
     if (rc != PCL_OK) {
         struct value_at at = text_at(c, f->start);
@@ -742,6 +818,7 @@ text_cb(void *arg, const struct pcl_finding *f)
         set_fail(c, rc, NULL);
         return 1;
     }
+    c->first = PCL_MIN(c->first, f->start);
     c->flushed = f->end;
     return 0;
 }
@@ -947,6 +1024,13 @@ on_warn(void *arg, const char *msg)
     struct red_ctx *c = arg;
 
     c->warnings++;
+    if (c->job != NULL) {
+        /* the writer prints it in input order (out of memory: now, out of order) */
+        c->job->nwarn++;
+        if (pcl_buf_append(&c->job->warn, msg, strlen(msg) + 1) == PCL_OK) {
+            return;
+        }
+    }
     pcl_cli_warn(c->o->cmd, "%s", msg);
 }
 
@@ -1285,6 +1369,508 @@ run_json(struct red_ctx *c, struct pcl_input *in, bool jsonl)
     return rc;
 }
 
+/* ---- several threads (redact) ----------------------------------------------------------- */
+
+/* Text and JSONL are cut into parts of about PART_BYTES that worker threads redact side by
+ * side (pipeline.h); the main thread reads the parts, and writes their output in input
+ * order. Each worker has its own context (scratch, redactor, buffers) over the shared engine;
+ * a vault handle is shared under a mutex, and the output naming its tokens is written only
+ * after they are committed, as with one thread. The output is byte for byte the one thread's:
+ * a text part is scanned with a window of context on each side (as `scan` does) and keeps
+ * the findings that start in it, and JSONL parts are whole lines. */
+
+struct red_worker {
+    struct red_ctx c;
+    struct pcl_stream *st; /* text */
+};
+
+struct red_par {
+    struct red_worker *w; /* nw workers, then one the main thread redoes a text part with */
+    unsigned nw, ninit;
+    pthread_mutex_t vault_mu;
+    struct pcl_pipe *pipe;
+    struct red_job **pool; /* jobs to reuse; array of npool (capacity nw + 4: the nw + 2 in
+                              flight and the two par_text() holds) */
+    size_t npool;
+    uint64_t out_end; /* text: where the output written so far ends in the input */
+};
+
+static void ctx_init(struct red_ctx *c, const struct red_opts *o);
+static void ctx_fini(struct red_ctx *c);
+static enum pcl_rc redactor_new(const struct red_ctx *c, struct pcl_redactor **r,
+                                struct pcl_err *err);
+
+/* Note how much of each buffer was used (they are reset by the next job_get()). */
+static void
+job_used(struct red_job *j)
+{
+    struct pcl_buf *b[3] = {&j->in, &j->out, &j->warn};
+
+    for (int i = 0; i < 3; i++) {
+        j->hw[i] = PCL_MAX(j->hw[i], b[i]->len + 1);
+    }
+}
+
+/* Wipe what the buffers held, not their whole capacity (most of which a small input never
+ * touches: wiping it would fault every page in), and free the job. */
+static void
+job_free(struct red_job *j)
+{
+    struct pcl_buf *b[3];
+
+    if (j == NULL) {
+        return;
+    }
+    job_used(j);
+    b[0] = &j->in;
+    b[1] = &j->out;
+    b[2] = &j->warn;
+    for (int i = 0; i < 3; i++) {
+        if (b[i]->ptr != NULL) {
+            sodium_memzero(b[i]->ptr, PCL_MIN(j->hw[i], b[i]->cap));
+        }
+        pcl_buf_fini(b[i]);
+    }
+    pcl_free(j);
+}
+
+static struct red_job *
+job_get(struct red_par *p, bool jsonl)
+{
+    struct red_job *j;
+
+    if (p->npool > 0) {
+        j = p->pool[--p->npool];
+    } else {
+        j = pcl_calloc(1, sizeof(*j));
+        if (j == NULL) {
+            return NULL;
+        }
+        pcl_buf_init(&j->in, 0);
+        pcl_buf_init(&j->out, 0);
+        pcl_buf_init(&j->warn, 0);
+    }
+    pcl_buf_reset(&j->in);
+    pcl_buf_reset(&j->out);
+    pcl_buf_reset(&j->warn);
+    j->jsonl = jsonl;
+    j->lo = j->start = j->end = j->line = j->from = j->out_end = 0;
+    j->first = UINT64_MAX;
+    j->nwarn = 0;
+    j->limited = false;
+    j->rc = PCL_OK;
+    j->err = (struct pcl_err){0};
+    return j;
+}
+
+/* Keep the job's memory for the next one (the pool holds every job there can be). */
+static void
+job_put(struct red_par *p, struct red_job *j)
+{
+    if (j != NULL) {
+        job_used(j);
+        p->pool[p->npool++] = j;
+    }
+}
+
+/* A text part: stream j->in through the worker's engine, replacing the findings that start
+ * in [start, end) and copying the bytes from `from` up to end (or to the end of a finding
+ * that runs past it). Offsets inside the context count from lo. */
+static enum pcl_rc
+text_part(struct red_worker *w, struct red_job *j)
+{
+    struct red_ctx *c = &w->c;
+    struct pcl_buf own = c->pend;
+    struct pcl_err err = {0};
+    size_t last;
+    enum pcl_rc rc = PCL_OK;
+
+    c->pend = j->in; /* borrowed for the part: text_gap() copies from it */
+    c->pend_off = 0;
+    c->base_off = j->lo;
+    c->flushed = j->from - j->lo;
+    c->keep_hi = j->end - j->lo;
+    c->first = UINT64_MAX;
+    c->pend_lines = j->line - pcl_count_byte(j->in.ptr, (size_t)(j->start - j->lo), '\n', &last);
+    pcl_stream_reset(w->st, text_cb, c);
+    for (size_t off = 0, n; rc == PCL_OK && off < j->in.len; off += n) {
+        n = PCL_MIN(READ_CHUNK, j->in.len - off);
+        rc = scan_outcome(c, pcl_stream_feed(w->st, j->in.ptr + off, n, &err), &err);
+    }
+    if (rc == PCL_OK) {
+        rc = scan_outcome(c, pcl_stream_finish(w->st, &err), &err);
+    }
+    if (rc == PCL_OK) {
+        rc = text_gap(c, PCL_MAX(c->keep_hi, c->flushed), false);
+    }
+    j->out_end = j->lo + c->flushed;
+    j->first = c->first == UINT64_MAX ? UINT64_MAX : j->lo + c->first;
+    c->pend = own;
+    c->base_off = 0;
+    c->keep_hi = UINT64_MAX;
+    return rc;
+}
+
+/* Run one job on a worker (pcl_pipe_fn). */
+static void
+part_run(void *worker, void *job)
+{
+    struct red_worker *w = worker;
+    struct red_ctx *c = &w->c;
+    struct red_job *j = job;
+    enum pcl_rc rc;
+
+    c->job = j;
+    c->rc = PCL_OK;
+    c->err = (struct pcl_err){0};
+    if (j->jsonl) {
+        c->json_lines = j->line;
+        c->json_off = j->lo;
+        rc = json_block(c, j->in.ptr != NULL ? j->in.ptr : "", j->in.len, true);
+    } else {
+        rc = text_part(w, j);
+    }
+    if (rc == PCL_OK) {
+        rc = c->rc;
+    }
+    j->rc = rc;
+    if (rc != PCL_OK) {
+        j->err = c->err;
+        if (j->err.msg[0] == '\0') {
+            (void)pcl_err_set(&j->err, rc, "%s: %s", c->name, pcl_rc_str(rc));
+        }
+    }
+    c->job = NULL;
+}
+
+static void
+worker_fini(struct red_worker *w)
+{
+    pcl_stream_free(w->st);
+    w->c.e = NULL; /* borrowed */
+    ctx_fini(&w->c);
+}
+
+static enum pcl_rc
+worker_init(struct red_ctx *main, struct red_worker *w, bool jsonl, struct pcl_err *err)
+{
+    struct red_ctx *c = &w->c;
+    enum pcl_rc rc;
+
+    ctx_init(c, main->o);
+    c->e = main->e;
+    c->name = main->name;
+    c->vault_mu = main->vault_mu;
+    c->key = NULL;
+    c->vault = NULL;
+    /* the redactor borrows the main context's key and vault */
+    rc = redactor_new(main, &c->r, err);
+    if (rc == PCL_OK) {
+        rc = jsonl ? pcl_scratch_new(c->e, &c->s, err)
+                   : pcl_stream_new(c->e, text_cb, c, &w->st, err);
+    }
+    return rc;
+}
+
+static void
+par_free(struct red_par *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    pcl_pipe_free(p->pipe); /* finishes the jobs in flight first */
+    for (unsigned i = 0; i < p->ninit; i++) {
+        worker_fini(&p->w[i]);
+    }
+    for (size_t i = 0; i < p->npool; i++) {
+        job_free(p->pool[i]);
+    }
+    if (p->ninit > 0) {
+        (void)pthread_mutex_destroy(&p->vault_mu);
+    }
+    pcl_free(p->pool);
+    pcl_free(p->w);
+    pcl_free(p);
+}
+
+/* Workers for c (threads from the options), and the spare context of the main thread. */
+static enum pcl_rc
+par_new(struct red_ctx *c, bool jsonl)
+{
+    struct red_par *p = pcl_calloc(1, sizeof(*p));
+    void **args = NULL;
+    struct pcl_err err = {0};
+    enum pcl_rc rc = PCL_OK;
+
+    if (p == NULL) {
+        return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+    }
+    c->par = p;
+    p->nw = c->o->threads;
+    p->w = pcl_calloc(p->nw + 1, sizeof(*p->w));
+    p->pool = pcl_calloc((size_t)p->nw + 4, sizeof(*p->pool));
+    args = pcl_calloc(p->nw, sizeof(*args));
+    if (p->w == NULL || p->pool == NULL || args == NULL) {
+        pcl_free(args);
+        return pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
+    }
+    (void)pthread_mutex_init(&p->vault_mu, NULL);
+    if (c->vault != NULL) {
+        c->vault_mu = &p->vault_mu;
+    }
+    for (unsigned i = 0; rc == PCL_OK && i <= p->nw; i++) {
+        rc = worker_init(c, &p->w[i], jsonl, &err);
+        p->ninit++;
+        if (i < p->nw) {
+            args[i] = &p->w[i];
+        }
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_pipe_new(p->nw, p->nw + 2, part_run, args, &p->pipe, &err);
+    }
+    pcl_free(args);
+    if (rc != PCL_OK) {
+        c->err = err;
+    }
+    return rc;
+}
+
+/* Write a finished job's output and warnings; its error, if it failed (after what it wrote
+ * before the error, as with one thread). */
+static enum pcl_rc
+part_write(struct red_ctx *c, struct red_job *j)
+{
+    struct red_par *p = c->par;
+    size_t skip = 0;
+    enum pcl_rc rc;
+
+    if (!j->jsonl && p->out_end > j->from) {
+        /* a finding of the part before ran on into this one: its bytes up to out_end are
+         * copied as they were, unless a finding of this part starts there (the two parts'
+         * judgements of the boundary disagree; match limits can do that), when the part is
+         * redone from out_end */
+        if (j->rc == PCL_OK && j->first < p->out_end) {
+            j->from = p->out_end;
+            job_used(j);
+            pcl_buf_reset(&j->out);
+            pcl_buf_reset(&j->warn);
+            j->nwarn = 0;
+            j->limited = false;
+            part_run(&p->w[p->nw], j);
+        }
+        skip = (size_t)PCL_MIN(p->out_end - j->from, (uint64_t)j->out.len);
+    }
+    for (size_t off = 0; off < j->warn.len; off += strlen(j->warn.ptr + off) + 1) {
+        pcl_cli_warn(c->o->cmd, "%s", j->warn.ptr + off);
+    }
+    c->warnings += j->nwarn;
+    if (j->limited) {
+        limit_warning(c, &j->limit);
+    }
+    rc = emit(c, j->out.ptr + skip, j->out.len - skip);
+    if (!j->jsonl) {
+        p->out_end = PCL_MAX(p->out_end, j->out_end);
+    }
+    if (rc == PCL_OK && j->rc != PCL_OK) {
+        c->err = j->err;
+        rc = j->rc;
+    }
+    return rc;
+}
+
+/* Hand j to the workers, writing the oldest parts first while the pipeline is full. j is the
+ * pipeline's (or, on an error, back in the pool). */
+static enum pcl_rc
+part_submit(struct red_ctx *c, struct red_job *j)
+{
+    struct red_par *p = c->par;
+    enum pcl_rc rc = PCL_OK;
+
+    while (rc == PCL_OK && pcl_pipe_full(p->pipe)) {
+        struct red_job *done = pcl_pipe_take(p->pipe);
+
+        rc = part_write(c, done);
+        job_put(p, done);
+    }
+    if (rc != PCL_OK) {
+        job_put(p, j);
+        return rc;
+    }
+    pcl_pipe_submit(p->pipe, j);
+    return PCL_OK;
+}
+
+/* Write the parts still in flight, in order; after an error the rest are dropped. */
+static enum pcl_rc
+part_drain(struct red_ctx *c, enum pcl_rc rc)
+{
+    struct red_par *p = c->par;
+    struct red_job *j;
+
+    while ((j = pcl_pipe_take(p->pipe)) != NULL) {
+        if (rc == PCL_OK) {
+            rc = part_write(c, j);
+        }
+        job_put(p, j);
+    }
+    return rc;
+}
+
+/* Append up to PART_BYTES more of the input to b; *got is how many (0 at its end). */
+static enum pcl_rc
+read_part(struct red_ctx *c, struct pcl_input *in, struct pcl_buf *b, size_t *got)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    *got = 0;
+    rc = pcl_buf_reserve(b, PART_BYTES);
+    while (rc == PCL_OK && *got < PART_BYTES) {
+        size_t n = 0;
+
+        rc = pcl_input_read(in, b->ptr + b->len, PART_BYTES - *got, &n, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+            return rc;
+        }
+        if (n == 0) {
+            break;
+        }
+        b->len += n;
+        b->ptr[b->len] = '\0';
+        *got += n;
+    }
+    if (rc != PCL_OK && c->err.msg[0] == '\0') {
+        (void)pcl_err_set(&c->err, rc, "%s: out of memory", c->name);
+    }
+    return rc;
+}
+
+/* Text on several threads: each part is read with the window of bytes before it (kept from
+ * the part before) and after it (the first bytes of the next part, read before it is
+ * handed on). */
+static enum pcl_rc
+par_text(struct red_ctx *c, struct pcl_input *in)
+{
+    struct red_par *p = c->par;
+    uint64_t w = pcl_engine_window(c->e);
+    struct red_job *j = job_get(p, false), *next = NULL;
+    size_t body = 0, nbody = 0, last;
+    enum pcl_rc rc = j == NULL ? PCL_ENOMEM : PCL_OK;
+
+    if (rc == PCL_OK) {
+        rc = read_part(c, in, &j->in, &body);
+    }
+    while (rc == PCL_OK) {
+        size_t keep;
+
+        j->end = j->start + body;
+        j->from = j->start;
+        next = job_get(p, false);
+        if (next == NULL) {
+            rc = PCL_ENOMEM;
+            break;
+        }
+        keep = (size_t)PCL_MIN(w, j->end - j->lo); /* j->in is [lo, end) so far */
+        next->lo = j->end - keep;
+        next->start = j->end;
+        next->line = j->line + pcl_count_byte(j->in.ptr + (j->start - j->lo), body, '\n', &last);
+        rc = pcl_buf_append(&next->in, j->in.ptr + (j->in.len - keep), keep);
+        if (rc == PCL_OK) {
+            rc = read_part(c, in, &next->in, &nbody);
+        }
+        if (rc == PCL_OK) {
+            rc = pcl_buf_append(&j->in, next->in.ptr + keep, (size_t)PCL_MIN(w, (uint64_t)nbody));
+        }
+        if (rc != PCL_OK) {
+            break;
+        }
+        rc = part_submit(c, j);
+        j = NULL;
+        if (rc != PCL_OK || nbody == 0) {
+            break;
+        }
+        j = next;
+        next = NULL;
+        body = nbody;
+    }
+    if (rc == PCL_ENOMEM && c->err.msg[0] == '\0') {
+        (void)pcl_err_set(&c->err, rc, "%s: out of memory", c->name);
+    }
+    job_put(p, j);
+    job_put(p, next);
+    return part_drain(c, rc);
+}
+
+/* JSONL on several threads: blocks of whole lines gathered into parts (pcl_lines_fn). */
+struct par_lines {
+    struct red_ctx *c;
+    struct red_job *j;
+};
+
+static enum pcl_rc
+par_lines_block(void *arg, const char *buf, size_t len, uint64_t line, uint64_t off,
+                struct pcl_err *err)
+{
+    struct par_lines *pl = arg;
+    struct red_ctx *c = pl->c;
+    enum pcl_rc rc;
+
+    (void)err; /* errors go to c->err, as in jsonl_block() */
+    if (pl->j == NULL) {
+        pl->j = job_get(c->par, true);
+        if (pl->j == NULL) {
+            return pcl_err_set(&c->err, PCL_ENOMEM, "%s: out of memory", c->name);
+        }
+        pl->j->line = line - 1;
+        pl->j->lo = off;
+    }
+    rc = pcl_buf_append(&pl->j->in, buf, len);
+    if (rc != PCL_OK) {
+        return pcl_err_set(&c->err, rc, "%s: out of memory", c->name);
+    }
+    if (pl->j->in.len >= PART_BYTES) {
+        rc = part_submit(c, pl->j);
+        pl->j = NULL;
+    }
+    return rc;
+}
+
+static enum pcl_rc
+par_jsonl(struct red_ctx *c, struct pcl_input *in)
+{
+    struct par_lines pl = {.c = c};
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    rc = pcl_input_lines(in, READ_CHUNK, MAX_JSONL_LINE, par_lines_block, &pl, &err);
+    if (rc != PCL_OK && err.rc != PCL_OK) {
+        c->err = err; /* the reader's; a block's own error is in c->err already */
+    }
+    if (rc == PCL_OK && pl.j != NULL) {
+        rc = part_submit(c, pl.j);
+        pl.j = NULL;
+    }
+    job_put(c->par, pl.j);
+    return part_drain(c, rc);
+}
+
+/* Redact text or JSONL on several threads; false when this input stays on one thread. */
+static bool
+run_parallel(struct red_ctx *c, enum pcl_format fmt, enum pcl_rc *rc)
+{
+    bool jsonl = fmt == PCL_FMT_JSONL;
+
+    if (c->o->unredact || c->o->threads < 2 || (!jsonl && fmt != PCL_FMT_TEXT)) {
+        return false;
+    }
+    *rc = par_new(c, jsonl);
+    if (*rc == PCL_OK) {
+        *rc = jsonl ? par_jsonl(c, c->in) : par_text(c, c->in);
+    }
+    return true;
+}
+
 /* ---- options and setup ---------------------------------------------------------------- */
 
 enum {
@@ -1318,6 +1904,7 @@ static const struct option long_opts[] = {
     {"config", required_argument, NULL, 'c'},
     {"output", required_argument, NULL, 'o'},
     {"stats", no_argument, NULL, OPT_STATS},
+    {"threads", required_argument, NULL, 'j'},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -1454,6 +2041,20 @@ opt_other(struct red_opts *o, int ch, const char *arg)
     case OPT_STATS:
         o->stats = true;
         return -1;
+    case 'j': {
+        long v = 0;
+
+        if (o->unredact) {
+            pcl_cli_error(o->cmd, "--threads: unredact runs on one thread");
+            return PCL_EXIT_USAGE;
+        }
+        if (!parse_int(arg, 1, 256, &v)) {
+            pcl_cli_error(o->cmd, "--threads: expected 1..256, got \"%s\"", arg);
+            return PCL_EXIT_USAGE;
+        }
+        o->threads = (unsigned)v;
+        return -1;
+    }
     case 'h':
         usage(stdout, o->unredact);
         return PCL_EXIT_OK;
@@ -1473,7 +2074,8 @@ parse_args(struct red_opts *o, int argc, char **argv)
     for (;;) {
         int r;
 
-        ch = getopt_long(argc, argv, "c:o:h", long_opts, NULL); /* NOLINT(concurrency-mt-unsafe) */
+        ch =
+            getopt_long(argc, argv, "c:o:hj:", long_opts, NULL); /* NOLINT(concurrency-mt-unsafe) */
         if (ch == -1) {
             break;
         }
@@ -1589,12 +2191,34 @@ load_key(const struct red_opts *o, bool needed, struct pcl_protect_key **key)
     return -1;
 }
 
+/* The redactor's counters, and its workers' when there were any. */
+static void
+run_stats(const struct red_ctx *c, struct pcl_redact_stats *st)
+{
+    pcl_redactor_stats(c->r, st);
+    for (unsigned i = 0; c->par != NULL && i < c->par->ninit; i++) {
+        struct pcl_redact_stats w;
+
+        if (c->par->w[i].c.r == NULL) {
+            continue;
+        }
+        pcl_redactor_stats(c->par->w[i].c.r, &w);
+        for (int op = 0; op < PCL_OP_COUNT; op++) {
+            st->by_op[op] += w.by_op[op];
+        }
+        st->fpe_fallbacks += w.fpe_fallbacks;
+        st->restored_fpe += w.restored_fpe;
+        st->restored_vault += w.restored_vault;
+        st->unknown_tokens += w.unknown_tokens;
+    }
+}
+
 static void
 print_stats(const struct red_ctx *c)
 {
     struct pcl_redact_stats st;
 
-    pcl_redactor_stats(c->r, &st);
+    run_stats(c, &st);
     if (c->o->unredact) {
         (void)fprintf(stderr,
                       "portcullis: unredact: restored %llu vault tokens and %llu fpe values; "
@@ -1611,13 +2235,30 @@ print_stats(const struct red_ctx *c)
     (void)fprintf(stderr, "; fpe fallbacks %llu\n", (unsigned long long)st.fpe_fallbacks);
 }
 
+/* A redactor with the run's operator options, key and vault (c's). */
+static enum pcl_rc
+redactor_new(const struct red_ctx *c, struct pcl_redactor **r, struct pcl_err *err)
+{
+    const struct red_opts *o = c->o;
+    struct pcl_redact_opts ro = {0};
+
+    ro.default_op = o->default_op;
+    ro.rules = o->rules;
+    ro.nrules = o->nrules;
+    ro.keep = o->keep;
+    ro.mask_char = o->mask_char;
+    ro.fpe_fallback = o->fallback;
+    ro.key = c->key;
+    ro.vault = c->vault;
+    return pcl_redactor_new(&ro, r, err);
+}
+
 /* Key, vault and redactor; -1 to go on, else an exit code. Done before the engine so a
  * usage error does not wait for detectors to compile. */
 static int
 setup_protect(struct red_ctx *c)
 {
     const struct red_opts *o = c->o;
-    struct pcl_redact_opts ro = {0};
     struct pcl_err err = {0};
     bool need_vault = ops_need(o, is_vault) || o->fallback == PCL_FPE_FALLBACK_VAULT;
     bool need_key = ops_need(o, pcl_op_needs_key) || o->unredact || o->vault_path != NULL;
@@ -1650,15 +2291,7 @@ setup_protect(struct red_ctx *c)
         }
         c->hold = true;
     }
-    ro.default_op = o->default_op;
-    ro.rules = o->rules;
-    ro.nrules = o->nrules;
-    ro.keep = o->keep;
-    ro.mask_char = o->mask_char;
-    ro.fpe_fallback = o->fallback;
-    ro.key = c->key;
-    ro.vault = c->vault;
-    rc = pcl_redactor_new(&ro, &c->r, &err);
+    rc = redactor_new(c, &c->r, &err);
     if (rc != PCL_OK) {
         pcl_cli_error(o->cmd, "%s", err.msg);
         return rc == PCL_ENOMEM ? PCL_EXIT_ERROR : PCL_EXIT_USAGE;
@@ -1754,26 +2387,28 @@ open_io(struct red_ctx *c, enum pcl_format *fmt)
 static enum pcl_rc
 dispatch(struct red_ctx *c, enum pcl_format fmt)
 {
-    enum pcl_rc rc;
+    enum pcl_rc rc = PCL_OK;
 
-    switch (fmt) {
-    case PCL_FMT_CSV:
-        rc = run_csv(c, c->in, ',');
-        break;
-    case PCL_FMT_TSV:
-        rc = run_csv(c, c->in, '\t');
-        break;
-    case PCL_FMT_JSON:
-        rc = run_json(c, c->in, false);
-        break;
-    case PCL_FMT_JSONL:
-        rc = run_json(c, c->in, true);
-        break;
-    case PCL_FMT_TEXT:
-    case PCL_FMT_BINARY:
-    default:
-        rc = run_text(c, c->in);
-        break;
+    if (!run_parallel(c, fmt, &rc)) {
+        switch (fmt) {
+        case PCL_FMT_CSV:
+            rc = run_csv(c, c->in, ',');
+            break;
+        case PCL_FMT_TSV:
+            rc = run_csv(c, c->in, '\t');
+            break;
+        case PCL_FMT_JSON:
+            rc = run_json(c, c->in, false);
+            break;
+        case PCL_FMT_JSONL:
+            rc = run_json(c, c->in, true);
+            break;
+        case PCL_FMT_TEXT:
+        case PCL_FMT_BINARY:
+        default:
+            rc = run_text(c, c->in);
+            break;
+        }
     }
     if (rc == PCL_OK && c->rc != PCL_OK) {
         rc = c->rc;
@@ -1810,7 +2445,7 @@ finish(struct red_ctx *c, enum pcl_rc rc)
     if (o->stats) {
         print_stats(c);
     }
-    pcl_redactor_stats(c->r, &st);
+    run_stats(c, &st);
     if (o->unredact && st.unknown_tokens > 0) {
         pcl_cli_warn(o->cmd, "%llu vault tokens were left as they were (%s)",
                      (unsigned long long)st.unknown_tokens,
@@ -1838,8 +2473,25 @@ close_out(struct red_ctx *c, int ex)
 }
 
 static void
+ctx_init(struct red_ctx *c, const struct red_opts *o)
+{
+    memset(c, 0, sizeof(*c));
+    c->o = o;
+    pcl_buf_init(&c->val, 0);
+    pcl_buf_init(&c->pend, 0);
+    pcl_buf_init(&c->repls, 0);
+    pcl_buf_init(&c->ctxbuf, 0);
+    pcl_buf_init(&c->labels, 0);
+    field_batch_init(&c->batch);
+    pcl_buf_init(&c->held, 0);
+    c->keep_hi = UINT64_MAX;
+    c->first = UINT64_MAX;
+}
+
+static void
 ctx_fini(struct red_ctx *c)
 {
+    par_free(c->par);
     pcl_input_free(c->in);
     pcl_scratch_free(c->s);
     pcl_engine_free(c->e);
@@ -1891,18 +2543,11 @@ check_rules(const struct red_ctx *c)
 static int
 run(struct red_opts *o)
 {
-    struct red_ctx c = {0};
+    struct red_ctx c;
     enum pcl_format fmt = PCL_FMT_TEXT;
     int ex;
 
-    c.o = o;
-    pcl_buf_init(&c.val, 0);
-    pcl_buf_init(&c.pend, 0);
-    pcl_buf_init(&c.repls, 0);
-    pcl_buf_init(&c.ctxbuf, 0);
-    pcl_buf_init(&c.labels, 0);
-    field_batch_init(&c.batch);
-    pcl_buf_init(&c.held, 0);
+    ctx_init(&c, o);
     ex = setup_protect(&c);
     if (ex < 0) {
         ex = setup_engine(&c);
@@ -1925,6 +2570,7 @@ static int
 cmd_main(int argc, char **argv, bool unredact)
 {
     struct red_opts *o;
+    long ncpu;
     int ex;
 
     o = pcl_calloc(1, sizeof(*o));
@@ -1934,6 +2580,8 @@ cmd_main(int argc, char **argv, bool unredact)
     }
     o->unredact = unredact;
     o->cmd = unredact ? "unredact" : "redact";
+    ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = ncpu > 0 ? (unsigned)PCL_MIN(ncpu, 256L) : 1;
     ex = parse_args(o, argc, argv);
     if (ex < 0) {
         ex = run(o);

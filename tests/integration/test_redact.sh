@@ -379,6 +379,99 @@ for f in many.csv many.jsonl; do
     fi
 done
 
+# ---- several threads: the same bytes, messages and tokens as one thread -----------------------
+# Text and JSONL are cut into 4 MiB parts (PART_BYTES): values are planted across every part
+# boundary (a multi-line private key, an e-mail, a card, a secret whose context word stands in
+# the part before), so a part must see its neighbours' bytes to judge them as one thread does.
+/usr/bin/python3 - "$TMP" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+PART = 4 << 20
+pem = ('-----BEGIN RSA PRIVATE KEY-----\n' +
+       ''.join('MIIEowIBAAKCAQEAx%02dQ3vZ8mKpL2nR7sT1uW4yX6zB9cD0eF5gH2iJ3kL8mN0pQ1r\n' % i
+               for i in range(20)) + '-----END RSA PRIVATE KEY-----\n')
+items = [  # (text, offset of its start relative to a boundary)
+    (pem, -700),
+    ('mail jane.doe@example.com now\n', -12),
+    ('card 4111 1111 1111 1111 ok\n', -14),
+    ('aws_secret_access_key = pjoSU/n41AEs3sahuhqXX/lhgoDV7IkIDKA0IFWr\n', -26),
+    ('call (415) 555-2671 today\n', -8),
+]
+fill = 'order 20931 shipped 2026-11-28 12:00:01 version 3.2.1 total 129.99 ref %d\n'
+out, n, i = [], 0, 0
+for b in range(1, 6):
+    text, rel = items[(b - 1) % len(items)]
+    while n < b * PART + rel - 200:
+        line = fill % i
+        i += 1
+        if i % 400 == 0:
+            line = 'user%d@example.org wrote from 172.%d.120.213\n' % (i, i % 90 + 10)
+        out.append(line)
+        n += len(line)
+    pad = b * PART + rel - n
+    out.append('x' * (pad - 1) + '\n')
+    out.append(text)
+    n += pad + len(text)
+out.append('tail line without newline, ssn 536-22-1234')
+open(tmp + '/par.txt', 'w').write(''.join(out))
+with open(tmp + '/par.jsonl', 'w') as f:
+    for k in range(150000):
+        if k % 20000 == 7:
+            f.write('not json mail%d@example.com\n' % k)
+        else:
+            f.write(json.dumps({'n': k, 'mail': 'u%d@example.com' % k if k % 50 == 0 else 'none',
+                                'card': '4111 1111 1111 1111' if k % 777 == 0 else '',
+                                'pad': 'padding ' * 3}) + '\n')
+PY
+for f in par.txt par.jsonl; do
+    for opargs in "--operator tag" \
+                  "--operator fpe --fpe-fallback tag" "--operator vault --vault $TMP/par-$f.db"; do
+        "$BIN" redact --threads 1 --stats $opargs -o "$TMP/par.1" "$TMP/$f" 2>"$TMP/par.1.err"
+        rc1=$?
+        for j in 2 3; do
+            "$BIN" redact --threads "$j" --stats $opargs -o "$TMP/par.$j" "$TMP/$f" 2>"$TMP/par.$j.err"
+            rc=$?
+            [ "$rc" -eq "$rc1" ] || fail "$f $opargs: exit $rc with $j threads, $rc1 with one"
+            cmp -s "$TMP/par.1" "$TMP/par.$j" ||
+                fail "$f $opargs: output with $j threads differs: $(cmp "$TMP/par.1" "$TMP/par.$j")"
+            cmp -s "$TMP/par.1.err" "$TMP/par.$j.err" ||
+                fail "$f $opargs: messages with $j threads differ: $(diff "$TMP/par.1.err" "$TMP/par.$j.err" | head -4)"
+        done
+    done
+done
+# what one thread finds across the boundaries, several do too: nothing planted survives
+if expect_rc 0 "threads: text tag" -- "$BIN" redact --threads 2 "$TMP/par.txt"; then
+    grep -q "jane.doe@example.com\|4111 1111\|pjoSU/n41\|555-2671\|536-22-1234\|MIIEowIBAAKCAQEAx" "$TMP/out" &&
+        fail "threads: a value planted across a part boundary survived"
+    [ "$(grep -c "<PRIVATE_KEY>" "$TMP/out")" -eq 1 ] || fail "threads: the private key is not one finding"
+fi
+# vault: tokens written by several threads resolve, and the round trip is exact
+if expect_rc 0 "threads: vault" -- "$BIN" redact --threads 2 --operator vault --vault "$TMP/par2.db" "$TMP/par.txt"; then
+    mv "$TMP/out" "$TMP/par.vault"
+    expect_rc 0 "threads: vault unredact" -- "$BIN" unredact --vault "$TMP/par2.db" "$TMP/par.vault" &&
+        { cmp -s "$TMP/out" "$TMP/par.txt" || fail "threads: vault round trip differs"; }
+fi
+# standard input and gzip are cut the same way
+"$BIN" redact --threads 2 - <"$TMP/par.txt" >"$TMP/par.stdin" 2>/dev/null || fail "threads: stdin failed"
+"$BIN" redact --threads 1 "$TMP/par.txt" >"$TMP/par.one" 2>/dev/null
+cmp -s "$TMP/par.stdin" "$TMP/par.one" || fail "threads: stdin output differs from one thread"
+gzip -c "$TMP/par.txt" >"$TMP/par.txt.gz"
+"$BIN" redact --threads 2 "$TMP/par.txt.gz" >"$TMP/par.gz.out" 2>/dev/null || fail "threads: gzip failed"
+cmp -s "$TMP/par.gz.out" "$TMP/par.one" || fail "threads: gzip output differs from one thread"
+# an error in a later part names the same line and offset as with one thread
+cp "$TMP/par.txt" "$TMP/parerr.txt"
+printf '\nhost 10.1.2.3 up\n' >>"$TMP/parerr.txt"
+WANT_LINE=$(($(wc -l <"$TMP/parerr.txt")))
+WANT_OFF=$(/usr/bin/python3 -c "import sys; print(open(sys.argv[1],'rb').read().rindex(b'10.1.2.3'))" "$TMP/parerr.txt")
+for j in 1 2; do
+    if expect_rc 2 "threads $j: fpe error in a later part" -- "$BIN" redact --threads "$j" --operator fpe --op credential=tag "$TMP/parerr.txt"; then
+        grep -q "parerr.txt: line $WANT_LINE (offset $WANT_OFF): fpe: IP_ADDRESS value too short" "$TMP/err" ||
+            fail "threads $j: error not located: $(cat "$TMP/err")"
+    fi
+done
+expect_rc 2 "--threads 0" -- "$BIN" redact --threads 0 "$TMP/in.txt"
+expect_rc 2 "unredact --threads" -- "$BIN" unredact --threads 2 --vault "$TMP/v.db" "$TMP/in.txt"
+
 if [ "$FAILS" -gt 0 ]; then
     echo "test_redact.sh: $FAILS failure(s)" >&2
     exit 1
