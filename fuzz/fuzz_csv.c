@@ -2,7 +2,9 @@
 /* Fuzz target for the incremental CSV reader (src/core/csv.c): no crash, offsets inside the
  * input, every decoded byte maps back onto the same raw byte, feeding in small chunks yields
  * exactly the cells of a single feed, and so does a second reader taking over where the first
- * stands at a record start (pcl_csv_at_record_start(), as `scan` reads a file in parts). */
+ * stands at a record start (pcl_csv_at_record_start(), as `scan` and `redact` read a file in
+ * parts), told its line by the cutter (pcl_csv_cut_count()); and a cut the cutter picks
+ * (pcl_csv_cut_find()) is a record start whenever the reader has warned of nothing so far. */
 #include "common.h"
 
 #include <portcullis/formats.h>
@@ -45,6 +47,7 @@ on_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     r->cells++;
     mix(r, &cell->row, sizeof(cell->row));
     mix(r, &cell->col, sizeof(cell->col));
+    mix(r, &cell->line, sizeof(cell->line));
     mix(r, &cell->raw_start, sizeof(cell->raw_start));
     mix(r, &cell->raw_end, sizeof(cell->raw_end));
     mix(r, cell->ptr, cell->len);
@@ -101,8 +104,14 @@ run_split(const char *in, size_t len, char delim, size_t cut, struct run *r, enu
     }
     *rc = pcl_csv_feed(a, in, cut, NULL);
     if (*rc == PCL_OK && pcl_csv_at_record_start(a)) {
+        struct pcl_csv_cutter t = {0};
+
+        /* the cutter counts lines as the reader does, in two steps */
+        pcl_csv_cut_count(&t, in, cut / 2);
+        pcl_csv_cut_count(&t, in + cut / 2, cut - cut / 2);
         split = true;
         o.off0 = cut;
+        o.line0 = t.lines;
         o.row0 = pcl_csv_rows(a);
         *rc = pcl_csv_new(&o, &b, NULL);
         if (*rc == PCL_OK) {
@@ -117,6 +126,36 @@ run_split(const char *in, size_t len, char delim, size_t cut, struct run *r, enu
     return split;
 }
 
+/* The cut the cutter finds from `from` on: right after a '\n' outside quotes. A reader fed up
+ * to there that has warned of nothing (no broken quoting) stands at a record start. Returns
+ * the cut, or len when there is none. */
+static size_t
+cutter_cut(const char *in, size_t len, char delim, size_t from)
+{
+    struct pcl_csv_opts o = {
+        .delim = delim, .max_cell = 4096, .max_cols = 256, .on_cell = on_cell, .arg = NULL};
+    struct pcl_csv_cutter t = {0};
+    struct run r = {.in = in, .len = len};
+    struct pcl_csv *a = NULL;
+    size_t at;
+
+    pcl_csv_cut_count(&t, in, from);
+    at = from + pcl_csv_cut_find(&t, in + from, len - from);
+    if (at >= len) {
+        return len;
+    }
+    if (in[at] != '\n') {
+        abort();
+    }
+    o.arg = &r;
+    if (pcl_csv_new(&o, &a, NULL) == PCL_OK && pcl_csv_feed(a, in, at + 1, NULL) == PCL_OK &&
+        pcl_csv_warnings(a) == 0 && !pcl_csv_at_record_start(a)) {
+        abort();
+    }
+    pcl_csv_free(a);
+    return at + 1;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -124,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct run whole, chunked, split;
     enum pcl_rc rc1, rc2, rc3;
     char delim;
-    size_t chunk;
+    size_t chunk, cut;
 
     if (size < 1) {
         return 0;
@@ -137,9 +176,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     /* a reader error stops a part where it would stop the whole: compare only clean runs */
-    if (rc1 == PCL_OK &&
-        run_split((const char *)data + 1, size - 1, delim, (size - 1) * data[0] / 256, &split,
-                  &rc3) &&
+    cut = (size - 1) * data[0] / 256;
+    if (rc1 == PCL_OK && run_split((const char *)data + 1, size - 1, delim, cut, &split, &rc3) &&
+        (rc3 != PCL_OK || split.cells != whole.cells || split.hash != whole.hash)) {
+        abort();
+    }
+    cut = cutter_cut((const char *)data + 1, size - 1, delim, cut);
+    if (rc1 == PCL_OK && run_split((const char *)data + 1, size - 1, delim, cut, &split, &rc3) &&
         (rc3 != PCL_OK || split.cells != whole.cells || split.hash != whole.hash)) {
         abort();
     }

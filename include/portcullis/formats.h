@@ -189,6 +189,21 @@ enum pcl_rc pcl_csv_finish(struct pcl_csv *c, struct pcl_err *err) PCL_WUR;
  * a '\n', so it is false then). Splitting a file at such points lets several readers take
  * its parts side by side. */
 bool pcl_csv_at_record_start(const struct pcl_csv *c);
+/* Where a CSV/TSV byte stream may be cut into parts for several readers, found at memory
+ * speed without parsing: count the bytes before a point into a cutter (zero-initialised at
+ * the start of the input), then look for a cut after it. */
+struct pcl_csv_cutter {
+    uint64_t lines; /* lines ended so far, as the reader counts them ('\r', '\n' and "\r\n"
+                       each end one): the line0 of a reader starting here */
+    bool odd;       /* an odd number of quotes so far */
+    bool cr;        /* the last byte counted is '\r' */
+};
+void pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n);
+/* The first '\n' in p[0..n) (t counted up to p) with an even number of quotes before it in
+ * the input, or n: right after it, a file quoted as RFC 4180 says starts a record. Where the
+ * quoting is broken that may not hold; pcl_csv_at_record_start() on the reader of the part
+ * before the cut tells (it does hold when that reader raised no warning). */
+size_t pcl_csv_cut_find(const struct pcl_csv_cutter *t, const char *p, size_t n);
 /* Counters: records seen, warnings raised. */
 uint64_t pcl_csv_rows(const struct pcl_csv *c);
 uint64_t pcl_csv_warnings(const struct pcl_csv *c);

@@ -1585,63 +1585,43 @@ count_lines(const char *p, size_t n, uint64_t at, uint64_t *line, uint64_t *line
 /* What the planning pass has counted before where it stands. */
 struct cutter {
     enum pcl_format fmt;
-    uint64_t line;       /* the number of the line there */
-    uint64_t line_start; /* JSONL: where that line started */
-    bool odd;            /* CSV/TSV: an odd number of quotes before it */
-    bool cr;             /* CSV/TSV: the byte before it is '\r' */
+    uint64_t line;             /* JSONL: the number of the line there */
+    uint64_t line_start;       /* JSONL: where that line started */
+    struct pcl_csv_cutter csv; /* CSV/TSV */
 };
+
+/* The number of the line where the cutter stands. */
+static uint64_t
+cut_line(const struct cutter *t)
+{
+    return t->fmt == PCL_FMT_JSONL ? t->line : t->csv.lines + 1;
+}
 
 /* Count p[0..n), at file offset at, into t. False when a JSONL line that ends here is
  * MAX_JSONL_LINE / 2 bytes or longer. */
 static bool
 cut_count(struct cutter *t, const char *p, size_t n, uint64_t at)
 {
-    size_t last;
-    uint64_t cr = 0, crlf;
-
-    if (n == 0) {
-        return true;
-    }
     if (t->fmt == PCL_FMT_JSONL) {
-        return count_lines(p, n, at, &t->line, &t->line_start);
+        return n == 0 || count_lines(p, n, at, &t->line, &t->line_start);
     }
-    /* the CSV reader ends a line at '\r', and at '\n' unless it follows a '\r' */
-    crlf = t->cr && p[0] == '\n';
-    for (const char *r = memchr(p, '\r', n); r != NULL;
-         r = memchr(r + 1, '\r', n - (size_t)(r + 1 - p))) {
-        cr++;
-        crlf += r + 1 < p + n && r[1] == '\n';
-    }
-    t->line += pcl_count_byte(p, n, '\n', &last) + cr - crlf;
-    t->odd ^= (pcl_count_byte(p, n, '"', &last) & 1) != 0;
-    t->cr = p[n - 1] == '\r';
+    pcl_csv_cut_count(&t->csv, p, n);
     return true;
 }
 
 /* Where in p[0..n) (t counted up to p) the first '\n' stands after which a part may start, or
- * n. JSONL: any. CSV/TSV: one with an even number of quotes before it, so outside any quoted
- * cell when the file quotes as RFC 4180 says (when a part does not end at a record start
+ * n. JSONL: any. CSV/TSV: pcl_csv_cut_find() (when a part does not end at a record start
  * after all, one reader reads the file again from that part's start: merge_end()). */
 static size_t
 cut_find(const struct cutter *t, const char *p, size_t n)
 {
-    bool odd = t->odd;
-    size_t i = 0, last;
+    const char *nl;
 
-    while (i < n) {
-        const char *nl = memchr(p + i, '\n', n - i);
-        size_t e = nl != NULL ? (size_t)(nl - p) : n;
-
-        if (nl == NULL || t->fmt == PCL_FMT_JSONL) {
-            return e;
-        }
-        odd ^= (pcl_count_byte(p + i, e - i, '"', &last) & 1) != 0;
-        if (!odd) {
-            return e;
-        }
-        i = e + 1;
+    if (t->fmt != PCL_FMT_JSONL) {
+        return pcl_csv_cut_find(&t->csv, p, n);
     }
-    return n;
+    nl = memchr(p, '\n', n);
+    return nl != NULL ? (size_t)(nl - p) : n;
 }
 
 /* A JSONL, CSV or TSV file is, with several threads, split into parts of whole lines (CSV:
@@ -1704,7 +1684,7 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
                 cuts[ncuts][0] = part;
                 cuts[ncuts++][1] = part_line;
                 part = pos + k;
-                part_line = t.line;
+                part_line = cut_line(&t);
             }
         }
         pos += (uint64_t)got;

@@ -467,3 +467,48 @@ pcl_csv_finish(struct pcl_csv *c, struct pcl_err *err)
     }
     return rc;
 }
+
+/* ---- cutting a stream into parts ------------------------------------------------------- */
+
+void
+pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n)
+{
+    size_t last;
+    uint64_t cr = 0, crlf;
+
+    if (n == 0) {
+        return;
+    }
+    /* the reader ends a line at '\r', and at '\n' unless it follows a '\r' */
+    crlf = t->cr && p[0] == '\n';
+    for (const char *r = memchr(p, '\r', n); r != NULL;
+         r = memchr(r + 1, '\r', n - (size_t)(r + 1 - p))) {
+        cr++;
+        crlf += r + 1 < p + n && r[1] == '\n';
+    }
+    t->lines += pcl_count_byte(p, n, '\n', &last) + cr - crlf;
+    t->odd ^= (pcl_count_byte(p, n, '"', &last) & 1) != 0;
+    t->cr = p[n - 1] == '\r';
+}
+
+size_t
+pcl_csv_cut_find(const struct pcl_csv_cutter *t, const char *p, size_t n)
+{
+    bool odd = t->odd;
+    size_t i = 0, last;
+
+    while (i < n) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t e = nl != NULL ? (size_t)(nl - p) : n;
+
+        if (nl == NULL) {
+            return n;
+        }
+        odd ^= (pcl_count_byte(p + i, e - i, '"', &last) & 1) != 0;
+        if (!odd) {
+            return e;
+        }
+        i = e + 1;
+    }
+    return n;
+}

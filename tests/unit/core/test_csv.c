@@ -431,6 +431,36 @@ test_pcl_csv_looks_like_header(void **state)
     assert_true(pcl_csv_looks_like_header("name\temail", 10, '\t'));  /* no newline at all */
 }
 
+/* The cutter counts lines as the reader does ('\r', '\n' and "\r\n" each end one, also when
+ * "\r\n" is split between two counts) and cuts only after a '\n' outside quotes. */
+static void
+test_pcl_csv_cutter(void **state)
+{
+    const char *in = "a,b\r\n\"x\ny\",z\rc,\"q\"\"\"\nd,e\n";
+    struct pcl_csv_cutter t = {0}, u = {0};
+    size_t n = strlen(in), at;
+
+    (void)state;
+    pcl_csv_cut_count(&t, in, n);
+    assert_int_equal(t.lines, 5); /* "\r\n", quoted "\n", "\r", "\n", "\n" */
+    assert_false(t.odd);
+    /* the same in two counts, cut between '\r' and '\n' */
+    pcl_csv_cut_count(&u, in, 4);
+    assert_true(u.cr);
+    pcl_csv_cut_count(&u, in + 4, n - 4);
+    assert_int_equal(u.lines, t.lines);
+    /* from the start: the "\r\n" of the header */
+    memset(&u, 0, sizeof(u));
+    assert_int_equal(pcl_csv_cut_find(&u, in, n), 4);
+    /* from inside the first record: not the quoted newline, but the one after "q""" */
+    pcl_csv_cut_count(&u, in, 5);
+    at = 5 + pcl_csv_cut_find(&u, in + 5, n - 5);
+    assert_int_equal(at, (size_t)(strstr(in, "\"\"\"\n") - in) + 3);
+    /* no '\n' outside quotes left: n */
+    memset(&u, 0, sizeof(u));
+    assert_int_equal(pcl_csv_cut_find(&u, "\"a\nb", 4), 4);
+}
+
 int
 main(void)
 {
@@ -446,6 +476,7 @@ main(void)
         cmocka_unit_test(test_pcl_csv_feed_out_of_memory),
         cmocka_unit_test(test_pcl_csv_looks_like_header),
         cmocka_unit_test(test_pcl_csv_at_record_start_splits_exactly),
+        cmocka_unit_test(test_pcl_csv_cutter),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
