@@ -4,7 +4,8 @@
  * exactly the cells of a single feed, and so does a second reader taking over where the first
  * stands at a record start (pcl_csv_at_record_start(), as `scan` and `redact` read a file in
  * parts), told its line by the cutter (pcl_csv_cut_count()); and a cut the cutter picks
- * (pcl_csv_cut_find()) is a record start whenever the reader has warned of nothing so far. */
+ * (pcl_csv_cut_find()) is a record start whenever the reader has warned of nothing so far or
+ * the cutter has not found the quoting broken. */
 #include "common.h"
 
 #include <portcullis/formats.h>
@@ -134,12 +135,13 @@ cutter_cut(const char *in, size_t len, char delim, size_t from)
 {
     struct pcl_csv_opts o = {
         .delim = delim, .max_cell = 4096, .max_cols = 256, .on_cell = on_cell, .arg = NULL};
-    struct pcl_csv_cutter t = {0};
+    struct pcl_csv_cutter t = {.delim = delim};
     struct run r = {.in = in, .len = len};
     struct pcl_csv *a = NULL;
     size_t at;
 
-    pcl_csv_cut_count(&t, in, from);
+    pcl_csv_cut_count(&t, in, from / 2);
+    pcl_csv_cut_count(&t, in + from / 2, from - from / 2);
     at = from + pcl_csv_cut_find(&t, in + from, len - from);
     if (at >= len) {
         return len;
@@ -147,9 +149,10 @@ cutter_cut(const char *in, size_t len, char delim, size_t from)
     if (in[at] != '\n') {
         abort();
     }
+    pcl_csv_cut_count(&t, in + from, at + 1 - from);
     o.arg = &r;
     if (pcl_csv_new(&o, &a, NULL) == PCL_OK && pcl_csv_feed(a, in, at + 1, NULL) == PCL_OK &&
-        pcl_csv_warnings(a) == 0 && !pcl_csv_at_record_start(a)) {
+        (pcl_csv_warnings(a) == 0 || !t.broken) && !pcl_csv_at_record_start(a)) {
         abort();
     }
     pcl_csv_free(a);

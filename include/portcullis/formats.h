@@ -193,16 +193,26 @@ bool pcl_csv_at_record_start(const struct pcl_csv *c);
  * speed without parsing: count the bytes before a point into a cutter (zero-initialised at
  * the start of the input), then look for a cut after it. */
 struct pcl_csv_cutter {
+    char delim;     /* set before counting; 0 = ',' */
     uint64_t lines; /* lines ended so far, as the reader counts them ('\r', '\n' and "\r\n"
                        each end one): the line0 of a reader starting here */
     bool odd;       /* an odd number of quotes so far */
-    bool cr;        /* the last byte counted is '\r' */
+    bool broken;    /* a quote stood where RFC 4180 has none (one inside an unquoted field,
+                       or a closing quote followed by something else than a delimiter, a
+                       quote or a line end): from there on, cuts may fall inside a quoted
+                       cell. Sticky. */
+    /* internal */
+    bool cr;      /* the last byte counted is '\r' */
+    bool started; /* something was counted */
+    char last;    /* the last byte counted */
+    bool in;      /* inside a quoted cell */
+    bool qpend;   /* inside, the last byte counted is a quote: the next byte says which */
 };
 void pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n);
 /* The first '\n' in p[0..n) (t counted up to p) with an even number of quotes before it in
  * the input, or n: right after it, a file quoted as RFC 4180 says starts a record. Where the
- * quoting is broken that may not hold; pcl_csv_at_record_start() on the reader of the part
- * before the cut tells (it does hold when that reader raised no warning). */
+ * quoting is broken (t->broken once counted up to the cut) that may not hold;
+ * pcl_csv_at_record_start() on the reader of the part before the cut tells. */
 size_t pcl_csv_cut_find(const struct pcl_csv_cutter *t, const char *p, size_t n);
 /* Counters: records seen, warnings raised. */
 uint64_t pcl_csv_rows(const struct pcl_csv *c);

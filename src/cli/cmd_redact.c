@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #define READ_CHUNK     ((size_t)1 << 20)
@@ -22,6 +23,7 @@
 #define MAX_FINDINGS   ((size_t)1 << 20) /* per CSV cell or JSON string */
 #define MAX_RULES      256
 #define PART_BYTES     ((size_t)4 << 20) /* several threads: input bytes per job */
+#define MAX_CSV_PART   (PART_BYTES * 4)  /* a CSV part with no cut by then: read on alone */
 
 struct red_opts {
     bool unredact;
@@ -74,9 +76,12 @@ struct red_pend {
 /* One part of the input for a worker (several threads). Text: in holds the file's bytes
  * [lo, lo + in.len): the part's own bytes [start, end) and up to a window's worth on each side,
  * so a finding is judged with the same context as in a whole-file scan; the findings that
- * start in [start, end) are the part's. JSONL: in holds whole lines, the first at offset lo. */
+ * start in [start, end) are the part's. JSONL: in holds whole lines, the first at offset lo.
+ * CSV: in holds whole records, from start (a record start, when quoting is not broken) to
+ * end. */
 struct red_job {
-    bool jsonl;
+    enum pcl_format fmt; /* PCL_FMT_TEXT, PCL_FMT_JSONL or PCL_FMT_CSV (CSV and TSV) */
+    bool last;           /* CSV: the input's last part */
     struct pcl_buf in;
     uint64_t lo;
     uint64_t start, end; /* text */
@@ -89,6 +94,8 @@ struct red_job {
     uint64_t first;      /* text: start of the first finding replaced; UINT64_MAX when none */
     struct pcl_buf warn; /* warnings, each NUL-terminated */
     uint64_t nwarn;
+    bool resync;  /* CSV: the part did not end at a record start (broken quoting fooled the
+                     cut): the writer reads the input on from its start itself */
     bool limited; /* a match limit cut a confirmation short: limit is the message */
     struct pcl_err limit;
     enum pcl_rc rc;
@@ -131,6 +138,8 @@ struct red_ctx {
     /* CSV */
     char delim;
     uint64_t csv_safe; /* end of the last completed cell */
+    struct pcl_csv *csv;
+    bool hdr_given; /* hdr was set up front (a worker's copy): the header row adds nothing */
     /* JSON */
     struct pcl_json_edit *edits; /* array of nedits (capacity capedits) */
     size_t *repl_off;            /* per edit: offset of its replacement in repls, turned into
@@ -155,6 +164,7 @@ struct red_ctx {
     uint64_t base_off;         /* text: file offset of offset 0 (for messages) */
     uint64_t first;            /* text: start of the first finding replaced (UINT64_MAX: none) */
     struct red_par *par;       /* the main context's workers */
+    const atomic_bool *stop;   /* a worker's: the parts in flight are not wanted any more */
 };
 
 /* ---- small helpers ------------------------------------------------------------------- */
@@ -971,7 +981,7 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     size_t name_len = 0;
 
     if (cell->row == 0 && c->csv_header) {
-        rc = field_header_add(&c->hdr, &c->nhdr, cell->ptr, cell->len, err);
+        rc = c->hdr_given ? PCL_OK : field_header_add(&c->hdr, &c->nhdr, cell->ptr, cell->len, err);
         if (rc != PCL_OK) {
             return rc;
         }
@@ -1034,87 +1044,139 @@ on_warn(void *arg, const char *msg)
     pcl_cli_warn(c->o->cmd, "%s", msg);
 }
 
+/* Start reading CSV at file offset off0 (a record start: line0 lines and row0 records before
+ * it) into c->csv. */
 static enum pcl_rc
-run_csv(struct red_ctx *c, struct pcl_input *in, char delim)
+csv_open(struct red_ctx *c, uint64_t off0, uint64_t line0, uint64_t row0)
 {
     struct pcl_csv_opts co = {0};
-    struct pcl_csv *csv = NULL;
-    char *chunk = NULL;
-    const char *head = NULL;
-    size_t headlen = 0;
     struct pcl_err err = {0};
     enum pcl_rc rc;
 
-    c->delim = delim;
-    c->json = false;
-    rc = pcl_input_peek(in, &head, &headlen, &err);
-    if (rc != PCL_OK) {
-        c->err = err;
-        return rc;
-    }
-    c->csv_header = pcl_csv_looks_like_header(head, headlen, delim);
-    co.delim = delim;
+    co.delim = c->delim;
     co.name = c->name;
     co.on_cell = csv_cell;
     co.on_warn = on_warn;
     co.arg = c;
-    rc = pcl_csv_new(&co, &csv, &err);
+    co.off0 = off0;
+    co.line0 = line0;
+    co.row0 = row0;
+    pcl_buf_reset(&c->pend);
+    c->pend_off = c->flushed = c->csv_safe = off0;
+    c->json = false;
+    rc = pcl_csv_new(&co, &c->csv, &err);
     if (rc != PCL_OK) {
         c->err = err;
+    }
+    return rc;
+}
+
+/* Read p[0..n) and write what it completes. */
+static enum pcl_rc
+csv_feed(struct red_ctx *c, const char *p, size_t n)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    rc = pcl_buf_append(&c->pend, p, n);
+    if (rc != PCL_OK) {
+        return pcl_err_set(&c->err, rc, "%s: pending buffer: %s", c->name, pcl_rc_str(rc));
+    }
+    rc = pcl_csv_feed(c->csv, p, n, &err);
+    if (rc != PCL_OK) {
+        c->err = err;
+        return rc;
+    }
+    /* everything before the end of the last complete cell is final */
+    if (c->csv_safe > c->flushed) {
+        rc = emit(c, pend_at(c, c->flushed), (size_t)(c->csv_safe - c->flushed));
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        c->flushed = c->csv_safe;
+    }
+    pend_trim(c, false);
+    return PCL_OK;
+}
+
+/* Write the rest: at the end of the input (the last record needs no newline), or at the end
+ * of a part that ends at a record start. Frees the reader. */
+static enum pcl_rc
+csv_close(struct red_ctx *c, bool at_end)
+{
+    struct pcl_err err = {0};
+    enum pcl_rc rc = PCL_OK;
+
+    if (at_end) {
+        rc = pcl_csv_finish(c->csv, &err);
+        if (rc != PCL_OK) {
+            c->err = err;
+        }
+    }
+    if (rc == PCL_OK) {
+        rc = flush_batch(c);
+    }
+    if (rc == PCL_OK) {
+        rc = emit(c, pend_at(c, c->flushed), (size_t)(c->pend_off + c->pend.len - c->flushed));
+        c->flushed = c->pend_off + c->pend.len;
+        pend_trim(c, false);
+    }
+    pcl_csv_free(c->csv);
+    c->csv = NULL;
+    return rc;
+}
+
+static enum pcl_rc
+run_csv(struct red_ctx *c, struct pcl_input *in)
+{
+    char *chunk = NULL;
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    rc = csv_open(c, 0, 0, 0);
+    if (rc != PCL_OK) {
         return rc;
     }
     chunk = pcl_malloc(READ_CHUNK);
     if (chunk == NULL) {
         rc = pcl_err_set(&c->err, PCL_ENOMEM, "out of memory");
-        goto out;
     }
-    for (;;) {
+    while (rc == PCL_OK) {
         size_t got = 0;
 
         rc = pcl_input_read(in, chunk, READ_CHUNK, &got, &err);
         if (rc != PCL_OK) {
             c->err = err;
-            goto out;
-        }
-        if (got == 0) {
             break;
         }
-        rc = pcl_buf_append(&c->pend, chunk, got);
-        if (rc != PCL_OK) {
-            (void)pcl_err_set(&c->err, rc, "%s: pending buffer: %s", c->name, pcl_rc_str(rc));
-            goto out;
+        if (got == 0) {
+            pcl_free(chunk);
+            return csv_close(c, true);
         }
-        rc = pcl_csv_feed(csv, chunk, got, &err);
-        if (rc != PCL_OK) {
-            c->err = err;
-            goto out;
-        }
-        /* everything before the end of the last complete cell is final */
-        if (c->csv_safe > c->flushed) {
-            rc = emit(c, pend_at(c, c->flushed), (size_t)(c->csv_safe - c->flushed));
-            if (rc != PCL_OK) {
-                goto out;
-            }
-            c->flushed = c->csv_safe;
-        }
-        pend_trim(c, false);
+        rc = csv_feed(c, chunk, got);
     }
-    rc = pcl_csv_finish(csv, &err);
-    if (rc != PCL_OK) {
-        c->err = err;
-        goto out;
-    }
-    rc = flush_batch(c);
-    if (rc != PCL_OK) {
-        goto out;
-    }
-    rc = emit(c, pend_at(c, c->flushed), (size_t)(c->pend_off + c->pend.len - c->flushed));
-    c->flushed = c->pend_off + c->pend.len;
-    pend_trim(c, false);
-out:
-    pcl_csv_free(csv);
+    pcl_csv_free(c->csv);
+    c->csv = NULL;
     pcl_free(chunk);
     return rc;
+}
+
+/* Whether the CSV input's first line names its columns, from its head, as `scan` decides. */
+static enum pcl_rc
+csv_sniff(struct red_ctx *c, struct pcl_input *in, char delim)
+{
+    const char *head = NULL;
+    size_t headlen = 0;
+    struct pcl_err err = {0};
+    enum pcl_rc rc = pcl_input_peek(in, &head, &headlen, &err);
+
+    c->delim = delim;
+    if (rc != PCL_OK) {
+        c->err = err;
+        return rc;
+    }
+    c->csv_header = pcl_csv_looks_like_header(head, headlen, delim);
+    return PCL_OK;
 }
 
 /* ---- JSON / JSONL: string values ------------------------------------------------------ */
@@ -1393,9 +1455,12 @@ struct red_par {
                               flight and the two par_text() holds) */
     size_t npool;
     uint64_t out_end; /* text: where the output written so far ends in the input */
+    bool serial;      /* CSV: the main thread reads on alone (csv_resync()) */
+    atomic_bool stop; /* the output of the parts in flight will be dropped: workers stop early */
 };
 
 static void ctx_init(struct red_ctx *c, const struct red_opts *o);
+static enum pcl_rc csv_resync(struct red_ctx *c, struct red_job *j);
 static void ctx_fini(struct red_ctx *c);
 static enum pcl_rc redactor_new(const struct red_ctx *c, struct pcl_redactor **r,
                                 struct pcl_err *err);
@@ -1435,7 +1500,7 @@ job_free(struct red_job *j)
 }
 
 static struct red_job *
-job_get(struct red_par *p, bool jsonl)
+job_get(struct red_par *p, enum pcl_format fmt)
 {
     struct red_job *j;
 
@@ -1453,7 +1518,8 @@ job_get(struct red_par *p, bool jsonl)
     pcl_buf_reset(&j->in);
     pcl_buf_reset(&j->out);
     pcl_buf_reset(&j->warn);
-    j->jsonl = jsonl;
+    j->fmt = fmt;
+    j->last = j->resync = false;
     j->lo = j->start = j->end = j->line = j->from = j->out_end = 0;
     j->first = UINT64_MAX;
     j->nwarn = 0;
@@ -1471,6 +1537,13 @@ job_put(struct red_par *p, struct red_job *j)
         job_used(j);
         p->pool[p->npool++] = j;
     }
+}
+
+/* Whether a worker may stop its part: its output will not be written. */
+static bool
+part_unwanted(const struct red_ctx *c)
+{
+    return c->stop != NULL && atomic_load_explicit(c->stop, memory_order_relaxed);
 }
 
 /* A text part: stream j->in through the worker's engine, replacing the findings that start
@@ -1493,7 +1566,7 @@ text_part(struct red_worker *w, struct red_job *j)
     c->first = UINT64_MAX;
     c->pend_lines = j->line - pcl_count_byte(j->in.ptr, (size_t)(j->start - j->lo), '\n', &last);
     pcl_stream_reset(w->st, text_cb, c);
-    for (size_t off = 0, n; rc == PCL_OK && off < j->in.len; off += n) {
+    for (size_t off = 0, n; rc == PCL_OK && off < j->in.len && !part_unwanted(c); off += n) {
         n = PCL_MIN(READ_CHUNK, j->in.len - off);
         rc = scan_outcome(c, pcl_stream_feed(w->st, j->in.ptr + off, n, &err), &err);
     }
@@ -1511,6 +1584,36 @@ text_part(struct red_worker *w, struct red_job *j)
     return rc;
 }
 
+/* A CSV part: whole records from start, read by a reader of its own that is told the lines
+ * and records before it. A part that does not end at a record start (broken quoting fooled
+ * the cut) writes nothing: the writer reads on from its start itself (csv_resync()). */
+static enum pcl_rc
+csv_part(struct red_ctx *c, struct red_job *j)
+{
+    enum pcl_rc rc = csv_open(c, j->start, j->line, j->start == 0 ? 0 : 1);
+
+    for (size_t off = 0, n; rc == PCL_OK && off < j->in.len && !part_unwanted(c); off += n) {
+        n = PCL_MIN(READ_CHUNK, j->in.len - off);
+        rc = csv_feed(c, j->in.ptr + off, n);
+    }
+    if (rc == PCL_OK && !j->last && !pcl_csv_at_record_start(c->csv)) {
+        j->resync = true;
+        field_batch_reset(&c->batch);
+        pcl_buf_reset(&c->labels);
+        pcl_csv_free(c->csv);
+        c->csv = NULL;
+        return PCL_OK;
+    }
+    if (rc == PCL_OK) {
+        return csv_close(c, j->last);
+    }
+    field_batch_reset(&c->batch);
+    pcl_buf_reset(&c->labels);
+    pcl_csv_free(c->csv);
+    c->csv = NULL;
+    return rc;
+}
+
 /* Run one job on a worker (pcl_pipe_fn). */
 static void
 part_run(void *worker, void *job)
@@ -1523,10 +1626,12 @@ part_run(void *worker, void *job)
     c->job = j;
     c->rc = PCL_OK;
     c->err = (struct pcl_err){0};
-    if (j->jsonl) {
+    if (j->fmt == PCL_FMT_JSONL) {
         c->json_lines = j->line;
         c->json_off = j->lo;
         rc = json_block(c, j->in.ptr != NULL ? j->in.ptr : "", j->in.len, true);
+    } else if (j->fmt == PCL_FMT_CSV) {
+        rc = csv_part(c, j);
     } else {
         rc = text_part(w, j);
     }
@@ -1552,7 +1657,7 @@ worker_fini(struct red_worker *w)
 }
 
 static enum pcl_rc
-worker_init(struct red_ctx *main, struct red_worker *w, bool jsonl, struct pcl_err *err)
+worker_init(struct red_ctx *main, struct red_worker *w, enum pcl_format fmt, struct pcl_err *err)
 {
     struct red_ctx *c = &w->c;
     enum pcl_rc rc;
@@ -1563,11 +1668,14 @@ worker_init(struct red_ctx *main, struct red_worker *w, bool jsonl, struct pcl_e
     c->vault_mu = main->vault_mu;
     c->key = NULL;
     c->vault = NULL;
+    c->delim = main->delim;
+    c->csv_header = main->csv_header;
+    c->stop = &main->par->stop;
     /* the redactor borrows the main context's key and vault */
     rc = redactor_new(main, &c->r, err);
     if (rc == PCL_OK) {
-        rc = jsonl ? pcl_scratch_new(c->e, &c->s, err)
-                   : pcl_stream_new(c->e, text_cb, c, &w->st, err);
+        rc = fmt != PCL_FMT_TEXT ? pcl_scratch_new(c->e, &c->s, err)
+                                 : pcl_stream_new(c->e, text_cb, c, &w->st, err);
     }
     return rc;
 }
@@ -1595,7 +1703,7 @@ par_free(struct red_par *p)
 
 /* Workers for c (threads from the options), and the spare context of the main thread. */
 static enum pcl_rc
-par_new(struct red_ctx *c, bool jsonl)
+par_new(struct red_ctx *c, enum pcl_format fmt)
 {
     struct red_par *p = pcl_calloc(1, sizeof(*p));
     void **args = NULL;
@@ -1619,7 +1727,7 @@ par_new(struct red_ctx *c, bool jsonl)
         c->vault_mu = &p->vault_mu;
     }
     for (unsigned i = 0; rc == PCL_OK && i <= p->nw; i++) {
-        rc = worker_init(c, &p->w[i], jsonl, &err);
+        rc = worker_init(c, &p->w[i], fmt, &err);
         p->ninit++;
         if (i < p->nw) {
             args[i] = &p->w[i];
@@ -1644,7 +1752,10 @@ part_write(struct red_ctx *c, struct red_job *j)
     size_t skip = 0;
     enum pcl_rc rc;
 
-    if (!j->jsonl && p->out_end > j->from) {
+    if (j->resync) {
+        return csv_resync(c, j);
+    }
+    if (j->fmt == PCL_FMT_TEXT && p->out_end > j->from) {
         /* a finding of the part before ran on into this one: its bytes up to out_end are
          * copied as they were, unless a finding of this part starts there (the two parts'
          * judgements of the boundary disagree; match limits can do that), when the part is
@@ -1668,7 +1779,7 @@ part_write(struct red_ctx *c, struct red_job *j)
         limit_warning(c, &j->limit);
     }
     rc = emit(c, j->out.ptr + skip, j->out.len - skip);
-    if (!j->jsonl) {
+    if (j->fmt == PCL_FMT_TEXT) {
         p->out_end = PCL_MAX(p->out_end, j->out_end);
     }
     if (rc == PCL_OK && j->rc != PCL_OK) {
@@ -1692,7 +1803,11 @@ part_submit(struct red_ctx *c, struct red_job *j)
         rc = part_write(c, done);
         job_put(p, done);
     }
-    if (rc != PCL_OK) {
+    if (rc == PCL_OK && p->serial) {
+        /* a CSV part before it did not end at a record start: the main thread reads on */
+        rc = csv_feed(c, j->in.ptr != NULL ? j->in.ptr : "", j->in.len);
+    }
+    if (rc != PCL_OK || p->serial) {
         job_put(p, j);
         return rc;
     }
@@ -1707,6 +1822,9 @@ part_drain(struct red_ctx *c, enum pcl_rc rc)
     struct red_par *p = c->par;
     struct red_job *j;
 
+    if (rc != PCL_OK) {
+        atomic_store(&p->stop, true);
+    }
     while ((j = pcl_pipe_take(p->pipe)) != NULL) {
         if (rc == PCL_OK) {
             rc = part_write(c, j);
@@ -1754,7 +1872,7 @@ par_text(struct red_ctx *c, struct pcl_input *in)
 {
     struct red_par *p = c->par;
     uint64_t w = pcl_engine_window(c->e);
-    struct red_job *j = job_get(p, false), *next = NULL;
+    struct red_job *j = job_get(p, PCL_FMT_TEXT), *next = NULL;
     size_t body = 0, nbody = 0, last;
     enum pcl_rc rc = j == NULL ? PCL_ENOMEM : PCL_OK;
 
@@ -1766,7 +1884,7 @@ par_text(struct red_ctx *c, struct pcl_input *in)
 
         j->end = j->start + body;
         j->from = j->start;
-        next = job_get(p, false);
+        next = job_get(p, PCL_FMT_TEXT);
         if (next == NULL) {
             rc = PCL_ENOMEM;
             break;
@@ -1818,7 +1936,7 @@ par_lines_block(void *arg, const char *buf, size_t len, uint64_t line, uint64_t 
 
     (void)err; /* errors go to c->err, as in jsonl_block() */
     if (pl->j == NULL) {
-        pl->j = job_get(c->par, true);
+        pl->j = job_get(c->par, PCL_FMT_JSONL);
         if (pl->j == NULL) {
             return pcl_err_set(&c->err, PCL_ENOMEM, "%s: out of memory", c->name);
         }
@@ -1855,18 +1973,258 @@ par_jsonl(struct red_ctx *c, struct pcl_input *in)
     return part_drain(c, rc);
 }
 
-/* Redact text or JSONL on several threads; false when this input stays on one thread. */
+/* CSV on several threads: parts of whole records, cut where pcl_csv_cut_find() says a record
+ * starts. A part that turns out not to end at a record start hands the rest of the input to
+ * the main thread, which reads it on alone from that part's start (csv_resync()): parts
+ * before it were read exactly, and the reader's warnings name where the quoting broke. */
+
+static void
+hdr_free(struct red_ctx *c)
+{
+    for (size_t i = 0; i < c->nhdr; i++) {
+        pcl_free(c->hdr[i]);
+    }
+    pcl_free(c->hdr);
+    c->hdr = NULL;
+    c->nhdr = 0;
+}
+
+/* The header's names (pcl_csv_cell_fn): row 0's cells, then stop at row 1. */
+static enum pcl_rc
+header_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
+{
+    struct red_ctx *c = arg;
+
+    if (cell->row > 0) {
+        c->hdr_given = true;
+        return PCL_ENOTFOUND; /* stops the reader: the header is complete */
+    }
+    return field_header_add(&c->hdr, &c->nhdr, cell->ptr, cell->len, err);
+}
+
+/* Read the header's names from the first part, buf[0..len), into c and give every worker a
+ * copy; false when the header does not end inside the part (the main thread then reads
+ * alone). */
+static bool
+csv_header_names(struct red_ctx *c, const char *buf, size_t len, bool last)
+{
+    struct red_par *p = c->par;
+    struct pcl_csv_opts co = {.delim = c->delim, .name = c->name, .on_cell = header_cell, .arg = c};
+    struct pcl_csv *csv = NULL;
+    struct pcl_err err = {0};
+    enum pcl_rc rc;
+
+    if (!c->csv_header) {
+        return true; /* columns are #1, #2, ... */
+    }
+    rc = pcl_csv_new(&co, &csv, &err);
+    for (size_t off = 0, n; rc == PCL_OK && off < len; off += n) {
+        n = PCL_MIN((size_t)PCL_INPUT_PEEK_MAX, len - off);
+        rc = pcl_csv_feed(csv, buf + off, n, &err);
+    }
+    if (rc == PCL_OK && last) {
+        rc = pcl_csv_finish(csv, &err);
+        c->hdr_given = rc == PCL_OK;
+    }
+    pcl_csv_free(csv);
+    if (!c->hdr_given) {
+        hdr_free(c); /* the reader that reads on alone names the columns itself */
+    }
+    for (unsigned i = 0; c->hdr_given && i < p->ninit; i++) {
+        struct red_ctx *w = &p->w[i].c;
+
+        for (size_t k = 0; k < c->nhdr; k++) {
+            if (field_header_add(&w->hdr, &w->nhdr, c->hdr[k], strlen(c->hdr[k]), &err) != PCL_OK) {
+                return false;
+            }
+        }
+        w->hdr_given = true;
+    }
+    return c->hdr_given;
+}
+
+/* From here on the main thread reads alone: from part j's start, the bytes of j and of every
+ * part still in flight (their output is dropped), then the rest of the input. */
+static enum pcl_rc
+csv_resync(struct red_ctx *c, struct red_job *j)
+{
+    struct red_par *p = c->par;
+    struct red_job *k;
+    enum pcl_rc rc;
+
+    p->serial = true;
+    atomic_store(&p->stop, true);
+    rc = csv_open(c, j->start, j->line, j->start == 0 ? 0 : 1);
+    if (rc == PCL_OK) {
+        rc = csv_feed(c, j->in.ptr != NULL ? j->in.ptr : "", j->in.len);
+    }
+    while ((k = pcl_pipe_take(p->pipe)) != NULL) {
+        if (rc == PCL_OK) {
+            rc = csv_feed(c, k->in.ptr != NULL ? k->in.ptr : "", k->in.len);
+        }
+        job_put(p, k);
+    }
+    return rc;
+}
+
+/* Read j->in on to a cut: at least PART_BYTES (but half of it may be the next part's), or
+ * to the end of the input (j->last). t stands at the part's start; *cut is where the part
+ * ends in j->in, and t stands there; 0 when MAX_CSV_PART bytes hold none (a quote left
+ * open by broken quoting hides every newline after it: the main thread reads on alone). */
+static enum pcl_rc
+csv_read_part(struct red_ctx *c, struct pcl_input *in, struct red_job *j, struct pcl_csv_cutter *t,
+              size_t *cut)
+{
+    size_t counted = 0;
+
+    *cut = 0;
+    while (j->in.len < MAX_CSV_PART) {
+        size_t got = 0, half, at;
+        enum pcl_rc rc = read_part(c, in, &j->in, &got);
+
+        if (rc != PCL_OK) {
+            return rc;
+        }
+        if (got < PART_BYTES) {
+            j->last = true; /* read_part() reads short only at the end of the input */
+            *cut = j->in.len;
+            return PCL_OK;
+        }
+        half = PCL_MAX(counted, j->in.len / 2);
+        pcl_csv_cut_count(t, j->in.ptr + counted, half - counted);
+        at = half + pcl_csv_cut_find(t, j->in.ptr + half, j->in.len - half);
+        if (at < j->in.len) {
+            *cut = at + 1;
+            pcl_csv_cut_count(t, j->in.ptr + half, *cut - half);
+            return PCL_OK;
+        }
+        pcl_csv_cut_count(t, j->in.ptr + half, j->in.len - half); /* no cut yet: read more */
+        counted = j->in.len;
+    }
+    return PCL_OK;
+}
+
+/* No cut in sight (csv_read_part()): write the parts in flight, then the main thread reads on
+ * alone from j's start (or, when one of those parts already made it do so, after them). */
+static enum pcl_rc
+csv_no_cut(struct red_ctx *c, struct red_job *j)
+{
+    struct red_par *p = c->par;
+    struct red_job *k;
+    enum pcl_rc rc = PCL_OK;
+
+    while (rc == PCL_OK && !p->serial && (k = pcl_pipe_take(p->pipe)) != NULL) {
+        rc = part_write(c, k);
+        job_put(p, k);
+    }
+    if (rc == PCL_OK) {
+        rc = p->serial ? csv_feed(c, j->in.ptr != NULL ? j->in.ptr : "", j->in.len)
+                       : csv_resync(c, j);
+    }
+    job_used(j);
+    pcl_buf_reset(&j->in);
+    return rc;
+}
+
+static enum pcl_rc
+par_csv(struct red_ctx *c, struct pcl_input *in)
+{
+    struct red_par *p = c->par;
+    struct pcl_csv_cutter t = {.delim = c->delim};
+    struct red_job *j = job_get(p, PCL_FMT_CSV), *next = NULL;
+    uint64_t start = 0;
+    enum pcl_rc rc = j == NULL ? PCL_ENOMEM : PCL_OK;
+
+    while (rc == PCL_OK && !p->serial) {
+        size_t cut = 0;
+
+        j->start = start;
+        j->line = t.lines;
+        rc = csv_read_part(c, in, j, &t, &cut);
+        if (rc != PCL_OK) {
+            break;
+        }
+        if ((cut == 0 || t.broken) && !j->last) {
+            /* no cut, or one that broken quoting may have put inside a quoted cell */
+            rc = csv_no_cut(c, j);
+            break;
+        }
+        if (start == 0 && !csv_header_names(c, j->in.ptr, cut, j->last)) {
+            rc = csv_no_cut(c, j); /* a header longer than a part: read alone */
+            break;
+        }
+        next = job_get(p, PCL_FMT_CSV);
+        if (next == NULL) {
+            rc = PCL_ENOMEM;
+            break;
+        }
+        /* what follows the cut is the next part's */
+        rc = pcl_buf_append(&next->in, j->in.ptr + cut, j->in.len - cut);
+        if (rc != PCL_OK) {
+            break;
+        }
+        job_used(j);
+        j->in.len = cut;
+        if (j->in.ptr != NULL) {
+            j->in.ptr[cut] = '\0';
+        }
+        j->end = start + cut;
+        start = j->end;
+        if (j->last) {
+            rc = part_submit(c, j);
+            j = NULL;
+            break;
+        }
+        rc = part_submit(c, j);
+        j = next;
+        next = NULL;
+    }
+    if (rc == PCL_OK && p->serial && j != NULL) {
+        /* the bytes read past the last part handed on, then the rest of the input */
+        rc = csv_feed(c, j->in.ptr != NULL ? j->in.ptr : "", j->in.len);
+        while (rc == PCL_OK) {
+            size_t got = 0;
+
+            pcl_buf_reset(&j->in);
+            rc = read_part(c, in, &j->in, &got);
+            if (rc != PCL_OK || got == 0) {
+                break;
+            }
+            rc = csv_feed(c, j->in.ptr, got);
+        }
+    }
+    if (rc == PCL_ENOMEM && c->err.msg[0] == '\0') {
+        (void)pcl_err_set(&c->err, rc, "%s: out of memory", c->name);
+    }
+    job_put(p, j);
+    job_put(p, next);
+    rc = part_drain(c, rc);
+    if (rc == PCL_OK && c->csv != NULL) {
+        rc = csv_close(c, true); /* the main thread read on alone: everything is fed */
+    }
+    return rc;
+}
+
+/* Redact text, JSONL, CSV or TSV on several threads; false when this input stays on one. */
 static bool
 run_parallel(struct red_ctx *c, enum pcl_format fmt, enum pcl_rc *rc)
 {
-    bool jsonl = fmt == PCL_FMT_JSONL;
-
-    if (c->o->unredact || c->o->threads < 2 || (!jsonl && fmt != PCL_FMT_TEXT)) {
+    if (c->o->unredact || c->o->threads < 2 || fmt == PCL_FMT_JSON) {
         return false;
     }
-    *rc = par_new(c, jsonl);
+    if (fmt == PCL_FMT_CSV || fmt == PCL_FMT_TSV) {
+        *rc = csv_sniff(c, c->in, fmt == PCL_FMT_TSV ? '\t' : ',');
+        if (*rc == PCL_OK) {
+            *rc = par_new(c, PCL_FMT_CSV);
+        }
+        if (*rc == PCL_OK) {
+            *rc = par_csv(c, c->in);
+        }
+        return true;
+    }
+    *rc = par_new(c, fmt == PCL_FMT_JSONL ? PCL_FMT_JSONL : PCL_FMT_TEXT);
     if (*rc == PCL_OK) {
-        *rc = jsonl ? par_jsonl(c, c->in) : par_text(c, c->in);
+        *rc = fmt == PCL_FMT_JSONL ? par_jsonl(c, c->in) : par_text(c, c->in);
     }
     return true;
 }
@@ -2392,10 +2750,11 @@ dispatch(struct red_ctx *c, enum pcl_format fmt)
     if (!run_parallel(c, fmt, &rc)) {
         switch (fmt) {
         case PCL_FMT_CSV:
-            rc = run_csv(c, c->in, ',');
-            break;
         case PCL_FMT_TSV:
-            rc = run_csv(c, c->in, '\t');
+            rc = csv_sniff(c, c->in, fmt == PCL_FMT_TSV ? '\t' : ',');
+            if (rc == PCL_OK) {
+                rc = run_csv(c, c->in);
+            }
             break;
         case PCL_FMT_JSON:
             rc = run_json(c, c->in, false);
@@ -2492,6 +2851,7 @@ static void
 ctx_fini(struct red_ctx *c)
 {
     par_free(c->par);
+    pcl_csv_free(c->csv);
     pcl_input_free(c->in);
     pcl_scratch_free(c->s);
     pcl_engine_free(c->e);
@@ -2513,10 +2873,7 @@ ctx_fini(struct red_ctx *c)
     pcl_buf_fini_secure(&c->repls);
     pcl_buf_fini_secure(&c->ctxbuf);
     pcl_buf_fini_secure(&c->held);
-    for (size_t i = 0; i < c->nhdr; i++) {
-        pcl_free(c->hdr[i]);
-    }
-    pcl_free(c->hdr);
+    hdr_free(c);
 }
 
 /* An --op rule naming a type no detector reports would silently never apply. */

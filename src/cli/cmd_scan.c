@@ -1634,7 +1634,7 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
 {
     uint64_t seg = PCL_MAX(SEGMENT_MIN, size / ((uint64_t)c->o->threads * 4) + 1);
     uint64_t pos = 0, part = 0, part_line = 1;
-    struct cutter t = {.fmt = fmt, .line = 1};
+    struct cutter t = {.fmt = fmt, .line = 1, .csv.delim = fmt == PCL_FMT_TSV ? '\t' : ','};
     uint64_t(*cuts)[2] = NULL; /* each part's start and first line */
     size_t ncuts = 0, cap = 0;
     char *buf = NULL;
@@ -1672,7 +1672,9 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
                 goto out;
             }
             k = to;
-            if (at < (size_t)got && pos + k < size) {
+            /* once the quoting is broken, a cut may fall inside a quoted cell: the rest of
+             * the file is one part */
+            if (at < (size_t)got && pos + k < size && (fmt == PCL_FMT_JSONL || !t.csv.broken)) {
                 if (ncuts == cap) {
                     uint64_t(*p)[2] = pcl_realloc(cuts, (cap = cap * 2 + 16) * sizeof(*cuts));
 

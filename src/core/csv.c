@@ -470,6 +470,52 @@ pcl_csv_finish(struct pcl_csv *c, struct pcl_err *err)
 
 /* ---- cutting a stream into parts ------------------------------------------------------- */
 
+/* Follow the quotes of p[0..n) as the reader reads them, until one stands where RFC 4180 has
+ * none (t->broken). Only the quotes are visited. */
+static void
+cut_quotes(struct pcl_csv_cutter *t, const char *p, size_t n)
+{
+    char d = t->delim != 0 ? t->delim : ',';
+    size_t i = 0;
+
+    if (t->qpend) {
+        /* a quote inside a quoted cell ended the last count: p[0] says which it was */
+        t->qpend = false;
+        if (p[0] == '"') {
+            i = 1; /* an escaped quote */
+        } else {
+            t->in = false;
+            t->broken = p[0] != d && p[0] != '\n' && p[0] != '\r';
+        }
+    }
+    while (!t->broken && i < n) {
+        const char *q = memchr(p + i, '"', n - i);
+        size_t k;
+
+        if (q == NULL) {
+            return;
+        }
+        k = (size_t)(q - p);
+        if (!t->in) {
+            /* an opening quote starts a cell */
+            char prev = k > 0 ? p[k - 1] : t->last;
+
+            t->broken = (k > 0 || t->started) && prev != d && prev != '\n' && prev != '\r';
+            t->in = true;
+            i = k + 1;
+        } else if (k + 1 == n) {
+            t->qpend = true;
+            return;
+        } else if (p[k + 1] == '"') {
+            i = k + 2; /* an escaped quote */
+        } else {
+            t->in = false;
+            t->broken = p[k + 1] != d && p[k + 1] != '\n' && p[k + 1] != '\r';
+            i = k + 1;
+        }
+    }
+}
+
 void
 pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n)
 {
@@ -478,6 +524,9 @@ pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n)
 
     if (n == 0) {
         return;
+    }
+    if (!t->broken) {
+        cut_quotes(t, p, n);
     }
     /* the reader ends a line at '\r', and at '\n' unless it follows a '\r' */
     crlf = t->cr && p[0] == '\n';
@@ -489,6 +538,8 @@ pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n)
     t->lines += pcl_count_byte(p, n, '\n', &last) + cr - crlf;
     t->odd ^= (pcl_count_byte(p, n, '"', &last) & 1) != 0;
     t->cr = p[n - 1] == '\r';
+    t->last = p[n - 1];
+    t->started = true;
 }
 
 size_t

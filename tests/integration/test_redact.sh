@@ -469,6 +469,56 @@ for j in 1 2; do
             fail "threads $j: error not located: $(cat "$TMP/err")"
     fi
 done
+# CSV and TSV are cut between records (pcl_csv_cut_find()): quoted newlines, "\r\n" and "\r"
+# line ends, a header whose names are every part's context; a stray quote late in the file
+# (from there the main thread reads on alone); a quoted cell larger than the reader allows
+# (the same error from every thread count); a TSV without a header
+/usr/bin/python3 - "$TMP" <<'PY'
+import sys
+tmp = sys.argv[1]
+def row(i, stray=False):
+    note = '"line one\nline two %d, ""quoted"""' % i if i % 7 == 0 else 'plain note %d' % i
+    if stray:
+        note = 'bad"quote %d' % i
+    card = '4111 1111 1111 1111' if i % 13 == 0 else 'n/a'
+    end = '\r\n' if i % 3 == 0 else ('\r' if i % 11 == 0 else '\n')
+    return 'user%d,u%d@example.com,%s,%s,536221234%s' % (i, i, note, card, end)
+with open(tmp + '/par.csv', 'w', newline='') as f:
+    f.write('name,email,note,card,ssn\n')
+    for i in range(150000):
+        f.write(row(i, stray=(i == 120000)))
+with open(tmp + '/parbig.csv', 'w', newline='') as f:
+    f.write('name,note\n')
+    for i in range(100000):
+        f.write('u%d@example.com,x\n' % i)
+    f.write('big,"' + 'y' * (17 << 20) + '"\n')
+with open(tmp + '/par.tsv', 'w', newline='') as f:
+    for i in range(150000):
+        f.write('%d\tu%d@example.com\t4111 1111 1111 1111\n' % (i, i))
+PY
+for f in par.csv parbig.csv par.tsv; do
+    rm -f "$TMP"/parc.*
+    "$BIN" redact --threads 1 -o "$TMP/parc.1" "$TMP/$f" 2>"$TMP/parc.1.err"
+    rc1=$?
+    for j in 2 3; do
+        "$BIN" redact --threads "$j" -o "$TMP/parc.$j" "$TMP/$f" 2>"$TMP/parc.$j.err"
+        rc=$?
+        [ "$rc" -eq "$rc1" ] || fail "$f: exit $rc with $j threads, $rc1 with one"
+        # (a failed run leaves no -o file behind)
+        if [ -e "$TMP/parc.1" ] || [ -e "$TMP/parc.$j" ]; then
+            cmp -s "$TMP/parc.1" "$TMP/parc.$j" || fail "$f: output with $j threads differs: $(cmp "$TMP/parc.1" "$TMP/parc.$j" 2>&1)"
+        fi
+        cmp -s "$TMP/parc.1.err" "$TMP/parc.$j.err" ||
+            fail "$f: messages with $j threads differ: $(diff "$TMP/parc.1.err" "$TMP/parc.$j.err" | head -4)"
+    done
+done
+if expect_rc 3 "threads: csv with a stray quote" -- "$BIN" redact --threads 2 "$TMP/par.csv"; then
+    grep -q "example.com\|4111 1111\|536221234" "$TMP/out" && fail "threads: csv value survived"
+    grep -q "par.csv: line [0-9]* (offset [0-9]*): quote inside unquoted field" "$TMP/err" ||
+        fail "threads: csv warning not located: $(cat "$TMP/err")"
+fi
+expect_rc 4 "threads: csv cell over the limit" -- "$BIN" redact --threads 2 "$TMP/parbig.csv" &&
+    { grep -q "parbig.csv: line 100002" "$TMP/err" || fail "threads: csv cell limit not located: $(cat "$TMP/err")"; }
 expect_rc 2 "--threads 0" -- "$BIN" redact --threads 0 "$TMP/in.txt"
 expect_rc 2 "unredact --threads" -- "$BIN" unredact --threads 2 --vault "$TMP/v.db" "$TMP/in.txt"
 
