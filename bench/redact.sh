@@ -91,6 +91,20 @@ if [ -s "$SPARSE" ]; then
     SPARSE_ROWS+=("| scan --threads 1 | $TS | $(mbps "$SB" "$TS") |")
     SPARSE_ROWS+=("| redact --threads 1 --operator tag | $TR | $(mbps "$SB" "$TR") |")
     SPARSE_ROWS+=("| redact --threads $NCPU --operator tag | $TRN | $(mbps "$SB" "$TRN") |")
+    # the same lines as a CSV (an id column and the line, quoted) and as JSON Lines
+    awk 'BEGIN { print "id,text" } { gsub(/"/, "\"\""); printf "%d,\"%s\"\n", NR, $0 }' "$SPARSE" >"$TMP/sparse.csv"
+    /usr/bin/python3 -c 'import json, sys
+with open(sys.argv[1], encoding="utf-8", errors="surrogateescape") as f, open(sys.argv[2], "w") as o:
+    for i, line in enumerate(f):
+        o.write(json.dumps({"id": i, "text": line.rstrip("\n")}, ensure_ascii=False, default=str) + "\n")' "$SPARSE" "$TMP/sparse.jsonl" 2>/dev/null || rm -f "$TMP/sparse.jsonl"
+    for f in sparse.csv sparse.jsonl; do
+        [ -s "$TMP/$f" ] || continue
+        FB=$(stat -c %s "$TMP/$f")
+        for j in 1 "$NCPU"; do
+            T=$(timed "$RUNS" "$BIN" redact --threads "$j" --operator tag "$TMP/$f")
+            SPARSE_ROWS+=("| redact --threads $j --operator tag, as ${f#sparse.} ($FB bytes) | $T | $(mbps "$FB" "$T") |")
+        done
+    done
 fi
 
 {
