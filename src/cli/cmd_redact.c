@@ -1433,13 +1433,14 @@ run_json(struct red_ctx *c, struct pcl_input *in, bool jsonl)
 
 /* ---- several threads (redact) ----------------------------------------------------------- */
 
-/* Text and JSONL are cut into parts of about PART_BYTES that worker threads redact side by
- * side (pipeline.h); the main thread reads the parts, and writes their output in input
- * order. Each worker has its own context (scratch, redactor, buffers) over the shared engine;
- * a vault handle is shared under a mutex, and the output naming its tokens is written only
- * after they are committed, as with one thread. The output is byte for byte the one thread's:
- * a text part is scanned with a window of context on each side (as `scan` does) and keeps
- * the findings that start in it, and JSONL parts are whole lines. */
+/* Text, JSONL, CSV and TSV are cut into parts of about PART_BYTES that worker threads redact
+ * side by side (pipeline.h); the main thread reads the parts, and writes their output in
+ * input order. Each worker has its own context (scratch, redactor, buffers) over the shared
+ * engine; a vault handle is shared under a mutex, and the output naming its tokens is written
+ * only after they are committed, as with one thread. The output is byte for byte the one
+ * thread's: a text part is scanned with a window of context on each side (as `scan` does)
+ * and keeps the findings that start in it, JSONL parts are whole lines, and CSV parts whole
+ * records, each reader told where its part starts and the header's names. */
 
 struct red_worker {
     struct red_ctx c;
@@ -1828,6 +1829,9 @@ part_drain(struct red_ctx *c, enum pcl_rc rc)
     while ((j = pcl_pipe_take(p->pipe)) != NULL) {
         if (rc == PCL_OK) {
             rc = part_write(c, j);
+            if (rc != PCL_OK) {
+                atomic_store(&p->stop, true);
+            }
         }
         job_put(p, j);
     }
