@@ -1691,6 +1691,8 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
         }
         pos += (uint64_t)got;
     }
+    /* no cut at all (a long line, or quoting broken early): the file is one job, streamed */
+    ok = ok && ncuts > 0;
     if (ok) {
         size_t first = c->njobs;
 
