@@ -18,6 +18,10 @@ export PORTCULLIS_CACHE_DIR="$T/cache"
 torture "scan text" "$BIN" scan -q --format jsonl "$SRC/examples/data/support-ticket.txt"
 torture "scan csv" "$BIN" scan -q --format jsonl "$SRC/examples/data/customers.csv"
 torture "scan jsonl" "$BIN" scan -q --format sarif "$SRC/examples/data/chat-log.jsonl"
-torture "redact text" "$BIN" redact "$SRC/examples/data/support-ticket.txt"
+torture "redact text -j 1" "$BIN" redact -j 1 "$SRC/examples/data/support-ticket.txt"
+# with two threads, text, CSV and JSONL go through the worker pipeline
+torture "redact text -j 2" "$BIN" redact -j 2 "$SRC/examples/data/support-ticket.txt"
+torture "redact csv -j 2" "$BIN" redact -j 2 "$SRC/examples/data/customers.csv"
+torture "redact jsonl -j 2" "$BIN" redact -j 2 "$SRC/examples/data/chat-log.jsonl"
 
 oom_summary
