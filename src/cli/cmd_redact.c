@@ -1455,9 +1455,10 @@ struct red_par {
     struct red_job **pool; /* jobs to reuse; array of npool (capacity nw + 4: the nw + 2 in
                               flight and the two par_text() holds) */
     size_t npool;
-    uint64_t out_end; /* text: where the output written so far ends in the input */
-    bool serial;      /* CSV: the main thread reads on alone (csv_resync()) */
-    atomic_bool stop; /* the output of the parts in flight will be dropped: workers stop early */
+    uint64_t out_end;  /* text: where the output written so far ends in the input */
+    bool serial;       /* CSV: the main thread reads on alone (csv_resync()) */
+    bool write_failed; /* a part failed (or could not be written): drop the parts after it */
+    atomic_bool stop;  /* the output of the parts in flight will be dropped: workers stop early */
 };
 
 static void ctx_init(struct red_ctx *c, const struct red_opts *o);
@@ -1802,6 +1803,7 @@ part_submit(struct red_ctx *c, struct red_job *j)
         struct red_job *done = pcl_pipe_take(p->pipe);
 
         rc = part_write(c, done);
+        p->write_failed = rc != PCL_OK;
         job_put(p, done);
     }
     if (rc == PCL_OK && p->serial) {
@@ -1816,21 +1818,26 @@ part_submit(struct red_ctx *c, struct red_job *j)
     return PCL_OK;
 }
 
-/* Write the parts still in flight, in order; after an error the rest are dropped. */
+/* Write the parts still in flight, in order, and return the first error in input order:
+ * theirs, else rc (the main thread's, met reading after them; as with one thread, what comes
+ * before an error is written). After a part that failed the rest are dropped. */
 static enum pcl_rc
 part_drain(struct red_ctx *c, enum pcl_rc rc)
 {
     struct red_par *p = c->par;
     struct red_job *j;
 
-    if (rc != PCL_OK) {
+    if (p->write_failed) {
         atomic_store(&p->stop, true);
     }
     while ((j = pcl_pipe_take(p->pipe)) != NULL) {
-        if (rc == PCL_OK) {
-            rc = part_write(c, j);
-            if (rc != PCL_OK) {
+        if (!p->write_failed) {
+            enum pcl_rc wrc = part_write(c, j);
+
+            if (wrc != PCL_OK) {
+                p->write_failed = true;
                 atomic_store(&p->stop, true);
+                rc = wrc;
             }
         }
         job_put(p, j);
@@ -1969,8 +1976,12 @@ par_jsonl(struct red_ctx *c, struct pcl_input *in)
     if (rc != PCL_OK && err.rc != PCL_OK) {
         c->err = err; /* the reader's; a block's own error is in c->err already */
     }
-    if (rc == PCL_OK && pl.j != NULL) {
-        rc = part_submit(c, pl.j);
+    /* the lines read before the end, or before a line the reader refused (too long), are
+     * redacted and written as with one thread, the error after them */
+    if ((rc == PCL_OK || err.rc != PCL_OK) && pl.j != NULL && !c->par->write_failed) {
+        enum pcl_rc src = part_submit(c, pl.j);
+
+        rc = src != PCL_OK ? src : rc;
         pl.j = NULL;
     }
     job_put(c->par, pl.j);
@@ -2119,6 +2130,7 @@ csv_no_cut(struct red_ctx *c, struct red_job *j)
 
     while (rc == PCL_OK && !p->serial && (k = pcl_pipe_take(p->pipe)) != NULL) {
         rc = part_write(c, k);
+        p->write_failed = rc != PCL_OK;
         job_put(p, k);
     }
     if (rc == PCL_OK) {
