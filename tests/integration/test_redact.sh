@@ -519,6 +519,27 @@ if expect_rc 3 "threads: csv with a stray quote" -- "$BIN" redact --threads 2 "$
 fi
 expect_rc 4 "threads: csv cell over the limit" -- "$BIN" redact --threads 2 "$TMP/parbig.csv" &&
     { grep -q "parbig.csv: line 100002" "$TMP/err" || fail "threads: csv cell limit not located: $(cat "$TMP/err")"; }
+# a JSONL line longer than the reader takes (64 MiB): the lines before it are redacted and
+# written, their warnings given, then the error, the same with any number of threads
+/usr/bin/python3 -c "
+import json, sys
+with open(sys.argv[1], 'w') as f:
+    for i in range(150000):
+        f.write('not json u%d@example.com\n' % i if i % 40000 == 3 else json.dumps({'i': i, 'm': 'u%d@example.com' % i}) + '\n')
+    f.write('{\"big\": \"' + 'x' * (65 << 20) + '\"}\n')
+" "$TMP/long.jsonl"
+for j in 1 2 3; do
+    "$BIN" redact --threads "$j" "$TMP/long.jsonl" >"$TMP/long.$j" 2>"$TMP/long.$j.err"
+    echo "$?" >>"$TMP/long.$j.err"
+done
+grep -q "long.jsonl: line 150001 is longer than 67108864 bytes" "$TMP/long.1.err" ||
+    fail "long jsonl line: $(cat "$TMP/long.1.err")"
+[ "$(grep -c "<EMAIL_ADDRESS>" "$TMP/long.1")" -eq 150000 ] || fail "long jsonl line: lines before it not written"
+for j in 2 3; do
+    cmp -s "$TMP/long.1" "$TMP/long.$j" && cmp -s "$TMP/long.1.err" "$TMP/long.$j.err" ||
+        fail "long jsonl line: $j threads differ: $(diff "$TMP/long.1.err" "$TMP/long.$j.err" | head -4)"
+done
+rm -f "$TMP/long.jsonl"
 expect_rc 2 "--threads 0" -- "$BIN" redact --threads 0 "$TMP/in.txt"
 expect_rc 2 "unredact --threads" -- "$BIN" unredact --threads 2 --vault "$TMP/v.db" "$TMP/in.txt"
 
