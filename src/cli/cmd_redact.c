@@ -237,8 +237,8 @@ usage(FILE *f, bool unredact)
         "      --min-score X      redact findings scoring at least X (0..1, default 0.5)\n"
         "  -c, --config FILE      YAML configuration for detection (section `detect:`)\n"
         "  -o, --output FILE      write to FILE instead of standard output\n"
-        "  -j, --threads N        worker threads for text and JSONL (default: number of\n"
-        "                         CPUs); the output is the same for any N\n"
+        "  -j, --threads N        worker threads (default: number of CPUs, at most 8);\n"
+        "                         the output is the same for any N\n"
         "      --stats            print what was replaced to standard error\n"
         "      --no-cache         do not use or write the compiled-detector cache\n"
         "\n"
@@ -2954,7 +2954,9 @@ cmd_main(int argc, char **argv, bool unredact)
     o->unredact = unredact;
     o->cmd = unredact ? "unredact" : "redact";
     ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    o->threads = ncpu > 0 ? (unsigned)PCL_MIN(ncpu, 256L) : 1;
+    /* one main thread reads and writes for all of them: past about eight it is the limit,
+     * and each thread in flight holds about 16 MiB */
+    o->threads = ncpu > 0 ? (unsigned)PCL_MIN(ncpu, 8L) : 1;
     ex = parse_args(o, argc, argv);
     if (ex < 0) {
         ex = run(o);
