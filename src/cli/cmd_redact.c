@@ -184,7 +184,8 @@ usage(FILE *f, bool unredact)
                "output carries no check value, so a wrong key there yields wrong values.\n"
                "\n"
                "options: the key, vault, operator, detection and format options of redact\n"
-               "(see `portcullis redact --help`); -o FILE; --stats; --no-cache.\n"
+               "(see `portcullis redact --help`); -o FILE; -j, --threads N; --stats;\n"
+               "--no-cache.\n"
                "\n"
                "exit codes: 0 ok, 2 usage, key or vault error, 3 vault tokens left unresolved,\n"
                "            4 fatal error\n");
@@ -591,6 +592,7 @@ transform_value(struct red_ctx *c, const char *name, size_t name_len, const char
     }
     if (c->o->unredact) {
         /* unredact re-detects fpe values, so it needs the same context */
+        vault_lock(c);
         rc = pcl_unredact_buf(c->r, c->e, c->s, scan, prefix + n, &c->val, changed, &err);
         if (rc == PCL_OK && prefix > 0) {
             if (c->val.len >= prefix && memcmp(c->val.ptr, c->ctxbuf.ptr, prefix) == 0) {
@@ -601,6 +603,7 @@ transform_value(struct red_ctx *c, const char *name, size_t name_len, const char
                 rc = pcl_unredact_buf(c->r, c->e, c->s, v, n, &c->val, changed, &err);
             }
         }
+        vault_unlock(c);
         if (rc != PCL_OK) {
             value_fail(c, rc, &err, at);
         }
@@ -720,13 +723,16 @@ text_token(struct red_ctx *c, uint64_t at, size_t tlen)
     enum pcl_rc rc;
 
     pcl_buf_reset(&c->val);
+    vault_lock(c);
     rc = pcl_unredact_buf(c->r, NULL, NULL, pend_at(c, at), tlen, &c->val, NULL, &err);
+    vault_unlock(c);
     if (rc != PCL_OK) {
         struct value_at where = text_at(c, at);
 
         value_fail(c, rc, &err, &where);
         return rc;
     }
+    c->first = PCL_MIN(c->first, at);
     return emit(c, c->val.ptr, c->val.len);
 }
 
@@ -1567,13 +1573,15 @@ text_part(struct red_worker *w, struct red_job *j)
     c->keep_hi = j->end - j->lo;
     c->first = UINT64_MAX;
     c->pend_lines = j->line - pcl_count_byte(j->in.ptr, (size_t)(j->start - j->lo), '\n', &last);
-    pcl_stream_reset(w->st, text_cb, c);
-    for (size_t off = 0, n; rc == PCL_OK && off < j->in.len && !part_unwanted(c); off += n) {
-        n = PCL_MIN(READ_CHUNK, j->in.len - off);
-        rc = scan_outcome(c, pcl_stream_feed(w->st, j->in.ptr + off, n, &err), &err);
-    }
-    if (rc == PCL_OK) {
-        rc = scan_outcome(c, pcl_stream_finish(w->st, &err), &err);
+    if (w->st != NULL) { /* none when unredact only resolves vault tokens */
+        pcl_stream_reset(w->st, text_cb, c);
+        for (size_t off = 0, n; rc == PCL_OK && off < j->in.len && !part_unwanted(c); off += n) {
+            n = PCL_MIN(READ_CHUNK, j->in.len - off);
+            rc = scan_outcome(c, pcl_stream_feed(w->st, j->in.ptr + off, n, &err), &err);
+        }
+        if (rc == PCL_OK) {
+            rc = scan_outcome(c, pcl_stream_finish(w->st, &err), &err);
+        }
     }
     if (rc == PCL_OK) {
         rc = text_gap(c, PCL_MAX(c->keep_hi, c->flushed), false);
@@ -1675,9 +1683,11 @@ worker_init(struct red_ctx *main, struct red_worker *w, enum pcl_format fmt, str
     c->stop = &main->par->stop;
     /* the redactor borrows the main context's key and vault */
     rc = redactor_new(main, &c->r, err);
-    if (rc == PCL_OK) {
-        rc = fmt != PCL_FMT_TEXT ? pcl_scratch_new(c->e, &c->s, err)
-                                 : pcl_stream_new(c->e, text_cb, c, &w->st, err);
+    if (rc == PCL_OK && fmt != PCL_FMT_TEXT) {
+        rc = pcl_scratch_new(c->e, &c->s, err);
+    } else if (rc == PCL_OK) {
+        rc = text_stream(c, &w->st);
+        *err = c->err;
     }
     return rc;
 }
@@ -2225,7 +2235,7 @@ par_csv(struct red_ctx *c, struct pcl_input *in)
 static bool
 run_parallel(struct red_ctx *c, enum pcl_format fmt, enum pcl_rc *rc)
 {
-    if (c->o->unredact || c->o->threads < 2 || fmt == PCL_FMT_JSON) {
+    if (c->o->threads < 2 || fmt == PCL_FMT_JSON) {
         return false;
     }
     if (fmt == PCL_FMT_CSV || fmt == PCL_FMT_TSV) {
@@ -2418,10 +2428,6 @@ opt_other(struct red_opts *o, int ch, const char *arg)
     case 'j': {
         long v = 0;
 
-        if (o->unredact) {
-            pcl_cli_error(o->cmd, "--threads: unredact runs on one thread");
-            return PCL_EXIT_USAGE;
-        }
         if (!parse_int(arg, 1, 256, &v)) {
             pcl_cli_error(o->cmd, "--threads: expected 1..256, got \"%s\"", arg);
             return PCL_EXIT_USAGE;
