@@ -214,6 +214,8 @@ void pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n);
  * quoting is broken (t->broken once counted up to the cut) that may not hold;
  * pcl_csv_at_record_start() on the reader of the part before the cut tells. */
 size_t pcl_csv_cut_find(const struct pcl_csv_cutter *t, const char *p, size_t n);
+/* The line the reader stands on (1-based: line0 + 1 before anything is fed). */
+uint64_t pcl_csv_line(const struct pcl_csv *c);
 /* Counters: records seen, warnings raised. */
 uint64_t pcl_csv_rows(const struct pcl_csv *c);
 uint64_t pcl_csv_warnings(const struct pcl_csv *c);

@@ -22,8 +22,9 @@
 #define MAX_JSONL_LINE ((size_t)64 << 20)
 #define MAX_FINDINGS   ((size_t)1 << 20) /* per CSV cell or JSON string */
 #define MAX_RULES      256
-#define PART_BYTES     ((size_t)4 << 20) /* several threads: input bytes per job */
-#define MAX_CSV_PART   (PART_BYTES * 4)  /* a CSV part with no cut by then: read on alone */
+#define PART_BYTES     ((size_t)4 << 20)  /* several threads: input bytes per job */
+#define MAX_CSV_PART   (PART_BYTES * 4)   /* a CSV part with no cut by then: read on alone */
+#define CSV_STEP       ((size_t)64 << 10) /* reading alone: look for a record start this often */
 
 struct red_opts {
     bool unredact;
@@ -2027,13 +2028,37 @@ header_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     return field_header_add(&c->hdr, &c->nhdr, cell->ptr, cell->len, err);
 }
 
+/* Give every worker that lacks them a copy of the header's names (when the first line names
+ * the columns); from here on no reader adds them again. False when out of memory. */
+static bool
+csv_header_copy(struct red_ctx *c)
+{
+    struct red_par *p = c->par;
+    struct pcl_err err = {0};
+
+    if (!c->csv_header) {
+        return true;
+    }
+    c->hdr_given = true;
+    for (unsigned i = 0; i < p->ninit; i++) {
+        struct red_ctx *w = &p->w[i].c;
+
+        for (size_t k = 0; !w->hdr_given && k < c->nhdr; k++) {
+            if (field_header_add(&w->hdr, &w->nhdr, c->hdr[k], strlen(c->hdr[k]), &err) != PCL_OK) {
+                return false;
+            }
+        }
+        w->hdr_given = true;
+    }
+    return true;
+}
+
 /* Read the header's names from the first part, buf[0..len), into c and give every worker a
  * copy; false when the header does not end inside the part (the main thread then reads
  * alone). */
 static bool
 csv_header_names(struct red_ctx *c, const char *buf, size_t len, bool last)
 {
-    struct red_par *p = c->par;
     struct pcl_csv_opts co = {.delim = c->delim, .name = c->name, .on_cell = header_cell, .arg = c};
     struct pcl_csv *csv = NULL;
     struct pcl_err err = {0};
@@ -2054,18 +2079,9 @@ csv_header_names(struct red_ctx *c, const char *buf, size_t len, bool last)
     pcl_csv_free(csv);
     if (!c->hdr_given) {
         hdr_free(c); /* the reader that reads on alone names the columns itself */
+        return false;
     }
-    for (unsigned i = 0; c->hdr_given && i < p->ninit; i++) {
-        struct red_ctx *w = &p->w[i].c;
-
-        for (size_t k = 0; k < c->nhdr; k++) {
-            if (field_header_add(&w->hdr, &w->nhdr, c->hdr[k], strlen(c->hdr[k]), &err) != PCL_OK) {
-                return false;
-            }
-        }
-        w->hdr_given = true;
-    }
-    return c->hdr_given;
+    return csv_header_copy(c);
 }
 
 /* From here on the main thread reads alone: from part j's start, the bytes of j and of every
@@ -2130,7 +2146,8 @@ csv_read_part(struct red_ctx *c, struct pcl_input *in, struct red_job *j, struct
 }
 
 /* No cut in sight (csv_read_part()): write the parts in flight, then the main thread reads on
- * alone from j's start (or, when one of those parts already made it do so, after them). */
+ * alone from j's start (or, when one of those parts already made it do so, it stands there
+ * already, after them). */
 static enum pcl_rc
 csv_no_cut(struct red_ctx *c, struct red_job *j)
 {
@@ -2143,13 +2160,88 @@ csv_no_cut(struct red_ctx *c, struct red_job *j)
         p->write_failed = rc != PCL_OK;
         job_put(p, k);
     }
-    if (rc == PCL_OK) {
-        rc = p->serial ? csv_feed(c, j->in.ptr != NULL ? j->in.ptr : "", j->in.len)
-                       : csv_resync(c, j);
+    /* j's bytes are left for csv_serial(), which feeds them a step at a time */
+    if (rc == PCL_OK && !p->serial) {
+        p->serial = true;
+        rc = csv_open(c, j->start, j->line, j->start == 0 ? 0 : 1);
     }
-    job_used(j);
-    pcl_buf_reset(&j->in);
     return rc;
+}
+
+/* The main thread reads alone (p->serial): feed what j holds and more of the input, a step of
+ * about CSV_STEP bytes to a newline at a time, until its reader stands at a record start;
+ * then that is where parts start again (*start, with t counted up to it), and j keeps the
+ * bytes after it. *eof when the input ended first. */
+static enum pcl_rc
+csv_serial(struct red_ctx *c, struct pcl_input *in, struct red_job *j, struct pcl_csv_cutter *t,
+           uint64_t *start, bool *eof)
+{
+    struct red_par *p = c->par;
+    enum pcl_rc rc = PCL_OK;
+    size_t o = 0; /* j->in[0..o) is fed */
+
+    while (rc == PCL_OK) {
+        const char *nl;
+        size_t got = 0, k;
+
+        if (o == j->in.len) {
+            job_used(j);
+            pcl_buf_reset(&j->in);
+            o = 0;
+            rc = read_part(c, in, &j->in, &got);
+            if (rc != PCL_OK || got == 0) {
+                *eof = rc == PCL_OK;
+                return rc;
+            }
+        }
+        k = PCL_MIN(j->in.len, o + CSV_STEP);
+        nl = memchr(j->in.ptr + k - 1, '\n', j->in.len - (k - 1));
+        k = nl != NULL ? (size_t)(nl - j->in.ptr) + 1 : j->in.len;
+        rc = csv_feed(c, j->in.ptr + o, k - o);
+        o = k;
+        if (rc == PCL_OK && nl != NULL && pcl_csv_at_record_start(c->csv)) {
+            *t = (struct pcl_csv_cutter){.delim = c->delim,
+                                         .lines = pcl_csv_line(c->csv) - 1,
+                                         .started = true,
+                                         .last = '\n'};
+            *start = c->pend_off + c->pend.len;
+            rc = csv_close(c, false);
+            if (rc == PCL_OK && !csv_header_copy(c)) {
+                rc = pcl_err_set(&c->err, PCL_ENOMEM, "%s: out of memory", c->name);
+            }
+            p->serial = false;
+            atomic_store(&p->stop, false);
+            job_used(j);
+            pcl_buf_consume(&j->in, o);
+            return rc;
+        }
+    }
+    return rc;
+}
+
+/* Broken quoting in j (t, counted from t0 at its start, says so): the last cut before the
+ * first broken quote, where the part can still end (0: none). *lines: the cutter's there. */
+static size_t
+csv_last_good_cut(const struct red_job *j, const struct pcl_csv_cutter *t0, size_t len,
+                  uint64_t *lines)
+{
+    struct pcl_csv_cutter u = *t0;
+    size_t pos = 0, good = 0;
+
+    while (pos < len) {
+        size_t at = pos + pcl_csv_cut_find(&u, j->in.ptr + pos, len - pos);
+
+        if (at >= len) {
+            break;
+        }
+        pcl_csv_cut_count(&u, j->in.ptr + pos, at + 1 - pos);
+        if (u.broken) {
+            break;
+        }
+        pos = good = at + 1;
+        *lines = u.lines;
+    }
+    return good;
 }
 
 static enum pcl_rc
@@ -2159,25 +2251,46 @@ par_csv(struct red_ctx *c, struct pcl_input *in)
     struct pcl_csv_cutter t = {.delim = c->delim};
     struct red_job *j = job_get(p, PCL_FMT_CSV), *next = NULL;
     uint64_t start = 0;
+    bool done = false;
     enum pcl_rc rc = j == NULL ? PCL_ENOMEM : PCL_OK;
 
-    while (rc == PCL_OK && !p->serial) {
+    while (rc == PCL_OK && !done) {
+        struct pcl_csv_cutter t0;
         size_t cut = 0;
 
+        if (p->serial) {
+            /* broken quoting: one reader until a record start, then parts again */
+            rc = csv_serial(c, in, j, &t, &start, &done);
+            continue;
+        }
         j->start = start;
         j->line = t.lines;
+        j->last = false;
+        t0 = t;
         rc = csv_read_part(c, in, j, &t, &cut);
         if (rc != PCL_OK) {
             break;
         }
-        if ((cut == 0 || t.broken) && !j->last) {
+        if (t.broken && start > 0 && !j->last) {
+            /* the part can still end at the last cut before the broken quote; one reader
+             * takes it from there */
+            uint64_t lines = t0.lines;
+
+            cut = csv_last_good_cut(j, &t0, j->in.len, &lines);
+            if (cut > 0) {
+                t = (struct pcl_csv_cutter){
+                    .delim = c->delim, .lines = lines, .started = true, .last = '\n'};
+                t.broken = true; /* (the reader goes on alone from the cut) */
+            }
+        }
+        if ((cut == 0 || t.broken) && !j->last && (cut == 0 || start == 0)) {
             /* no cut, or one that broken quoting may have put inside a quoted cell */
             rc = csv_no_cut(c, j);
-            break;
+            continue;
         }
         if (start == 0 && !csv_header_names(c, j->in.ptr, cut, j->last)) {
             rc = csv_no_cut(c, j); /* a header longer than a part: read alone */
-            break;
+            continue;
         }
         next = job_get(p, PCL_FMT_CSV);
         if (next == NULL) {
@@ -2196,27 +2309,14 @@ par_csv(struct red_ctx *c, struct pcl_input *in)
         }
         j->end = start + cut;
         start = j->end;
-        if (j->last) {
-            rc = part_submit(c, j);
-            j = NULL;
-            break;
-        }
-        rc = part_submit(c, j);
+        done = j->last;
+        rc = part_submit(c, j); /* (when the main thread reads alone by now, it fed j) */
         j = next;
         next = NULL;
-    }
-    if (rc == PCL_OK && p->serial && j != NULL) {
-        /* the bytes read past the last part handed on, then the rest of the input */
-        rc = csv_feed(c, j->in.ptr != NULL ? j->in.ptr : "", j->in.len);
-        while (rc == PCL_OK) {
-            size_t got = 0;
-
-            pcl_buf_reset(&j->in);
-            rc = read_part(c, in, &j->in, &got);
-            if (rc != PCL_OK || got == 0) {
-                break;
-            }
-            rc = csv_feed(c, j->in.ptr, got);
+        if (rc == PCL_OK && t.broken && !done) {
+            j->start = start;
+            j->line = t.lines;
+            rc = csv_no_cut(c, j);
         }
     }
     if (rc == PCL_ENOMEM && c->err.msg[0] == '\0') {
@@ -2226,7 +2326,7 @@ par_csv(struct red_ctx *c, struct pcl_input *in)
     job_put(p, next);
     rc = part_drain(c, rc);
     if (rc == PCL_OK && c->csv != NULL) {
-        rc = csv_close(c, true); /* the main thread read on alone: everything is fed */
+        rc = csv_close(c, true); /* the main thread read on alone to the end */
     }
     return rc;
 }

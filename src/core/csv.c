@@ -140,6 +140,12 @@ pcl_csv_at_record_start(const struct pcl_csv *c)
 }
 
 uint64_t
+pcl_csv_line(const struct pcl_csv *c)
+{
+    return c->line;
+}
+
+uint64_t
 pcl_csv_warnings(const struct pcl_csv *c)
 {
     return c->warnings;

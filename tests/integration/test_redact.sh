@@ -470,8 +470,10 @@ for j in 1 2; do
     fi
 done
 # CSV and TSV are cut between records (pcl_csv_cut_find()): quoted newlines, "\r\n" and "\r"
-# line ends, a header whose names are every part's context; a stray quote late in the file
-# (from there the main thread reads on alone); a quoted cell larger than the reader allows
+# line ends, a header whose names are every part's context; stray quotes in the first part,
+# the middle and late in the file
+# (from the last cut before it one reader takes over until a record start, then parts
+# again); a quoted cell larger than the reader allows
 # (the same error from every thread count); a TSV without a header
 /usr/bin/python3 - "$TMP" <<'PY'
 import sys
@@ -486,7 +488,7 @@ def row(i, stray=False):
 with open(tmp + '/par.csv', 'w', newline='') as f:
     f.write('name,email,note,card,ssn\n')
     for i in range(150000):
-        f.write(row(i, stray=(i == 120000)))
+        f.write(row(i, stray=(i in (3, 60000, 120000))))
 with open(tmp + '/parbig.csv', 'w', newline='') as f:
     f.write('name,note\n')
     for i in range(100000):
