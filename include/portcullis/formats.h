@@ -202,7 +202,6 @@ struct pcl_csv_cutter {
                        quote or a line end): from there on, cuts may fall inside a quoted
                        cell. Sticky. */
     /* internal */
-    bool cr;      /* the last byte counted is '\r' */
     bool started; /* something was counted */
     char last;    /* the last byte counted */
     bool in;      /* inside a quoted cell */

@@ -535,7 +535,7 @@ pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n)
         cut_quotes(t, p, n);
     }
     /* the reader ends a line at '\r', and at '\n' unless it follows a '\r' */
-    crlf = t->cr && p[0] == '\n';
+    crlf = t->started && t->last == '\r' && p[0] == '\n';
     for (const char *r = memchr(p, '\r', n); r != NULL;
          r = memchr(r + 1, '\r', n - (size_t)(r + 1 - p))) {
         cr++;
@@ -543,7 +543,6 @@ pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n)
     }
     t->lines += pcl_count_byte(p, n, '\n', &last) + cr - crlf;
     t->odd ^= (pcl_count_byte(p, n, '"', &last) & 1) != 0;
-    t->cr = p[n - 1] == '\r';
     t->last = p[n - 1];
     t->started = true;
 }

@@ -446,7 +446,7 @@ test_pcl_csv_cutter(void **state)
     assert_false(t.odd);
     /* the same in two counts, cut between '\r' and '\n' */
     pcl_csv_cut_count(&u, in, 4);
-    assert_true(u.cr);
+    assert_int_equal(u.last, '\r');
     pcl_csv_cut_count(&u, in + 4, n - 4);
     assert_int_equal(u.lines, t.lines);
     /* from the start: the "\r\n" of the header */
@@ -459,6 +459,19 @@ test_pcl_csv_cutter(void **state)
     /* no '\n' outside quotes left: n */
     memset(&u, 0, sizeof(u));
     assert_int_equal(pcl_csv_cut_find(&u, "\"a\nb", 4), 4);
+    assert_false(t.broken); /* every quote above is where RFC 4180 allows one */
+    /* a stray quote in an unquoted cell, and text after a closing quote, break it (sticky);
+     * for TSV a quote after a tab is an opening one */
+    memset(&u, 0, sizeof(u));
+    pcl_csv_cut_count(&u, "a,b\"c\nd\n", 8);
+    assert_true(u.broken);
+    u = (struct pcl_csv_cutter){0};
+    pcl_csv_cut_count(&u, "a,\"b\"", 6);
+    pcl_csv_cut_count(&u, "x\n", 2); /* the closing quote's next byte comes in the next count */
+    assert_true(u.broken);
+    u = (struct pcl_csv_cutter){.delim = '\t'};
+    pcl_csv_cut_count(&u, "a\t\"b\tc\"\td\n", 10);
+    assert_false(u.broken);
 }
 
 int
