@@ -1607,17 +1607,11 @@ csv_part(struct red_ctx *c, struct red_job *j)
         n = PCL_MIN(READ_CHUNK, j->in.len - off);
         rc = csv_feed(c, j->in.ptr + off, n);
     }
-    if (rc == PCL_OK && !j->last && !pcl_csv_at_record_start(c->csv)) {
-        j->resync = true;
-        field_batch_reset(&c->batch);
-        pcl_buf_reset(&c->labels);
-        pcl_csv_free(c->csv);
-        c->csv = NULL;
-        return PCL_OK;
-    }
-    if (rc == PCL_OK) {
+    if (rc == PCL_OK && (j->last || pcl_csv_at_record_start(c->csv))) {
         return csv_close(c, j->last);
     }
+    /* an error, or a part that does not end at a record start: nothing more of it is used */
+    j->resync = rc == PCL_OK;
     field_batch_reset(&c->batch);
     pcl_buf_reset(&c->labels);
     pcl_csv_free(c->csv);
@@ -2168,6 +2162,14 @@ csv_no_cut(struct red_ctx *c, struct red_job *j)
     return rc;
 }
 
+/* A cutter standing at a record start (after a newline), lines lines into the input. */
+static struct pcl_csv_cutter
+cutter_at(const struct red_ctx *c, uint64_t lines)
+{
+    return (struct pcl_csv_cutter){
+        .delim = c->delim, .lines = lines, .started = true, .last = '\n'};
+}
+
 /* The main thread reads alone (p->serial): feed what j holds and more of the input, a step of
  * about CSV_STEP bytes to a newline at a time, until its reader stands at a record start;
  * then that is where parts start again (*start, with t counted up to it), and j keeps the
@@ -2200,10 +2202,7 @@ csv_serial(struct red_ctx *c, struct pcl_input *in, struct red_job *j, struct pc
         rc = csv_feed(c, j->in.ptr + o, k - o);
         o = k;
         if (rc == PCL_OK && nl != NULL && pcl_csv_at_record_start(c->csv)) {
-            *t = (struct pcl_csv_cutter){.delim = c->delim,
-                                         .lines = pcl_csv_line(c->csv) - 1,
-                                         .started = true,
-                                         .last = '\n'};
+            *t = cutter_at(c, pcl_csv_line(c->csv) - 1);
             *start = c->pend_off + c->pend.len;
             rc = csv_close(c, false);
             if (rc == PCL_OK && !csv_header_copy(c)) {
@@ -2278,8 +2277,7 @@ par_csv(struct red_ctx *c, struct pcl_input *in)
 
             cut = csv_last_good_cut(j, &t0, j->in.len, &lines);
             if (cut > 0) {
-                t = (struct pcl_csv_cutter){
-                    .delim = c->delim, .lines = lines, .started = true, .last = '\n'};
+                t = cutter_at(c, lines);
                 t.broken = true; /* (the reader goes on alone from the cut) */
             }
         }
