@@ -211,6 +211,9 @@ struct pcl_inject_sig {
     char *category;
     enum pcl_inject_tier tier; /* FLAG or BLOCK; ALLOW marks an allowlist entry */
     bool raw;                  /* pattern is a regex over the case-folded text */
+    /* tier "feature": a model feature only (tier is ALLOW, weight 0); it never asks for a
+     * verdict, never allowlists, and its CATEGORY names the concept the model learns */
+    bool feature;
     char *lang;
     char *pattern; /* as written */
     char *regex;   /* the compiled form handed to Vectorscan */

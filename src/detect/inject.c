@@ -34,9 +34,14 @@ struct pcl_inject {
     struct pcl_sanitizer *san;
     struct pcl_inject_sig *sigs; /* array of nsigs */
     size_t nsigs;
-    uint8_t *group;            /* per signature: model feature group (array of nsigs) */
+    uint8_t *group;   /* per signature: model feature group (array of nsigs) */
+    uint8_t *concept; /* per signature: 1 + its concept for feature tier, else 0 */
+    uint32_t concept_hash[PCL_MODEL_CONCEPTS];    /* per concept: pcl_model_concept_hash() */
+    const char *concept_name[PCL_MODEL_CONCEPTS]; /* per concept: its category (borrowed) */
+    size_t nconcepts;
     hs_database_t *tok_db;     /* token patterns; NULL when none */
     hs_database_t *raw_db;     /* re: patterns; NULL when none */
+    hs_database_t *concept_db; /* feature-tier patterns (over token views); NULL when none */
     pcre2_code **re;           /* per signature: the same regex, for the start of a match */
     struct pcl_jit_set *rejit; /* per signature: re's JIT copy, made by its first match */
     struct pcl_inject_model *model;
@@ -68,6 +73,7 @@ struct pcl_inject_scratch {
     size_t mcap;
     struct hit *hits; /* matches of one scan call; array of nhits */
     size_t nhits;
+    uint64_t concepts;              /* concepts one concept_db scan matched (bit k-1: concept k) */
     struct pcl_inject_evidence *ev; /* array of nev */
     size_t nev;
     struct pcl_feat feat;
@@ -87,6 +93,80 @@ category_group(const char *c)
         }
     }
     return 7;
+}
+
+static int
+sig_id_cmp(const void *a, const void *b)
+{
+    const struct pcl_inject_sig *x = *(const struct pcl_inject_sig *const *)a;
+    const struct pcl_inject_sig *y = *(const struct pcl_inject_sig *const *)b;
+    int c = strcmp(x->id, y->id);
+
+    return c != 0 ? c : (x < y ? -1 : (x > y ? 1 : 0));
+}
+
+/* Signature ids are unique across the files loaded; a duplicate names the first one. */
+static enum pcl_rc
+check_ids(const struct pcl_inject *d, struct pcl_err *err)
+{
+    const struct pcl_inject_sig **by_id;
+    const struct pcl_inject_sig *dup = NULL, *first = NULL;
+
+    if (d->nsigs < 2) {
+        return PCL_OK;
+    }
+    by_id = pcl_calloc(d->nsigs, sizeof(*by_id));
+    if (by_id == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
+    }
+    for (size_t i = 0; i < d->nsigs; i++) {
+        by_id[i] = &d->sigs[i];
+    }
+    /* by id, then by position: the first of equal ids is the one loaded first */
+    qsort(by_id, d->nsigs, sizeof(*by_id), sig_id_cmp);
+    for (size_t i = 1, j = 0; i < d->nsigs; i++) {
+        if (strcmp(by_id[i]->id, by_id[j]->id) != 0) {
+            j = i;
+        } else if (dup == NULL || by_id[i] < dup) {
+            dup = by_id[i]; /* the duplicate loaded earliest is reported */
+            first = by_id[j];
+        }
+    }
+    pcl_free(by_id);
+    if (dup == NULL) {
+        return PCL_OK;
+    }
+    return pcl_err_set(err, PCL_EINVAL,
+                       "%s: line %zu: duplicate signature id \"%s\" (first in %s line %zu)",
+                       dup->file, dup->line, dup->id, first->file, first->line);
+}
+
+/* Number signature i's concept when it is a feature (the same category, the same number). */
+static enum pcl_rc
+add_concept(struct pcl_inject *d, size_t i, struct pcl_err *err)
+{
+    const struct pcl_inject_sig *sig = &d->sigs[i];
+    size_t k;
+
+    if (!sig->feature) {
+        return PCL_OK;
+    }
+    for (k = 0; k < d->nconcepts; k++) {
+        if (strcmp(d->concept_name[k], sig->category) == 0) {
+            d->concept[i] = (uint8_t)(k + 1);
+            return PCL_OK;
+        }
+    }
+    if (d->nconcepts == PCL_MODEL_CONCEPTS) {
+        return pcl_err_set(err, PCL_ELIMIT,
+                           "%s: line %zu: concept \"%s\" is one more than the %d that feature "
+                           "signatures may name",
+                           sig->file, sig->line, sig->category, PCL_MODEL_CONCEPTS);
+    }
+    d->concept_name[d->nconcepts] = sig->category;
+    d->concept_hash[d->nconcepts] = pcl_model_concept_hash(sig->category);
+    d->concept[i] = (uint8_t)++d->nconcepts;
+    return PCL_OK;
 }
 
 const char *
@@ -218,13 +298,19 @@ load_sig_path(struct pcl_inject *d, const char *path, struct pcl_err *err)
     return rc;
 }
 
-/* Compiled databases are cached by dbcache.c (kinds inject-v2-raw and inject-v2-tok). */
+/* Compiled databases are cached by dbcache.c (kinds inject-v2-raw, inject-v2-tok and
+ * inject-v2-concept). */
 
-/* Compile the signatures whose raw flag equals raw into one database; ids are indices. */
+/* Which signatures a database holds: token patterns, re: patterns (both of the verdict tiers),
+ * or the feature tier's (both kinds, matched over the token view). */
+enum sig_db { DB_TOK, DB_RAW, DB_CONCEPT };
+
+/* Compile the signatures of one kind into one database; ids are indices. */
 static enum pcl_rc
-compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cache_dir,
+compile_db(struct pcl_inject *d, enum sig_db kind, struct pcl_buf *norm, const char *cache_dir,
            hs_database_t **db, struct pcl_err *err)
 {
+    static const char *const cache_kind[] = {"inject-v2-tok", "inject-v2-raw", "inject-v2-concept"};
     char cpath[4200];
     char **exprs = NULL;
     unsigned *flags = NULL;
@@ -242,8 +328,9 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cac
     }
     for (size_t i = 0; i < d->nsigs; i++) {
         struct pcl_inject_sig *s = &d->sigs[i];
+        bool raw = s->raw;
 
-        if (s->raw != raw) {
+        if (s->feature ? kind != DB_CONCEPT : kind != (raw ? DB_RAW : DB_TOK)) {
             continue;
         }
         if (!raw) {
@@ -275,7 +362,7 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cac
                 goto out;
             }
         }
-        {
+        if (!s->feature) { /* a feature's start is never needed (on_match()) */
             int ec = 0;
             PCRE2_SIZE eoff = 0;
 
@@ -299,8 +386,7 @@ compile_db(struct pcl_inject *d, bool raw, struct pcl_buf *norm, const char *cac
         goto out;
     }
     if (cache_dir != NULL) {
-        pcl_dbcache_path(cache_dir, raw ? "inject-v2-raw" : "inject-v2-tok", exprs, flags, ids, n,
-                         cpath, sizeof(cpath));
+        pcl_dbcache_path(cache_dir, cache_kind[kind], exprs, flags, ids, n, cpath, sizeof(cpath));
         *db = pcl_dbcache_load(cpath);
         if (*db != NULL) {
             goto out;
@@ -354,34 +440,30 @@ pcl_inject_new(const struct pcl_inject_opts *opts, struct pcl_inject **out, stru
     for (size_t i = 0; i < opts->nsig_paths && rc == PCL_OK; i++) {
         rc = load_sig_path(d, opts->sig_paths[i], err);
     }
-    for (size_t i = 1; i < d->nsigs && rc == PCL_OK; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(d->sigs[i].id, d->sigs[j].id) == 0) {
-                rc = pcl_err_set(err, PCL_EINVAL,
-                                 "%s: line %zu: duplicate signature id \"%s\" (first in %s line "
-                                 "%zu)",
-                                 d->sigs[i].file, d->sigs[i].line, d->sigs[i].id, d->sigs[j].file,
-                                 d->sigs[j].line);
-                break;
-            }
-        }
+    if (rc == PCL_OK) {
+        rc = check_ids(d, err);
     }
     if (rc == PCL_OK) {
         d->group = pcl_calloc(d->nsigs + 1, 1);
+        d->concept = pcl_calloc(d->nsigs + 1, 1);
         d->re = pcl_calloc(d->nsigs + 1, sizeof(*d->re));
         d->rejit = pcl_jit_set_new(d->nsigs);
-        if (d->group == NULL || d->re == NULL || d->rejit == NULL) {
+        if (d->group == NULL || d->concept == NULL || d->re == NULL || d->rejit == NULL) {
             rc = pcl_err_set(err, PCL_ENOMEM, "injection: out of memory");
         }
     }
     for (size_t i = 0; i < d->nsigs && rc == PCL_OK; i++) {
         d->group[i] = category_group(d->sigs[i].category);
+        rc = add_concept(d, i, err);
     }
     if (rc == PCL_OK) {
-        rc = compile_db(d, false, &norm, opts->cache_dir, &d->tok_db, err);
+        rc = compile_db(d, DB_TOK, &norm, opts->cache_dir, &d->tok_db, err);
     }
     if (rc == PCL_OK) {
-        rc = compile_db(d, true, &norm, opts->cache_dir, &d->raw_db, err);
+        rc = compile_db(d, DB_RAW, &norm, opts->cache_dir, &d->raw_db, err);
+    }
+    if (rc == PCL_OK) {
+        rc = compile_db(d, DB_CONCEPT, &norm, opts->cache_dir, &d->concept_db, err);
     }
     if (rc == PCL_OK && opts->model_path != NULL) {
         rc = pcl_model_load(opts->model_path, &d->model, err);
@@ -400,7 +482,9 @@ void
 pcl_inject_warm(const struct pcl_inject *d)
 {
     for (size_t i = 0; i < d->nsigs; i++) {
-        (void)pcl_jit_get(d->rejit, i, d->re[i], NULL);
+        if (d->re[i] != NULL) {
+            (void)pcl_jit_get(d->rejit, i, d->re[i], NULL);
+        }
     }
 }
 
@@ -418,8 +502,12 @@ pcl_inject_free(struct pcl_inject *d)
     pcl_jit_set_free(d->rejit);
     pcl_inject_sig_free(d->sigs, d->nsigs);
     pcl_free(d->group);
+    pcl_free(d->concept);
     if (d->tok_db != NULL) {
         (void)hs_free_database(d->tok_db);
+    }
+    if (d->concept_db != NULL) {
+        (void)hs_free_database(d->concept_db);
     }
     if (d->raw_db != NULL) {
         (void)hs_free_database(d->raw_db);
@@ -463,7 +551,8 @@ pcl_inject_scratch_new(const struct pcl_inject *d, struct pcl_inject_scratch **o
         goto out;
     }
     if ((d->tok_db != NULL && hs_alloc_scratch(d->tok_db, &s->hs) != HS_SUCCESS) ||
-        (d->raw_db != NULL && hs_alloc_scratch(d->raw_db, &s->hs) != HS_SUCCESS)) {
+        (d->raw_db != NULL && hs_alloc_scratch(d->raw_db, &s->hs) != HS_SUCCESS) ||
+        (d->concept_db != NULL && hs_alloc_scratch(d->concept_db, &s->hs) != HS_SUCCESS)) {
         rc = pcl_err_set(err, PCL_ENOMEM, "injection: vectorscan scratch");
         goto out;
     }
@@ -523,6 +612,11 @@ on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned f
 
     (void)flags;
     (void)from;
+    if (s->det->concept[id] != 0) {
+        /* a feature-tier signature: only whether it matched counts */
+        s->concepts |= (uint64_t)1 << (s->det->concept[id] - 1);
+        return 0;
+    }
     if (s->nhits == INJ_MAX_HITS) {
         return 1; /* each signature reports once per view: only past 1024 signatures */
     }
@@ -602,10 +696,11 @@ view_span(const struct view *v, size_t from, size_t to, size_t *start, size_t *e
     }
 }
 
-/* Turn hits into evidence (allowlist entries suppress the signatures they cover). */
+/* Turn hits into evidence (allowlist entries suppress the signatures they cover) and count
+ * them into ctx's model signals (ctx may be NULL). */
 static void
 hits_to_evidence(const struct pcl_inject *d, struct pcl_inject_scratch *s, const struct view *v,
-                 size_t *group_hits)
+                 struct pcl_feat_ctx *ctx)
 {
     size_t nallow = 0;
     size_t aspan[32][2];
@@ -640,8 +735,8 @@ hits_to_evidence(const struct pcl_inject *d, struct pcl_inject_scratch *s, const
         e.via = v->via;
         view_span(v, s->hits[i].from, s->hits[i].to, &e.start, &e.end);
         add_ev(s, &e);
-        if (group_hits != NULL) {
-            group_hits[d->group[s->hits[i].sig]]++;
+        if (ctx != NULL) {
+            ctx->sig_hits[d->group[s->hits[i].sig]]++;
         }
     }
     s->nhits = 0;
@@ -650,7 +745,7 @@ hits_to_evidence(const struct pcl_inject *d, struct pcl_inject_scratch *s, const
 /* Signatures over one screen (token view and raw), evidence through v. */
 static enum pcl_rc
 match_screen(const struct pcl_inject *d, struct pcl_inject_scratch *s, const char *scr, size_t n,
-             struct view *v, size_t *group_hits, struct pcl_err *err)
+             struct view *v, struct pcl_feat_ctx *ctx, struct pcl_err *err)
 {
     struct view tv;
     enum pcl_rc rc;
@@ -667,12 +762,20 @@ match_screen(const struct pcl_inject *d, struct pcl_inject_scratch *s, const cha
     tv = *v;
     tv.tmap = s->tmap;
     tv.tok = s->tok.ptr;
-    hits_to_evidence(d, s, &tv, group_hits);
+    hits_to_evidence(d, s, &tv, ctx);
+    s->concepts = 0;
+    rc = run_db(d->concept_db, s, s->tok.ptr, s->tok.len, err);
+    if (rc != PCL_OK) {
+        return rc;
+    }
+    if (ctx != NULL) {
+        ctx->concepts |= s->concepts;
+    }
     rc = run_db(d->raw_db, s, scr, n, err);
     if (rc != PCL_OK) {
         return rc;
     }
-    hits_to_evidence(d, s, v, group_hits);
+    hits_to_evidence(d, s, v, ctx);
     return PCL_OK;
 }
 
@@ -924,6 +1027,7 @@ pcl_inject_scan(const struct pcl_inject *d, struct pcl_inject_scratch *s, const 
 
     memset(v, 0, sizeof(*v));
     memset(&ctx, 0, sizeof(ctx));
+    ctx.concept_hash = d->concept_hash;
     if (policy != NULL) {
         flag = policy->flag > 0 ? policy->flag : flag;
         block = policy->block > 0 ? policy->block : block;
@@ -936,7 +1040,7 @@ pcl_inject_scan(const struct pcl_inject *d, struct pcl_inject_scratch *s, const 
     }
     san_evidence(s, r, src);
     view = (struct view){.smap = r->map, .slen = r->screen.len};
-    rc = match_screen(d, s, r->screen.ptr, r->screen.len, &view, ctx.sig_hits, err);
+    rc = match_screen(d, s, r->screen.ptr, r->screen.len, &view, &ctx, err);
     if (rc != PCL_OK) {
         return rc;
     }
@@ -949,8 +1053,8 @@ pcl_inject_scan(const struct pcl_inject *d, struct pcl_inject_scratch *s, const 
         if (rc != PCL_OK) {
             return pcl_err_set(err, rc, "injection: decoded text: %s", pcl_rc_str(rc));
         }
-        rc = match_screen(d, s, s->dscr.ptr != NULL ? s->dscr.ptr : "", s->dscr.len, &dv,
-                          ctx.sig_hits, err);
+        rc =
+            match_screen(d, s, s->dscr.ptr != NULL ? s->dscr.ptr : "", s->dscr.len, &dv, &ctx, err);
         ctx.decoded = true;
     }
     if (rc != PCL_OK) {
@@ -1029,18 +1133,19 @@ pcl_inject_window_features(const struct pcl_inject *d, struct pcl_inject_scratch
     bool more;
 
     memset(&ctx, 0, sizeof(ctx));
+    ctx.concept_hash = d->concept_hash;
     s->nev = 0;
     rc = pcl_sanitize(d->san, s->san, text, len, r, err);
     if (rc != PCL_OK) {
         return rc;
     }
     view = (struct view){.start = 0, .end = len};
-    rc = match_screen(d, s, r->screen.ptr, r->screen.len, &view, ctx.sig_hits, err);
+    rc = match_screen(d, s, r->screen.ptr, r->screen.len, &view, &ctx, err);
     for (size_t i = 0; i < r->ndecoded && rc == PCL_OK; i++) {
         rc = screen_decoded(d, s, &r->decoded[i]);
         if (rc == PCL_OK) {
             rc = match_screen(d, s, s->dscr.ptr != NULL ? s->dscr.ptr : "", s->dscr.len, &view,
-                              ctx.sig_hits, err);
+                              &ctx, err);
         }
         ctx.decoded = true;
     }

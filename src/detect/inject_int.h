@@ -41,12 +41,22 @@ struct pcl_feat {
     float dense[PCL_MODEL_DENSE];
 };
 
+/* Most concepts (categories of feature-tier signatures) a detector may have. */
+#define PCL_MODEL_CONCEPTS 64
+
 /* Dense signals measured by the caller for a window. */
 struct pcl_feat_ctx {
-    size_t sig_hits[8];  /* signature hits per category group (see inject.c) */
-    double hidden_ratio; /* hidden + look-alike characters / characters */
-    bool decoded;        /* the text came out of a decoder */
+    size_t sig_hits[8]; /* signature hits per category group (see inject.c) */
+    /* concepts of the feature-tier signatures that matched anywhere in the text (bit k:
+     * concept_hash[k]) */
+    uint64_t concepts;
+    const uint32_t *concept_hash; /* hashed feature of each concept, or NULL when none */
+    double hidden_ratio;          /* hidden + look-alike characters / characters */
+    bool decoded;                 /* the text came out of a decoder */
 };
+
+/* The hashed feature of a concept (the category of feature-tier signatures). */
+uint32_t pcl_model_concept_hash(const char *concept);
 
 /* Features of one token-view window t[0..n). */
 enum pcl_rc pcl_feat_extract(const char *t, size_t n, const struct pcl_feat_ctx *ctx,

@@ -289,10 +289,14 @@ parse_line(const char *name, size_t lineno, const char *p, size_t n, struct pcl_
     } else if (fl[2] == 5 && memcmp(f[2], "allow", 5) == 0) {
         s->tier = PCL_INJECT_ALLOW;
         s->weight = 0.0;
+    } else if (fl[2] == 7 && memcmp(f[2], "feature", 7) == 0) {
+        s->tier = PCL_INJECT_ALLOW;
+        s->weight = 0.0;
+        s->feature = true;
     } else {
         return pcl_err_set(err, PCL_EINVAL,
-                           "%s: line %zu: tier \"%.*s\" must be block, flag or allow", name, lineno,
-                           (int)PCL_MIN(fl[2], 80), f[2]);
+                           "%s: line %zu: tier \"%.*s\" must be block, flag, allow or feature",
+                           name, lineno, (int)PCL_MIN(fl[2], 80), f[2]);
     }
     if (!(fl[3] == 1 && f[3][0] == '*') && !field_ok(f[3], fl[3], 8, false)) {
         return pcl_err_set(err, PCL_EINVAL, "%s: line %zu: lang \"%.*s\" must be a code or *", name,

@@ -65,7 +65,8 @@ test_inject_sig_parse_lines(void **state)
                                "\n"
                                "a.one override block en ignore ~2 previous instruction*\n"
                                "  b.two   delimiter flag * re:<\\|im_start\\|>  \n"
-                               "c.three defensive allow en never ~3 reveal\n";
+                               "c.three defensive allow en never ~3 reveal\n"
+                               "d.four password feature * password*\n";
     struct pcl_inject_sig *sigs = NULL;
     size_t n = 0;
     struct pcl_err err;
@@ -73,7 +74,7 @@ test_inject_sig_parse_lines(void **state)
     (void)state;
     assert_int_equal(pcl_inject_sig_parse("t.sig", text, sizeof(text) - 1, &sigs, &n, &err),
                      PCL_OK);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     assert_string_equal(sigs[0].id, "a.one");
     assert_string_equal(sigs[0].category, "override");
     assert_int_equal(sigs[0].tier, PCL_INJECT_BLOCK);
@@ -84,7 +85,13 @@ test_inject_sig_parse_lines(void **state)
     assert_string_equal(sigs[1].regex, "<\\|im_start\\|>");
     assert_string_equal(sigs[1].lang, "*");
     assert_int_equal(sigs[2].tier, PCL_INJECT_ALLOW);
+    assert_false(sigs[2].feature);
     assert_string_equal(sigs[2].file, "t.sig");
+    /* a feature asks for nothing: tier allow, weight 0, and the flag set */
+    assert_true(sigs[3].feature);
+    assert_int_equal(sigs[3].tier, PCL_INJECT_ALLOW);
+    assert_true(sigs[3].weight == 0.0);
+    assert_string_equal(sigs[3].category, "password");
     pcl_inject_sig_free(sigs, n);
 }
 
@@ -97,7 +104,8 @@ test_inject_sig_parse_errors(void **state)
     } cases[] = {
         {"x override block\n", "t.sig: line 1: expected ID CATEGORY TIER LANG PATTERN"},
         {"x override block en\n", "t.sig: line 1: missing pattern"},
-        {"\n\nx override maybe en ignore\n", "t.sig: line 3: tier \"maybe\""},
+        {"\n\nx override maybe en ignore\n",
+         "t.sig: line 3: tier \"maybe\" must be block, flag, allow or feature"},
         {"X! override block en ignore\n", "line 1: id \"X!\""},
         {"x Over block en ignore\n", "line 1: category \"Over\""},
         {"x override block english! ignore\n", "line 1: lang"},
