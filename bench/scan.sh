@@ -140,6 +140,17 @@ scan_row PJSONLT "$REC_JSONL_BYTES" "the same JSONL" "" --threads 1 --input-form
 scan_row PJSONLN "$REC_JSONL_BYTES" "the same JSONL" \
     "split into parts of whole lines (files of 16 MiB or more)" --threads "$NPROC" "$REC_JSONL"
 # MB/s of the corpus' own bytes (decompressed), so the rows compare with the plain file's
+# standard input: one stream, cut into parts for the workers with several threads
+scan_stdin() { "${SCAN[@]}" "$@" - <"$CORPUS"; }
+scan_stdin_row() { # NAME WHAT NOTE OPTION...
+    local name=$1 what=$2 note=$3 t
+    shift 3
+    t=$(best_of scan_stdin "$@")
+    printf -v "$name" '%s' "$(mbps "$BYTES" "$t")"
+    row "portcullis scan" "$* -" "$what" "$t" "${!name}" "$note"
+}
+scan_stdin_row PSTD1 "the corpus on stdin" "" --threads 1
+scan_stdin_row PSTDN "the corpus on stdin" "cut into 4 MiB parts for the workers" --threads "$NPROC"
 scan_row PGZ1 "$BYTES" "the corpus as gzip" "$(stat -c %s "$GZ") bytes compressed (gzip -1)" \
     --threads 1 "$GZ"
 scan_row PGZN "$BYTES" "the corpus as gzip" "inflated on a thread of its own" \

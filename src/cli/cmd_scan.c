@@ -4,6 +4,7 @@
 #include "scan.h"
 
 #include "fieldbatch.h"
+#include "pipeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +17,9 @@
 
 #define SEGMENT_MIN       ((uint64_t)8 << 20)
 #define READ_CHUNK        ((size_t)1 << 20)
-#define REPORT_BATCH      ((size_t)32) /* jobs the reporting thread lets finish per wake-up */
-#define JSONL_WARN_LINES  10           /* JSONL lines that are not JSON named one by one per file */
+#define STREAM_PART       ((size_t)4 << 20) /* bytes of a streamed text input per worker job */
+#define REPORT_BATCH      ((size_t)32)      /* jobs the reporting thread lets finish per wake-up */
+#define JSONL_WARN_LINES  10 /* JSONL lines that are not JSON named one by one per file */
 #define MAX_STRUCTURED    ((size_t)1 << 30)  /* JSON documents are walked in memory */
 #define MAX_JSONL_LINE    ((size_t)64 << 20) /* JSONL is streamed a block of lines at a time */
 #define MAX_HITS_PER_FILE 10000000u
@@ -359,9 +361,11 @@ stream_text_finish(struct stream_scan *ss, struct pcl_stream *st, struct job *j,
 /* A text segment of a file: scan [seg_start - window, seg_end + window) and keep the findings
  * that start inside the segment; the window makes the result identical to a whole-file scan.
  * The bytes are read with pread() into one reused buffer and streamed: on virtual machines
- * the first touch of a large mapping (or of fresh memory) costs more than the scan of it. */
+ * the first touch of a large mapping (or of fresh memory) costs more than the scan of it.
+ * With mem, the bytes of that range are mem's (a part of a streamed input), not the file's. */
 static enum pcl_rc
-scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, struct pcl_err *err)
+scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, const char *mem,
+             struct pcl_err *err)
 {
     uint64_t w = pcl_engine_window(c->e);
     uint64_t lo = j->seg_start > w ? j->seg_start - w : 0;
@@ -376,11 +380,13 @@ scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, struct pc
                                     .t = {.pos = j->seg_start}}};
     struct pcl_stream *st;
     enum pcl_rc rc;
-    int fd;
+    int fd = -1;
 
-    fd = open(j->file->path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1) {
-        return pcl_err_set(err, PCL_EIO, "cannot open: %s", strerror(errno));
+    if (mem == NULL) {
+        fd = open(j->file->path, O_RDONLY | O_CLOEXEC);
+        if (fd == -1) {
+            return pcl_err_set(err, PCL_EIO, "cannot open: %s", strerror(errno));
+        }
     }
     rc = stream_text_begin(c, &ss, wm, err);
     st = wm->st;
@@ -392,8 +398,12 @@ scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, struct pc
             rc = PCL_ENOMEM;
             break;
         }
-        got = pread(fd, chunk, (size_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off), (off_t)off);
-
+        if (mem != NULL) {
+            got = (ssize_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off);
+            memcpy(chunk, mem + (off - lo), (size_t)got);
+        } else {
+            got = pread(fd, chunk, (size_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off), (off_t)off);
+        }
         if (got < 0 && errno == EINTR) {
             continue;
         }
@@ -415,7 +425,9 @@ scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, struct pc
         j->newlines = ss.ts.t.line;
         j->tail_cp = ss.ts.t.cp;
     }
-    (void)close(fd);
+    if (fd != -1) {
+        (void)close(fd);
+    }
     return rc;
 }
 
@@ -432,6 +444,216 @@ progress_add(struct scan_ctx *c, struct pcl_input *in, uint64_t decoded, uint64_
     }
 }
 
+/* ---- streamed text on several threads ------------------------------------------------ */
+
+/* A part of a streamed text input: the segment job seg, scanned from data, the bytes
+ * [lo, lo + data.len) of the stream (the engine's window on each side of the segment). */
+struct stream_part {
+    struct job seg;
+    struct pcl_buf data;
+    uint64_t lo;
+    enum pcl_rc rc;
+    struct pcl_err err;
+};
+
+struct stream_worker {
+    struct scan_ctx *c;
+    struct worker_mem wm;
+};
+
+static void
+stream_part_run(void *worker, void *job)
+{
+    struct stream_worker *sw = worker;
+    struct stream_part *p = job;
+
+    p->rc = scan_segment(sw->c, &p->seg, &sw->wm, p->data.ptr, &p->err);
+}
+
+/* Where the parts merged so far end: lines before, and code points after the last newline. */
+struct stream_at {
+    uint64_t line;
+    uint64_t cp;
+};
+
+/* Part p's hits and warnings into the stream's job j, in stream order: lines and columns
+ * become the stream's (0-based, as one reader's), previews move to j's arena. The part is
+ * then empty, ready for reuse. */
+static enum pcl_rc
+stream_part_merge(struct job *j, struct stream_part *p, struct stream_at *at, struct pcl_err *err)
+{
+    enum pcl_rc rc = p->rc;
+
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "%s", p->err.msg);
+    }
+    for (size_t i = 0; i < p->seg.nhits && rc == PCL_OK; i++) {
+        struct scan_hit h = p->seg.hits[i];
+
+        h.col = h.line == 0 ? at->cp + h.col : h.col;
+        h.line += at->line;
+        h.preview = pcl_arena_strndup(j->arena, h.preview, strlen(h.preview));
+        rc = h.preview == NULL ? PCL_ENOMEM : push_hit(&j->hits, &j->nhits, &j->caphits, &h);
+    }
+    if (rc == PCL_OK && p->seg.warnings.len > 0) {
+        rc = pcl_buf_append(&j->warnings, p->seg.warnings.ptr, p->seg.warnings.len);
+    }
+    if (rc != PCL_OK) {
+        return pcl_err_set(err, rc, "out of memory");
+    }
+    at->cp = p->seg.newlines > 0 ? p->seg.tail_cp : at->cp + p->seg.tail_cp;
+    at->line += p->seg.newlines;
+    p->seg.nhits = 0;
+    pcl_buf_reset(&p->seg.warnings);
+    pcl_arena_reset(p->seg.arena);
+    return PCL_OK;
+}
+
+static void
+stream_parts_free(struct stream_part *parts, size_t n)
+{
+    for (size_t i = 0; parts != NULL && i < n; i++) {
+        pcl_free(parts[i].seg.hits);
+        pcl_buf_fini(&parts[i].seg.warnings);
+        pcl_arena_free(parts[i].seg.arena);
+        pcl_buf_fini(&parts[i].data);
+    }
+    pcl_free(parts);
+}
+
+/* A streamed text input (standard input, a pipe, a gzip file) on nw threads: the reading
+ * thread cuts it into parts of STREAM_PART bytes, each scanned by a worker as a segment of a
+ * file is (with the engine's window on each side, so the findings are those of one reader),
+ * and merges them back in order. On a read error the findings are those of the parts read
+ * whole before it. */
+static enum pcl_rc
+par_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, unsigned nw,
+                struct pcl_err *err)
+{
+    uint64_t w = pcl_engine_window(c->e), seen = 0, next = 0, acc_lo = 0;
+    unsigned depth = nw + 2;
+    size_t nparts = (size_t)depth + 1, nfree = 0;
+    struct stream_part *parts = pcl_calloc(nparts, sizeof(*parts));
+    struct stream_part **free_parts = pcl_calloc(nparts, sizeof(*free_parts));
+    struct stream_worker *ws = pcl_calloc(nw, sizeof(*ws));
+    void **wargs = pcl_calloc(nw, sizeof(*wargs));
+    struct stream_at at = {0};
+    struct pcl_buf acc; /* the bytes [acc_lo, acc_lo + acc.len) of the stream */
+    struct pcl_pipe *pipe = NULL;
+    enum pcl_rc rc = PCL_OK, read_rc = PCL_OK;
+    struct pcl_err read_err = {0};
+    bool eof = false;
+
+    pcl_buf_init(&acc, 0);
+    if (parts == NULL || free_parts == NULL || ws == NULL || wargs == NULL) {
+        rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nparts && rc == PCL_OK; i++) {
+        pcl_buf_init(&parts[i].data, 0);
+        pcl_buf_init(&parts[i].seg.warnings, 1 << 20);
+        parts[i].seg.file = j->file;
+        parts[i].seg.segment = true;
+        parts[i].seg.arena = pcl_arena_new(16384, 0);
+        if (parts[i].seg.arena == NULL) {
+            rc = pcl_err_set(err, PCL_ENOMEM, "out of memory");
+        }
+        free_parts[nfree++] = &parts[i];
+    }
+    for (unsigned i = 0; i < nw; i++) {
+        ws[i].c = c;
+        pcl_buf_init(&ws[i].wm.hold, 0);
+        wargs[i] = &ws[i];
+    }
+    if (rc == PCL_OK) {
+        rc = pcl_pipe_new(nw, depth, stream_part_run, wargs, &pipe, err);
+    }
+    while (rc == PCL_OK && read_rc == PCL_OK && !(eof && next >= acc_lo + acc.len)) {
+        struct stream_part *p;
+        uint64_t end, hi;
+
+        /* read until a part and the window after it are there, or to the end */
+        while (rc == PCL_OK && read_rc == PCL_OK && !eof &&
+               acc_lo + acc.len < next + STREAM_PART + w) {
+            size_t got = 0;
+
+            rc = pcl_buf_reserve(&acc, READ_CHUNK);
+            if (rc != PCL_OK) {
+                rc = pcl_err_set(err, rc, "out of memory");
+                break;
+            }
+            read_rc = pcl_input_read(in, acc.ptr + acc.len, READ_CHUNK, &got, &read_err);
+            if (read_rc != PCL_OK) {
+                break; /* the parts read whole are still merged */
+            }
+            eof = got == 0;
+            acc.len += got;
+            j->file->bytes += got;
+            progress_add(c, in, got, &seen);
+        }
+        if (rc != PCL_OK || read_rc != PCL_OK || (eof && next >= acc_lo + acc.len)) {
+            break;
+        }
+        if (pcl_pipe_full(pipe)) {
+            p = pcl_pipe_take(pipe);
+            rc = stream_part_merge(j, p, &at, err);
+            free_parts[nfree++] = p;
+            if (rc != PCL_OK) {
+                break;
+            }
+        }
+        p = free_parts[--nfree];
+        end = eof ? acc_lo + acc.len : next + STREAM_PART;
+        hi = PCL_MIN(end + w, acc_lo + acc.len);
+        p->lo = next > w ? next - w : 0;
+        p->seg.seg_start = next;
+        p->seg.seg_end = end;
+        p->seg.file_len = hi;
+        p->rc = PCL_OK;
+        memset(&p->err, 0, sizeof(p->err));
+        pcl_buf_reset(&p->data);
+        rc = pcl_buf_append(&p->data, acc.ptr + (p->lo - acc_lo), (size_t)(hi - p->lo));
+        if (rc != PCL_OK) {
+            free_parts[nfree++] = p;
+            rc = pcl_err_set(err, rc, "out of memory");
+            break;
+        }
+        pcl_pipe_submit(pipe, p);
+        next = end;
+        /* keep the window before the next part */
+        if (next > acc_lo + w) {
+            size_t drop = (size_t)(next - w - acc_lo);
+
+            pcl_buf_consume(&acc, drop);
+            acc_lo += drop;
+        }
+    }
+    /* the parts in flight, in order; after an error they are only collected */
+    while (pipe != NULL && pcl_pipe_pending(pipe) > 0) {
+        struct stream_part *p = pcl_pipe_take(pipe);
+
+        if (rc == PCL_OK) {
+            rc = stream_part_merge(j, p, &at, err);
+        }
+    }
+    if (rc == PCL_OK && read_rc != PCL_OK) {
+        rc = read_rc;
+        *err = read_err;
+    }
+out:
+    pcl_pipe_free(pipe);
+    for (unsigned i = 0; ws != NULL && i < nw; i++) {
+        pcl_stream_free(ws[i].wm.st);
+        pcl_buf_fini(&ws[i].wm.hold);
+    }
+    stream_parts_free(parts, nparts);
+    pcl_free(free_parts);
+    pcl_free(ws);
+    pcl_free(wargs);
+    pcl_buf_fini(&acc);
+    return rc;
+}
+
 static enum pcl_rc
 scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct worker_mem *w,
                  struct pcl_err *err)
@@ -439,8 +661,13 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
     uint64_t seen = 0;
     struct stream_scan ss = {.ts = {.c = c, .j = j, .f = j->file, .keep_hi = UINT64_MAX}};
     struct pcl_stream *st;
+    /* a gzip input is inflated on a thread of its own (run_file_job()) */
+    unsigned nw = c->o->threads - (pcl_input_is_gzip(in) ? 1u : 0u);
     enum pcl_rc rc;
 
+    if (c->njobs == 1 && nw >= 2) { /* the only job: the other threads are idle */
+        return par_text_stream(c, j, in, nw, err);
+    }
     rc = stream_text_begin(c, &ss, w, err);
     st = w->st;
     while (rc == PCL_OK) {
@@ -1460,7 +1687,7 @@ run_job(struct scan_ctx *c, struct job *j, struct worker_mem *w)
         return;
     }
     if (j->segment) {
-        rc = scan_segment(c, j, w, &err);
+        rc = scan_segment(c, j, w, NULL, &err);
         atomic_fetch_add(&c->bytes_done, j->seg_end - j->seg_start);
     } else if (j->is_part) {
         rc = scan_part(c, j, w, &err);
@@ -2623,7 +2850,15 @@ pcl_cmd_scan(int argc, char **argv)
             (void)fprintf(stderr, "%s", f->warnings.ptr);
         }
         if (f->failed || f->error != NULL) {
-            pcl_cli_error("scan", "%s: %s", f->path, f->error != NULL ? f->error : "out of memory");
+            const char *why = f->error != NULL ? f->error : "out of memory";
+            size_t plen = strlen(f->path);
+
+            /* an input error already names the file ("F: corrupt gzip data at ...") */
+            if (strncmp(why, f->path, plen) == 0 && strncmp(why + plen, ": ", 2) == 0) {
+                pcl_cli_error("scan", "%s", why);
+            } else {
+                pcl_cli_error("scan", "%s: %s", f->path, why);
+            }
             sum.failed++;
             any_fail = true;
         } else if (f->skipped) {

@@ -18,6 +18,9 @@ export PORTCULLIS_CACHE_DIR="$T/cache"
 torture "scan text" "$BIN" scan -q --format jsonl "$SRC/examples/data/support-ticket.txt"
 torture "scan csv" "$BIN" scan -q --format jsonl "$SRC/examples/data/customers.csv"
 torture "scan jsonl" "$BIN" scan -q --format sarif "$SRC/examples/data/chat-log.jsonl"
+# standard input on two threads goes through the streamed-parts pipeline
+torture "scan stdin -j 2" sh -c '"$1" scan -q -j 2 --format jsonl - < "$2"' sh "$BIN" \
+    "$SRC/examples/data/support-ticket.txt"
 torture "redact text -j 1" "$BIN" redact -j 1 "$SRC/examples/data/support-ticket.txt"
 # with two threads, text, CSV and JSONL go through the worker pipeline
 torture "redact text -j 2" "$BIN" redact -j 2 "$SRC/examples/data/support-ticket.txt"

@@ -403,6 +403,33 @@ check "threads equal one thread" cmp -s "$T/big1.jsonl" "$T/big4.jsonl"
 sed "s|\"file\":\"$T/big.txt\"|\"file\":\"BIG\"|" "$T/big1.jsonl" > "$T/big1n.jsonl"
 check "stream equals segments" cmp -s "$T/bigs.jsonl" "$T/big1n.jsonl"
 cmp -s "$T/big1.jsonl" "$T/big4.jsonl" || diff "$T/big1.jsonl" "$T/big4.jsonl" | head -5
+# a streamed input that is the only one is cut into 4 MiB parts scanned on several threads
+# (a gzip file's inflating thread counts as one): every thread count gives the same
+for j in 1 2 3; do
+    "$BIN" scan --format jsonl -q -j $j - < "$T/big.txt" | sed 's/"file":"-"/"file":"BIG"/' \
+        > "$T/bigs$j.jsonl"
+    check "stdin on $j threads equals segments" cmp -s "$T/bigs$j.jsonl" "$T/big1n.jsonl"
+done
+gzip -c "$T/big.txt" > "$T/bigz.txt.gz"
+for j in 1 3; do
+    "$BIN" scan --format jsonl -q -j $j "$T/bigz.txt.gz" | sed "s|\"file\":\"$T/bigz.txt.gz\"|\"file\":\"BIG\"|" \
+        > "$T/bigz$j.jsonl"
+    check "gzip text on $j threads equals segments" cmp -s "$T/bigz$j.jsonl" "$T/big1n.jsonl"
+done
+# a truncated stream: the findings of the parts read whole, then the error, named once
+head -c 1000000 "$T/bigz.txt.gz" > "$T/bigcut.txt.gz"
+for j in 1 3; do
+    "$BIN" scan --format jsonl -q -j $j "$T/bigcut.txt.gz" > "$T/bigcut$j.jsonl" 2> "$T/bigcut$j.err"
+    echo $? > "$T/bigcut$j.rc"
+done
+check "truncated stream: exit 1 on every thread count" test "$(cat "$T/bigcut1.rc")$(cat "$T/bigcut3.rc")" = 11
+check "truncated stream: the error names the file once" \
+    grep -qx "portcullis: scan: $T/bigcut.txt.gz: corrupt gzip data at compressed offset 1000000: truncated gzip data" "$T/bigcut3.err"
+check "truncated stream: threads find a prefix of what one thread finds" py "
+a = open('$T/bigcut1.jsonl').read().splitlines()
+b = open('$T/bigcut3.jsonl').read().splitlines()
+assert len(b) > 1000 and a[:len(b)] == b, (len(a), len(b))
+"
 check "big file findings" test "$(wc -l < "$T/big1.jsonl")" -gt 1000
 
 # --- many small files of every format (each worker reuses its stream and buffers, and the
