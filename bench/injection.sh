@@ -21,7 +21,7 @@ held="--exclude-sources $train"
 all3="$eval_dir/injection_eval.jsonl $eval_dir/multilingual_obfuscated.jsonl $eval_dir/obfuscated_synthetic.jsonl"
 for flag in 0.95 0.75; do
     echo "=== all three files (held-out sources), --flag $flag"
-    "$bin" injection eval --data "$data" --flag "$flag" $held $all3 | sed -n 1,5p
+    "$bin" injection eval --data "$data" --flag "$flag" $held $all3 | sed -n 1,6p
     echo
 done
 for f in injection_eval multilingual_obfuscated obfuscated_synthetic benign_extra_nc; do

@@ -964,6 +964,43 @@ tpr_at_fpr(const double *neg, size_t nneg, const double *posv, size_t npos, doub
     return (double)hit / (double)npos;
 }
 
+/* How many of neg[0..nneg) (ascending) are below v (or_equal: at or below v). */
+static size_t
+count_below(const double *neg, size_t nneg, double v, bool or_equal)
+{
+    size_t lo = 0, hi = nneg;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (neg[mid] < v || (or_equal && neg[mid] == v)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Area under the ROC curve of scores posv against neg (ascending): the chance that an
+ * injection scores above a benign row, ties counting half. */
+static double
+roc_auc(const double *neg, size_t nneg, const double *posv, size_t npos)
+{
+    double sum = 0.0;
+
+    if (nneg == 0 || npos == 0) {
+        return 0.0;
+    }
+    for (size_t i = 0; i < npos; i++) {
+        size_t below = count_below(neg, nneg, posv[i], false);
+        size_t upto = count_below(neg, nneg, posv[i], true);
+
+        sum += (double)below + 0.5 * (double)(upto - below);
+    }
+    return sum / ((double)nneg * (double)npos);
+}
+
 static void
 print_tallies(const char *title, const struct tallies *ts, bool san)
 {
@@ -994,6 +1031,8 @@ cmd_eval(int argc, char **argv)
     struct rows rs = {0};
     struct pcl_err err;
     double *negs = NULL, *poss = NULL, *lat = NULL, *latkb = NULL;
+    double *mnegs = NULL, *mposs = NULL; /* the model's probabilities alone */
+    bool model_scored = false;
     size_t nneg = 0, npos = 0, tp = 0, fp = 0, blocked_pos = 0, blocked_neg = 0;
     size_t unverified = 0;
     struct tallies *cats = NULL, *langs = NULL, *obs = NULL;
@@ -1026,11 +1065,13 @@ cmd_eval(int argc, char **argv)
     poss = pcl_calloc(rs.n + 1, sizeof(double));
     lat = pcl_calloc(rs.n + 1, sizeof(double));
     latkb = pcl_calloc(rs.n + 1, sizeof(double));
+    mnegs = pcl_calloc(rs.n + 1, sizeof(double));
+    mposs = pcl_calloc(rs.n + 1, sizeof(double));
     cats = pcl_calloc(1, sizeof(*cats));
     langs = pcl_calloc(1, sizeof(*langs));
     obs = pcl_calloc(1, sizeof(*obs));
-    if (negs == NULL || poss == NULL || lat == NULL || latkb == NULL || cats == NULL ||
-        langs == NULL || obs == NULL) {
+    if (negs == NULL || poss == NULL || lat == NULL || latkb == NULL || mnegs == NULL ||
+        mposs == NULL || cats == NULL || langs == NULL || obs == NULL) {
         pcl_cli_error(CMD, "out of memory");
         rc = PCL_EXIT_ERROR;
         goto out;
@@ -1055,11 +1096,14 @@ cmd_eval(int argc, char **argv)
         hit = v.tier >= PCL_INJECT_FLAG;
         unverified += v.tier == PCL_INJECT_UNVERIFIED ? 1 : 0;
         rank = (double)v.tier + v.score;
+        model_scored |= v.model > 0.0; /* a probability is never 0: no model scored none */
         if (r->label == 1) {
+            mposs[npos] = v.model;
             poss[npos++] = rank;
             tp += hit ? 1 : 0;
             blocked_pos += v.tier == PCL_INJECT_BLOCK ? 1 : 0;
         } else {
+            mnegs[nneg] = v.model;
             negs[nneg++] = rank;
             fp += hit ? 1 : 0;
             blocked_neg += v.tier == PCL_INJECT_BLOCK ? 1 : 0;
@@ -1098,6 +1142,7 @@ cmd_eval(int argc, char **argv)
         }
     }
     qsort(negs, nneg, sizeof(double), cmp_double);
+    qsort(mnegs, nneg, sizeof(double), cmp_double);
     qsort(lat, rs.n, sizeof(double), cmp_double);
     qsort(latkb, rs.n, sizeof(double), cmp_double);
     {
@@ -1117,6 +1162,13 @@ cmd_eval(int argc, char **argv)
                      tpr_at_fpr(negs, nneg, poss, npos, 0.001),
                      tpr_at_fpr(negs, nneg, poss, npos, 0.01),
                      tpr_at_fpr(negs, nneg, poss, npos, 0.05));
+        if (model_scored) {
+            (void)printf("model alone: AUC %.4f  TPR at FPR 0.1%% %.4f  1%% %.4f  5%% %.4f\n",
+                         roc_auc(mnegs, nneg, mposs, npos),
+                         tpr_at_fpr(mnegs, nneg, mposs, npos, 0.001),
+                         tpr_at_fpr(mnegs, nneg, mposs, npos, 0.01),
+                         tpr_at_fpr(mnegs, nneg, mposs, npos, 0.05));
+        }
         if (n > 0) {
             (void)printf("latency per prompt: p50 %.1f us  p99 %.1f us; per KB (prompts under 1 KB "
                          "count as 1 KB): p50 %.1f us  p99 %.1f us\n",
@@ -1135,6 +1187,8 @@ out:
     pcl_free(poss);
     pcl_free(lat);
     pcl_free(latkb);
+    pcl_free(mnegs);
+    pcl_free(mposs);
     pcl_free(cats);
     pcl_free(langs);
     pcl_free(obs);

@@ -109,6 +109,21 @@ rc=0; pi train --data "$DATA" -o "$tmp/m3.txt" "$tmp/badlabel.jsonl" 2>"$tmp/err
 # eval on the toy set
 pi eval --data "$DATA" --model "$tmp/model.txt" "$tmp/train.jsonl" >"$tmp/ev" || fail "eval"
 grep -q "balanced accuracy" "$tmp/ev" && grep -q "TPR at FPR 0.1%" "$tmp/ev" && grep -q "latency per prompt" "$tmp/ev" || fail "eval report"
+# the model's own AUC: the chance an injection's probability is above a benign row's (ties
+# half), computed here from the probabilities scan prints
+pi scan --data "$DATA" --model "$tmp/model.txt" --jsonl --format json --fail-on never \
+    "$tmp/train.jsonl" >"$tmp/probs" || fail "scan --jsonl for AUC"
+python3 - "$tmp/train.jsonl" "$tmp/probs" "$tmp/ev" <<'PY' || fail "eval: model AUC"
+import json, re, sys
+labels = [json.loads(l)["label"] for l in open(sys.argv[1])]
+probs = [json.loads(l)["model"] for l in open(sys.argv[2])]
+pos = [p for p, y in zip(probs, labels) if y == 1]
+neg = [p for p, y in zip(probs, labels) if y == 0]
+auc = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+m = re.search(r"^model alone: AUC ([0-9.]+)  TPR at FPR", open(sys.argv[3]).read(), re.M)
+assert m and abs(float(m.group(1)) - auc) < 6e-5, (m and m.group(1), auc)
+PY
+pi eval --data "$DATA" --no-model "$tmp/train.jsonl" | grep -q "^model alone" && fail "eval --no-model: a model line"
 
 # canary: mint, then watch a stream that leaks it with separators
 c=$(pi canary)
