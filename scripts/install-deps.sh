@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
     build-essential cmake pkg-config git
     libvectorscan-dev libpcre2-dev libjansson-dev libsodium-dev libssl-dev
-    libsqlite3-dev libyaml-dev libicu-dev libzip-dev zlib1g-dev libbz2-dev liblzma-dev liblz4-dev
+    libsqlite3-dev libyaml-dev libicu-dev libzip-dev zlib1g-dev libisal-dev libbz2-dev liblzma-dev liblz4-dev
     libevent-dev libcmocka-dev libhdf5-dev
     clang clang-format libclang-rt-14-dev
     python3 ripgrep nodejs curl openssl

@@ -661,8 +661,7 @@ scan_text_stream(struct scan_ctx *c, struct job *j, struct pcl_input *in, struct
     uint64_t seen = 0;
     struct stream_scan ss = {.ts = {.c = c, .j = j, .f = j->file, .keep_hi = UINT64_MAX}};
     struct pcl_stream *st;
-    /* a gzip input is inflated on a thread of its own (run_file_job()) */
-    unsigned nw = c->o->threads - (pcl_input_is_gzip(in) ? 1u : 0u);
+    unsigned nw = c->o->threads;
     enum pcl_rc rc;
 
     if (c->njobs == 1 && nw >= 2) { /* the only job: the other threads are idle */
@@ -1603,8 +1602,11 @@ run_file_job(struct scan_ctx *c, struct job *j, struct worker_mem *w, struct pcl
     f->gzip = pcl_input_is_gzip(in);
     f->fmt =
         c->o->have_input_format ? c->o->input_format : pcl_format_sniff(f->path, head, headlen);
-    if (f->gzip && c->o->threads >= 2 && f->fmt != PCL_FMT_BINARY) {
-        /* inflating runs at about a third of the scanner's speed: a thread of its own */
+    if (f->gzip && c->o->threads >= 2 && f->fmt != PCL_FMT_BINARY &&
+        !(f->fmt == PCL_FMT_TEXT && c->njobs == 1)) {
+        /* inflating takes about a third of the scanner's time: a thread of its own, except
+         * for text that is the only input, which par_text_stream() cuts into parts for the
+         * other threads while it inflates */
         rc = pcl_input_readahead(in, err);
         if (rc != PCL_OK) {
             goto out;

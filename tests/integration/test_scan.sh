@@ -404,7 +404,7 @@ sed "s|\"file\":\"$T/big.txt\"|\"file\":\"BIG\"|" "$T/big1.jsonl" > "$T/big1n.js
 check "stream equals segments" cmp -s "$T/bigs.jsonl" "$T/big1n.jsonl"
 cmp -s "$T/big1.jsonl" "$T/big4.jsonl" || diff "$T/big1.jsonl" "$T/big4.jsonl" | head -5
 # a streamed input that is the only one is cut into 4 MiB parts scanned on several threads
-# (a gzip file's inflating thread counts as one): every thread count gives the same
+# (a gzip file is inflated by the reading thread): every thread count gives the same
 for j in 1 2 3; do
     "$BIN" scan --format jsonl -q -j $j - < "$T/big.txt" | sed 's/"file":"-"/"file":"BIG"/' \
         > "$T/bigs$j.jsonl"
