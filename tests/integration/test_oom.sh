@@ -18,6 +18,10 @@ export PORTCULLIS_CACHE_DIR="$T/cache"
 torture "scan text" "$BIN" scan -q --format jsonl "$SRC/examples/data/support-ticket.txt"
 torture "scan csv" "$BIN" scan -q --format jsonl "$SRC/examples/data/customers.csv"
 torture "scan jsonl" "$BIN" scan -q --format sarif "$SRC/examples/data/chat-log.jsonl"
+# gzip input (ISA-L's inflater), on one thread and cut into parts on two
+gzip -c "$SRC/examples/data/support-ticket.txt" >"$T/ticket.txt.gz"
+torture "scan gzip -j 1" "$BIN" scan -q -j 1 --format jsonl "$T/ticket.txt.gz"
+torture "scan gzip -j 2" "$BIN" scan -q -j 2 --format jsonl "$T/ticket.txt.gz"
 # standard input on two threads goes through the streamed-parts pipeline
 torture "scan stdin -j 2" sh -c '"$1" scan -q -j 2 --format jsonl - < "$2"' sh "$BIN" \
     "$SRC/examples/data/support-ticket.txt"
