@@ -6,10 +6,10 @@
 #include "common.h"
 
 #include <fcntl.h>
+#include <isa-l/igzip_lib.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <isa-l/igzip_lib.h>
 
 #include <portcullis/formats.h>
 
@@ -55,9 +55,9 @@ struct pcl_input {
     uint64_t range_off;
     bool sniffed;
     bool gzip;
-    bool member_done;             /* the last gzip member ended; another may follow */
+    bool member_done;            /* the last gzip member ended; another may follow */
     struct inflate_state *inflr; /* ISA-L's inflater (gzip only) */
-    char *peek; /* PCL_INPUT_PEEK_MAX bytes of decoded look-ahead */
+    char *peek;                  /* PCL_INPUT_PEEK_MAX bytes of decoded look-ahead */
     size_t peek_len;
     size_t peek_pos;
     struct readahead *ra; /* pcl_input_readahead(), or NULL */
