@@ -662,9 +662,30 @@ flush_batch(struct red_ctx *c)
     return rc;
 }
 
+/* The batch's next slot, zeroed, where a caller builds a value's place for queue_value(): a
+ * place built on the stack and copied in made the copy's 16-byte loads wait on the stores
+ * just before them (store forwarding fails). NULL when out of memory (c's error set). */
+static struct red_pend *
+pend_slot(struct red_ctx *c)
+{
+    if (c->batch.n == c->capbp) {
+        size_t cap = c->capbp == 0 ? 256 : c->capbp * 2;
+        struct red_pend *grown = pcl_realloc(c->bp, cap * sizeof(*grown));
+
+        if (grown == NULL) {
+            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
+            return NULL;
+        }
+        c->bp = grown;
+        c->capbp = cap;
+    }
+    memset(&c->bp[c->batch.n], 0, sizeof(c->bp[0]));
+    return &c->bp[c->batch.n];
+}
+
 /* Redact a CSV cell or JSON string: into the batch, or now when unredacting or when it is too
- * large to batch (after the batch, to keep the order). p says where it goes; label (JSON, may
- * be transient) is copied. */
+ * large to batch (after the batch, to keep the order). p, the batch's next slot (pend_slot()),
+ * says where it goes; label (JSON, may be transient) is copied. */
 static enum pcl_rc
 queue_value(struct red_ctx *c, const char *name, size_t name_len, const char *v, size_t n,
             struct red_pend *p, const char *label, size_t label_len)
@@ -686,17 +707,6 @@ queue_value(struct red_ctx *c, const char *name, size_t name_len, const char *v,
         }
         return rc;
     }
-    if (c->batch.n == c->capbp) {
-        size_t cap = c->capbp == 0 ? 256 : c->capbp * 2;
-        struct red_pend *grown = pcl_realloc(c->bp, cap * sizeof(*grown));
-
-        if (grown == NULL) {
-            set_fail(c, pcl_err_set(&c->err, PCL_ENOMEM, "out of memory"), NULL);
-            return PCL_ENOMEM;
-        }
-        c->bp = grown;
-        c->capbp = cap;
-    }
     if (label != NULL) {
         p->label_off = c->labels.len;
         rc = pcl_buf_append(&c->labels, label, label_len + 1);
@@ -705,7 +715,6 @@ queue_value(struct red_ctx *c, const char *name, size_t name_len, const char *v,
             return rc;
         }
     }
-    c->bp[c->batch.n] = *p;
     rc = field_batch_add(&c->batch, name, name_len, v, n);
     if (rc != PCL_OK) {
         set_fail(c, pcl_err_set(&c->err, rc, "out of memory"), NULL);
@@ -981,12 +990,15 @@ static enum pcl_rc
 csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
 {
     struct red_ctx *c = arg;
-    struct red_pend p = {0};
+    struct red_pend *p = pend_slot(c);
     enum pcl_rc rc;
     char colname[FIELD_COLNAME_MAX];
     const char *name = NULL;
     size_t name_len = 0;
 
+    if (p == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "%s", c->err.msg);
+    }
     if (cell->row == 0 && c->csv_header) {
         rc = c->hdr_given ? PCL_OK : field_header_add(&c->hdr, &c->nhdr, cell->ptr, cell->len, err);
         if (rc != PCL_OK) {
@@ -995,19 +1007,19 @@ csv_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
     } else if (cell->col < c->nhdr && c->hdr[cell->col][0] != '\0') {
         name = c->hdr[cell->col];
         name_len = strlen(name);
-        p.at.label = name;
+        p->at.label = name;
     } else {
         /* named as scan names it; messages give only the column number */
         name_len = field_column_name(cell->col, colname);
         name = colname;
     }
-    p.at.line = cell->line;
-    p.at.off = cell->raw_start;
-    p.at.col = cell->col + 1;
-    p.raw_start = cell->raw_start;
-    p.raw_end = cell->raw_end;
-    p.quoted = cell->quoted;
-    rc = queue_value(c, name, name_len, cell->ptr, cell->len, &p, NULL, 0);
+    p->at.line = cell->line;
+    p->at.off = cell->raw_start;
+    p->at.col = cell->col + 1;
+    p->raw_start = cell->raw_start;
+    p->raw_end = cell->raw_end;
+    p->quoted = cell->quoted;
+    rc = queue_value(c, name, name_len, cell->ptr, cell->len, p, NULL, 0);
     if (rc != PCL_OK) {
         return pcl_err_set(err, rc, "%s", c->err.msg);
     }
@@ -1192,18 +1204,22 @@ static enum pcl_rc
 json_value(void *arg, const struct pcl_json_value *v, struct pcl_err *err)
 {
     struct red_ctx *c = arg;
-    struct red_pend p = {0};
+    struct red_pend *p;
     enum pcl_rc rc;
 
     if (v->kind != PCL_JSON_STRING) {
         return PCL_OK;
     }
-    p.at.line = v->line;
-    p.at.off = c->json_off + v->raw_start;
-    p.at.label = v->path;
-    p.raw_start = v->raw_start;
-    p.raw_end = v->raw_end;
-    rc = queue_value(c, v->path, v->path_len, v->ptr, v->len, &p, v->path, v->path_len);
+    p = pend_slot(c);
+    if (p == NULL) {
+        return pcl_err_set(err, PCL_ENOMEM, "%s", c->err.msg);
+    }
+    p->at.line = v->line;
+    p->at.off = c->json_off + v->raw_start;
+    p->at.label = v->path;
+    p->raw_start = v->raw_start;
+    p->raw_end = v->raw_end;
+    rc = queue_value(c, v->path, v->path_len, v->ptr, v->len, p, v->path, v->path_len);
     if (rc != PCL_OK) {
         return pcl_err_set(err, rc, "%s", c->err.msg);
     }
