@@ -1862,6 +1862,94 @@ cut_find(const struct cutter *t, const char *p, size_t n)
     return nl != NULL ? (size_t)(nl - p) : n;
 }
 
+static enum pcl_rc
+resync_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
+{
+    (void)arg;
+    (void)cell;
+    (void)err;
+    return PCL_OK;
+}
+
+/* Broken quoting after `from`, a record start on line `line` of a CSV/TSV file: read from
+ * there with a reader, as a part's reader will, until it stands at a record start after a
+ * newline past `past`. *at is that place and *lines the newlines before it. False when it
+ * never does before the end, or the reader fails (a cell over its limit): the rest of the
+ * file is then one part. */
+static bool
+csv_resync(int fd, char delim, uint64_t from, uint64_t line, uint64_t past, uint64_t *at,
+           uint64_t *lines)
+{
+    struct pcl_csv_opts o = {
+        .delim = delim, .on_cell = resync_cell, .off0 = from, .line0 = line - 1};
+    struct pcl_csv *r = NULL;
+    struct pcl_err err = {0};
+    char *buf = pcl_malloc(READ_CHUNK);
+    uint64_t off = from;
+    bool found = false;
+
+    if (buf == NULL || pcl_csv_new(&o, &r, &err) != PCL_OK) {
+        pcl_free(buf);
+        return false;
+    }
+    while (!found) {
+        ssize_t got = pread(fd, buf, READ_CHUNK, (off_t)off);
+        size_t k = 0;
+
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            break;
+        }
+        while (k < (size_t)got && !found) {
+            const char *nl = memchr(buf + k, '\n', (size_t)got - k);
+            size_t e = nl != NULL ? (size_t)(nl - buf) + 1 : (size_t)got;
+
+            if (pcl_csv_feed(r, buf + k, e - k, &err) != PCL_OK) {
+                goto out;
+            }
+            k = e;
+            if (nl != NULL && off + k > past && pcl_csv_at_record_start(r)) {
+                *at = off + k;
+                *lines = pcl_csv_line(r) - 1;
+                found = true;
+            }
+        }
+        off += (uint64_t)got;
+    }
+out:
+    pcl_csv_free(r);
+    pcl_free(buf);
+    return found;
+}
+
+/* The last record start in p[0..n) (at file offset at, the cutter u counted up to p) before
+ * the quoting breaks, when it is after *rs: into *rs and its line *rs_line. */
+static void
+csv_last_good(struct pcl_csv_cutter u, const char *p, size_t n, uint64_t at, uint64_t *rs,
+              uint64_t *rs_line)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t c = i + pcl_csv_cut_find(&u, p + i, n - i);
+
+        if (c >= n) {
+            break;
+        }
+        pcl_csv_cut_count(&u, p + i, c + 1 - i);
+        if (u.broken) {
+            break;
+        }
+        i = c + 1;
+        if (at + i > *rs) {
+            *rs = at + i;
+            *rs_line = u.lines + 1;
+        }
+    }
+}
+
 /* A JSONL, CSV or TSV file is, with several threads, split into parts of whole lines (CSV:
  * of whole records) that the workers scan side by side (scan_part()). A part must know the
  * number of its first line (the warnings name lines), so the file is read once here to count
@@ -1876,7 +1964,10 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
     uint64_t(*cuts)[2] = NULL; /* each part's start and first line */
     size_t ncuts = 0, cap = 0;
     char *buf = NULL;
-    bool ok = false;
+    bool ok = false, resync = fmt != PCL_FMT_JSONL;
+    /* CSV/TSV: the last place known to be a record start, and its line: where a reader
+     * starts to find where the quoting is right again after it broke */
+    uint64_t rs = 0, rs_line = 1;
 
     if (c->o->threads < 2 || size < 2 * seg) {
         return false;
@@ -1888,6 +1979,7 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
     for (;;) {
         ssize_t got = pread(fd, buf, READ_CHUNK, (off_t)pos);
         size_t k = 0;
+        bool jumped = false;
 
         if (got < 0 && errno == EINTR) {
             continue;
@@ -1897,6 +1989,8 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
             break;
         }
         while (k < (size_t)got) {
+            struct pcl_csv_cutter t0 = t.csv; /* as it stood at k */
+            size_t k0 = k;
             uint64_t target = part + seg;
             size_t from = target > pos + k ? (size_t)PCL_MIN(target - pos, (uint64_t)got) : k;
             size_t at, to;
@@ -1925,9 +2019,33 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
                 cuts[ncuts++][1] = part_line;
                 part = pos + k;
                 part_line = cut_line(&t);
+                rs = part;
+                rs_line = part_line;
+            }
+            /* broken quoting: a reader from the last record start finds where records start
+             * again, and a new cutter goes on from there (the part goes on too: its reader
+             * reads through the break as this one did) */
+            if (fmt != PCL_FMT_JSONL && t.csv.broken && resync) {
+                uint64_t again = 0, lines = 0;
+
+                if (!t0.broken) { /* start the reader at the last record start before it */
+                    csv_last_good(t0, buf + k0, k - k0, pos + k0, &rs, &rs_line);
+                }
+                resync = csv_resync(fd, t.csv.delim, rs, rs_line, pos + k, &again, &lines);
+                if (resync) {
+                    t.csv = (struct pcl_csv_cutter){
+                        .delim = t.csv.delim, .lines = lines, .started = true, .last = '\n'};
+                    rs = again;
+                    rs_line = lines + 1;
+                    pos = again; /* read on from there */
+                    jumped = true;
+                    break;
+                }
             }
         }
-        pos += (uint64_t)got;
+        if (!jumped) {
+            pos += (uint64_t)got;
+        }
     }
     /* no cut at all (a long line, or quoting broken early): the file is one job, streamed */
     ok = ok && ncuts > 0;
