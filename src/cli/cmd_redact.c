@@ -2241,19 +2241,9 @@ csv_last_good_cut(const struct red_job *j, const struct pcl_csv_cutter *t0, size
                   uint64_t *lines)
 {
     struct pcl_csv_cutter u = *t0;
-    size_t pos = 0, good = 0;
+    size_t good = pcl_csv_cut_last_good(&u, j->in.ptr, len);
 
-    while (pos < len) {
-        size_t at = pos + pcl_csv_cut_find(&u, j->in.ptr + pos, len - pos);
-
-        if (at >= len) {
-            break;
-        }
-        pcl_csv_cut_count(&u, j->in.ptr + pos, at + 1 - pos);
-        if (u.broken) {
-            break;
-        }
-        pos = good = at + 1;
+    if (good > 0) {
         *lines = u.lines;
     }
     return good;

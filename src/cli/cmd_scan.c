@@ -1924,32 +1924,6 @@ out:
     return found;
 }
 
-/* The last record start in p[0..n) (at file offset at, the cutter u counted up to p) before
- * the quoting breaks, when it is after *rs: into *rs and its line *rs_line. */
-static void
-csv_last_good(struct pcl_csv_cutter u, const char *p, size_t n, uint64_t at, uint64_t *rs,
-              uint64_t *rs_line)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        size_t c = i + pcl_csv_cut_find(&u, p + i, n - i);
-
-        if (c >= n) {
-            break;
-        }
-        pcl_csv_cut_count(&u, p + i, c + 1 - i);
-        if (u.broken) {
-            break;
-        }
-        i = c + 1;
-        if (at + i > *rs) {
-            *rs = at + i;
-            *rs_line = u.lines + 1;
-        }
-    }
-}
-
 /* A JSONL, CSV or TSV file is, with several threads, split into parts of whole lines (CSV:
  * of whole records) that the workers scan side by side (scan_part()). A part must know the
  * number of its first line (the warnings name lines), so the file is read once here to count
@@ -2028,8 +2002,12 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
             if (fmt != PCL_FMT_JSONL && t.csv.broken && resync) {
                 uint64_t again = 0, lines = 0;
 
-                if (!t0.broken) { /* start the reader at the last record start before it */
-                    csv_last_good(t0, buf + k0, k - k0, pos + k0, &rs, &rs_line);
+                /* start the reader at the last record start before the break */
+                size_t good = t0.broken ? 0 : pcl_csv_cut_last_good(&t0, buf + k0, k - k0);
+
+                if (good > 0 && pos + k0 + good > rs) {
+                    rs = pos + k0 + good;
+                    rs_line = t0.lines + 1;
                 }
                 resync = csv_resync(fd, t.csv.delim, rs, rs_line, pos + k, &again, &lines);
                 if (resync) {

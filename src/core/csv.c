@@ -568,3 +568,25 @@ pcl_csv_cut_find(const struct pcl_csv_cutter *t, const char *p, size_t n)
     }
     return n;
 }
+
+size_t
+pcl_csv_cut_last_good(struct pcl_csv_cutter *t, const char *p, size_t n)
+{
+    struct pcl_csv_cutter u = *t;
+    size_t i = 0, good = 0;
+
+    while (i < n) {
+        size_t c = i + pcl_csv_cut_find(&u, p + i, n - i);
+
+        if (c >= n) {
+            break;
+        }
+        pcl_csv_cut_count(&u, p + i, c + 1 - i);
+        if (u.broken) {
+            break;
+        }
+        i = good = c + 1;
+        *t = u;
+    }
+    return good;
+}

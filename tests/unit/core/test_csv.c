@@ -433,6 +433,34 @@ test_pcl_csv_looks_like_header(void **state)
 
 /* The cutter counts lines as the reader does ('\r', '\n' and "\r\n" each end one, also when
  * "\r\n" is split between two counts) and cuts only after a '\n' outside quotes. */
+/* The last record start before the quoting breaks, and the cutter counted up to it. */
+static void
+test_pcl_csv_cut_last_good(void **state)
+{
+    const char *in = "a,b\n\"x\ny\",z\nc,5\" tv\nd,e\n";
+    struct pcl_csv_cutter t = {0}, t0 = {0};
+    size_t n = strlen(in), good;
+
+    (void)state;
+    pcl_csv_cut_count(&t0, in, n);
+    assert_true(t0.broken);
+    memset(&t0, 0, sizeof(t0));
+    good = pcl_csv_cut_last_good(&t, in, n);
+    /* after "x\ny",z (the quoted newline is no cut); not after the broken line */
+    assert_int_equal(good, (size_t)(strstr(in, "c,5") - in));
+    assert_int_equal(t.lines, 3);
+    assert_false(t.broken);
+    /* a break in the first record: none, the cutter unchanged */
+    t = t0;
+    assert_int_equal(pcl_csv_cut_last_good(&t, "x,y\"z\na,b\n", 10), 0);
+    assert_int_equal(t.lines, 0);
+    assert_false(t.started);
+    /* no break: the last cut of all */
+    t = t0;
+    assert_int_equal(pcl_csv_cut_last_good(&t, "a,b\nc,\"d\ne\"\nf", 13), 12);
+    assert_int_equal(t.lines, 3);
+}
+
 static void
 test_pcl_csv_cutter(void **state)
 {
@@ -490,6 +518,7 @@ main(void)
         cmocka_unit_test(test_pcl_csv_looks_like_header),
         cmocka_unit_test(test_pcl_csv_at_record_start_splits_exactly),
         cmocka_unit_test(test_pcl_csv_cutter),
+        cmocka_unit_test(test_pcl_csv_cut_last_good),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
