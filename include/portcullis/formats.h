@@ -213,6 +213,9 @@ void pcl_csv_cut_count(struct pcl_csv_cutter *t, const char *p, size_t n);
  * quoting is broken (t->broken once counted up to the cut) that may not hold;
  * pcl_csv_at_record_start() on the reader of the part before the cut tells. */
 size_t pcl_csv_cut_find(const struct pcl_csv_cutter *t, const char *p, size_t n);
+/* A cutter standing at a record start (right after a '\n'), lines lines into the input: where
+ * cutting starts again once a reader has found a record start after broken quoting. */
+struct pcl_csv_cutter pcl_csv_cutter_at(char delim, uint64_t lines);
 /* The last cut in p[0..n) (t counted up to p) before the quoting breaks there: the offset just
  * past its '\n', a record start, or 0 when there is none. *t is then counted up to that cut
  * (unchanged when 0). Where to start a reader again after t->broken was found in p. */

@@ -2178,14 +2178,6 @@ csv_no_cut(struct red_ctx *c, struct red_job *j)
     return rc;
 }
 
-/* A cutter standing at a record start (after a newline), lines lines into the input. */
-static struct pcl_csv_cutter
-cutter_at(const struct red_ctx *c, uint64_t lines)
-{
-    return (struct pcl_csv_cutter){
-        .delim = c->delim, .lines = lines, .started = true, .last = '\n'};
-}
-
 /* The main thread reads alone (p->serial): feed what j holds and more of the input, a step of
  * about CSV_STEP bytes to a newline at a time, until its reader stands at a record start;
  * then that is where parts start again (*start, with t counted up to it), and j keeps the
@@ -2218,7 +2210,7 @@ csv_serial(struct red_ctx *c, struct pcl_input *in, struct red_job *j, struct pc
         rc = csv_feed(c, j->in.ptr + o, k - o);
         o = k;
         if (rc == PCL_OK && nl != NULL && pcl_csv_at_record_start(c->csv)) {
-            *t = cutter_at(c, pcl_csv_line(c->csv) - 1);
+            *t = pcl_csv_cutter_at(c->delim, pcl_csv_line(c->csv) - 1);
             *start = c->pend_off + c->pend.len;
             rc = csv_close(c, false);
             if (rc == PCL_OK && !csv_header_copy(c)) {
@@ -2232,21 +2224,6 @@ csv_serial(struct red_ctx *c, struct pcl_input *in, struct red_job *j, struct pc
         }
     }
     return rc;
-}
-
-/* Broken quoting in j (t, counted from t0 at its start, says so): the last cut before the
- * first broken quote, where the part can still end (0: none). *lines: the cutter's there. */
-static size_t
-csv_last_good_cut(const struct red_job *j, const struct pcl_csv_cutter *t0, size_t len,
-                  uint64_t *lines)
-{
-    struct pcl_csv_cutter u = *t0;
-    size_t good = pcl_csv_cut_last_good(&u, j->in.ptr, len);
-
-    if (good > 0) {
-        *lines = u.lines;
-    }
-    return good;
 }
 
 static enum pcl_rc
@@ -2279,11 +2256,11 @@ par_csv(struct red_ctx *c, struct pcl_input *in)
         if (t.broken && start > 0 && !j->last) {
             /* the part can still end at the last cut before the broken quote; one reader
              * takes it from there */
-            uint64_t lines = t0.lines;
+            struct pcl_csv_cutter u = t0;
 
-            cut = csv_last_good_cut(j, &t0, j->in.len, &lines);
+            cut = pcl_csv_cut_last_good(&u, j->in.ptr, j->in.len);
             if (cut > 0) {
-                t = cutter_at(c, lines);
+                t = u;
                 t.broken = true; /* (the reader goes on alone from the cut) */
             }
         }

@@ -1872,24 +1872,22 @@ resync_cell(void *arg, const struct pcl_csv_cell *cell, struct pcl_err *err)
 }
 
 /* Broken quoting after `from`, a record start on line `line` of a CSV/TSV file: read from
- * there with a reader, as a part's reader will, until it stands at a record start after a
- * newline past `past`. *at is that place and *lines the newlines before it. False when it
- * never does before the end, or the reader fails (a cell over its limit): the rest of the
- * file is then one part. */
+ * there (into buf, READ_CHUNK bytes) with a reader, as a part's reader will, until it stands
+ * at a record start after a newline past `past`. *at is that place and *lines the newlines
+ * before it. False when it never does before the end, or the reader fails (a cell over its
+ * limit): the rest of the file is then one part. */
 static bool
-csv_resync(int fd, char delim, uint64_t from, uint64_t line, uint64_t past, uint64_t *at,
+csv_resync(int fd, char *buf, char delim, uint64_t from, uint64_t line, uint64_t past, uint64_t *at,
            uint64_t *lines)
 {
     struct pcl_csv_opts o = {
         .delim = delim, .on_cell = resync_cell, .off0 = from, .line0 = line - 1};
     struct pcl_csv *r = NULL;
     struct pcl_err err = {0};
-    char *buf = pcl_malloc(READ_CHUNK);
     uint64_t off = from;
     bool found = false;
 
-    if (buf == NULL || pcl_csv_new(&o, &r, &err) != PCL_OK) {
-        pcl_free(buf);
+    if (pcl_csv_new(&o, &r, &err) != PCL_OK) {
         return false;
     }
     while (!found) {
@@ -1920,7 +1918,6 @@ csv_resync(int fd, char delim, uint64_t from, uint64_t line, uint64_t past, uint
     }
 out:
     pcl_csv_free(r);
-    pcl_free(buf);
     return found;
 }
 
@@ -2009,10 +2006,10 @@ plan_parts(struct scan_ctx *c, size_t fi, int fd, uint64_t size, enum pcl_format
                     rs = pos + k0 + good;
                     rs_line = t0.lines + 1;
                 }
-                resync = csv_resync(fd, t.csv.delim, rs, rs_line, pos + k, &again, &lines);
+                /* (buf's chunk is read again from there) */
+                resync = csv_resync(fd, buf, t.csv.delim, rs, rs_line, pos + k, &again, &lines);
                 if (resync) {
-                    t.csv = (struct pcl_csv_cutter){
-                        .delim = t.csv.delim, .lines = lines, .started = true, .last = '\n'};
+                    t.csv = pcl_csv_cutter_at(t.csv.delim, lines);
                     rs = again;
                     rs_line = lines + 1;
                     pos = again; /* read on from there */

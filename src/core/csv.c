@@ -569,6 +569,12 @@ pcl_csv_cut_find(const struct pcl_csv_cutter *t, const char *p, size_t n)
     return n;
 }
 
+struct pcl_csv_cutter
+pcl_csv_cutter_at(char delim, uint64_t lines)
+{
+    return (struct pcl_csv_cutter){.delim = delim, .lines = lines, .started = true, .last = '\n'};
+}
+
 size_t
 pcl_csv_cut_last_good(struct pcl_csv_cutter *t, const char *p, size_t n)
 {

@@ -450,6 +450,22 @@ test_pcl_csv_cut_last_good(void **state)
     assert_int_equal(good, (size_t)(strstr(in, "c,5") - in));
     assert_int_equal(t.lines, 3);
     assert_false(t.broken);
+    /* counted up to a record start, it is the cutter pcl_csv_cutter_at() makes there */
+    {
+        struct pcl_csv_cutter at = pcl_csv_cutter_at(0, 3);
+
+        assert_int_equal(t.delim, at.delim);
+        assert_int_equal(t.odd, at.odd);
+        assert_int_equal(t.started, at.started);
+        assert_int_equal(t.last, at.last);
+        assert_int_equal(t.in, at.in);
+        assert_int_equal(t.qpend, at.qpend);
+        /* and counts on from there as it does */
+        pcl_csv_cut_count(&t, "d,\"e\n", 6);
+        pcl_csv_cut_count(&at, "d,\"e\n", 6);
+        assert_int_equal(t.lines, at.lines);
+        assert_int_equal(t.odd, at.odd);
+    }
     /* a break in the first record: none, the cutter unchanged */
     t = t0;
     assert_int_equal(pcl_csv_cut_last_good(&t, "x,y\"z\na,b\n", 10), 0);
