@@ -697,7 +697,7 @@ view_span(const struct view *v, size_t from, size_t to, size_t *start, size_t *e
 }
 
 /* Turn hits into evidence (allowlist entries suppress the signatures they cover) and count
- * them into ctx's model signals (ctx may be NULL). */
+ * them into ctx's model signals. */
 static void
 hits_to_evidence(const struct pcl_inject *d, struct pcl_inject_scratch *s, const struct view *v,
                  struct pcl_feat_ctx *ctx)
@@ -735,14 +735,13 @@ hits_to_evidence(const struct pcl_inject *d, struct pcl_inject_scratch *s, const
         e.via = v->via;
         view_span(v, s->hits[i].from, s->hits[i].to, &e.start, &e.end);
         add_ev(s, &e);
-        if (ctx != NULL) {
-            ctx->sig_hits[d->group[s->hits[i].sig]]++;
-        }
+        ctx->sig_hits[d->group[s->hits[i].sig]]++;
     }
     s->nhits = 0;
 }
 
-/* Signatures over one screen (token view and raw), evidence through v. */
+/* Signatures over one screen (token view, concepts over the token view, raw), evidence through
+ * v and model signals into ctx. */
 static enum pcl_rc
 match_screen(const struct pcl_inject *d, struct pcl_inject_scratch *s, const char *scr, size_t n,
              struct view *v, struct pcl_feat_ctx *ctx, struct pcl_err *err)
@@ -768,9 +767,7 @@ match_screen(const struct pcl_inject *d, struct pcl_inject_scratch *s, const cha
     if (rc != PCL_OK) {
         return rc;
     }
-    if (ctx != NULL) {
-        ctx->concepts |= s->concepts;
-    }
+    ctx->concepts |= s->concepts;
     rc = run_db(d->raw_db, s, scr, n, err);
     if (rc != PCL_OK) {
         return rc;
