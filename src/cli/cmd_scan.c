@@ -304,22 +304,16 @@ stream_text_room(struct stream_scan *ss, struct pcl_err *err)
     return ss->hold->ptr + ss->hold->len;
 }
 
-/* Feed the n bytes just read into stream_text_room() to st; findings go to ss->ts. Lines are
- * then counted up to where later findings start (and no further than keep_hi), and the bytes
- * before that are dropped. */
+/* Feed chunk[0..n), the stream's bytes after those fed before, to st; findings go to ts.
+ * Lines are then counted up to where later findings start (and no further than keep_hi),
+ * over ts->data, which holds the bytes from ts->data_off on. */
 static enum pcl_rc
-stream_text_chunk(struct stream_scan *ss, struct pcl_stream *st, struct job *j, size_t n,
-                  struct pcl_err *err)
+stream_text_feed(struct text_scan *ts, struct pcl_stream *st, struct job *j, const char *chunk,
+                 size_t n, struct pcl_err *err)
 {
-    struct text_scan *ts = &ss->ts;
-    const char *chunk = ss->hold->ptr + ss->hold->len;
-    enum pcl_rc rc;
+    enum pcl_rc rc = pcl_stream_feed(st, chunk, n, err);
     uint64_t settled;
-    size_t drop;
 
-    ss->hold->len += n;
-    ts->data = ss->hold->ptr;
-    rc = pcl_stream_feed(st, chunk, n, err);
     if (rc == PCL_ELIMIT) {
         warn_append(&j->warnings, err->msg);
         rc = PCL_OK;
@@ -332,8 +326,27 @@ stream_text_chunk(struct stream_scan *ss, struct pcl_stream *st, struct job *j, 
     }
     settled = PCL_MIN(ts->base + pcl_stream_settled(st), ts->keep_hi);
     if (settled > ts->t.pos) {
-        lc_advance(&ts->t, ss->hold->ptr + (ts->t.pos - ts->data_off),
-                   (size_t)(settled - ts->t.pos));
+        lc_advance(&ts->t, ts->data + (ts->t.pos - ts->data_off), (size_t)(settled - ts->t.pos));
+    }
+    return PCL_OK;
+}
+
+/* Feed the n bytes just read into stream_text_room() (stream_text_feed()), then drop from
+ * ss->hold the bytes before where lines are counted to. */
+static enum pcl_rc
+stream_text_chunk(struct stream_scan *ss, struct pcl_stream *st, struct job *j, size_t n,
+                  struct pcl_err *err)
+{
+    struct text_scan *ts = &ss->ts;
+    const char *chunk = ss->hold->ptr + ss->hold->len;
+    enum pcl_rc rc;
+    size_t drop;
+
+    ss->hold->len += n;
+    ts->data = ss->hold->ptr;
+    rc = stream_text_feed(ts, st, j, chunk, n, err);
+    if (rc != PCL_OK) {
+        return rc;
     }
     drop = (size_t)PCL_MIN(ts->t.pos - ts->data_off, (uint64_t)ss->hold->len);
     pcl_buf_consume(ss->hold, drop);
@@ -390,6 +403,13 @@ scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, const cha
     }
     rc = stream_text_begin(c, &ss, wm, err);
     st = wm->st;
+    if (mem != NULL) { /* all there already: fed from where it is, a piece at a time */
+        ss.ts.data = mem;
+        for (size_t n; rc == PCL_OK && off < hi; off += n) {
+            n = (size_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off);
+            rc = stream_text_feed(&ss.ts, st, j, mem + (off - lo), n, err);
+        }
+    }
     while (rc == PCL_OK && off < hi) {
         char *chunk = stream_text_room(&ss, err);
         ssize_t got;
@@ -398,12 +418,7 @@ scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, const cha
             rc = PCL_ENOMEM;
             break;
         }
-        if (mem != NULL) {
-            got = (ssize_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off);
-            memcpy(chunk, mem + (off - lo), (size_t)got);
-        } else {
-            got = pread(fd, chunk, (size_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off), (off_t)off);
-        }
+        got = pread(fd, chunk, (size_t)PCL_MIN((uint64_t)READ_CHUNK, hi - off), (off_t)off);
         if (got < 0 && errno == EINTR) {
             continue;
         }
@@ -420,7 +435,7 @@ scan_segment(struct scan_ctx *c, struct job *j, struct worker_mem *wm, const cha
     }
     if (rc == PCL_OK) {
         /* count the rest of the segment for the line fix-ups of later segments */
-        lc_advance(&ss.ts.t, ss.hold->ptr + (ss.ts.t.pos - ss.ts.data_off),
+        lc_advance(&ss.ts.t, ss.ts.data + (ss.ts.t.pos - ss.ts.data_off),
                    (size_t)(j->seg_end - ss.ts.t.pos));
         j->newlines = ss.ts.t.line;
         j->tail_cp = ss.ts.t.cp;
