@@ -5,7 +5,8 @@
  * stands at a record start (pcl_csv_at_record_start(), as `scan` and `redact` read a file in
  * parts), told its line by the cutter (pcl_csv_cut_count()); and a cut the cutter picks
  * (pcl_csv_cut_find()) is a record start whenever the reader has warned of nothing so far or
- * the cutter has not found the quoting broken. */
+ * the cutter has not found the quoting broken; so is the last cut before a break
+ * (pcl_csv_cut_last_good()), where pcl_csv_cutter_at() counts on as the cutter does. */
 #include "common.h"
 
 #include <portcullis/formats.h>
@@ -159,6 +160,42 @@ cutter_cut(const char *in, size_t len, char delim, size_t from)
     return at + 1;
 }
 
+/* The last cut before the quoting breaks (pcl_csv_cut_last_good()): right after a '\n', a
+ * record start for a reader, the cutter left there counted as a cutter counting up to it, and
+ * pcl_csv_cutter_at() there counting on as it does. Returns the cut, or 0. */
+static size_t
+last_good_cut(const char *in, size_t len, char delim)
+{
+    struct pcl_csv_opts o = {
+        .delim = delim, .max_cell = 4096, .max_cols = 256, .on_cell = on_cell, .arg = NULL};
+    struct pcl_csv_cutter u = {.delim = delim}, t = {.delim = delim}, at;
+    struct run r = {.in = in, .len = len};
+    struct pcl_csv *a = NULL;
+    size_t g = pcl_csv_cut_last_good(&u, in, len);
+
+    if (g == 0) {
+        return 0;
+    }
+    pcl_csv_cut_count(&t, in, g);
+    if (g > len || in[g - 1] != '\n' || u.broken || t.broken || u.lines != t.lines ||
+        u.odd != t.odd) {
+        abort();
+    }
+    o.arg = &r;
+    if (pcl_csv_new(&o, &a, NULL) == PCL_OK && pcl_csv_feed(a, in, g, NULL) == PCL_OK &&
+        !pcl_csv_at_record_start(a)) {
+        abort();
+    }
+    pcl_csv_free(a);
+    at = pcl_csv_cutter_at(delim, u.lines);
+    pcl_csv_cut_count(&u, in + g, len - g);
+    pcl_csv_cut_count(&at, in + g, len - g);
+    if (at.lines != u.lines || at.odd != u.odd || at.broken != u.broken) {
+        abort();
+    }
+    return g;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -186,6 +223,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     cut = cutter_cut((const char *)data + 1, size - 1, delim, cut);
     if (rc1 == PCL_OK && run_split((const char *)data + 1, size - 1, delim, cut, &split, &rc3) &&
+        (rc3 != PCL_OK || split.cells != whole.cells || split.hash != whole.hash)) {
+        abort();
+    }
+    cut = last_good_cut((const char *)data + 1, size - 1, delim);
+    if (rc1 == PCL_OK && cut > 0 &&
+        run_split((const char *)data + 1, size - 1, delim, cut, &split, &rc3) &&
         (rc3 != PCL_OK || split.cells != whole.cells || split.hash != whole.hash)) {
         abort();
     }
