@@ -374,8 +374,11 @@ parse_opts(struct inj_opts *o, int argc, char **argv)
     return -1;
 }
 
+/* The detector the options ask for (with the model, when want_model and one is found);
+ * *with_model (may be NULL) says whether one was loaded. -1, or the exit code after an
+ * error it reported. */
 static int
-open_detector(const struct inj_opts *o, bool want_model, struct pcl_inject **det)
+open_detector(const struct inj_opts *o, bool want_model, struct pcl_inject **det, bool *with_model)
 {
     struct pcl_inject_opts io;
     char sigdir[4200];
@@ -416,6 +419,9 @@ open_detector(const struct inj_opts *o, bool want_model, struct pcl_inject **det
     if (pcl_inject_new(&io, det, &err) != PCL_OK) {
         pcl_cli_error(CMD, "%s", err.msg);
         return err.rc == PCL_EINVAL || err.rc == PCL_EIO ? PCL_EXIT_USAGE : PCL_EXIT_ERROR;
+    }
+    if (with_model != NULL) {
+        *with_model = io.model_path != NULL;
     }
     return -1;
 }
@@ -619,7 +625,7 @@ cmd_scan(int argc, char **argv)
     memset(&c, 0, sizeof(c));
     pcl_buf_init(&doc, MAX_DOC);
     pcl_buf_init(&c.out, 0);
-    rc = open_detector(&o, true, &det);
+    rc = open_detector(&o, true, &det, NULL);
     if (rc >= 0) {
         goto out;
     }
@@ -818,7 +824,7 @@ cmd_train(int argc, char **argv)
     if (rc >= 0) {
         goto out;
     }
-    rc = open_detector(&o, false, &det);
+    rc = open_detector(&o, false, &det, NULL);
     if (rc >= 0) {
         goto out;
     }
@@ -1032,7 +1038,7 @@ cmd_eval(int argc, char **argv)
     struct pcl_err err;
     double *negs = NULL, *poss = NULL, *lat = NULL, *latkb = NULL;
     double *mnegs = NULL, *mposs = NULL; /* the model's probabilities alone */
-    bool model_scored = false;
+    bool with_model = false;
     size_t nneg = 0, npos = 0, tp = 0, fp = 0, blocked_pos = 0, blocked_neg = 0;
     size_t unverified = 0;
     struct tallies *cats = NULL, *langs = NULL, *obs = NULL;
@@ -1052,7 +1058,7 @@ cmd_eval(int argc, char **argv)
     if (rc >= 0) {
         goto out;
     }
-    rc = open_detector(&o, true, &det);
+    rc = open_detector(&o, true, &det, &with_model);
     if (rc >= 0) {
         goto out;
     }
@@ -1096,7 +1102,6 @@ cmd_eval(int argc, char **argv)
         hit = v.tier >= PCL_INJECT_FLAG;
         unverified += v.tier == PCL_INJECT_UNVERIFIED ? 1 : 0;
         rank = (double)v.tier + v.score;
-        model_scored |= v.model > 0.0; /* a probability is never 0: no model scored none */
         if (r->label == 1) {
             mposs[npos] = v.model;
             poss[npos++] = rank;
@@ -1162,7 +1167,7 @@ cmd_eval(int argc, char **argv)
                      tpr_at_fpr(negs, nneg, poss, npos, 0.001),
                      tpr_at_fpr(negs, nneg, poss, npos, 0.01),
                      tpr_at_fpr(negs, nneg, poss, npos, 0.05));
-        if (model_scored) {
+        if (with_model) {
             (void)printf("model alone: AUC %.4f  TPR at FPR 0.1%% %.4f  1%% %.4f  5%% %.4f\n",
                          roc_auc(mnegs, nneg, mposs, npos),
                          tpr_at_fpr(mnegs, nneg, mposs, npos, 0.001),
