@@ -428,11 +428,8 @@ gz_step(struct pcl_input *in, unsigned char *buf, size_t cap, size_t *got, struc
     in->raw_pos += avail_in - st->avail_in;
     in->raw_off += avail_in - st->avail_in;
     *got = avail_out - st->avail_out;
-    if (rc < 0) {
-        return gz_error(in, err, isal_why(rc));
-    }
     if (rc != ISAL_DECOMP_OK && rc != ISAL_END_INPUT && rc != ISAL_OUT_OVERFLOW) {
-        return gz_error(in, err, isal_why(rc)); /* a dictionary asked for: not gzip */
+        return gz_error(in, err, isal_why(rc)); /* corrupt, or a dictionary asked for */
     }
     if (st->block_state == ISAL_BLOCK_FINISH) {
         in->member_done = true; /* the trailer read and checked; next_in is past it */
